@@ -1,0 +1,238 @@
+"""Ray Serve applications built from a deployment plan (imports Ray; load it only to deploy).
+
+* :class:`ComponentDeployment` runs one planned deployment (see :class:`~.runner.GroupRunner`).
+* :func:`ingress_deployment` wraps the entry deployment in a FastAPI app: ``POST /<flow>``
+  takes the raw request body, ``GET /health`` answers ``ok``, and FastAPI serves ``/docs`` and
+  ``/openapi.json`` under the node's route prefix.
+* :func:`build_apps` binds one application per node; :func:`build_node_app` rebuilds one node's
+  application from a model file, for Serve config files (``import_path`` plus ``args``).
+
+Client errors never become 500s: a body over the limit is 413, a content type the entry
+component does not accept is 415, and a :class:`~.protocol.BadInput` raised anywhere in the
+flow is answered with its status (422 by default). A call over a link that is down answers 503
+with the link named.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+try:
+    from ray import serve
+    from ray.serve.handle import DeploymentHandle
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    from ..errors import MissingDependencyError
+
+    raise MissingDependencyError("ray[serve]", "serve", "archkit deploy") from exc
+
+from .plan import DeploymentPlan, DeploymentSpec
+from .protocol import DEFAULT_MAX_BODY_BYTES, BadInput, LinkDown
+from .runner import TIMINGS, GroupRunner, public_view
+
+__all__ = ["ComponentDeployment", "ingress_deployment", "build_apps", "build_node_app", "deployment_options"]
+
+
+def _cause(exc: BaseException) -> BaseException:
+    """The user-level error inside a Ray task error, if any."""
+    seen = 0
+    while seen < 5 and not isinstance(exc, (BadInput, LinkDown)):
+        inner = getattr(exc, "cause", None) or exc.__cause__
+        if inner is None or inner is exc:
+            break
+        exc, seen = inner, seen + 1
+    return exc
+
+
+class _Forward:
+    """Sends the payload to the next deployment, through a bound handle or one looked up by name."""
+
+    def __init__(self, spec: DeploymentSpec, bound: DeploymentHandle | None) -> None:
+        self.spec = spec
+        self.handle = bound
+
+    async def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
+        if self.handle is None:
+            self.handle = serve.get_deployment_handle(self.spec.next, app_name=self.spec.next_app)
+        return await self.handle.run.remote(payload)
+
+
+def _make_runner(spec_json: dict[str, Any], meta: dict[str, Any], nxt: DeploymentHandle | None) -> GroupRunner:
+    spec = DeploymentSpec.model_validate(spec_json)
+    forward = _Forward(spec, nxt) if spec.next else None
+    return GroupRunner(spec, meta["python_path"], meta["variant"], meta["emulate_links"], forward)
+
+
+@serve.deployment
+class ComponentDeployment:
+    """One planned deployment: its components in one replica, then a call to the next deployment.
+
+    Args:
+        spec: the :class:`DeploymentSpec` as a dict.
+        meta: ``python_path``, ``variant`` and ``emulate_links`` of the plan.
+        nxt: handle of the next deployment when it is in the same application.
+        peers: other deployments of the same application, bound here so the application holds them.
+    """
+
+    def __init__(self, spec: dict[str, Any], meta: dict[str, Any], nxt: DeploymentHandle | None = None,
+                 peers: list[DeploymentHandle] | None = None) -> None:
+        self.spec = DeploymentSpec.model_validate(spec)
+        self.runner = _make_runner(spec, meta, nxt)
+
+    async def run(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Run this deployment's part of the flow."""
+        return await self.runner.run(payload)
+
+    async def __call__(self, request: Any) -> dict[str, Any]:
+        """``GET /<node>``: what this node's application runs."""
+        return {"node": self.spec.node, "deployment": self.spec.name,
+                "components": [c.id for c in self.spec.components]}
+
+
+def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
+    """The FastAPI ingress deployment class for the entry deployment of ``flow``."""
+    from fastapi import FastAPI, Request
+    from fastapi.responses import JSONResponse
+
+    accepts = list(spec.accepts)
+    limit = spec.max_body_bytes or DEFAULT_MAX_BODY_BYTES
+    content = {t: {"schema": {"type": "string", "format": "binary"}} for t in (accepts or ["application/octet-stream"])}
+    api = FastAPI(
+        title=title,
+        description=(f"Runs flow '{flow}' from component '{spec.components[0].id}' on node '{spec.node}'. "
+                     f"POST the raw input as the request body."),
+        version="1",
+    )
+    error_schema = {"application/json": {"schema": {
+        "type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}}}
+
+    @serve.ingress(api)
+    class FlowIngress:
+        """HTTP ingress of the flow: checks the request, runs the chain, answers JSON."""
+
+        def __init__(self, spec: dict[str, Any], meta: dict[str, Any], nxt: DeploymentHandle | None = None,
+                     peers: list[DeploymentHandle] | None = None) -> None:
+            self.spec = DeploymentSpec.model_validate(spec)
+            self.runner = _make_runner(spec, meta, nxt)
+
+        @api.get("/health", summary="Liveness check")
+        async def health(self) -> dict[str, str]:
+            return {"status": "ok"}
+
+        @api.post(
+            f"/{flow}",
+            summary=f"Run flow {flow}",
+            openapi_extra={"requestBody": {"required": True, "content": content}},
+            responses={
+                200: {"description": "The flow's outputs and per-step timings in ms (`timings`)."},
+                413: {"description": f"Body larger than {limit} bytes.", "content": error_schema},
+                415: {"description": "Content type not accepted: " + (", ".join(accepts) or "any"),
+                      "content": error_schema},
+                422: {"description": "Input that cannot be processed (e.g. an undecodable image).",
+                      "content": error_schema},
+                503: {"description": "A declared link on the way is down in this variant.", "content": error_schema},
+            },
+        )
+        async def run_flow(self, request: Request) -> Any:
+            start = time.perf_counter()
+            declared = request.headers.get("content-length")
+            if declared is not None and declared.isdigit() and int(declared) > limit:
+                return JSONResponse({"error": f"request body of {declared} bytes is larger than {limit}"}, 413)
+            ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if accepts and ctype not in accepts:
+                return JSONResponse(
+                    {"error": f"content type {ctype or 'none'!r} is not accepted; send one of: {', '.join(accepts)}"},
+                    415)
+            body = bytearray()
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limit:
+                    return JSONResponse({"error": f"request body is larger than {limit} bytes"}, 413)
+            try:
+                result = await self.runner.run({"body": bytes(body), "content_type": ctype})
+            except Exception as exc:  # map the flow's own errors to client statuses; others stay 500
+                cause = _cause(exc)
+                if isinstance(cause, BadInput):
+                    return JSONResponse({"error": cause.message}, cause.status)
+                if isinstance(cause, LinkDown):
+                    return JSONResponse({"error": str(cause), "link": cause.link, "connector": cause.connector}, 503)
+                raise
+            out = public_view(result)
+            out[TIMINGS] = {**(out.get(TIMINGS) or {}), "total": round((time.perf_counter() - start) * 1000, 3)}
+            return JSONResponse(json.loads(json.dumps(out, default=str)))
+
+    return FlowIngress
+
+
+def deployment_options(spec: DeploymentSpec) -> dict[str, Any]:
+    """Serve deployment options for a planned deployment (replicas, resources, name)."""
+    actor: dict[str, Any] = {"num_cpus": spec.num_cpus}
+    if spec.memory is not None:
+        actor["memory"] = spec.memory
+    if spec.resources:
+        actor["resources"] = dict(spec.resources)
+    options: dict[str, Any] = {"name": spec.name, "ray_actor_options": actor}
+    if spec.autoscaling is not None:
+        options["autoscaling_config"] = dict(spec.autoscaling)
+    else:
+        options["num_replicas"] = spec.num_replicas or 1
+    if spec.max_ongoing_requests is not None:
+        options["max_ongoing_requests"] = spec.max_ongoing_requests
+    return options
+
+
+def _meta(plan: DeploymentPlan) -> dict[str, Any]:
+    return {"python_path": list(plan.python_path), "variant": plan.variant, "emulate_links": plan.emulate_links}
+
+
+def build_apps(plan: DeploymentPlan) -> dict[str, Any]:
+    """Bound Serve applications for a plan, keyed by application name (entry node first)."""
+    meta = _meta(plan)
+    specs = {s.name: s for s in plan.deployments}
+    bound: dict[str, Any] = {}
+
+    def bind(name: str, peers: list[Any]) -> Any:
+        if name in bound:
+            return bound[name]
+        spec = specs[name]
+        nxt = None
+        if spec.next and spec.next_app == spec.app:
+            nxt = bind(spec.next, [])
+        if spec.ingress:
+            cls = ingress_deployment(spec, plan.flow, f"{plan.system} - {spec.node}")
+            deployment = serve.deployment(cls)
+        else:
+            deployment = ComponentDeployment
+        bound[name] = deployment.options(**deployment_options(spec)).bind(
+            spec.model_dump(mode="json"), meta, nxt, peers or None)
+        return bound[name]
+
+    apps: dict[str, Any] = {}
+    for app in plan.apps:
+        # bind everything the ingress does not reach itself as its peers, so the app holds them all
+        reached: set[str] = set()
+        name: str | None = app.ingress
+        while name is not None and specs[name].app == app.name and name not in reached:
+            reached.add(name)
+            name = specs[name].next if specs[name].next_app == app.name else None
+        peers = [bind(n, []) for n in app.deployments if n not in reached]
+        apps[app.name] = bind(app.ingress, peers)
+    return apps
+
+
+def build_node_app(args: dict[str, Any]) -> Any:
+    """Application builder for Serve config files: the application of one node of a model.
+
+    ``args``: ``model`` (path), ``node``, and optionally ``variant``, ``flow``, ``emulate_links``
+    (default true) and ``cpus`` (CPUs to fit into when emulating).
+    """
+    from ..io import load
+
+    system = load(args["model"])
+    from .plan import build_plan
+
+    plan = build_plan(system, args.get("variant"), args.get("flow"),
+                      emulate_links=bool(args.get("emulate_links", True)), cpus=args.get("cpus"),
+                      model_path=args["model"])
+    return build_apps(plan)[plan.app(args["node"]).name]

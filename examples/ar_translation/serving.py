@@ -1,0 +1,80 @@
+"""The AR glasses' components as archkit deploys them (referenced from system.py as "module:Class").
+
+Each class follows archkit's implementation protocol (see ``archkit.runtime.protocol``): built
+with the component's ``config`` as keywords, called with the flow's payload, returns new values.
+
+* :class:`Camera` - the flow's entry on the glasses: accepts PNG/JPEG frames, refuses the rest.
+* :class:`Ocr` - reads the sign's text with Tesseract (one warm engine per replica).
+* :class:`Translate` - translates it with Apertium (one warm pipeline per replica).
+
+Spanish signs to English text is the default; ``Ocr(lang="eng")`` with
+``Translate(pair="eng-spa")`` runs the reverse direction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archkit.runtime.protocol import BadInput
+
+from .engines import MAX_PIXELS, ImageRejected, OcrEngine, Translator, decode_image
+
+__all__ = ["Camera", "Ocr", "Translate"]
+
+
+class Camera:
+    """Receives a camera frame; checks it is an image small enough to process.
+
+    Args:
+        max_pixels: largest frame accepted, in pixels (decompression bombs are refused).
+    """
+
+    accepts = ("image/png", "image/jpeg")
+    max_body_bytes = 8_000_000
+
+    def __init__(self, max_pixels: int = MAX_PIXELS) -> None:
+        self.max_pixels = int(max_pixels)
+
+    def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Return the frame's size as ``frame``; raise :class:`BadInput` (422) for a bad image."""
+        try:
+            image = decode_image(payload["body"], max_pixels=self.max_pixels)
+        except ImageRejected as exc:
+            raise BadInput(str(exc), 422) from None
+        width, height = image.size
+        return {"frame": f"{width}x{height}"}
+
+
+class Ocr:
+    """Tesseract OCR of the frame in the payload's ``body``; adds ``text``.
+
+    Args:
+        lang: Tesseract language ("spa" for Spanish signs, "eng" for the reverse direction).
+        psm: Tesseract page segmentation mode (6: one block of text).
+    """
+
+    def __init__(self, lang: str = "spa", psm: int = 6) -> None:
+        self.engine = OcrEngine(lang=lang, psm=int(psm))
+
+    def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Return ``{"text": ...}``; raise :class:`BadInput` (422) when the image cannot be read."""
+        try:
+            return {"text": self.engine.read(payload["body"])}
+        except ImageRejected as exc:
+            raise BadInput(str(exc), 422) from None
+
+
+class Translate:
+    """Apertium translation of the payload's ``text``; adds ``translation``.
+
+    Args:
+        pair: Apertium mode, "spa-eng" (default) or "eng-spa".
+        timeout: seconds before a silent pipeline is restarted.
+    """
+
+    def __init__(self, pair: str = "spa-eng", timeout: float = 10.0) -> None:
+        self.translator = Translator(pair=pair, timeout=float(timeout))
+
+    def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Return ``{"translation": ...}`` for the payload's ``text``."""
+        return {"translation": self.translator.translate(str(payload.get("text", "")))}
