@@ -3,12 +3,15 @@
 The plan is pure data, computed without Ray, so it can be shown in a review, written as a Serve
 config file and tested quickly. Rules:
 
-* One flow is deployed (``--flow``, default the first declared flow). Its steps form a chain of
-  components from the entry component (the HTTP ingress) to the last component that has an
-  ``implementation``; components after it that have none are listed as skipped.
-* Consecutive components on the same node joined by an ``in_process`` connector are **fused** into
-  one deployment: one replica runs them one after the other, with no handle hop in between.
-  Every other step is a ``DeploymentHandle`` call to the next deployment.
+* One flow is deployed (``--flow``, default the first declared flow). Each step of the flow is a
+  call from its connector's source component to its target component, made in flow order; the
+  flow's entry component (the first step's source) is the HTTP ingress. A component that is the
+  source of several steps orchestrates them (the AR example's frame selector calls OCR, then
+  translation); a chain A -> B -> C has B call C.
+* A step's target runs **inside the caller's deployment** (no handle hop) when it sits on the same
+  node and the connector is ``in_process``, or when it has no ``implementation`` (there is nothing
+  to run, so it costs no process). Every other step is a ``DeploymentHandle`` call to the target's
+  own deployment. Steps whose target, and everything it calls, has no implementation are skipped.
 * Each deployment node of the variant that hosts a deployment becomes one Serve application,
   named ``<system>-<node>``, with route prefix ``/<node>``. The entry node's application is a
   FastAPI ingress; the others answer ``GET /<node>`` with what they run.
@@ -19,14 +22,15 @@ config file and tested quickly. Rules:
 * Components with an implementation that are not in the flow still become deployments on their
   node (reachable by handle), so the whole declared system runs.
 
-Sizing (per replica): ``num_cpus`` from the component's ``cpus`` (summed over fused components),
-else 0.5 for a deployment that runs an implementation and 0.1 for the ingress alone; ``memory``
-from the component's ``memory`` or its model's ``memory``; replicas from ``replicas`` or
-``autoscaling``, else 1. When the deployment runs on one machine (link emulation on), replica
-counts are capped at the machine's CPU count and every ``num_cpus`` is scaled down by one factor
-so the total fits the CPUs Ray has; each adjustment is recorded in ``notes``. With link emulation
-off each replica also asks for the custom resource ``node:<node id>``, so on a cluster whose
-machines advertise those resources the deployments land where their node stands for.
+Sizing (per replica): ``num_cpus`` from the component's ``cpus`` (summed over components run in
+one deployment), else 0.5 for a deployment that runs an implementation and 0.1 for one that only
+passes calls on; ``memory`` from the component's ``memory`` or its model's ``memory``; replicas
+from ``replicas`` or ``autoscaling`` of the deployment's first component, else 1. When the
+deployment runs on one machine (link emulation on), replica counts are capped at the machine's
+CPU count and every ``num_cpus`` is scaled down by one factor so the total fits the CPUs Ray has;
+each adjustment is recorded in ``notes``. With link emulation off each replica also asks for the
+custom resource ``node:<node id>``, so on a cluster whose machines advertise those resources the
+deployments land where their node stands for.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from ..errors import UsageError
 __all__ = [
     "HopPlan",
     "CrossingPlan",
+    "CallPlan",
     "ComponentRun",
     "DeploymentSpec",
     "AppSpec",
@@ -75,15 +80,28 @@ class HopPlan(_Frozen):
 
 
 class CrossingPlan(_Frozen):
-    """A call from one deployment to the next, with the links it crosses."""
+    """The links a call between two nodes crosses."""
 
-    connector: str = Field(description="Id of the connector the call stands for.")
-    kind: str = Field(description="The connector's kind (sync_call, in_process, async_message, ...).")
     source_node: str = Field(description="Node of the caller.")
     target_node: str = Field(description="Node of the callee.")
     hops: list[HopPlan] = Field(default_factory=list, description="Links crossed, in order; empty on one node.")
     down: list[str] = Field(
         default_factory=list, description="Links that are down and leave no route; calls fail naming the first.")
+    expected_ms: float | None = Field(
+        None, description="Link time the model predicts for one call with its declared sizes (both ways), in ms.")
+
+
+class CallPlan(_Frozen):
+    """One step of the flow: a call from a component to another."""
+
+    connector: str = Field(description="Id of the connector the call stands for.")
+    kind: str = Field(description="The connector's kind (sync_call, in_process, stream, ...).")
+    source: str = Field(description="Calling component.")
+    target: str = Field(description="Called component.")
+    inline: bool = Field(description="Whether the target runs in the caller's deployment (no handle hop).")
+    deployment: str = Field(description="Deployment that runs the target.")
+    app: str = Field(description="Application of that deployment.")
+    crossing: CrossingPlan | None = Field(None, description="Links crossed when caller and target are on two nodes.")
 
 
 class ComponentRun(_Frozen):
@@ -95,12 +113,13 @@ class ComponentRun(_Frozen):
 
 
 class DeploymentSpec(_Frozen):
-    """One Ray Serve deployment: a component, or several fused ones, on one node."""
+    """One Ray Serve deployment: a component, and the components run inside it, on one node."""
 
     name: str = Field(description="Deployment name, unique within its application.")
     app: str = Field(description="Name of the Serve application it belongs to.")
     node: str = Field(description="Deployment node of the model it stands for.")
-    components: list[ComponentRun] = Field(description="Components run in order by each replica.")
+    components: list[ComponentRun] = Field(description="Components this deployment runs, first the one it is named for.")
+    calls: list[CallPlan] = Field(default_factory=list, description="Flow steps made from its components, in order.")
     ingress: bool = Field(False, description="Whether it is the HTTP ingress of the flow.")
     num_replicas: int | None = Field(description="Fixed replica count; None when autoscaling.")
     autoscaling: dict[str, Any] | None = Field(description="Serve autoscaling_config, when the model declares bounds.")
@@ -108,9 +127,6 @@ class DeploymentSpec(_Frozen):
     memory: int | None = Field(description="Bytes of memory reserved per replica; None when not declared.")
     resources: dict[str, float] = Field(default_factory=dict, description="Custom Ray resources per replica.")
     max_ongoing_requests: int | None = Field(description="Serve max_ongoing_requests; None keeps Serve's default.")
-    next: str | None = Field(None, description="Deployment called after this one's components, if any.")
-    next_app: str | None = Field(None, description="Application of the next deployment.")
-    crossing: CrossingPlan | None = Field(None, description="The call to the next deployment and its links.")
     accepts: list[str] = Field(default_factory=list, description="Content types the ingress accepts (empty: any).")
     max_body_bytes: int | None = Field(None, description="Largest request body the ingress accepts.")
 
@@ -227,6 +243,21 @@ def _hops(graph: Any, connector: Any, a: str, b: str) -> tuple[list[HopPlan], li
     return out, down
 
 
+def _expected_ms(hops: list[HopPlan], connector: Any) -> float | None:
+    if not hops:
+        return 0.0
+    req = connector.request_size.mid if connector.request_size is not None else 0.0
+    resp = connector.response_size.mid if connector.response_size is not None else 0.0
+    total = 0.0
+    for hop in hops:
+        total += 2 * (hop.latency_s or 0.0)
+        if hop.bandwidth_bps:
+            total += req * 8 / hop.bandwidth_bps
+        if hop.bandwidth_back_bps:
+            total += resp * 8 / hop.bandwidth_back_bps
+    return round(total * 1000, 3)
+
+
 def build_plan(
     system: Any,
     variant: str | None = None,
@@ -266,69 +297,71 @@ def build_plan(
     placement = graph.placement
     comps = graph.components
     steps = [graph.connectors[cid] for cid in chosen.steps]
-    path = [steps[0].source] + [c.target for c in steps]
-    unplaced = [cid for cid in path if cid not in placement]
+    entry = steps[0].source
+    in_flow = [entry] + [c.target for c in steps]
+    unplaced = sorted({cid for cid in in_flow if cid not in placement})
     if unplaced:
-        raise UsageError(
-            f"flow {chosen.id!r} uses components with no node in "
-            f"{'variant ' + repr(variant) if variant else 'the base placement'}: {', '.join(unplaced)}; "
-            f"place them on a node")
-    last = max((i for i, cid in enumerate(path) if comps[cid].implementation), default=None)
-    if last is None:
-        raise UsageError(
-            f"no component in flow {chosen.id!r} has an implementation; set implementation='module:Class' "
-            f"on the components to run")
-    skipped = [f"{cid}: after the last component with an implementation" for cid in path[last + 1:]]
-    path = path[: last + 1]
-    prefix = app_prefix(system.name)
-    emulate_one_machine = emulate_links
-    budget = float(cpus if cpus is not None else (os.cpu_count() or 1)) if emulate_one_machine else None
+        where = f"variant {variant!r}" if variant else "the base placement"
+        raise UsageError(f"flow {chosen.id!r} uses components with no node in {where}: "
+                         f"{', '.join(unplaced)}; place them on a node")
 
-    # group the chain: a new deployment unless the step is in_process on the same node
-    groups: list[list[int]] = [[0]]
-    for i in range(1, len(path)):
-        step = steps[i - 1]
-        same = placement[path[i]] == placement[path[i - 1]]
-        if same and step.kind == "in_process":
-            groups[-1].append(i)
-        else:
-            groups.append([i])
+    # which steps do something: a target that runs code, or calls something that does
+    def runs_code(cid: str, seen: frozenset[str] = frozenset()) -> bool:
+        if comps[cid].implementation:
+            return True
+        return any(runs_code(s.target, seen | {cid}) for s in steps if s.source == cid and s.target not in seen)
+
+    if not runs_code(entry):
+        raise UsageError(f"no component in flow {chosen.id!r} has an implementation; set "
+                         f"implementation='module:Class' on the components to run")
+    live = [s for s in steps if runs_code(s.target)]
+    skipped = [f"{s.target}: step {s.id!r} skipped, nothing it reaches has an implementation"
+               for s in steps if s not in live]
+
+    # assign each component to a deployment: the caller's (inline) or its own
+    owner: dict[str, str] = {entry: entry}
+    inline_step: dict[str, bool] = {}
+    for step in live:
+        if step.target in owner:
+            inline_step[step.id] = owner[step.target] == owner.get(step.source)
+            continue
+        same = placement[step.target] == placement[step.source]
+        inline = same and (step.kind == "in_process" or not comps[step.target].implementation)
+        owner[step.target] = owner[step.source] if inline else step.target
+        inline_step[step.id] = inline
+    heads = list(dict.fromkeys(owner.values()))
+    prefix = app_prefix(system.name)
+    names = {entry: "ingress"}
+    for head in heads:
+        if head != entry:
+            names[head] = head
 
     raw: list[dict[str, Any]] = []
-    used_names: set[str] = set()
-    for g_index, members in enumerate(groups):
-        node = placement[path[members[0]]]
-        name = "ingress" if g_index == 0 else path[members[0]]
-        base, n = name, 2
-        while name in used_names:
-            name, n = f"{base}-{n}", n + 1
-        used_names.add(name)
-        head = comps[path[members[0]]]
-        runs = [ComponentRun(id=path[i], implementation=comps[path[i]].implementation,
-                             config=dict(comps[path[i]].config)) for i in members]
-        declared = [comps[path[i]].cpus for i in members if comps[path[i]].cpus is not None]
+    for head in heads:
+        members = [cid for cid in owner if owner[cid] == head]
+        runs = [ComponentRun(id=cid, implementation=comps[cid].implementation, config=dict(comps[cid].config))
+                for cid in members]
+        declared = [comps[cid].cpus for cid in members if comps[cid].cpus is not None]
         has_impl = any(r.implementation for r in runs)
-        cpus_each = float(sum(declared)) if declared else (_DEFAULT_CPUS if has_impl else _INGRESS_CPUS)
-        mem = [m for m in (_memory(comps[path[i]]) for i in members) if m is not None]
-        replicas, auto, most = _scaling(head)
-        raw.append({"name": name, "node": node, "components": runs, "num_cpus": cpus_each,
+        mem = [m for m in (_memory(comps[cid]) for cid in members) if m is not None]
+        replicas, auto, most = _scaling(comps[head])
+        raw.append({"name": names[head], "head": head, "node": placement[head], "components": runs,
+                    "num_cpus": float(sum(declared)) if declared else (_DEFAULT_CPUS if has_impl else _INGRESS_CPUS),
                     "memory": sum(mem) if mem else None, "num_replicas": replicas, "autoscaling": auto,
-                    "most": most, "ingress": g_index == 0, "head": head, "members": members})
-
+                    "most": most, "ingress": head == entry})
     # components with an implementation outside the flow still run on their node
-    in_chain = {path[i] for members in groups for i in members}
     for comp in system.components:
-        if comp.implementation and comp.id not in in_chain and comp.id in placement:
-            name = comp.id if comp.id not in used_names else f"{comp.id}-extra"
-            used_names.add(name)
+        if comp.implementation and comp.id not in owner and comp.id in placement:
             replicas, auto, most = _scaling(comp)
-            raw.append({"name": name, "node": placement[comp.id],
+            owner[comp.id] = comp.id
+            names[comp.id] = comp.id
+            raw.append({"name": comp.id, "head": comp.id, "node": placement[comp.id],
                         "components": [ComponentRun(id=comp.id, implementation=comp.implementation,
                                                     config=dict(comp.config))],
                         "num_cpus": float(comp.cpus) if comp.cpus else _DEFAULT_CPUS, "memory": _memory(comp),
-                        "num_replicas": replicas, "autoscaling": auto, "most": most, "ingress": False,
-                        "head": comp, "members": []})
+                        "num_replicas": replicas, "autoscaling": auto, "most": most, "ingress": False})
 
+    budget = float(cpus if cpus is not None else (os.cpu_count() or 1)) if emulate_links else None
     notes: list[str] = []
     if budget is not None:
         cap = max(1, int(budget))
@@ -336,13 +369,11 @@ def build_plan(
             if item["num_replicas"] is not None and item["num_replicas"] > cap:
                 notes.append(f"{item['name']}: {item['num_replicas']} replicas capped at {cap} "
                              f"(one machine with {cap} CPUs)")
-                item["num_replicas"] = cap
-                item["most"] = cap
-            if item["autoscaling"] is not None and item["autoscaling"]["max_replicas"] > cap:
-                notes.append(f"{item['name']}: autoscaling max_replicas {item['autoscaling']['max_replicas']} "
-                             f"capped at {cap}")
-                item["autoscaling"] = {**item["autoscaling"], "max_replicas": cap,
-                                       "min_replicas": min(item["autoscaling"]["min_replicas"], cap)}
+                item["num_replicas"] = item["most"] = cap
+            auto = item["autoscaling"]
+            if auto is not None and auto["max_replicas"] > cap:
+                notes.append(f"{item['name']}: autoscaling max_replicas {auto['max_replicas']} capped at {cap}")
+                item["autoscaling"] = {**auto, "max_replicas": cap, "min_replicas": min(auto["min_replicas"], cap)}
                 item["most"] = cap
         total = sum(item["num_cpus"] * item["most"] for item in raw)
         room = budget * 0.95
@@ -352,53 +383,54 @@ def build_plan(
             for item in raw:
                 item["num_cpus"] = round(item["num_cpus"] * factor, 4)
 
-    # applications: one per node, in order of first use by the chain
-    node_order: list[str] = []
-    for item in raw:
-        if item["node"] not in node_order:
-            node_order.append(item["node"])
+    node_order = list(dict.fromkeys(item["node"] for item in raw))
     app_name = {node: f"{prefix}-{node}" for node in node_order}
-
+    roots = _import_roots(model_path)
     specs: list[DeploymentSpec] = []
-    for index, item in enumerate(raw):
-        nxt = crossing = None
-        if item["members"] and index + 1 < len(groups):
-            target = raw[index + 1]
-            step = steps[target["members"][0] - 1]
-            hops, down = ([], [])
-            if target["node"] != item["node"]:
-                hops, down = _hops(graph, step, item["node"], target["node"])
-            nxt = target["name"]
-            crossing = CrossingPlan(connector=step.id, kind=step.kind, source_node=item["node"],
-                                    target_node=target["node"], hops=hops, down=down)
-        head = item["head"]
+    for item in raw:
+        members = {run.id for run in item["components"]}
+        calls = []
+        for step in live:
+            if step.source not in members:
+                continue
+            target_head = owner[step.target]
+            crossing = None
+            a, b = placement[step.source], placement[step.target]
+            if a != b:
+                hops, down = _hops(graph, step, a, b)
+                crossing = CrossingPlan(source_node=a, target_node=b, hops=hops, down=down,
+                                        expected_ms=_expected_ms(hops, step))
+            calls.append(CallPlan(
+                connector=step.id, kind=step.kind, source=step.source, target=step.target,
+                inline=inline_step[step.id], deployment=names[target_head],
+                app=app_name[placement[target_head]], crossing=crossing))
+        head = comps[item["head"]]
         props = getattr(head, "properties", {}) or {}
         max_ongoing = props.get("max_ongoing_requests")
         resources = {} if emulate_links else {f"{NODE_RESOURCE_PREFIX}{item['node']}": _NODE_RESOURCE_SHARE}
         accepts: list[str] = []
         max_body: int | None = None
         if item["ingress"]:
-            accepts, max_body = _ingress_limits(item["components"][0].implementation, _import_roots(model_path))
+            accepts, max_body = _ingress_limits(item["components"][0].implementation, roots)
         specs.append(DeploymentSpec(
             name=item["name"], app=app_name[item["node"]], node=item["node"], components=item["components"],
-            ingress=item["ingress"], num_replicas=item["num_replicas"], autoscaling=item["autoscaling"],
-            num_cpus=item["num_cpus"], memory=item["memory"], resources=resources,
+            calls=calls, ingress=item["ingress"], num_replicas=item["num_replicas"],
+            autoscaling=item["autoscaling"], num_cpus=item["num_cpus"], memory=item["memory"],
+            resources=resources,
             max_ongoing_requests=int(max_ongoing) if isinstance(max_ongoing, (int, float)) else None,
-            next=nxt, next_app=app_name[raw[index + 1]["node"]] if nxt else None, crossing=crossing,
             accepts=accepts, max_body_bytes=max_body,
         ))
 
     apps = []
     for node in node_order:
-        names = [s.name for s in specs if s.node == node]
-        apps.append(AppSpec(name=app_name[node], node=node, route_prefix=f"/{node}", ingress=names[0],
-                            deployments=names))
-    entry_node = placement[path[0]]
+        names_here = [s.name for s in specs if s.node == node]
+        apps.append(AppSpec(name=app_name[node], node=node, route_prefix=f"/{node}", ingress=names_here[0],
+                            deployments=names_here))
+    entry_node = placement[entry]
     return DeploymentPlan(
-        system=system.name, prefix=prefix, variant=variant, flow=chosen.id, entry_component=path[0],
+        system=system.name, prefix=prefix, variant=variant, flow=chosen.id, entry_component=entry,
         entry_node=entry_node, endpoint=f"/{entry_node}/{chosen.id}", emulate_links=emulate_links,
-        cpu_budget=budget, python_path=_import_roots(model_path), apps=apps, deployments=specs,
-        skipped=skipped, notes=notes,
+        cpu_budget=budget, python_path=roots, apps=apps, deployments=specs, skipped=skipped, notes=notes,
     )
 
 

@@ -27,6 +27,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
     raise MissingDependencyError("ray[serve]", "serve", "archkit deploy") from exc
 
+from ..errors import UsageError
 from .plan import DeploymentPlan, DeploymentSpec
 from .protocol import DEFAULT_MAX_BODY_BYTES, BadInput, LinkDown
 from .runner import TIMINGS, GroupRunner, public_view
@@ -45,23 +46,28 @@ def _cause(exc: BaseException) -> BaseException:
     return exc
 
 
-class _Forward:
-    """Sends the payload to the next deployment, through a bound handle or one looked up by name."""
+class _Remote:
+    """Runs a call's target in its deployment: a handle bound in this application, or looked up by name."""
 
-    def __init__(self, spec: DeploymentSpec, bound: DeploymentHandle | None) -> None:
-        self.spec = spec
-        self.handle = bound
+    def __init__(self, handles: dict[str, DeploymentHandle] | None) -> None:
+        self.handles: dict[tuple[str, str], DeploymentHandle] = {}
+        self.local = dict(handles or {})
 
-    async def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
-        if self.handle is None:
-            self.handle = serve.get_deployment_handle(self.spec.next, app_name=self.spec.next_app)
-        return await self.handle.run.remote(payload)
+    async def __call__(self, call: Any, payload: dict[str, Any]) -> dict[str, Any]:
+        key = (call.app, call.deployment)
+        handle = self.handles.get(key)
+        if handle is None:
+            handle = self.local.get(call.deployment) if call.deployment in self.local else None
+            if handle is None:
+                handle = serve.get_deployment_handle(call.deployment, app_name=call.app)
+            self.handles[key] = handle
+        return await handle.run.remote(call.target, payload)
 
 
-def _make_runner(spec_json: dict[str, Any], meta: dict[str, Any], nxt: DeploymentHandle | None) -> GroupRunner:
+def _make_runner(spec_json: dict[str, Any], meta: dict[str, Any],
+                 handles: dict[str, DeploymentHandle] | None) -> GroupRunner:
     spec = DeploymentSpec.model_validate(spec_json)
-    forward = _Forward(spec, nxt) if spec.next else None
-    return GroupRunner(spec, meta["python_path"], meta["variant"], meta["emulate_links"], forward)
+    return GroupRunner(spec, meta["python_path"], meta["variant"], meta["emulate_links"], _Remote(handles))
 
 
 @serve.deployment
@@ -71,18 +77,18 @@ class ComponentDeployment:
     Args:
         spec: the :class:`DeploymentSpec` as a dict.
         meta: ``python_path``, ``variant`` and ``emulate_links`` of the plan.
-        nxt: handle of the next deployment when it is in the same application.
+        handles: deployments of the same application it calls, by name.
         peers: other deployments of the same application, bound here so the application holds them.
     """
 
-    def __init__(self, spec: dict[str, Any], meta: dict[str, Any], nxt: DeploymentHandle | None = None,
-                 peers: list[DeploymentHandle] | None = None) -> None:
+    def __init__(self, spec: dict[str, Any], meta: dict[str, Any],
+                 handles: dict[str, DeploymentHandle] | None = None, peers: list[DeploymentHandle] | None = None) -> None:
         self.spec = DeploymentSpec.model_validate(spec)
-        self.runner = _make_runner(spec, meta, nxt)
+        self.runner = _make_runner(spec, meta, handles)
 
-    async def run(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Run this deployment's part of the flow."""
-        return await self.runner.run(payload)
+    async def run(self, component: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Run one of this deployment's components on the payload, with the steps it makes."""
+        return await self.runner.run(component, payload)
 
     async def __call__(self, request: Any) -> dict[str, Any]:
         """``GET /<node>``: what this node's application runs."""
@@ -104,6 +110,13 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
                      f"POST the raw input as the request body."),
         version="1",
     )
+    def _accepted(content_type: str) -> bool:
+        return not accepts or content_type.split(";")[0].strip().lower() in accepts
+
+    def _refusal(content_type: str) -> dict[str, str]:
+        shown = content_type.split(";")[0].strip().lower() or "none"
+        return {"error": f"content type {shown!r} is not accepted; send one of: {', '.join(accepts)}"}
+
     error_schema = {"application/json": {"schema": {
         "type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}}}
 
@@ -111,10 +124,11 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
     class FlowIngress:
         """HTTP ingress of the flow: checks the request, runs the chain, answers JSON."""
 
-        def __init__(self, spec: dict[str, Any], meta: dict[str, Any], nxt: DeploymentHandle | None = None,
+        def __init__(self, spec: dict[str, Any], meta: dict[str, Any],
+                     handles: dict[str, DeploymentHandle] | None = None,
                      peers: list[DeploymentHandle] | None = None) -> None:
             self.spec = DeploymentSpec.model_validate(spec)
-            self.runner = _make_runner(spec, meta, nxt)
+            self.runner = _make_runner(spec, meta, handles)
 
         @api.get("/health", summary="Liveness check")
         async def health(self) -> dict[str, str]:
@@ -135,32 +149,44 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
             },
         )
         async def run_flow(self, request: Request) -> Any:
-            start = time.perf_counter()
             declared = request.headers.get("content-length")
             if declared is not None and declared.isdigit() and int(declared) > limit:
                 return JSONResponse({"error": f"request body of {declared} bytes is larger than {limit}"}, 413)
-            ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            if accepts and ctype not in accepts:
-                return JSONResponse(
-                    {"error": f"content type {ctype or 'none'!r} is not accepted; send one of: {', '.join(accepts)}"},
-                    415)
+            ctype = request.headers.get("content-type", "")
+            if not _accepted(ctype):
+                return JSONResponse(_refusal(ctype), 415)
             body = bytearray()
             async for chunk in request.stream():
                 body += chunk
                 if len(body) > limit:
                     return JSONResponse({"error": f"request body is larger than {limit} bytes"}, 413)
+            status, answer = await self.process(bytes(body), ctype)
+            return JSONResponse(answer, status)
+
+        async def process(self, body: bytes, content_type: str) -> tuple[int, dict[str, Any]]:
+            """Check and run one request; return the HTTP status and the JSON answer."""
+            start = time.perf_counter()
+            if len(body) > limit:
+                return 413, {"error": f"request body of {len(body)} bytes is larger than {limit}"}
+            if not _accepted(content_type):
+                return 415, _refusal(content_type)
+            ctype = content_type.split(";")[0].strip().lower()
             try:
-                result = await self.runner.run({"body": bytes(body), "content_type": ctype})
+                result = await self.runner.run(self.spec.components[0].id, {"body": body, "content_type": ctype})
             except Exception as exc:  # map the flow's own errors to client statuses; others stay 500
                 cause = _cause(exc)
                 if isinstance(cause, BadInput):
-                    return JSONResponse({"error": cause.message}, cause.status)
+                    return cause.status, {"error": cause.message}
                 if isinstance(cause, LinkDown):
-                    return JSONResponse({"error": str(cause), "link": cause.link, "connector": cause.connector}, 503)
+                    return 503, {"error": str(cause), "link": cause.link, "connector": cause.connector}
                 raise
             out = public_view(result)
             out[TIMINGS] = {**(out.get(TIMINGS) or {}), "total": round((time.perf_counter() - start) * 1000, 3)}
-            return JSONResponse(json.loads(json.dumps(out, default=str)))
+            return 200, json.loads(json.dumps(out, default=str))
+
+        async def run(self, component: str, payload: dict[str, Any]) -> dict[str, Any]:
+            """Run one of this deployment's components on the payload, with the steps it makes."""
+            return await self.runner.run(component, payload)
 
     return FlowIngress
 
@@ -192,30 +218,37 @@ def build_apps(plan: DeploymentPlan) -> dict[str, Any]:
     specs = {s.name: s for s in plan.deployments}
     bound: dict[str, Any] = {}
 
-    def bind(name: str, peers: list[Any]) -> Any:
+    def bind(name: str, peers: list[Any], path: tuple[str, ...] = ()) -> Any:
         if name in bound:
             return bound[name]
+        if name in path:
+            raise UsageError(f"deployments {' -> '.join(path + (name,))} call each other in a cycle on one node; "
+                             f"break the cycle or place them on different nodes")
         spec = specs[name]
-        nxt = None
-        if spec.next and spec.next_app == spec.app:
-            nxt = bind(spec.next, [])
+        local = sorted({c.deployment for c in spec.calls if not c.inline and c.app == spec.app})
+        handles = {target: bind(target, [], path + (name,)) for target in local}
         if spec.ingress:
-            cls = ingress_deployment(spec, plan.flow, f"{plan.system} - {spec.node}")
-            deployment = serve.deployment(cls)
+            deployment = serve.deployment(ingress_deployment(spec, plan.flow, f"{plan.system} - {spec.node}"))
         else:
             deployment = ComponentDeployment
         bound[name] = deployment.options(**deployment_options(spec)).bind(
-            spec.model_dump(mode="json"), meta, nxt, peers or None)
+            spec.model_dump(mode="json"), meta, handles or None, peers or None)
         return bound[name]
+
+    def reach(name: str, seen: set[str]) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        spec = specs[name]
+        for call in spec.calls:
+            if not call.inline and call.app == spec.app:
+                reach(call.deployment, seen)
 
     apps: dict[str, Any] = {}
     for app in plan.apps:
-        # bind everything the ingress does not reach itself as its peers, so the app holds them all
         reached: set[str] = set()
-        name: str | None = app.ingress
-        while name is not None and specs[name].app == app.name and name not in reached:
-            reached.add(name)
-            name = specs[name].next if specs[name].next_app == app.name else None
+        reach(app.ingress, reached)
+        # the application must hold all its deployments: bind the ones its ingress does not call
         peers = [bind(n, []) for n in app.deployments if n not in reached]
         apps[app.name] = bind(app.ingress, peers)
     return apps

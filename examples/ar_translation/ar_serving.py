@@ -1,25 +1,31 @@
-"""The AR glasses' components as archkit deploys them (referenced from system.py as "module:Class").
+"""The AR glasses' components as archkit deploys them (system.py names them "ar_serving:Class").
 
 Each class follows archkit's implementation protocol (see ``archkit.runtime.protocol``): built
 with the component's ``config`` as keywords, called with the flow's payload, returns new values.
 
 * :class:`Camera` - the flow's entry on the glasses: accepts PNG/JPEG frames, refuses the rest.
-* :class:`Ocr` - reads the sign's text with Tesseract (one warm engine per replica).
-* :class:`Translate` - translates it with Apertium (one warm pipeline per replica).
+* :class:`OCR` - reads the sign's text with Tesseract (one warm engine per replica).
+* :class:`Translator` - translates it with Apertium (one warm pipeline per replica).
 
-Spanish signs to English text is the default; ``Ocr(lang="eng")`` with
-``Translate(pair="eng-spa")`` runs the reverse direction.
+Spanish signs to English text is the default; ``OCR(lang="eng")`` with
+``Translator(pair="eng-spa")`` runs the reverse direction.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+if _HERE not in sys.path:  # the engines module sits next to this file
+    sys.path.insert(0, _HERE)
 
 from archkit.runtime.protocol import BadInput
 
-from .engines import MAX_PIXELS, ImageRejected, OcrEngine, Translator, decode_image
+from ar_engines import MAX_PIXELS, ApertiumTranslator, ImageRejected, TesseractOcr, decode_image
 
-__all__ = ["Camera", "Ocr", "Translate"]
+__all__ = ["Camera", "OCR", "Translator"]
 
 
 class Camera:
@@ -45,7 +51,7 @@ class Camera:
         return {"frame": f"{width}x{height}"}
 
 
-class Ocr:
+class OCR:
     """Tesseract OCR of the frame in the payload's ``body``; adds ``text``.
 
     Args:
@@ -54,7 +60,7 @@ class Ocr:
     """
 
     def __init__(self, lang: str = "spa", psm: int = 6) -> None:
-        self.engine = OcrEngine(lang=lang, psm=int(psm))
+        self.engine = TesseractOcr(lang=lang, psm=int(psm))
 
     def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Return ``{"text": ...}``; raise :class:`BadInput` (422) when the image cannot be read."""
@@ -64,7 +70,7 @@ class Ocr:
             raise BadInput(str(exc), 422) from None
 
 
-class Translate:
+class Translator:
     """Apertium translation of the payload's ``text``; adds ``translation``.
 
     Args:
@@ -73,7 +79,7 @@ class Translate:
     """
 
     def __init__(self, pair: str = "spa-eng", timeout: float = 10.0) -> None:
-        self.translator = Translator(pair=pair, timeout=float(timeout))
+        self.translator = ApertiumTranslator(pair=pair, timeout=float(timeout))
 
     def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Return ``{"translation": ...}`` for the payload's ``text``."""

@@ -2,9 +2,9 @@
 
 Neither engine starts a process per request:
 
-* :class:`OcrEngine` holds one ``tesserocr.PyTessBaseAPI`` for its whole life. The API object is
+* :class:`TesseractOcr` holds one ``tesserocr.PyTessBaseAPI`` for its whole life. The API object is
   not thread-safe, so every call takes a lock.
-* :class:`Translator` starts Apertium's null-flush pipeline once and keeps it open. Apertium's
+* :class:`ApertiumTranslator` starts Apertium's null-flush pipeline once and keeps it open. Apertium's
   own ``-z`` wrapper cannot be used for this (its deformatter drops the NUL bytes and its gawk
   filters hold records back), so the pipeline is generated with ``apertium-wblank-mode -z`` and
   this class does the deformatter's job: it escapes Apertium's reserved characters, frames each
@@ -36,8 +36,8 @@ __all__ = [
     "ImageRejected",
     "EngineError",
     "decode_image",
-    "OcrEngine",
-    "Translator",
+    "TesseractOcr",
+    "ApertiumTranslator",
 ]
 
 TESSDATA = Path(os.environ.get("TESSDATA_PREFIX", "/usr/share/tesseract-ocr/5/tessdata/"))
@@ -88,7 +88,7 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Any:
     return image.convert("L")
 
 
-class OcrEngine:
+class TesseractOcr:
     """Tesseract OCR with one persistent ``PyTessBaseAPI``.
 
     Args:
@@ -138,7 +138,7 @@ class OcrEngine:
             self._api.End()
 
 
-class Translator:
+class ApertiumTranslator:
     """A persistent Apertium pipeline for one language pair (``spa-eng`` or ``eng-spa``).
 
     Args:
