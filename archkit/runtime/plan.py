@@ -53,6 +53,7 @@ __all__ = [
     "AppSpec",
     "DeploymentPlan",
     "build_plan",
+    "deployment_options",
     "app_prefix",
     "NODE_RESOURCE_PREFIX",
 ]
@@ -432,6 +433,23 @@ def build_plan(
         entry_node=entry_node, endpoint=f"/{entry_node}/{chosen.id}", emulate_links=emulate_links,
         cpu_budget=budget, python_path=roots, apps=apps, deployments=specs, skipped=skipped, notes=notes,
     )
+
+
+def deployment_options(spec: DeploymentSpec) -> dict[str, Any]:
+    """Serve deployment options for a planned deployment (replicas, resources, name)."""
+    actor: dict[str, Any] = {"num_cpus": spec.num_cpus}
+    if spec.memory is not None:
+        actor["memory"] = spec.memory
+    if spec.resources:
+        actor["resources"] = dict(spec.resources)
+    options: dict[str, Any] = {"name": spec.name, "ray_actor_options": actor}
+    if spec.autoscaling is not None:
+        options["autoscaling_config"] = dict(spec.autoscaling)
+    else:
+        options["num_replicas"] = spec.num_replicas or 1
+    if spec.max_ongoing_requests is not None:
+        options["max_ongoing_requests"] = spec.max_ongoing_requests
+    return options
 
 
 def _ingress_limits(implementation: str | None, roots: list[str]) -> tuple[list[str], int | None]:

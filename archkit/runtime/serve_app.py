@@ -13,13 +13,15 @@ flow is answered with its status (422 by default). A call over a link that is do
 with the link named.
 """
 
-from __future__ import annotations
+# no "from __future__ import annotations": FastAPI must see real annotations on the pickled ingress class
 
 import json
 import time
 from typing import Any
 
 try:
+    from fastapi import FastAPI, Request
+    from fastapi.responses import JSONResponse
     from ray import serve
     from ray.serve.handle import DeploymentHandle
 except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -28,7 +30,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     raise MissingDependencyError("ray[serve]", "serve", "archkit deploy") from exc
 
 from ..errors import UsageError
-from .plan import DeploymentPlan, DeploymentSpec
+from .plan import DeploymentPlan, DeploymentSpec, deployment_options
 from .protocol import DEFAULT_MAX_BODY_BYTES, BadInput, LinkDown
 from .runner import TIMINGS, GroupRunner, public_view
 
@@ -98,8 +100,6 @@ class ComponentDeployment:
 
 def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
     """The FastAPI ingress deployment class for the entry deployment of ``flow``."""
-    from fastapi import FastAPI, Request
-    from fastapi.responses import JSONResponse
 
     accepts = list(spec.accepts)
     limit = spec.max_body_bytes or DEFAULT_MAX_BODY_BYTES
@@ -189,23 +189,6 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
             return await self.runner.run(component, payload)
 
     return FlowIngress
-
-
-def deployment_options(spec: DeploymentSpec) -> dict[str, Any]:
-    """Serve deployment options for a planned deployment (replicas, resources, name)."""
-    actor: dict[str, Any] = {"num_cpus": spec.num_cpus}
-    if spec.memory is not None:
-        actor["memory"] = spec.memory
-    if spec.resources:
-        actor["resources"] = dict(spec.resources)
-    options: dict[str, Any] = {"name": spec.name, "ray_actor_options": actor}
-    if spec.autoscaling is not None:
-        options["autoscaling_config"] = dict(spec.autoscaling)
-    else:
-        options["num_replicas"] = spec.num_replicas or 1
-    if spec.max_ongoing_requests is not None:
-        options["max_ongoing_requests"] = spec.max_ongoing_requests
-    return options
 
 
 def _meta(plan: DeploymentPlan) -> dict[str, Any]:

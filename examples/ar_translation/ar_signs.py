@@ -74,3 +74,10 @@ def write_signs(folder: str | Path, texts: list[str] | None = None) -> list[Path
         path.write_bytes(sign_png(text))
         paths.append(path)
     return paths
+
+
+if __name__ == "__main__":  # python ar_signs.py DIR: write the sign images for `archkit load --images DIR`
+    import sys
+
+    for written in write_signs(sys.argv[1] if len(sys.argv) > 1 else "signs"):
+        print(written)
