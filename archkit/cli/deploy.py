@@ -36,6 +36,7 @@ def deploy_cmd(
         False, "--no-emulate-links",
         help="Do not delay calls across nodes; map nodes to Ray resources 'node:<id>' instead (a real cluster)."),
     http_port: Optional[int] = typer.Option(None, "--http-port", help="Port of Serve's HTTP proxy (default 8000)."),
+    timeout: float = typer.Option(300.0, "--timeout", help="Seconds to wait for the applications to run."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Run a variant on Ray Serve: one application per node, HTTP ingress on 127.0.0.1."""
@@ -45,7 +46,7 @@ def deploy_cmd(
     check_variant(system, variant, format)
     try:
         record = deploy(model, variant, flow=flow, address=address, emulate_links=not no_emulate_links,
-                        http_port=http_port)
+                        http_port=http_port, timeout=timeout)
     except ArchkitError as exc:
         fail(exc, format, model)
     if format == Format.json:

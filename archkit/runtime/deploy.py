@@ -38,8 +38,12 @@ def _quiet_ray() -> None:
     # Ray prints its own deprecation warnings on import; they are not the user's concern
     import warnings
 
+    import logging
+
     warnings.filterwarnings("ignore", module="ray")
     os.environ.setdefault("RAY_DEDUP_LOGS", "1")
+    # Serve reports every step at INFO on the driver; archkit prints its own summary instead
+    logging.getLogger("ray.serve").setLevel(logging.WARNING)
 
 
 def _head_alive(head: dict[str, Any]) -> bool:
@@ -69,20 +73,24 @@ def find_deployment(model: str) -> dict[str, Any] | None:
 
 
 def deploy(
-    model: str,
+    model: Any,
     variant: str | None = None,
     *,
+    model_path: str | None = None,
     flow: str | None = None,
     address: str | None = None,
     emulate_links: bool = True,
     http_host: str = "127.0.0.1",
     http_port: int | None = None,
     cpus: int | None = None,
+    timeout: float = 300.0,
 ) -> dict[str, Any]:
     """Run a model's variant on Ray Serve and return the deployment record.
 
     Args:
-        model: the model (file path or ``module:attr``), as for ``archkit validate``.
+        model: the model (file path or ``module:attr``, as for ``archkit validate``), or a
+            :class:`~archkit.model.System` already loaded.
+        model_path: for a loaded System, the file its implementations are imported next to.
         variant: the variant to deploy; None for the base placement.
         flow: the flow to serve; None for the first one.
         address: ``None`` (a local head, started if archkit has none running), ``"auto"`` (the Ray
@@ -92,6 +100,7 @@ def deploy(
         http_host: address Serve's HTTP proxy binds (loopback unless asked otherwise).
         http_port: port of the proxy; 8000, or a free one when 8000 is taken on a local head.
         cpus: CPUs of a local head; defaults to the machine's.
+        timeout: seconds to wait for every application to be RUNNING.
 
     Returns:
         The record: ``system``, ``variant``, ``flow``, ``address``, ``url`` (the flow's endpoint),
@@ -102,9 +111,11 @@ def deploy(
         DeployError: Ray could not be started or reached, or an application did not start.
     """
     _quiet_ray()
-    system = _load(model)
+    if isinstance(model, str):
+        system, model_path = _load(model), _model_path(model)
+    else:
+        system, model_path = model, (str(Path(model_path).resolve()) if model_path else None)
     prefix = app_prefix(system.name)
-    model_path = _model_path(model)
     head = read_state(_HEAD)
     started = False
     if address is None:
@@ -133,7 +144,9 @@ def deploy(
         raise MissingDependencyError("ray[serve]", "serve", "archkit deploy") from None
     try:
         connect(ray_address)
-        budget = ray.cluster_resources().get("CPU", float(os.cpu_count() or 1))
+        # CPUs this system may use: what is free now plus what its previous deployment holds
+        budget = ray.available_resources().get("CPU", 0.0) + _held_cpus(read_state(prefix))
+        budget = max(0.1, min(budget, ray.cluster_resources().get("CPU", float(os.cpu_count() or 1))))
         plan = build_plan(system, variant, flow, emulate_links=emulate_links, cpus=budget, model_path=model_path)
         from .serve_app import build_apps
 
@@ -144,19 +157,22 @@ def deploy(
             if name.startswith(prefix + "-") and name not in apps:
                 serve.delete(name)
         # callee applications first, the ingress last, so no request meets a missing deployment
+        from ray.serve.api import _run
+
         for spec in reversed(plan.apps):
-            serve.run(apps[spec.name], name=spec.name, route_prefix=spec.route_prefix, blocking=False)
+            _run(apps[spec.name], name=spec.name, route_prefix=spec.route_prefix, _blocking=False)
+        _wait_running([a.name for a in plan.apps], timeout)
     except (UsageError, DeployError):
         raise
     except Exception as exc:
-        raise DeployError(f"deploying {system.name!r} failed: {type(exc).__name__}: {exc}") from exc
+        raise DeployError(f"deploying {system.name!r} failed: {_short(exc)}") from exc
     finally:
         if ray.is_initialized():
             ray.shutdown()
     base = f"http://{'127.0.0.1' if http_host in ('0.0.0.0', '') else http_host}:{port}"
     record = {
         "system": system.name,
-        "model": model_path or model,
+        "model": model_path or system.name,
         "variant": variant,
         "flow": plan.flow,
         "address": ray_address,
@@ -172,6 +188,51 @@ def deploy(
     }
     write_state(prefix, record)
     return record
+
+
+def _held_cpus(record: dict[str, Any] | None) -> float:
+    """CPUs reserved by a recorded deployment (released when it is replaced)."""
+    if not record:
+        return 0.0
+    total = 0.0
+    for spec in record.get("plan", {}).get("deployments", []):
+        auto = spec.get("autoscaling") or {}
+        count = spec.get("num_replicas") or auto.get("max_replicas") or 1
+        total += float(spec.get("num_cpus") or 0) * count
+    return total
+
+
+def _wait_running(names: list[str], timeout: float) -> None:
+    """Wait until the applications are RUNNING; fail with Serve's messages otherwise."""
+    from ray import serve
+
+    deadline = time.monotonic() + timeout
+    while True:
+        apps = serve.status().applications
+        states = {n: str(getattr(apps.get(n), "status", "MISSING")) for n in names}
+        failed = [n for n, st in states.items() if st.endswith("DEPLOY_FAILED")]
+        if failed or time.monotonic() > deadline:
+            details = []
+            for name in failed or [n for n, st in states.items() if not st.endswith("RUNNING")]:
+                app = apps.get(name)
+                message = getattr(app, "message", "") if app is not None else "not found"
+                for dep_name, dep in sorted((getattr(app, "deployments", None) or {}).items()):
+                    if getattr(dep, "message", ""):
+                        message += f" [{dep_name}: {dep.message}]"
+                details.append(f"{name}: {message or states[name]}")
+            why = "failed" if failed else f"did not start within {timeout:.0f} s"
+            raise DeployError(f"applications {why}: " + "; ".join(details)
+                              + "; check the CPUs and memory the deployments ask for ('archkit review')")
+        if all(st.endswith("RUNNING") for st in states.values()):
+            return
+        time.sleep(0.5)
+
+
+def _short(exc: Exception) -> str:
+    """The last line of a Ray error, without the remote traceback."""
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    last = lines[-1] if lines else type(exc).__name__
+    return last.split("Exception: ", 1)[-1] if last.startswith("ray.") else last
 
 
 def _model_path(model: str) -> str | None:

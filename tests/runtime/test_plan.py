@@ -46,7 +46,7 @@ def test_variant_with_a_link_down_reroutes_when_it_can(example_system):
 def test_route_cut_by_a_down_link_names_it(tiny_system):
     plan = build_plan(tiny_system, "offline", model_path=TINY_MODEL)
     call = plan.deployment("ingress").calls[0]
-    assert call.crossing.down == ["device-cloud"]
+    assert call.crossing.down == ["device-server"]
 
 
 def test_in_process_steps_on_one_node_share_a_deployment(tiny_system):
@@ -70,10 +70,10 @@ def test_sizes_are_fitted_to_the_machine_and_noted(tiny_system):
 def test_without_emulation_nodes_become_ray_resources(tiny_system):
     plan = build_plan(tiny_system, "remote", emulate_links=False, model_path=TINY_MODEL)
     upper = plan.deployment("upper")
-    assert upper.resources == {"node:cloud": 0.001}
+    assert upper.resources == {"node:server": 0.001}
     assert upper.num_replicas == 5 and upper.num_cpus == 4.0  # declared sizes, not fitted
     options = deployment_options(upper)
-    assert options["ray_actor_options"]["resources"] == {"node:cloud": 0.001}
+    assert options["ray_actor_options"]["resources"] == {"node:server": 0.001}
     assert options["num_replicas"] == 5
 
 
@@ -95,7 +95,7 @@ def test_link_delay_formula(tiny_system):
     hop = plan.deployment("ingress").calls[0].crossing.hops[0]
     assert hop.latency_s == pytest.approx(0.05)
     assert hop_delay(hop, 125_000) == pytest.approx(0.05 + 125_000 * 8 / 1e6)
-    assert route_delay([hop, hop], 0) == {"device-cloud": pytest.approx(0.1)}
+    assert route_delay([hop, hop], 0) == {"device-server": pytest.approx(0.1)}
     assert payload_size({"body": b"abcd", "text": "é", "n": 12, "timings": {"x": 1}}) == 4 + 4 + 4 + 2 + 1 + 2
 
 

@@ -73,8 +73,8 @@ def test_down_link_fails_with_the_link_named(tiny_system):
     handle = _run_local(plan, "device")
     status, answer = handle.process.remote(b"hello", "text/plain").result()
     assert status == 503
-    assert answer["link"] == "device-cloud"
-    assert "link 'device-cloud' is down in variant 'offline'" in answer["error"]
+    assert answer["link"] == "device-server"
+    assert "link 'device-server' is down in variant 'offline'" in answer["error"]
 
 
 def test_emulated_link_adds_latency_plus_size_over_bandwidth(tiny_system):
@@ -94,5 +94,5 @@ def test_emulated_link_adds_latency_plus_size_over_bandwidth(tiny_system):
     request = payload_size(sent[0])
     response = payload_size({k: v for k, v in out.items() if k != "timings"})
     expected = (0.05 + request * 8 / 1e6 + 0.05 + response * 8 / 1e6) * 1000
-    assert out["timings"]["link device-cloud"] == pytest.approx(expected, abs=0.01)
+    assert out["timings"]["link device-server"] == pytest.approx(expected, abs=0.01)
     assert {"entry", "upper", "count", "call entry->upper"} <= set(out["timings"])
