@@ -180,12 +180,30 @@ class Estimate:
                         fw(self.worst, other.worst), unit, ins)  # type: ignore[arg-type]
 
     @staticmethod
-    def total(items: Iterable["Estimate"], unit: str) -> "Estimate":
-        """Sum of estimates (zero when there are none)."""
-        out = Estimate.zero(unit)
+    def total(items: Iterable["Estimate"], unit: str, keep_inputs: bool = True) -> "Estimate":
+        """Sum of estimates (zero when there are none), in one pass.
+
+        With ``keep_inputs=False`` the sum lists no inputs (for totals over thousands of parts
+        whose parts are reported one by one).
+        """
+        b = t = w = 0.0
+        ins: list[str] = []
+        miss: list[str] = []
         for e in items:
-            out = out + e
-        return out
+            if e.unit != unit:
+                raise ValueError(f"cannot add {e.unit} to {unit}")
+            if keep_inputs:
+                ins.extend(e.inputs)
+            if e.missing:
+                miss.extend(e.missing)
+            elif not miss:
+                b += e.best  # type: ignore[operator]
+                t += e.typical  # type: ignore[operator]
+                w += e.worst  # type: ignore[operator]
+        inputs = tuple(dict.fromkeys(ins))
+        if miss:
+            return Estimate(None, None, None, unit, inputs, tuple(dict.fromkeys(miss)))
+        return Estimate(b, t, w, unit, inputs)
 
     # -- output --------------------------------------------------------------------------------
     def text(self) -> str:
@@ -400,6 +418,8 @@ def format_value(v: float, unit: str) -> str:
         return "unbounded"
     if unit == "ratio":
         return f"{v * 100:.1f} %"
+    if unit == "1/s":
+        return f"{_sig(v)} /s"
     if unit in ("USD", "USD/month", "USD/day"):
         return f"{v:,.2f} {unit}"
     scales = _DISPLAY.get(unit)
@@ -407,7 +427,7 @@ def format_value(v: float, unit: str) -> str:
         return f"0 {scales[-1][0]}"
     if scales:
         for name, f in scales:
-            if abs(v) >= f:
+            if abs(v) >= f * (1 - 1e-9):
                 return f"{_sig(v / f)} {name}"
         return f"{_sig(v / scales[-1][1])} {scales[-1][0]}"
     return f"{_sig(v)} {unit}" if unit not in ("1",) else _sig(v)

@@ -291,6 +291,8 @@ def servers_for(system_or_graph: System | SystemGraph, component_id: str, lam: f
         return comp.autoscaling.max_replicas, "autoscaling max_replicas"
     if node is not None and node.per_user is not None:
         return 1, "one per device"
+    if lam is not None and lam == 0:
+        return 1, "no load: one instance"
     if lam is None or service_worst is None:
         return None, "capacity plan (needs arrival rate and processing time)"
     target = comp.autoscaling.target_utilization if comp.autoscaling and comp.autoscaling.target_utilization \
