@@ -1,0 +1,7 @@
+"""The ``archkit`` command line: a thin typer layer over the library functions."""
+
+from __future__ import annotations
+
+from .app import app, main
+
+__all__ = ["app", "main"]

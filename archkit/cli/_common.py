@@ -1,0 +1,106 @@
+"""Shared pieces of the commands: loading a model with clean errors, output formats, exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from ..errors import ArchkitError, LoadError, Problem, UsageError, ValidationError
+from ..model.system import System
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+MODEL_HELP = ("The model: a .py file defining a System (file.py or file.py:variable), "
+              "a .yaml/.json file, or module:attr.")
+
+
+class Format(str, Enum):
+    """Output format of reporting commands."""
+
+    text = "text"
+    json = "json"
+
+
+def stdout() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def stderr() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def emit_json(data: Any) -> None:
+    """Write a JSON document to stdout: sorted keys? no - stable insertion order, 2-space indent."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def print_problems(problems: list[Problem], headline: str, console: Console | None = None) -> None:
+    con = console or stderr()
+    con.print(f"[bold red]{headline}[/]")
+    for p in problems:
+        where = str(p.location) if p.location is not None else "<model>"
+        con.print(f"[cyan]{where}[/]: [bold]{p.code}[/] [magenta]{p.name}[/]: {p.message}", markup=True,
+                  highlight=False)
+        if p.hint:
+            con.print(f"    [dim]hint:[/] {p.hint}", highlight=False)
+
+
+def fail(exc: ArchkitError, fmt: Format = Format.text, spec: str | None = None) -> NoReturn:
+    """Report an archkit error the way the format asks, and exit with the matching code."""
+    code = EXIT_PROBLEMS
+    if isinstance(exc, UsageError):
+        code = EXIT_USAGE
+    problems: list[Problem] = list(getattr(exc, "problems", []))
+    if isinstance(exc, LoadError) and problems and all(p.name == "file-not-found" for p in problems):
+        code = EXIT_USAGE
+    if fmt == Format.json:
+        emit_json({
+            "ok": False,
+            "source": spec,
+            "error": type(exc).__name__,
+            "message": str(exc) if not problems else None,
+            "problems": [p.to_dict() for p in problems],
+        })
+    elif problems:
+        n = len(problems)
+        what = "problem" if n == 1 else "problems"
+        head = (f"{spec}: {n} {what} reading the model" if isinstance(exc, LoadError)
+                else f"{spec}: {n} {what} found in the model")
+        print_problems(problems, head)
+    else:
+        stderr().print(f"[bold red]error:[/] {exc}", highlight=False)
+    raise typer.Exit(code)
+
+
+def load_model(spec: str, fmt: Format = Format.text) -> System:
+    """Load a model for a command; on failure print every problem and exit 1 (or 2 for a missing file)."""
+    from ..io import load
+
+    try:
+        return load(spec)
+    except ArchkitError as exc:
+        fail(exc, fmt, spec)
+
+
+def check_variant(system: System, variant: str | None, fmt: Format = Format.text) -> None:
+    """Exit 2 with a hint when a variant name is not declared."""
+    if variant is None or variant in system.variant_names:
+        return
+    from ..model.kinds import suggest
+
+    close = suggest(variant, system.variant_names)
+    hint = f"did you mean '{close}'?" if close else f"declared variants: {', '.join(system.variant_names) or 'none'}"
+    fail(UsageError(f"unknown variant '{variant}'; {hint}"), fmt)
+
+
+__all__ = [
+    "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "MODEL_HELP", "Format", "stdout", "stderr", "emit_json",
+    "print_problems", "fail", "load_model", "check_variant", "ValidationError",
+]

@@ -1,0 +1,164 @@
+"""Errors archkit raises for mistakes in a model, a file or a command.
+
+Hierarchy::
+
+    ArchkitError                  base of everything archkit raises on purpose
+    ├── ValidationError           the model has problems; .problems lists every one of them
+    ├── LoadError                 a file or module could not be read as a model; .problems says why
+    ├── UsageError                a command or function was called wrongly (bad option, unknown variant)
+    └── MissingDependencyError    an optional extra is not installed (also an ImportError)
+
+Each problem is a :class:`Problem` with a stable code (``AK101``), a short name
+(``duplicate-id``), a message, a hint that names the fix, and a location (DSL file:line, or the
+file and key path in YAML/JSON with the YAML line). Codes are listed in :data:`CODES` and in
+docs/errors.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .model.elements import Location
+
+__all__ = [
+    "CODES",
+    "Problem",
+    "ArchkitError",
+    "ValidationError",
+    "LoadError",
+    "UsageError",
+    "MissingDependencyError",
+]
+
+CODES: dict[str, str] = {
+    # reading files (AK0xx)
+    "AK001": "file-not-found",
+    "AK002": "unsafe-content",
+    "AK003": "syntax-error",
+    "AK004": "too-large",
+    "AK005": "too-deep",
+    "AK006": "not-text",
+    "AK007": "not-a-model",
+    "AK008": "model-code-error",
+    "AK009": "no-system",
+    # fields (AK10x)
+    "AK100": "invalid-value",
+    "AK101": "duplicate-id",
+    "AK102": "dangling-reference",
+    "AK103": "unknown-kind",
+    "AK104": "wrong-unit",
+    "AK105": "min-greater-than-max",
+    "AK106": "negative-value",
+    "AK107": "unknown-field",
+    "AK108": "missing-field",
+    # structure (AK11x-AK13x)
+    "AK110": "no-route",
+    "AK111": "self-connector",
+    "AK120": "flow-does-not-chain",
+    "AK121": "sync-call-cycle",
+    "AK122": "empty-flow",
+    "AK130": "bad-placement",
+}
+_NAME_TO_CODE = {v: k for k, v in CODES.items()}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, with where it is and how to fix it."""
+
+    code: str
+    message: str
+    hint: str = ""
+    location: Location | None = None
+    element: str | None = None
+    severity: str = "error"
+    related: tuple[Location, ...] = field(default=())
+
+    @property
+    def name(self) -> str:
+        """Short stable name of the code, e.g. 'duplicate-id'."""
+        return CODES.get(self.code, "problem")
+
+    @classmethod
+    def of(cls, name: str, message: str, hint: str = "", location: Location | None = None,
+           element: str | None = None, related: Iterable[Location] = ()) -> "Problem":
+        """Build a problem from its short name ('duplicate-id')."""
+        return cls(_NAME_TO_CODE[name], message, hint, location, element, "error", tuple(related))
+
+    def format(self) -> str:
+        """One or two lines for people: 'where: CODE name: message' and the hint."""
+        where = str(self.location) if self.location is not None else "<model>"
+        text = f"{where}: {self.code} {self.name}: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form of a problem (see docs/cli.md)."""
+        loc = self.location
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity,
+            "message": self.message,
+            "hint": self.hint,
+            "element": self.element,
+            "location": None if loc is None else {
+                "file": loc.file, "line": loc.line, "path": [p for p in loc.path]},
+        }
+
+
+def _sort_key(p: Problem) -> tuple:
+    loc = p.location or Location()
+    return (loc.file or "", loc.line or 0, tuple(str(x) for x in loc.path), p.code, p.message)
+
+
+class ArchkitError(Exception):
+    """Base of the errors archkit raises on purpose; never a bug, always something to fix."""
+
+
+class _ProblemsError(ArchkitError):
+    """An error made of one or more problems, all reported at once."""
+
+    headline = "problems found"
+
+    def __init__(self, problems: Iterable[Problem], source: str | None = None) -> None:
+        self.problems: list[Problem] = sorted(problems, key=_sort_key)
+        self.source = source
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """All problems, one block each, under a headline with the count."""
+        n = len(self.problems)
+        head = f"{self.source}: " if self.source else ""
+        lines = [f"{head}{n} {self.headline if n != 1 else self.headline.replace('problems', 'problem')}"]
+        lines += [p.format() for p in self.problems]
+        return "\n".join(lines)
+
+
+class ValidationError(_ProblemsError):
+    """The model is not valid; ``problems`` holds every problem found, each with location and hint."""
+
+    headline = "problems found in the model"
+
+
+class LoadError(_ProblemsError):
+    """A file or module could not be read as a model; ``problems`` says why and where."""
+
+    headline = "problems reading the model"
+
+
+class UsageError(ArchkitError):
+    """A command or function was used wrongly, e.g. an unknown variant name or option value."""
+
+
+class MissingDependencyError(ArchkitError, ImportError):
+    """An optional part of archkit needs a package that is not installed; the message says what to install."""
+
+    def __init__(self, package: str, extra: str, purpose: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f"{purpose} needs the '{package}' package, which is not installed; "
+            f"install it with: pip install 'archkit[{extra}]'")

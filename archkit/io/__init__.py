@@ -1,0 +1,178 @@
+"""Loading and saving models: Python DSL files, YAML, JSON, and the JSON Schema for editors.
+
+* :func:`load` reads ``system.py``, ``system.py:var``, ``model.yaml``, ``model.json`` or
+  ``package.module:attr`` and returns a validated :class:`archkit.model.System`.
+* :func:`to_yaml` / :func:`to_json` write the canonical text: the same model always gives the
+  same bytes, and reading it back gives an equal model.
+* :func:`json_schema` is the JSON Schema of the file format.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from typing import Any
+
+import yaml
+
+from ..errors import LoadError, Problem
+from ..model.elements import Location
+from ..model.system import System
+from .safe_yaml import parse_json, parse_yaml, read_text
+
+__all__ = ["load", "load_data", "loads", "to_data", "to_yaml", "to_json", "save", "json_schema", "write_atomic"]
+
+_PY_SUFFIXES = (".py",)
+_YAML_SUFFIXES = (".yaml", ".yml")
+_JSON_SUFFIXES = (".json",)
+
+
+def _split_spec(spec: str) -> tuple[str, str | None]:
+    """'file.py:var' -> ('file.py', 'var'); other specs unchanged."""
+    head, sep, tail = spec.rpartition(":")
+    if sep and head.endswith(_PY_SUFFIXES) and tail.isidentifier():
+        return head, tail
+    return spec, None
+
+
+def load(spec: str | os.PathLike[str]) -> System:
+    """Load and validate a model from a file or module.
+
+    Args:
+        spec: ``path.py`` (a file defining one System), ``path.py:variable``, ``path.yaml``,
+            ``path.json``, or ``package.module:attr``.
+
+    Raises:
+        LoadError: the file is missing, unreadable, unsafe or not a model.
+        ValidationError: the model has problems (all of them are listed).
+    """
+    spec = os.fspath(spec)
+    path, attr = _split_spec(spec)
+    lower = path.lower()
+    if lower.endswith(_PY_SUFFIXES):
+        from .pyfile import load_python_file
+
+        found = load_python_file(path, attr)
+        return _as_model(found)
+    if lower.endswith(_YAML_SUFFIXES + _JSON_SUFFIXES):
+        if not os.path.isfile(path):
+            raise LoadError([Problem.of("file-not-found", f"no such file: '{path}'",
+                                        "check the path (relative to the current directory)", Location(path))], path)
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            raise LoadError([Problem.of("file-not-found", f"cannot read '{path}': {exc.strerror}",
+                                        "check the path and its permissions", Location(path))], path) from None
+        return loads(data, path, fmt="json" if lower.endswith(_JSON_SUFFIXES) else "yaml")
+    if ":" in spec and not os.path.exists(spec):
+        from .pyfile import load_module_attr
+
+        return _as_model(load_module_attr(spec))
+    if not os.path.exists(path):
+        raise LoadError([Problem.of("file-not-found", f"no such file: '{path}'",
+                                    "give a .py, .yaml or .json model file, or module:attr", Location(path))], path)
+    raise LoadError([Problem.of("not-a-model", f"'{path}' is not a model file archkit reads",
+                                "give a .py, .yaml, .yml or .json file, or module:attr", Location(path))], path)
+
+
+def _as_model(found: Any) -> System:
+    from ..dsl import System as DslSystem
+    from ..validate import validate
+
+    if isinstance(found, DslSystem):
+        return found.build()
+    return validate(found)
+
+
+def loads(data: bytes | str, source: str = "<text>", fmt: str = "yaml") -> System:
+    """Load and validate a model from YAML or JSON text (``fmt`` 'yaml' or 'json')."""
+    text = read_text(data if isinstance(data, bytes) else data.encode("utf-8"), source)
+    if fmt == "json":
+        raw = parse_json(text, source)
+        lines: dict[tuple[Any, ...], int] = {}
+    else:
+        raw, lines = parse_yaml(text, source)
+    return load_data(raw, source, lines)
+
+
+def load_data(raw: Any, source: str = "<data>", lines: dict[tuple[Any, ...], int] | None = None) -> System:
+    """Validate plain data (as from YAML/JSON) into a System, with line numbers for messages if known."""
+    from ..validate import build_system
+
+    lines = lines or {}
+
+    def locate(path: tuple[Any, ...]) -> Location:
+        p = tuple(path)
+        while p and p not in lines:
+            p = p[:-1]
+        return Location(source, lines.get(p), tuple(path))
+
+    return build_system(raw, locate=locate, source=source)
+
+
+def to_data(system: System) -> dict[str, Any]:
+    """The model as plain data: defaults left out, quantities as canonical text."""
+    return system.model_dump(mode="json", exclude_defaults=True)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+
+
+def to_yaml(system: System) -> str:
+    """Canonical YAML text of the model (deterministic; reads back to an equal model)."""
+    return yaml.dump(to_data(system), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=False, width=100)
+
+
+def to_json(system: System) -> str:
+    """Canonical JSON text of the model (deterministic; reads back to an equal model)."""
+    return json.dumps(to_data(system), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
+    """Write a file so that it is either complete or untouched: a temporary file, then a rename."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".archkit-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def save(system: System, path: str | os.PathLike[str]) -> None:
+    """Write the model as YAML or JSON, chosen by the file's suffix."""
+    p = os.fspath(path)
+    if p.lower().endswith(_JSON_SUFFIXES):
+        write_atomic(p, to_json(system))
+    elif p.lower().endswith(_YAML_SUFFIXES):
+        write_atomic(p, to_yaml(system))
+    else:
+        from ..errors import UsageError
+
+        raise UsageError(f"cannot tell the format of '{p}': name it .yaml, .yml or .json")
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of archkit model files, for editors and validators."""
+    schema = System.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "urn:archkit:schema:system:1"
+    schema["title"] = "archkit system"
+    return schema

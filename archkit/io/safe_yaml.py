@@ -1,0 +1,186 @@
+"""Reading YAML and JSON defensively: only plain data, bounded in size and depth, with line numbers.
+
+Nothing in a file is ever executed: the YAML is composed into nodes, every tag is checked against
+the plain-data tags of YAML 1.1's core schema, and only then are the nodes turned into Python data
+with PyYAML's safe constructor. Each problem comes back as a :class:`~archkit.errors.Problem`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from ..errors import LoadError, Problem
+from ..model.elements import Location
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "read_text", "parse_yaml", "parse_json"]
+
+MAX_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 5_000_000
+
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:merge",
+    "tag:yaml.org,2002:timestamp",
+}
+
+try:  # the C parser is much faster on big models; marks (line numbers) work the same
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+
+def read_text(data: bytes, source: str) -> str:
+    """Decode a model file, refusing binary data and over-large files."""
+    if len(data) > MAX_BYTES:
+        raise LoadError([Problem.of(
+            "too-large", f"the file is {len(data) / 1e6:.1f} MB; archkit reads models up to {MAX_BYTES // 2**20} MiB",
+            "split the model, or check that this is the file you meant", Location(source))], source)
+    if b"\x00" in data[:65536]:
+        raise LoadError([Problem.of(
+            "not-text", "the file contains binary data (NUL bytes), not YAML or JSON text",
+            "pass a .yaml, .json or .py model file", Location(source))], source)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoadError([Problem.of(
+            "not-text", f"the file is not UTF-8 text (bad byte at offset {exc.start})",
+            "save the model as UTF-8 text", Location(source))], source) from None
+
+
+def parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    """Parse YAML text into plain data and a map from key paths to 1-based line numbers.
+
+    Raises:
+        LoadError: for syntax errors, unsafe or unknown tags, duplicate keys, and documents that
+            nest too deeply or expand too much through aliases.
+    """
+    try:
+        loader = _Loader(text)
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        raise LoadError([Problem.of(
+            "syntax-error", f"YAML syntax error: {exc.problem or exc}",
+            "fix the YAML at this line (check indentation, colons and quotes)", Location(source, line))],
+            source) from None
+    except yaml.YAMLError as exc:
+        raise LoadError([Problem.of("syntax-error", f"YAML error: {exc}", "fix the YAML syntax",
+                                    Location(source))], source) from None
+    except RecursionError:
+        raise LoadError([Problem.of(
+            "too-deep", "the document is nested too deeply to be a model",
+            f"a model nests a few levels deep; archkit accepts up to {MAX_DEPTH}", Location(source))],
+            source) from None
+    if node is None:
+        raise LoadError([Problem.of("not-a-model", "the file is empty",
+                                    "a model starts with 'name: <system name>'", Location(source, 1))], source)
+    lines: dict[tuple[Any, ...], int] = {}
+    problems = _walk(node, source, lines)
+    if problems:
+        raise LoadError(problems, source)
+    try:
+        data = loader.construct_document(node)
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        raise LoadError([Problem.of("syntax-error", f"YAML value could not be read: {exc}",
+                                    "fix the value at this place", Location(source))], source) from None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def _walk(root: yaml.Node, source: str, lines: dict[tuple[Any, ...], int]) -> list[Problem]:
+    """Check tags, depth and size iteratively (no recursion), and record the line of every key path."""
+    problems: list[Problem] = []
+    stack: list[tuple[yaml.Node, tuple[Any, ...], int]] = [(root, (), 0)]
+    visited = 0
+    while stack:
+        node, path, depth = stack.pop()
+        visited += 1
+        if visited > MAX_NODES:
+            return [Problem.of(
+                "too-large", f"the document expands to more than {MAX_NODES:,} values (aliases that repeat "
+                "aliases can make a small file huge)", "remove the anchors and aliases, or split the model",
+                Location(source))]
+        if depth > MAX_DEPTH:
+            return [Problem.of(
+                "too-deep", f"the document nests more than {MAX_DEPTH} levels deep",
+                "a model nests a few levels deep; check that this is a model file",
+                Location(source, node.start_mark.line + 1, path))]
+        if node.tag not in _SAFE_TAGS:
+            problems.append(Problem.of(
+                "unsafe-content",
+                f"the tag '{node.tag}' is not plain data; archkit never constructs objects or runs code from a file",
+                "remove the tag and write the value as plain YAML (text, numbers, lists, mappings)",
+                Location(source, node.start_mark.line + 1, path)))
+            continue
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if key_node.tag not in _SAFE_TAGS:
+                    problems.append(Problem.of(
+                        "unsafe-content", f"the tag '{key_node.tag}' is not plain data",
+                        "remove the tag", Location(source, key_node.start_mark.line + 1, path)))
+                    continue
+                if key is not None and key != "<<":
+                    if key in seen:
+                        problems.append(Problem.of(
+                            "syntax-error", f"the key '{key}' appears twice in one mapping (lines {seen[key]} and "
+                            f"{key_node.start_mark.line + 1})", "keep one of them",
+                            Location(source, key_node.start_mark.line + 1, path + (key,))))
+                    seen[key] = key_node.start_mark.line + 1
+                sub = path + (_scalar_key(key),)
+                lines.setdefault(sub, key_node.start_mark.line + 1)
+                stack.append((value_node, sub, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                stack.append((item, path + (i,), depth + 1))
+    return problems
+
+
+def _scalar_key(key: Any) -> Any:
+    if isinstance(key, str) and key.isdigit():
+        return key
+    return key
+
+
+def parse_json(text: str, source: str) -> Any:
+    """Parse JSON text into plain data, refusing duplicate keys and excessive nesting."""
+    dupes: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in items:
+            if k in out:
+                dupes.append(k)
+            out[k] = v
+        return out
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        raise LoadError([Problem.of("syntax-error", f"JSON syntax error: {exc.msg} (column {exc.colno})",
+                                    "fix the JSON at this line", Location(source, exc.lineno))], source) from None
+    except RecursionError:
+        raise LoadError([Problem.of("too-deep", f"the document nests more than {MAX_DEPTH} levels deep",
+                                    "check that this is a model file", Location(source))], source) from None
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise LoadError([Problem.of("too-deep", f"the document nests more than {MAX_DEPTH} levels deep",
+                                        "check that this is a model file", Location(source))], source)
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item if isinstance(v, (dict, list)))
+    if dupes:
+        raise LoadError([Problem.of("syntax-error", f"the key '{k}' appears twice in one object", "keep one of them",
+                                    Location(source)) for k in sorted(set(dupes))], source)
+    return data
