@@ -1,0 +1,1 @@
+"""Quantitative deployment-fit checks, computed by the analyses in :mod:`archkit.analysis`."""
