@@ -23,6 +23,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..errors import ArchkitError
+
 __all__ = [
     "QUALITIES",
     "CatalogError",
@@ -73,7 +75,7 @@ class CatalogProblem(BaseModel):
         return f"{where}: {self.message}"
 
 
-class CatalogError(Exception):
+class CatalogError(ArchkitError):
     """A catalog entry (or several) could not be read; ``problems`` lists every problem found."""
 
     def __init__(self, problems: list[CatalogProblem]) -> None:

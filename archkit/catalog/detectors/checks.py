@@ -99,6 +99,6 @@ def model_ip_exposure(ctx: Context) -> Iterator[Hit]:
             continue
         flag = m.model.ip_sensitive if m.model is not None else None
         if flag is None:
-            yield ctx.unknown([m], f"declare model.ip_sensitive on '{m.id}' (it runs on '{ctx.placement[m.id]}', a user device)")
+            yield ctx.unknown([m], f"declare model.ip_sensitive on '{m.id}' (it runs on a user device)")
         elif flag:
             yield ctx.found([m], f"'{m.id}' is IP-sensitive but ships to '{ctx.placement[m.id]}', where it can be extracted")
