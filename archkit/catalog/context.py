@@ -14,8 +14,7 @@ forward data; consumers of a model's output are found through them.
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import networkx as nx
 
@@ -29,6 +28,7 @@ __all__ = ["Context", "PASSIVE_KINDS", "SERVER_NODE_KINDS", "CLIENT_NODE_KINDS"]
 PASSIVE_KINDS = frozenset({"datastore", "feature_store", "cache", "queue", "model_registry", "telemetry"})
 SERVER_NODE_KINDS = frozenset({"cloud", "on_prem"})
 CLIENT_NODE_KINDS = frozenset({"mobile", "wearable", "embedded", "edge"})
+T = TypeVar("T")
 _ASYNC = frozenset({"async_message", "stream", "batch_transfer"})
 
 
@@ -48,7 +48,9 @@ class Context:
         graph: An existing :class:`SystemGraph` for this placement (built if not given).
     """
 
-    def __init__(self, system: System, variant: str | None = None, graph: SystemGraph | None = None) -> None:
+    def __init__(self, system: System, variant: str | None = None, graph: SystemGraph | None = None,
+                 shared: dict[str, Any] | None = None) -> None:
+        self._shared: dict[str, Any] = shared if shared is not None else {}
         self.system = system
         self.variant = variant
         self.graph = graph or SystemGraph(system, variant)
@@ -56,6 +58,24 @@ class Context:
         self.components: dict[str, Component] = self.graph.components
         self.connectors: dict[str, Connector] = self.graph.connectors
         self.nodes: dict[str, Node] = self.graph.nodes
+
+    def memo(self, key: str, factory: Callable[[], T]) -> T:
+        """A placement-independent value, computed once and shared by the contexts of all placements."""
+        try:
+            return self._shared[key]
+        except KeyError:
+            value = self._shared[key] = factory()
+            return value
+
+    @property
+    def shared(self) -> dict[str, Any]:
+        """The cache shared between the contexts of one system's placements."""
+        return self._shared
+
+    @property
+    def call_graph(self) -> nx.DiGraph:
+        """Synchronous calls (sync_call, in_process) between components."""
+        return self.memo("call_graph", lambda: self.graph.call_graph)
 
     # -- hits ---------------------------------------------------------------------------------------
     @staticmethod
@@ -81,22 +101,18 @@ class Context:
                 out.append(r)
         return tuple(out)
 
+    def _index(self) -> dict[str, dict[str, Any]]:
+        s = self.system
+        return {"component": {c.id: c for c in s.components}, "connector": {c.id: c for c in s.connectors},
+                "node": {n.id: n for n in s.nodes}, "link": {lk.id: lk for lk in s.links},
+                "flow": {f.id: f for f in s.flows}}
+
     def location(self, ref: ElementRef) -> Location | None:
         """Where an element was declared, if known."""
-        try:
-            if ref.type == "component":
-                return self.system.component(ref.id).location
-            if ref.type == "connector":
-                return self.system.connector(ref.id).location
-            if ref.type == "node":
-                return self.system.node(ref.id).location
-            if ref.type == "flow":
-                return self.system.flow(ref.id).location
-            if ref.type == "link":
-                return next(lk for lk in self.system.links if lk.id == ref.id).location
-        except (KeyError, StopIteration):
-            return None
-        return self.system.location
+        if ref.type == "system":
+            return self.system.location
+        element = self.memo("index", self._index).get(ref.type, {}).get(ref.id)
+        return element.location if element is not None else None
 
     # -- components ---------------------------------------------------------------------------------
     def of_kind(self, *kinds: str) -> list[Component]:
@@ -147,19 +163,21 @@ class Context:
         return na is not None and na == nb
 
     # -- connectors ---------------------------------------------------------------------------------
-    @cached_property
-    def _out(self) -> dict[str, list[Connector]]:
+    def _adjacency(self) -> tuple[dict[str, list[Connector]], dict[str, list[Connector]]]:
         out: dict[str, list[Connector]] = {c: [] for c in self.components}
+        inc: dict[str, list[Connector]] = {c: [] for c in self.components}
         for e in self.system.connectors:
             out.setdefault(e.source, []).append(e)
-        return out
+            inc.setdefault(e.target, []).append(e)
+        return out, inc
 
-    @cached_property
+    @property
+    def _out(self) -> dict[str, list[Connector]]:
+        return self.memo("adjacency", self._adjacency)[0]
+
+    @property
     def _in(self) -> dict[str, list[Connector]]:
-        out: dict[str, list[Connector]] = {c: [] for c in self.components}
-        for e in self.system.connectors:
-            out.setdefault(e.target, []).append(e)
-        return out
+        return self.memo("adjacency", self._adjacency)[1]
 
     def outgoing(self, cid: str) -> list[Connector]:
         """Connectors whose source is the component."""
@@ -180,9 +198,12 @@ class Context:
         return e.kind in _ASYNC
 
     # -- data flow ----------------------------------------------------------------------------------
-    @cached_property
+    @property
     def data_graph(self) -> nx.DiGraph:
         """Who receives data from whom, including responses of synchronous calls (edge attr ``via``)."""
+        return self.memo("data_graph", self._data_graph)
+
+    def _data_graph(self) -> nx.DiGraph:
         g = nx.DiGraph()
         g.add_nodes_from(self.components)
         for e in self.system.connectors:
@@ -192,9 +213,12 @@ class Context:
                 g.add_edge(b, a, via=e.id)
         return g
 
-    @cached_property
+    @property
     def forward_graph(self) -> nx.DiGraph:
         """Who sends data to whom, without the responses of synchronous calls."""
+        return self.memo("forward_graph", self._forward_graph)
+
+    def _forward_graph(self) -> nx.DiGraph:
         g = nx.DiGraph()
         g.add_nodes_from(self.components)
         for e in self.system.connectors:
@@ -204,6 +228,9 @@ class Context:
 
     def purpose_graph(self, *purposes: str) -> nx.DiGraph:
         """The forward data graph restricted to connectors of the given purposes."""
+        return self.memo("purpose:" + ",".join(sorted(purposes)), lambda: self._purpose_graph(purposes))
+
+    def _purpose_graph(self, purposes: Sequence[str]) -> nx.DiGraph:
         g = nx.DiGraph()
         for e in self.system.connectors:
             if e.purpose in purposes:
@@ -243,19 +270,26 @@ class Context:
             frontier = nxt
         return out
 
-    @cached_property
+    @property
     def _decl_order(self) -> dict[str, int]:
-        return {e.id: i for i, e in enumerate(self.system.connectors)}
+        return self.memo("decl_order", lambda: {e.id: i for i, e in enumerate(self.system.connectors)})
 
-    @cached_property
-    def _flow_order(self) -> list[dict[str, int]]:
-        return [{s: i for i, s in enumerate(f.steps)} for f in self.system.flows]
+    def _steps_index(self) -> dict[str, dict[int, int]]:
+        out: dict[str, dict[int, int]] = {}
+        for fi, f in enumerate(self.system.flows):
+            for pos, step in enumerate(f.steps):
+                out.setdefault(step, {}).setdefault(fi, pos)
+        return out
 
     def precedes(self, a: Connector, b: Connector) -> bool:
-        """Whether connector ``a`` is used before ``b``: by a flow holding both, else by declaration order."""
-        for order in self._flow_order:
-            if a.id in order and b.id in order:
-                return order[a.id] < order[b.id]
+        """Whether connector ``a`` is used before ``b``: by the first flow holding both, else by declaration order."""
+        index = self.memo("steps_index", self._steps_index)
+        fa, fb = index.get(a.id), index.get(b.id)
+        if fa and fb:
+            common = fa.keys() & fb.keys()
+            if common:
+                first = min(common)
+                return fa[first] < fb[first]
         return self._decl_order[a.id] < self._decl_order[b.id]
 
     def connector_between(self, a: str, b: str) -> Connector | None:
@@ -277,9 +311,12 @@ class Context:
                 out.append(e)
         return out
 
-    @cached_property
+    @property
     def trainers(self) -> dict[str, list[str]]:
         """Model id -> training components whose artifacts reach it over model_artifact connectors."""
+        return self.memo("trainers", self._trainers)
+
+    def _trainers(self) -> dict[str, list[str]]:
         g = self.purpose_graph("model_artifact")
         out: dict[str, list[str]] = {}
         for t in sorted(c for c in self.components if self.is_training(c)):

@@ -93,12 +93,17 @@ def detect(system: System, catalog: Catalog | None = None, *, ids: Iterable[str]
         wanted = set(ids)
         entries = [e for e in entries if e.id in wanted]
     merged: dict[tuple, Detection] = {}
+    shared: dict = {}
+    names = [v or BASE for v in placements_of(system)]
     for variant in placements_of(system):
-        ctx = Context(system, variant, SystemGraph(system, variant))
+        ctx = Context(system, variant, SystemGraph(system, variant), shared)
         pname = variant or BASE
         for entry in entries:
             if entry.id not in cat.registry:
                 continue
+            once = not cat.registry.per_placement(entry.id)
+            if once and variant is not None:
+                continue  # ran on the base placement; its hits hold everywhere
             t0 = time.perf_counter()
             try:
                 hits = list(cat.detector(entry.id)(ctx))
@@ -114,6 +119,7 @@ def detect(system: System, catalog: Catalog | None = None, *, ids: Iterable[str]
                 if det is None:
                     infos = tuple(ElementInfo(r, ctx.location(r)) for r in h.elements)
                     det = merged[key] = Detection(entry.id, h.status, infos, h.message, [], h.severity)
-                if pname not in det.placements:
-                    det.placements.append(pname)
+                for p in (names if once else [pname]):
+                    if p not in det.placements:
+                        det.placements.append(p)
     return sorted(merged.values(), key=lambda d: (d.entry_id, d.status, [str(r) for r in d.refs], d.message))

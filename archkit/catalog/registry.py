@@ -64,13 +64,27 @@ class Registry:
 
     def __init__(self) -> None:
         self._detectors: dict[str, DetectorFn] = {}
+        self._per_placement: dict[str, bool] = {}
 
-    def register(self, entry_id: str, fn: DetectorFn, *, replace: bool = False) -> DetectorFn:
-        """Register ``fn`` as the detector of ``entry_id``."""
+    def register(self, entry_id: str, fn: DetectorFn, *, per_placement: bool = True, replace: bool = False) -> DetectorFn:
+        """Register ``fn`` as the detector of ``entry_id``.
+
+        Args:
+            entry_id: The catalog entry's id.
+            fn: The detector.
+            per_placement: Whether the result depends on where components are placed; if False the
+                detector runs once and its hits hold for every placement.
+            replace: Allow replacing an existing registration.
+        """
         if entry_id in self._detectors and not replace:
             raise ValueError(f"a detector for '{entry_id}' is already registered")
         self._detectors[entry_id] = fn
+        self._per_placement[entry_id] = per_placement
         return fn
+
+    def per_placement(self, entry_id: str) -> bool:
+        """Whether the detector must run for every placement."""
+        return self._per_placement.get(entry_id, True)
 
     def __contains__(self, entry_id: object) -> bool:
         return entry_id in self._detectors
@@ -87,6 +101,7 @@ class Registry:
         """A registry with the same detectors, to which plugins can be added."""
         out = Registry()
         out._detectors = dict(self._detectors)
+        out._per_placement = dict(self._per_placement)
         return out
 
 
@@ -94,15 +109,18 @@ BUILTIN = Registry()
 """The detectors shipped with archkit (filled when :mod:`archkit.catalog.detectors` is imported)."""
 
 
-def detector(entry_id: str, registry: Registry | None = None) -> Callable[[DetectorFn], DetectorFn]:
+def detector(entry_id: str, registry: Registry | None = None, *, per_placement: bool = True
+             ) -> Callable[[DetectorFn], DetectorFn]:
     """Decorator: register a function as the detector of the catalog entry ``entry_id``.
 
     Args:
         entry_id: The entry's stable id (its Markdown file name without ``.md``).
         registry: Where to register; defaults to the built-in registry. Plugins may pass their own.
+        per_placement: False when the detector looks only at components and connectors, not at
+            nodes, so one run covers every placement (faster). Default True (always correct).
     """
 
     def wrap(fn: DetectorFn) -> DetectorFn:
-        return (registry or BUILTIN).register(entry_id, fn)
+        return (registry or BUILTIN).register(entry_id, fn, per_placement=per_placement)
 
     return wrap

@@ -9,6 +9,8 @@ from ..context import Context
 
 __all__ = ["models_upstream", "models_downstream", "model_chains", "table_writers", "LOOKUP_READER_KINDS"]
 
+MAX_CHAIN = 3
+"""Longest connector path (two components in between) along which one model's output counts as another's input."""
 LOOKUP_READER_KINDS = frozenset({"ui", "business_logic", "gateway"})
 
 
@@ -66,32 +68,48 @@ def model_chains(ctx: Context) -> list[tuple[str, str, list[str], bool]]:
     Returns (m1, m2, connector ids on the way, conditional) for each pair, where ``conditional`` is
     True when any connector on the way is marked conditional. Deterministic order.
     """
+    return ctx.memo("model_chains", lambda: _model_chains(ctx))
+
+
+def _model_chains(ctx: Context) -> list[tuple[str, str, list[str], bool]]:
     out: list[tuple[str, str, list[str], bool]] = []
     comps = ctx.components
+    conns = ctx.connectors
     g = ctx.data_graph
+    succ = {n: sorted((s, d["via"]) for s, d in g.adj[n].items()) for n in g}
+    conditional = {e.id for e in ctx.system.connectors if e.conditional}
+    # connectors whose response comes back to their source (the caller receives the callee's output)
+    responding = {e.id for e in ctx.system.connectors if e.synchronous and e.op == "invoke"}
+    is_model = {c: comps[c].kind == "model" for c in comps}
+    passthrough = {c: not is_model[c] and not ctx.is_training(c) for c in comps}
     for m1 in sorted(c.id for c in ctx.models()):
-        # breadth-first over non-model components, remembering the connector path
-        seen = {m1}
-        queue: deque[tuple[str, list[str]]] = deque([(m1, [])])
-        while queue:
-            cur, path = queue.popleft()
-            if len(path) >= 4:
-                continue
-            for succ in sorted(g.successors(cur)):
-                if succ in seen:
-                    continue
-                seen.add(succ)
-                via = g.edges[cur, succ]["via"]
-                e = ctx.connectors[via]
-                if path and not _ordered(ctx, ctx.connectors[path[-1]], cur, e):
-                    continue
-                p = path + [via]
-                if comps[succ].kind == "model":
-                    if ctx.is_passive(cur) or cur == m1 or e.target == succ or e.op == "read":
-                        cond = any(ctx.connectors[c].conditional for c in p)
-                        out.append((m1, succ, p, cond))
-                elif not ctx.is_training(succ):
-                    queue.append((succ, p))
+        # breadth-first over non-model components; parent pointers keep the connector path
+        parent: dict[str, tuple[str, str] | None] = {m1: None}
+        frontier = [m1]
+        for depth in range(MAX_CHAIN):
+            nxt: list[str] = []
+            for cur in frontier:
+                came = parent[cur]
+                # cur got its data as the response of its own call: only calls it makes later pass it on
+                before = conns[came[1]] if came is not None and came[1] in responding and conns[came[1]].source == cur else None
+                for s, via in succ.get(cur, ()):
+                    if s in parent:
+                        continue
+                    if before is not None and not _ordered(ctx, before, cur, conns[via]):
+                        continue
+                    parent[s] = (cur, via)
+                    if is_model[s]:
+                        path: list[str] = []
+                        node = s
+                        while parent[node] is not None:
+                            prev, v = parent[node]  # type: ignore[misc]
+                            path.append(v)
+                            node = prev
+                        path.reverse()
+                        out.append((m1, s, path, any(c in conditional for c in path)))
+                    elif passthrough[s]:
+                        nxt.append(s)
+            frontier = nxt
     return out
 
 

@@ -20,7 +20,7 @@ JUNGLE_SOURCES, JUNGLE_INTERMEDIATES, JUNGLE_JOINS = 3, 3, 2
 GLUE_RATIO = 19
 
 
-@detector("undeclared-consumers")
+@detector("undeclared-consumers", per_placement=False)
 def undeclared_consumers(ctx: Context) -> Iterator[Hit]:
     """Components reading a model's output through stores, caches, queues or logs without being declared."""
     for m in ctx.models():
@@ -35,7 +35,7 @@ def undeclared_consumers(ctx: Context) -> Iterator[Hit]:
                                 f"'{x}' uses the output of '{m.id}' ({via}) but is not declared as a consumer")
 
 
-@detector("glue-code")
+@detector("glue-code", per_placement=False)
 def glue_code(ctx: Context) -> Iterator[Hit]:
     """Several adapters around one model, or glue code outweighing ML code 19:1 (where lines are declared)."""
     for m in ctx.models():
@@ -57,7 +57,7 @@ def glue_code(ctx: Context) -> Iterator[Hit]:
         yield ctx.found(glue, f"glue code has {glue_loc:.0f} lines against {ml_loc:.0f} lines of ML code")
 
 
-@detector("pipeline-jungles")
+@detector("pipeline-jungles", per_placement=False)
 def pipeline_jungles(ctx: Context) -> Iterator[Hit]:
     """Data preparation feeding a training component that is tangled: many sources, stores and joins, or a cycle."""
     g = training_graph(ctx)
@@ -76,7 +76,7 @@ def pipeline_jungles(ctx: Context) -> Iterator[Hit]:
                             f"data preparation for '{t.id}' has {why}")
 
 
-@detector("dead-experimental-code-paths")
+@detector("dead-experimental-code-paths", per_placement=False)
 def dead_experimental_code_paths(ctx: Context) -> Iterator[Hit]:
     """Experimental or deprecated components that nothing uses, that get no traffic, or that nobody owns."""
     for c in ctx.system.components:
@@ -91,7 +91,7 @@ def dead_experimental_code_paths(ctx: Context) -> Iterator[Hit]:
             yield ctx.found([c], f"{c.status} component '{c.id}' has no owner to decide when it goes")
 
 
-@detector("big-ass-script-architecture")
+@detector("big-ass-script-architecture", per_placement=False)
 def big_ass_script_architecture(ctx: Context) -> Iterator[Hit]:
     """One component with three or more responsibilities, or one that both trains and serves."""
     declared_any = False
@@ -110,7 +110,7 @@ def big_ass_script_architecture(ctx: Context) -> Iterator[Hit]:
         yield ctx.unknown(jobs[:1], f"declare properties.responsibilities on '{jobs[0].id}' (e.g. ['ingest', 'train'])")
 
 
-@detector("multiple-language-smell")
+@detector("multiple-language-smell", per_placement=False)
 def multiple_language_smell(ctx: Context) -> Iterator[Hit]:
     """Three or more languages around one model, or an in-process call across languages."""
     for m in ctx.models():
@@ -136,7 +136,7 @@ def multiple_language_smell(ctx: Context) -> Iterator[Hit]:
             yield ctx.found([e, a, b], f"'{a.id}' ({a.language}) calls '{b.id}' ({b.language}) inside one process")
 
 
-@detector("plain-old-datatype-smell")
+@detector("plain-old-datatype-smell", per_placement=False)
 def plain_old_datatype_smell(ctx: Context) -> Iterator[Hit]:
     """A model whose outputs are bare primitives with no unit or meaning."""
     for m in ctx.models():
@@ -150,7 +150,7 @@ def plain_old_datatype_smell(ctx: Context) -> Iterator[Hit]:
             yield ctx.found([m], f"'{m.id}' returns bare {', '.join(f.type for f in bare)} without unit or meaning")
 
 
-@detector("prototype-smell")
+@detector("prototype-smell", per_placement=False)
 def prototype_smell(ctx: Context) -> Iterator[Hit]:
     """Notebook or prototype code in production."""
     for c in ctx.system.components:
@@ -158,19 +158,25 @@ def prototype_smell(ctx: Context) -> Iterator[Hit]:
             yield ctx.found([c], f"'{c.id}' comes from a {c.origin} but serves production")
 
 
-@detector("correction-cascade")
+@detector("correction-cascade", per_placement=False)
 def correction_cascade(ctx: Context) -> Iterator[Hit]:
     """A model corrects another model's output for the same task."""
+    corrected: dict[str, list[tuple[str, list[str]]]] = {}
     for m1, m2, via, cond in model_chains(ctx):
         a, b = ctx.components[m1], ctx.components[m2]
         if cond:
             continue
         same = ctx.task(a) is not None and ctx.task(a) == ctx.task(b)
         if same or b.properties.get("role") == "correction":
-            yield ctx.found([b, a, *(ctx.connectors[v] for v in via)], f"'{m2}' corrects the output of '{m1}'")
+            corrected.setdefault(m2, []).append((m1, via))
+    for m2, sources in sorted(corrected.items()):
+        m1, via = sources[0]
+        more = f" (and {len(sources) - 1} more models)" if len(sources) > 1 else ""
+        yield ctx.found([ctx.components[m2], ctx.components[m1], *(ctx.connectors[v] for v in via)],
+                        f"'{m2}' corrects the output of '{m1}'{more} for the same task")
 
 
-@detector("hidden-feedback-loop")
+@detector("hidden-feedback-loop", per_placement=False)
 def hidden_feedback_loop(ctx: Context) -> Iterator[Hit]:
     """A model's output flows back into its own training without the loop being declared."""
     for m, t, path in feedback_loops(ctx):
@@ -178,7 +184,7 @@ def hidden_feedback_loop(ctx: Context) -> Iterator[Hit]:
             yield ctx.found([ctx.components[x] for x in path], f"'{m.id}' influences its own training data through {' -> '.join(path)}")
 
 
-@detector("unstable-data-dependency")
+@detector("unstable-data-dependency", per_placement=False)
 def unstable_data_dependency(ctx: Context) -> Iterator[Hit]:
     """A model takes input from an external or foreign-owned component without a version pin or validator."""
     for e in ctx.system.connectors:
@@ -193,7 +199,7 @@ def unstable_data_dependency(ctx: Context) -> Iterator[Hit]:
             yield ctx.found([e, src, dst], f"'{dst.id}' depends on '{src.id}' ({who}) with no version pin")
 
 
-@detector("training-serving-skew")
+@detector("training-serving-skew", per_placement=False)
 def training_serving_skew(ctx: Context) -> Iterator[Hit]:
     """Different feature encoders on the training and serving side of a model, and no shared feature store."""
     tg, sg = training_graph(ctx), serving_graph(ctx)
@@ -209,7 +215,7 @@ def training_serving_skew(ctx: Context) -> Iterator[Hit]:
                                 f"'{m}' is trained on features from {', '.join(sorted(enc_t))} but served with {', '.join(sorted(enc_s))}")
 
 
-@detector("all-in-one")
+@detector("all-in-one", per_placement=False)
 def all_in_one(ctx: Context) -> Iterator[Hit]:
     """One component hosts two or more models in its own process."""
     for c in ctx.system.components:
@@ -218,7 +224,7 @@ def all_in_one(ctx: Context) -> Iterator[Hit]:
             yield ctx.found([c, *(ctx.components[m] for m in hosted)], f"'{c.id}' runs {len(hosted)} models in one process: {', '.join(hosted)}")
 
 
-@detector("no-logging")
+@detector("no-logging", per_placement=False)
 def no_logging(ctx: Context) -> Iterator[Hit]:
     """A production model about which nobody sends telemetry."""
     for m in ctx.models():
@@ -226,7 +232,7 @@ def no_logging(ctx: Context) -> Iterator[Hit]:
             yield ctx.found([m], f"no telemetry is sent about the predictions of '{m.id}'")
 
 
-@detector("offline-only-evaluation")
+@detector("offline-only-evaluation", per_placement=False)
 def offline_only_evaluation(ctx: Context) -> Iterator[Hit]:
     """A trained model with no production feedback reaching its telemetry or training."""
     for m in ctx.models():
@@ -236,7 +242,7 @@ def offline_only_evaluation(ctx: Context) -> Iterator[Hit]:
             yield ctx.found([m], f"'{m.id}' is evaluated only offline: no feedback connector reaches its telemetry or training")
 
 
-@detector("nobody-knows")
+@detector("nobody-knows", per_placement=False)
 def nobody_knows(ctx: Context) -> Iterator[Hit]:
     """A model without owner, version or intended use."""
     for m in ctx.models():

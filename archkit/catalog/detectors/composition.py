@@ -17,7 +17,7 @@ def _member_models(ctx: Context, agg: str) -> list[str]:
     return sorted(members)
 
 
-@detector("ensemble")
+@detector("ensemble", per_placement=False)
 def ensemble(ctx: Context) -> Iterator[Hit]:
     """Two or more same-task models whose outputs are combined by a non-model aggregator."""
     for a in ctx.system.components:
@@ -46,7 +46,7 @@ def ensemble(ctx: Context) -> Iterator[Hit]:
                                   f"declare properties.aggregation on '{a.id}' (e.g. 'vote') if it combines {', '.join(group)}")
 
 
-@detector("metamodel-stacking")
+@detector("metamodel-stacking", per_placement=False)
 def metamodel_stacking(ctx: Context) -> Iterator[Hit]:
     """A model that takes the predictions of two or more other models as input."""
     for meta in ctx.models():
@@ -56,7 +56,7 @@ def metamodel_stacking(ctx: Context) -> Iterator[Hit]:
                             f"'{meta.id}' learns to combine {', '.join(members)}")
 
 
-@detector("sequential-decomposition")
+@detector("sequential-decomposition", per_placement=False)
 def sequential_decomposition(ctx: Context) -> Iterator[Hit]:
     """A model's output feeds a model with a different task, unconditionally."""
     for m1, m2, via, cond in model_chains(ctx):
@@ -70,7 +70,7 @@ def sequential_decomposition(ctx: Context) -> Iterator[Hit]:
             yield ctx.found([a, b, *(ctx.connectors[v] for v in via)], f"'{m1}' ({ctx.task(a)}) feeds '{m2}' ({ctx.task(b)})")
 
 
-@detector("retrieval-augmented-generation")
+@detector("retrieval-augmented-generation", per_placement=False)
 def retrieval_augmented_generation(ctx: Context) -> Iterator[Hit]:
     """A component reads a search index and sends what it found to a model."""
     for b in ctx.system.components:

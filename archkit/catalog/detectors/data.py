@@ -10,7 +10,7 @@ from ..context import Context
 from ..registry import Hit, detector
 
 
-@detector("data-lake")
+@detector("data-lake", per_placement=False)
 def data_lake(ctx: Context) -> Iterator[Hit]:
     """A store declared as a lake, with at least two writers and two readers."""
     for d in ctx.system.components:

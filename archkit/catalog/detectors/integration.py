@@ -10,7 +10,7 @@ from ..registry import Hit, detector
 _LOGIC = ("business_logic", "gateway", "safeguard")
 
 
-@detector("separate-business-logic-from-model")
+@detector("separate-business-logic-from-model", per_placement=False)
 def separate_business_logic_from_model(ctx: Context) -> Iterator[Hit]:
     """Every model is called by business logic (or a gateway/safeguard) and never directly by a UI."""
     models = ctx.models()
@@ -26,7 +26,7 @@ def separate_business_logic_from_model(ctx: Context) -> Iterator[Hit]:
     yield ctx.found(models, f"all {len(models)} models sit behind business logic; no user interface calls a model")
 
 
-@detector("rule-based-safeguard")
+@detector("rule-based-safeguard", per_placement=False)
 def rule_based_safeguard(ctx: Context) -> Iterator[Hit]:
     """A safeguard component receives a model's output."""
     for s in ctx.of_kind("safeguard"):
@@ -35,7 +35,7 @@ def rule_based_safeguard(ctx: Context) -> Iterator[Hit]:
                 yield ctx.found([ctx.components[m], s], f"'{s.id}' checks the output of '{m}'")
 
 
-@detector("parameter-based-serving")
+@detector("parameter-based-serving", per_placement=False)
 def parameter_based_serving(ctx: Context) -> Iterator[Hit]:
     """A control connector ends at a model or at a gateway that calls a model."""
     for e in ctx.system.connectors:
@@ -47,7 +47,7 @@ def parameter_based_serving(ctx: Context) -> Iterator[Hit]:
             yield ctx.found([tgt, e], f"'{e.source}' can switch or tune '{tgt.id}' at run time")
 
 
-@detector("ml-gateway-routing")
+@detector("ml-gateway-routing", per_placement=False)
 def ml_gateway_routing(ctx: Context) -> Iterator[Hit]:
     """A gateway calls models that no UI or business logic calls directly."""
     for g in ctx.of_kind("gateway"):
@@ -60,7 +60,7 @@ def ml_gateway_routing(ctx: Context) -> Iterator[Hit]:
             yield ctx.found([g, *(ctx.components[m] for m in models)], f"requests to {', '.join(models)} go through gateway '{g.id}'")
 
 
-@detector("microservice-per-model")
+@detector("microservice-per-model", per_placement=False)
 def microservice_per_model(ctx: Context) -> Iterator[Hit]:
     """Two or more models, none of them hosted inside another component's process."""
     models = ctx.models()

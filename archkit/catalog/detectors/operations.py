@@ -24,14 +24,27 @@ def telemetry_sinks(ctx: Context, mid: str) -> list[str]:
 
 def feedback_reaches(ctx: Context, mid: str) -> list[str]:
     """Feedback connectors whose data reaches the model's telemetry sinks or its training."""
+    reach = ctx.memo("feedback_reach", lambda: _feedback_reach(ctx))
+    if not reach:
+        return []
     targets = set(telemetry_sinks(ctx, mid)) | set(ctx.trainers.get(mid, []))
-    upstream: set[str] = set(targets)
-    for t in targets:
-        upstream |= nx.ancestors(ctx.forward_graph, t)
-    return [e.id for e in ctx.system.connectors if e.purpose == "feedback" and (e.target in upstream)]
+    return sorted({f for t in targets for f in reach.get(t, ())})
 
 
-@detector("prediction-logging")
+def _feedback_reach(ctx: Context) -> dict[str, set[str]]:
+    """Component -> feedback connectors whose data reaches it (forward data flow)."""
+    out: dict[str, set[str]] = {}
+    g = ctx.forward_graph
+    for e in ctx.system.connectors:
+        if e.purpose != "feedback":
+            continue
+        start = e.source if e.op == "read" else e.target
+        for x in {start} | (nx.descendants(g, start) if start in g else set()):
+            out.setdefault(x, set()).add(e.id)
+    return out
+
+
+@detector("prediction-logging", per_placement=False)
 def prediction_logging(ctx: Context) -> Iterator[Hit]:
     """A model (or a component calling it) sends telemetry."""
     for m in ctx.models():
@@ -40,7 +53,7 @@ def prediction_logging(ctx: Context) -> Iterator[Hit]:
             yield ctx.found([m, *(ctx.components[s] for s in sinks)], f"predictions of '{m.id}' are logged to '{sinks[0]}'")
 
 
-@detector("continued-model-evaluation")
+@detector("continued-model-evaluation", per_placement=False)
 def continued_model_evaluation(ctx: Context) -> Iterator[Hit]:
     """Prediction logging plus production feedback that reaches the model's telemetry or training."""
     for m in ctx.models():
@@ -64,14 +77,14 @@ def feedback_loops(ctx: Context) -> list[tuple[Component, str, list[str]]]:
     return out
 
 
-@detector("closed-loop-intelligence")
+@detector("closed-loop-intelligence", per_placement=False)
 def closed_loop_intelligence(ctx: Context) -> Iterator[Hit]:
     """The model's output flows through use and telemetry back into its training and then to the model."""
     for m, t, path in feedback_loops(ctx):
         yield ctx.found([ctx.components[x] for x in path], f"'{m.id}' learns from its own use through '{t}'")
 
 
-@detector("model-versioning")
+@detector("model-versioning", per_placement=False)
 def model_versioning(ctx: Context) -> Iterator[Hit]:
     """A model declares a version and receives its artifact over a model_artifact connector."""
     for m in ctx.models():
@@ -91,7 +104,7 @@ def _same_task_targets(ctx: Context, x: str) -> dict[str, list[str]]:
     return by_task
 
 
-@detector("shadow-deployment")
+@detector("shadow-deployment", per_placement=False)
 def shadow_deployment(ctx: Context) -> Iterator[Hit]:
     """A caller mirrors requests to a candidate model whose output goes only to telemetry or storage."""
     for x in ctx.system.components:
@@ -109,7 +122,7 @@ def shadow_deployment(ctx: Context) -> Iterator[Hit]:
                     yield ctx.found([x, c, ctx.components[live[0]]], f"'{cand}' shadows '{live[0]}' on the requests of '{x.id}'")
 
 
-@detector("canary-release")
+@detector("canary-release", per_placement=False)
 def canary_release(ctx: Context) -> Iterator[Hit]:
     """A caller splits traffic between two same-task models by share (or weight) strictly between 0 and 1."""
     for x in ctx.system.components:
@@ -127,7 +140,7 @@ def canary_release(ctx: Context) -> Iterator[Hit]:
                                 f"'{x.id}' splits '{task}' traffic between {', '.join(models)}")
 
 
-@detector("input-validation-handshake")
+@detector("input-validation-handshake", per_placement=False)
 def input_validation_handshake(ctx: Context) -> Iterator[Hit]:
     """A validator between a foreign-owned or external source and a model."""
     for v in ctx.system.components:

@@ -18,8 +18,11 @@ def _artifact_sources(ctx: Context, mid: str) -> list[str]:
                    if s in (e.source, e.target))]
 
 
-def _unplaced(ctx: Context, mid: str) -> bool:
-    return ctx.node_kind(mid) is None
+def _telemetry_leaving(ctx: Context) -> set[str]:
+    """Nodes from which telemetry is sent to another node (in this placement)."""
+    key = f"telemetry_leaving:{ctx.variant}"
+    return ctx.memo(key, lambda: {ctx.placement[e.source] for e in ctx.system.connectors if e.purpose == "telemetry"
+                                  and e.source in ctx.placement and ctx.placement.get(e.target) != ctx.placement[e.source]})
 
 
 @detector("static-intelligence")
@@ -31,9 +34,7 @@ def static_intelligence(ctx: Context) -> Iterator[Hit]:
         if _artifact_sources(ctx, m.id):
             continue
         node = ctx.placement[m.id]
-        leaks = [e for e in ctx.system.connectors if e.purpose == "telemetry"
-                 and ctx.placement.get(e.source) == node and ctx.placement.get(e.target) != node]
-        if not leaks:
+        if node not in _telemetry_leaving(ctx):
             yield ctx.found([m, ctx.nodes[node]], f"'{m.id}' ships with the product on '{node}' and is not updated separately")
 
 
@@ -51,13 +52,22 @@ def client_side_intelligence(ctx: Context) -> Iterator[Hit]:
 @detector("server-centric-intelligence")
 def server_centric_intelligence(ctx: Context) -> Iterator[Hit]:
     """A model on a server reached by synchronous calls from a client device."""
-    g = ctx.graph.call_graph
+    g = ctx.call_graph
+    origin: dict[str, str] = {}  # component -> first client component (by id) that reaches it by sync calls
+    for start in sorted(c for c in g if c in ctx.components and ctx.on_client(c)):
+        frontier = [start]
+        while frontier:
+            nxt = []
+            for cur in frontier:
+                for succ in g.successors(cur):
+                    if succ not in origin:
+                        origin[succ] = start
+                        nxt.append(succ)
+            frontier = nxt
     for m in ctx.models():
-        if not ctx.on_server(m.id) or m.id not in g:
-            continue
-        clients = sorted(a for a in nx.ancestors(g, m.id) if a in ctx.components and ctx.on_client(a))
-        if clients:
-            yield ctx.found([m, ctx.components[clients[0]]], f"'{clients[0]}' on the device calls '{m.id}' on the server for each prediction")
+        if ctx.on_server(m.id) and m.id in origin:
+            client = origin[m.id]
+            yield ctx.found([m, ctx.components[client]], f"'{client}' on the device calls '{m.id}' on the server for each prediction")
 
 
 @detector("backend-cached-intelligence")
@@ -75,9 +85,18 @@ def hybrid_intelligence(ctx: Context) -> Iterator[Hit]:
     models = ctx.models()
     client = [m for m in models if ctx.on_client(m.id)]
     server = [m for m in models if ctx.on_server(m.id)]
-    chained = {(a, b) for a, b, _, _ in model_chains(ctx)}
+    chained: dict[str, set[str]] = {}
+    for a, b, _, _ in model_chains(ctx):
+        chained.setdefault(a, set()).add(b)
+        chained.setdefault(b, set()).add(a)
+    by_task: dict[str, list[str]] = {}
+    for b in server:
+        if ctx.task(b) is not None:
+            by_task.setdefault(ctx.task(b) or "", []).append(b.id)
+    server_ids = {b.id for b in server}
     for a in client:
-        for b in server:
-            same_task = ctx.task(a) is not None and ctx.task(a) == ctx.task(b)
-            if same_task or (a.id, b.id) in chained or (b.id, a.id) in chained:
-                yield ctx.found([a, b], f"'{a.id}' on the device and '{b.id}' on the server share the work")
+        partners = set(by_task.get(ctx.task(a) or "", []) if ctx.task(a) is not None else []) | (chained.get(a.id, set()) & server_ids)
+        if partners:
+            first = min(partners)
+            more = f" (and {len(partners) - 1} more)" if len(partners) > 1 else ""
+            yield ctx.found([a, ctx.components[first]], f"'{a.id}' on the device and '{first}'{more} on the server share the work")

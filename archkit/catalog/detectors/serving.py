@@ -28,14 +28,22 @@ def stateless_serving_function(ctx: Context) -> Iterator[Hit]:
             yield ctx.found([m, *remote], f"'{m.id}' is a stateless, replicated service called over the network")
 
 
+def _interactive(ctx: Context) -> set[str]:
+    """Components reachable by synchronous calls from a user interface."""
+    g = ctx.call_graph
+    starts = [c.id for c in ctx.of_kind("ui") if c.id in g]
+    out: set[str] = set()
+    for s in starts:
+        if s not in out:
+            out |= nx.descendants(g, s)
+    return out
+
+
 def _on_interactive_path(ctx: Context, mid: str) -> bool:
-    g = ctx.graph.call_graph
-    if mid not in g:
-        return False
-    return any(ctx.components[a].kind == "ui" for a in nx.ancestors(g, mid) if a in ctx.components)
+    return mid in ctx.memo("interactive", lambda: _interactive(ctx))
 
 
-@detector("batch-serving")
+@detector("batch-serving", per_placement=False)
 def batch_serving(ctx: Context) -> Iterator[Hit]:
     """A non-training batch job reads a store, calls a model and writes a store; the model is not interactive."""
     for b in ctx.of_kind("batch_job"):
@@ -67,7 +75,7 @@ def precomputed_tables(ctx: Context) -> list[tuple[str, str, str, str]]:
     return out
 
 
-@detector("precomputed-prediction-serving")
+@detector("precomputed-prediction-serving", per_placement=False)
 def precomputed_prediction_serving(ctx: Context) -> Iterator[Hit]:
     """Predictions written into a table ahead of time and looked up on the request path."""
     for t, w, m, x in precomputed_tables(ctx):
@@ -75,7 +83,7 @@ def precomputed_prediction_serving(ctx: Context) -> Iterator[Hit]:
         yield ctx.found([c[t], c[w], c[m], c[x]], f"'{x}' looks up predictions of '{m}' in '{t}'")
 
 
-@detector("cascade")
+@detector("cascade", per_placement=False)
 def cascade(ctx: Context) -> Iterator[Hit]:
     """A model's result decides (through a conditional connector) whether a second model runs."""
     for m1, m2, via, cond in model_chains(ctx):
@@ -97,7 +105,7 @@ def two_phase_prediction(ctx: Context) -> Iterator[Hit]:
                             f"'{m1}' on the device escalates some inputs to '{m2}' on the server")
 
 
-@detector("multi-stage-prediction")
+@detector("multi-stage-prediction", per_placement=False)
 def multi_stage_prediction(ctx: Context) -> Iterator[Hit]:
     """One component calls a fast model synchronously and sends the request asynchronously to a second model."""
     for x in ctx.system.components:
@@ -120,7 +128,7 @@ def multi_stage_prediction(ctx: Context) -> Iterator[Hit]:
                                 f"'{x.id}' answers with '{fast.target}' now and with '{slow}' later")
 
 
-@detector("asynchronous-serving")
+@detector("asynchronous-serving", per_placement=False)
 def asynchronous_serving(ctx: Context) -> Iterator[Hit]:
     """A model fed only by asynchronous serving connectors or from a queue."""
     for m in ctx.models():
@@ -130,7 +138,7 @@ def asynchronous_serving(ctx: Context) -> Iterator[Hit]:
             yield ctx.found([m, *ins], f"'{m.id}' takes requests asynchronously")
 
 
-@detector("prediction-cache")
+@detector("prediction-cache", per_placement=False)
 def prediction_cache(ctx: Context) -> Iterator[Hit]:
     """A cache filled with a model's predictions (or calling it on a miss) and read on the request path."""
     for c in ctx.of_kind("cache"):
@@ -144,7 +152,7 @@ def prediction_cache(ctx: Context) -> Iterator[Hit]:
                 yield ctx.found([c, ctx.components[m], ctx.components[x]], f"'{x}' reads predictions of '{m}' from cache '{c.id}'")
 
 
-@detector("data-cache")
+@detector("data-cache", per_placement=False)
 def data_cache(ctx: Context) -> Iterator[Hit]:
     """A cache between a data or feature store and a model or feature encoder."""
     for c in ctx.of_kind("cache"):
@@ -155,7 +163,7 @@ def data_cache(ctx: Context) -> Iterator[Hit]:
                             f"cache '{c.id}' keeps data from '{stores[0]}' for '{users[0]}'")
 
 
-@detector("prep-pred-separation")
+@detector("prep-pred-separation", per_placement=False)
 def prep_pred_separation(ctx: Context) -> Iterator[Hit]:
     """A feature encoder and a model deployed apart, connected by a network connector."""
     for f in ctx.of_kind("feature_encoder"):
@@ -165,7 +173,7 @@ def prep_pred_separation(ctx: Context) -> Iterator[Hit]:
                 yield ctx.found([f, ctx.components[other], e], f"encoder '{f.id}' and model '{other}' run separately")
 
 
-@detector("prediction-circuit-breaker")
+@detector("prediction-circuit-breaker", per_placement=False)
 def prediction_circuit_breaker(ctx: Context) -> Iterator[Hit]:
     """A gateway with a rate limit or circuit breaker in front of a model, with a fallback."""
     for g in ctx.of_kind("gateway"):

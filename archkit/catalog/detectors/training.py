@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Iterator
 
 import networkx as nx
@@ -13,18 +12,12 @@ from ..registry import Hit, detector
 
 def training_graph(ctx: Context) -> nx.DiGraph:
     """Forward data graph of training-purpose connectors (cached per context)."""
-    g = ctx.__dict__.get("_training_graph")
-    if g is None:
-        g = ctx.__dict__["_training_graph"] = ctx.purpose_graph("training")
-    return g
+    return ctx.purpose_graph("training")
 
 
 def serving_graph(ctx: Context) -> nx.DiGraph:
     """Forward data graph of serving-purpose connectors (cached per context)."""
-    g = ctx.__dict__.get("_serving_graph")
-    if g is None:
-        g = ctx.__dict__["_serving_graph"] = ctx.purpose_graph("serving")
-    return g
+    return ctx.purpose_graph("serving")
 
 
 def upstream(g: nx.DiGraph, node: str) -> set[str]:
@@ -32,7 +25,7 @@ def upstream(g: nx.DiGraph, node: str) -> set[str]:
     return nx.ancestors(g, node) if node in g else set()
 
 
-@detector("shared-feature-encoding")
+@detector("shared-feature-encoding", per_placement=False)
 def shared_feature_encoding(ctx: Context) -> Iterator[Hit]:
     """One feature encoder feeds both the training of a model and the model when it serves."""
     tg, sg = training_graph(ctx), serving_graph(ctx)
@@ -45,7 +38,7 @@ def shared_feature_encoding(ctx: Context) -> Iterator[Hit]:
                                 f"'{f}' encodes features for both '{t}' and '{m}'")
 
 
-@detector("feature-store")
+@detector("feature-store", per_placement=False)
 def feature_store(ctx: Context) -> Iterator[Hit]:
     """A feature store that is written, and read by training and by a serving model or encoder."""
     for fs in ctx.of_kind("feature_store"):
@@ -72,7 +65,7 @@ def decouple_training_from_serving(ctx: Context) -> Iterator[Hit]:
                                 f"'{t}' trains on '{ctx.placement[t]}' and ships artifacts to '{m}' on '{ctx.placement[m]}'")
 
 
-@detector("workflow-pipeline")
+@detector("workflow-pipeline", per_placement=False)
 def workflow_pipeline(ctx: Context) -> Iterator[Hit]:
     """At least three batch or training steps chained by batch transfers up to a training component."""
     g = nx.DiGraph()
