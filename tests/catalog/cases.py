@@ -1078,3 +1078,57 @@ def pos_ip():
 @case("model-ip-exposure")
 def neg_ip():
     _ip(False)
+
+
+def _latency(budget):
+    phone = Node("phone", kind="mobile")
+    cloud = Node("cloud", kind="cloud")
+    Link(phone, cloud, medium="cellular", bandwidth="10 Mbit/s", latency="50 ms")
+    app = Component("app", node=phone, processing_time="1 ms")
+    m = Model("m", task="t", node=cloud, inference_time={"cloud": "5 ms"}, replicas=2)
+    step = connect(app, m, "sync_call", request_size="1 kB", response_size="1 kB", rate="1 /s")
+    Flow("use", steps=[step], rate="1 /s", latency_budget=budget)
+
+
+@case("latency-budget")
+def pos_latency():
+    _latency("20 ms")
+
+
+@case("latency-budget")
+def neg_latency():
+    _latency("1 s")
+
+
+def _link(size):
+    glasses = Node("glasses", kind="wearable")
+    phone = Node("phone", kind="mobile")
+    Link(glasses, phone, medium="bluetooth", bandwidth="3 Mbit/s", latency="40 ms")
+    cam = Component("camera", kind="sensor", node=glasses)
+    ocr = Model("ocr", task="ocr", node=phone)
+    connect(cam, ocr, "stream", request_size=size, rate="30 /s")
+
+
+@case("link-capacity")
+def pos_link():
+    _link("2.7648 MB")
+
+
+@case("link-capacity")
+def neg_link():
+    _link("1 kB")
+
+
+def _fit(model_memory):
+    glasses = Node("glasses", kind="wearable", memory="2 GB", storage="16 GB")
+    Model("ocr", task="ocr", node=glasses, memory=model_memory, size="15 MB")
+
+
+@case("resource-fit")
+def pos_fit():
+    _fit("3 GB")
+
+
+@case("resource-fit")
+def neg_fit():
+    _fit("150 MB")

@@ -1,3 +1,3 @@
 """The built-in detectors, one module per category; importing this package registers them all."""
 
-from . import antipatterns, checks, composition, data, integration, operations, placement, serving, training  # noqa: F401
+from . import antipatterns, checks, composition, data, fit, integration, operations, placement, serving, training  # noqa: F401
