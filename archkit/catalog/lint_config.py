@@ -51,6 +51,9 @@ class LintConfig(BaseModel):
     source: str | None = Field(None, description="File the configuration was read from (filled by the loader).")
 
 
+_KEYS = ("fail-on", "disable", "severity", "suppress")
+
+
 def find_config(start: Path) -> Path | None:
     """The configuration file that applies to a model in folder ``start``, if any."""
     here = start.resolve()
@@ -87,6 +90,11 @@ def load_config(path: Path | None) -> LintConfig:
         table, where = data.get("tool", {}).get("archkit", {}).get("lint", {}), "[tool.archkit.lint]"
     else:
         table, where = data.get("lint", {}), "[lint]"
+    if not isinstance(table, dict):
+        raise UsageError(f"{path}: {where} must be a table")
+    unknown = sorted(k for k in table if k not in _KEYS)
+    if unknown:
+        raise UsageError("\n".join(f"{path}: {where} {k}: unknown key (allowed: {', '.join(_KEYS)})" for k in unknown))
     try:
         return LintConfig.model_validate({**table, "source": str(path)})
     except ValidationError as exc:

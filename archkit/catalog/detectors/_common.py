@@ -7,7 +7,7 @@ from collections import deque
 from ...model.elements import Connector
 from ..context import Context
 
-__all__ = ["models_upstream", "models_downstream", "model_chains", "table_writers", "LOOKUP_READER_KINDS"]
+__all__ = ["models_upstream", "models_downstream", "model_chains", "orchestrated", "table_writers", "LOOKUP_READER_KINDS"]
 
 MAX_CHAIN = 3
 """Longest connector path (two components in between) along which one model's output counts as another's input."""
@@ -111,6 +111,20 @@ def _model_chains(ctx: Context) -> list[tuple[str, str, list[str], bool]]:
                         nxt.append(s)
             frontier = nxt
     return out
+
+
+def orchestrated(ctx: Context, start: str, via: list[str]) -> bool:
+    """Whether some component on the path got the data as the response of its own call and passed it on
+    in another call it made (an orchestrator that may combine rather than chain its callees)."""
+    cur = start
+    prev = None
+    for cid in via:
+        e = ctx.connectors[cid]
+        if prev is not None and prev.source == cur and prev.synchronous and prev.op == "invoke" and e.source == cur:
+            return True
+        cur = e.target if e.source == cur else e.source
+        prev = e
+    return False
 
 
 def _ordered(ctx: Context, before: Connector, cur: str, after: Connector) -> bool:

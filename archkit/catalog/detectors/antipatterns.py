@@ -8,7 +8,7 @@ import networkx as nx
 
 from ..context import Context
 from ..registry import Hit, detector
-from ._common import model_chains
+from ._common import model_chains, orchestrated
 from .operations import feedback_loops, feedback_reaches, telemetry_sinks
 from .training import serving_graph, training_graph, upstream
 
@@ -164,7 +164,7 @@ def correction_cascade(ctx: Context) -> Iterator[Hit]:
     corrected: dict[str, list[tuple[str, list[str]]]] = {}
     for m1, m2, via, cond in model_chains(ctx):
         a, b = ctx.components[m1], ctx.components[m2]
-        if cond:
+        if cond or orchestrated(ctx, m1, via):
             continue
         same = ctx.task(a) is not None and ctx.task(a) == ctx.task(b)
         if same or b.properties.get("role") == "correction":

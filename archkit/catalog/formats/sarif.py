@@ -19,7 +19,7 @@ from ..lint import Finding, LintResult
 __all__ = ["to_sarif", "SARIF_SCHEMA", "SARIF_VERSION"]
 
 SARIF_VERSION = "2.1.0"
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _INFO_URI = "https://github.com/archkit/archkit/blob/main/docs/lint.md"
 
