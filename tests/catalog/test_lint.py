@@ -200,3 +200,14 @@ def test_output_file(runner, tmp_path):
     out = tmp_path / "lint.sarif"
     assert run(runner, model, "--format", "sarif", "--output", out).exit_code == 0
     assert json.loads(out.read_text())["version"] == "2.1.0"
+
+
+def test_review_has_a_lint_section(at_root):
+    import archkit
+    from archkit.review import review
+
+    result = review(archkit.load(EXAMPLE), EXAMPLE, only=["lint"])
+    (sec,) = result.sections
+    assert sec.id == "lint" and sec.status == "error"
+    assert sec.data["findings"] and sec.data["summary"]["error"] >= 1
+    assert any(p["id"] == "sequential-decomposition" for p in sec.data["patterns"])
