@@ -238,3 +238,14 @@ def test_plugin_may_not_shadow_builtin_ids(tmp_path):
     with pytest.raises(ValueError, match="already taken"):
         _load_plugin("x", lambda: Plugin("x", detectors={"glue-code": lambda ctx: []}),
                      {e.id: e for e in builtin_entries()}, BUILTIN.copy())
+
+
+def test_docs_list_every_entry_and_rule():
+    cat = load_catalog(plugins=False)
+    patterns_doc = (ROOT / "docs" / "patterns.md").read_text()
+    lint_doc = (ROOT / "docs" / "lint.md").read_text()
+    for e in cat:
+        if e.kind == "pattern":
+            assert f"`{e.id}`" in patterns_doc, e.id
+        else:
+            assert f'<a id="{e.id}"></a>`{e.id}`' in lint_doc, e.id
