@@ -162,7 +162,7 @@ def parse_entry(text: str, origin: str) -> Entry:
         raise CatalogError([CatalogProblem(origin=origin, key="", message="no front matter: the file must start with a '---' line, YAML, and a closing '---' line")])
     front, body = split
     try:
-        data = yaml.safe_load(front)
+        data = yaml.load(front, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise CatalogError([CatalogProblem(origin=origin, key="", message=f"front matter is not valid YAML: {exc}")]) from None
     if not isinstance(data, dict):
