@@ -64,6 +64,11 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple[Any, ...], int]]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
+        if "nesting depth" in str(exc.problem):
+            raise LoadError([Problem.of(
+                "too-deep", "the document is nested too deeply to be a model",
+                f"a model nests a few levels deep; archkit accepts up to {MAX_DEPTH}", Location(source, line))],
+                source) from None
         raise LoadError([Problem.of(
             "syntax-error", f"YAML syntax error: {exc.problem or exc}",
             "fix the YAML at this line (check indentation, colons and quotes)", Location(source, line))],
