@@ -37,6 +37,7 @@ class Canvas:
     has_tiers: bool = False
     has_down: bool = False
     has_intermittent: bool = False
+    links_coloured: bool = False
 
 
 def time_on(c: Component, node: Node | None) -> str | None:
@@ -238,7 +239,7 @@ def legend(canvas: Canvas, *, extra: list[LegendEntry] | None = None, purposes: 
     for k in sorted(canvas.component_kinds):
         s = st.component_style(k)
         out.append(LegendEntry("box", f"{k}: {COMPONENT_KINDS.get(k, 'a kind of its own')}", fill=s.fill,
-                               shape=s.shape, style=s.style, sketch=s.look))
+                               shape=s.shape, style=s.style, sketch=s.look, kind=k))
     if canvas.has_tiers:
         out.append(LegendEntry("group", "dashed frame: tier (user devices -> edge -> cloud)", fill="#ffffff",
                                colour="#bbbbbb", style="dashed"))
@@ -256,7 +257,8 @@ def legend(canvas: Canvas, *, extra: list[LegendEntry] | None = None, purposes: 
                                    colour=st.purpose_colour(p)))
     if canvas.media:
         media = ", ".join(LINK_MEDIA.get(m, m) for m in sorted(canvas.media))
-        out.append(LegendEntry("line", f"thick blue line between frames: network link ({media}), labelled "
+        what = "thick line" if canvas.links_coloured else "thick blue line"
+        out.append(LegendEntry("line", f"{what} between frames: network link ({media}), labelled "
                                        "medium, bandwidth, one-way latency", colour="#1f5fa8", style="solid",
                                sketch="thick line"))
     if canvas.has_intermittent:

@@ -30,6 +30,7 @@ class Box:
         penwidth: border width.
         tooltip: hover text (SVG).
         anchor: an invisible point that lines between groups attach to.
+        left: align the label lines left (for notes and tables).
     """
 
     id: str
@@ -44,6 +45,7 @@ class Box:
     penwidth: float = 1.0
     tooltip: str = ""
     anchor: bool = False
+    left: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,7 @@ class LegendEntry:
     shape: str = "box"
     style: str = "filled"
     sketch: str = ""
+    kind: str = ""
 
 
 @dataclass
@@ -108,6 +111,7 @@ class View:
         legend: rows that say what boxes, groups and lines mean.
         notes: extra lines under the title (variant, assumptions, what is unknown).
         rankdir: layout direction ('LR' left to right: device -> edge -> cloud).
+        same_rank: sets of box ids to keep on one rank (in order, left to right or top to bottom).
     """
 
     name: str
@@ -118,6 +122,7 @@ class View:
     legend: list[LegendEntry] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rankdir: str = "LR"
+    same_rank: list[tuple[str, ...]] = field(default_factory=list)
 
     # -- backends -------------------------------------------------------------------------------
     def dot(self) -> str:

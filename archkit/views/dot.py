@@ -52,7 +52,7 @@ def _box(b: Box, indent: str) -> str:
     if b.anchor:
         return f"{indent}{quote(b.id)} {_attrs([('shape', 'point'), ('style', 'invis'), ('width', '0.01'), ('label', '')])};"
     return indent + quote(b.id) + " " + _attrs([
-        ("label", _label(b.title, b.lines)), ("shape", b.shape), ("style", b.style), ("fillcolor", b.fill),
+        ("label", _label(b.title, b.lines, left=b.left)), ("shape", b.shape), ("style", b.style), ("fillcolor", b.fill),
         ("color", b.border), ("penwidth", b.penwidth if b.penwidth != 1.0 else None), ("tooltip", b.tooltip),
     ]) + ";"
 
@@ -97,11 +97,15 @@ _SKETCH = {
 }
 
 
-def _legend_row(e: LegendEntry) -> str:
+def _legend_row(e: LegendEntry, icon_for=None) -> str:
     text = f'<TD ALIGN="LEFT" BALIGN="LEFT">{html(e.label)}</TD>'
-    if e.sample == "box":
+    if e.sample == "box" and icon_for is not None and e.kind:
+        swatch = (f'<TD FIXEDSIZE="TRUE" WIDTH="24" HEIGHT="24"><IMG SRC="{html(icon_for(e.kind))}" '
+                  'SCALE="TRUE"/></TD>')
+    elif e.sample == "box":
         rounded = ' STYLE="rounded"' if "rounded" in e.style else ""
-        swatch = f'<TD BGCOLOR="{e.fill}" BORDER="1"{rounded} WIDTH="36" HEIGHT="16"></TD>'
+        border = "1" if e.colour == "#333333" else "3"
+        swatch = f'<TD BGCOLOR="{e.fill}" BORDER="{border}" COLOR="{e.colour}"{rounded} WIDTH="36" HEIGHT="16"></TD>'
     elif e.sample == "group":
         dashed = ' STYLE="dashed"' if "dashed" in e.style else ' STYLE="rounded"'
         swatch = f'<TD BGCOLOR="{e.fill}" BORDER="1" COLOR="{e.colour}"{dashed} WIDTH="36" HEIGHT="16"></TD>'
@@ -109,19 +113,19 @@ def _legend_row(e: LegendEntry) -> str:
         glyph = _SKETCH.get("bold" if "thick" in e.sketch else e.style, _SKETCH["solid"])
         swatch = f'<TD><FONT COLOR="{e.colour}">{glyph}</FONT></TD>'
     elif e.sample == "colour":
-        swatch = f'<TD BGCOLOR="{e.colour}" WIDTH="36" HEIGHT="6"></TD>'
+        swatch = f'<TD><FONT COLOR="{e.colour}">&#9608;&#9608;&#9608;&#9608;</FONT></TD>'
     else:
         swatch = "<TD></TD>"
     return f"<TR>{swatch}{text}</TR>"
 
 
-def _legend(view: View) -> str:
+def _legend(view: View, icon_for=None) -> str:
     shapes = [e for e in view.legend if e.sample in ("box", "group")]
     lines = [e for e in view.legend if e.sample not in ("box", "group")]
     cols = []
     for part in (shapes, lines):
         if part:
-            rows = "".join(_legend_row(e) for e in part)
+            rows = "".join(_legend_row(e, icon_for) for e in part)
             cols.append('<TD VALIGN="TOP"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1">'
                         f"{rows}</TABLE></TD>")
     return ('<<TABLE BORDER="1" COLOR="#999999" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2" BGCOLOR="#ffffff">'
@@ -151,5 +155,7 @@ def to_dot(view: View) -> str:
     out.append("  }")
     for ln in view.lines:
         out.append(_line(ln))
+    for same in view.same_rank:
+        out.append("  { rank=same; " + " ".join(quote(x) + ";" for x in same) + " }")
     out.append("}")
     return "\n".join(out) + "\n"
