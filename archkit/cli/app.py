@@ -20,6 +20,8 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "archkit.cli.core",
     "archkit.cli.review",
+    "archkit.cli.render",
+    "archkit.cli.export",
 ]
 
 for _name in COMMAND_MODULES:
