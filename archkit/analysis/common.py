@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Final, Iterable, Literal
 
 from ..model.elements import Component, Connector, Link, Node
-from ..model.quantity import Quantity, format_quantity
+from ..model.quantity import Quantity
+from ..model.quantity import format_quantity as _format_quantity
 from ..model.system import System
 
 __all__ = [
@@ -80,6 +82,12 @@ Verdict = Literal["meets", "at risk", "violates", "unknown", "no budget"]
 # estimates
 # ------------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
+def format_quantity(q: Quantity) -> str:
+    """Canonical text of a quantity (cached: the same values recur across thousands of elements)."""
+    return _format_quantity(q)
+
+
 def _merge(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     if not b:
         return a
@@ -88,13 +96,15 @@ def _merge(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a + b))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Estimate:
     """A value as best case .. typical .. worst case in one unit, or unknown with what to declare.
 
     ``inputs`` names the declared values it was computed from ("link 'bt' latency = 40..200 ms");
     ``missing`` is empty for a known estimate and otherwise lists what to declare, in the form
     "declare X on Y". Infinite bounds stand for unbounded values (an overloaded queue).
+    Treat it as immutable: every operation returns a new estimate. (It is not a frozen dataclass
+    only because frozen construction is several times slower, and analyses build millions.)
     """
 
     best: float | None

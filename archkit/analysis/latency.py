@@ -98,6 +98,24 @@ def component_time(system_or_graph: System | SystemGraph, component_id: str, nod
     Unknown (naming what to declare) when none applies. Pure; does not depend on the placement.
     """
     g = as_graph(system_or_graph)
+    memo = _memo(g)
+    key = ("time", component_id, node_id)
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = _component_time(g, component_id, node_id)
+    return hit
+
+
+def _memo(g: SystemGraph) -> dict[Any, Any]:
+    """Per-graph memo of derived values (the graph's system and placement are fixed)."""
+    m = getattr(g, "_analysis_memo", None)
+    if m is None:
+        m = {}
+        g._analysis_memo = m  # type: ignore[attr-defined]
+    return m
+
+
+def _component_time(g: SystemGraph, component_id: str, node_id: str) -> Estimate:
     c = g.components[component_id]
     node = g.nodes[node_id]
     if c.model is not None:
@@ -242,6 +260,15 @@ def arrival_rate(system_or_graph: System | SystemGraph, component_id: str, optio
     g = as_graph(system_or_graph)
     opts = options or Options()
     users = opts.users_for(g.system)
+    memo = _memo(g)
+    key = ("arrival", component_id, users)
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = _arrival_rate(g, component_id, users)
+    return hit
+
+
+def _arrival_rate(g: SystemGraph, component_id: str, users: int | None) -> Estimate:
     node = g.node_of(component_id)
     if node is None:
         return Estimate.unknown("1/s", f"place component '{component_id}' on a node")

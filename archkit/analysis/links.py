@@ -23,8 +23,8 @@ from typing import Any, Literal
 
 from ..model.graph import SystemGraph
 from ..model.system import System
-from .common import Estimate, Options, connector_rate, devices, input_text, missing_text, USERS_MISSING
-from .latency import as_graph
+from .common import USERS_MISSING, Estimate, Options, connector_rate, input_text, missing_text
+from .latency import _memo, as_graph
 
 __all__ = ["LoadShare", "connector_link_load", "LinkDirectionLoad", "LinkLoadResult", "link_load"]
 
@@ -51,14 +51,14 @@ def _instance_ratio(num: tuple[Any, ...], den: tuple[Any, ...], users: int | Non
     """max(devices(num)) / max(devices(den)); when every node is per-user the users cancel out."""
     nodes = num + den
     if all(n.per_user is not None for n in nodes):
-        u: int | None = 1
-    elif any(n.per_user is not None for n in nodes) and users is None:
+        u: float = 1.0
+    elif users is None and any(n.per_user is not None for n in nodes):
         return Estimate.unknown("1", USERS_MISSING)
     else:
-        u = users
-    top = max(devices(n, u).worst for n in num)  # type: ignore[type-var]
-    bottom = max(devices(n, u).worst for n in den)  # type: ignore[type-var]
-    return Estimate.exact(top / bottom, "1")
+        u = float(users or 0)
+    top = max(u * n.per_user if n.per_user is not None else float(n.count) for n in num)
+    bottom = max(u * n.per_user if n.per_user is not None else float(n.count) for n in den)
+    return Estimate(top / bottom, top / bottom, top / bottom, "1")
 
 
 def connector_link_load(system_or_graph: System | SystemGraph, connector_id: str, source_node: str,
@@ -90,14 +90,20 @@ def connector_link_load(system_or_graph: System | SystemGraph, connector_id: str
                 if c.response_size is not None
                 else Estimate.unknown("bit", missing_text("response_size", "connector", c.id)))
     a, b = g.nodes[source_node], g.nodes[target_node]
+    fwd = req.times(rate, "bit/s")
+    back = resp.times(rate, "bit/s") if resp is not None else None
     out: list[LoadShare] = []
+    memo = _memo(g)
     for h in hops:
-        ends = (g.nodes[h.link.ends[0]], g.nodes[h.link.ends[1]])
-        ratio = _instance_ratio((a, b), ends, users)
-        out.append(LoadShare(c.id, h.link.id, h.source, h.target, req.times(rate, "bit/s").times(ratio, "bit/s")))
-        if resp is not None:
+        key = ("ratio", source_node, target_node, h.link.id, users)
+        ratio = memo.get(key)
+        if ratio is None:
+            ends = (g.nodes[h.link.ends[0]], g.nodes[h.link.ends[1]])
+            ratio = memo[key] = _instance_ratio((a, b), ends, users)
+        out.append(LoadShare(c.id, h.link.id, h.source, h.target, fwd if ratio.best == 1 else fwd.times(ratio, "bit/s")))
+        if back is not None:
             out.append(LoadShare(c.id, h.link.id, h.target, h.source,
-                                 resp.times(rate, "bit/s").times(ratio, "bit/s")))
+                                 back if ratio.best == 1 else back.times(ratio, "bit/s")))
     return out
 
 
