@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "archkit.cli.core",
     "archkit.cli.review",
     "archkit.cli.catalog",
+    "archkit.cli.analyze",
 ]
 
 for _name in COMMAND_MODULES:
