@@ -256,10 +256,11 @@ def arrival_rate(system_or_graph: System | SystemGraph, component_id: str, optio
     On a per-user device each device has its own queue: sum over incoming connectors of
     rate x share x max(1, devices(source node) / devices(target node)). On a fleet node the
     component has one queue for all its servers: rate x share x max(devices(source), devices(target)).
+    Devices of per-user nodes count the users active at peak (users x peak_active_share).
     """
     g = as_graph(system_or_graph)
     opts = options or Options()
-    users = opts.users_for(g.system)
+    users = opts.peak_users_for(g.system)
     memo = _memo(g)
     key = ("arrival", component_id, users)
     hit = memo.get(key)
@@ -268,7 +269,7 @@ def arrival_rate(system_or_graph: System | SystemGraph, component_id: str, optio
     return hit
 
 
-def _arrival_rate(g: SystemGraph, component_id: str, users: int | None) -> Estimate:
+def _arrival_rate(g: SystemGraph, component_id: str, users: float | None) -> Estimate:
     node = g.node_of(component_id)
     if node is None:
         return Estimate.unknown("1/s", f"place component '{component_id}' on a node")

@@ -8,7 +8,8 @@ of route(a, b), the load it puts on one instance of a link l, in the direction i
 with payload = request_size forwards; a synchronous call (sync_call, in_process) adds
 response_size x 8 x rate x share backwards. instances(e) = max(devices(a), devices(b)) and
 instances(l) = max(devices of its two ends), so traffic between a user's devices stays per user
-while traffic into a shared fleet link adds up over all users. Rates are peak rates.
+while traffic into a shared fleet link adds up over all users active at peak (users x
+peak_active_share). Rates are peak rates.
 
 For each link direction: utilisation = sum_e load(e, l) / bandwidth(l, direction), headroom =
 bandwidth - load. Verdict: ok (worst-case utilisation <= 100 %), at risk (only the worst case
@@ -47,7 +48,7 @@ class LoadShare:
                 "load": self.load.to_dict()}
 
 
-def _instance_ratio(num: tuple[Any, ...], den: tuple[Any, ...], users: int | None) -> Estimate:
+def _instance_ratio(num: tuple[Any, ...], den: tuple[Any, ...], users: float | None) -> Estimate:
     """max(devices(num)) / max(devices(den)); when every node is per-user the users cancel out."""
     nodes = num + den
     if all(n.per_user is not None for n in nodes):
@@ -72,7 +73,7 @@ def connector_link_load(system_or_graph: System | SystemGraph, connector_id: str
     """
     g = as_graph(system_or_graph)
     opts = options or Options()
-    users = opts.users_for(g.system)
+    users = opts.peak_users_for(g.system)
     c = g.connectors[connector_id]
     if source_node == target_node:
         return []

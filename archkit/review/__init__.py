@@ -25,6 +25,7 @@ SECTIONS: list[str] = [
     "archkit.review.overview",
     "archkit.review.analyses",
     "archkit.review.lint",
+    "archkit.review.diagrams",
 ]
 
 
