@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Final, Iterable, Literal
 
-from ..model.elements import Component, Connector, Link, Node
+from ..model.elements import Component, Connector, Node
 from ..model.quantity import Quantity
 from ..model.quantity import format_quantity as _format_quantity
 from ..model.system import System

@@ -25,6 +25,7 @@ from typing import Any
 from ..model.system import System
 from .capacity import CapacityResult, capacity
 from .common import (
+    SECONDS_PER_DAY,
     Estimate,
     Options,
     connector_instances,
@@ -38,7 +39,7 @@ from .latency import as_graph
 from .links import LinkLoadResult, link_load
 from .updates import UpdatesResult, link_price, updates
 
-__all__ = ["CostItem", "CostResult", "cost", "node_monthly_cost", "connector_monthly_data_cost"]
+__all__ = ["CostItem", "CostResult", "cost", "node_monthly_cost", "connector_monthly_data_cost", "connector_volume"]
 
 _USER_DRIVEN = ("serving", "telemetry", "feedback")
 
@@ -102,12 +103,34 @@ def connector_monthly_data_cost(system: System, variant: str | None, connector_i
     return Estimate.total((e for _, _, e in items), "USD/month")
 
 
+def connector_volume(system: System, connector_id: str, variant: str | None = None,
+                     options: Options | None = None) -> Estimate:
+    """Bytes per day a connector moves, over all its instances (B/day).
+
+    (request_size + response_size if synchronous) x rate x share x instances x active seconds per
+    day, where instances = max(devices(source node), devices(target node)) over every user's
+    devices, and active seconds are usage hours x 3600 for user-driven traffic (source on a user's
+    device, purpose serving, telemetry or feedback), else 86400.
+    """
+    opts = options or Options()
+    g = as_graph(system, variant)
+    c = g.connectors[connector_id]
+    a, b = g.node_of(c.source), g.node_of(c.target)
+    if a is None or b is None:
+        return Estimate.unknown("B/day", f"place component '{c.source if a is None else c.target}' on a node")
+    size = quantity_estimate(c.request_size, "connector", c.id, "request_size", "B")
+    if c.synchronous:
+        size = size + quantity_estimate(c.response_size, "connector", c.id, "response_size", "B")
+    user_driven = (a.per_user is not None or a.client_side) and c.purpose in _USER_DRIVEN
+    active = opts.usage_hours(system) * 3600 if user_driven else SECONDS_PER_DAY
+    volume = size.times(connector_rate(c), "B/day").times(connector_instances(a, b, opts.users_for(system)), "B/day")
+    return volume.scale(active)
+
+
 def _data_costs(system: System, variant: str | None, opts: Options, ll: LinkLoadResult | None = None,
                 only: str | None = None) -> list[tuple[str, str, Estimate]]:
     """(category, link id, USD/month) for every connector crossing a metered link (model artifacts excluded)."""
     g = as_graph(system, variant)
-    users = opts.users_for(system)
-    duty_user = opts.usage_hours(system) / 24.0
     seconds = opts.hours_per_month * 3600
     out: list[tuple[str, str, Estimate]] = []
     for c in system.connectors:
@@ -125,12 +148,7 @@ def _data_costs(system: System, variant: str | None, opts: Options, ll: LinkLoad
         priced = [(lk, p) for lk, p in priced if p is not None]
         if not priced:
             continue
-        size = quantity_estimate(c.request_size, "connector", c.id, "request_size", "B")
-        if c.synchronous:
-            size = size + quantity_estimate(c.response_size, "connector", c.id, "response_size", "B")
-        duty = duty_user if ((a.per_user is not None or a.client_side) and c.purpose in _USER_DRIVEN) else 1.0
-        volume = size.times(connector_rate(c), "B/month").times(connector_instances(a, b, users), "B/month")
-        volume = volume.scale(duty * seconds)
+        volume = connector_volume(system, c.id, variant, opts).as_unit("B/month").scale(seconds / SECONDS_PER_DAY)
         for lk, price in priced:
             out.append(("telemetry" if c.purpose == "telemetry" else "data", lk.id,
                         volume.times(price, "USD/month")))  # type: ignore[arg-type]

@@ -360,7 +360,9 @@ def queueing_delay(system_or_graph: System | SystemGraph, component_id: str, opt
     svc = component_time(g, component_id, node.id)
     if not lam.known or not svc.known:
         u = Estimate.unknown("s", *(lam.missing + svc.missing), inputs=lam.inputs + svc.inputs)
-        return Queueing(u, lam, None, "", u.as_unit("ratio"))
+        c, source = servers_for(g, component_id, lam.typical if lam.known else None,
+                                svc.worst if svc.known else None, options)
+        return Queueing(u, lam, c, source, u.as_unit("ratio"))
     rate = lam.typical or 0.0
     sb, st, sw = svc.values()
     c, source = servers_for(g, component_id, rate, sw, options)
