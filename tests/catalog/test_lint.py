@@ -211,3 +211,15 @@ def test_review_has_a_lint_section(at_root):
     assert sec.id == "lint" and sec.status == "error"
     assert sec.data["findings"] and sec.data["summary"]["error"] >= 1
     assert any(p["id"] == "sequential-decomposition" for p in sec.data["patterns"])
+
+
+def test_yaml_models_point_at_yaml_lines(runner, tmp_path, at_root):
+    import archkit
+
+    path = tmp_path / "ar.yaml"
+    path.write_text(archkit.to_yaml(archkit.load(EXAMPLE)))
+    data = json.loads(run(runner, path, "--format", "json").stdout)
+    lines = path.read_text().splitlines()
+    f = next(f for f in data["findings"] if f["rule"] == "nobody-knows")
+    assert f["location"]["file"].endswith("ar.yaml")
+    assert "ocr" in lines[f["location"]["line"] - 1] or "translator" in lines[f["location"]["line"] - 1]
