@@ -21,6 +21,8 @@ COMMAND_MODULES = [
     "archkit.cli.core",
     "archkit.cli.review",
     "archkit.cli.catalog",
+    "archkit.cli.render",
+    "archkit.cli.export",
 ]
 
 for _name in COMMAND_MODULES:
