@@ -161,6 +161,7 @@ def lint_cmd(
     fail_on: Optional[Level] = typer.Option(None, "--fail-on", help="Lowest severity that fails (default: config, else warning)."),
     config: Optional[Path] = typer.Option(None, "--config", help="Lint configuration (default: nearest archkit.toml or pyproject.toml with [tool.archkit])."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout."),
+    variant: Optional[List[str]] = typer.Option(None, "--variant", "-v", help="Only this placement: 'base' or a variant name (repeatable; default all)."),
 ) -> None:
     """Lint a model for ML anti-patterns and deployment-fit problems (exit 1 on findings at or above --fail-on)."""
     from ..catalog.formats import to_json, to_junit, to_sarif
@@ -181,7 +182,8 @@ def lint_cmd(
     try:
         result = lint(system, model, config=cfg, baseline=fingerprints,
                       baseline_source=str(baseline) if baseline is not None else None,
-                      fail_on=fail_on.value if fail_on is not None else None, catalog=_catalog())
+                      fail_on=fail_on.value if fail_on is not None else None, catalog=_catalog(),
+                      placements=variant or None)
     except ArchkitError as exc:
         fail(exc, as_json)
     if write_baseline is not None:

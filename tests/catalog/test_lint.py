@@ -226,3 +226,13 @@ def test_yaml_models_point_at_yaml_lines(runner, tmp_path, at_root):
         first = f["elements"][0]
         if first["type"] in ("component", "flow", "node", "link"):
             assert first["id"] in lines[f["location"]["line"] - 1], (f, lines[f["location"]["line"] - 1])
+
+
+def test_variant_option_limits_placements(runner, at_root):
+    data = json.loads(run(runner, EXAMPLE, "--format", "json", "--variant", "all-in-cloud").stdout)
+    assert data["findings"] and all(f["placements"] == ["all-in-cloud"] for f in data["findings"])
+    base = json.loads(run(runner, EXAMPLE, "--format", "json", "-v", "base").stdout)
+    assert all(f["placements"] == ["base"] for f in base["findings"])
+    assert not any(f["rule"] == "offline-operation" for f in base["findings"])
+    res = run(runner, EXAMPLE, "--variant", "all-in-clod")
+    assert res.exit_code == 2 and "did you mean 'all-in-cloud'" in res.output
