@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import ArchkitError, UsageError
-from ._common import EXIT_PROBLEMS, EXIT_USAGE, MODEL_HELP, Format, emit_json, fail, load_model, stdout
+from ._common import EXIT_PROBLEMS, EXIT_USAGE, MODEL_HELP, Format, emit_json, fail, load_model, stderr, stdout
 
 patterns_app = typer.Typer(help="The catalog of ML architecture patterns, anti-patterns and checks.",
                            no_args_is_help=True)
@@ -47,8 +47,12 @@ def _catalog():
 
     try:
         return default_catalog()
-    except CatalogError as exc:
-        fail(exc)
+    except CatalogError as exc:  # a broken built-in entry: name each file and key
+        con = stderr()
+        con.print(f"[bold red]the pattern catalog has {len(exc.problems)} problems[/]", highlight=False)
+        for p in exc.problems:
+            con.print(f"  {escape(str(p))}", highlight=False)
+        raise typer.Exit(EXIT_PROBLEMS) from None
 
 
 def entry_dict(e) -> dict:
