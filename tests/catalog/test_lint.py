@@ -236,3 +236,24 @@ def test_variant_option_limits_placements(runner, at_root):
     assert not any(f["rule"] == "offline-operation" for f in base["findings"])
     res = run(runner, EXAMPLE, "--variant", "all-in-clod")
     assert res.exit_code == 2 and "did you mean 'all-in-cloud'" in res.output
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_systems_lint_to_valid_deterministic_sarif(seed, monkeypatch):
+    import warnings
+
+    monkeypatch.syspath_prepend(str(ROOT))
+    from bench.synthetic import synthetic_system
+
+    from archkit.catalog import load_catalog
+    from archkit.catalog.formats import to_json, to_sarif
+    from archkit.catalog.lint import lint
+
+    cat = load_catalog(plugins=False)
+    system = synthetic_system(80, n_nodes=8, n_flows=6, seed=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a detector crash would warn
+        first = lint(system, "synthetic", catalog=cat)
+    again = lint(synthetic_system(80, n_nodes=8, n_flows=6, seed=seed), "synthetic", catalog=cat)
+    assert to_sarif(first) == to_sarif(again) and to_json(first) == to_json(again)
+    jsonschema.Draft4Validator(SCHEMA).validate(json.loads(to_sarif(first)))
