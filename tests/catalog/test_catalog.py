@@ -262,3 +262,12 @@ def test_broken_builtin_entry_is_reported_without_traceback(runner, monkeypatch)
     res = runner.invoke(app, ["patterns", "list"])
     assert res.exit_code == 1 and "glue-code.md: kind: bad kind" in res.output
     assert res.exception is None or isinstance(res.exception, SystemExit)
+
+
+def test_public_names_resolve():
+    import archkit.catalog as catalog
+    import archkit.catalog.templates as templates
+
+    for module in (catalog, templates):
+        for name in module.__all__:
+            assert getattr(module, name) is not None, name
