@@ -1,7 +1,7 @@
 """Find, start and stop the Ray instance a deployment runs on, and remember it between commands.
 
 ``archkit deploy`` without ``--address`` starts a local Ray head sized to the machine (``ray start
---head --block`` in its own session, loopback ports chosen free, dashboard off) and records it in
+--head`` in a session of its own, loopback ports chosen free, dashboard off) and records it in
 a state folder (``$ARCHKIT_STATE_DIR``, default ``~/.cache/archkit/deploy``). Later commands
 (``status``, ``load``, ``undeploy``) read that record. ``undeploy`` stops a head that archkit
 started by ending the processes of its session (never every Ray process on the host, as
@@ -112,7 +112,7 @@ def start_local_head(cpus: int | None = None, resources: dict[str, float] | None
     temp_dir = tempfile.mkdtemp(prefix="akray-", dir="/tmp")
     count = int(cpus or os.cpu_count() or 1)
     cmd = _ray_command() + [
-        "start", "--head", "--block", f"--port={gcs_port}", f"--num-cpus={count}",
+        "start", "--head", f"--port={gcs_port}", f"--num-cpus={count}",
         "--include-dashboard=false", "--disable-usage-stats", "--node-ip-address=127.0.0.1",
         f"--temp-dir={temp_dir}", f"--ray-client-server-port={free_port()}",
         f"--dashboard-agent-listen-port={free_port()}",
@@ -125,15 +125,19 @@ def start_local_head(cpus: int | None = None, resources: dict[str, float] | None
     head = LocalHead(address=f"127.0.0.1:{gcs_port}", pid=proc.pid, temp_dir=temp_dir, cpus=count)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
+        # `ray start` returns once the head's processes run; they stay in its session
+        code = proc.poll()
+        if code not in (None, 0):
             text = (Path(temp_dir) / "archkit-ray-start.log").read_text(errors="replace")[-2000:]
             stop_local_head(head)
-            raise DeployError(f"'ray start' exited with code {proc.returncode}:\n{text}")
-        try:
-            socket.create_connection(("127.0.0.1", gcs_port), timeout=0.5).close()
-            return head
-        except OSError:
-            time.sleep(0.2)
+            raise DeployError(f"'ray start' exited with code {code}:\n{text}")
+        if code == 0:
+            try:
+                socket.create_connection(("127.0.0.1", gcs_port), timeout=0.5).close()
+                return head
+            except OSError:
+                pass
+        time.sleep(0.2)
     stop_local_head(head)
     raise DeployError(f"the Ray head did not accept connections on port {gcs_port} within {timeout:.0f} s")
 

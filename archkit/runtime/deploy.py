@@ -49,9 +49,12 @@ def _quiet_ray() -> None:
 def _head_alive(head: dict[str, Any]) -> bool:
     import socket
 
+    from .cluster import _session_members
+
     try:
-        os.kill(int(head["pid"]), 0)
-    except (OSError, KeyError, ValueError):
+        if not _session_members(int(head["pid"])):
+            return False
+    except (KeyError, ValueError):
         return False
     host, port = head["address"].rsplit(":", 1)
     try:
