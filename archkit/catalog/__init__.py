@@ -14,6 +14,8 @@ from .catalog import DISABLE_ENV, ENTRY_POINT_GROUP, Catalog, Plugin, PluginWarn
 from .context import Context
 from .detect import BASE, Detection, detect
 from .entry import QUALITIES, CatalogError, CatalogProblem, Effects, Entry, parse_entry
+from .lint import Finding, LintResult, lint
+from .lint_config import LintConfig
 from .registry import ElementRef, Hit, Registry, detector
 
 __all__ = [
@@ -29,7 +31,10 @@ __all__ = [
     "Effects",
     "ElementRef",
     "Entry",
+    "Finding",
     "Hit",
+    "LintConfig",
+    "LintResult",
     "Plugin",
     "PluginWarning",
     "Registry",
@@ -37,6 +42,7 @@ __all__ = [
     "default_catalog",
     "detect",
     "detector",
+    "lint",
     "load_catalog",
     "parse_entry",
 ]

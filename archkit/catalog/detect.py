@@ -74,7 +74,8 @@ def placements_of(system: System) -> list[str | None]:
 
 
 def detect(system: System, catalog: Catalog | None = None, *, ids: Iterable[str] | None = None,
-           kinds: Iterable[str] | None = None, timings: dict[str, float] | None = None) -> list[Detection]:
+           kinds: Iterable[str] | None = None, timings: dict[str, float] | None = None,
+           placements: Iterable[str] | None = None) -> list[Detection]:
     """Run detectors over every placement of a system.
 
     Args:
@@ -83,6 +84,7 @@ def detect(system: System, catalog: Catalog | None = None, *, ids: Iterable[str]
         ids: Only these entry ids.
         kinds: Only entries of these kinds (pattern, anti-pattern, check).
         timings: If given, filled with seconds spent per entry id.
+        placements: Only these placements ("base" and/or variant names); default all.
 
     Returns:
         Detections sorted by entry id, status, then elements.
@@ -94,16 +96,29 @@ def detect(system: System, catalog: Catalog | None = None, *, ids: Iterable[str]
         entries = [e for e in entries if e.id in wanted]
     merged: dict[tuple, Detection] = {}
     shared: dict = {}
-    names = [v or BASE for v in placements_of(system)]
-    for variant in placements_of(system):
+    chosen = placements_of(system)
+    if placements is not None:
+        wanted = set(placements)
+        unknown = sorted(wanted - {v or BASE for v in chosen})
+        if unknown:
+            from ..errors import UsageError
+            from ..model.kinds import suggest
+
+            close = suggest(unknown[0], [v or BASE for v in chosen])
+            raise UsageError(f"unknown placement '{unknown[0]}'; " + (f"did you mean '{close}'?" if close else
+                             f"use '{BASE}' or a variant: {', '.join(system.variant_names) or 'none declared'}"))
+        chosen = [v for v in chosen if (v or BASE) in wanted]
+    names = [v or BASE for v in chosen]
+    first = chosen[0] if chosen else None
+    for variant in chosen:
         ctx = Context(system, variant, SystemGraph(system, variant), shared)
         pname = variant or BASE
         for entry in entries:
             if entry.id not in cat.registry:
                 continue
             once = not cat.registry.per_placement(entry.id)
-            if once and variant is not None:
-                continue  # ran on the base placement; its hits hold everywhere
+            if once and variant != first:
+                continue  # ran on the first placement; its hits hold everywhere
             t0 = time.perf_counter()
             try:
                 hits = list(cat.detector(entry.id)(ctx))

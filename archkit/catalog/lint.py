@@ -199,7 +199,7 @@ def write_baseline(result: LintResult, path: Path) -> int:
 
 def lint(system: System, source: str = "<model>", *, config: LintConfig | None = None,
          baseline: set[str] | None = None, baseline_source: str | None = None, fail_on: str | None = None,
-         catalog: Catalog | None = None) -> LintResult:
+         catalog: Catalog | None = None, placements: Iterable[str] | None = None) -> LintResult:
     """Lint a system against the catalog's anti-patterns and checks.
 
     Args:
@@ -210,6 +210,7 @@ def lint(system: System, source: str = "<model>", *, config: LintConfig | None =
         baseline_source: Name of the baseline file, for reports.
         fail_on: Overrides ``config.fail_on``.
         catalog: The catalog (default: built-in plus plugins).
+        placements: Only these placements ("base" and/or variant names); default all.
 
     Returns:
         The findings (open, suppressed and baselined), undecidable cases and warnings.
@@ -225,7 +226,7 @@ def lint(system: System, source: str = "<model>", *, config: LintConfig | None =
         if rid not in known:
             warnings.append(f"{cfg.source or 'configuration'}: unknown rule '{rid}' (see `archkit patterns list --kind anti-pattern --kind check`)")
     rules = [e for e in cat.rules() if e.id not in set(cfg.disable)]
-    detections = detect(system, cat, ids=[e.id for e in rules])
+    detections = detect(system, cat, ids=[e.id for e in rules], placements=placements)
     by_id = {e.id: e for e in rules}
 
     in_model = _element_suppressions(system)

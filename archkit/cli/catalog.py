@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import ArchkitError, UsageError
-from ._common import EXIT_PROBLEMS, EXIT_USAGE, MODEL_HELP, Format, emit_json, fail, load_model, stdout
+from ._common import EXIT_PROBLEMS, EXIT_USAGE, MODEL_HELP, Format, emit_json, fail, load_model, stderr, stdout
 
 patterns_app = typer.Typer(help="The catalog of ML architecture patterns, anti-patterns and checks.",
                            no_args_is_help=True)
@@ -47,8 +47,12 @@ def _catalog():
 
     try:
         return default_catalog()
-    except CatalogError as exc:
-        fail(exc)
+    except CatalogError as exc:  # a broken built-in entry: name each file and key
+        con = stderr()
+        con.print(f"[bold red]the pattern catalog has {len(exc.problems)} problems[/]", highlight=False)
+        for p in exc.problems:
+            con.print(f"  {escape(str(p))}", highlight=False)
+        raise typer.Exit(EXIT_PROBLEMS) from None
 
 
 def entry_dict(e) -> dict:
@@ -161,6 +165,7 @@ def lint_cmd(
     fail_on: Optional[Level] = typer.Option(None, "--fail-on", help="Lowest severity that fails (default: config, else warning)."),
     config: Optional[Path] = typer.Option(None, "--config", help="Lint configuration (default: nearest archkit.toml or pyproject.toml with [tool.archkit])."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout."),
+    variant: Optional[List[str]] = typer.Option(None, "--variant", "-v", help="Only this placement: 'base' or a variant name (repeatable; default all)."),
 ) -> None:
     """Lint a model for ML anti-patterns and deployment-fit problems (exit 1 on findings at or above --fail-on)."""
     from ..catalog.formats import to_json, to_junit, to_sarif
@@ -181,7 +186,8 @@ def lint_cmd(
     try:
         result = lint(system, model, config=cfg, baseline=fingerprints,
                       baseline_source=str(baseline) if baseline is not None else None,
-                      fail_on=fail_on.value if fail_on is not None else None, catalog=_catalog())
+                      fail_on=fail_on.value if fail_on is not None else None, catalog=_catalog(),
+                      placements=variant or None)
     except ArchkitError as exc:
         fail(exc, as_json)
     if write_baseline is not None:

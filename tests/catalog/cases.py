@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from archkit import Component, Flow, Link, Model, Node, Variant, connect
+from archkit import Component, Flow, Link, Model, Node, connect
 
 Declare = Callable[[], object]
 CASES: dict[str, tuple[Declare, Declare]] = {}

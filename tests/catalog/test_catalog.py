@@ -249,3 +249,25 @@ def test_docs_list_every_entry_and_rule():
             assert f"`{e.id}`" in patterns_doc, e.id
         else:
             assert f'<a id="{e.id}"></a>`{e.id}`' in lint_doc, e.id
+
+
+def test_broken_builtin_entry_is_reported_without_traceback(runner, monkeypatch):
+    import archkit.catalog.catalog as catalog_mod
+
+    def broken():
+        raise CatalogError([catalog_mod.CatalogProblem(origin="glue-code.md", key="kind", message="bad kind")])
+
+    monkeypatch.setattr(catalog_mod, "_DEFAULT", None)
+    monkeypatch.setattr(catalog_mod, "load_catalog", broken)
+    res = runner.invoke(app, ["patterns", "list"])
+    assert res.exit_code == 1 and "glue-code.md: kind: bad kind" in res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+
+
+def test_public_names_resolve():
+    import archkit.catalog as catalog
+    import archkit.catalog.templates as templates
+
+    for module in (catalog, templates):
+        for name in module.__all__:
+            assert getattr(module, name) is not None, name

@@ -211,3 +211,49 @@ def test_review_has_a_lint_section(at_root):
     assert sec.id == "lint" and sec.status == "error"
     assert sec.data["findings"] and sec.data["summary"]["error"] >= 1
     assert any(p["id"] == "sequential-decomposition" for p in sec.data["patterns"])
+
+
+def test_yaml_models_point_at_yaml_lines(runner, tmp_path, at_root):
+    import archkit
+
+    path = tmp_path / "ar.yaml"
+    path.write_text(archkit.to_yaml(archkit.load(EXAMPLE)))
+    data = json.loads(run(runner, path, "--format", "json").stdout)
+    lines = path.read_text().splitlines()
+    assert data["findings"]
+    for f in data["findings"]:
+        assert f["location"]["file"].endswith("ar.yaml")
+        first = f["elements"][0]
+        if first["type"] in ("component", "flow", "node", "link"):
+            assert first["id"] in lines[f["location"]["line"] - 1], (f, lines[f["location"]["line"] - 1])
+
+
+def test_variant_option_limits_placements(runner, at_root):
+    data = json.loads(run(runner, EXAMPLE, "--format", "json", "--variant", "all-in-cloud").stdout)
+    assert data["findings"] and all(f["placements"] == ["all-in-cloud"] for f in data["findings"])
+    base = json.loads(run(runner, EXAMPLE, "--format", "json", "-v", "base").stdout)
+    assert all(f["placements"] == ["base"] for f in base["findings"])
+    assert not any(f["rule"] == "offline-operation" for f in base["findings"])
+    res = run(runner, EXAMPLE, "--variant", "all-in-clod")
+    assert res.exit_code == 2 and "did you mean 'all-in-cloud'" in res.output
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_systems_lint_to_valid_deterministic_sarif(seed, monkeypatch):
+    import warnings
+
+    monkeypatch.syspath_prepend(str(ROOT))
+    from bench.synthetic import synthetic_system
+
+    from archkit.catalog import load_catalog
+    from archkit.catalog.formats import to_json, to_sarif
+    from archkit.catalog.lint import lint
+
+    cat = load_catalog(plugins=False)
+    system = synthetic_system(80, n_nodes=8, n_flows=6, seed=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a detector crash would warn
+        first = lint(system, "synthetic", catalog=cat)
+    again = lint(synthetic_system(80, n_nodes=8, n_flows=6, seed=seed), "synthetic", catalog=cat)
+    assert to_sarif(first) == to_sarif(again) and to_json(first) == to_json(again)
+    jsonschema.Draft4Validator(SCHEMA).validate(json.loads(to_sarif(first)))

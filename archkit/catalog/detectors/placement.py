@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import networkx as nx
 
 from ..context import Context
 from ..registry import Hit, detector

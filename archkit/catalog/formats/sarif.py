@@ -21,7 +21,6 @@ __all__ = ["to_sarif", "SARIF_SCHEMA", "SARIF_VERSION"]
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
-_INFO_URI = "https://github.com/archkit/archkit/blob/main/docs/lint.md"
 
 
 def _uri(path: str) -> str:
@@ -77,7 +76,6 @@ def to_sarif(result: LintResult) -> str:
             "shortDescription": {"text": r.name},
             "fullDescription": {"text": r.problem},
             "help": {"text": f"{r.solution}\nFix: {r.fix}"},
-            "helpUri": f"{_INFO_URI}#{r.id}",
             "defaultConfiguration": {"level": _LEVEL[r.severity or "warning"]},
             "properties": {"tags": [r.kind, r.category]},
         })
@@ -87,8 +85,7 @@ def to_sarif(result: LintResult) -> str:
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
         "runs": [{
-            "tool": {"driver": {"name": "archkit", "version": __version__, "informationUri": _INFO_URI,
-                                "rules": descriptors}},
+            "tool": {"driver": {"name": "archkit", "version": __version__, "rules": descriptors}},
             "automationDetails": {"id": f"archkit-lint/{result.system}"},
             "results": results,
             "properties": {"source": result.source, "unknown": len(result.unknown)},
