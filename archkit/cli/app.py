@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "archkit.cli.catalog",
     "archkit.cli.render",
     "archkit.cli.export",
+    "archkit.cli.analyze",
 ]
 
 for _name in COMMAND_MODULES:
