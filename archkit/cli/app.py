@@ -20,8 +20,10 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "archkit.cli.core",
     "archkit.cli.review",
+    "archkit.cli.catalog",
     "archkit.cli.render",
     "archkit.cli.export",
+    "archkit.cli.analyze",
 ]
 
 for _name in COMMAND_MODULES:

@@ -116,7 +116,7 @@ def test_dataflow_labels_payload_times_rate(ar):
     frames = next(ln for ln in view.lines if ln.id == "e:camera->frame_selector")
     assert frames.label == "2.7648 MB x 30 /s\n= 82.9 MB/s"
     samples = next(ln for ln in view.lines if ln.id == "e:frame_selector->telemetry#2")
-    assert "x 0.001" in samples.label and samples.label.endswith("= 2 kB/s")
+    assert "x 0.001" in samples.label and samples.label.endswith("= 400 B/s")
     cellular = next(ln for ln in view.lines if ln.id == "link:phone-cloud")
     assert "% of worst-case bandwidth" in cellular.label
     assert cellular.colour == "#2e7d32"  # light load: green
