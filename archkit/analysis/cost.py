@@ -1,0 +1,182 @@
+"""Monthly operating cost for a number of users, line item by line item.
+
+Line items (USD per month, H = 730 hours per month)::
+
+    node fleet     cost_per_hour(n) x H x count(n)               nodes without per_user
+    user devices   cost_per_hour(n) x H x users x per_user       only if the device declares a price
+    scale-out      cost_per_hour(n) x H x max(0, nodes needed - count)   nodes needed from capacity
+    data           sum over metered links l, connectors e routed over l (not model artifacts):
+                   load(e, l) x instances(l) / 8 x duty(e) x H x 3600 x cost_per_gb(l)
+    model updates  bytes per month of each model x cost_per_gb of its metered route links
+                   (see :mod:`archkit.analysis.updates`)
+
+duty(e) = usage hours per day / 24 for user-driven traffic (a connector whose source is on a
+user's device and whose purpose is serving, telemetry or feedback), else 1. Telemetry connectors
+are their own line item. Links of media other than cellular and internet without a price are
+unmetered. A fleet node (cloud, on_prem, edge) without cost_per_hour is unknown, naming it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..model.system import System
+from .capacity import CapacityResult, capacity
+from .common import Estimate, Options, devices, input_text, missing_text
+from .latency import as_graph
+from .links import LinkLoadResult, link_load
+from .updates import UpdatesResult, link_price, updates
+
+__all__ = ["CostItem", "CostResult", "cost", "node_monthly_cost", "connector_monthly_data_cost"]
+
+_USER_DRIVEN = ("serving", "telemetry", "feedback")
+
+
+@dataclass(frozen=True)
+class CostItem:
+    """One line of the monthly bill."""
+
+    category: str
+    item: str
+    monthly: Estimate
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"category": self.category, "item": self.item, "detail": self.detail, "monthly": self.monthly.to_dict()}
+
+
+@dataclass(frozen=True)
+class CostResult:
+    """The monthly cost of one variant."""
+
+    variant: str | None
+    users: int | None
+    items: list[CostItem]
+    total: Estimate
+    per_user: Estimate
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"variant": self.variant, "users": self.users, "total": self.total.to_dict(),
+                "per_user": self.per_user.to_dict(), "items": [i.to_dict() for i in self.items]}
+
+
+def node_monthly_cost(system: System, node_id: str, options: Options | None = None,
+                      instances: float | None = None) -> Estimate | None:
+    """USD per month of a node: cost_per_hour x hours per month x instances (default: its count or devices).
+
+    None for a user's device without a price (the user pays for it); unknown for a fleet node
+    without cost_per_hour. Stable primitive for vectorised evaluators.
+    """
+    opts = options or Options()
+    g = as_graph(system)
+    n = g.nodes[node_id]
+    if n.cost_per_hour is None:
+        if n.per_user is not None or n.client_side:
+            return None
+        return Estimate.unknown("USD/month", missing_text("cost_per_hour", "node", n.id))
+    q = n.cost_per_hour
+    price = Estimate(q.lo, q.mid, q.hi, "USD/s", (input_text("node", n.id, "cost_per_hour", q),))
+    count = Estimate.exact(instances, "devices") if instances is not None else devices(n, opts.users_for(system))
+    return price.times(count, "USD/month").scale(opts.hours_per_month * 3600)
+
+
+def connector_monthly_data_cost(system: System, variant: str | None, connector_id: str,
+                                options: Options | None = None, loads: LinkLoadResult | None = None) -> Estimate:
+    """USD per month of one connector's traffic over metered links in a variant (zero if it crosses none)."""
+    opts = options or Options()
+    ll = loads or link_load(system, variant, opts)
+    items = _data_costs(system, variant, opts, ll, only=connector_id)
+    return Estimate.total((e for _, _, e in items), "USD/month")
+
+
+def _data_costs(system: System, variant: str | None, opts: Options, ll: LinkLoadResult,
+                only: str | None = None) -> list[tuple[str, str, Estimate]]:
+    g = as_graph(system, variant)
+    users = opts.users_for(system)
+    duty_user = opts.usage_hours(system) / 24.0
+    seconds = opts.hours_per_month * 3600
+    out: list[tuple[str, str, Estimate]] = []
+    for d in ll.links:
+        lk = g.links[d.link]
+        if d.verdict == "down" or not d.shares:
+            continue
+        price = link_price(lk)
+        if price is None:
+            continue
+        a, b = g.nodes[lk.ends[0]], g.nodes[lk.ends[1]]
+        inst = devices(a, users)._combine(devices(b, users), max, max, max, "devices")
+        for s in d.shares:
+            if only is not None and s.connector != only:
+                continue
+            c = g.connectors[s.connector]
+            if c.purpose == "model_artifact":
+                continue
+            src = g.node_of(c.source)
+            duty = duty_user if (src is not None and (src.per_user is not None or src.client_side)
+                                 and c.purpose in _USER_DRIVEN) else 1.0
+            bytes_month = s.load.times(inst, "B/month").scale(duty * seconds / 8)
+            out.append(("telemetry" if c.purpose == "telemetry" else "data", lk.id,
+                        bytes_month.times(price, "USD/month")))
+    return out
+
+
+def cost(system: System, variant: str | None = None, options: Options | None = None,
+         caps: CapacityResult | None = None, loads: LinkLoadResult | None = None,
+         ups: UpdatesResult | None = None) -> CostResult:
+    """Monthly cost line items, total and cost per user (see the module docstring).
+
+    ``caps``, ``loads`` and ``ups`` may pass results already computed for the same variant.
+    """
+    opts = options or Options()
+    users = opts.users_for(system)
+    caps = caps or capacity(system, variant, opts)
+    loads = loads or link_load(system, variant, opts)
+    ups = ups or updates(system, variant, opts)
+    items: list[CostItem] = []
+    g = as_graph(system, variant)
+    hosted = set(g.placement.values())
+    for n in system.nodes:
+        if n.id not in hosted and n.cost_per_hour is None:
+            continue
+        e = node_monthly_cost(system, n.id, opts)
+        if e is None:
+            continue
+        cat = "user devices" if n.per_user is not None else "node fleet"
+        items.append(CostItem(cat, n.id, e, f"{n.cost_per_hour} x {opts.hours_per_month:g} h x "
+                                            + (f"{n.count}" if n.per_user is None else "users x per_user")))
+    for nc in caps.nodes:
+        n = g.nodes[nc.node]
+        if not nc.nodes_needed.known:
+            items.append(CostItem("scale-out", n.id, nc.nodes_needed.as_unit("USD/month"),
+                                  "nodes needed by the capacity plan"))
+            continue
+        extra_worst = max(0.0, nc.nodes_needed.worst - n.count)  # type: ignore[operator]
+        if extra_worst == 0:
+            continue
+        extra = Estimate(max(0.0, nc.nodes_needed.best - n.count), max(0.0, nc.nodes_needed.typical - n.count),  # type: ignore[operator]
+                         extra_worst, "devices", nc.nodes_needed.inputs)
+        if n.cost_per_hour is None:
+            e = Estimate.unknown("USD/month", missing_text("cost_per_hour", "node", n.id))
+        else:
+            q = n.cost_per_hour
+            e = Estimate(q.lo, q.mid, q.hi, "USD/s", (input_text("node", n.id, "cost_per_hour", q),)).times(
+                extra, "USD/month").scale(opts.hours_per_month * 3600)
+        items.append(CostItem("scale-out", n.id, e,
+                              f"{extra.text()} more nodes than the {n.count} declared, for the capacity plan"))
+    grouped: dict[tuple[str, str], list[Estimate]] = {}
+    for cat, lid, e in _data_costs(system, variant, opts, loads):
+        grouped.setdefault((cat, lid), []).append(e)
+    for (cat, lid), es in grouped.items():
+        items.append(CostItem(cat, lid, Estimate.total(es, "USD/month"), f"traffic over metered link '{lid}'"))
+    for m in ups.models:
+        if m.monthly_cost.known and m.monthly_cost.worst == 0:
+            continue
+        items.append(CostItem("model updates", m.model, m.monthly_cost,
+                              f"{m.bytes_per_month.text()} over {', '.join(m.route) or 'no metered link'}"))
+    total = Estimate.total((i.monthly for i in items), "USD/month")
+    per_user = (total.scale(1 / users, "USD/month", (f"users = {users}",)) if users
+                else Estimate.unknown("USD/month", "declare users on the system (or pass --users)"))
+    return CostResult(variant, users, items, total, per_user)
