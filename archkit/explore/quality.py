@@ -12,8 +12,10 @@ Keys, in order (flows in declaration order)::
     model_on_device  1 if a model lives on a user's device (the artifact is shipped: IP exposure)
 
 An unknown value (a missing input) is NaN; its "declare ..." messages are kept. An alternative is
-*infeasible* when a node cannot hold what is placed on it (a resources check is "over": even the
-best-case need exceeds what the node has) - besides any requirement it fails.
+*infeasible* when a user's device cannot hold what is placed on it (a resources check is "over":
+even the best-case need exceeds what one device has) - besides any requirement it fails. A fleet
+node that is short of capacity is not infeasible: the capacity plan adds nodes and the cost
+analysis charges them (scale-out).
 
 This module is the reference: :mod:`archkit.explore.vector` computes the same vector for many
 alternatives at once and is tested against it.
@@ -149,7 +151,10 @@ def quality_of(system: System, placement: dict[str, str], links_down: frozenset[
     vals["model_on_device"] = float(any(placement.get(c.id) in user_nodes for c in system.components
                                         if c.kind == "model" or c.model is not None))
     infeasible = []
+    per_device = {n.id for n in system.nodes if n.per_user is not None}
     for nf in report.resources.nodes:
+        if nf.node not in per_device:
+            continue  # a fleet scales out instead: the capacity plan and cost carry it
         for chk in nf.checks:
             if chk.verdict == "over":
                 infeasible.append(f"{chk.resource} on {nf.node}: needs {chk.need.text()}, has {chk.have.text()}")

@@ -323,6 +323,8 @@ class VectorEvaluator:
         resources = ("memory", "storage", "gpus", "cpus", "busy")
         for n in s.nodes:
             per_device = n.per_user is not None
+            if not per_device:
+                continue  # fleets scale out (see archkit.explore.quality)
             have = [
                 _worst(_have(n.memory, n, "memory", "B", per_device)),
                 _worst(_have(n.storage, n, "storage", "B", per_device)),
