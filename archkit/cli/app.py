@@ -20,6 +20,7 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "archkit.cli.core",
     "archkit.cli.review",
+    "archkit.cli.explore",
 ]
 
 for _name in COMMAND_MODULES:

@@ -9,7 +9,7 @@ Grammar (no ``eval``; a small hand-written reader)::
     OP          := <= | < | >= | > | ==
 
 The metrics and their units are listed in :data:`METRICS`. A quantity is written as in the model
-(``200 ms``, ``5000 USD/month``, ``80 %``, ``2 GB/month``); a bare number is read in the metric's
+(``200 ms``, ``5000 USD/month``, ``80 %``); a bare number is read in the metric's
 own unit. Every mistake is a :class:`SpecError` with a hint that names the fix.
 """
 
@@ -26,8 +26,8 @@ from ..model.quantity import QuantityError, parse_quantity
 __all__ = ["MetricInfo", "METRICS", "SECONDS_PER_MONTH", "Requirement", "Objective", "SpecError",
            "parse_requirement", "parse_objective", "parse_metric", "metric_key"]
 
-#: Length of the month archkit reports monthly figures over (30 days), in seconds.
-SECONDS_PER_MONTH = 30 * 86400.0
+#: Length of the month monthly figures are given over, in seconds: 730 h, as in :mod:`archkit.analysis`.
+SECONDS_PER_MONTH = 730 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,8 @@ METRICS: dict[str, MetricInfo] = {m.name: m for m in (
                "monthly operating cost (worst case)"),
     MetricInfo("update_cost", False, "number", "lower", "USD/month", "money_per_time", SECONDS_PER_MONTH,
                "monthly cost of distributing model updates"),
-    MetricInfo("personal_data", False, "number", "lower", "B/month", "bandwidth", SECONDS_PER_MONTH / 8,
-               "personal data leaving user devices per month (worst case)"),
+    MetricInfo("personal_data", False, "number", "lower", "connectors", None, 1.0,
+               "connectors that carry personal data off the user's devices"),
     MetricInfo("model_on_device", False, "boolean", "lower", "", None, 1.0,
                "whether a model is shipped to user devices (its intellectual property is exposed)"),
 )}
@@ -172,6 +172,8 @@ def format_metric(name: str, value: float) -> str:
     info = METRICS[name]
     if value != value:  # NaN
         return "unknown"
+    if value == float("inf"):
+        return "unbounded"
     if info.kind == "boolean":
         return "yes" if value else "no"
     if name == "latency":
@@ -179,12 +181,9 @@ def format_metric(name: str, value: float) -> str:
     if name == "utilisation":
         return f"{value * 100:,.1f} %"
     if name in ("cost", "update_cost"):
-        return f"{value:,.2f} USD/month"
+        return f"{value:,.0f} USD/month" if value >= 100 else f"{value:,.2f} USD/month"
     if name == "personal_data":
-        for unit, f in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-            if value >= f:
-                return f"{value / f:,.2f} {unit}/month"
-        return f"{value:,.0f} B/month"
+        return f"{value:,.0f}"
     return f"{value:g} {info.unit}"
 
 
@@ -199,11 +198,13 @@ def _value(text: str, name: str, raw: str) -> float:
         return v / 100 if m.group(2) else v
     if re.fullmatch(r"[0-9]*\.?[0-9]+", raw):
         return float(raw)  # a bare number is in the metric's own unit
+    if info.dimension is None:
+        raise SpecError(text, f"cannot read '{raw}' as a number of {info.unit}", f"write e.g. '{_example(name)}'")
     assert info.dimension is not None
     dim, factor, unit_text = info.dimension, info.factor, raw
     m = re.fullmatch(r"(.*?)\s*/\s*(month|mo)", raw)
     if m and name != "latency":
-        # months are 30 days in archkit's reports (pint's month is a twelfth of a year): read the amount
+        # 'X USD/month' is read as the amount X per month of the analyses (730 h)
         dim = "money" if info.dimension == "money_per_time" else "data"
         factor, unit_text = 1.0, m.group(1)
     try:
@@ -258,7 +259,7 @@ def parse_requirement(text: str, flows: list[str] | None = None) -> Requirement:
 
 def _example(name: str) -> str:
     return {"latency": "200 ms", "cost": "5000 USD/month", "update_cost": "100 USD/month",
-            "personal_data": "0 B/month", "utilisation": "80 %"}.get(name, "1")
+            "personal_data": "0", "utilisation": "80 %"}.get(name, "1")
 
 
 def parse_objective(text: str, flows: list[str] | None = None) -> Objective:
