@@ -23,6 +23,7 @@ Status = Literal["ok", "info", "warning", "error", "skipped"]
 # One line per section module, in report order; each defines section(ctx) -> Section.
 SECTIONS: list[str] = [
     "archkit.review.overview",
+    "archkit.review.alternatives",
 ]
 
 
