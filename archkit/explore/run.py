@@ -179,12 +179,20 @@ def _better(a: float, b: float, key: str) -> bool:
     return a < b if better_sign(key) > 0 else a > b
 
 
+_DETAIL = 8  # rows of each kind that get the full analyses' details (missing inputs, what does not fit)
+
+
 def _row(space: Space, i: int, Q_row: np.ndarray, keys: list[str], reqs: list[Requirement], fails: np.ndarray,
-         options: Any, movable_only: bool) -> Row:
+         options: Any, movable_only: bool, detail: bool = True, infeasible: bool = False) -> Row:
     system = space.system
     pl = space.placement(i)
-    q = quality_of(system, pl, space.links_down_of(i), options)
     values = {k: float(v) for k, v in zip(keys, Q_row)}
+    if detail:
+        q = quality_of(system, pl, space.links_down_of(i), options)
+    else:
+        from .quality import Quality
+
+        q = Quality(values, {}, ["resources do not fit on a user's device"] if infeasible and not fails.any() else [])
     if space.generated:
         shown = {c: pl[c] for d in space.decisions for c in d.components}
         preset, desc = infer_preset(system, pl), None
@@ -208,16 +216,16 @@ def _finish(space: Space, keys: list[str], reqs: list[Requirement], objs: list[O
     order = _order(M_front, keys, objs, front_idx) if front_idx.size else np.zeros(0, dtype=np.int64)
     front_idx, front_Q, M_front = front_idx[order], front_Q[order], M_front[order]
     rows: list[Row] = []
-    for i, q in zip(front_idx[:limit], front_Q[:limit]):
-        r = _row(space, int(i), q, keys, reqs, _failures(q[None, :], keys, reqs)[0], options, True)
+    for n, (i, q) in enumerate(zip(front_idx[:limit], front_Q[:limit])):
+        r = _row(space, int(i), q, keys, reqs, _failures(q[None, :], keys, reqs)[0], options, True, n < _DETAIL)
         r.pareto = True
         rows.append(r)
     M_dom = _criteria(dom_Q, keys)
     dorder = _order(M_dom, keys, objs, dom_idx) if dom_idx.size else np.zeros(0, dtype=np.int64)
     dominated: list[Row] = []
-    for p in dorder[:limit]:
+    for n, p in enumerate(dorder[:limit]):
         i, q = int(dom_idx[p]), dom_Q[p]
-        r = _row(space, i, q, keys, reqs, _failures(q[None, :], keys, reqs)[0], options, True)
+        r = _row(space, i, q, keys, reqs, _failures(q[None, :], keys, reqs)[0], options, True, n < _DETAIL)
         by = _dominance(M_dom[p], M_front)
         if by.size:
             b = int(by[0])  # the best-ranked dominating alternative
@@ -232,10 +240,10 @@ def _finish(space: Space, keys: list[str], reqs: list[Requirement], objs: list[O
         nfail = _failures(inf_Q, keys, reqs).sum(axis=1)
         iorder = np.lexsort(tuple(reversed([nfail.astype(np.float64)]
                                            + [M_inf[:, j] for j in range(M_inf.shape[1])] + [inf_idx * 1.0])))
-        for p in iorder[:limit]:
+        for n, p in enumerate(iorder[:limit]):
             q = inf_Q[p]
             infeasible.append(_row(space, int(inf_idx[p]), q, keys, reqs, _failures(q[None, :], keys, reqs)[0],
-                                   options, True))
+                                   options, True, n < _DETAIL, infeasible=True))
     unknown: dict[str, list[str]] = {}
     probe_rows = rows + dominated + infeasible
     for j, k in enumerate(keys):
