@@ -17,7 +17,7 @@ from __future__ import annotations
 from .availability import availability
 from .capacity import capacity
 from .common import ASSUMPTIONS, Estimate, Options
-from .cost import connector_monthly_data_cost, cost, node_monthly_cost
+from .cost import connector_monthly_data_cost, connector_volume, cost, node_monthly_cost
 from .latency import (
     arrival_rate,
     as_graph,
@@ -65,4 +65,5 @@ __all__ = [
     "connector_link_load",
     "node_monthly_cost",
     "connector_monthly_data_cost",
+    "connector_volume",
 ]

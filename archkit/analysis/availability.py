@@ -68,11 +68,31 @@ def _user_device(node: Any) -> bool:
     return node.per_user is not None or node.client_side
 
 
+def _single_links(g: Any) -> set[str]:
+    """Ids of usable links whose loss splits the link graph (bridges with no parallel link)."""
+    import networkx as nx
+
+    simple = nx.Graph()
+    count: dict[frozenset[str], list[str]] = {}
+    for lk in g.links.values():
+        if lk.id in g.down or lk.ends[0] not in g.nodes or lk.ends[1] not in g.nodes:
+            continue
+        simple.add_edge(*lk.ends)
+        count.setdefault(frozenset(lk.ends), []).append(lk.id)
+    out: set[str] = set()
+    for u, v in nx.bridges(simple):
+        ids = count[frozenset((u, v))]
+        if len(ids) == 1:
+            out.add(ids[0])
+    return out
+
+
 def availability(system: System, variant: str | None = None, options: Options | None = None) -> AvailabilityResult:
     """Offline behaviour, single points of failure and availability of every flow (module docstring)."""
     g = as_graph(system, variant)
     intermittent = sorted(lk.id for lk in system.links if lk.intermittent and lk.id not in g.down)
     offline_ex = frozenset(g.down | set(intermittent))
+    bridges = _single_links(g)
     out: list[FlowAvailability] = []
     for f in system.flows:
         comps: list[str] = []
@@ -102,8 +122,7 @@ def availability(system: System, variant: str | None = None, options: Options | 
                 needed = [x for x in on_route if g.route(a, b, exclude=g.down | {x}) is None] or on_route
                 breaks.append(f"{c.id}: {a} -> {b} needs intermittent link {', '.join(needed)}")
             for h in hops:
-                if g.route(a, b, exclude=g.down | {h.link.id}) is None and not any(
-                        s.get("link") == h.link.id for s in spof):
+                if h.link.id in bridges and not any(s.get("link") == h.link.id for s in spof):
                     spof.append({"kind": "link", "link": h.link.id, "why": f"only route for step '{c.id}'"})
         comps = list(dict.fromkeys(comps))
         nodes: dict[str, Any] = {}

@@ -16,7 +16,7 @@ number to deploy).
 Throughput ceiling of a flow: each step's target x can serve at most servers(x) / S(x) requests
 per second (1 / S on a user's device, per device); the flow's ceiling is the smallest of these,
 and its bottleneck is the component that sets it. Demand is the flow's rate x the devices that
-start it.
+start it. Devices of per-user nodes count the users active at peak (users x peak_active_share).
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def capacity(system: System, variant: str | None = None, options: Options | None
     """Replicas, cores and nodes needed per server-side component, and each flow's ceiling."""
     opts = options or Options()
     g = as_graph(system, variant)
-    users = opts.users_for(system)
+    users = opts.peak_users_for(system)
     comps: list[ComponentCapacity] = []
     per_node: dict[str, list[Estimate]] = {}
     for c in system.components:

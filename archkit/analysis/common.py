@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Final, Iterable, Literal
 
-from ..model.elements import Component, Connector, Link, Node
-from ..model.quantity import Quantity, format_quantity
+from ..model.elements import Component, Connector, Node
+from ..model.quantity import Quantity
+from ..model.quantity import format_quantity as _format_quantity
 from ..model.system import System
 
 __all__ = [
@@ -71,6 +73,8 @@ ASSUMPTIONS: Final[dict[str, str]] = {
                    "only, scheduled transfers (model artifacts, training, control) run all day",
     "memory": "a replica needs its component memory plus its model's memory; storage likewise adds the model size",
     "devices": "a node with per_user stands for users x per_user devices; other nodes for their count",
+    "peak": "loads (arrival rates, link loads, capacity, flow demand) count the devices active at peak: "
+            "users x peak_active_share x per_user; copies, volumes and costs count every user's devices",
 }
 
 Verdict = Literal["meets", "at risk", "violates", "unknown", "no budget"]
@@ -80,6 +84,12 @@ Verdict = Literal["meets", "at risk", "violates", "unknown", "no budget"]
 # estimates
 # ------------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
+def format_quantity(q: Quantity) -> str:
+    """Canonical text of a quantity (cached: the same values recur across thousands of elements)."""
+    return _format_quantity(q)
+
+
 def _merge(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     if not b:
         return a
@@ -88,13 +98,15 @@ def _merge(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a + b))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Estimate:
     """A value as best case .. typical .. worst case in one unit, or unknown with what to declare.
 
     ``inputs`` names the declared values it was computed from ("link 'bt' latency = 40..200 ms");
     ``missing`` is empty for a known estimate and otherwise lists what to declare, in the form
     "declare X on Y". Infinite bounds stand for unbounded values (an overloaded queue).
+    Treat it as immutable: every operation returns a new estimate. (It is not a frozen dataclass
+    only because frozen construction is several times slower, and analyses build millions.)
     """
 
     best: float | None
@@ -276,6 +288,14 @@ class Options:
         """Users to assume: the option, else the system's declaration, else None (unknown)."""
         return self.users if self.users is not None else system.users
 
+    def peak_users_for(self, system: System) -> float | None:
+        """Users active at once at peak: users x the system's peak_active_share (all users when unset)."""
+        u = self.users_for(system)
+        if u is None:
+            return None
+        share = system.peak_active_share
+        return u * share if share is not None else float(u)
+
     def usage_hours(self, system: System) -> float:
         """Hours of use per day for user-driven traffic."""
         if self.usage_hours_per_day is not None:
@@ -291,6 +311,11 @@ class Options:
         out["users"] = (f"{self.users_for(system)} users" + (" (from --users)" if self.users is not None else
                         " (declared on the system)")) if self.users_for(system) else "number of users not declared"
         out["target-utilisation"] = ASSUMPTIONS["target-utilisation"].replace("70 %", f"{self.target_utilisation:.0%}")
+        share = system.peak_active_share
+        out["peak-active-share"] = (f"{share:g} of the users are active at once at peak (declared): server-side "
+                                    f"load and shared links see {self.peak_users_for(system) or 0:g} active users"
+                                    if share is not None else
+                                    "peak_active_share not declared: every user is taken as active at once (worst case)")
         out["usage-hours-value"] = f"{self.usage_hours(system):g} hours of use per user per day"
         if self.hours_per_month != HOURS_PER_MONTH:
             out["month"] = f"a month has {self.hours_per_month:g} hours"
@@ -322,25 +347,25 @@ def quantity_estimate(q: Quantity | None, kind: str, ident: str, name: str, unit
 USERS_MISSING = "declare users on the system (or pass --users)"
 
 
-def devices(node: Node, users: int | None) -> Estimate:
+def devices(node: Node, users: float | None) -> Estimate:
     """How many instances of a node exist: users x per_user for per-user devices, else its count."""
     if node.per_user is not None:
         if users is None:
             return Estimate.unknown("devices", USERS_MISSING)
         return Estimate.exact(users * node.per_user, "devices",
-                              (f"users = {users}", input_text("node", node.id, "per_user", node.per_user)))
+                              (f"users = {users:g}", input_text("node", node.id, "per_user", node.per_user)))
     return Estimate.exact(float(node.count), "devices", (input_text("node", node.id, "count", node.count),)
                           if node.count != 1 else ())
 
 
-def device_ratio(a: Node, b: Node, users: int | None) -> Estimate:
+def device_ratio(a: Node, b: Node, users: float | None) -> Estimate:
     """devices(a) / devices(b); for two per-user nodes the number of users cancels out."""
     if a.per_user is not None and b.per_user is not None:
         return Estimate.exact(a.per_user / b.per_user, "1")
     return devices(a, users).per(devices(b, users), "1")
 
 
-def connector_instances(source: Node, target: Node, users: int | None) -> Estimate:
+def connector_instances(source: Node, target: Node, users: float | None) -> Estimate:
     """How many copies of a connector run: instances of its more numerous end (see ASSUMPTIONS['rates'])."""
     da, db = devices(source, users), devices(target, users)
     return da._combine(db, max, max, max, "devices")

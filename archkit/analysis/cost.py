@@ -5,8 +5,9 @@ Line items (USD per month, H = 730 hours per month)::
     node fleet     cost_per_hour(n) x H x count(n)               nodes without per_user
     user devices   cost_per_hour(n) x H x users x per_user       only if the device declares a price
     scale-out      cost_per_hour(n) x H x max(0, nodes needed - count)   nodes needed from capacity
-    data           sum over metered links l, connectors e routed over l (not model artifacts):
-                   load(e, l) x instances(l) / 8 x duty(e) x H x 3600 x cost_per_gb(l)
+    data           sum over connectors e (not model artifacts) and the metered links l on their route:
+                   (request_size + response_size if synchronous) x rate x share x instances(e)
+                   x duty(e) x H x 3600 x cost_per_gb(l)
     model updates  bytes per month of each model x cost_per_gb of its metered route links
                    (see :mod:`archkit.analysis.updates`)
 
@@ -23,12 +24,22 @@ from typing import Any
 
 from ..model.system import System
 from .capacity import CapacityResult, capacity
-from .common import Estimate, Options, devices, input_text, missing_text
+from .common import (
+    SECONDS_PER_DAY,
+    Estimate,
+    Options,
+    connector_instances,
+    connector_rate,
+    devices,
+    input_text,
+    missing_text,
+    quantity_estimate,
+)
 from .latency import as_graph
 from .links import LinkLoadResult, link_load
 from .updates import UpdatesResult, link_price, updates
 
-__all__ = ["CostItem", "CostResult", "cost", "node_monthly_cost", "connector_monthly_data_cost"]
+__all__ = ["CostItem", "CostResult", "cost", "node_monthly_cost", "connector_monthly_data_cost", "connector_volume"]
 
 _USER_DRIVEN = ("serving", "telemetry", "feedback")
 
@@ -92,34 +103,55 @@ def connector_monthly_data_cost(system: System, variant: str | None, connector_i
     return Estimate.total((e for _, _, e in items), "USD/month")
 
 
-def _data_costs(system: System, variant: str | None, opts: Options, ll: LinkLoadResult,
-                only: str | None = None) -> list[tuple[str, str, Estimate]]:
+def connector_volume(system: System, connector_id: str, variant: str | None = None,
+                     options: Options | None = None) -> Estimate:
+    """Bytes per day a connector moves, over all its instances (B/day).
+
+    (request_size + response_size if synchronous) x rate x share x instances x active seconds per
+    day, where instances = max(devices(source node), devices(target node)) over every user's
+    devices, and active seconds are usage hours x 3600 for user-driven traffic (source on a user's
+    device, purpose serving, telemetry or feedback), else 86400.
+    """
+    opts = options or Options()
     g = as_graph(system, variant)
-    users = opts.users_for(system)
-    duty_user = opts.usage_hours(system) / 24.0
+    c = g.connectors[connector_id]
+    a, b = g.node_of(c.source), g.node_of(c.target)
+    if a is None or b is None:
+        return Estimate.unknown("B/day", f"place component '{c.source if a is None else c.target}' on a node")
+    size = quantity_estimate(c.request_size, "connector", c.id, "request_size", "B")
+    if c.synchronous:
+        size = size + quantity_estimate(c.response_size, "connector", c.id, "response_size", "B")
+    user_driven = (a.per_user is not None or a.client_side) and c.purpose in _USER_DRIVEN
+    active = opts.usage_hours(system) * 3600 if user_driven else SECONDS_PER_DAY
+    volume = size.times(connector_rate(c), "B/day").times(connector_instances(a, b, opts.users_for(system)), "B/day")
+    return volume.scale(active)
+
+
+def _data_costs(system: System, variant: str | None, opts: Options, ll: LinkLoadResult | None = None,
+                only: str | None = None) -> list[tuple[str, str, Estimate]]:
+    """(category, link id, USD/month) for every connector crossing a metered link (model artifacts excluded)."""
+    g = as_graph(system, variant)
     seconds = opts.hours_per_month * 3600
     out: list[tuple[str, str, Estimate]] = []
-    for d in ll.links:
-        lk = g.links[d.link]
-        if d.verdict == "down" or not d.shares:
+    for c in system.connectors:
+        if only is not None and c.id != only:
             continue
-        price = link_price(lk)
-        if price is None:
+        if c.purpose == "model_artifact":
             continue
-        a, b = g.nodes[lk.ends[0]], g.nodes[lk.ends[1]]
-        inst = devices(a, users)._combine(devices(b, users), max, max, max, "devices")
-        for s in d.shares:
-            if only is not None and s.connector != only:
-                continue
-            c = g.connectors[s.connector]
-            if c.purpose == "model_artifact":
-                continue
-            src = g.node_of(c.source)
-            duty = duty_user if (src is not None and (src.per_user is not None or src.client_side)
-                                 and c.purpose in _USER_DRIVEN) else 1.0
-            bytes_month = s.load.times(inst, "B/month").scale(duty * seconds / 8)
+        a, b = g.node_of(c.source), g.node_of(c.target)
+        if a is None or b is None or a.id == b.id:
+            continue
+        hops = g.route(a.id, b.id)
+        if not hops:
+            continue
+        priced = [(h.link, link_price(h.link)) for h in hops]
+        priced = [(lk, p) for lk, p in priced if p is not None]
+        if not priced:
+            continue
+        volume = connector_volume(system, c.id, variant, opts).as_unit("B/month").scale(seconds / SECONDS_PER_DAY)
+        for lk, price in priced:
             out.append(("telemetry" if c.purpose == "telemetry" else "data", lk.id,
-                        bytes_month.times(price, "USD/month")))
+                        volume.times(price, "USD/month")))  # type: ignore[arg-type]
     return out
 
 
@@ -167,7 +199,7 @@ def cost(system: System, variant: str | None = None, options: Options | None = N
         items.append(CostItem("scale-out", n.id, e,
                               f"{extra.text()} more nodes than the {n.count} declared, for the capacity plan"))
     grouped: dict[tuple[str, str], list[Estimate]] = {}
-    for cat, lid, e in _data_costs(system, variant, opts, loads):
+    for cat, lid, e in _data_costs(system, variant, opts):
         grouped.setdefault((cat, lid), []).append(e)
     for (cat, lid), es in grouped.items():
         items.append(CostItem(cat, lid, Estimate.total(es, "USD/month"), f"traffic over metered link '{lid}'"))

@@ -98,6 +98,24 @@ def component_time(system_or_graph: System | SystemGraph, component_id: str, nod
     Unknown (naming what to declare) when none applies. Pure; does not depend on the placement.
     """
     g = as_graph(system_or_graph)
+    memo = _memo(g)
+    key = ("time", component_id, node_id)
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = _component_time(g, component_id, node_id)
+    return hit
+
+
+def _memo(g: SystemGraph) -> dict[Any, Any]:
+    """Per-graph memo of derived values (the graph's system and placement are fixed)."""
+    m = getattr(g, "_analysis_memo", None)
+    if m is None:
+        m = {}
+        g._analysis_memo = m  # type: ignore[attr-defined]
+    return m
+
+
+def _component_time(g: SystemGraph, component_id: str, node_id: str) -> Estimate:
     c = g.components[component_id]
     node = g.nodes[node_id]
     if c.model is not None:
@@ -238,10 +256,20 @@ def arrival_rate(system_or_graph: System | SystemGraph, component_id: str, optio
     On a per-user device each device has its own queue: sum over incoming connectors of
     rate x share x max(1, devices(source node) / devices(target node)). On a fleet node the
     component has one queue for all its servers: rate x share x max(devices(source), devices(target)).
+    Devices of per-user nodes count the users active at peak (users x peak_active_share).
     """
     g = as_graph(system_or_graph)
     opts = options or Options()
-    users = opts.users_for(g.system)
+    users = opts.peak_users_for(g.system)
+    memo = _memo(g)
+    key = ("arrival", component_id, users)
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = _arrival_rate(g, component_id, users)
+    return hit
+
+
+def _arrival_rate(g: SystemGraph, component_id: str, users: float | None) -> Estimate:
     node = g.node_of(component_id)
     if node is None:
         return Estimate.unknown("1/s", f"place component '{component_id}' on a node")
@@ -332,7 +360,9 @@ def queueing_delay(system_or_graph: System | SystemGraph, component_id: str, opt
     svc = component_time(g, component_id, node.id)
     if not lam.known or not svc.known:
         u = Estimate.unknown("s", *(lam.missing + svc.missing), inputs=lam.inputs + svc.inputs)
-        return Queueing(u, lam, None, "", u.as_unit("ratio"))
+        c, source = servers_for(g, component_id, lam.typical if lam.known else None,
+                                svc.worst if svc.known else None, options)
+        return Queueing(u, lam, c, source, u.as_unit("ratio"))
     rate = lam.typical or 0.0
     sb, st, sw = svc.values()
     c, source = servers_for(g, component_id, rate, sw, options)

@@ -8,7 +8,8 @@ of route(a, b), the load it puts on one instance of a link l, in the direction i
 with payload = request_size forwards; a synchronous call (sync_call, in_process) adds
 response_size x 8 x rate x share backwards. instances(e) = max(devices(a), devices(b)) and
 instances(l) = max(devices of its two ends), so traffic between a user's devices stays per user
-while traffic into a shared fleet link adds up over all users. Rates are peak rates.
+while traffic into a shared fleet link adds up over all users active at peak (users x
+peak_active_share). Rates are peak rates.
 
 For each link direction: utilisation = sum_e load(e, l) / bandwidth(l, direction), headroom =
 bandwidth - load. Verdict: ok (worst-case utilisation <= 100 %), at risk (only the worst case
@@ -23,8 +24,8 @@ from typing import Any, Literal
 
 from ..model.graph import SystemGraph
 from ..model.system import System
-from .common import Estimate, Options, connector_rate, devices, input_text, missing_text, USERS_MISSING
-from .latency import as_graph
+from .common import USERS_MISSING, Estimate, Options, connector_rate, input_text, missing_text
+from .latency import _memo, as_graph
 
 __all__ = ["LoadShare", "connector_link_load", "LinkDirectionLoad", "LinkLoadResult", "link_load"]
 
@@ -47,18 +48,18 @@ class LoadShare:
                 "load": self.load.to_dict()}
 
 
-def _instance_ratio(num: tuple[Any, ...], den: tuple[Any, ...], users: int | None) -> Estimate:
+def _instance_ratio(num: tuple[Any, ...], den: tuple[Any, ...], users: float | None) -> Estimate:
     """max(devices(num)) / max(devices(den)); when every node is per-user the users cancel out."""
     nodes = num + den
     if all(n.per_user is not None for n in nodes):
-        u: int | None = 1
-    elif any(n.per_user is not None for n in nodes) and users is None:
+        u: float = 1.0
+    elif users is None and any(n.per_user is not None for n in nodes):
         return Estimate.unknown("1", USERS_MISSING)
     else:
-        u = users
-    top = max(devices(n, u).worst for n in num)  # type: ignore[type-var]
-    bottom = max(devices(n, u).worst for n in den)  # type: ignore[type-var]
-    return Estimate.exact(top / bottom, "1")
+        u = float(users or 0)
+    top = max(u * n.per_user if n.per_user is not None else float(n.count) for n in num)
+    bottom = max(u * n.per_user if n.per_user is not None else float(n.count) for n in den)
+    return Estimate(top / bottom, top / bottom, top / bottom, "1")
 
 
 def connector_link_load(system_or_graph: System | SystemGraph, connector_id: str, source_node: str,
@@ -72,7 +73,7 @@ def connector_link_load(system_or_graph: System | SystemGraph, connector_id: str
     """
     g = as_graph(system_or_graph)
     opts = options or Options()
-    users = opts.users_for(g.system)
+    users = opts.peak_users_for(g.system)
     c = g.connectors[connector_id]
     if source_node == target_node:
         return []
@@ -90,14 +91,20 @@ def connector_link_load(system_or_graph: System | SystemGraph, connector_id: str
                 if c.response_size is not None
                 else Estimate.unknown("bit", missing_text("response_size", "connector", c.id)))
     a, b = g.nodes[source_node], g.nodes[target_node]
+    fwd = req.times(rate, "bit/s")
+    back = resp.times(rate, "bit/s") if resp is not None else None
     out: list[LoadShare] = []
+    memo = _memo(g)
     for h in hops:
-        ends = (g.nodes[h.link.ends[0]], g.nodes[h.link.ends[1]])
-        ratio = _instance_ratio((a, b), ends, users)
-        out.append(LoadShare(c.id, h.link.id, h.source, h.target, req.times(rate, "bit/s").times(ratio, "bit/s")))
-        if resp is not None:
+        key = ("ratio", source_node, target_node, h.link.id, users)
+        ratio = memo.get(key)
+        if ratio is None:
+            ends = (g.nodes[h.link.ends[0]], g.nodes[h.link.ends[1]])
+            ratio = memo[key] = _instance_ratio((a, b), ends, users)
+        out.append(LoadShare(c.id, h.link.id, h.source, h.target, fwd if ratio.best == 1 else fwd.times(ratio, "bit/s")))
+        if back is not None:
             out.append(LoadShare(c.id, h.link.id, h.target, h.source,
-                                 resp.times(rate, "bit/s").times(ratio, "bit/s")))
+                                 back if ratio.best == 1 else back.times(ratio, "bit/s")))
     return out
 
 

@@ -96,6 +96,18 @@ def link_price(link: Any) -> Estimate | None:
     return None
 
 
+def _channels(g: Any) -> dict[str, Any]:
+    """First model_artifact connector into each component (cached on the graph)."""
+    cached = getattr(g, "_analysis_channels", None)
+    if cached is None:
+        cached = {}
+        for e in g.system.connectors:
+            if e.purpose == "model_artifact":
+                cached.setdefault(e.target, e)
+        g._analysis_channels = cached
+    return cached
+
+
 def model_update(system: System, model_id: str, variant: str | None = None, options: Options | None = None) -> ModelUpdate:
     """The update figures of one model (see the module docstring)."""
     opts = options or Options()
@@ -117,7 +129,7 @@ def model_update(system: System, model_id: str, variant: str | None = None, opti
     freq = Estimate(freq.worst, freq.typical, freq.best, "1/s", freq.inputs, freq.missing) if freq.known else freq
     per_day = per_rollout.times(freq, "B/day").scale(SECONDS_PER_DAY)
     per_month = per_rollout.times(freq, "B/month").scale(opts.hours_per_month * 3600)
-    channel = next((e for e in system.connectors if e.target == model_id and e.purpose == "model_artifact"), None)
+    channel = _channels(g).get(model_id)
     if channel is None:
         miss = f"declare a model_artifact connector to component '{model_id}' (e.g. from a model registry)"
         rollout = Estimate.unknown("s", miss)

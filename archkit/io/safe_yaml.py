@@ -98,24 +98,63 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple[Any, ...], int]]
     return data, lines
 
 
-def _walk(root: yaml.Node, source: str, lines: dict[tuple[Any, ...], int]) -> list[Problem]:
-    """Check tags, depth and size iteratively (no recursion), and record the line of every key path."""
-    problems: list[Problem] = []
-    stack: list[tuple[yaml.Node, tuple[Any, ...], int]] = [(root, (), 0)]
-    visited = 0
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _measure(root: yaml.Node) -> tuple[int, int]:
+    """Expanded size and depth of a node graph, counting each alias as the values it repeats.
+
+    Shared nodes (aliases) are measured once and reused, so an alias bomb is measured in
+    microseconds instead of being expanded.
+    """
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    on_path: set[int] = set()
     while stack:
-        node, path, depth = stack.pop()
-        visited += 1
-        if visited > MAX_NODES:
-            return [Problem.of(
-                "too-large", f"the document expands to more than {MAX_NODES:,} values (aliases that repeat "
-                "aliases can make a small file huge)", "remove the anchors and aliases, or split the model",
-                Location(source))]
-        if depth > MAX_DEPTH:
-            return [Problem.of(
-                "too-deep", f"the document nests more than {MAX_DEPTH} levels deep",
-                "a model nests a few levels deep; check that this is a model file",
-                Location(source, node.start_mark.line + 1, path))]
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            kids = _children(node)
+            size[key] = min(MAX_NODES + 1, 1 + sum(size[id(k)] for k in kids))
+            height[key] = 1 + max((height[id(k)] for k in kids), default=0)
+            on_path.discard(key)
+            continue
+        if key in size:
+            continue
+        if key in on_path:  # a recursive alias: infinitely large
+            return MAX_NODES + 1, 0
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((k, False) for k in _children(node) if id(k) not in size)
+    return size[id(root)], height[id(root)]
+
+
+def _walk(root: yaml.Node, source: str, lines: dict[tuple[Any, ...], int]) -> list[Problem]:
+    """Check tags, depth and size, and record the line of every key path (each node visited once)."""
+    total, depth = _measure(root)
+    if total > MAX_NODES:
+        return [Problem.of(
+            "too-large", f"the document expands to more than {MAX_NODES:,} values (aliases that repeat "
+            "aliases can make a small file huge)", "remove the anchors and aliases, or split the model",
+            Location(source))]
+    if depth > MAX_DEPTH + 1:
+        return [Problem.of(
+            "too-deep", f"the document nests more than {MAX_DEPTH} levels deep",
+            "a model nests a few levels deep; check that this is a model file", Location(source))]
+    problems: list[Problem] = []
+    stack: list[tuple[yaml.Node, tuple[Any, ...]]] = [(root, ())]
+    seen_nodes: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
         if node.tag not in _SAFE_TAGS:
             problems.append(Problem.of(
                 "unsafe-content",
@@ -140,19 +179,13 @@ def _walk(root: yaml.Node, source: str, lines: dict[tuple[Any, ...], int]) -> li
                             f"{key_node.start_mark.line + 1})", "keep one of them",
                             Location(source, key_node.start_mark.line + 1, path + (key,))))
                     seen[key] = key_node.start_mark.line + 1
-                sub = path + (_scalar_key(key),)
+                sub = path + (key,)
                 lines.setdefault(sub, key_node.start_mark.line + 1)
-                stack.append((value_node, sub, depth + 1))
+                stack.append((value_node, sub))
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
-                stack.append((item, path + (i,), depth + 1))
+                stack.append((item, path + (i,)))
     return problems
-
-
-def _scalar_key(key: Any) -> Any:
-    if isinstance(key, str) and key.isdigit():
-        return key
-    return key
 
 
 def parse_json(text: str, source: str) -> Any:

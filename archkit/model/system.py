@@ -59,6 +59,10 @@ class System(Element):
     description: str | None = Field(None, description="What the system is for.")
     version: str | None = Field(None, description="Version of this architecture description.")
     users: int | None = Field(None, ge=1, description="Number of users assumed for cost and capacity, e.g. 100000.")
+    peak_active_share: float | None = Field(
+        None, gt=0, le=1,
+        description="Fraction of users active at the same time in the busiest hour, e.g. 0.05. Server-side load is "
+        "users x this share x per-device rates; when unset, every user is taken as active at once (a worst case).")
     components: list[Component] = Field(default_factory=list, description="The components.")
     connectors: list[Connector] = Field(default_factory=list, description="The connectors between components.")
     nodes: list[Node] = Field(default_factory=list, description="The deployment nodes.")

@@ -23,7 +23,10 @@ Status = Literal["ok", "info", "warning", "error", "skipped"]
 # One line per section module, in report order; each defines section(ctx) -> Section.
 SECTIONS: list[str] = [
     "archkit.review.overview",
+    "archkit.review.analyses",
     "archkit.review.alternatives",
+    "archkit.review.lint",
+    "archkit.review.diagrams",
 ]
 
 

@@ -20,6 +20,7 @@ with System(
     description="Camera frames of signs -> OCR -> translation -> overlay on the glasses' screen.",
     version="1.0",
     users=100_000,  # assumed size of the user base for cost and capacity
+    peak_active_share=0.05,  # assumed: 5 % of the wearers use the glasses at the same time at peak
     requirements=["latency(overlay) <= 200 ms"],  # [K]: 200 ms is a noticeable pause
     objectives=["minimize cost"],
 ) as system:
@@ -75,6 +76,7 @@ with System(
             limitations=["handwriting", "strong perspective", "low light and motion blur"],
             ethical_considerations=["frames may show people and private text; keep them on the device where possible"],
             language="c++", stateless=True, data_sensitivity="personal",
+            owner="vision team", version="tesseract-5.3-spa",
             cpus=0.5,
             implementation="ar_serving:OCR",
         )
@@ -97,6 +99,7 @@ with System(
             intended_use="Short sign texts",
             limitations=["idioms and word play", "some phrases stay untranslated"],
             language="c++", stateless=True,
+            owner="language team", version="apertium-eng-spa-0.8",
             cpus=0.25,
             implementation="ar_serving:Translator",
         )
@@ -105,7 +108,7 @@ with System(
         "cloud", kind="cloud", name="Cloud region",
         cpu_cores=8, memory="32 GB", storage="200 GB",
         cost_per_hour="0.40 USD/h",  # assumed on-demand price of an 8-core server
-        count=2,
+        count=4,
         availability=0.999,
     ):
         telemetry = Component(
@@ -137,17 +140,17 @@ with System(
     read = (selector >> ocr).set(
         kind="sync_call",
         request_size="30..100 kB",  # assumed: cropped, compressed text region
-        response_size="0.1..1 kB", rate="1 /s", data_sensitivity="personal")
+        response_size="0.1..1 kB", rate="0.2 /s", data_sensitivity="personal")
     translate = (selector >> translator).set(
-        kind="sync_call", request_size="0.1..1 kB", response_size="0.1..1 kB", rate="1 /s")
-    show = (selector >> overlay).set(kind="in_process", request_size="1 kB", rate="1 /s")
+        kind="sync_call", request_size="0.1..1 kB", response_size="0.1..1 kB", rate="0.2 /s")
+    show = (selector >> overlay).set(kind="in_process", request_size="1 kB", rate="0.2 /s")
     usage = (selector >> telemetry).set(
-        kind="async_message", purpose="telemetry", request_size="2 kB", rate="1 /s",
+        kind="async_message", purpose="telemetry", request_size="2 kB", rate="0.2 /s",
         description="Usage event: languages, text length, timings, user feedback")
     samples = (selector >> telemetry).set(
         kind="async_message", purpose="telemetry",
         request_size="2 MB",  # [K]: a full 1080x1920 PNG screenshot is about 2 MB
-        rate="1 /s", share=0.001, conditional=True, data_sensitivity="personal",
+        rate="0.2 /s", share=0.001, conditional=True, data_sensitivity="personal",
         description="Opt-in sample frames to find OCR mistakes")
     ocr_updates = (registry >> ocr).set(
         kind="batch_transfer", purpose="model_artifact", request_size="15 MB", rate="1 /day", share=1 / 30)
@@ -157,10 +160,10 @@ with System(
     # Flows ---------------------------------------------------------------------------------------
     Flow("overlay", name="camera frame -> translated overlay",
          steps=[frames, read, translate, show],
-         rate="1 /s",  # assumed: one new sign per second at peak
+         rate="0.2 /s",  # assumed: a new sign every 5 s while the glasses are in use
          latency_budget="200 ms",  # [K]: 200 ms is noticeable as a pause
          offline=True)
-    Flow("usage-telemetry", name="usage event -> telemetry store", steps=[usage], rate="1 /s")
+    Flow("usage-telemetry", name="usage event -> telemetry store", steps=[usage], rate="0.2 /s")
 
     # Placement alternatives ------------------------------------------------------------------------
     # The base placement (above) keeps both models on the phone; the variants move them.

@@ -1,0 +1,45 @@
+"""Review section: the diagrams of the system (every view), written to the review's folder if it has one.
+
+Without an output folder nothing is written: the section lists what would be drawn, with the size
+of each view's DOT text so that an unreadably large diagram shows up in the review.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from . import ReviewContext, Section
+
+
+def section(ctx: ReviewContext) -> Section:
+    from ..errors import ArchkitError
+    from ..views import build_view, render_all, view_specs
+
+    s = ctx.system
+    specs = view_specs(s)
+    rows = []
+    for spec in specs:
+        view = build_view(s, spec)
+        dot = view.dot()
+        rows.append({"view": spec, "title": view.title, "dot_bytes": len(dot.encode("utf-8")),
+                     "boxes": sum(not b.anchor for b in view.boxes), "legend_rows": len(view.legend)})
+    written: list[dict] = []
+    status = "ok"
+    if ctx.out_dir is not None:
+        try:
+            files = render_all(s, str(ctx.out_dir), formats=("svg", "png"))
+            written = [{"view": f.spec, "path": f.path, "format": f.format, "bytes": f.bytes} for f in files]
+            summary = f"{len(specs)} views drawn into {ctx.out_dir} ({len(written)} files)."
+        except ArchkitError as exc:
+            status = "warning"
+            summary = f"{len(specs)} views built, but drawing them failed: {exc}"
+    else:
+        summary = (f"{len(specs)} views would be drawn (give an output folder to write them): "
+                   + ", ".join(specs) + ".")
+    t = Table(title="Diagrams")
+    for col in ("view", "boxes", "DOT bytes", "file"):
+        t.add_column(col)
+    for r in rows:
+        files = ", ".join(w["path"] for w in written if w["view"] == r["view"]) or "-"
+        t.add_row(r["view"], str(r["boxes"]), str(r["dot_bytes"]), files)
+    return Section("diagrams", "Diagrams", status, summary, {"views": rows, "written": written}, [t])

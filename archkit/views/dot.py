@@ -1,0 +1,161 @@
+"""Graphviz backend: a View as DOT text, with HTML-like labels and a legend table.
+
+The DOT is written here rather than through the ``graphviz`` package's builder so that its bytes
+depend only on the View (not on the package's version): golden files stay stable.
+"""
+
+from __future__ import annotations
+
+from ._graph import Box, Group, LegendEntry, Line, View
+from ._style import FONT
+
+__all__ = ["to_dot", "quote", "html"]
+
+VIEW_ID = "view"
+
+
+def quote(text: str) -> str:
+    """A DOT double-quoted string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def html(text: str) -> str:
+    """Text escaped for a graphviz HTML-like label."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
+
+
+def _attrs(pairs: list[tuple[str, object]]) -> str:
+    out = []
+    for k, v in pairs:
+        if v is None or v == "":
+            continue
+        if isinstance(v, bool):
+            v = "true" if v else "false"
+        if isinstance(v, float):
+            v = f"{v:g}"
+        if isinstance(v, str) and v.startswith("<") and v.endswith(">"):
+            out.append(f"{k}={v}")
+        else:
+            out.append(f"{k}={quote(str(v))}")
+    return "[" + ", ".join(out) + "]"
+
+
+def _label(title: str, lines: tuple[str, ...], size: int = 11, left: bool = False) -> str:
+    parts = [f'<FONT POINT-SIZE="{size}"><B>{html(title)}</B></FONT>'] if title else []
+    parts += [f'<FONT POINT-SIZE="{size - 2}">{html(x)}</FONT>' for x in lines]
+    if left:
+        return "<" + "".join(p + '<BR ALIGN="LEFT"/>' for p in parts) + ">"
+    return "<" + "<BR/>".join(parts) + ">"
+
+
+def _box(b: Box, indent: str) -> str:
+    if b.anchor:
+        return f"{indent}{quote(b.id)} {_attrs([('shape', 'point'), ('style', 'invis'), ('width', '0.01'), ('label', '')])};"
+    return indent + quote(b.id) + " " + _attrs([
+        ("label", _label(b.title, b.lines, left=b.left)), ("shape", b.shape), ("style", b.style), ("fillcolor", b.fill),
+        ("color", b.border), ("penwidth", b.penwidth if b.penwidth != 1.0 else None), ("tooltip", b.tooltip),
+    ]) + ";"
+
+
+def _group(view: View, g: Group, depth: int, out: list[str]) -> None:
+    ind = "  " * depth
+    out.append(f"{ind}subgraph {quote('cluster_' + g.id)} {{")
+    inner = ind + "  "
+    out.append(inner + "graph " + _attrs([
+        ("label", _label(g.title, g.lines, 12, left=True)), ("style", g.style), ("fillcolor", g.fill), ("color", g.border),
+        ("tooltip", g.tooltip), ("labeljust", "l"), ("margin", "12"), ("peripheries", "1"),
+    ]) + ";")
+    for child in view.children(g.id):
+        _group(view, child, depth + 1, out)
+    for b in view.boxes_in(g.id):
+        out.append(_box(b, inner))
+    out.append(f"{ind}}}")
+
+
+def _line(ln: Line) -> str:
+    if ln.invisible:
+        return f"  {quote(ln.source)} -> {quote(ln.target)} " + _attrs(
+            [("style", "invis"), ("weight", str(ln.weight) if ln.weight != 1 else None)]) + ";"
+    label = "<" + "<BR/>".join(html(x) for x in ln.label.split("\n")) + ">" if ln.label else None
+    return f"  {quote(ln.source)} -> {quote(ln.target)} " + _attrs([
+        ("label", label), ("color", ln.colour), ("fontcolor", ln.fontcolour), ("style", ln.style),
+        ("penwidth", ln.penwidth if ln.penwidth != 1.0 else None),
+        ("arrowhead", ln.arrowhead if ln.directed and ln.arrowhead != "normal" else None),
+        ("dir", None if ln.directed else "none"), ("constraint", None if ln.constraint else False),
+        ("weight", str(ln.weight) if ln.weight != 1 else None),
+        ("ltail", "cluster_" + ln.tail_group if ln.tail_group else None),
+        ("lhead", "cluster_" + ln.head_group if ln.head_group else None),
+        ("tooltip", ln.tooltip), ("id", ln.id),
+    ]) + ";"
+
+
+_SKETCH = {
+    "solid": "&#9472;&#9472;&#9472;&#9654;",
+    "bold": "&#9473;&#9473;&#9473;&#9654;",
+    "dashed": "&#9476; &#9476; &#9476;&gt;",
+    "dotted": "&#183;&#183;&#183;&#183;&#183;&#9654;",
+}
+
+
+def _legend_row(e: LegendEntry, icon_for=None) -> str:
+    text = f'<TD ALIGN="LEFT" BALIGN="LEFT">{html(e.label)}</TD>'
+    if e.sample == "box" and icon_for is not None and e.kind:
+        swatch = (f'<TD FIXEDSIZE="TRUE" WIDTH="24" HEIGHT="24"><IMG SRC="{html(icon_for(e.kind))}" '
+                  'SCALE="TRUE"/></TD>')
+    elif e.sample == "box":
+        rounded = ' STYLE="rounded"' if "rounded" in e.style else ""
+        border = "1" if e.colour == "#333333" else "3"
+        swatch = f'<TD BGCOLOR="{e.fill}" BORDER="{border}" COLOR="{e.colour}"{rounded} WIDTH="36" HEIGHT="16"></TD>'
+    elif e.sample == "group":
+        dashed = ' STYLE="dashed"' if "dashed" in e.style else ' STYLE="rounded"'
+        swatch = f'<TD BGCOLOR="{e.fill}" BORDER="1" COLOR="{e.colour}"{dashed} WIDTH="36" HEIGHT="16"></TD>'
+    elif e.sample == "line":
+        glyph = _SKETCH.get("bold" if "thick" in e.sketch else e.style, _SKETCH["solid"])
+        swatch = f'<TD><FONT COLOR="{e.colour}">{glyph}</FONT></TD>'
+    elif e.sample == "colour":
+        swatch = f'<TD><FONT COLOR="{e.colour}">&#9608;&#9608;&#9608;&#9608;</FONT></TD>'
+    else:
+        swatch = "<TD></TD>"
+    return f"<TR>{swatch}{text}</TR>"
+
+
+def _legend(view: View, icon_for=None) -> str:
+    shapes = [e for e in view.legend if e.sample in ("box", "group")]
+    lines = [e for e in view.legend if e.sample not in ("box", "group")]
+    cols = []
+    for part in (shapes, lines):
+        if part:
+            rows = "".join(_legend_row(e, icon_for) for e in part)
+            cols.append('<TD VALIGN="TOP"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1">'
+                        f"{rows}</TABLE></TD>")
+    return ('<<TABLE BORDER="1" COLOR="#999999" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2" BGCOLOR="#ffffff">'
+            f'<TR><TD COLSPAN="{len(cols)}" ALIGN="LEFT"><B>Legend</B></TD></TR><TR>{"".join(cols)}</TR></TABLE>>')
+
+
+def to_dot(view: View) -> str:
+    """The DOT text of a view: title, nested clusters, boxes, lines and the legend under the diagram."""
+    out = [f"digraph {quote('archkit')} {{"]
+    out.append("  graph " + _attrs([
+        ("rankdir", view.rankdir), ("compound", True), ("newrank", True),
+        ("label", _legend(view) if view.legend else None), ("labelloc", "b"), ("labeljust", "l"),
+        ("fontname", FONT), ("fontsize", "9"), ("nodesep", "0.35"), ("ranksep", "0.7"),
+        ("pad", "0.3"), ("bgcolor", "#ffffff"), ("tooltip", view.title),
+    ]) + ";")
+    out.append("  node " + _attrs([("fontname", FONT), ("fontsize", "11"), ("margin", "0.12,0.05")]) + ";")
+    out.append("  edge " + _attrs([("fontname", FONT), ("fontsize", "9")]) + ";")
+    # the title is the label of an unframed cluster around everything, so the legend can sit below
+    out.append(f"  subgraph {quote('cluster_' + VIEW_ID)} {{")
+    out.append("    graph " + _attrs([("label", _label(view.title, tuple(view.notes), 14, left=True)),
+                                       ("labelloc", "t"), ("labeljust", "l"), ("peripheries", "0"),
+                                       ("margin", "4")]) + ";")
+    for g in view.children(None):
+        _group(view, g, 2, out)
+    for b in view.boxes_in(None):
+        out.append(_box(b, "    "))
+    out.append("  }")
+    for ln in view.lines:
+        out.append(_line(ln))
+    for same in view.same_rank:
+        out.append("  { rank=same; " + " ".join(quote(x) + ";" for x in same) + " }")
+    out.append("}")
+    return "\n".join(out) + "\n"
