@@ -92,6 +92,8 @@ class _Probes:
     def place(self, digits: tuple[int, ...]) -> Any:
         """The shared graph, placed as the probe ``digits`` says."""
         pl = self.graph.placement
+        # the analyses memoise derived values per graph, for that graph's placement: start afresh
+        self.graph.__dict__.pop("_analysis_memo", None)
         pl.clear()
         pl.update(self._base)
         for d, choice in zip(self.space.decisions, digits):
@@ -310,9 +312,7 @@ class VectorEvaluator:
 
     def _build_cost(self, models: list[str]) -> None:
         """Cost terms: node fleet, scale-out from the capacity plan, metered data, model updates."""
-        from ..analysis import Estimate, model_update, node_monthly_cost
-        from ..analysis.common import devices
-        from ..analysis.updates import link_price
+        from ..analysis import model_update, node_monthly_cost
 
         s = self.system
         g = self._probes.graph
@@ -352,29 +352,22 @@ class VectorEvaluator:
                 present_terms.append(Term(t.scope, t.table[..., 1].copy()))
             if cores_terms:
                 self.scale_nodes.append((n, cores_terms, present_terms))
-        # metered data of each connector (as in archkit.analysis.cost: load x instances x duty x price)
-        users = opts.users_for(s)
-        duty_user = opts.usage_hours(s) / 24.0
-        seconds = opts.hours_per_month * 3600
+        # metered data of each connector (archkit.analysis.cost), on a probe system: it depends on its two ends
+        from ..analysis import connector_monthly_data_cost
+        from ..analysis.links import LinkLoadResult
+
+        no_loads = LinkLoadResult(PROBE_VARIANT, [])  # the data cost does not read link loads
         for e in s.connectors:
             if e.purpose == "model_artifact":
                 continue
 
             def data(dg: tuple[int, ...], e: Any = e) -> float:
-                a, b = self._node_of(e.source, dg), self._node_of(e.target, dg)
-                items = []
-                for sh in self._shares(e.id, a, b):
-                    lk = g.links[sh.link]
-                    price = link_price(lk)
-                    if price is None:
-                        continue
-                    x, y = g.nodes[lk.ends[0]], g.nodes[lk.ends[1]]
-                    inst = devices(x, users)._combine(devices(y, users), max, max, max, "devices")
-                    src = g.nodes[a]
-                    duty = duty_user if (_user_device(src) and e.purpose in ("serving", "telemetry", "feedback")) \
-                        else 1.0
-                    items.append(sh.load.times(inst, "B/month").scale(duty * seconds / 8).times(price, "USD/month"))
-                return _worst(Estimate.total(items, "USD/month"))
+                key = ("data", e.id) + self._where([e.source, e.target], dg)
+
+                def run() -> float:
+                    sysp = probe_system(s, dict(self._probes.place(dg).placement), self.space.links_down)
+                    return _worst(connector_monthly_data_cost(sysp, PROBE_VARIANT, e.id, opts, loads=no_loads))
+                return self._probes.memo(key, run)
             self.cost_terms.append(self._tabulate(self._scope([e.source, e.target]), data))
         # model updates: distribution cost of each model (archkit.analysis.updates), on a probe system
         self.update_terms: list[Term] = []

@@ -82,8 +82,11 @@ def random_data(seed: int, n_components: int = 5, n_nodes: int = 3) -> dict[str,
         flows.append({"id": "main", "steps": steps, "rate": "1 /s", "latency_budget": "300 ms", "offline": True})
     if len(chain) > 1:
         flows.append({"id": "side", "steps": [chain[-1]["id"]], "rate": "1 /s"})
-    return {"name": f"random-{seed}", "users": rng.choice([10, 100, 1000]), "nodes": nodes, "links": links,
-            "components": comps, "connectors": conns, "placement": placement, "flows": flows}
+    out = {"name": f"random-{seed}", "users": rng.choice([10, 100, 1000]), "nodes": nodes, "links": links,
+           "components": comps, "connectors": conns, "placement": placement, "flows": flows}
+    if rng.random() < 0.5:
+        out["peak_active_share"] = 0.1
+    return out
 
 
 def _link(lid: str, a: dict[str, Any], b: dict[str, Any], rng: random.Random) -> dict[str, Any]:
