@@ -20,14 +20,11 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "archkit.cli.core",
     "archkit.cli.review",
-<<<<<<< HEAD
-    "archkit.cli.explore",
-=======
     "archkit.cli.catalog",
     "archkit.cli.render",
     "archkit.cli.export",
     "archkit.cli.analyze",
->>>>>>> main
+    "archkit.cli.explore",
 ]
 
 for _name in COMMAND_MODULES:
