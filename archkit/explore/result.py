@@ -31,11 +31,12 @@ class Dominance:
     by_index: int
     better_on: list[str]
     equal_on: list[str]
+    by_values: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {"by": self.by, "by_index": self.by_index, "better_on": list(self.better_on),
-                "equal_on": list(self.equal_on)}
+                "equal_on": list(self.equal_on), "by_values": {k: _num(v) for k, v in self.by_values.items()}}
 
 
 @dataclass

@@ -140,7 +140,10 @@ def _justify(exp: Exploration, keys: list[str], front_rows: list[Row], closest: 
             parts.append(f"Objective '{o.text}' cannot be applied: {o.key} is unknown "
                          f"({'; '.join(exp.unknown[o.key][:2])}).")
             continue
-        runner = next((r for r in exp.dominated + others if r.values[o.key] != rec.values[o.key]), None)
+        pool = [r for r in exp.dominated + others if r.values[o.key] != rec.values[o.key]
+                and r.values[o.key] == r.values[o.key]]
+        sign = 1.0 if o.sense == "minimize" else -1.0
+        runner = min(pool, key=lambda r: (sign * r.values[o.key], r.index), default=None)
         best_word = "lowest" if o.sense == "minimize" else "highest"
         line = f"On '{o.text}' it has the {best_word} {o.key} of the feasible alternatives, {rec.text(o.key)}"
         if runner is not None:
@@ -232,7 +235,8 @@ def _finish(space: Space, keys: list[str], reqs: list[Requirement], objs: list[O
             bi = int(front_idx[b])
             better = [k for j, k in enumerate(keys) if M_front[b, j] < M_dom[p, j]]
             equal = [k for j, k in enumerate(keys) if M_front[b, j] == M_dom[p, j]]
-            r.dominated = Dominance(space.name(bi), bi, better, equal)
+            bq = front_Q[b]
+            r.dominated = Dominance(space.name(bi), bi, better, equal, {k: float(bq[j]) for j, k in enumerate(keys)})
         dominated.append(r)
     M_inf = _criteria(inf_Q, keys)
     infeasible: list[Row] = []

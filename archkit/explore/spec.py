@@ -179,7 +179,7 @@ def format_metric(name: str, value: float) -> str:
     if name == "latency":
         return f"{value * 1e3:,.1f} ms" if value < 10 else f"{value:,.1f} s"
     if name == "utilisation":
-        return f"{value * 100:,.1f} %"
+        return f"{value * 100:,.1f} %" if value >= 0.1 else f"{value * 100:.3g} %"
     if name in ("cost", "update_cost"):
         return f"{value:,.0f} USD/month" if value >= 100 else f"{value:,.2f} USD/month"
     if name == "personal_data":

@@ -8,6 +8,8 @@ from rich.panel import Panel
 from rich.table import Table
 
 from .presets import DIMENSIONS, PRESETS
+from .quality import key_metric
+from .spec import format_metric
 
 __all__ = ["renderables"]
 
@@ -53,8 +55,9 @@ def renderables(exp: Any, system: Any) -> list[Any]:
         chunk = rows[part:part + 6]
         t = Table(title=title if part == 0 else None, show_lines=False)
         t.add_column("")
-        for r in chunk:
-            head = f"[bold]{r.name}[/]" + (" [green](recommended)[/]" if r.index == rec else "")
+        for n, r in enumerate(chunk, start=part + 1):
+            label = r.name if exp.mode == "compare" else f"#{n}"
+            head = f"[bold]{label}[/]" + (" [green](recommended)[/]" if r.index == rec else "")
             t.add_column(head, justify="right")
         placed = list(dict.fromkeys(c for r in chunk for c in r.placement))
         for c in placed:
@@ -79,10 +82,10 @@ def renderables(exp: Any, system: Any) -> list[Any]:
             if r.dominated is None:
                 continue
             d = r.dominated
-            better = ", ".join(d.better_on)
-            lines.append(f"[yellow]{r.name}[/] is dominated by [green]{d.by}[/]: better on {better}"
-                         + (f"; equal on {', '.join(x for x in d.equal_on if x in exp.criteria)}"
-                            if any(x in exp.criteria for x in d.equal_on) else ""))
+            better = ", ".join(f"{k} ({format_metric(key_metric(k)[0], d.by_values[k])} vs {r.text(k)})"
+                               for k in d.better_on)
+            lines.append(f"[yellow]{r.name}[/] is dominated by [green]{d.by}[/]: better on {better}, "
+                         "no worse on the rest")
         if lines:
             title = "Dominated" + ("" if exp.mode == "compare" else f" (best {len(lines)} shown)")
             out.append(Panel("\n".join(lines), title=title, title_align="left"))
