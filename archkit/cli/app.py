@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "archkit.cli.render",
     "archkit.cli.export",
     "archkit.cli.analyze",
+    "archkit.cli.explore",
     "archkit.cli.deploy",
 ]
 
