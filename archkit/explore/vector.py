@@ -237,10 +237,10 @@ class VectorEvaluator:
                 def step(dg: tuple[int, ...], e: Any = e) -> float:
                     a, b = self._node_of(e.source, dg), self._node_of(e.target, dg)
                     st = StepLatency(e.id, e.source, e.target, a, b, self._conn_time(e.id, a, b),
-                                     self._comp_time(e.target, b), self._queue(e.target, dg))
-                    return _worst(st.total)
+                                     self._comp_time(e.target, b), self._queue(e.target, dg)).total
+                    return np.array([_worst(st), float(st.typical) if st.known else math.nan])
                 terms.append(self._tabulate(self._scope([e.source, e.target] + self._sources.get(e.target, [])),
-                                            step))
+                                            step, (2,)))
             self.lat_terms.append(terms)
             tick()
         # offline: every step that crosses nodes keeps a route with every intermittent link down
@@ -466,16 +466,17 @@ class VectorEvaluator:
         flows = len(self.system.flows)
         Q = np.empty((n, len(self.keys)), dtype=np.float64)
         for fi, terms in enumerate(self.lat_terms):
-            acc = np.zeros(n)
+            acc = np.zeros((n, 2))
             for t in terms:
                 acc = acc + t.gather(digits, flat)
-            Q[:, fi] = acc
+            Q[:, fi] = acc[:, 0]
+            Q[:, flows + fi] = acc[:, 1]
         for fi, terms in enumerate(self.off_terms):
             acc = np.ones(n, dtype=bool)
             for t in terms:
                 acc &= t.gather(digits, flat) > 0.5
-            Q[:, flows + fi] = acc
-        k = 2 * flows
+            Q[:, 2 * flows + fi] = acc
+        k = 3 * flows
         if self.linkdirs:
             load = np.zeros((n, len(self.linkdirs)))
             for t in self.load_terms:

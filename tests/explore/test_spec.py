@@ -12,6 +12,7 @@ FLOWS = ["overlay", "usage-telemetry"]
     ("latency(overlay) <= 200 ms", "latency(overlay)", "<=", 0.2),
     ("latency( overlay ) < 1.5 s", "latency(overlay)", "<", 1.5),
     ("offline(overlay)", "offline(overlay)", "==", 1.0),
+    ("typical_latency(overlay) <= 200 ms", "typical_latency(overlay)", "<=", 0.2),
     ("not offline(usage-telemetry)", "offline(usage-telemetry)", "==", 0.0),
     ("cost <= 5000 USD/month", "cost", "<=", 5000.0),
     ("cost <= 1 USD/h", "cost", "<=", SECONDS_PER_MONTH / 3600),

@@ -74,8 +74,8 @@ def test_vectorised_quality_equals_full_analysis(seed):
         assert bool(fits[i]) == (not q.infeasible), (seed, space.name(i), q.infeasible)
         # latency and link load are summed in the analyses' order: equal to the last bit
         n = len(system.flows)
-        assert np.array_equal(ref[:n], Q[i, :n], equal_nan=True)
-        assert np.array_equal(ref[2 * n], Q[i, 2 * n], equal_nan=True)
+        assert np.array_equal(ref[:2 * n], Q[i, :2 * n], equal_nan=True)
+        assert np.array_equal(ref[3 * n], Q[i, 3 * n], equal_nan=True)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
