@@ -13,7 +13,7 @@ the middle of the range; sums of typical values are typical values of sums.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Final, Iterable, Literal
 
@@ -282,7 +282,6 @@ class Options:
     target_utilisation: float = DEFAULT_TARGET_UTILISATION
     hours_per_month: float = HOURS_PER_MONTH
     usage_hours_per_day: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def users_for(self, system: System) -> int | None:
         """Users to assume: the option, else the system's declaration, else None (unknown)."""

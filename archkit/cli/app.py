@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "archkit.cli.export",
     "archkit.cli.analyze",
     "archkit.cli.explore",
+    "archkit.cli.deploy",
 ]
 
 for _name in COMMAND_MODULES:

@@ -27,6 +27,7 @@ SECTIONS: list[str] = [
     "archkit.review.alternatives",
     "archkit.review.lint",
     "archkit.review.diagrams",
+    "archkit.review.deployment",
 ]
 
 

@@ -36,7 +36,7 @@ with System(
     ):
         camera = Component(
             "camera", kind="sensor", description="5 MP camera [K], streams frames to the frame selector",
-            data_sensitivity="personal", language="c")
+            data_sensitivity="personal", language="c", implementation="ar_serving:Camera")
         selector = Component(
             "frame_selector", kind="business_logic",
             description="Picks a sharp frame with text in it, crops the text region, orchestrates OCR and translation",
