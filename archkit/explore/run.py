@@ -25,7 +25,7 @@ from ..errors import UsageError
 from ..model.system import System
 from .pareto import nondominated
 from .presets import PRESETS, infer_preset
-from .quality import better_sign, key_metric, quality_keys, quality_of, quantise
+from .quality import better_sign, quality_keys, quality_of, quantise
 from .result import Dominance, Exploration, Row
 from .space import Space, declared_space, generated_space
 from .spec import Objective, Requirement, SpecError, format_metric, parse_objective, parse_requirement

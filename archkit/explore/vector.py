@@ -28,7 +28,6 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..model.system import System
 from .quality import PROBE_VARIANT, probe_system, quality_keys
 from .space import Space
 
@@ -214,7 +213,6 @@ class VectorEvaluator:
 
         s = self.system
         g = self._probes.graph
-        P = self._probes
         users = {n.id for n in s.nodes if _user_device(n)}
         models = [c.id for c in s.components if c.kind == "model" or c.model is not None]
         flows = list(s.flows)
@@ -315,7 +313,6 @@ class VectorEvaluator:
         from ..analysis import model_update, node_monthly_cost
 
         s = self.system
-        g = self._probes.graph
         opts = self.options
         const = 0.0
         self.cost_terms: list[Term] = []
@@ -489,8 +486,6 @@ class VectorEvaluator:
         cost = np.full(n, self.cost_const)
         for t in self.cost_terms:
             cost = cost + t.gather(digits, flat)
-        from ..analysis.common import HOURS_PER_MONTH  # noqa: F401  (documented constant)
-
         for node, cores_terms, present_terms in self.scale_nodes:
             cores = np.zeros(n)
             present = np.zeros(n, dtype=bool)
