@@ -118,3 +118,17 @@ def test_ar_space_matches_full_analysis(example):
         q = quality_of(example, space.placement(i), space.links_down)
         assert np.array_equal(quantise(q.vector(ev.keys)), quantise(Q[i]), equal_nan=True)
         assert bool(fits[i]) == (not q.infeasible)
+
+
+def test_groups_and_links_down_match_full_analysis(example):
+    """Components kept together, starting from a variant that takes a link down."""
+    space = generated_space(example, {"ocr": ["glasses", "phone", "cloud"], "translator": ["glasses", "phone", "cloud"],
+                                      "frame_selector": ["glasses", "phone"]},
+                            together=[["ocr", "translator"]], base_variant="phone-bluetooth-only")
+    assert space.size == 6 and space.links_down == {"glasses-phone-wifi"}
+    ev = VectorEvaluator(space)
+    Q, fits = ev.evaluate(space.digits(0, space.size))
+    for i in range(space.size):
+        q = quality_of(example, space.placement(i), space.links_down)
+        assert np.array_equal(quantise(q.vector(ev.keys)), quantise(Q[i]), equal_nan=True), space.name(i)
+        assert bool(fits[i]) == (not q.infeasible)
