@@ -94,6 +94,7 @@ class Exploration:
     decisions: list[dict[str, Any]] = field(default_factory=list)
     exclusions: list[dict[str, str]] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage; not in the JSON (not deterministic)
 
     @property
     def presets(self) -> list[str]:

@@ -463,7 +463,8 @@ def explore_space(space: Space, reqs: list[Requirement], objs: list[Objective], 
     if not known_any.any() and feasible == 0:
         known_any = known_inf
     stats = {"alternatives": n, "method": "vectorised lookup tables", "chunk": chunk,
-             "analysis_runs_for_tables": ev.probe_runs, "seconds_tables": round(t1 - t0, 3),
-             "seconds_sweep": round(t2 - t1, 3), "seconds_front": round(t3 - t2, 3)}
-    return _finish(space, keys, reqs, objs, n, feasible, fi, fq, di, dq, cat(inf_i), cat(inf_Q, width), reasons,
-                   known_any, opts, limit, stats, "explore")
+             "primitive_evaluations": ev.probe_runs}
+    exp = _finish(space, keys, reqs, objs, n, feasible, fi, fq, di, dq, cat(inf_i), cat(inf_Q, width), reasons,
+                  known_any, opts, limit, stats, "explore")
+    exp.timings = {"tables": t1 - t0, "sweep": t2 - t1, "front": t3 - t2}
+    return exp

@@ -90,3 +90,10 @@ def test_when_nothing_is_feasible_compare_still_shows_the_trade_off(runner, exam
     assert not bt["pareto"] and bt["dominated_by"]["by"] == "all-on-phone"
     assert "latency(overlay)" in bt["dominated_by"]["better_on"]
     assert relaxed["all-on-phone"]["pareto"]
+
+
+def test_json_is_deterministic(runner, example_path):
+    args = ["explore", str(example_path), *VARY, "--format", "json"]
+    assert run(runner, *args).stdout == run(runner, *args).stdout
+    args = ["compare", str(example_path), "--format", "json"]
+    assert run(runner, *args).stdout == run(runner, *args).stdout
