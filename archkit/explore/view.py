@@ -45,6 +45,8 @@ def renderables(exp: Any, system: Any) -> list[Any]:
         head += "\nrequirements: " + "; ".join(r.text for r in exp.requirements)
     if exp.objectives:
         head += "\nobjectives: " + "; ".join(f"{o.sense} {o.key}" for o in exp.objectives)
+    for x in exp.exclusions:
+        head += f"\nleft out: {x['component']} on {x['node']} ({x['reason']})"
     out.append(Panel.fit(head))
     rows = list(exp.rows)
     if exp.mode == "compare":
