@@ -10,10 +10,16 @@ the placement of only a few components - its *scope*:
 * a model's update cost depends on where it and its update channel's source live;
 * a component's cores (capacity plan) and resource needs depend on it and its callers.
 
-For each term, the scope's decisions are enumerated (a handful of combinations) and the term's
-value is read from the analyses of :mod:`archkit.analysis` run on a *probe* placement (the scope
-set, everything else at its first choice). The whole space is then evaluated chunk by chunk:
-``table[digits[:, d1], digits[:, d2]]`` gathers each term for every alternative of the chunk and
+For each term, the scope's decisions are enumerated (a handful of combinations) and the term is
+evaluated with the analyses' own per-element functions (``connector_time_parts``,
+``component_time``, ``queueing_delay``, ``arrival_rate``, ``servers_for``, ``connector_link_load``,
+``connector_monthly_data_cost``, ``model_update``) on a *probe* placement (the scope set,
+everything else at its first choice), each distinct call made once. Four short rules have no
+per-element function to call and follow the analyses' code step by step: a step's offline route
+(availability), a connector's personal-data exit (privacy), a component's cores (capacity) and its
+resource needs (resources); the tests compare every key with the full analyses. The whole space is then
+evaluated chunk by chunk: the row-major index of each scope's choices is computed once per chunk and
+every table is gathered with one ``np.take``;
 numpy adds, maximises or combines them in the order the analyses use (so latency and link load
 come out bit for bit; costs are sums in another order and agree to rounding, see
 :func:`archkit.explore.quality.quantise`).
