@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from ..model.system import System
 from .common import Estimate, Options, input_text, missing_text
-from .latency import as_graph
+from .latency import analysis_graph
 
 __all__ = ["FlowAvailability", "AvailabilityResult", "availability"]
 
@@ -89,7 +89,7 @@ def _single_links(g: Any) -> set[str]:
 
 def availability(system: System, variant: str | None = None, options: Options | None = None) -> AvailabilityResult:
     """Offline behaviour, single points of failure and availability of every flow (module docstring)."""
-    g = as_graph(system, variant)
+    g = analysis_graph(system, variant)
     intermittent = sorted(lk.id for lk in system.links if lk.intermittent and lk.id not in g.down)
     offline_ex = frozenset(g.down | set(intermittent))
     bridges = _single_links(g)

@@ -35,7 +35,7 @@ from .common import (
     missing_text,
     quantity_estimate,
 )
-from .latency import as_graph
+from .latency import analysis_graph, as_graph
 from .links import LinkLoadResult, link_load
 from .updates import UpdatesResult, link_price, updates
 
@@ -168,7 +168,7 @@ def cost(system: System, variant: str | None = None, options: Options | None = N
     loads = loads or link_load(system, variant, opts)
     ups = ups or updates(system, variant, opts)
     items: list[CostItem] = []
-    g = as_graph(system, variant)
+    g = analysis_graph(system, variant)
     hosted = set(g.placement.values())
     for n in system.nodes:
         if n.id not in hosted and n.cost_per_hour is None:
