@@ -407,7 +407,8 @@ def queueing_delay(system_or_graph: System | SystemGraph, component_id: str, opt
     assert c is not None
     waits = [mmc_wait(rate, s, c) for s in (sb, st, sw)]
     ins = lam.inputs + svc.inputs
-    util = Estimate(*(rate * s / c if c else math.inf for s in (sb, st, sw)), "ratio", ins)  # type: ignore[call-arg]
+    ub, ut, uw = (rate * s / c if c else math.inf for s in (sb, st, sw))
+    util = Estimate(ub, ut, uw, "ratio", ins)
     return Queueing(Estimate(waits[0], waits[1], waits[2], "s", ins), lam, c, source, util)
 
 

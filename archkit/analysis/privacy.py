@@ -120,6 +120,8 @@ def privacy(system: System, variant: str | None = None, options: Options | None 
         hops = g.route(a.id, b.id) if a.id != b.id else []
         route = tuple(h.link.id for h in hops) if hops else ()
         if a.id != b.id and _user_device(a):
+            sens: str | None
+            miss: tuple[str, ...]
             if c.data_sensitivity is not None:
                 sens, frm, miss = c.data_sensitivity, "connector", ()
             elif g.components[c.source].data_sensitivity is not None:

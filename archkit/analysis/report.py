@@ -121,7 +121,8 @@ def analyze_all(system: System, variants: Iterable[str | None] | None = None, op
                 timer: Callable[[str], Any] | None = None) -> Report:
     """Every analysis for the given variants (default: every declared variant, or the base placement)."""
     opts = options or Options()
-    names = list(variants) if variants is not None else (list(system.variant_names) or [None])
+    names: list[str | None] = (list(variants) if variants is not None
+                               else (list(system.variant_names) or [None]))
     return Report(system.name, opts.users_for(system), opts.assumptions(system),
                   [analyze(system, v, opts, timer) for v in names])
 
