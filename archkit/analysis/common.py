@@ -299,9 +299,8 @@ class Options:
         """Hours of use per day for user-driven traffic."""
         if self.usage_hours_per_day is not None:
             return self.usage_hours_per_day
-        v = system.properties.get("usage_hours_per_day")
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 24:
-            return float(v)
+        if system.usage_hours_per_day is not None:
+            return system.usage_hours_per_day
         return 24.0
 
     def assumptions(self, system: System) -> dict[str, str]:

@@ -58,8 +58,9 @@ def build_view(system: System, spec: str, variant: str | None = None, *, analysi
         system: a validated model.
         spec: 'logical', 'deployment', 'dataflow', 'flow:NAME' or 'compare:V1,V2'.
         variant: placement for deployment, dataflow and flow views (None or 'base': the base one).
-        analysis: optional overlay data (see :func:`archkit.views.overlay.analysis_overlay`); when None
-            and ``archkit.analysis`` is installed, the dataflow and flow views compute it themselves.
+        analysis: overlay data for dataflow and flow views (:class:`archkit.views.overlay.Overlay`);
+            by default it is computed with ``archkit.analysis`` (latency verdicts, per-step latency,
+            link load).
 
     Raises:
         UsageError: unknown view, flow or variant, with the choices.
@@ -74,7 +75,7 @@ def build_view(system: System, spec: str, variant: str | None = None, *, analysi
         from .overlay import analysis_overlay
 
         ov = analysis if analysis is not None else analysis_overlay(system, v)
-        return dataflow_view(system, v, verdicts=ov.verdicts if ov is not None else None)
+        return dataflow_view(system, v, overlay=ov)
     if kind == "flow":
         ids = [f.id for f in system.flows]
         if arg not in ids:

@@ -149,6 +149,13 @@ def deployment(canvas: Canvas, system: System, variant: str | None, *, prefix: s
     for n in nodes:
         by_tier.setdefault(st.tier_of(n.kind)[1], []).append(n)
     tiers = sorted(by_tier, key=lambda t: min(st.tier_of(n.kind)[0] for n in by_tier[t]))
+    has_pred: set[str] = set()
+    has_succ: set[str] = set()
+    for e in system.connectors:
+        if e.source != e.target and placement.get(e.source) is not None and \
+                placement.get(e.source) == placement.get(e.target):
+            has_pred.add(e.target)
+            has_succ.add(e.source)
     boxes: dict[str, str] = {}
     ins: dict[str, str] = {}
     outs: dict[str, str] = {}
@@ -175,10 +182,14 @@ def deployment(canvas: Canvas, system: System, variant: str | None, *, prefix: s
                 b = component_box(canvas, c, f"{prefix}c:{c.id}", nid, node=n, extra=extra,
                                   border="#c62828" if moved else None, penwidth=3.0 if moved else None)
                 boxes[c.id] = b.id
-                canvas.lines.append(Line(f"{prefix}order:{ins[n.id]}->{b.id}", ins[n.id], b.id, invisible=True,
-                                         kind="order"))
-                canvas.lines.append(Line(f"{prefix}order:{b.id}->{outs[n.id]}", b.id, outs[n.id], invisible=True,
-                                         kind="order"))
+                # only the first and last components of a node (by the connectors inside it) need
+                # hooking to the anchors; the others follow along the connectors (fewer, shorter edges)
+                if c.id not in has_pred:
+                    canvas.lines.append(Line(f"{prefix}order:{ins[n.id]}->{b.id}", ins[n.id], b.id, invisible=True,
+                                             kind="order"))
+                if c.id not in has_succ:
+                    canvas.lines.append(Line(f"{prefix}order:{b.id}->{outs[n.id]}", b.id, outs[n.id],
+                                             invisible=True, kind="order"))
             if not members:
                 canvas.lines.append(Line(f"{prefix}order:{n.id}", ins[n.id], outs[n.id], invisible=True, kind="order"))
     unplaced = sorted((c for c in system.components if c.id not in placement or placement[c.id] not in graph.nodes),

@@ -105,11 +105,14 @@ _NODE_FILL: dict[str, str] = {
     "cloud": "#f7f7f7",
 }
 
+# latency verdicts of archkit.analysis: worst case within budget, only the worst case over, even the
+# best case over, an input missing, no budget declared
 VERDICT_COLOURS: dict[str, str] = {
     "meets": "#2e7d32",
-    "at_risk": "#e69500",
-    "misses": "#c62828",
+    "at risk": "#e69500",
+    "violates": "#c62828",
     "unknown": "#9e9e9e",
+    "no budget": "#607d8b",
 }
 
 # (upper bound of the band, colour, legend text); utilisation = carried bits/s over bandwidth

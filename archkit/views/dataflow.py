@@ -9,8 +9,6 @@ flow's latency verdict (a connector in several flows takes the worst).
 
 from __future__ import annotations
 
-from typing import Mapping
-
 from ..model.elements import Connector, Link
 from ..model.graph import SystemGraph
 from ..model.system import System
@@ -19,10 +17,10 @@ from ._build import Canvas, connector_line, deployment, legend, rank_of
 from ._graph import LegendEntry, View
 from ._traffic import connector_traffic, fmt_bits, fmt_range, link_loads
 from .deployment import placement_title
+from .overlay import VERDICT_ORDER, Overlay
 
 __all__ = ["dataflow_view", "payload_label"]
 
-_VERDICT_ORDER = ("meets", "unknown", "at_risk", "misses")
 
 
 def payload_label(c: Connector) -> str:
@@ -41,34 +39,45 @@ def payload_label(c: Connector) -> str:
 
 
 def _worst(verdicts: list[str]) -> str:
-    return max(verdicts, key=lambda v: _VERDICT_ORDER.index(v) if v in _VERDICT_ORDER else 1)
+    return max(verdicts, key=lambda v: VERDICT_ORDER.index(v) if v in VERDICT_ORDER else 2)
 
 
-def dataflow_view(system: System, variant: str | None = None, verdicts: Mapping[str, str] | None = None) -> View:
+def dataflow_view(system: System, variant: str | None = None, overlay: Overlay | None = None) -> View:
     """The dataflow view of a placement.
 
     Args:
         system: the model.
         variant: a variant name, or None for the base placement.
-        verdicts: optional flow id -> latency verdict ('meets', 'at_risk', 'misses', 'unknown'), e.g.
-            from archkit.analysis; the connectors of each flow are drawn in its verdict's colour.
+        overlay: analysis results (:func:`archkit.views.overlay.analysis_overlay`): flow verdicts colour
+            the connectors of each flow, and link loads come from the link-load analysis (per link
+            instance, over all users at peak). Without it, links show the per-device load computed
+            here and flows are not coloured.
     """
     canvas = Canvas(links_coloured=True)
     graph = SystemGraph(system, variant)
     loads = link_loads(graph)
+    verdicts = dict(overlay.verdicts) if overlay is not None else {}
+    analysed = overlay.links if overlay is not None else {}
 
     def link_colour(lk: Link) -> str:
+        if lk.id in analysed:
+            return st.utilisation_colour(analysed[lk.id].utilisation)
         return st.utilisation_colour(loads[lk.id].utilisation)
 
     def link_extra(lk: Link) -> str:
-        ld = loads[lk.id]
         if lk.id in graph.down:
             return ""
-        load = f"load {fmt_bits(max(ld.forward_bits, ld.reverse_bits))}"
+        if lk.id in analysed:
+            a = analysed[lk.id]
+            if a.utilisation is None:
+                return f"load {a.load_text}, utilisation unknown"
+            return f"load {a.load_text}\n= {a.utilisation * 100:.3g} % of bandwidth, worst case ({a.verdict})"
+        ld = loads[lk.id]
+        load = f"load {fmt_bits(max(ld.forward_bits, ld.reverse_bits))} per device"
         if ld.utilisation is None:
             why = "no bandwidth" if lk.bandwidth is None else f"unknown traffic from {', '.join(ld.unknown)}"
             return f"{load}, utilisation unknown ({why})"
-        return f"{load} = {ld.utilisation * 100:.3g} % of worst-case bandwidth"
+        return f"{load}\n= {ld.utilisation * 100:.3g} % of bandwidth, worst case"
 
     boxes = deployment(canvas, system, variant, link_colour=link_colour, link_extra=link_extra)
     rank = rank_of(system, graph.placement)
@@ -76,7 +85,6 @@ def dataflow_view(system: System, variant: str | None = None, verdicts: Mapping[
     for f in system.flows:
         for step in f.steps:
             flow_of.setdefault(step, []).append(f.id)
-    verdicts = dict(verdicts or {})
     seen_verdicts: set[str] = set()
     for e in sorted(system.connectors, key=lambda e: (e.source, e.target, e.id)):
         if e.source not in boxes or e.target not in boxes:
@@ -98,13 +106,15 @@ def dataflow_view(system: System, variant: str | None = None, verdicts: Mapping[
             extra.append(LegendEntry("colour", f"link colour: {text}", colour=colour))
         extra.append(LegendEntry("colour", "link colour: utilisation unknown (no bandwidth or traffic)",
                                  colour=st.UNKNOWN_COLOUR))
-    for v in _VERDICT_ORDER:
+    for v in VERDICT_ORDER:
         if v in seen_verdicts:
-            extra.append(LegendEntry("colour", f"connector colour: part of a flow whose latency verdict is "
-                                               f"'{v.replace('_', ' ')}'", colour=st.VERDICT_COLOURS[v]))
+            extra.append(LegendEntry("colour", f"thick connector in this colour: part of a flow whose latency "
+                                               f"verdict is '{v}'", colour=st.VERDICT_COLOURS[v]))
     notes = [placement_title(system, variant)]
-    if not verdicts and system.flows:
-        notes.append("flows not coloured: no latency verdicts given")
+    if overlay is None:
+        notes.append("no latency analysis: flows not coloured, link load per device")
+    else:
+        notes.append("flows: " + ", ".join(f"{f} {verdicts[f]}" for f in sorted(verdicts)))
     name = "dataflow" if variant is None else f"dataflow@{variant}"
     return View(name, f"{system.name}: dataflow view", canvas.boxes, canvas.groups, canvas.lines,
                 legend(canvas, extra=extra), notes)

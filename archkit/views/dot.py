@@ -12,6 +12,7 @@ from ._style import FONT
 __all__ = ["to_dot", "quote", "html"]
 
 VIEW_ID = "view"
+LARGE = 150  # boxes; above this a view is laid out with cheaper settings
 
 
 def quote(text: str) -> str:
@@ -111,6 +112,8 @@ def _legend_row(e: LegendEntry, icon_for=None) -> str:
         swatch = f'<TD BGCOLOR="{e.fill}" BORDER="1" COLOR="{e.colour}"{dashed} WIDTH="36" HEIGHT="16"></TD>'
     elif e.sample == "line":
         glyph = _SKETCH.get("bold" if "thick" in e.sketch else e.style, _SKETCH["solid"])
+        if "hollow" in e.sketch:
+            glyph = glyph.replace("&#9654;", "&#9655;")
         swatch = f'<TD><FONT COLOR="{e.colour}">{glyph}</FONT></TD>'
     elif e.sample == "colour":
         swatch = f'<TD><FONT COLOR="{e.colour}">&#9608;&#9608;&#9608;&#9608;</FONT></TD>'
@@ -141,6 +144,11 @@ def to_dot(view: View) -> str:
         ("fontname", FONT), ("fontsize", "9"), ("nodesep", "0.35"), ("ranksep", "0.7"),
         ("pad", "0.3"), ("bgcolor", "#ffffff"), ("tooltip", view.title),
     ]) + ";")
+    if sum(not b.anchor for b in view.boxes) > LARGE:
+        # graphviz's spline routing and x-placement dominate on big views: straight lines and
+        # bounded network-simplex passes keep a 500-component view to seconds instead of minutes
+        out.append("  graph " + _attrs([("splines", "line"), ("nslimit", "0.5"), ("nslimit1", "0.5"),
+                                        ("mclimit", "0.2")]) + ";")
     out.append("  node " + _attrs([("fontname", FONT), ("fontsize", "11"), ("margin", "0.12,0.05")]) + ";")
     out.append("  edge " + _attrs([("fontname", FONT), ("fontsize", "9")]) + ";")
     # the title is the label of an unframed cluster around everything, so the legend can sit below

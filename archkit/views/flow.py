@@ -64,8 +64,8 @@ def flow_view(system: System, flow_id: str, variant: str | None = None, breakdow
         system: the model.
         flow_id: the flow's id.
         variant: a variant name, or None for the base placement.
-        breakdown: optional latency result for this flow from archkit.analysis (see
-            archkit.views.analysis_overlay); adds per-step totals, the end-to-end time and the verdict.
+        breakdown: the flow's :class:`archkit.views.overlay.FlowBreakdown` from the latency analysis;
+            adds per-step totals, the end-to-end time and the verdict (and colours the steps by it).
     """
     flow = system.flow(flow_id)
     graph = SystemGraph(system, variant)
@@ -107,7 +107,7 @@ def flow_view(system: System, flow_id: str, variant: str | None = None, breakdow
                        constraint=rank[c.source] <= rank[c.target] or c.source == c.target)
     rows = step_rows(system, flow_id, variant)
     if step_totals:
-        rows = [f"{r}  =>  {t}" for r, t in zip(rows, step_totals)]
+        rows = [x for r, t in zip(rows, step_totals) for x in (r, f"      {t}")]
     summary = []
     if flow.rate is not None:
         summary.append(f"triggered {flow.rate} per device")
@@ -116,7 +116,7 @@ def flow_view(system: System, flow_id: str, variant: str | None = None, breakdow
     if breakdown is not None and getattr(breakdown, "total_text", None):
         summary.append(f"end to end {breakdown.total_text}")
     if verdict:
-        summary.append(f"verdict: {verdict.replace('_', ' ')}")
+        summary.append(f"verdict: {verdict}")
     canvas.boxes.append(Box("breakdown", "Per-step latency", tuple(rows + ([" · ".join(summary)] if summary else [])),
                             kind="note", shape="note", fill="#fffde7", style="filled", border="#bfa100", left=True,
                             tooltip=f"steps of flow {flow.id}"))
@@ -127,9 +127,11 @@ def flow_view(system: System, flow_id: str, variant: str | None = None, breakdow
                                 "receiver's processing time on its node)", fill="#fffde7", shape="note")]
     if colour:
         extra.append(LegendEntry("colour", f"step colour: the flow's latency verdict ({verdict})", colour=colour))
-    notes = [f"flow {flow.id}: {flow.label}", placement_title(system, variant)]
+    notes = [f"flow '{flow.id}', {len(flow.steps)} steps; {placement_title(system, variant)}"]
     if breakdown is None:
         notes.append("figures as declared; no latency analysis given, so no totals or verdict")
+    else:
+        notes.extend(getattr(breakdown, "caveats", ()) or ())
     name = f"flow:{flow.id}" if variant is None else f"flow:{flow.id}@{variant}"
     return View(name, f"{system.name}: flow {flow.label}", canvas.boxes, canvas.groups, canvas.lines,
                 legend(canvas, extra=extra, purposes=colour is None), notes)

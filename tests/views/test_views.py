@@ -118,18 +118,56 @@ def test_dataflow_labels_payload_times_rate(ar):
     samples = next(ln for ln in view.lines if ln.id == "e:frame_selector->telemetry#2")
     assert "x 0.001" in samples.label and samples.label.endswith("= 400 B/s")
     cellular = next(ln for ln in view.lines if ln.id == "link:phone-cloud")
-    assert "% of worst-case bandwidth" in cellular.label
+    assert "% of bandwidth, worst case" in cellular.label
     assert cellular.colour == "#2e7d32"  # light load: green
 
 
 def test_flow_view_breakdown(ar):
     view = build_view(ar, "flow:overlay", "all-in-cloud")
     note = view.box("breakdown")
-    assert len([x for x in note.lines if x[0].isdigit()]) == 4
-    assert "cellular 30..100 ms" in note.lines[1]
-    assert "budget 200 ms" in note.lines[-1]
-    steps = [ln for ln in view.lines if ln.id.startswith("step:")]
-    assert [ln.label.split(".")[0] for ln in steps] == ["1", "2", "3", "4"]
+    steps = [x for x in note.lines if x[0].isdigit()]
+    assert [x.split(".")[0] for x in steps] == ["1", "2", "3", "4"]
+    assert "cellular 30..100 ms" in steps[1]
+    # each declared step is followed by the latency analysis of it
+    analysed = note.lines[note.lines.index(steps[1]) + 1]
+    assert "network" in analysed and "compute" in analysed and " = " in analysed
+    assert "budget 200 ms" in note.lines[-1] and "verdict: " in note.lines[-1]
+    lines = [ln for ln in view.lines if ln.id.startswith("step:")]
+    assert [ln.label.split(".")[0] for ln in lines] == ["1", "2", "3", "4"]
+
+
+def test_flow_verdict_matches_the_latency_analysis(ar):
+    from archkit.analysis import latency
+    from archkit.views._style import VERDICT_COLOURS
+
+    for variant in ("all-on-phone", "all-in-cloud", "all-on-glasses"):
+        verdict = next(f.verdict for f in latency(ar, variant).flows if f.flow == "overlay")
+        view = build_view(ar, "flow:overlay", variant)
+        assert f"verdict: {verdict}" in view.box("breakdown").lines[-1]
+        assert {ln.colour for ln in view.lines if ln.id.startswith("step:")} == {VERDICT_COLOURS[verdict]}
+        flow = build_view(ar, "dataflow", variant)
+        coloured = next(ln for ln in flow.lines if ln.id == "e:selector->ocr" or ln.id == "e:frame_selector->ocr")
+        assert coloured.colour == VERDICT_COLOURS[verdict]
+        assert f"overlay {verdict}" in flow.notes[-1]
+
+
+def test_dataflow_without_analysis_says_so(ar):
+    from archkit.views import dataflow_view, flow_view
+
+    view = dataflow_view(ar)
+    assert "no latency analysis" in view.notes[-1]
+    assert not any("latency verdict" in e.label for e in view.legend)
+    plain = flow_view(ar, "overlay")
+    assert "no latency analysis given" in plain.notes[-1]
+
+
+def test_link_load_comes_from_the_analysis(ar):
+    from archkit.analysis import link_load
+
+    view = build_view(ar, "dataflow", "all-in-cloud")
+    cellular = next(ln for ln in view.lines if ln.id == "link:phone-cloud")
+    worst = max(d.utilisation.worst for d in link_load(ar, "all-in-cloud").links if d.link == "phone-cloud")
+    assert f"{worst * 100:.3g} % of bandwidth" in cellular.label
 
 
 def test_compare_marks_moved_components(ar):
