@@ -12,7 +12,7 @@ from ._style import FONT
 __all__ = ["to_dot", "quote", "html"]
 
 VIEW_ID = "view"
-LARGE = 150  # boxes; above this a view is laid out with cheaper settings
+LARGE = 150  # boxes; above this a view is laid out force-directed (see to_dot)
 
 
 def quote(text: str) -> str:
@@ -137,6 +137,8 @@ def _legend(view: View, icon_for=None) -> str:
 
 def to_dot(view: View) -> str:
     """The DOT text of a view: title, nested clusters, boxes, lines and the legend under the diagram."""
+    large = sum(not b.anchor for b in view.boxes) > LARGE
+    notes = tuple(view.notes) + (("large view: force-directed layout, tiers not ranked",) if large else ())
     out = [f"digraph {quote('archkit')} {{"]
     out.append("  graph " + _attrs([
         ("rankdir", view.rankdir), ("compound", True), ("newrank", True),
@@ -144,16 +146,17 @@ def to_dot(view: View) -> str:
         ("fontname", FONT), ("fontsize", "9"), ("nodesep", "0.35"), ("ranksep", "0.7"),
         ("pad", "0.3"), ("bgcolor", "#ffffff"), ("tooltip", view.title),
     ]) + ";")
-    if sum(not b.anchor for b in view.boxes) > LARGE:
-        # graphviz's spline routing and x-placement dominate on big views: straight lines and
-        # bounded network-simplex passes keep a 500-component view to seconds instead of minutes
-        out.append("  graph " + _attrs([("splines", "line"), ("nslimit", "0.5"), ("nslimit1", "0.5"),
-                                        ("mclimit", "0.2")]) + ";")
+    if large:
+        # dot's crossing minimisation takes minutes to hours on hundreds of boxes with long-range
+        # lines; a force-directed layout (fdp keeps the clusters, sfdp is quicker without any) takes
+        # seconds, at the price of the left-to-right tier ranking
+        out.append("  graph " + _attrs([("layout", "fdp" if view.groups else "sfdp"), ("overlap", "false"),
+                                        ("splines", "line")]) + ";")
     out.append("  node " + _attrs([("fontname", FONT), ("fontsize", "11"), ("margin", "0.12,0.05")]) + ";")
     out.append("  edge " + _attrs([("fontname", FONT), ("fontsize", "9")]) + ";")
     # the title is the label of an unframed cluster around everything, so the legend can sit below
     out.append(f"  subgraph {quote('cluster_' + VIEW_ID)} {{")
-    out.append("    graph " + _attrs([("label", _label(view.title, tuple(view.notes), 14, left=True)),
+    out.append("    graph " + _attrs([("label", _label(view.title, notes, 14, left=True)),
                                        ("labelloc", "t"), ("labeljust", "l"), ("peripheries", "0"),
                                        ("margin", "4")]) + ";")
     for g in view.children(None):
