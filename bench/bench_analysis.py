@@ -49,7 +49,18 @@ class Stage:
 EXTRA_STAGES: list[Stage] = []
 """Hook for more stages (lint, render, ...): append Stage objects before main() runs."""
 
+
+def _lint_stage(system: Any, text: str) -> Any:
+    """``archkit lint`` as the CLI runs it: every rule over the base placement and every variant."""
+    from archkit.catalog import lint, load_catalog
+
+    return lint(system, "<synthetic>", catalog=load_catalog(plugins=False))
+
+
+EXTRA_STAGES.append(Stage("lint", "lint", _lint_stage))
+
 TARGET_ANALYSIS_OVER_LOAD = 3.0
+TARGET_LINT_OVER_LOAD = 3.0
 TARGET_SCALING = 12.0
 
 
@@ -133,6 +144,15 @@ def main(argv: list[str] | None = None) -> int:
         ok &= good
         checks.append({"target": f"analyses <= {TARGET_ANALYSIS_OVER_LOAD:g}x load+validate at {r['components']}",
                        "value": round(r["analysis_over_load"], 3), "met": good})
+    for r in runs:
+        load = next(s["seconds"] for s in r["stages"] if s["name"] == "load+validate")
+        for st in r["stages"]:
+            if st["group"] == "lint":
+                value = st["seconds"] / load
+                good = value <= TARGET_LINT_OVER_LOAD
+                ok &= good
+                checks.append({"target": f"{st['name']} <= {TARGET_LINT_OVER_LOAD:g}x load+validate at {r['components']}",
+                               "value": round(value, 3), "met": good})
     if len(runs) >= 2:
         small, large = runs[0], runs[-1]
         ratio = large["analysis_total_seconds"] / small["analysis_total_seconds"]

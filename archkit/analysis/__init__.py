@@ -9,13 +9,14 @@ variants. Formulas, units and assumptions: docs/analyses.md.
 
 Per-element primitives for vectorised evaluators (stable): :func:`component_time`,
 :func:`connector_time`, :func:`connector_time_parts`, :func:`queueing_delay`, :func:`mmc_wait`,
-:func:`arrival_rate`, :func:`connector_link_load`, :func:`node_monthly_cost`.
+:func:`arrival_rate`, :func:`connector_link_load`, :func:`node_monthly_cost`,
+:func:`connector_volume`, :func:`component_plan` (docs/analyses.md lists them).
 """
 
 from __future__ import annotations
 
 from .availability import availability
-from .capacity import capacity
+from .capacity import capacity, component_plan
 from .common import ASSUMPTIONS, Estimate, Options
 from .cost import connector_monthly_data_cost, connector_volume, cost, node_monthly_cost
 from .latency import (
@@ -66,4 +67,5 @@ __all__ = [
     "node_monthly_cost",
     "connector_monthly_data_cost",
     "connector_volume",
+    "component_plan",
 ]

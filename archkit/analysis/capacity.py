@@ -29,7 +29,7 @@ from ..model.system import System
 from .common import Estimate, Options, devices, input_text, missing_text
 from .latency import arrival_rate, as_graph, component_time
 
-__all__ = ["ComponentCapacity", "FlowCapacity", "CapacityResult", "capacity"]
+__all__ = ["ComponentCapacity", "NodeCapacity", "FlowCapacity", "CapacityResult", "capacity", "component_plan"]
 
 CapacityVerdict = Literal["ok", "at risk", "under", "planned", "unknown"]
 
@@ -113,6 +113,49 @@ def _ceil(e: Estimate, unit: str) -> Estimate:
     return Estimate(f(b), f(t), f(w), unit, e.inputs)
 
 
+def component_plan(system_or_graph: Any, component_id: str, options: Options | None = None) -> ComponentCapacity | None:
+    """Capacity plan of one component under the graph's placement (stable primitive).
+
+    None when it sits on a user's device or nothing reaches it. ``cores_needed`` (servers x cpus)
+    is what the node's scale-out cost is computed from: nodes needed = ceil(sum of cores_needed
+    on the node / cpu_cores).
+    """
+    opts = options or Options()
+    g = as_graph(system_or_graph)
+    c = g.components[component_id]
+    node = g.node_of(c.id)
+    if node is None or node.per_user is not None:
+        return None
+    lam = arrival_rate(g, c.id, opts)
+    svc = component_time(g, c.id, node.id)
+    if lam.known and lam.worst == 0:
+        return None  # nothing reaches it: no queue to plan
+    u = (c.autoscaling.target_utilization if c.autoscaling and c.autoscaling.target_utilization
+         else opts.target_utilisation)
+    load = lam.times(svc, "servers")
+    needed = _ceil(load.scale(1 / u, "replicas"), "replicas")
+    if needed.known:
+        needed = Estimate(max(1.0, needed.best), max(1.0, needed.typical), max(1.0, needed.worst),  # type: ignore[type-var]
+                          "replicas", needed.inputs)
+    declared = c.replicas if c.replicas is not None else (c.autoscaling.max_replicas if c.autoscaling else None)
+    cpus = (Estimate.exact(c.cpus, "cores", (input_text("component", c.id, "cpus", f"{c.cpus:g}"),))
+            if c.cpus is not None else Estimate.unknown("cores", missing_text("cpus", "component", c.id)))
+    servers = (Estimate.exact(float(declared), "replicas") if declared is not None else needed)
+    cores = servers.times(cpus, "cores")
+    verdict: CapacityVerdict
+    if not needed.known:
+        verdict = "unknown"
+    elif declared is None:
+        verdict = "planned"
+    elif declared >= needed.worst:  # type: ignore[operator]
+        verdict = "ok"
+    elif declared >= needed.best:  # type: ignore[operator]
+        verdict = "at risk"
+    else:
+        verdict = "under"
+    return ComponentCapacity(c.id, node.id, lam, svc, load, u, needed, declared, cores, verdict)
+
+
 def capacity(system: System, variant: str | None = None, options: Options | None = None) -> CapacityResult:
     """Replicas, cores and nodes needed per server-side component, and each flow's ceiling."""
     opts = options or Options()
@@ -121,38 +164,11 @@ def capacity(system: System, variant: str | None = None, options: Options | None
     comps: list[ComponentCapacity] = []
     per_node: dict[str, list[Estimate]] = {}
     for c in system.components:
-        node = g.node_of(c.id)
-        if node is None or node.per_user is not None:
+        plan = component_plan(g, c.id, opts)
+        if plan is None:
             continue
-        lam = arrival_rate(g, c.id, opts)
-        svc = component_time(g, c.id, node.id)
-        if lam.known and lam.worst == 0:
-            continue  # nothing reaches it: no queue to plan
-        u = (c.autoscaling.target_utilization if c.autoscaling and c.autoscaling.target_utilization
-             else opts.target_utilisation)
-        load = lam.times(svc, "servers")
-        needed = _ceil(load.scale(1 / u, "replicas"), "replicas")
-        if needed.known:
-            needed = Estimate(max(1.0, needed.best), max(1.0, needed.typical), max(1.0, needed.worst),  # type: ignore[type-var]
-                              "replicas", needed.inputs)
-        declared = c.replicas if c.replicas is not None else (c.autoscaling.max_replicas if c.autoscaling else None)
-        cpus = (Estimate.exact(c.cpus, "cores", (input_text("component", c.id, "cpus", f"{c.cpus:g}"),))
-                if c.cpus is not None else Estimate.unknown("cores", missing_text("cpus", "component", c.id)))
-        servers = (Estimate.exact(float(declared), "replicas") if declared is not None else needed)
-        cores = servers.times(cpus, "cores")
-        verdict: CapacityVerdict
-        if not needed.known:
-            verdict = "unknown"
-        elif declared is None:
-            verdict = "planned"
-        elif declared >= needed.worst:  # type: ignore[operator]
-            verdict = "ok"
-        elif declared >= needed.best:  # type: ignore[operator]
-            verdict = "at risk"
-        else:
-            verdict = "under"
-        comps.append(ComponentCapacity(c.id, node.id, lam, svc, load, u, needed, declared, cores, verdict))
-        per_node.setdefault(node.id, []).append(cores)
+        comps.append(plan)
+        per_node.setdefault(plan.node, []).append(plan.cores_needed)
     nodes: list[NodeCapacity] = []
     for n in system.nodes:
         if n.id not in per_node:

@@ -13,7 +13,7 @@ the middle of the range; sums of typical values are typical values of sums.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Final, Iterable, Literal
 
@@ -282,7 +282,6 @@ class Options:
     target_utilisation: float = DEFAULT_TARGET_UTILISATION
     hours_per_month: float = HOURS_PER_MONTH
     usage_hours_per_day: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def users_for(self, system: System) -> int | None:
         """Users to assume: the option, else the system's declaration, else None (unknown)."""
@@ -300,9 +299,8 @@ class Options:
         """Hours of use per day for user-driven traffic."""
         if self.usage_hours_per_day is not None:
             return self.usage_hours_per_day
-        v = system.properties.get("usage_hours_per_day")
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 24:
-            return float(v)
+        if system.usage_hours_per_day is not None:
+            return system.usage_hours_per_day
         return 24.0
 
     def assumptions(self, system: System) -> dict[str, str]:

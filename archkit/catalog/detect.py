@@ -7,10 +7,12 @@ structural finding appears once while a placement-specific one names its variant
 
 from __future__ import annotations
 
+import gc
 import time
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterable, Literal
+from typing import Iterable, Iterator, Literal
 
 from ..model.elements import Location
 from ..model.graph import SystemGraph
@@ -89,6 +91,28 @@ def detect(system: System, catalog: Catalog | None = None, *, ids: Iterable[str]
     Returns:
         Detections sorted by entry id, status, then elements.
     """
+    with _cycle_collector_paused():
+        return _detect(system, catalog, ids, kinds, timings, placements)
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while detectors run.
+
+    Detection creates many short-lived acyclic objects (freed by reference counting); on a large
+    model each automatic full collection walks the whole model again. Restored however the block exits.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _detect(system: System, catalog: Catalog | None, ids: Iterable[str] | None, kinds: Iterable[str] | None,
+            timings: dict[str, float] | None, placements: Iterable[str] | None) -> list[Detection]:
     cat = catalog or default_catalog()
     entries = cat.select(kinds)
     if ids is not None:

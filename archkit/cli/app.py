@@ -24,6 +24,8 @@ COMMAND_MODULES = [
     "archkit.cli.render",
     "archkit.cli.export",
     "archkit.cli.analyze",
+    "archkit.cli.explore",
+    "archkit.cli.deploy",
 ]
 
 for _name in COMMAND_MODULES:

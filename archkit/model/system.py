@@ -63,6 +63,10 @@ class System(Element):
         None, gt=0, le=1,
         description="Fraction of users active at the same time in the busiest hour, e.g. 0.05. Server-side load is "
         "users x this share x per-device rates; when unset, every user is taken as active at once (a worst case).")
+    usage_hours_per_day: float | None = Field(
+        None, gt=0, le=24,
+        description="Hours a user uses the system per day on average, e.g. 0.5. Daily and monthly volumes of "
+        "user-driven traffic count these hours; when unset, devices are taken as busy around the clock (a worst case).")
     components: list[Component] = Field(default_factory=list, description="The components.")
     connectors: list[Connector] = Field(default_factory=list, description="The connectors between components.")
     nodes: list[Node] = Field(default_factory=list, description="The deployment nodes.")

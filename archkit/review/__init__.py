@@ -24,8 +24,10 @@ Status = Literal["ok", "info", "warning", "error", "skipped"]
 SECTIONS: list[str] = [
     "archkit.review.overview",
     "archkit.review.analyses",
+    "archkit.review.alternatives",
     "archkit.review.lint",
     "archkit.review.diagrams",
+    "archkit.review.deployment",
 ]
 
 

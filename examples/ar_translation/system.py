@@ -21,6 +21,7 @@ with System(
     version="1.0",
     users=100_000,  # assumed size of the user base for cost and capacity
     peak_active_share=0.05,  # assumed: 5 % of the wearers use the glasses at the same time at peak
+    usage_hours_per_day=0.5,  # assumed: half an hour of reading signs per wearer and day
     requirements=["latency(overlay) <= 200 ms"],  # [K]: 200 ms is a noticeable pause
     objectives=["minimize cost"],
 ) as system:
@@ -33,25 +34,27 @@ with System(
         battery="2.1 Wh",  # assumed: 570 mAh at 3.7 V
         power="1.5 W",  # assumed draw while the camera and SoC are busy
         per_user=1,
+        availability=0.99,  # assumed: battery or crash outages
     ):
         camera = Component(
             "camera", kind="sensor", description="5 MP camera [K], streams frames to the frame selector",
-            data_sensitivity="personal", language="c")
+            data_sensitivity="personal", language="c", memory="30 MB", implementation="ar_serving:Camera")
         selector = Component(
             "frame_selector", kind="business_logic",
             description="Picks a sharp frame with text in it, crops the text region, orchestrates OCR and translation",
             processing_time="5..15 ms",  # assumed
-            language="python", stateless=True, data_sensitivity="personal")
+            language="python", stateless=True, data_sensitivity="personal", memory="80 MB")
         overlay = Component(
             "overlay", kind="ui", description="Draws the translation over the sign on the 640x360 screen [K]",
             processing_time="3..8 ms",  # assumed; under the 20 ms perceivable video delay [K]
-            language="python")
+            language="python", memory="40 MB")
 
     with Node(
         "phone", kind="mobile", name="User's phone",
         memory="4 GB", storage="64 GB", cpu_cores=8,  # assumed mid-range phone
         battery="15 Wh", power="3 W",  # assumed
         per_user=1,
+        availability=0.995,  # assumed
     ):
         ocr = Model(
             "ocr", name="OCR model",
@@ -113,24 +116,27 @@ with System(
     ):
         telemetry = Component(
             "telemetry", kind="telemetry", description="Collects usage events and rare opt-in frames",
-            processing_time="1..3 ms", replicas=2, stateless=True)
+            processing_time="1..3 ms", stateless=True, cpus=0.25, memory="200 MB",
+            autoscaling={"min_replicas": 2, "max_replicas": 16})
         registry = Component(
-            "model_registry", kind="model_registry", description="Holds released model versions")
+            "model_registry", kind="model_registry", description="Holds released model versions",
+            memory="500 MB", storage="20 GB")
 
     # Links -----------------------------------------------------------------------------------
     Link("glasses", "phone", medium="bluetooth",
          bandwidth="3 Mbit/s",  # [K]: Bluetooth up to 3 Mbit/s
-         latency="40..200 ms")  # [K]: Bluetooth latency around 40-200 ms
+         latency="40..200 ms",  # [K]: Bluetooth latency around 40-200 ms
+         availability=0.99)  # assumed
     Link("glasses", "phone", medium="wifi", id="glasses-phone-wifi",
          bandwidth="54 Mbit/s",  # [K]: Wi-Fi 54 Mbit/s
          latency="2..10 ms",  # assumed Wi-Fi Direct latency
-         intermittent=True,
+         intermittent=True, availability=0.6,  # assumed: on for 60 % of the time
          description="Wi-Fi Direct when both devices have it on")
     Link("phone", "cloud", medium="cellular",
          bandwidth="5..20 Mbit/s",  # assumed mobile data rates
          latency="30..100 ms",  # assumed
          cost_per_gb="10 USD/GB",  # [K]: cellular data about 10 USD/GB
-         intermittent=True)
+         intermittent=True, availability=0.95)  # assumed coverage
 
     # Connectors --------------------------------------------------------------------------------
     frames = (camera >> selector).set(

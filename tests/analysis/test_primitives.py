@@ -139,3 +139,17 @@ def test_unknown_propagates_and_names_every_missing_input() -> None:
     assert s.text() == "unknown" and s.to_dict()["best"] is None
     assert (a.times(b, "s")).missing == b.missing
     assert Estimate.total([a, b], "s").missing == b.missing
+
+
+def test_component_plans_add_up_to_the_node_capacity(example) -> None:
+    from archkit.analysis import capacity, component_plan
+
+    g = as_graph(example, "all-in-cloud")
+    res = capacity(example, "all-in-cloud")
+    plans = [component_plan(g, c.id) for c in example.components]
+    plans = [p for p in plans if p is not None]
+    assert [p.component for p in plans] == [c.component for c in res.components]
+    ocr = next(p for p in plans if p.component == "ocr")
+    # every active user's sign reaches the cloud OCR: peak users x 0.2 /s
+    assert ocr.arrival_rate.best == pytest.approx(100_000 * 0.05 * 0.2)
+    assert ocr.replicas_needed.worst == math.ceil(ocr.arrival_rate.best * 0.060 / 0.7)

@@ -7,7 +7,9 @@ import pytest
 from archkit.catalog import detect, load_catalog
 
 from ._build import build
-from .cases import CASES
+from archkit import Component, Flow, Model, connect
+
+from .cases import CASES, phone_cloud
 
 CATALOG = load_catalog(plugins=False)
 
@@ -27,7 +29,54 @@ def test_detector_finds_the_entry(entry_id):
 @pytest.mark.parametrize("entry_id", sorted(CASES))
 def test_detector_ignores_the_near_miss(entry_id):
     _, neg = CASES[entry_id]
-    assert not _found(build(neg), entry_id), f"{entry_id}: found in its negative example"
+    dets = detect(build(neg), CATALOG, ids=[entry_id])
+    assert dets == [], f"{entry_id}: negative example gave {[(d.status, d.message) for d in dets]}"
+
+
+def _undeclared_stateless():
+    phone, cloud = phone_cloud()
+    connect(Component("app", node=phone), Model("m", task="t", node=cloud, replicas=2), "sync_call")
+
+
+def _untasked_chain():
+    app = Component("app")
+    a, b = Model("a"), Model("b")
+    connect(app, a, "sync_call")
+    connect(app, b, "sync_call")
+
+
+def _unreplicated():
+    phone, cloud = phone_cloud()
+    step = connect(Component("app", node=phone), Component("api", node=cloud), "sync_call")
+    Flow("use", steps=[step])
+
+
+def _no_update_period():
+    phone, _ = phone_cloud()
+    Model("m", task="t", node=phone)
+
+
+def _latency_unknown():
+    phone, cloud = phone_cloud()
+    step = connect(Component("app", node=phone), Model("m", task="t", node=cloud), "sync_call")
+    Flow("use", steps=[step], latency_budget="100 ms")
+
+
+UNKNOWN = {
+    "stateless-serving-function": (_undeclared_stateless, "declare stateless on component 'm'"),
+    "sequential-decomposition": (_untasked_chain, "declare model.task on 'a', 'b'"),
+    "single-point-of-failure": (_unreplicated, "declare replicas (or autoscaling) on 'api'"),
+    "update-cadence": (_no_update_period, "declare model.update_period on 'm'"),
+    "latency-budget": (_latency_unknown, "latency of flow 'use' is unknown: declare"),
+}
+
+
+@pytest.mark.parametrize("entry_id", sorted(UNKNOWN))
+def test_missing_attributes_give_unknown_naming_the_declaration(entry_id):
+    declare, text = UNKNOWN[entry_id]
+    dets = detect(build(declare), CATALOG, ids=[entry_id])
+    assert [d.status for d in dets] == ["unknown"], [(d.status, d.message) for d in dets]
+    assert text in dets[0].message
 
 
 def test_every_entry_has_a_positive_and_a_negative_case():

@@ -1,0 +1,29 @@
+"""Design alternatives: declared variants and generated placements, their trade-offs, and a recommendation.
+
+"Where should the model live?" is answered by enumerating alternatives, estimating each with the
+analyses, and making the trade-off explicit:
+
+* :mod:`.spec` reads requirements (``latency(overlay) <= 200 ms``, ``offline(overlay)``) and
+  objectives (``minimize cost``);
+* :mod:`.space` builds the alternatives (declared variants, or every placement of "this component
+  may live on these nodes" with components kept together and nodes that cannot hold them left out);
+* :mod:`.quality` defines the quality vector from the full analyses; :mod:`.vector` computes it for
+  a whole space with numpy lookup tables;
+* :mod:`.pareto` finds the exact Pareto front; :mod:`.run` assembles feasibility, dominance and the
+  recommendation with its justification; :mod:`.presets` holds Hulten's five placements.
+"""
+
+from __future__ import annotations
+
+from .presets import PRESETS, Preset, infer_preset
+from .quality import quality_keys, quality_of
+from .result import SCHEMA, Dominance, Exploration, Row
+from .run import compare, explore, explore_space, resolve_spec
+from .space import Space, declared_space, generated_space, parse_vary
+from .spec import METRICS, Objective, Requirement, SpecError, parse_objective, parse_requirement
+
+__all__ = [
+    "PRESETS", "Preset", "infer_preset", "quality_keys", "quality_of", "SCHEMA", "Dominance", "Exploration", "Row",
+    "compare", "explore", "explore_space", "resolve_spec", "Space", "declared_space", "generated_space",
+    "parse_vary", "METRICS", "Objective", "Requirement", "SpecError", "parse_objective", "parse_requirement",
+]

@@ -1,0 +1,364 @@
+"""Serving benchmark: the AR example's OCR + translation, three ways, on the same sign images.
+
+(a)  the floor: the engines in-process, no web layer, one worker process per core
+     (one persistent Tesseract + Apertium pipeline each).
+(b)  the "easy" deployment: Flask under gunicorn (one sync worker per core) calling pytesseract
+     and starting a new apertium process per request (bench/easy_app.py).
+(c)  archkit deploy of examples/ar_translation/system.py, link emulation off:
+     c-declared  variant all-in-cloud as declared (ingress on the glasses node, OCR and translation
+                 as their own deployments reached by DeploymentHandle calls), OCR with 2 replicas;
+     c-fused     the selector's calls to OCR and translation declared in_process and all on the
+                 glasses node, so archkit runs the whole flow inside one deployment (2 replicas).
+
+Every setup gets the same requests at concurrency 1, 4 and 8 from a closed-loop client on the
+same machine (which competes with the servers for the 2 cores). OMP_THREAD_LIMIT=1 is set for
+all setups (Tesseract's OpenMP threads only contend on 2 busy cores). Reported: throughput, p50/p99
+latency, exact OCR results, and the total RSS of the serving processes after the run. Writes
+bench/results/serve.json and prints a table with ratios against (a) and (b) and the targets.
+
+Usage: python bench/bench_serve.py [--requests 120] [--levels 1,4,8] [--only a,b,c-declared,c-fused]
+Needs: archkit[serve], Debian tesseract-ocr(-spa) apertium apertium-eng-spa, bench/requirements.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "ar_translation"
+sys.path.insert(0, str(EXAMPLE))
+
+import ar_signs  # noqa: E402
+
+TIME_LIMIT_S = 150.0  # per setup and concurrency level
+
+
+# -- measuring ---------------------------------------------------------------------------------------
+def rss_bytes(pids: list[int]) -> int:
+    """Sum of resident memory of the given processes and all their descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat[stat.rfind(")") + 2:].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+    seen, stack, total = set(), list(pids), 0
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        stack.extend(children.get(pid, []))
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+def pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    import math
+
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1]
+
+
+def summarize(latencies: list[float], wall: float, exact: int, done: int) -> dict:
+    return {
+        "requests": done,
+        "ok": len(latencies),
+        "exact_ocr": exact,
+        "throughput_rps": round(len(latencies) / wall, 2) if wall else None,
+        "p50_ms": round(statistics.median(latencies), 2) if latencies else None,
+        "p99_ms": round(pct(latencies, 99), 2) if latencies else None,
+    }
+
+
+# -- (a) engines in-process ----------------------------------------------------------------------------
+_ENGINES = None
+
+
+def _init_worker() -> None:
+    global _ENGINES
+    import ar_engines
+
+    _ENGINES = (ar_engines.TesseractOcr("spa"), ar_engines.ApertiumTranslator("spa-eng"))
+
+
+def _work(png: bytes) -> tuple[str, str]:
+    ocr, mt = _ENGINES
+    text = ocr.read(png)
+    return text, mt.translate(text)
+
+
+def run_floor(inputs, expected, levels, requests) -> dict:
+    workers = os.cpu_count() or 1
+    ctx = mp.get_context("fork")
+    pool = ctx.Pool(workers, initializer=_init_worker)
+    try:
+        pool.map(_work, [inputs[0]] * workers * 2)  # warm every worker
+        out = {}
+        for level in levels:
+            latencies, exact, counter = [], [0], [0]
+            lock = threading.Lock()
+            deadline = time.monotonic() + TIME_LIMIT_S
+
+            def client() -> None:
+                while True:
+                    with lock:
+                        if counter[0] >= requests or time.monotonic() > deadline:
+                            return
+                        index = counter[0]
+                        counter[0] += 1
+                    start = time.perf_counter()
+                    text, _ = pool.apply(_work, (inputs[index % len(inputs)],))
+                    elapsed = (time.perf_counter() - start) * 1000
+                    with lock:
+                        latencies.append(elapsed)
+                        exact[0] += text == expected[index % len(inputs)]
+
+            threads = [threading.Thread(target=client) for _ in range(level)]
+            start = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            out[str(level)] = summarize(latencies, time.perf_counter() - start, exact[0], counter[0])
+        out["rss_bytes"] = rss_bytes([p.pid for p in pool._pool])
+        return out
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+# -- HTTP load for (b) and (c) ---------------------------------------------------------------------------
+def http_levels(url, inputs, expected, levels, requests) -> dict:
+    import asyncio
+
+    import httpx
+
+    async def level_run(level: int) -> dict:
+        latencies, exact, counter = [], 0, 0
+        deadline = time.monotonic() + TIME_LIMIT_S
+        limits = httpx.Limits(max_connections=level, max_keepalive_connections=level)
+        async with httpx.AsyncClient(timeout=120, limits=limits) as client:
+            async def worker() -> None:
+                nonlocal counter, exact
+                while counter < requests and time.monotonic() < deadline:
+                    index = counter
+                    counter += 1
+                    start = time.perf_counter()
+                    response = await client.post(url, content=inputs[index % len(inputs)],
+                                                 headers={"content-type": "image/png"})
+                    elapsed = (time.perf_counter() - start) * 1000
+                    if response.status_code == 200:
+                        latencies.append(elapsed)
+                        exact += response.json().get("text") == expected[index % len(inputs)]
+
+            for _ in range(2):  # warm-up, not counted
+                await client.post(url, content=inputs[0], headers={"content-type": "image/png"})
+            start = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(level)))
+            return summarize(latencies, time.perf_counter() - start, exact, counter)
+
+    return {str(level): asyncio.run(level_run(level)) for level in levels}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_http(url: str, timeout: float = 60) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+# -- (b) Flask + gunicorn + process per request ---------------------------------------------------------
+def run_easy(inputs, expected, levels, requests) -> dict:
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    if not gunicorn.exists():
+        raise RuntimeError("gunicorn is missing: pip install -r bench/requirements.txt")
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parent))
+    proc = subprocess.Popen([str(gunicorn), "-w", str(os.cpu_count() or 1), "-b", f"127.0.0.1:{port}",
+                             "--timeout", "120", "easy_app:app"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        _wait_http(f"http://127.0.0.1:{port}/")
+        out = http_levels(f"http://127.0.0.1:{port}/translate", inputs, expected, levels, requests)
+        out["rss_bytes"] = rss_bytes([proc.pid])
+        return out
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+# -- (c) archkit deploy ----------------------------------------------------------------------------------
+def example_variant(fused: bool):
+    """The example system as (c) deploys it, and the variant name."""
+    from archkit.io import load
+
+    system = load(str(EXAMPLE / "system.py"))
+    if fused:
+        for connector in system.connectors:
+            if connector.source == "frame_selector" and connector.target in ("ocr", "translator"):
+                connector.kind = "in_process"
+        system.component("camera").replicas = 2
+        return system, "all-on-glasses"
+    system.component("ocr").replicas = 2
+    return system, "all-in-cloud"
+
+
+def run_archkit(inputs, expected, levels, requests, fused: bool) -> dict:
+    from archkit.runtime.cluster import read_state
+    from archkit.runtime.deploy import deploy, undeploy
+
+    state = tempfile.mkdtemp(prefix="akbench-")
+    os.environ["ARCHKIT_STATE_DIR"] = state
+    os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+    system, variant = example_variant(fused)
+    head = None
+    try:
+        record = deploy(system, variant, model_path=str(EXAMPLE / "system.py"), emulate_links=False,
+                        http_port=_free_port())
+        head = read_state("head")
+        out = http_levels(record["url"], inputs, expected, levels, requests)
+        from archkit.runtime.cluster import _session_members
+
+        out["rss_bytes"] = rss_bytes(_session_members(int(head["pid"])))
+        out["deployments"] = [d["name"] for d in record["plan"]["deployments"]]
+        return out
+    finally:
+        from archkit.runtime.cluster import stop_local_head
+
+        if head is not None:
+            stop_local_head(head)
+        shutil.rmtree(state, ignore_errors=True)
+
+
+# -- report ----------------------------------------------------------------------------------------------
+def best(result: dict) -> float:
+    return max(v["throughput_rps"] or 0 for k, v in result.items() if k.isdigit())
+
+
+def main() -> None:
+    # one OpenMP thread per Tesseract call everywhere: with 2 cores shared by workers, more threads
+    # only contend (it speeds up the pytesseract baseline (b) the most, so (b) is not handicapped)
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=120, help="requests per setup and concurrency level")
+    parser.add_argument("--levels", default="1,4,8", help="concurrency levels")
+    parser.add_argument("--only", default="a,b,c-declared,c-fused", help="setups to run")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "serve.json"))
+    args = parser.parse_args()
+    levels = [int(x) for x in args.levels.split(",")]
+    texts = list(ar_signs.SIGNS)
+    inputs = [ar_signs.sign_png(t) for t in texts]
+    setups = {
+        "a": ("(a) engines in-process, 1 worker/core", lambda: run_floor(inputs, texts, levels, args.requests)),
+        "b": ("(b) Flask+gunicorn, process per request", lambda: run_easy(inputs, texts, levels, args.requests)),
+        "c-declared": ("(c) archkit, all-in-cloud as declared",
+                       lambda: run_archkit(inputs, texts, levels, args.requests, fused=False)),
+        "c-fused": ("(c) archkit, in-process calls fused",
+                    lambda: run_archkit(inputs, texts, levels, args.requests, fused=True)),
+    }
+    results = {}
+    for key in args.only.split(","):
+        label, run = setups[key]
+        print(f"running {label} ...", flush=True)
+        results[key] = {"label": label, **run()}
+    report(results, levels)
+    doc = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "requests_per_level": args.requests,
+        "levels": levels,
+        "images": texts,
+        "results": results,
+        "targets": targets(results),
+    }
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    print(f"wrote {args.out}")
+
+
+def targets(results: dict) -> dict:
+    out = {}
+    a, b = results.get("a"), results.get("b")
+    for key in ("c-declared", "c-fused"):
+        c = results.get(key)
+        if c is None:
+            continue
+        entry = {"rss_gb": round(c["rss_bytes"] / 1e9, 3), "rss_target_gb": 1.5}
+        if a:
+            entry["throughput_vs_a"] = round(best(c) / best(a), 3)
+            entry["p50_overhead_ms_at_1"] = round(c["1"]["p50_ms"] - a["1"]["p50_ms"], 2) if "1" in c else None
+        if b:
+            entry["throughput_vs_b"] = round(best(c) / best(b), 2)
+        entry["met"] = {
+            "throughput >= 0.8x (a)": entry.get("throughput_vs_a", 0) >= 0.8,
+            "throughput >= 8x (b)": entry.get("throughput_vs_b", 0) >= 8,
+            "p50 overhead <= 10 ms": (entry.get("p50_overhead_ms_at_1") or 1e9) <= 10,
+            "RSS <= 1.5 GB": entry["rss_gb"] <= 1.5,
+        }
+        out[key] = entry
+    return out
+
+
+def report(results: dict, levels: list[int]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    a, b = results.get("a"), results.get("b")
+    table = Table(title="Serving the AR example: OCR + translation per sign image", title_justify="left")
+    for col in ("setup", "conc.", "req/s", "p50 ms", "p99 ms", "exact OCR", "RSS MB", "x (a)", "x (b)"):
+        table.add_column(col, justify="right" if col != "setup" else "left")
+    for key, res in results.items():
+        for level in levels:
+            row = res[str(level)]
+            vs_a = f"{row['throughput_rps'] / a[str(level)]['throughput_rps']:.2f}" if a else "-"
+            vs_b = f"{row['throughput_rps'] / b[str(level)]['throughput_rps']:.1f}" if b else "-"
+            table.add_row(res["label"] if level == levels[0] else "", str(level), f"{row['throughput_rps']}",
+                          f"{row['p50_ms']}", f"{row['p99_ms']}", f"{row['exact_ocr']}/{row['ok']}",
+                          f"{res['rss_bytes'] / 1e6:.0f}" if level == levels[0] else "", vs_a, vs_b)
+    console = Console()
+    console.print(table)
+    for key, entry in targets(results).items():
+        marks = ", ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in entry["met"].items())
+        console.print(f"{key}: best throughput {entry.get('throughput_vs_a')}x (a), {entry.get('throughput_vs_b')}x (b); "
+                      f"p50 overhead at concurrency 1: {entry.get('p50_overhead_ms_at_1')} ms; "
+                      f"RSS {entry['rss_gb']} GB -> {marks}", highlight=False)
+
+
+if __name__ == "__main__":
+    main()

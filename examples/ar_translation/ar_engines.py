@@ -1,0 +1,259 @@
+"""The AR glasses' two engines: Tesseract OCR and Apertium translation, both kept warm.
+
+Neither engine starts a process per request:
+
+* :class:`TesseractOcr` holds one ``tesserocr.PyTessBaseAPI`` for its whole life. The API object is
+  not thread-safe, so every call takes a lock.
+* :class:`ApertiumTranslator` starts Apertium's null-flush pipeline once and keeps it open. Apertium's
+  own ``-z`` wrapper cannot be used for this (its deformatter drops the NUL bytes and its gawk
+  filters hold records back), so the pipeline is generated with ``apertium-wblank-mode -z`` and
+  this class does the deformatter's job: it escapes Apertium's reserved characters, frames each
+  request with a NUL byte, reads up to the NUL that closes the reply and unescapes it. One
+  request is in flight at a time (a lock); a reply that does not come within the timeout
+  restarts the pipeline.
+
+Debian packages: ``tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng apertium apertium-eng-spa``.
+Python packages: ``tesserocr pillow`` (``pip install 'archkit[serve]'``).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import select
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "TESSDATA",
+    "APERTIUM_MODES",
+    "ImageRejected",
+    "EngineError",
+    "decode_image",
+    "TesseractOcr",
+    "ApertiumTranslator",
+]
+
+TESSDATA = Path(os.environ.get("TESSDATA_PREFIX", "/usr/share/tesseract-ocr/5/tessdata/"))
+APERTIUM_MODES = Path("/usr/share/apertium/modes")
+
+#: Largest image accepted, in pixels; a 4K camera frame is 8.3 Mpx.
+MAX_PIXELS = 12_000_000
+
+_RESERVED = re.compile(r"([\[\]^$/\\<>@{}])")
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+_LANG_FOR_PAIR = {"spa": "spa", "eng": "eng"}
+
+
+class ImageRejected(ValueError):
+    """The bytes are not an image this engine will read (undecodable, or too many pixels)."""
+
+
+class EngineError(RuntimeError):
+    """An engine is missing, misconfigured or stopped answering."""
+
+
+def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Any:
+    """Decode PNG/JPEG bytes into an 8-bit greyscale Pillow image.
+
+    The pixel count is checked from the header before any pixel is decoded, so a decompression
+    bomb (a small file that expands to a huge bitmap) is refused without using its memory.
+
+    Raises:
+        ImageRejected: the data is not a decodable PNG/JPEG, or it has more than ``max_pixels``.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data), formats=["PNG", "JPEG"])
+    except UnidentifiedImageError:
+        raise ImageRejected("the data is not a PNG or JPEG image") from None
+    except Image.DecompressionBombError as exc:
+        raise ImageRejected(f"the image is too large to decode: {exc}") from None
+    width, height = image.size
+    if width * height > max_pixels:
+        raise ImageRejected(
+            f"the image has {width}x{height} = {width * height} pixels, more than the {max_pixels} allowed"
+        )
+    try:
+        image.load()
+    except (OSError, ValueError, SyntaxError) as exc:  # truncated or corrupt data
+        raise ImageRejected(f"the image cannot be decoded: {exc}") from None
+    return image.convert("L")
+
+
+class TesseractOcr:
+    """Tesseract OCR with one persistent ``PyTessBaseAPI``.
+
+    Args:
+        lang: Tesseract language code(s), e.g. ``"spa"`` or ``"spa+eng"``.
+        tessdata: folder with the ``*.traineddata`` files; set explicitly because tesserocr's
+            default is the current directory.
+        psm: page segmentation mode; 6 reads one uniform block of text, which suits signs.
+
+    Raises:
+        EngineError: tesserocr is not installed or the language data is missing.
+    """
+
+    def __init__(self, lang: str = "spa", tessdata: str | Path = TESSDATA, psm: int = 6) -> None:
+        try:
+            import tesserocr
+        except ImportError:
+            raise EngineError("tesserocr is not installed: pip install 'archkit[serve]'") from None
+        folder = Path(tessdata)
+        for code in lang.split("+"):
+            if not (folder / f"{code}.traineddata").exists():
+                raise EngineError(
+                    f"no Tesseract data for {code!r} in {folder}: apt-get install tesseract-ocr-{code}"
+                )
+        self.lang = lang
+        self._lock = threading.Lock()
+        self._api = tesserocr.PyTessBaseAPI(path=str(folder).rstrip("/") + "/", lang=lang, psm=psm)
+
+    def read_image(self, image: Any) -> str:
+        """Return the text Tesseract reads in a decoded Pillow image, stripped, lines kept."""
+        with self._lock:
+            self._api.SetImage(image)
+            text = self._api.GetUTF8Text()
+        lines = [" ".join(line.split()) for line in text.splitlines()]
+        return "\n".join(line for line in lines if line)
+
+    def read(self, data: bytes) -> str:
+        """Decode PNG/JPEG bytes and return the recognised text.
+
+        Raises:
+            ImageRejected: the bytes are not an image this engine will read.
+        """
+        return self.read_image(decode_image(data))
+
+    def close(self) -> None:
+        """Release Tesseract's memory."""
+        with self._lock:
+            self._api.End()
+
+
+class ApertiumTranslator:
+    """A persistent Apertium pipeline for one language pair (``spa-eng`` or ``eng-spa``).
+
+    Args:
+        pair: the Apertium mode, as listed in ``/usr/share/apertium/modes``.
+        timeout: seconds to wait for a reply before the pipeline is restarted.
+
+    Raises:
+        EngineError: Apertium or the language pair is not installed.
+    """
+
+    def __init__(self, pair: str = "spa-eng", timeout: float = 10.0) -> None:
+        mode = APERTIUM_MODES / f"{pair}.mode"
+        if not mode.exists():
+            raise EngineError(f"no Apertium mode {pair!r} in {APERTIUM_MODES}: apt-get install apertium-eng-spa")
+        generator = shutil.which("apertium-wblank-mode")
+        if generator is None:
+            raise EngineError("apertium-wblank-mode is missing: apt-get install apertium")
+        script = subprocess.run([generator, "-z", str(mode)], check=True, capture_output=True, text=True).stdout
+        self.pair = pair
+        self.timeout = timeout
+        self._dir = tempfile.mkdtemp(prefix=f"apertium-{pair}-")
+        self._script = Path(self._dir) / f"{pair}.z.sh"
+        self._script.write_text(script)
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self.restarts = 0
+        self._start()
+        self.translate("Hola.")  # loads the dictionaries now, not on the first real request
+
+    def _start(self) -> None:
+        # "-n" plays the role of `apertium -u`: no marks on unknown words.
+        self._proc = subprocess.Popen(
+            ["bash", str(self._script), "-n"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def _stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            os.killpg(proc.pid, 15)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.wait(timeout=2)
+        for stream in (proc.stdin, proc.stdout):
+            if stream is not None:
+                stream.close()
+
+    def _exchange(self, payload: bytes) -> bytes:
+        proc = self._proc
+        if proc is None or proc.poll() is not None:
+            raise EngineError(f"the Apertium {self.pair} pipeline is not running")
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(payload)
+        proc.stdin.flush()
+        fd = proc.stdout.fileno()
+        deadline = time.monotonic() + self.timeout
+        reply = bytearray()
+        while True:
+            end = reply.find(b"\0")
+            if end >= 0:
+                return bytes(reply[:end])
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"Apertium {self.pair} gave no reply within {self.timeout} s")
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if ready:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    raise EngineError(f"the Apertium {self.pair} pipeline closed its output")
+                reply += chunk
+
+    def translate(self, text: str) -> str:
+        """Translate ``text`` (lines are kept) and return the translation, stripped.
+
+        A pipeline that times out or dies is restarted once and the request retried.
+
+        Raises:
+            EngineError: the pipeline failed twice in a row.
+        """
+        if not text.strip():
+            return ""
+        clean = text.replace("\0", " ")
+        payload = _RESERVED.sub(r"\\\1", clean).encode("utf-8") + b" \0"
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    raw = self._exchange(payload)
+                    break
+                except (TimeoutError, EngineError, BrokenPipeError, OSError) as exc:
+                    self._stop()
+                    self._start()
+                    self.restarts += 1
+                    if attempt == 2:
+                        raise EngineError(f"Apertium {self.pair} failed twice: {exc}") from exc
+        out = _ESCAPED.sub(r"\1", raw.decode("utf-8", errors="replace"))
+        return "\n".join(" ".join(line.split()) for line in out.splitlines() if line.strip())
+
+    def close(self) -> None:
+        """Stop the pipeline and remove its generated script."""
+        with self._lock:
+            self._stop()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def __del__(self) -> None:  # best effort: a replica that is torn down leaves no pipeline behind
+        try:
+            self._stop()
+            shutil.rmtree(self._dir, ignore_errors=True)
+        except Exception:
+            pass
