@@ -78,7 +78,8 @@ def print_table(result: dict[str, Any]) -> None:
     for r in result["views"]:
         t.add_row(r["view"], str(r["boxes"]), str(r["lines"]), f"{r['build_seconds']:.3f}",
                   *[f"{r[f + '_seconds']:.3f}" for f in result["formats"]])
-    t.add_row("[bold]total[/]", "", "", "", *([""] * (len(result["formats"]) - 1)), f"[bold]{result['total_seconds']:.2f}[/]")
+    blanks = [""] * (len(result["formats"]) - 1)
+    t.add_row("[bold]total[/]", "", "", "", *blanks, f"[bold]{result['total_seconds']:.2f}[/]")
     Console().print(t)
 
 

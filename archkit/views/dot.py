@@ -51,7 +51,7 @@ def _label(title: str, lines: tuple[str, ...], size: int = 11, left: bool = Fals
 
 def _box(b: Box, indent: str) -> str:
     if b.anchor:
-        return f"{indent}{quote(b.id)} {_attrs([('shape', 'point'), ('style', 'invis'), ('width', '0.01'), ('label', '')])};"
+        return f"{indent}{quote(b.id)} {_attrs([('shape', 'point'), ('style', 'invis'), ('width', '0.01')])};"
     return indent + quote(b.id) + " " + _attrs([
         ("label", _label(b.title, b.lines, left=b.left)), ("shape", b.shape), ("style", b.style), ("fillcolor", b.fill),
         ("color", b.border), ("penwidth", b.penwidth if b.penwidth != 1.0 else None), ("tooltip", b.tooltip),
@@ -63,7 +63,8 @@ def _group(view: View, g: Group, depth: int, out: list[str]) -> None:
     out.append(f"{ind}subgraph {quote('cluster_' + g.id)} {{")
     inner = ind + "  "
     out.append(inner + "graph " + _attrs([
-        ("label", _label(g.title, g.lines, 12, left=True)), ("style", g.style), ("fillcolor", g.fill), ("color", g.border),
+        ("label", _label(g.title, g.lines, 12, left=True)), ("style", g.style), ("fillcolor", g.fill),
+        ("color", g.border),
         ("tooltip", g.tooltip), ("labeljust", "l"), ("margin", "12"), ("peripheries", "1"),
     ]) + ";")
     for child in view.children(g.id):
