@@ -110,7 +110,8 @@ def to_structurizr(system: System) -> str:
         out.append(f"        dynamic {sys_id} {_s(key)} {_s(f.label)} {{")
         for s in f.steps:
             c = system.connector(s)
-            out.append(f"            {comp[c.source]} -> {comp[c.target]} {_s(c.description or c.kind.replace('_', ' '))}")
+            what = c.description or c.kind.replace("_", " ")
+            out.append(f"            {comp[c.source]} -> {comp[c.target]} {_s(what)}")
         out.append("            autoLayout lr")
         out.append("        }")
     out.append("        styles {")

@@ -224,3 +224,21 @@ def test_notebook_reprs(ar):
         with archkit.Node("n", kind="cloud"):
             archkit.Component("x")
     assert "<svg" in s._repr_svg_()
+
+
+def test_large_views_switch_to_a_force_directed_layout():
+    """Over 150 boxes dot's ranking takes minutes; such views use fdp (clusters kept) and say so."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from bench.synthetic import synthetic_system
+
+    system = synthetic_system(160, connectors_per_component=2, n_nodes=8, n_flows=3, seed=1)
+    view = build_view(system, "deployment")
+    dot = view.dot()
+    assert 'layout="fdp"' in dot and "force-directed layout" in dot
+    assert 'layout=' not in build_view(system, "flow:f0").dot()
+    svg = view.render("svg")
+    assert "Legend" in svg_text(svg)
+    assert len(svg_titles(svg, "cluster")) >= len(system.nodes)
