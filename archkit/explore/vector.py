@@ -266,7 +266,7 @@ class VectorEvaluator:
             self.off_terms.append(terms)
         tick()
         # link load: per connector, its worst-case load on each link direction that is up
-        from ..analysis.links import _bw
+        from ..analysis.links import link_bandwidth
 
         self.linkdirs: list[tuple[str, str, str]] = []
         bw: list[float] = []
@@ -275,7 +275,7 @@ class VectorEvaluator:
                 continue
             for x, y in (lk.ends, (lk.ends[1], lk.ends[0])):
                 self.linkdirs.append((lk.id, x, y))
-                bw.append(_best(_bw(lk, x)))
+                bw.append(_best(link_bandwidth(lk, x)))
         self.bw_best = np.array(bw, dtype=np.float64)
         ld_index = {k: i for i, k in enumerate(self.linkdirs)}
         self.load_terms: list[Term] = []
@@ -396,7 +396,7 @@ class VectorEvaluator:
     def _cores_needed(self, c: Any, nid: str, dg: tuple[int, ...]) -> Any:
         """Cores the capacity plan gives a component on a fleet node (None when nothing reaches it)."""
         from ..analysis import Estimate
-        from ..analysis.capacity import _ceil
+        from ..analysis.capacity import ceil_estimate
         from ..analysis.common import input_text, missing_text
 
         lam = self._arrival(c.id, dg)
@@ -405,7 +405,7 @@ class VectorEvaluator:
             return None
         u = (c.autoscaling.target_utilization if c.autoscaling and c.autoscaling.target_utilization
              else self.options.target_utilisation)
-        needed = _ceil(lam.times(svc, "servers").scale(1 / u, "replicas"), "replicas")
+        needed = ceil_estimate(lam.times(svc, "servers").scale(1 / u, "replicas"), "replicas")
         if needed.known:
             needed = Estimate(max(1.0, needed.best), max(1.0, needed.typical), max(1.0, needed.worst),
                               "replicas", needed.inputs)
@@ -419,7 +419,7 @@ class VectorEvaluator:
         """Best-case need per user device and resource (as in archkit.analysis.resources)."""
         from ..analysis.common import Estimate, replica_memory, replica_storage
         from ..analysis.latency import servers_for
-        from ..analysis.resources import _have
+        from ..analysis.resources import node_capacity
 
         s = self.system
         self.fit_nodes: list[tuple[str, np.ndarray, list[Term]]] = []
@@ -427,10 +427,10 @@ class VectorEvaluator:
             if n.per_user is None:
                 continue  # fleets scale out (see archkit.explore.quality)
             have = [
-                _worst(_have(n.memory, n, "memory", "B", True)),
-                _worst(_have(n.storage, n, "storage", "B", True)),
-                _worst(_have(n.gpus, n, "gpus", "gpus", True)),
-                _worst(_have(n.cpu_cores, n, "cpu_cores", "cores", True)) if n.cpu_cores is not None else math.nan,
+                _worst(node_capacity(n.memory, n, "memory", "B", True)),
+                _worst(node_capacity(n.storage, n, "storage", "B", True)),
+                _worst(node_capacity(n.gpus, n, "gpus", "gpus", True)),
+                _worst(node_capacity(n.cpu_cores, n, "cpu_cores", "cores", True)) if n.cpu_cores is not None else math.nan,
             ]
             have.append(have[3])
             terms = []
