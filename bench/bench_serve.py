@@ -297,7 +297,10 @@ def main() -> None:
     for key in args.only.split(","):
         label, run = setups[key]
         print(f"running {label} ...", flush=True)
+        before = os.getloadavg()[0]
         results[key] = {"label": label, **run()}
+        # the load generator and any other work on the machine compete for the same cores
+        results[key]["load_average_1min"] = [round(before, 2), round(os.getloadavg()[0], 2)]
     report(results, levels)
     doc = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},

@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from ..model.system import System
 from .common import Estimate, Options, devices, input_text, missing_text
-from .latency import arrival_rate, as_graph, component_time
+from .latency import analysis_graph, arrival_rate, as_graph, component_time
 
 __all__ = ["ComponentCapacity", "NodeCapacity", "FlowCapacity", "CapacityResult", "capacity", "component_plan"]
 
@@ -159,7 +159,7 @@ def component_plan(system_or_graph: Any, component_id: str, options: Options | N
 def capacity(system: System, variant: str | None = None, options: Options | None = None) -> CapacityResult:
     """Replicas, cores and nodes needed per server-side component, and each flow's ceiling."""
     opts = options or Options()
-    g = as_graph(system, variant)
+    g = analysis_graph(system, variant)
     users = opts.peak_users_for(system)
     comps: list[ComponentCapacity] = []
     per_node: dict[str, list[Estimate]] = {}

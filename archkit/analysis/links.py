@@ -25,7 +25,7 @@ from typing import Any, Literal
 from ..model.graph import SystemGraph
 from ..model.system import System
 from .common import USERS_MISSING, Estimate, Options, connector_rate, input_text, missing_text
-from .latency import _memo, as_graph
+from .latency import _memo, analysis_graph, as_graph
 
 __all__ = ["LoadShare", "connector_link_load", "LinkDirectionLoad", "LinkLoadResult", "link_load"]
 
@@ -156,7 +156,7 @@ def _bw(lk: Any, from_node: str) -> Estimate:
 
 def link_load(system: System, variant: str | None = None, options: Options | None = None) -> LinkLoadResult:
     """Utilisation, headroom and responsible connectors of every link direction (see the module docstring)."""
-    g = as_graph(system, variant)
+    g = analysis_graph(system, variant)
     shares: dict[tuple[str, str, str], list[LoadShare]] = {}
     for c in system.connectors:
         a, b = g.placement.get(c.source), g.placement.get(c.target)

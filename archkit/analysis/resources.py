@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from ..model.system import System
 from .common import Estimate, Options, input_text, missing_text, quantity_estimate, replica_memory, replica_storage
-from .latency import arrival_rate, as_graph, component_time, servers_for
+from .latency import analysis_graph, arrival_rate, component_time, servers_for
 
 __all__ = ["ResourceCheck", "NodeFit", "ResourcesResult", "resources"]
 
@@ -104,7 +104,7 @@ def _have(q: Any, node: Any, name: str, unit: str, per_device: bool) -> Estimate
 
 def resources(system: System, variant: str | None = None, options: Options | None = None) -> ResourcesResult:
     """Memory, storage, GPU and compute fit of every node that hosts components, and battery life."""
-    g = as_graph(system, variant)
+    g = analysis_graph(system, variant)
     hosted: dict[str, list[str]] = {}
     for c in system.components:
         nid = g.placement.get(c.id)

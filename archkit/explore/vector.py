@@ -28,7 +28,6 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..model.system import System
 from .quality import PROBE_VARIANT, probe_system, quality_keys
 from .space import Space
 
@@ -214,7 +213,6 @@ class VectorEvaluator:
 
         s = self.system
         g = self._probes.graph
-        P = self._probes
         users = {n.id for n in s.nodes if _user_device(n)}
         models = [c.id for c in s.components if c.kind == "model" or c.model is not None]
         flows = list(s.flows)
@@ -237,10 +235,10 @@ class VectorEvaluator:
                 def step(dg: tuple[int, ...], e: Any = e) -> float:
                     a, b = self._node_of(e.source, dg), self._node_of(e.target, dg)
                     st = StepLatency(e.id, e.source, e.target, a, b, self._conn_time(e.id, a, b),
-                                     self._comp_time(e.target, b), self._queue(e.target, dg))
-                    return _worst(st.total)
+                                     self._comp_time(e.target, b), self._queue(e.target, dg)).total
+                    return np.array([_worst(st), float(st.typical) if st.known else math.nan])
                 terms.append(self._tabulate(self._scope([e.source, e.target] + self._sources.get(e.target, [])),
-                                            step))
+                                            step, (2,)))
             self.lat_terms.append(terms)
             tick()
         # offline: every step that crosses nodes keeps a route with every intermittent link down
@@ -315,7 +313,6 @@ class VectorEvaluator:
         from ..analysis import model_update, node_monthly_cost
 
         s = self.system
-        g = self._probes.graph
         opts = self.options
         const = 0.0
         self.cost_terms: list[Term] = []
@@ -466,16 +463,17 @@ class VectorEvaluator:
         flows = len(self.system.flows)
         Q = np.empty((n, len(self.keys)), dtype=np.float64)
         for fi, terms in enumerate(self.lat_terms):
-            acc = np.zeros(n)
+            acc = np.zeros((n, 2))
             for t in terms:
                 acc = acc + t.gather(digits, flat)
-            Q[:, fi] = acc
+            Q[:, fi] = acc[:, 0]
+            Q[:, flows + fi] = acc[:, 1]
         for fi, terms in enumerate(self.off_terms):
             acc = np.ones(n, dtype=bool)
             for t in terms:
                 acc &= t.gather(digits, flat) > 0.5
-            Q[:, flows + fi] = acc
-        k = 2 * flows
+            Q[:, 2 * flows + fi] = acc
+        k = 3 * flows
         if self.linkdirs:
             load = np.zeros((n, len(self.linkdirs)))
             for t in self.load_terms:
@@ -488,8 +486,6 @@ class VectorEvaluator:
         cost = np.full(n, self.cost_const)
         for t in self.cost_terms:
             cost = cost + t.gather(digits, flat)
-        from ..analysis.common import HOURS_PER_MONTH  # noqa: F401  (documented constant)
-
         for node, cores_terms, present_terms in self.scale_nodes:
             cores = np.zeros(n)
             present = np.zeros(n, dtype=bool)

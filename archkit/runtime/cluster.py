@@ -120,8 +120,11 @@ def start_local_head(cpus: int | None = None, resources: dict[str, float] | None
     if resources:
         cmd.append("--resources=" + json.dumps(resources, sort_keys=True))
     log = open(Path(temp_dir) / "archkit-ray-start.log", "wb")
+    env = dict(os.environ)
+    # Ray starts workers at nice 15; serving replicas must not yield to every other job on the host
+    env.setdefault("RAY_worker_niceness", "0")
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            start_new_session=True, env=dict(os.environ))
+                            start_new_session=True, env=env)
     head = LocalHead(address=f"127.0.0.1:{gcs_port}", pid=proc.pid, temp_dir=temp_dir, cpus=count)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -119,6 +119,8 @@ def deploy(
     else:
         system, model_path = model, (str(Path(model_path).resolve()) if model_path else None)
     prefix = app_prefix(system.name)
+    # a model that cannot be deployed fails here, before any Ray process is started
+    build_plan(system, variant, flow, emulate_links=emulate_links, cpus=cpus, model_path=model_path)
     head = read_state(_HEAD)
     started = False
     if address is None:
@@ -165,9 +167,14 @@ def deploy(
         for spec in reversed(plan.apps):
             _run(apps[spec.name], name=spec.name, route_prefix=spec.route_prefix, _blocking=False)
         _wait_running([a.name for a in plan.apps], timeout)
-    except (UsageError, DeployError):
-        raise
     except Exception as exc:
+        if ray.is_initialized():
+            ray.shutdown()
+        if started:  # leave no head behind that nothing records as deployed
+            stop_local_head(head)
+            remove_state(_HEAD)
+        if isinstance(exc, (UsageError, DeployError)):
+            raise
         raise DeployError(f"deploying {system.name!r} failed: {_short(exc)}") from exc
     finally:
         if ray.is_initialized():

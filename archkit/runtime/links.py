@@ -11,8 +11,10 @@ way out with the request's size, the response on the way back with the response'
 crossed one after the other (store and forward), so a route's delay is the sum over its links.
 A latency or bandwidth the model leaves out adds nothing; the review lists such links as unknown.
 
-``bytes`` is the size of what actually travels: the payload's byte strings and text, plus the
-JSON size of other values (see :func:`payload_size`).
+``bytes`` is the size the connector declares (``request_size`` out, ``response_size`` back, their
+typical values), so the emulated system feels as the design says (a camera frame of 2.7 MB, not
+the test image); when the connector declares no size, the size of what actually travels is used:
+the payload's byte strings and text, plus the JSON size of other values (see :func:`payload_size`).
 """
 
 from __future__ import annotations

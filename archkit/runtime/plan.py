@@ -103,6 +103,10 @@ class CallPlan(_Frozen):
     deployment: str = Field(description="Deployment that runs the target.")
     app: str = Field(description="Application of that deployment.")
     crossing: CrossingPlan | None = Field(None, description="Links crossed when caller and target are on two nodes.")
+    request_bytes: float | None = Field(
+        None, description="Declared request size (typical), used for link emulation; None: the actual payload.")
+    response_bytes: float | None = Field(
+        None, description="Declared response size (typical), used for link emulation; None: the actual answer.")
 
 
 class ComponentRun(_Frozen):
@@ -404,7 +408,9 @@ def build_plan(
             calls.append(CallPlan(
                 connector=step.id, kind=step.kind, source=step.source, target=step.target,
                 inline=inline_step[step.id], deployment=names[target_head],
-                app=app_name[placement[target_head]], crossing=crossing))
+                app=app_name[placement[target_head]], crossing=crossing,
+                request_bytes=None if step.request_size is None else step.request_size.mid,
+                response_bytes=None if step.response_size is None else step.response_size.mid))
         head = comps[item["head"]]
         props = getattr(head, "properties", {}) or {}
         max_ongoing = props.get("max_ongoing_requests")

@@ -9,7 +9,9 @@ An implementation is a plain Python class named in the model as ``"module:Class"
 Each step of a flow receives the payload built so far (a dict of named values) and returns a
 dict of new or changed values, which is merged into the payload and handed to the next step.
 The HTTP ingress starts the payload as ``{"body": <request bytes>, "content_type": <type>}`` and
-answers with the final payload as JSON (byte values left out) plus ``timings``.
+answers with the final payload as JSON (byte values left out) plus ``timings``. Keys that start
+with an underscore hold in-process values (a decoded image, say): steps in the same deployment
+see them, but they are not sent to another deployment nor returned to the client.
 
 The entry component's class may declare what the ingress accepts::
 

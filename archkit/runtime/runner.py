@@ -25,9 +25,9 @@ RemoteCall = Callable[[CallPlan, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 def public_view(payload: dict[str, Any], hidden: tuple[str, ...] = ("body", "content_type")) -> dict[str, Any]:
-    """The payload as the HTTP client sees it: byte values and the raw request left out."""
+    """The payload as the HTTP client sees it: byte values, private keys and the raw request left out."""
     return {k: v for k, v in payload.items()
-            if k not in hidden and not isinstance(v, (bytes, bytearray, memoryview))}
+            if k not in hidden and not k.startswith("_") and not isinstance(v, (bytes, bytearray, memoryview))}
 
 
 class GroupRunner:
@@ -85,8 +85,12 @@ class GroupRunner:
         timings = dict(payload[TIMINGS])
         emulate = self.emulate_links and crossing is not None and bool(crossing.hops)
         if emulate:
-            await self._wait(route_delay(crossing.hops, payload_size(payload)), timings)
-        sent = {**payload, TIMINGS: {}}
+            size = call.request_bytes if call.request_bytes is not None else payload_size(payload)
+            await self._wait(route_delay(crossing.hops, int(size)), timings)
+        # keys starting with "_" hold in-process objects (a decoded image): they never leave the replica
+        private = {k: v for k, v in payload.items() if k.startswith("_")}
+        sent = {k: v for k, v in payload.items() if not k.startswith("_")}
+        sent[TIMINGS] = {}
         start = time.perf_counter()
         result = await self.remote(call, sent)
         elapsed = (time.perf_counter() - start) * 1000
@@ -95,8 +99,10 @@ class GroupRunner:
         for key, value in inner.items():
             timings[key] = round(timings.get(key, 0.0) + value, 3)
         if emulate:
-            await self._wait(route_delay(crossing.hops, payload_size(result), back=True), timings)
-        return {**result, TIMINGS: timings}
+            size = call.response_bytes if call.response_bytes is not None else payload_size(result)
+            await self._wait(route_delay(crossing.hops, int(size), back=True), timings)
+        return {**private, **result, TIMINGS: timings}
+
     @staticmethod
     async def _wait(delays: dict[str, float], timings: dict[str, float]) -> None:
         total = sum(delays.values())

@@ -42,13 +42,17 @@ class Camera:
         self.max_pixels = int(max_pixels)
 
     def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Return the frame's size as ``frame``; raise :class:`BadInput` (422) for a bad image."""
+        """Return the frame's size as ``frame`` (and the decoded image for steps in this replica).
+
+        Raises:
+            BadInput: 422 when the body is not a PNG/JPEG image this system will read.
+        """
         try:
             image = decode_image(payload["body"], max_pixels=self.max_pixels)
         except ImageRejected as exc:
             raise BadInput(str(exc), 422) from None
         width, height = image.size
-        return {"frame": f"{width}x{height}"}
+        return {"frame": f"{width}x{height}", "_image": image}
 
 
 class OCR:
@@ -64,6 +68,9 @@ class OCR:
 
     def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Return ``{"text": ...}``; raise :class:`BadInput` (422) when the image cannot be read."""
+        image = payload.get("_image")  # decoded by the camera step when it runs in this replica
+        if image is not None:
+            return {"text": self.engine.read_image(image)}
         try:
             return {"text": self.engine.read(payload["body"])}
         except ImageRejected as exc:

@@ -66,3 +66,11 @@ def test_importing_archkit_and_planning_do_not_import_ray():
             "print('ray' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_model_that_cannot_be_deployed_starts_no_ray(tmp_path, monkeypatch):
+    monkeypatch.setenv("ARCHKIT_STATE_DIR", str(tmp_path))
+    result = CliRunner().invoke(app, ["deploy", str(EXAMPLE_MODEL), "--flow", "nope"])
+    assert result.exit_code == 2
+    assert "unknown flow 'nope'" in result.output
+    assert not (tmp_path / "head.json").exists()

@@ -77,10 +77,15 @@ def test_down_link_fails_with_the_link_named(tiny_system):
     assert "link 'device-server' is down in variant 'offline'" in answer["error"]
 
 
-def test_emulated_link_adds_latency_plus_size_over_bandwidth(tiny_system):
+@pytest.mark.parametrize("declared", [True, False])
+def test_emulated_link_adds_latency_plus_size_over_bandwidth(tiny_system, declared):
     """Two real runners joined in-process: the caller's timings hold the declared link's delay."""
     plan = build_plan(tiny_system, "remote", model_path=TINY_MODEL, cpus=2)
     roots = plan.python_path
+    ingress = plan.deployment("ingress")
+    if not declared:  # a connector without sizes: the actual payload's size counts
+        calls = [c.model_copy(update={"request_bytes": None, "response_bytes": None}) for c in ingress.calls]
+        ingress = ingress.model_copy(update={"calls": calls})
     callee = GroupRunner(plan.deployment("upper"), roots, "remote", True)
     sent: list[dict] = []
 
@@ -88,11 +93,14 @@ def test_emulated_link_adds_latency_plus_size_over_bandwidth(tiny_system):
         sent.append(payload)
         return await callee.run(call.target, payload)
 
-    caller = GroupRunner(plan.deployment("ingress"), roots, "remote", True, remote)
+    caller = GroupRunner(ingress, roots, "remote", True, remote)
     out = asyncio.run(caller.run("entry", {"body": b"hello", "content_type": "text/plain"}))
     assert out["upper"] == "HELLO!" and out["letters"] == 5
-    request = payload_size(sent[0])
-    response = payload_size({k: v for k, v in out.items() if k != "timings"})
+    if declared:
+        request = response = 1000  # the connector's request_size and response_size: "1 kB"
+    else:
+        request = payload_size(sent[0])
+        response = payload_size({k: v for k, v in out.items() if k != "timings"})
     expected = (0.05 + request * 8 / 1e6 + 0.05 + response * 8 / 1e6) * 1000
     assert out["timings"]["link device-server"] == pytest.approx(expected, abs=0.01)
     assert {"entry", "upper", "count", "call entry->upper"} <= set(out["timings"])
