@@ -68,8 +68,12 @@ def test_svg_png_pdf(ar, spec):
 
 @pytest.mark.parametrize("spec", SPECS)
 def test_mermaid(ar, spec):
+    import yaml
+
     text = build_view(ar, spec).render("mermaid").decode()
     assert "flowchart" in text.splitlines()[3]
+    front = yaml.safe_load(text.split("---")[1])
+    assert front["title"] == build_view(ar, spec).title
     assert 'subgraph legend["Legend"]' in text
     if spec in ("deployment", "dataflow"):
         assert "subgraph g_node_glasses" in text
