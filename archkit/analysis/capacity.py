@@ -105,7 +105,8 @@ class CapacityResult:
                 "nodes": [n.to_dict() for n in self.nodes], "flows": [f.to_dict() for f in self.flows]}
 
 
-def _ceil(e: Estimate, unit: str) -> Estimate:
+def ceil_estimate(e: Estimate, unit: str) -> Estimate:
+    """Round every value of an estimate up to a whole number (replicas, servers); unknown stays unknown."""
     if not e.known:
         return e.as_unit(unit)
     b, t, w = e.values()
@@ -133,7 +134,7 @@ def component_plan(system_or_graph: Any, component_id: str, options: Options | N
     u = (c.autoscaling.target_utilization if c.autoscaling and c.autoscaling.target_utilization
          else opts.target_utilisation)
     load = lam.times(svc, "servers")
-    needed = _ceil(load.scale(1 / u, "replicas"), "replicas")
+    needed = ceil_estimate(load.scale(1 / u, "replicas"), "replicas")
     if needed.known:
         needed = Estimate(max(1.0, needed.best), max(1.0, needed.typical), max(1.0, needed.worst),  # type: ignore[type-var]
                           "replicas", needed.inputs)
@@ -177,7 +178,7 @@ def capacity(system: System, variant: str | None = None, options: Options | None
         if n.cpu_cores is None:
             need = Estimate.unknown("nodes", missing_text("cpu_cores", "node", n.id))
         else:
-            need = _ceil(cores.scale(1 / n.cpu_cores, "nodes",
+            need = ceil_estimate(cores.scale(1 / n.cpu_cores, "nodes",
                                      (input_text("node", n.id, "cpu_cores", f"{n.cpu_cores:g}"),)), "nodes")
         nodes.append(NodeCapacity(n.id, n.count, cores, need))
     by_id = {c.component: c for c in comps}

@@ -95,7 +95,8 @@ def _verdict(need: Estimate, have: Estimate) -> FitVerdict:
     return "fits"
 
 
-def _have(q: Any, node: Any, name: str, unit: str, per_device: bool) -> Estimate:
+def node_capacity(q: Any, node: Any, name: str, unit: str, per_device: bool) -> Estimate:
+    """What a node offers of one resource, per device or over its fleet (count x per-node amount)."""
     e = quantity_estimate(q, "node", node.id, name, unit) if not isinstance(q, (int, float)) or q is None else \
         Estimate.exact(float(q), unit, (input_text("node", node.id, name, f"{q:g}"),))
     return e if per_device or node.count == 1 else e.scale(node.count, inputs=(input_text("node", node.id, "count",
@@ -141,16 +142,16 @@ def resources(system: System, variant: str | None = None, options: Options | Non
                 continue
             busy.append(lam.times(svc, "cores"))
         checks = [
-            ResourceCheck("memory", Estimate.total(mem, "B"), _have(n.memory, n, "memory", "B", per_device),
+            ResourceCheck("memory", Estimate.total(mem, "B"), node_capacity(n.memory, n, "memory", "B", per_device),
                           "fits"),
         ]
         if sto:
             checks.append(ResourceCheck("storage", Estimate.total(sto, "B"),
-                                        _have(n.storage, n, "storage", "B", per_device), "fits"))
+                                        node_capacity(n.storage, n, "storage", "B", per_device), "fits"))
         if gpu:
             checks.append(ResourceCheck("gpus", Estimate.total(gpu, "gpus"),
-                                        _have(n.gpus, n, "gpus", "gpus", per_device), "fits"))
-        cores_have = (_have(n.cpu_cores, n, "cpu_cores", "cores", per_device) if n.cpu_cores is not None
+                                        node_capacity(n.gpus, n, "gpus", "gpus", per_device), "fits"))
+        cores_have = (node_capacity(n.cpu_cores, n, "cpu_cores", "cores", per_device) if n.cpu_cores is not None
                       else Estimate.unknown("cores", missing_text("cpu_cores", "node", n.id)))
         if cpu:
             checks.append(ResourceCheck("cpus reserved", Estimate.total(cpu, "cores"), cores_have, "fits"))
