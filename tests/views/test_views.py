@@ -174,6 +174,14 @@ def test_link_load_comes_from_the_analysis(ar):
     assert f"{worst * 100:.3g} % of bandwidth" in cellular.label
 
 
+@pytest.mark.parametrize("spec", ["compare:base,all-in-cloud", "compare:ocr-in-cloud,translation-in-cloud"])
+def test_compare_puts_a_left_of_b(ar, spec):
+    layout = dot_json(build_view(ar, spec).dot())
+    left = {o["name"]: float(o["bb"].split(",")[0]) for o in layout["objects"]
+            if o["name"] in ("cluster_a/side", "cluster_b/side")}
+    assert left["cluster_a/side"] < left["cluster_b/side"]
+
+
 def test_compare_marks_moved_components(ar):
     view = build_view(ar, "compare:base,all-in-cloud")
     assert view.box("a/c:ocr").border == "#c62828"
