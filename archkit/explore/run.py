@@ -88,6 +88,20 @@ def _failures(Q: np.ndarray, keys: list[str], reqs: list[Requirement]) -> np.nda
     return out
 
 
+def _shortfall(Q: np.ndarray, keys: list[str], reqs: list[Requirement]) -> np.ndarray:
+    """How far each alternative misses its failed requirements: the sum of relative misses (unknown: inf)."""
+    out = np.zeros(Q.shape[0])
+    for r in reqs:
+        x = Q[:, keys.index(r.key)]
+        if r.op not in ("<=", "<", ">=", ">"):
+            continue
+        scale = abs(r.value) or 1.0
+        with np.errstate(invalid="ignore"):
+            miss = (x - r.value) / scale if r.op in ("<=", "<") else (r.value - x) / scale
+        out += np.where(np.isnan(x), np.inf, np.maximum(miss, 0.0))
+    return out
+
+
 def _order(M: np.ndarray, keys: list[str], objectives: list[Objective], index: np.ndarray) -> np.ndarray:
     """Positions of the rows from best to worst: objectives in order, then every key, then index."""
     cols: list[np.ndarray] = []
@@ -242,7 +256,8 @@ def _finish(space: Space, keys: list[str], reqs: list[Requirement], objs: list[O
     infeasible: list[Row] = []
     if inf_idx.size:
         nfail = _failures(inf_Q, keys, reqs).sum(axis=1)
-        iorder = np.lexsort(tuple(reversed([nfail.astype(np.float64)]
+        # closest first: fewest failed requirements, then the smallest relative miss, then the criteria
+        iorder = np.lexsort(tuple(reversed([nfail.astype(np.float64), _shortfall(inf_Q, keys, reqs)]
                                            + [M_inf[:, j] for j in range(M_inf.shape[1])] + [inf_idx * 1.0])))
         for n, p in enumerate(iorder[:limit]):
             q = inf_Q[p]

@@ -1,4 +1,13 @@
-"""The command output shown in docs/alternatives.md is what the commands print today."""
+"""The command output shown in docs/alternatives.md is what the commands print today.
+
+After an intended change (of the example or of the output), refresh the doc with::
+
+    ARCHKIT_UPDATE_DOCS=1 pytest tests/explore/test_docs_output.py
+
+and read the diff: the prose around the blocks may quote numbers that changed too.
+"""
+
+import os
 
 import re
 import shlex
@@ -26,4 +35,11 @@ def test_doc_output_is_current(cmd, expected, runner, monkeypatch):
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("COLUMNS", "110")
     r = runner.invoke(app, shlex.split(cmd)[1:], catch_exceptions=False)
-    assert r.output.rstrip("\n").split("\n") == expected
+    got = r.output.rstrip("\n").split("\n")
+    if os.environ.get("ARCHKIT_UPDATE_DOCS") and got != expected:
+        text = DOC.read_text()
+        old, new = "\n".join(expected) + "\n```", "\n".join(got) + "\n```"
+        assert text.count(old) == 1, "cannot find the block to refresh"
+        DOC.write_text(text.replace(old, new))
+        return
+    assert got == expected
