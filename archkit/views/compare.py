@@ -54,6 +54,9 @@ def compare_view(system: System, a: str | None, b: str | None) -> View:
         extra.append(LegendEntry("box", "thick red border (icon style: red label, '(moved)'): placed on a "
                                         "different node in the other variant",
                                  fill="#ffffff", colour="#c62828"))
+    # dot places the cluster written last on the left here, so side B is written first: A ends up left
+    canvas.groups = ([g for g in canvas.groups if g.id.startswith("b/")]
+                     + [g for g in canvas.groups if not g.id.startswith("b/")])
     names = [v or "base" for v in (a, b)]
     notes = [f"A: {names[0]}   B: {names[1]}",
              f"moved: {', '.join(sorted(moved))}" if moved else "same placement on both sides"]

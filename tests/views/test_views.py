@@ -68,8 +68,12 @@ def test_svg_png_pdf(ar, spec):
 
 @pytest.mark.parametrize("spec", SPECS)
 def test_mermaid(ar, spec):
+    import yaml
+
     text = build_view(ar, spec).render("mermaid").decode()
     assert "flowchart" in text.splitlines()[3]
+    front = yaml.safe_load(text.split("---")[1])
+    assert front["title"] == build_view(ar, spec).title
     assert 'subgraph legend["Legend"]' in text
     if spec in ("deployment", "dataflow"):
         assert "subgraph g_node_glasses" in text
@@ -168,6 +172,14 @@ def test_link_load_comes_from_the_analysis(ar):
     cellular = next(ln for ln in view.lines if ln.id == "link:phone-cloud")
     worst = max(d.utilisation.worst for d in link_load(ar, "all-in-cloud").links if d.link == "phone-cloud")
     assert f"{worst * 100:.3g} % of bandwidth" in cellular.label
+
+
+@pytest.mark.parametrize("spec", ["compare:base,all-in-cloud", "compare:ocr-in-cloud,translation-in-cloud"])
+def test_compare_puts_a_left_of_b(ar, spec):
+    layout = dot_json(build_view(ar, spec).dot())
+    left = {o["name"]: float(o["bb"].split(",")[0]) for o in layout["objects"]
+            if o["name"] in ("cluster_a/side", "cluster_b/side")}
+    assert left["cluster_a/side"] < left["cluster_b/side"]
 
 
 def test_compare_marks_moved_components(ar):
