@@ -203,8 +203,8 @@ def build_system(raw: Any, locate: Locator | None = None, source: str | None = N
         built[field] = good
     scalars = {k: v for k, v in raw.items() if k not in _LISTS}
     head = _validate_element(System, scalars, (), "system", locate, None, problems)
-    if head is None:
-        head = System(name=str(raw.get("name") or "unnamed"))
+    if not isinstance(head, System):
+        head = System.model_validate({"name": str(raw.get("name") or "unnamed")})
     system = head.model_copy(update={f: [o for _, o in built[f]] for f in _LISTS})
     system._location = locate(())
     indices = {f: [i for i, _ in built[f]] for f in _LISTS}
@@ -243,7 +243,8 @@ def _duplicates_in_raw(raw: dict[str, Any], locate: Locator) -> list[Problem]:
                 out.append(Problem.of(
                     "duplicate-id", f"{what} '{ident}' is declared more than once",
                     f"give each {what} its own {id_attr}; the first one is at {locate((field, first[ident]))}",
-                    locate((field, i, id_attr)), ident, related=[locate((field, first[ident]))]))
+                    locate((field, i, id_attr)), ident,
+                    related=[x for x in (locate((field, first[ident])),) if x is not None]))
             else:
                 first[ident] = i
     return out
@@ -286,7 +287,8 @@ def check(system: System, locate: Locator | None = None, broken: Iterable[str] =
             if ident in first:
                 P(Problem.of("duplicate-id", f"{what} '{ident}' is declared more than once",
                              f"give each {what} its own {id_attr}; the first one is at {where(field, first[ident])}",
-                             where(field, pos, id_attr), ident, related=[where(field, first[ident])]))
+                             where(field, pos, id_attr), ident,
+                             related=[x for x in (where(field, first[ident]),) if x is not None]))
             else:
                 first[ident] = pos
 
@@ -340,7 +342,7 @@ def check(system: System, locate: Locator | None = None, broken: Iterable[str] =
     # routes -------------------------------------------------------------------------------
     if system.links or len(nodes) > 1:
         scenarios: list[str | None] = [None] + [v.name for v in system.variants]
-        reported: set[tuple[str, str, str]] = set()
+        reported: set[tuple[str, ...]] = set()
         by_id_pos = {c.id: pos for pos, c in enumerate(system.connectors)}
         for scen in scenarios:
             try:
@@ -408,10 +410,11 @@ def check(system: System, locate: Locator | None = None, broken: Iterable[str] =
                      "an async_message, or break the cycle", where("connectors", by_id_pos[cyc[0]]), cyc[0]))
 
     # autoscaling bounds ------------------------------------------------------------------------
-    for pos, c in enumerate(system.components):
-        a = c.autoscaling
-        if a is not None and a.min_replicas > a.max_replicas:
+    for pos, comp in enumerate(system.components):
+        bounds = comp.autoscaling
+        if bounds is not None and bounds.min_replicas > bounds.max_replicas:
             P(Problem.of("min-greater-than-max",
-                         f"component '{c.id}': autoscaling min_replicas {a.min_replicas} > max_replicas {a.max_replicas}",
-                         "set min_replicas <= max_replicas", where("components", pos, "autoscaling"), c.id))
+                         f"component '{comp.id}': autoscaling min_replicas {bounds.min_replicas} > max_replicas "
+                         f"{bounds.max_replicas}", "set min_replicas <= max_replicas",
+                         where("components", pos, "autoscaling"), comp.id))
     return problems

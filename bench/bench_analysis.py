@@ -118,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "analysis.json")
+    ap.add_argument("--render-size", type=int, default=500,
+                    help="components of the system whose views are drawn (bench/bench_render.py); 0 skips it")
     args = ap.parse_args(argv)
     con = Console()
     runs = []
@@ -166,6 +168,12 @@ def main(argv: list[str] | None = None) -> int:
         con.print(f"{mark}  {c['target']}: {c['value']}")
     result = {"benchmark": "analysis", "python": platform.python_version(), "machine": platform.machine(),
               "repeat": args.repeat, "runs": runs, "targets": checks, "all_met": ok}
+    if args.render_size:
+        from bench.bench_render import print_table, render_stage
+
+        con.print(f"[dim]render stage: {args.render_size:,} components ...[/]")
+        result["render"] = render_stage(args.render_size, ("dot", "svg", "png"))
+        print_table(result["render"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     con.print(f"[dim]wrote {args.out}[/]")

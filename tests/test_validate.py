@@ -162,9 +162,12 @@ def test_unknown_field_suggests_the_right_one():
 
 
 def test_autoscaling_bounds():
-    raw = {"name": "s", "components": [{"id": "a", "kind": "ui", "autoscaling": {"min_replicas": 5, "max_replicas": 2}}]}
+    raw = {"name": "s", "components": [{"id": "b", "kind": "ui"},
+                                       {"id": "a", "kind": "ui", "autoscaling": {"min_replicas": 5, "max_replicas": 2}}],
+           "connectors": [{"id": "b->a", "source": "b", "target": "a", "kind": "async_message"}]}
     probs = problems_of(lambda: archkit.io.load_data(raw))
     assert codes(probs) == ["AK105"]
+    assert "component 'a'" in probs[0].message and probs[0].element == "a"
 
 
 def test_references_to_broken_elements_are_not_reported_twice():

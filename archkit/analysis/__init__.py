@@ -20,12 +20,14 @@ from .capacity import capacity, component_plan
 from .common import ASSUMPTIONS, Estimate, Options
 from .cost import connector_monthly_data_cost, connector_volume, cost, node_monthly_cost
 from .latency import (
+    analysis_graph,
     arrival_rate,
     as_graph,
     component_time,
     connector_time,
     connector_time_parts,
     flow_latency,
+    forget,
     latency,
     mmc_wait,
     queueing_delay,
@@ -56,6 +58,8 @@ __all__ = [
     "flow_latency",
     "model_update",
     "as_graph",
+    "analysis_graph",
+    "forget",
     "component_time",
     "connector_time",
     "connector_time_parts",

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from ..model.system import System
 from .common import Estimate, Options, input_text, missing_text
-from .latency import as_graph
+from .latency import analysis_graph
 
 __all__ = ["FlowAvailability", "AvailabilityResult", "availability"]
 
@@ -64,6 +64,13 @@ class AvailabilityResult:
                 "flows": [f.to_dict() for f in self.flows]}
 
 
+def _replicas(comp: Any) -> int | None:
+    """Declared replicas, else autoscaling max_replicas, else None."""
+    if comp.replicas is not None:
+        return int(comp.replicas)
+    return int(comp.autoscaling.max_replicas) if comp.autoscaling is not None else None
+
+
 def _user_device(node: Any) -> bool:
     return node.per_user is not None or node.client_side
 
@@ -89,7 +96,7 @@ def _single_links(g: Any) -> set[str]:
 
 def availability(system: System, variant: str | None = None, options: Options | None = None) -> AvailabilityResult:
     """Offline behaviour, single points of failure and availability of every flow (module docstring)."""
-    g = as_graph(system, variant)
+    g = analysis_graph(system, variant)
     intermittent = sorted(lk.id for lk in system.links if lk.intermittent and lk.id not in g.down)
     offline_ex = frozenset(g.down | set(intermittent))
     bridges = _single_links(g)
@@ -135,8 +142,7 @@ def availability(system: System, variant: str | None = None, options: Options | 
             if n is None or _user_device(n):
                 continue
             comp = g.components[cid]
-            reps = comp.replicas if comp.replicas is not None else (
-                comp.autoscaling.max_replicas if comp.autoscaling else None)
+            reps = _replicas(comp)
             if reps is None or reps <= 1:
                 spof.append({"kind": "component", "component": cid,
                              "why": "one replica" if reps is not None else "no replicas declared (taken as one)"})
@@ -151,10 +157,8 @@ def availability(system: System, variant: str | None = None, options: Options | 
                 continue
             k = 1
             if not _user_device(n) and n.count > 1:
-                reps = [g.components[c].replicas or (g.components[c].autoscaling.max_replicas
-                                                     if g.components[c].autoscaling else 1)
-                        for c in comps if g.placement.get(c) == n.id]
-                k = max(1, min([n.count] + reps))
+                here = [_replicas(g.components[c]) for c in comps if g.placement.get(c) == n.id]
+                k = max(1, min([n.count] + [r if r is not None else 1 for r in here]))
             a = 1 - (1 - n.availability) ** k
             parts.append(Estimate.exact(a, "ratio", (input_text("node", n.id, "availability", n.availability),)))
         for lk in links.values():

@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from ..model.system import System
 from .common import Estimate, Options, devices, input_text, missing_text
-from .latency import arrival_rate, as_graph, component_time
+from .latency import analysis_graph, arrival_rate, as_graph, component_time
 
 __all__ = ["ComponentCapacity", "NodeCapacity", "FlowCapacity", "CapacityResult", "capacity", "component_plan"]
 
@@ -105,7 +105,8 @@ class CapacityResult:
                 "nodes": [n.to_dict() for n in self.nodes], "flows": [f.to_dict() for f in self.flows]}
 
 
-def _ceil(e: Estimate, unit: str) -> Estimate:
+def ceil_estimate(e: Estimate, unit: str) -> Estimate:
+    """Round every value of an estimate up to a whole number (replicas, servers); unknown stays unknown."""
     if not e.known:
         return e.as_unit(unit)
     b, t, w = e.values()
@@ -133,7 +134,7 @@ def component_plan(system_or_graph: Any, component_id: str, options: Options | N
     u = (c.autoscaling.target_utilization if c.autoscaling and c.autoscaling.target_utilization
          else opts.target_utilisation)
     load = lam.times(svc, "servers")
-    needed = _ceil(load.scale(1 / u, "replicas"), "replicas")
+    needed = ceil_estimate(load.scale(1 / u, "replicas"), "replicas")
     if needed.known:
         needed = Estimate(max(1.0, needed.best), max(1.0, needed.typical), max(1.0, needed.worst),  # type: ignore[type-var]
                           "replicas", needed.inputs)
@@ -159,7 +160,7 @@ def component_plan(system_or_graph: Any, component_id: str, options: Options | N
 def capacity(system: System, variant: str | None = None, options: Options | None = None) -> CapacityResult:
     """Replicas, cores and nodes needed per server-side component, and each flow's ceiling."""
     opts = options or Options()
-    g = as_graph(system, variant)
+    g = analysis_graph(system, variant)
     users = opts.peak_users_for(system)
     comps: list[ComponentCapacity] = []
     per_node: dict[str, list[Estimate]] = {}
@@ -177,7 +178,7 @@ def capacity(system: System, variant: str | None = None, options: Options | None
         if n.cpu_cores is None:
             need = Estimate.unknown("nodes", missing_text("cpu_cores", "node", n.id))
         else:
-            need = _ceil(cores.scale(1 / n.cpu_cores, "nodes",
+            need = ceil_estimate(cores.scale(1 / n.cpu_cores, "nodes",
                                      (input_text("node", n.id, "cpu_cores", f"{n.cpu_cores:g}"),)), "nodes")
         nodes.append(NodeCapacity(n.id, n.count, cores, need))
     by_id = {c.component: c for c in comps}

@@ -35,7 +35,7 @@ from .common import (
     missing_text,
     quantity_estimate,
 )
-from .latency import as_graph
+from .latency import analysis_graph, as_graph
 from .links import LinkLoadResult, link_load
 from .updates import UpdatesResult, link_price, updates
 
@@ -96,10 +96,13 @@ def node_monthly_cost(system: System, node_id: str, options: Options | None = No
 
 def connector_monthly_data_cost(system: System, variant: str | None, connector_id: str,
                                 options: Options | None = None, loads: LinkLoadResult | None = None) -> Estimate:
-    """USD per month of one connector's traffic over metered links in a variant (zero if it crosses none)."""
+    """USD per month of one connector's traffic over metered links in a variant (zero if it crosses none).
+
+    volume per month (:func:`connector_volume`) x cost_per_gb of each metered link on its route.
+    ``loads`` is accepted for compatibility and not read (the cost follows volumes, not link loads).
+    """
     opts = options or Options()
-    ll = loads or link_load(system, variant, opts)
-    items = _data_costs(system, variant, opts, ll, only=connector_id)
+    items = _data_costs(system, variant, opts, None, only=connector_id)
     return Estimate.total((e for _, _, e in items), "USD/month")
 
 
@@ -127,7 +130,7 @@ def connector_volume(system: System, connector_id: str, variant: str | None = No
     return volume.scale(active)
 
 
-def _data_costs(system: System, variant: str | None, opts: Options, ll: LinkLoadResult | None = None,
+def _data_costs(system: System, variant: str | None, opts: Options, _unused: LinkLoadResult | None = None,
                 only: str | None = None) -> list[tuple[str, str, Estimate]]:
     """(category, link id, USD/month) for every connector crossing a metered link (model artifacts excluded)."""
     g = as_graph(system, variant)
@@ -168,7 +171,7 @@ def cost(system: System, variant: str | None = None, options: Options | None = N
     loads = loads or link_load(system, variant, opts)
     ups = ups or updates(system, variant, opts)
     items: list[CostItem] = []
-    g = as_graph(system, variant)
+    g = analysis_graph(system, variant)
     hosted = set(g.placement.values())
     for n in system.nodes:
         if n.id not in hosted and n.cost_per_hour is None:

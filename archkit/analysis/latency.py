@@ -28,9 +28,11 @@ latency here is exactly their sum.
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 from ..model.graph import SystemGraph
 from ..model.system import System
@@ -48,6 +50,9 @@ from .common import (
 
 __all__ = [
     "as_graph",
+    "analysis_graph",
+    "forget",
+    "report_scope",
     "component_time",
     "connector_time",
     "connector_time_parts",
@@ -70,8 +75,9 @@ _GRAPH_CACHE: dict[tuple[int, str | None], tuple[System, SystemGraph]] = {}
 def as_graph(system_or_graph: System | SystemGraph, variant: str | None = None) -> SystemGraph:
     """The :class:`SystemGraph` of a system and variant (a graph passed in is returned as is).
 
-    The last few graphs built are kept, so calling a primitive many times with the same System
-    object does not rebuild the graph; pass a SystemGraph to be explicit.
+    The last few graphs built are kept (by object identity), so calling a primitive many times
+    with the same System object does not rebuild the graph; pass a SystemGraph to be explicit,
+    and call :func:`forget` after changing a system in place.
     """
     if isinstance(system_or_graph, SystemGraph):
         return system_or_graph
@@ -84,6 +90,38 @@ def as_graph(system_or_graph: System | SystemGraph, variant: str | None = None) 
         _GRAPH_CACHE.pop(next(iter(_GRAPH_CACHE)))
     _GRAPH_CACHE[key] = (system_or_graph, g)
     return g
+
+
+_IN_REPORT: ContextVar[bool] = ContextVar("archkit_analysis_in_report", default=False)
+
+
+def forget(system: System) -> None:
+    """Drop the graphs kept for a system (call it after changing the system in place)."""
+    for key in [k for k, (s, _) in _GRAPH_CACHE.items() if s is system]:
+        del _GRAPH_CACHE[key]
+
+
+def analysis_graph(system: System, variant: str | None = None) -> SystemGraph:
+    """The graph a whole-system analysis works on.
+
+    Built afresh on every call (the system may have been changed in place since the last one),
+    except within one report run (:func:`report_scope`), where every analysis shares it and the
+    values derived from it.
+    """
+    if not _IN_REPORT.get():
+        forget(system)
+    return as_graph(system, variant)
+
+
+@contextmanager
+def report_scope(system: System) -> Iterator[None]:
+    """Let the analyses run inside this block share one graph per variant of ``system``."""
+    forget(system)
+    token = _IN_REPORT.set(True)
+    try:
+        yield
+    finally:
+        _IN_REPORT.reset(token)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -369,7 +407,8 @@ def queueing_delay(system_or_graph: System | SystemGraph, component_id: str, opt
     assert c is not None
     waits = [mmc_wait(rate, s, c) for s in (sb, st, sw)]
     ins = lam.inputs + svc.inputs
-    util = Estimate(*(rate * s / c if c else math.inf for s in (sb, st, sw)), "ratio", ins)  # type: ignore[call-arg]
+    ub, ut, uw = (rate * s / c if c else math.inf for s in (sb, st, sw))
+    util = Estimate(ub, ut, uw, "ratio", ins)
     return Queueing(Estimate(waits[0], waits[1], waits[2], "s", ins), lam, c, source, util)
 
 
@@ -478,5 +517,5 @@ class LatencyResult:
 
 def latency(system: System, variant: str | None = None, options: Options | None = None) -> LatencyResult:
     """Latency, breakdown and verdict of every flow of a system in a variant (None: base placement)."""
-    g = as_graph(system, variant)
+    g = analysis_graph(system, variant)
     return LatencyResult(variant, [flow_latency(g, f.id, options) for f in system.flows])

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from ..model.graph import SystemGraph
 from ..model.system import System
 from .common import USERS_MISSING, Estimate, Options, connector_rate, input_text, missing_text
-from .latency import _memo, as_graph
+from .latency import _memo, analysis_graph, as_graph
 
 __all__ = ["LoadShare", "connector_link_load", "LinkDirectionLoad", "LinkLoadResult", "link_load"]
 
@@ -145,7 +145,8 @@ class LinkLoadResult:
         return {"variant": self.variant, "links": [x.to_dict() for x in self.links]}
 
 
-def _bw(lk: Any, from_node: str) -> Estimate:
+def link_bandwidth(lk: Any, from_node: str) -> Estimate:
+    """Bandwidth of a link in the direction leaving ``from_node`` (unknown, naming the input, if not declared)."""
     reverse = from_node == lk.ends[1] and lk.bandwidth_reverse is not None
     q = lk.bandwidth_reverse if reverse else lk.bandwidth
     if q is None:
@@ -156,7 +157,7 @@ def _bw(lk: Any, from_node: str) -> Estimate:
 
 def link_load(system: System, variant: str | None = None, options: Options | None = None) -> LinkLoadResult:
     """Utilisation, headroom and responsible connectors of every link direction (see the module docstring)."""
-    g = as_graph(system, variant)
+    g = analysis_graph(system, variant)
     shares: dict[tuple[str, str, str], list[LoadShare]] = {}
     for c in system.connectors:
         a, b = g.placement.get(c.source), g.placement.get(c.target)
@@ -167,7 +168,7 @@ def link_load(system: System, variant: str | None = None, options: Options | Non
     out: list[LinkDirectionLoad] = []
     for lk in system.links:
         for x, y in (lk.ends, (lk.ends[1], lk.ends[0])):
-            bw = _bw(lk, x)
+            bw = link_bandwidth(lk, x)
             if lk.id in g.down:
                 z = Estimate.zero("bit/s")
                 out.append(LinkDirectionLoad(lk.id, lk.medium, x, y, z, bw, z.as_unit("ratio"), bw, "down", None))

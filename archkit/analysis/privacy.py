@@ -29,7 +29,7 @@ from .common import (
     missing_text,
     quantity_estimate,
 )
-from .latency import as_graph
+from .latency import analysis_graph
 from .updates import link_price
 
 __all__ = ["DataExit", "TelemetryVolume", "PrivacyResult", "privacy"]
@@ -108,7 +108,7 @@ def _user_device(node: Any) -> bool:
 def privacy(system: System, variant: str | None = None, options: Options | None = None) -> PrivacyResult:
     """Personal data leaving user devices and telemetry volume and cost (see the module docstring)."""
     opts = options or Options()
-    g = as_graph(system, variant)
+    g = analysis_graph(system, variant)
     users = opts.users_for(system)
     hours = opts.usage_hours(system)
     exits: list[DataExit] = []
@@ -120,6 +120,8 @@ def privacy(system: System, variant: str | None = None, options: Options | None 
         hops = g.route(a.id, b.id) if a.id != b.id else []
         route = tuple(h.link.id for h in hops) if hops else ()
         if a.id != b.id and _user_device(a):
+            sens: str | None
+            miss: tuple[str, ...]
             if c.data_sensitivity is not None:
                 sens, frm, miss = c.data_sensitivity, "connector", ()
             elif g.components[c.source].data_sensitivity is not None:

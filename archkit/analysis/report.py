@@ -16,7 +16,7 @@ from .availability import AvailabilityResult, availability
 from .capacity import CapacityResult, capacity
 from .common import Options
 from .cost import CostResult, cost
-from .latency import LatencyResult, latency
+from .latency import LatencyResult, latency, report_scope
 from .links import LinkLoadResult, link_load
 from .privacy import PrivacyResult, privacy
 from .resources import ResourcesResult, resources
@@ -78,7 +78,7 @@ def analyze(system: System, variant: str | None = None, options: Options | None 
     ``timer``, if given, is called with each analysis name and must return a context manager
     (the benchmark uses it to time each stage).
     """
-    with _cycle_collector_paused():
+    with _cycle_collector_paused(), report_scope(system):
         return _analyze(system, variant, options or Options(), timer)
 
 
@@ -121,7 +121,8 @@ def analyze_all(system: System, variants: Iterable[str | None] | None = None, op
                 timer: Callable[[str], Any] | None = None) -> Report:
     """Every analysis for the given variants (default: every declared variant, or the base placement)."""
     opts = options or Options()
-    names = list(variants) if variants is not None else (list(system.variant_names) or [None])
+    names: list[str | None] = (list(variants) if variants is not None
+                               else (list(system.variant_names) or [None]))
     return Report(system.name, opts.users_for(system), opts.assumptions(system),
                   [analyze(system, v, opts, timer) for v in names])
 

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from ..model.system import System
 from .common import Estimate, Options, input_text, missing_text, quantity_estimate, replica_memory, replica_storage
-from .latency import arrival_rate, as_graph, component_time, servers_for
+from .latency import analysis_graph, arrival_rate, component_time, servers_for
 
 __all__ = ["ResourceCheck", "NodeFit", "ResourcesResult", "resources"]
 
@@ -95,7 +95,8 @@ def _verdict(need: Estimate, have: Estimate) -> FitVerdict:
     return "fits"
 
 
-def _have(q: Any, node: Any, name: str, unit: str, per_device: bool) -> Estimate:
+def node_capacity(q: Any, node: Any, name: str, unit: str, per_device: bool) -> Estimate:
+    """What a node offers of one resource, per device or over its fleet (count x per-node amount)."""
     e = quantity_estimate(q, "node", node.id, name, unit) if not isinstance(q, (int, float)) or q is None else \
         Estimate.exact(float(q), unit, (input_text("node", node.id, name, f"{q:g}"),))
     return e if per_device or node.count == 1 else e.scale(node.count, inputs=(input_text("node", node.id, "count",
@@ -104,7 +105,7 @@ def _have(q: Any, node: Any, name: str, unit: str, per_device: bool) -> Estimate
 
 def resources(system: System, variant: str | None = None, options: Options | None = None) -> ResourcesResult:
     """Memory, storage, GPU and compute fit of every node that hosts components, and battery life."""
-    g = as_graph(system, variant)
+    g = analysis_graph(system, variant)
     hosted: dict[str, list[str]] = {}
     for c in system.components:
         nid = g.placement.get(c.id)
@@ -141,16 +142,16 @@ def resources(system: System, variant: str | None = None, options: Options | Non
                 continue
             busy.append(lam.times(svc, "cores"))
         checks = [
-            ResourceCheck("memory", Estimate.total(mem, "B"), _have(n.memory, n, "memory", "B", per_device),
+            ResourceCheck("memory", Estimate.total(mem, "B"), node_capacity(n.memory, n, "memory", "B", per_device),
                           "fits"),
         ]
         if sto:
             checks.append(ResourceCheck("storage", Estimate.total(sto, "B"),
-                                        _have(n.storage, n, "storage", "B", per_device), "fits"))
+                                        node_capacity(n.storage, n, "storage", "B", per_device), "fits"))
         if gpu:
             checks.append(ResourceCheck("gpus", Estimate.total(gpu, "gpus"),
-                                        _have(n.gpus, n, "gpus", "gpus", per_device), "fits"))
-        cores_have = (_have(n.cpu_cores, n, "cpu_cores", "cores", per_device) if n.cpu_cores is not None
+                                        node_capacity(n.gpus, n, "gpus", "gpus", per_device), "fits"))
+        cores_have = (node_capacity(n.cpu_cores, n, "cpu_cores", "cores", per_device) if n.cpu_cores is not None
                       else Estimate.unknown("cores", missing_text("cpu_cores", "node", n.id)))
         if cpu:
             checks.append(ResourceCheck("cpus reserved", Estimate.total(cpu, "cores"), cores_have, "fits"))

@@ -78,20 +78,20 @@ def variant_tables(vr: VariantReport, breakdown: bool = True) -> list[Any]:
     # cost
     t = _table(f"Monthly cost ({vr.cost.users if vr.cost.users is not None else '?'} users)", "category", "item",
                "USD / month", "detail")
-    for i in vr.cost.items:
-        t.add_row(i.category, escape(i.item), estimate_text(i.monthly),
-                  escape(i.detail if i.monthly.known else "; ".join(i.monthly.missing)))
+    for item in vr.cost.items:
+        t.add_row(item.category, escape(item.item), estimate_text(item.monthly),
+                  escape(item.detail if item.monthly.known else "; ".join(item.monthly.missing)))
     t.add_row(Text("total", style="bold"), "", estimate_text(vr.cost.total), "")
     t.add_row(Text("per user", style="bold"), "", estimate_text(vr.cost.per_user), "")
     out.append(t)
     # availability
     t = _table("Offline and availability", "flow", "offline required", "works offline", "verdict", "breaks offline",
                "single points of failure", "availability")
-    for f in vr.availability.flows:
-        spof = ", ".join(f"{s['kind']} {s.get(s['kind'], '')} ({s['why']})" for s in f.single_points_of_failure)
-        t.add_row(escape(f.flow), "yes" if f.offline_required else "no",
-                  {True: "yes", False: "no", None: "?"}[f.works_offline], verdict_text(f.offline_verdict),
-                  escape("; ".join(f.offline_breaks)), escape(spof), estimate_text(f.availability))
+    for fa in vr.availability.flows:
+        spof = ", ".join(f"{x['kind']} {x.get(x['kind'], '')} ({x['why']})" for x in fa.single_points_of_failure)
+        t.add_row(escape(fa.flow), "yes" if fa.offline_required else "no",
+                  {True: "yes", False: "no", None: "?"}[fa.works_offline], verdict_text(fa.offline_verdict),
+                  escape("; ".join(fa.offline_breaks)), escape(spof), estimate_text(fa.availability))
     out.append(t)
     # updates
     t = _table("Model updates", "model", "node", "copies", "per rollout", "per day", "rollout time", "staleness",
@@ -104,9 +104,9 @@ def variant_tables(vr: VariantReport, breakdown: bool = True) -> list[Any]:
     # resources
     t = _table("Resource fit", "node", "scope", "resource", "need", "have", "verdict")
     for n in vr.resources.nodes:
-        for i, c in enumerate(n.checks):
-            t.add_row(escape(n.node) if i == 0 else "", n.scope if i == 0 else "", c.resource, estimate_text(c.need),
-                      estimate_text(c.have), verdict_text(c.verdict))
+        for k, chk in enumerate(n.checks):
+            t.add_row(escape(n.node) if k == 0 else "", n.scope if k == 0 else "", chk.resource,
+                      estimate_text(chk.need), estimate_text(chk.have), verdict_text(chk.verdict))
         if n.battery_hours is not None:
             t.add_row("", "", "battery", Text("energy/h ") + estimate_text(n.energy_per_hour or Estimate.zero("J")),
                       Text("lasts ") + estimate_text(n.battery_hours), "")
@@ -120,9 +120,9 @@ def variant_tables(vr: VariantReport, breakdown: bool = True) -> list[Any]:
                   "-" if c.declared is None else str(c.declared), verdict_text(c.verdict))
     out.append(t)
     t = _table("Flow throughput ceilings", "flow", "scope", "ceiling", "bottleneck", "demand", "verdict")
-    for f in vr.capacity.flows:
-        t.add_row(escape(f.flow), f.scope, estimate_text(f.ceiling), escape(f.bottleneck or ""), estimate_text(f.demand),
-                  verdict_text(f.verdict))
+    for fc in vr.capacity.flows:
+        t.add_row(escape(fc.flow), fc.scope, estimate_text(fc.ceiling), escape(fc.bottleneck or ""),
+                  estimate_text(fc.demand), verdict_text(fc.verdict))
     out.append(t)
     # privacy
     t = _table("Data leaving user devices", "connector", "purpose", "from -> to", "route", "sensitivity",
@@ -146,7 +146,7 @@ def variant_tables(vr: VariantReport, breakdown: bool = True) -> list[Any]:
     miss = missing_inputs(vr.to_dict())
     if miss:
         t = _table("Missing inputs (declare these to make the unknown results known)", "#", "what to declare")
-        for i, m in enumerate(miss, 1):
-            t.add_row(str(i), escape(m))
+        for num, what in enumerate(miss, 1):
+            t.add_row(str(num), escape(what))
         out.append(t)
     return out

@@ -33,7 +33,7 @@ from .common import (
     missing_text,
     quantity_estimate,
 )
-from .latency import as_graph
+from .latency import analysis_graph, as_graph
 from .links import _instance_ratio
 
 __all__ = ["ModelUpdate", "UpdatesResult", "model_update", "updates", "link_price"]
@@ -169,5 +169,6 @@ def model_update(system: System, model_id: str, variant: str | None = None, opti
 
 def updates(system: System, variant: str | None = None, options: Options | None = None) -> UpdatesResult:
     """Update figures of every model (components of kind 'model' or with model metadata)."""
+    analysis_graph(system, variant)  # a fresh graph, shared by the per-model calls below
     models = [c.id for c in system.components if c.kind == "model" or c.model is not None]
     return UpdatesResult(variant, [model_update(system, m, variant, options) for m in models])

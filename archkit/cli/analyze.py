@@ -55,7 +55,7 @@ def analyze_cmd(
     system = load_model(model, format)
     check_variant(system, variant, format)
     opts = Options(users=users, usage_hours_per_day=usage_hours, target_utilisation=target_utilisation)
-    names = (list(system.variant_names) or [None]) if all_variants else [variant]
+    names: list[str | None] = (list(system.variant_names) or [None]) if all_variants else [variant]
     report = analyze_all(system, names, opts)
     data = report.to_dict()
     if format == Format.json:

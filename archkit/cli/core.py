@@ -106,8 +106,8 @@ def show_cmd(
     t = Table(title="Connectors", show_lines=False)
     for col in ("id", "from", "to", "kind", "purpose", "request", "rate"):
         t.add_column(col)
-    for c in system.connectors:
-        t.add_row(c.id, c.source, c.target, c.kind, c.purpose, _q(c.request_size), _q(c.rate))
+    for e in system.connectors:
+        t.add_row(e.id, e.source, e.target, e.kind, e.purpose, _q(e.request_size), _q(e.rate))
     con.print(t)
     t = Table(title="Links")
     for col in ("id", "between", "medium", "bandwidth", "latency", "cost", "intermittent"):

@@ -3,6 +3,7 @@
 Keys, in order (flows in declaration order)::
 
     latency(F)       worst-case end-to-end latency of flow F, s           (flow_latency total, worst)
+    typical_latency(F)  its typical value, s                              (flow_latency total, typical)
     offline(F)       1 if flow F works with every intermittent link down  (availability works_offline)
     utilisation      highest worst-case utilisation of any link direction that is up (links)
     cost             worst-case monthly operating cost, USD/month        (cost total, worst)
@@ -41,7 +42,8 @@ PROBE_VARIANT = "__explore__"
 def quality_keys(system: System) -> list[str]:
     """The keys of the quality vector of a system, in order."""
     flows = [f.id for f in system.flows]
-    return ([metric_key("latency", f) for f in flows] + [metric_key("offline", f) for f in flows]
+    return ([metric_key("latency", f) for f in flows] + [metric_key("typical_latency", f) for f in flows]
+            + [metric_key("offline", f) for f in flows]
             + ["utilisation", "cost", "update_cost", "personal_data", "model_on_device"])
 
 
@@ -122,6 +124,10 @@ def quality_of(system: System, placement: dict[str, str], links_down: frozenset[
         vals[k] = _worst(f.total)
         if not f.total.known:
             missing[k] = list(f.total.missing)
+        k2 = metric_key("typical_latency", f.flow)
+        vals[k2] = float(f.total.typical) if f.total.known else math.nan
+        if not f.total.known:
+            missing[k2] = list(f.total.missing)
     for f in report.availability.flows:
         k = metric_key("offline", f.flow)
         vals[k] = math.nan if f.works_offline is None else float(f.works_offline)

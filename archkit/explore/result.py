@@ -90,9 +90,11 @@ class Exploration:
     infeasible_reasons: dict[str, int]
     recommended: Row | None
     justification: str
+    relaxed: list[dict[str, Any]] = field(default_factory=list)
     decisions: list[dict[str, Any]] = field(default_factory=list)
     exclusions: list[dict[str, str]] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage; not in the JSON (not deterministic)
 
     @property
     def presets(self) -> list[str]:
@@ -117,6 +119,7 @@ class Exploration:
             "infeasible_reasons": dict(self.infeasible_reasons),
             "recommended": self.recommended.to_dict() if self.recommended else None,
             "justification": self.justification,
+            "ignoring_requirements": list(self.relaxed),
             "presets": [PRESETS[p].to_dict() for p in self.presets],
             "stats": dict(self.stats),
         }

@@ -25,7 +25,7 @@ from ..errors import UsageError
 from ..model.system import System
 from .pareto import nondominated
 from .presets import PRESETS, infer_preset
-from .quality import better_sign, key_metric, quality_keys, quality_of, quantise
+from .quality import better_sign, quality_keys, quality_of, quantise
 from .result import Dominance, Exploration, Row
 from .space import Space, declared_space, generated_space
 from .spec import Objective, Requirement, SpecError, format_metric, parse_objective, parse_requirement
@@ -85,6 +85,20 @@ def _failures(Q: np.ndarray, keys: list[str], reqs: list[Requirement]) -> np.nda
             ok = {"<=": x <= r.value, "<": x < r.value, ">=": x >= r.value, ">": x > r.value,
                   "==": x == r.value}[r.op]
         out[:, j] = ~ok | np.isnan(x)
+    return out
+
+
+def _shortfall(Q: np.ndarray, keys: list[str], reqs: list[Requirement]) -> np.ndarray:
+    """How far each alternative misses its failed requirements: the sum of relative misses (unknown: inf)."""
+    out = np.zeros(Q.shape[0])
+    for r in reqs:
+        x = Q[:, keys.index(r.key)]
+        if r.op not in ("<=", "<", ">=", ">"):
+            continue
+        scale = abs(r.value) or 1.0
+        with np.errstate(invalid="ignore"):
+            miss = (x - r.value) / scale if r.op in ("<=", "<") else (r.value - x) / scale
+        out += np.where(np.isnan(x), np.inf, np.maximum(miss, 0.0))
     return out
 
 
@@ -242,7 +256,8 @@ def _finish(space: Space, keys: list[str], reqs: list[Requirement], objs: list[O
     infeasible: list[Row] = []
     if inf_idx.size:
         nfail = _failures(inf_Q, keys, reqs).sum(axis=1)
-        iorder = np.lexsort(tuple(reversed([nfail.astype(np.float64)]
+        # closest first: fewest failed requirements, then the smallest relative miss, then the criteria
+        iorder = np.lexsort(tuple(reversed([nfail.astype(np.float64), _shortfall(inf_Q, keys, reqs)]
                                            + [M_inf[:, j] for j in range(M_inf.shape[1])] + [inf_idx * 1.0])))
         for n, p in enumerate(iorder[:limit]):
             q = inf_Q[p]
@@ -259,9 +274,10 @@ def _finish(space: Space, keys: list[str], reqs: list[Requirement], objs: list[O
     criteria = [k for j, k in enumerate(keys) if known_any[j]]
     exp = Exploration(space.system.name, mode, keys, criteria, unknown, reqs, objs, size, feasible_count,
                       int(front_idx.size), rows, dominated, infeasible, reasons, rows[0] if rows else None, "",
-                      [{"components": list(d.components), "nodes": list(d.nodes)} for d in space.decisions],
-                      [{"component": e.component, "node": e.node, "reason": e.reason} for e in space.exclusions],
-                      stats)
+                      decisions=[{"components": list(d.components), "nodes": list(d.nodes)} for d in space.decisions],
+                      exclusions=[{"component": e.component, "node": e.node, "reason": e.reason}
+                                  for e in space.exclusions],
+                      stats=stats)
     exp.justification = _justify(exp, keys, rows, infeasible[0] if infeasible else None)
     return exp
 
@@ -311,8 +327,37 @@ def _assess(space: Space, keys: list[str], Q: np.ndarray, fits: np.ndarray, reqs
     fi = idx[ok][front_mask]
     di = idx[ok][~front_mask]
     known_any = ~np.all(np.isnan(Q[ok] if ok.any() else Q), axis=0)
-    return _finish(space, keys, reqs, objs, n, int(ok.sum()), fi, Q[fi], di, Q[di], idx[~ok], Q[~ok], reasons,
-                   known_any, opts, limit, stats, mode)
+    exp = _finish(space, keys, reqs, objs, n, int(ok.sum()), fi, Q[fi], di, Q[di], idx[~ok], Q[~ok], reasons,
+                  known_any, opts, limit, stats, mode)
+    if not ok.any() and n:
+        exp.relaxed = _relaxed(space, keys, Q, objs)
+    return exp
+
+
+def _relaxed(space: Space, keys: list[str], Q: np.ndarray, objs: list[Objective]) -> list[dict[str, Any]]:
+    """When nothing is feasible: the Pareto front and dominance among all alternatives, requirements ignored."""
+    M = _criteria(Q, keys)
+    front = nondominated(M)
+    order = _order(M, keys, objs, np.arange(Q.shape[0]))
+    fidx = [int(i) for i in order if front[i]]
+    out: list[dict[str, Any]] = []
+    for i in order:
+        i = int(i)
+        item: dict[str, Any] = {"index": i, "name": space.name(i), "pareto": bool(front[i]), "dominated_by": None}
+        if not front[i]:
+            by = next(j for j in fidx if np.all(M[j] <= M[i]) and np.any(M[j] < M[i]))
+            better = [k for c, k in enumerate(keys) if M[by, c] < M[i, c]]
+            item["dominated_by"] = {"by": space.name(by), "by_index": by, "better_on": better,
+                                    "by_values": {k: _jnum(Q[by, keys.index(k)]) for k in better},
+                                    "values": {k: _jnum(Q[i, keys.index(k)]) for k in better}}
+        out.append(item)
+    return out
+
+
+def _jnum(v: float) -> float | str | None:
+    if v != v:
+        return None
+    return "inf" if math.isinf(v) else float(v)
 
 
 def _reason_counts(F: np.ndarray, fits: np.ndarray, reqs: list[Requirement]) -> dict[str, int]:
@@ -433,7 +478,8 @@ def explore_space(space: Space, reqs: list[Requirement], objs: list[Objective], 
     if not known_any.any() and feasible == 0:
         known_any = known_inf
     stats = {"alternatives": n, "method": "vectorised lookup tables", "chunk": chunk,
-             "analysis_runs_for_tables": ev.probe_runs, "seconds_tables": round(t1 - t0, 3),
-             "seconds_sweep": round(t2 - t1, 3), "seconds_front": round(t3 - t2, 3)}
-    return _finish(space, keys, reqs, objs, n, feasible, fi, fq, di, dq, cat(inf_i), cat(inf_Q, width), reasons,
-                   known_any, opts, limit, stats, "explore")
+             "primitive_evaluations": ev.probe_runs}
+    exp = _finish(space, keys, reqs, objs, n, feasible, fi, fq, di, dq, cat(inf_i), cat(inf_Q, width), reasons,
+                  known_any, opts, limit, stats, "explore")
+    exp.timings = {"tables": t1 - t0, "sweep": t2 - t1, "front": t3 - t2}
+    return exp

@@ -47,6 +47,8 @@ class MetricInfo:
 METRICS: dict[str, MetricInfo] = {m.name: m for m in (
     MetricInfo("latency", True, "number", "lower", "s", "duration", 1.0,
                "worst-case end-to-end latency of the flow"),
+    MetricInfo("typical_latency", True, "number", "lower", "s", "duration", 1.0,
+               "typical end-to-end latency of the flow (declared typical values, else mid-range)"),
     MetricInfo("offline", True, "boolean", "higher", "", None, 1.0,
                "whether the flow still works with every intermittent link down"),
     MetricInfo("utilisation", False, "number", "lower", "fraction", None, 1.0,
@@ -176,7 +178,7 @@ def format_metric(name: str, value: float) -> str:
         return "unbounded"
     if info.kind == "boolean":
         return "yes" if value else "no"
-    if name == "latency":
+    if name in ("latency", "typical_latency"):
         return f"{value * 1e3:,.1f} ms" if value < 10 else f"{value:,.1f} s"
     if name == "utilisation":
         return f"{value * 100:,.1f} %" if value >= 0.1 else f"{value * 100:.3g} %"
@@ -203,7 +205,7 @@ def _value(text: str, name: str, raw: str) -> float:
     assert info.dimension is not None
     dim, factor, unit_text = info.dimension, info.factor, raw
     m = re.fullmatch(r"(.*?)\s*/\s*(month|mo)", raw)
-    if m and name != "latency":
+    if m and name not in ("latency", "typical_latency"):
         # 'X USD/month' is read as the amount X per month of the analyses (730 h)
         dim = "money" if info.dimension == "money_per_time" else "data"
         factor, unit_text = 1.0, m.group(1)
@@ -258,7 +260,7 @@ def parse_requirement(text: str, flows: list[str] | None = None) -> Requirement:
 
 
 def _example(name: str) -> str:
-    return {"latency": "200 ms", "cost": "5000 USD/month", "update_cost": "100 USD/month",
+    return {"latency": "200 ms", "typical_latency": "200 ms", "cost": "5000 USD/month", "update_cost": "100 USD/month",
             "personal_data": "0", "utilisation": "80 %"}.get(name, "1")
 
 

@@ -10,10 +10,16 @@ the placement of only a few components - its *scope*:
 * a model's update cost depends on where it and its update channel's source live;
 * a component's cores (capacity plan) and resource needs depend on it and its callers.
 
-For each term, the scope's decisions are enumerated (a handful of combinations) and the term's
-value is read from the analyses of :mod:`archkit.analysis` run on a *probe* placement (the scope
-set, everything else at its first choice). The whole space is then evaluated chunk by chunk:
-``table[digits[:, d1], digits[:, d2]]`` gathers each term for every alternative of the chunk and
+For each term, the scope's decisions are enumerated (a handful of combinations) and the term is
+evaluated with the analyses' own per-element functions (``connector_time_parts``,
+``component_time``, ``queueing_delay``, ``arrival_rate``, ``servers_for``, ``connector_link_load``,
+``connector_monthly_data_cost``, ``model_update``) on a *probe* placement (the scope set,
+everything else at its first choice), each distinct call made once. Four short rules have no
+per-element function to call and follow the analyses' code step by step: a step's offline route
+(availability), a connector's personal-data exit (privacy), a component's cores (capacity) and its
+resource needs (resources); the tests compare every key with the full analyses. The whole space is then
+evaluated chunk by chunk: the row-major index of each scope's choices is computed once per chunk and
+every table is gathered with one ``np.take``;
 numpy adds, maximises or combines them in the order the analyses use (so latency and link load
 come out bit for bit; costs are sums in another order and agree to rounding, see
 :func:`archkit.explore.quality.quantise`).
@@ -28,7 +34,6 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..model.system import System
 from .quality import PROBE_VARIANT, probe_system, quality_keys
 from .space import Space
 
@@ -214,7 +219,6 @@ class VectorEvaluator:
 
         s = self.system
         g = self._probes.graph
-        P = self._probes
         users = {n.id for n in s.nodes if _user_device(n)}
         models = [c.id for c in s.components if c.kind == "model" or c.model is not None]
         flows = list(s.flows)
@@ -237,10 +241,10 @@ class VectorEvaluator:
                 def step(dg: tuple[int, ...], e: Any = e) -> float:
                     a, b = self._node_of(e.source, dg), self._node_of(e.target, dg)
                     st = StepLatency(e.id, e.source, e.target, a, b, self._conn_time(e.id, a, b),
-                                     self._comp_time(e.target, b), self._queue(e.target, dg))
-                    return _worst(st.total)
+                                     self._comp_time(e.target, b), self._queue(e.target, dg)).total
+                    return np.array([_worst(st), float(st.typical) if st.known else math.nan])
                 terms.append(self._tabulate(self._scope([e.source, e.target] + self._sources.get(e.target, [])),
-                                            step))
+                                            step, (2,)))
             self.lat_terms.append(terms)
             tick()
         # offline: every step that crosses nodes keeps a route with every intermittent link down
@@ -262,7 +266,7 @@ class VectorEvaluator:
             self.off_terms.append(terms)
         tick()
         # link load: per connector, its worst-case load on each link direction that is up
-        from ..analysis.links import _bw
+        from ..analysis.links import link_bandwidth
 
         self.linkdirs: list[tuple[str, str, str]] = []
         bw: list[float] = []
@@ -271,7 +275,7 @@ class VectorEvaluator:
                 continue
             for x, y in (lk.ends, (lk.ends[1], lk.ends[0])):
                 self.linkdirs.append((lk.id, x, y))
-                bw.append(_best(_bw(lk, x)))
+                bw.append(_best(link_bandwidth(lk, x)))
         self.bw_best = np.array(bw, dtype=np.float64)
         ld_index = {k: i for i, k in enumerate(self.linkdirs)}
         self.load_terms: list[Term] = []
@@ -315,7 +319,6 @@ class VectorEvaluator:
         from ..analysis import model_update, node_monthly_cost
 
         s = self.system
-        g = self._probes.graph
         opts = self.options
         const = 0.0
         self.cost_terms: list[Term] = []
@@ -393,7 +396,7 @@ class VectorEvaluator:
     def _cores_needed(self, c: Any, nid: str, dg: tuple[int, ...]) -> Any:
         """Cores the capacity plan gives a component on a fleet node (None when nothing reaches it)."""
         from ..analysis import Estimate
-        from ..analysis.capacity import _ceil
+        from ..analysis.capacity import ceil_estimate
         from ..analysis.common import input_text, missing_text
 
         lam = self._arrival(c.id, dg)
@@ -402,7 +405,7 @@ class VectorEvaluator:
             return None
         u = (c.autoscaling.target_utilization if c.autoscaling and c.autoscaling.target_utilization
              else self.options.target_utilisation)
-        needed = _ceil(lam.times(svc, "servers").scale(1 / u, "replicas"), "replicas")
+        needed = ceil_estimate(lam.times(svc, "servers").scale(1 / u, "replicas"), "replicas")
         if needed.known:
             needed = Estimate(max(1.0, needed.best), max(1.0, needed.typical), max(1.0, needed.worst),
                               "replicas", needed.inputs)
@@ -416,7 +419,7 @@ class VectorEvaluator:
         """Best-case need per user device and resource (as in archkit.analysis.resources)."""
         from ..analysis.common import Estimate, replica_memory, replica_storage
         from ..analysis.latency import servers_for
-        from ..analysis.resources import _have
+        from ..analysis.resources import node_capacity
 
         s = self.system
         self.fit_nodes: list[tuple[str, np.ndarray, list[Term]]] = []
@@ -424,10 +427,10 @@ class VectorEvaluator:
             if n.per_user is None:
                 continue  # fleets scale out (see archkit.explore.quality)
             have = [
-                _worst(_have(n.memory, n, "memory", "B", True)),
-                _worst(_have(n.storage, n, "storage", "B", True)),
-                _worst(_have(n.gpus, n, "gpus", "gpus", True)),
-                _worst(_have(n.cpu_cores, n, "cpu_cores", "cores", True)) if n.cpu_cores is not None else math.nan,
+                _worst(node_capacity(n.memory, n, "memory", "B", True)),
+                _worst(node_capacity(n.storage, n, "storage", "B", True)),
+                _worst(node_capacity(n.gpus, n, "gpus", "gpus", True)),
+                _worst(node_capacity(n.cpu_cores, n, "cpu_cores", "cores", True)) if n.cpu_cores is not None else math.nan,
             ]
             have.append(have[3])
             terms = []
@@ -466,16 +469,17 @@ class VectorEvaluator:
         flows = len(self.system.flows)
         Q = np.empty((n, len(self.keys)), dtype=np.float64)
         for fi, terms in enumerate(self.lat_terms):
-            acc = np.zeros(n)
+            acc = np.zeros((n, 2))
             for t in terms:
                 acc = acc + t.gather(digits, flat)
-            Q[:, fi] = acc
+            Q[:, fi] = acc[:, 0]
+            Q[:, flows + fi] = acc[:, 1]
         for fi, terms in enumerate(self.off_terms):
             acc = np.ones(n, dtype=bool)
             for t in terms:
                 acc &= t.gather(digits, flat) > 0.5
-            Q[:, flows + fi] = acc
-        k = 2 * flows
+            Q[:, 2 * flows + fi] = acc
+        k = 3 * flows
         if self.linkdirs:
             load = np.zeros((n, len(self.linkdirs)))
             for t in self.load_terms:
@@ -488,8 +492,6 @@ class VectorEvaluator:
         cost = np.full(n, self.cost_const)
         for t in self.cost_terms:
             cost = cost + t.gather(digits, flat)
-        from ..analysis.common import HOURS_PER_MONTH  # noqa: F401  (documented constant)
-
         for node, cores_terms, present_terms in self.scale_nodes:
             cores = np.zeros(n)
             present = np.zeros(n, dtype=bool)

@@ -14,6 +14,11 @@ from .spec import format_metric
 __all__ = ["renderables"]
 
 
+def _fmt(key: str, v: Any) -> str:
+    x = float("nan") if v is None else (float("inf") if v == "inf" else float(v))
+    return format_metric(key_metric(key)[0], x)
+
+
 def _status(r: Any) -> str:
     if not r.feasible:
         return "[red]infeasible[/]"
@@ -40,6 +45,8 @@ def renderables(exp: Any, system: Any) -> list[Any]:
         head += "\nrequirements: " + "; ".join(r.text for r in exp.requirements)
     if exp.objectives:
         head += "\nobjectives: " + "; ".join(f"{o.sense} {o.key}" for o in exp.objectives)
+    for x in exp.exclusions:
+        head += f"\nleft out: {x['component']} on {x['node']} ({x['reason']})"
     out.append(Panel.fit(head))
     rows = list(exp.rows)
     if exp.mode == "compare":
@@ -95,6 +102,16 @@ def renderables(exp: Any, system: Any) -> list[Any]:
             lines = [f"{k}: {v:,} alternatives" for k, v in exp.infeasible_reasons.items()] + ["closest:"] + \
                 [f"  {x}" for x in lines[:5]]
         out.append(Panel("\n".join(lines), title="Infeasible", title_align="left"))
+    if exp.relaxed:
+        front = [x["name"] for x in exp.relaxed if x["pareto"]]
+        lines = ["Pareto-optimal if the requirements are set aside: " + ", ".join(front)]
+        for x in exp.relaxed:
+            d = x["dominated_by"]
+            if d:
+                better = ", ".join(f"{k} ({_fmt(k, d['by_values'][k])} vs {_fmt(k, d['values'][k])})"
+                                   for k in d["better_on"])
+                lines.append(f"[yellow]{x['name']}[/] is dominated by [green]{d['by']}[/]: better on {better}")
+        out.append(Panel("\n".join(lines), title="Ignoring the requirements", title_align="left"))
     if exp.presets:
         pt = Table(title="Hulten's placements: qualitative trade-offs, beside the numbers above")
         pt.add_column("")

@@ -3,7 +3,8 @@
 Mapping: the system is a ``softwareSystem``; each component a ``container`` (technology: the
 model framework or language; tags: its kind, plus ``ML model`` for models); each connector a
 relationship (description: kind and purpose; technology: protocol). Deployment environments:
-``base`` and one per variant, each with a ``deploymentNode`` per node (instances: the node count)
+``base`` and one per variant, each with a ``deploymentNode`` per node (technology and tag: its kind;
+instances: the node count)
 holding ``containerInstance``\\ s of the components placed there, and relationships between nodes
 for the network links (down links are left out, with a comment). Views: a container view, a
 deployment view per environment, a dynamic view per flow, and element styles by kind.
@@ -76,9 +77,9 @@ def to_structurizr(system: System) -> str:
         for n in sorted(system.nodes, key=lambda n: (st.tier_of(n.kind)[0], n.id)):
             nid = ids("d", f"{env}_{n.id}")
             nmap[n.id] = nid
+            # deploymentNode <name> [description] [technology] [tags] [instances]
             out.append(f"            {nid} = deploymentNode {_s(n.label)} {_s(n.description)} {_s(n.kind)} "
-                       f"{n.count} {{")
-            out.append(f"                tags {_s(n.kind)}")
+                       f"{_s(n.kind)} {n.count} {{")
             for c in system.components:
                 if placement.get(c.id) == n.id:
                     out.append(f"                containerInstance {comp[c.id]}")
@@ -110,7 +111,8 @@ def to_structurizr(system: System) -> str:
         out.append(f"        dynamic {sys_id} {_s(key)} {_s(f.label)} {{")
         for s in f.steps:
             c = system.connector(s)
-            out.append(f"            {comp[c.source]} -> {comp[c.target]} {_s(c.description or c.kind.replace('_', ' '))}")
+            what = c.description or c.kind.replace("_", " ")
+            out.append(f"            {comp[c.source]} -> {comp[c.target]} {_s(what)}")
         out.append("            autoLayout lr")
         out.append("        }")
     out.append("        styles {")

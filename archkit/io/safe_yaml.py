@@ -85,11 +85,24 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple[Any, ...], int]]
         raise LoadError([Problem.of("not-a-model", "the file is empty",
                                     "a model starts with 'name: <system name>'", Location(source, 1))], source)
     lines: dict[tuple[Any, ...], int] = {}
-    problems = _walk(node, source, lines)
-    if problems:
-        raise LoadError(problems, source)
     try:
-        data = loader.construct_document(node)
+        data, problems, shared, merged = _build(node, source, lines, loader)
+        if not problems and shared:
+            total, _ = _measure(node)
+            if total > MAX_NODES:
+                problems = [Problem.of(
+                    "too-large", f"the document expands to more than {MAX_NODES:,} values (aliases that repeat "
+                    "aliases can make a small file huge)", "remove the anchors and aliases, or split the model",
+                    Location(source))]
+        if problems:
+            raise LoadError(problems, source)
+        if merged:  # '<<' merge keys: let PyYAML's safe constructor apply them
+            data = loader.construct_document(node)
+    except _TooDeep as deep:
+        raise LoadError([Problem.of(
+            "too-deep", f"the document nests more than {MAX_DEPTH} levels deep",
+            "a model nests a few levels deep; check that this is a model file",
+            Location(source, deep.line, deep.path))], source) from None
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
         raise LoadError([Problem.of("syntax-error", f"YAML value could not be read: {exc}",
                                     "fix the value at this place", Location(source))], source) from None
@@ -135,57 +148,90 @@ def _measure(root: yaml.Node) -> tuple[int, int]:
     return size[id(root)], height[id(root)]
 
 
-def _walk(root: yaml.Node, source: str, lines: dict[tuple[Any, ...], int]) -> list[Problem]:
-    """Check tags, depth and size, and record the line of every key path (each node visited once)."""
-    total, depth = _measure(root)
-    if total > MAX_NODES:
-        return [Problem.of(
-            "too-large", f"the document expands to more than {MAX_NODES:,} values (aliases that repeat "
-            "aliases can make a small file huge)", "remove the anchors and aliases, or split the model",
-            Location(source))]
-    if depth > MAX_DEPTH + 1:
-        return [Problem.of(
-            "too-deep", f"the document nests more than {MAX_DEPTH} levels deep",
-            "a model nests a few levels deep; check that this is a model file", Location(source))]
+class _TooDeep(Exception):
+    def __init__(self, path: tuple[Any, ...], line: int) -> None:
+        self.path = path
+        self.line = line
+
+
+_STR = "tag:yaml.org,2002:str"
+
+
+def _build(root: yaml.Node, source: str, lines: dict[tuple[Any, ...], int],
+           loader: Any) -> tuple[Any, list[Problem], bool, bool]:
+    """Turn checked nodes into plain data in one pass, recording lines and problems.
+
+    Returns (data, problems, whether aliases were used, whether merge keys were used). Each node is
+    visited once; an alias yields the same object again, as in PyYAML.
+    """
     problems: list[Problem] = []
-    stack: list[tuple[yaml.Node, tuple[Any, ...]]] = [(root, ())]
-    seen_nodes: set[int] = set()
-    while stack:
-        node, path = stack.pop()
-        if id(node) in seen_nodes:
-            continue
-        seen_nodes.add(id(node))
+    memo: dict[int, Any] = {}
+    on_path: set[int] = set()
+    flags = {"shared": False, "merged": False}
+
+    def visit(node: yaml.Node, path: tuple[Any, ...]) -> Any:
+        key = id(node)
+        if key in memo:
+            flags["shared"] = True
+            if key in on_path:  # an alias inside itself: infinitely large
+                problems.append(Problem.of(
+                    "too-large", "an alias refers to the value that contains it (an infinite document)",
+                    "remove the recursive alias", Location(source, node.start_mark.line + 1, path)))
+            return memo[key]
+        line = node.start_mark.line + 1
+        if len(path) > MAX_DEPTH:
+            raise _TooDeep(path, line)
         if node.tag not in _SAFE_TAGS:
             problems.append(Problem.of(
                 "unsafe-content",
                 f"the tag '{node.tag}' is not plain data; archkit never constructs objects or runs code from a file",
                 "remove the tag and write the value as plain YAML (text, numbers, lists, mappings)",
-                Location(source, node.start_mark.line + 1, path)))
-            continue
-        lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, int] = {}
-            for key_node, value_node in node.value:
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-                if key_node.tag not in _SAFE_TAGS:
-                    problems.append(Problem.of(
-                        "unsafe-content", f"the tag '{key_node.tag}' is not plain data",
-                        "remove the tag", Location(source, key_node.start_mark.line + 1, path)))
-                    continue
-                if key is not None and key != "<<":
-                    if key in seen:
-                        problems.append(Problem.of(
-                            "syntax-error", f"the key '{key}' appears twice in one mapping (lines {seen[key]} and "
-                            f"{key_node.start_mark.line + 1})", "keep one of them",
-                            Location(source, key_node.start_mark.line + 1, path + (key,))))
-                    seen[key] = key_node.start_mark.line + 1
-                sub = path + (key,)
-                lines.setdefault(sub, key_node.start_mark.line + 1)
-                stack.append((value_node, sub))
-        elif isinstance(node, yaml.SequenceNode):
+                Location(source, line, path)))
+            memo[key] = None
+            return None
+        lines.setdefault(path, line)
+        if isinstance(node, yaml.ScalarNode):
+            value = node.value if node.tag == _STR else loader.construct_object(node)
+            memo[key] = value
+            return value
+        on_path.add(key)
+        if isinstance(node, yaml.SequenceNode):
+            out_list: list[Any] = []
+            memo[key] = out_list
             for i, item in enumerate(node.value):
-                stack.append((item, path + (i,)))
-    return problems
+                out_list.append(visit(item, path + (i,)))
+            on_path.discard(key)
+            return out_list
+        out: dict[Any, Any] = {}
+        memo[key] = out
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            kline = key_node.start_mark.line + 1
+            if key_node.tag not in _SAFE_TAGS:
+                problems.append(Problem.of("unsafe-content", f"the tag '{key_node.tag}' is not plain data",
+                                           "remove the tag", Location(source, kline, path)))
+                continue
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                flags["merged"] = True
+                visit(value_node, path)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(Problem.of("syntax-error", "a mapping key is a list or mapping, not plain text",
+                                           "use text keys", Location(source, kline, path)))
+                continue
+            k = key_node.value if key_node.tag == _STR else loader.construct_object(key_node)
+            if k in seen:
+                problems.append(Problem.of(
+                    "syntax-error", f"the key '{k}' appears twice in one mapping (lines {seen[k]} and {kline})",
+                    "keep one of them", Location(source, kline, path + (k,))))
+            seen[k] = kline
+            lines.setdefault(path + (k,), kline)
+            out[k] = visit(value_node, path + (k,))
+        on_path.discard(key)
+        return out
+
+    data = visit(root, ())
+    return data, problems, flags["shared"], flags["merged"]
 
 
 def parse_json(text: str, source: str) -> Any:

@@ -139,7 +139,7 @@ class QuantityError(ValueError):
 def _registry() -> Any:
     import pint
 
-    ureg = pint.UnitRegistry()
+    ureg: Any = pint.UnitRegistry()
     ureg.define("USD = [currency] = dollar")
     return ureg
 

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from . import ReviewContext, Section
+from . import ReviewContext, Section, Status
 
 _BAD = ("violates", "over", "under")
 _ORDER = ["meets", "ok", "fits", "planned", "no budget", "not required", "no rate", "down", "unknown", "at risk",
@@ -61,7 +61,7 @@ def section(ctx: ReviewContext) -> Section:
             risky.append(name)
         lines.append(f"{name}: " + ", ".join(f"{fl.flow} {fl.verdict}" for fl in vr.latency.flows))
     miss = missing_inputs(data)
-    status = "error" if bad else ("warning" if risky or miss else "ok")
+    status: Status = "error" if bad else ("warning" if risky or miss else "ok")
     summary = (f"{len(report.variants)} variant(s) analysed; "
                + (f"violations in: {', '.join(bad)}; " if bad else "")
                + (f"at risk: {', '.join(risky)}; " if risky else "")

@@ -84,7 +84,7 @@ def build_view(system: System, spec: str, variant: str | None = None, *, analysi
             raise UsageError(f"unknown flow '{arg}' in view '{spec}'; {hint}")
         from .overlay import analysis_overlay
 
-        ov = analysis if analysis is not None else analysis_overlay(system, v)
+        ov = analysis if analysis is not None else analysis_overlay(system, v, flow=arg, links=False)
         return flow_view(system, arg, v, breakdown=ov.flows.get(arg) if ov is not None else None)
     if kind == "compare":
         parts = [p.strip() for p in arg.split(",")]

@@ -159,7 +159,9 @@ class View:
         if svg is None:
             return None
         start = svg.find("<svg")
-        return f'<div class="archkit-view" title="{_html_attr(self.title)}">{svg[start:]}</div>'
+        # scale wide drawings down to the cell's width (graphviz SVGs carry a viewBox)
+        body = '<svg style="max-width:100%;height:auto"' + svg[start + 4:]
+        return f'<div class="archkit-view" title="{_html_attr(self.title)}">{body}</div>'
 
     def __repr__(self) -> str:
         return (f"View({self.name!r}: {sum(not b.anchor for b in self.boxes)} boxes, {len(self.groups)} groups, "

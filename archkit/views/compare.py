@@ -25,12 +25,12 @@ def compare_view(system: System, a: str | None, b: str | None) -> View:
     """Two placements (variant names, or None for the base) side by side, differences marked."""
     canvas = Canvas()
     moved = set(moved_components(system, a, b))
-    sides = []
     tops = []
     for side, variant in (("a", a), ("b", b)):
         prefix = f"{side}/"
         gid = f"{side}/side"
-        canvas.groups.append(Group(gid, f"{side.upper()}: {placement_title(system, variant)}", kind="side", fill="#ffffff",
+        title = f"{side.upper()}: {placement_title(system, variant)}"
+        canvas.groups.append(Group(gid, title, kind="side", fill="#ffffff",
                                    border="#444444", style="rounded"))
         top = f"{side}/top"
         canvas.boxes.append(Box(top, "", group=gid, shape="point", anchor=True))
@@ -41,7 +41,6 @@ def compare_view(system: System, a: str | None, b: str | None) -> View:
             if e.source in boxes and e.target in boxes:
                 connector_line(canvas, e, f"{prefix}e:{e.id}", boxes[e.source], boxes[e.target],
                                constraint=rank[e.source] <= rank[e.target])
-        sides.append(boxes)
     # both sides start on one rank
     canvas.lines.append(Line("order:sides", tops[0], tops[1], invisible=True, kind="order"))
     for side in ("a", "b"):
@@ -52,8 +51,12 @@ def compare_view(system: System, a: str | None, b: str | None) -> View:
                 break
     extra = []
     if moved:
-        extra.append(LegendEntry("box", "thick red border: placed on a different node in the other variant",
+        extra.append(LegendEntry("box", "thick red border (icon style: red label, '(moved)'): placed on a "
+                                        "different node in the other variant",
                                  fill="#ffffff", colour="#c62828"))
+    # dot places the cluster written last on the left here, so side B is written first: A ends up left
+    canvas.groups = ([g for g in canvas.groups if g.id.startswith("b/")]
+                     + [g for g in canvas.groups if not g.id.startswith("b/")])
     names = [v or "base" for v in (a, b)]
     notes = [f"A: {names[0]}   B: {names[1]}",
              f"moved: {', '.join(sorted(moved))}" if moved else "same placement on both sides"]

@@ -12,7 +12,7 @@ from ._style import FONT
 __all__ = ["to_dot", "quote", "html"]
 
 VIEW_ID = "view"
-LARGE = 150  # boxes; above this a view is laid out with cheaper settings
+LARGE = 150  # boxes; above this a view is laid out force-directed (see to_dot)
 
 
 def quote(text: str) -> str:
@@ -51,7 +51,7 @@ def _label(title: str, lines: tuple[str, ...], size: int = 11, left: bool = Fals
 
 def _box(b: Box, indent: str) -> str:
     if b.anchor:
-        return f"{indent}{quote(b.id)} {_attrs([('shape', 'point'), ('style', 'invis'), ('width', '0.01'), ('label', '')])};"
+        return f"{indent}{quote(b.id)} {_attrs([('shape', 'point'), ('style', 'invis'), ('width', '0.01')])};"
     return indent + quote(b.id) + " " + _attrs([
         ("label", _label(b.title, b.lines, left=b.left)), ("shape", b.shape), ("style", b.style), ("fillcolor", b.fill),
         ("color", b.border), ("penwidth", b.penwidth if b.penwidth != 1.0 else None), ("tooltip", b.tooltip),
@@ -63,7 +63,8 @@ def _group(view: View, g: Group, depth: int, out: list[str]) -> None:
     out.append(f"{ind}subgraph {quote('cluster_' + g.id)} {{")
     inner = ind + "  "
     out.append(inner + "graph " + _attrs([
-        ("label", _label(g.title, g.lines, 12, left=True)), ("style", g.style), ("fillcolor", g.fill), ("color", g.border),
+        ("label", _label(g.title, g.lines, 12, left=True)), ("style", g.style), ("fillcolor", g.fill),
+        ("color", g.border),
         ("tooltip", g.tooltip), ("labeljust", "l"), ("margin", "12"), ("peripheries", "1"),
     ]) + ";")
     for child in view.children(g.id):
@@ -137,6 +138,8 @@ def _legend(view: View, icon_for=None) -> str:
 
 def to_dot(view: View) -> str:
     """The DOT text of a view: title, nested clusters, boxes, lines and the legend under the diagram."""
+    large = sum(not b.anchor for b in view.boxes) > LARGE
+    notes = tuple(view.notes) + (("large view: force-directed layout, tiers not ranked",) if large else ())
     out = [f"digraph {quote('archkit')} {{"]
     out.append("  graph " + _attrs([
         ("rankdir", view.rankdir), ("compound", True), ("newrank", True),
@@ -144,16 +147,17 @@ def to_dot(view: View) -> str:
         ("fontname", FONT), ("fontsize", "9"), ("nodesep", "0.35"), ("ranksep", "0.7"),
         ("pad", "0.3"), ("bgcolor", "#ffffff"), ("tooltip", view.title),
     ]) + ";")
-    if sum(not b.anchor for b in view.boxes) > LARGE:
-        # graphviz's spline routing and x-placement dominate on big views: straight lines and
-        # bounded network-simplex passes keep a 500-component view to seconds instead of minutes
-        out.append("  graph " + _attrs([("splines", "line"), ("nslimit", "0.5"), ("nslimit1", "0.5"),
-                                        ("mclimit", "0.2")]) + ";")
+    if large:
+        # dot's crossing minimisation takes minutes to hours on hundreds of boxes with long-range
+        # lines; a force-directed layout (fdp keeps the clusters, sfdp is quicker without any) takes
+        # seconds, at the price of the left-to-right tier ranking
+        out.append("  graph " + _attrs([("layout", "fdp" if view.groups else "sfdp"), ("overlap", "false"),
+                                        ("splines", "line")]) + ";")
     out.append("  node " + _attrs([("fontname", FONT), ("fontsize", "11"), ("margin", "0.12,0.05")]) + ";")
     out.append("  edge " + _attrs([("fontname", FONT), ("fontsize", "9")]) + ";")
     # the title is the label of an unframed cluster around everything, so the legend can sit below
     out.append(f"  subgraph {quote('cluster_' + VIEW_ID)} {{")
-    out.append("    graph " + _attrs([("label", _label(view.title, tuple(view.notes), 14, left=True)),
+    out.append("    graph " + _attrs([("label", _label(view.title, notes, 14, left=True)),
                                        ("labelloc", "t"), ("labeljust", "l"), ("peripheries", "0"),
                                        ("margin", "4")]) + ";")
     for g in view.children(None):

@@ -16,7 +16,6 @@ from ..model.system import System
 from . import _style as st
 from ._build import Canvas, component_box, connector_line, legend, node_summary, rank_of, sorted_nodes, time_on
 from ._graph import Box, Group, LegendEntry, Line, View
-from ._traffic import fmt_range
 from .deployment import placement_title
 
 __all__ = ["flow_view", "step_rows"]

@@ -101,8 +101,8 @@ def render_icons(view: View, format: str = "svg") -> bytes:
         target = os.path.join(tmp, "view")
         graph_attr = {"label": _legend_label(view), "labelloc": "t", "labeljust": "l", "compound": "true",
                       "newrank": "true", "fontsize": "12", "pad": "0.4", "nodesep": "0.5", "ranksep": "0.9"}
-        with Diagram(view.title, filename=target, outformat=format, show=False, direction=view.rankdir, curvestyle="curved",
-                     graph_attr=graph_attr):
+        with Diagram(view.title, filename=target, outformat=format, show=False, direction=view.rankdir,
+                     curvestyle="curved", graph_attr=graph_attr):
 
             def add_boxes(group: str | None) -> None:
                 for b in boxes_by_group.get(group, []):
@@ -117,6 +117,9 @@ def render_icons(view: View, format: str = "svg") -> bytes:
                         made[b.id] = Node(label, nodeid=safe[b.id], shape="note", style="filled", fillcolor=b.fill,
                                           fixedsize="false", labelloc="c", **attrs)
                     else:
+                        if b.penwidth >= 3:  # highlighted (e.g. moved between variants): icons have no border
+                            label += "\n(moved)"
+                            attrs["fontcolor"] = b.border
                         made[b.id] = cls(label, nodeid=safe[b.id], **attrs)
 
             def add_group(group_id: str) -> None:

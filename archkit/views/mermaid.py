@@ -61,7 +61,9 @@ def to_mermaid(view: View) -> str:
         ids("g_" + g.id)
     for b in view.boxes:
         ids(b.id)
-    out = ["---", f"title: {_text(view.title)}", "---", f"flowchart {view.rankdir}"]
+    # the title sits in YAML front matter: quoted, since titles contain ': '
+    title = view.title.replace("\\", "\\\\").replace('"', '\\"')
+    out = ["---", f'title: "{title}"', "---", f"flowchart {view.rankdir}"]
     kinds: dict[str, Box] = {}
 
     def group(gid: str | None, depth: int) -> None:

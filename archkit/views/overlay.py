@@ -49,16 +49,26 @@ class Overlay:
     links: dict[str, LinkOverlay] = field(default_factory=dict)
 
 
-def analysis_overlay(system: System, variant: str | None = None) -> Overlay | None:
-    """Latency verdicts, per-step breakdowns and link loads from archkit.analysis, or None without it."""
+def analysis_overlay(system: System, variant: str | None = None, *, flow: str | None = None,
+                     links: bool = True) -> Overlay | None:
+    """Latency verdicts, per-step breakdowns and link loads from archkit.analysis, or None without it.
+
+    Args:
+        system, variant: the model and placement.
+        flow: analyse only this flow (the flow view needs no other).
+        links: include the link-load analysis.
+    """
     try:
         analysis = importlib.import_module("archkit.analysis")
     except ImportError:
         return None
-    lat = analysis.latency(system, variant)
+    if flow is not None:
+        flow_results = [analysis.flow_latency(analysis.as_graph(system, variant), flow)]
+    else:
+        flow_results = analysis.latency(system, variant).flows
     verdicts: dict[str, str] = {}
     flows: dict[str, FlowBreakdown] = {}
-    for f in lat.flows:
+    for f in flow_results:
         verdicts[f.flow] = f.verdict
         steps = []
         for s in f.steps:
@@ -70,21 +80,21 @@ def analysis_overlay(system: System, variant: str | None = None) -> Overlay | No
                 parts.append(f"queue {s.queueing.wait.text()}")
             steps.append(" + ".join(parts) + f" = {s.total.text()}")
         flows[f.flow] = FlowBreakdown(f.verdict, f.total.text(), tuple(steps), tuple(f.caveats))
-    links: dict[str, LinkOverlay] = {}
+    loads: dict[str, LinkOverlay] = {}
     by_link: dict[str, list] = {}
-    for d in analysis.link_load(system, variant).links:
+    for d in (analysis.link_load(system, variant).links if links else ()):
         by_link.setdefault(d.link, []).append(d)
     for lid in sorted(by_link):
         dirs = by_link[lid]
         verdict = max((d.verdict for d in dirs), key=LINK_VERDICT_ORDER.index)
         known = [d for d in dirs if d.utilisation.known]
         if verdict == "down":
-            links[lid] = LinkOverlay(None, "down", "down")
+            loads[lid] = LinkOverlay(None, "down", "down")
         elif len(known) < len(dirs) or not known:
-            links[lid] = LinkOverlay(None, "unknown", "unknown")
+            loads[lid] = LinkOverlay(None, "unknown", "unknown")
         else:
             busiest = max(known, key=lambda d: (d.utilisation.worst, d.from_node))
             u = busiest.utilisation.worst
-            links[lid] = LinkOverlay(u if u is not None and not math.isnan(u) else None,
+            loads[lid] = LinkOverlay(u if u is not None and not math.isnan(u) else None,
                                      f"{busiest.load.text()} {busiest.from_node}->{busiest.to_node}", verdict)
-    return Overlay(verdicts, flows, links)
+    return Overlay(verdicts, flows, loads)

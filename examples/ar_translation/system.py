@@ -149,9 +149,9 @@ with System(
         response_size="0.1..1 kB", rate="0.2 /s", data_sensitivity="personal")
     translate = (selector >> translator).set(
         kind="sync_call", request_size="0.1..1 kB", response_size="0.1..1 kB", rate="0.2 /s")
-    show = (selector >> overlay).set(kind="in_process", request_size="1 kB", rate="0.2 /s")
+    show = (selector >> overlay).set(kind="in_process", request_size="1 kB", response_size="0.1 kB", rate="0.2 /s")
     usage = (selector >> telemetry).set(
-        kind="async_message", purpose="telemetry", request_size="2 kB", rate="0.2 /s",
+        kind="async_message", purpose="telemetry", request_size="2 kB", rate="0.2 /s", data_sensitivity="internal",
         description="Usage event: languages, text length, timings, user feedback")
     samples = (selector >> telemetry).set(
         kind="async_message", purpose="telemetry",

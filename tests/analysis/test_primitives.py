@@ -153,3 +153,18 @@ def test_component_plans_add_up_to_the_node_capacity(example) -> None:
     # every active user's sign reaches the cloud OCR: peak users x 0.2 /s
     assert ocr.arrival_rate.best == pytest.approx(100_000 * 0.05 * 0.2)
     assert ocr.replicas_needed.worst == math.ceil(ocr.arrival_rate.best * 0.060 / 0.7)
+
+
+def test_changing_a_system_in_place_is_seen_by_the_next_analysis(example) -> None:
+    from archkit.analysis import forget, latency
+
+    before = latency(example, "phone-bluetooth-only").flows[0].total
+    bt = next(lk for lk in example.links if lk.id == "glasses-phone")
+    bt.bandwidth = None
+    after = latency(example, "phone-bluetooth-only").flows[0].total
+    assert before.known and not after.known
+    assert "declare bandwidth on link 'glasses-phone'" in after.missing
+    # a primitive called with the System uses the kept graph until told to forget it
+    forget(example)
+    assert not connector_time(as_graph(example, "phone-bluetooth-only"), "frame_selector->ocr", "glasses",
+                              "phone").known

@@ -80,3 +80,20 @@ def test_review_has_an_alternatives_section(example):
     (s,) = rv.sections
     assert s.id == "alternatives" and s.status == "warning"  # the model's 200 ms budget is met by no variant
     assert s.data["schema"] == "archkit.alternatives/1" and s.data["requirements"][0]["key"] == "latency(overlay)"
+
+
+def test_when_nothing_is_feasible_compare_still_shows_the_trade_off(runner, example_path):
+    d = json.loads(run(runner, "compare", str(example_path), "--format", "json").stdout)
+    assert d["feasible"] == 0 and d["recommended"] is None
+    relaxed = {x["name"]: x for x in d["ignoring_requirements"]}
+    bt = relaxed["phone-bluetooth-only"]
+    assert not bt["pareto"] and bt["dominated_by"]["by"] == "all-on-phone"
+    assert "latency(overlay)" in bt["dominated_by"]["better_on"]
+    assert relaxed["all-on-phone"]["pareto"]
+
+
+def test_json_is_deterministic(runner, example_path):
+    args = ["explore", str(example_path), *VARY, "--format", "json"]
+    assert run(runner, *args).stdout == run(runner, *args).stdout
+    args = ["compare", str(example_path), "--format", "json"]
+    assert run(runner, *args).stdout == run(runner, *args).stdout

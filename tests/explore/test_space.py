@@ -74,3 +74,19 @@ def test_model_requirements_apply_unless_ignored(example):
     assert [r.key for r in reqs] == ["latency(overlay)"] and [o.key for o in objs] == ["cost"]
     reqs, objs = resolve_spec(example, use_model=False)
     assert reqs == [] and objs == []
+
+
+def test_public_names_of_explore_resolve():
+    import archkit.explore as ex
+
+    for name in ex.__all__:
+        assert getattr(ex, name) is not None, name
+
+
+def test_import_archkit_does_not_load_the_explorer():
+    import subprocess
+    import sys
+
+    code = "import sys, archkit; print('archkit.explore' in sys.modules, 'numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out[0] == "False"

@@ -12,6 +12,7 @@ FLOWS = ["overlay", "usage-telemetry"]
     ("latency(overlay) <= 200 ms", "latency(overlay)", "<=", 0.2),
     ("latency( overlay ) < 1.5 s", "latency(overlay)", "<", 1.5),
     ("offline(overlay)", "offline(overlay)", "==", 1.0),
+    ("typical_latency(overlay) <= 200 ms", "typical_latency(overlay)", "<=", 0.2),
     ("not offline(usage-telemetry)", "offline(usage-telemetry)", "==", 0.0),
     ("cost <= 5000 USD/month", "cost", "<=", 5000.0),
     ("cost <= 1 USD/h", "cost", "<=", SECONDS_PER_MONTH / 3600),
@@ -63,3 +64,20 @@ def test_month_matches_the_analyses():
     from archkit.analysis.common import HOURS_PER_MONTH
 
     assert SECONDS_PER_MONTH == HOURS_PER_MONTH * 3600
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(["latency", "cost", "offline", "(", ")", "overlay", "<=", "<", "==", "=", "!", " ", "200",
+                           "ms", "USD/month", "%", "not ", "minimize ", "max ", "..", "1e400", "-3", "utilisation"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.lists(_PIECES, max_size=8).map("".join)))
+def test_any_text_reads_or_fails_with_a_spec_error(text):
+    for parse in (parse_requirement, parse_objective):
+        try:
+            parse(text, FLOWS)
+        except SpecError as e:
+            assert e.hint

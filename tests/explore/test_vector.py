@@ -74,8 +74,8 @@ def test_vectorised_quality_equals_full_analysis(seed):
         assert bool(fits[i]) == (not q.infeasible), (seed, space.name(i), q.infeasible)
         # latency and link load are summed in the analyses' order: equal to the last bit
         n = len(system.flows)
-        assert np.array_equal(ref[:n], Q[i, :n], equal_nan=True)
-        assert np.array_equal(ref[2 * n], Q[i, 2 * n], equal_nan=True)
+        assert np.array_equal(ref[:2 * n], Q[i, :2 * n], equal_nan=True)
+        assert np.array_equal(ref[3 * n], Q[i, 3 * n], equal_nan=True)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -117,4 +117,18 @@ def test_ar_space_matches_full_analysis(example):
     for i in range(space.size):
         q = quality_of(example, space.placement(i), space.links_down)
         assert np.array_equal(quantise(q.vector(ev.keys)), quantise(Q[i]), equal_nan=True)
+        assert bool(fits[i]) == (not q.infeasible)
+
+
+def test_groups_and_links_down_match_full_analysis(example):
+    """Components kept together, starting from a variant that takes a link down."""
+    space = generated_space(example, {"ocr": ["glasses", "phone", "cloud"], "translator": ["glasses", "phone", "cloud"],
+                                      "frame_selector": ["glasses", "phone"]},
+                            together=[["ocr", "translator"]], base_variant="phone-bluetooth-only")
+    assert space.size == 6 and space.links_down == {"glasses-phone-wifi"}
+    ev = VectorEvaluator(space)
+    Q, fits = ev.evaluate(space.digits(0, space.size))
+    for i in range(space.size):
+        q = quality_of(example, space.placement(i), space.links_down)
+        assert np.array_equal(quantise(q.vector(ev.keys)), quantise(Q[i]), equal_nan=True), space.name(i)
         assert bool(fits[i]) == (not q.infeasible)

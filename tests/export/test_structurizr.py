@@ -66,6 +66,9 @@ def test_a_deployment_environment_per_placement(ar, dsl):
         body = _block(dsl, f'deploymentEnvironment "{env}"')
         instances = re.findall(r"containerInstance (\w+)", body)
         assert sorted(instances) == sorted(c.id for c in ar.components)
+    # deploymentNode <name> [description] [technology] [tags] [instances]
+    count = ar.node("cloud").count
+    assert re.search(rf'deploymentNode "Cloud region" "[^"]*" "cloud" "cloud" {count} \{{', dsl)
     cloud = _block(dsl, 'deploymentEnvironment "all-in-cloud"')
     node = _block(cloud, 'deploymentNode "Cloud region"')
     assert "containerInstance ocr" in node and "containerInstance translator" in node

@@ -46,3 +46,16 @@ def test_same_dot_in_a_fresh_process_with_other_hash_seed(ar):
                                 check=True).stdout)
     assert len(outs) == 1
     assert outs.pop() == build_view(ar, "dataflow").dot()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_synthetic_systems_give_stable_dot(seed):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from bench.synthetic import synthetic_system
+
+    system = synthetic_system(40, connectors_per_component=3, n_nodes=8, n_flows=4, seed=seed)
+    for spec in ("logical", "deployment", "dataflow", "flow:f0", "compare:base,v2"):
+        assert build_view(system, spec).dot() == build_view(_reordered(system), spec).dot()

@@ -68,8 +68,12 @@ def test_svg_png_pdf(ar, spec):
 
 @pytest.mark.parametrize("spec", SPECS)
 def test_mermaid(ar, spec):
+    import yaml
+
     text = build_view(ar, spec).render("mermaid").decode()
     assert "flowchart" in text.splitlines()[3]
+    front = yaml.safe_load(text.split("---")[1])
+    assert front["title"] == build_view(ar, spec).title
     assert 'subgraph legend["Legend"]' in text
     if spec in ("deployment", "dataflow"):
         assert "subgraph g_node_glasses" in text
@@ -170,6 +174,14 @@ def test_link_load_comes_from_the_analysis(ar):
     assert f"{worst * 100:.3g} % of bandwidth" in cellular.label
 
 
+@pytest.mark.parametrize("spec", ["compare:base,all-in-cloud", "compare:ocr-in-cloud,translation-in-cloud"])
+def test_compare_puts_a_left_of_b(ar, spec):
+    layout = dot_json(build_view(ar, spec).dot())
+    left = {o["name"]: float(o["bb"].split(",")[0]) for o in layout["objects"]
+            if o["name"] in ("cluster_a/side", "cluster_b/side")}
+    assert left["cluster_a/side"] < left["cluster_b/side"]
+
+
 def test_compare_marks_moved_components(ar):
     view = build_view(ar, "compare:base,all-in-cloud")
     assert view.box("a/c:ocr").border == "#c62828"
@@ -224,3 +236,21 @@ def test_notebook_reprs(ar):
         with archkit.Node("n", kind="cloud"):
             archkit.Component("x")
     assert "<svg" in s._repr_svg_()
+
+
+def test_large_views_switch_to_a_force_directed_layout():
+    """Over 150 boxes dot's ranking takes minutes; such views use fdp (clusters kept) and say so."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from bench.synthetic import synthetic_system
+
+    system = synthetic_system(160, connectors_per_component=2, n_nodes=8, n_flows=3, seed=1)
+    view = build_view(system, "deployment")
+    dot = view.dot()
+    assert 'layout="fdp"' in dot and "force-directed layout" in dot
+    assert 'layout=' not in build_view(system, "flow:f0").dot()
+    svg = view.render("svg")
+    assert "Legend" in svg_text(svg)
+    assert len(svg_titles(svg, "cluster")) >= len(system.nodes)
