@@ -31,6 +31,9 @@ from .plan import NODE_RESOURCE_PREFIX, DeploymentPlan, app_prefix, build_plan
 __all__ = ["deploy", "status", "undeploy", "find_deployment", "DEFAULT_HTTP_PORT"]
 
 DEFAULT_HTTP_PORT = 8000
+#: Serve logging for deployed applications: warnings and errors only, no line per request (writing
+#: an access-log line per request costs milliseconds on a small machine; the timings are in answers).
+SERVE_LOGGING = {"log_level": "WARNING", "enable_access_log": False}
 _HEAD = "head"
 
 
@@ -165,7 +168,8 @@ def deploy(
         from ray.serve.api import _run
 
         for spec in reversed(plan.apps):
-            _run(apps[spec.name], name=spec.name, route_prefix=spec.route_prefix, _blocking=False)
+            _run(apps[spec.name], name=spec.name, route_prefix=spec.route_prefix, _blocking=False,
+                 logging_config=SERVE_LOGGING)
         _wait_running([a.name for a in plan.apps], timeout)
     except Exception as exc:
         if ray.is_initialized():

@@ -47,6 +47,7 @@ def serve_config(plan: DeploymentPlan, model_path: str, *, host: str = "127.0.0.
             "import_path": "archkit.runtime.serve_app:build_node_app",
             "args": args,
             "deployments": deployments,
+            "logging_config": {"log_level": "WARNING", "enable_access_log": False},
         }
         if working_dir:
             item["runtime_env"] = {"working_dir": working_dir}
