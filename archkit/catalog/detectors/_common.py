@@ -14,52 +14,39 @@ MAX_CHAIN = 3
 LOOKUP_READER_KINDS = frozenset({"ui", "business_logic", "gateway"})
 
 
-def models_upstream(ctx: Context, start: str, depth: int = 3) -> list[str]:
-    """Models whose output reaches ``start`` (itself included), passing only through non-model components."""
+def _models_near(ctx: Context, start: str, depth: int, upstream: bool) -> list[str]:
+    """Models reached from ``start`` (itself included) against or along the data flow, through non-models only."""
     comps = ctx.components
     if start in comps and comps[start].kind == "model":
         return [start]
     out: list[str] = []
     seen = {start}
     queue = deque([(start, 0)])
-    g = ctx.data_graph
+    g = ctx.data_graph if upstream else ctx.forward_graph
+    step = g.predecessors if upstream else g.successors
     while queue:
         cur, d = queue.popleft()
         if d >= depth or cur not in g:
             continue
-        for p in sorted(g.predecessors(cur)):
-            if p in seen:
+        for n in sorted(step(cur)):
+            if n in seen:
                 continue
-            seen.add(p)
-            if comps[p].kind == "model":
-                out.append(p)
+            seen.add(n)
+            if comps[n].kind == "model":
+                out.append(n)
             else:
-                queue.append((p, d + 1))
+                queue.append((n, d + 1))
     return out
+
+
+def models_upstream(ctx: Context, start: str, depth: int = 3) -> list[str]:
+    """Models whose output reaches ``start`` (itself included), passing only through non-model components."""
+    return _models_near(ctx, start, depth, upstream=True)
 
 
 def models_downstream(ctx: Context, start: str, depth: int = 3) -> list[str]:
     """Models that ``start`` sends data to (itself included), passing only through non-model components."""
-    comps = ctx.components
-    if start in comps and comps[start].kind == "model":
-        return [start]
-    out: list[str] = []
-    seen = {start}
-    queue = deque([(start, 0)])
-    g = ctx.forward_graph
-    while queue:
-        cur, d = queue.popleft()
-        if d >= depth or cur not in g:
-            continue
-        for s in sorted(g.successors(cur)):
-            if s in seen:
-                continue
-            seen.add(s)
-            if comps[s].kind == "model":
-                out.append(s)
-            else:
-                queue.append((s, d + 1))
-    return out
+    return _models_near(ctx, start, depth, upstream=False)
 
 
 def model_chains(ctx: Context) -> list[tuple[str, str, list[str], bool]]:
