@@ -49,6 +49,7 @@ from .common import (
 )
 
 __all__ = [
+    "link_bandwidth",
     "as_graph",
     "analysis_graph",
     "forget",
@@ -230,9 +231,9 @@ def connector_time_parts(system_or_graph: System | SystemGraph, connector_id: st
                             (input_text("link", lk.id, "latency", lk.latency),))
                    if lk.latency is not None else Estimate.unknown("s", missing_text("latency", "link", lk.id)))
         lat = lat + hop_lat.scale(legs)
-        xfer = xfer + req.per(_bandwidth(lk, h.source), "s")
+        xfer = xfer + req.per(link_bandwidth(lk, h.source), "s")
         if resp is not None:
-            xfer = xfer + resp.per(_bandwidth(lk, h.target), "s")
+            xfer = xfer + resp.per(link_bandwidth(lk, h.target), "s")
     return ConnectorTime(lat, xfer, tuple(h.link.id for h in hops), legs)
 
 
@@ -248,10 +249,10 @@ def _size(q: Any, cid: str, name: str) -> Estimate:
     return Estimate(q.lo * 8, q.mid * 8, q.hi * 8, "bit", (input_text("connector", cid, name, q),))
 
 
-def _bandwidth(lk: Any, from_node: str) -> Estimate:
-    reverse = from_node == lk.ends[1] and lk.bandwidth_reverse is not None
-    q = lk.bandwidth_reverse if reverse else lk.bandwidth
-    name = "bandwidth_reverse" if reverse else "bandwidth"
+def link_bandwidth(lk: Any, from_node: str) -> Estimate:
+    """Bandwidth of a link in the direction leaving ``from_node`` (unknown, naming the input, if not declared)."""
+    name = lk.bandwidth_field_from(from_node)
+    q = getattr(lk, name)
     if q is None:
         return Estimate.unknown("bit/s", missing_text("bandwidth", "link", lk.id))
     return Estimate(q.lo, q.mid, q.hi, "bit/s", (input_text("link", lk.id, name, q),))

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from ..model.graph import SystemGraph
 from ..model.system import System
 from .common import USERS_MISSING, Estimate, Options, connector_rate, input_text, missing_text
-from .latency import _memo, analysis_graph, as_graph
+from .latency import _memo, analysis_graph, as_graph, link_bandwidth
 
 __all__ = ["LoadShare", "connector_link_load", "LinkDirectionLoad", "LinkLoadResult", "link_load"]
 
@@ -143,16 +143,6 @@ class LinkLoadResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {"variant": self.variant, "links": [x.to_dict() for x in self.links]}
-
-
-def link_bandwidth(lk: Any, from_node: str) -> Estimate:
-    """Bandwidth of a link in the direction leaving ``from_node`` (unknown, naming the input, if not declared)."""
-    reverse = from_node == lk.ends[1] and lk.bandwidth_reverse is not None
-    q = lk.bandwidth_reverse if reverse else lk.bandwidth
-    if q is None:
-        return Estimate.unknown("bit/s", missing_text("bandwidth", "link", lk.id))
-    return Estimate(q.lo, q.mid, q.hi, "bit/s", (input_text("link", lk.id, "bandwidth_reverse" if reverse else
-                                                            "bandwidth", q),))
 
 
 def link_load(system: System, variant: str | None = None, options: Options | None = None) -> LinkLoadResult:

@@ -266,7 +266,7 @@ class VectorEvaluator:
             self.off_terms.append(terms)
         tick()
         # link load: per connector, its worst-case load on each link direction that is up
-        from ..analysis.links import link_bandwidth
+        from ..analysis.latency import link_bandwidth
 
         self.linkdirs: list[tuple[str, str, str]] = []
         bw: list[float] = []

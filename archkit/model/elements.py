@@ -276,8 +276,13 @@ class Link(Element):
         """The end that is not ``node``."""
         return self.ends[1] if node == self.ends[0] else self.ends[0]
 
+    def bandwidth_field_from(self, node: str) -> str:
+        """Which field gives the bandwidth leaving ``node``: 'bandwidth_reverse' from the second end
+        when declared, else 'bandwidth'."""
+        if node == self.ends[1] and self.bandwidth_reverse is not None:
+            return "bandwidth_reverse"
+        return "bandwidth"
+
     def bandwidth_from(self, node: str) -> Any:
         """Bandwidth in the direction leaving ``node``."""
-        if node == self.ends[1] and self.bandwidth_reverse is not None:
-            return self.bandwidth_reverse
-        return self.bandwidth
+        return getattr(self, self.bandwidth_field_from(node))

@@ -236,9 +236,7 @@ def _hops(graph: Any, connector: Any, a: str, b: str) -> tuple[list[HopPlan], li
     out = []
     for hop in hops:
         link = hop.link
-        forward, backward = link.bandwidth, link.bandwidth_reverse or link.bandwidth
-        if hop.source != link.ends[0]:
-            forward, backward = backward, forward
+        forward, backward = link.bandwidth_from(hop.source), link.bandwidth_from(hop.target)
         out.append(HopPlan(
             link=link.id, source=hop.source, target=hop.target,
             latency_s=None if link.latency is None else link.latency.mid,
