@@ -28,8 +28,45 @@ class Format(str, Enum):
     json = "json"
 
 
+class _PipeConsole(Console):
+    """A console that, writing to a pipe or file, never splits a word across lines.
+
+    A terminal has a width and rich fits tables into it, folding or cutting words that do not fit.
+    A pipe has none (rich assumes 80 columns): there text wraps only between words (its longest
+    word sets the least width), and tables, panels and trees get their natural width, so every
+    cell stays on one line and nothing is cut.
+    """
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        need = self._width_needed(objects) if not self.is_terminal and kwargs.get("width") is None else 0
+        if need <= self.width:
+            super().print(*objects, **kwargs)
+            return
+        saved = self._width  # rich caps print(width=) at the console's width, so widen the console itself
+        self.width = need
+        try:
+            super().print(*objects, **kwargs)
+        finally:
+            self._width = saved
+
+    def _width_needed(self, objects: tuple[Any, ...]) -> int:
+        from rich.measure import Measurement
+        from rich.text import Text
+
+        options = self.options.update_width(1 << 16)  # measure unclamped: what the content needs
+        need = 0
+        for o in objects:
+            if isinstance(o, (str, Text)):
+                text = self.render_str(o) if isinstance(o, str) else o
+                need = max(need, Measurement.get(self, options, text).minimum)
+            elif hasattr(o, "__rich_measure__"):  # tables, panels, trees: their natural width
+                need = max(need, Measurement.get(self, options, o).maximum)
+        return need
+
+
 def stdout() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    """The console for a command's report: on a terminal its width; piped, words are never split."""
+    return _PipeConsole(highlight=False, soft_wrap=False)
 
 
 def stderr() -> Console:
