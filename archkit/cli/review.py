@@ -9,8 +9,7 @@ import typer
 from rich.panel import Panel
 from rich.rule import Rule
 
-from rich.markup import escape
-
+from .._escape import terminal
 from ..errors import UsageError
 from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, emit_json, fail, load_model, stdout
 
@@ -48,17 +47,17 @@ def review_cmd(
     if format == Format.json:
         emit_json(dict(result.to_dict(), report=files.to_dict() if files is not None else None))
     else:
-        con.print(Panel.fit(f"[bold]Design review[/]: {result.system}\n[dim]{model}[/]"))
+        con.print(Panel.fit(f"[bold]Design review[/]: {terminal(result.system)}\n[dim]{terminal(model)}[/]"))
         for s in result.sections:
             style = _STYLE[s.status]
             con.print(Rule(f"[bold]{s.title}[/] [{style}]{s.status.upper()}[/]", align="left"))
-            con.print(s.summary, highlight=False)
+            con.print(terminal(s.summary), highlight=False)
             for r in s.renderables:
                 con.print(r)
         style = _STYLE[result.status]
         con.print(Rule(f"overall: [{style}]{result.status.upper()}[/]", align="left"))
         if files is not None:
-            con.print(f"report: {escape(str(files.html))} (also {escape(str(files.markdown))})", highlight=False)
+            con.print(f"report: {terminal(str(files.html))} (also {terminal(str(files.markdown))})", highlight=False)
     if strict and result.status == "error":
         raise typer.Exit(EXIT_PROBLEMS)
 

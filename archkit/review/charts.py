@@ -72,9 +72,9 @@ class _Figure:
 
 
 def _finish(fig: _Figure, title: str, alt: str) -> Chart:
-    from html import escape
+    from .._escape import html
 
-    return Chart(fig.chart_id, title, inline_svg(fig.svg(), fig.chart_id, escape(title), "chart"), alt)
+    return Chart(fig.chart_id, title, inline_svg(fig.svg(), fig.chart_id, html(title), "chart"), alt)
 
 
 def _ms(estimate: dict[str, Any] | None, which: str = "typical") -> float | None:

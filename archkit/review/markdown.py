@@ -7,8 +7,9 @@ breakdowns, charts, every diagram, the deployment plan) are linked out to the HT
 limit of 65,536 characters (:data:`LIMIT`): when it would not, the longest tables are cut and the
 rest linked out.
 
-The template (``templates/review.md.j2``) escapes every value it prints for Markdown; only text
-the report builds itself (badges, links, the Mermaid diagram) is passed through as :class:`Raw`.
+The template (``templates/review.md.j2``) escapes every value it prints with
+:func:`archkit._escape.markdown`; only text the report builds itself (badges, links, the Mermaid
+diagram, whose labels the Mermaid backend escaped) is passed through as :class:`Raw`.
 """
 
 from __future__ import annotations
@@ -16,13 +17,24 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ._escape import Raw, markdown_text
+from .._escape import markdown as _markdown
 from .page import SYMBOLS, badge_class, page_parts
 
 if TYPE_CHECKING:  # pragma: no cover
     from . import Review
 
-__all__ = ["to_markdown", "LIMIT"]
+__all__ = ["to_markdown", "LIMIT", "Raw"]
+
+
+class Raw(str):
+    """Markdown written by the report itself (already safe), which the template passes through unchanged."""
+
+
+def markdown_text(value: object) -> str:
+    """Every value the template prints: model text through :func:`archkit._escape.markdown`, Raw unchanged."""
+    if isinstance(value, Raw):
+        return value
+    return _markdown("" if value is None else str(value))
 
 LIMIT = 65_536
 """GitHub's limit on the length of a comment, in characters."""

@@ -3,11 +3,11 @@
 The page holds everything inline: CSS, the diagrams (graphviz SVG), the charts (matplotlib SVG,
 see :mod:`.charts`). It needs no network and no JavaScript to be read; its Content-Security-Policy
 forbids every request. It reads the review's sections through their JSON forms, so the page shows
-exactly what ``archkit review --format json`` reports. Every text from the model goes through
-Jinja2's HTML autoescaping; SVG drawings are inserted as markup because their makers (graphviz,
-matplotlib) escape the text inside them.
+exactly what ``archkit review --format json`` reports. SVG drawings are inserted as markup because
+their makers (graphviz from archkit's escaped DOT, matplotlib) escape the text inside them.
 
-Verdicts are badges that read without colour: a symbol and the word, on a coloured ground.
+Every value a template prints goes through :func:`archkit._escape.html` (the templates' ``finalize``)
+unless it is markup the templates built themselves. Verdicts are badges that read without colour: a symbol and the word, on a coloured ground.
 """
 
 from __future__ import annotations
@@ -47,9 +47,15 @@ def _environment() -> Any:
     except ImportError:
         raise MissingDependencyError("the HTML report needs Jinja2; install it with: pip install 'archkit[report]'") \
             from None
+    from markupsafe import Markup
+
+    from .._escape import html
+
+    # Every printed value: markup built by the templates passes; anything else is text for HTML.
     env = jinja2.Environment(loader=jinja2.PackageLoader("archkit.review", "templates"),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                             undefined=jinja2.StrictUndefined)
+                             undefined=jinja2.StrictUndefined,
+                             finalize=lambda v: v if hasattr(v, "__html__") else Markup(html(str(v))))
     env.filters["tone"] = badge_class
     env.globals["symbol"] = lambda v: SYMBOLS[badge_class(v)]
     env.filters["anchor"] = anchor

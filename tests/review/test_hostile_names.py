@@ -31,7 +31,7 @@ def report(tmp_path_factory) -> Path:
 def test_html_source_has_no_markup_from_names(report):
     html = (report / "index.html").read_text()
     assert "<script" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quoted&#34; &#39;single&#39; &#34;]; end" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; &#39;single&#39; &quot;]; end" in html
 
 
 def test_svg_files_keep_names_as_text(report):
