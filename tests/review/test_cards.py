@@ -42,4 +42,4 @@ def test_undeclared_sections_are_marked_and_linted(runner, in_tmp):
     found = [f for f in lint["findings"] if f["rule"] == "model-documentation"]
     assert found and "declare model.evaluation_data on 'm'" in found[0]["message"]
     undecided = [u for u in lint["unknown"] if u["rule"] == "model-documentation"]
-    assert undecided and "declare model.factors on 'm'" in undecided[0]["message"]
+    assert undecided and "model.factors" in undecided[0]["message"] and "on 'm'" in undecided[0]["message"]
