@@ -9,7 +9,9 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
+from .._escape import json_safe, terminal, visible
 from ..errors import ArchkitError, LoadError, Problem, UsageError, ValidationError
 from ..model.system import System
 
@@ -29,27 +31,39 @@ class Format(str, Enum):
 
 
 def stdout() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    """The console for a command's report (model text in markup goes through ``terminal()``)."""
+    return Console(highlight=False, soft_wrap=False, emoji=False)
 
 
 def stderr() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    """The console for messages (model text in markup goes through ``terminal()``)."""
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+
+def plain(value: Any) -> Text:
+    """A table cell or tree label holding model text as written: never read as markup, controls visible."""
+    return Text(visible(str(value)))
+
+
+def cells(*values: Any) -> list[Text]:
+    """Table cells holding model text (see :func:`plain`)."""
+    return [plain(v) for v in values]
 
 
 def emit_json(data: Any) -> None:
     """Write a JSON document to stdout: sorted keys? no - stable insertion order, 2-space indent."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
 def print_problems(problems: list[Problem], headline: str, console: Console | None = None) -> None:
     con = console or stderr()
-    con.print(f"[bold red]{headline}[/]")
+    con.print(f"[bold red]{terminal(headline)}[/]")
     for p in problems:
         where = str(p.location) if p.location is not None else "<model>"
-        con.print(f"[cyan]{where}[/]: [bold]{p.code}[/] [magenta]{p.name}[/]: {p.message}", markup=True,
-                  highlight=False)
+        con.print(f"[cyan]{terminal(where)}[/]: [bold]{p.code}[/] [magenta]{terminal(p.name)}[/]: "
+                  f"{terminal(p.message)}", markup=True, highlight=False)
         if p.hint:
-            con.print(f"    [dim]hint:[/] {p.hint}", highlight=False)
+            con.print(f"    [dim]hint:[/] {terminal(p.hint)}", highlight=False)
 
 
 def fail(exc: ArchkitError, fmt: Format = Format.text, spec: str | None = None) -> NoReturn:
@@ -75,7 +89,7 @@ def fail(exc: ArchkitError, fmt: Format = Format.text, spec: str | None = None) 
                 else f"{spec}: {n} {what} found in the model")
         print_problems(problems, head)
     else:
-        stderr().print(f"[bold red]error:[/] {exc}", highlight=False)
+        stderr().print(f"[bold red]error:[/] {terminal(str(exc))}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -101,6 +115,7 @@ def check_variant(system: System, variant: str | None, fmt: Format = Format.text
 
 
 __all__ = [
-    "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "MODEL_HELP", "Format", "stdout", "stderr", "emit_json",
+    "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "MODEL_HELP", "Format", "stdout", "stderr", "emit_json", "plain",
+    "cells", "terminal",
     "print_problems", "fail", "load_model", "check_variant", "ValidationError",
 ]

@@ -9,7 +9,7 @@ import typer
 from rich.panel import Panel
 from rich.rule import Rule
 
-from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, emit_json, load_model, stdout
+from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, emit_json, load_model, plain, stdout, terminal
 
 _STYLE = {"ok": "green", "info": "blue", "warning": "yellow", "error": "red", "skipped": "dim"}
 
@@ -35,11 +35,11 @@ def review_cmd(
     if format == Format.json:
         emit_json(result.to_dict())
     else:
-        con.print(Panel.fit(f"[bold]Design review[/]: {result.system}\n[dim]{model}[/]"))
+        con.print(Panel.fit(f"[bold]Design review[/]: {terminal(result.system)}\n[dim]{terminal(model)}[/]"))
         for s in result.sections:
             style = _STYLE[s.status]
-            con.print(Rule(f"[bold]{s.title}[/] [{style}]{s.status.upper()}[/]", align="left"))
-            con.print(s.summary, highlight=False)
+            con.print(Rule(f"[bold]{terminal(s.title)}[/] [{style}]{s.status.upper()}[/]", align="left"))
+            con.print(plain(s.summary), highlight=False)
             for r in s.renderables:
                 con.print(r)
         style = _STYLE[result.status]

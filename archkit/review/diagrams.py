@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from .._escape import terminal
+
 from . import ReviewContext, Section
 
 
@@ -41,5 +43,5 @@ def section(ctx: ReviewContext) -> Section:
         t.add_column(col)
     for r in rows:
         files = ", ".join(w["path"] for w in written if w["view"] == r["view"]) or "-"
-        t.add_row(r["view"], str(r["boxes"]), str(r["dot_bytes"]), files)
+        t.add_row(terminal(r["view"]), str(r["boxes"]), str(r["dot_bytes"]), terminal(files))
     return Section("diagrams", "Diagrams", status, summary, {"views": rows, "written": written}, [t])
