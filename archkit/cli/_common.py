@@ -93,14 +93,62 @@ def fail(exc: ArchkitError, fmt: Format = Format.text, spec: str | None = None) 
     raise typer.Exit(code)
 
 
-def load_model(spec: str, fmt: Format = Format.text) -> System:
-    """Load a model for a command; on failure print every problem and exit 1 (or 2 for a missing file)."""
-    from ..io import load
+def write_output(path: Any, data: str | bytes, fmt: Format = Format.text, spec: str | None = None,
+                 what: str = "output") -> None:
+    """Write a command's output file whole (or not at all); on failure say why and exit 2."""
+    from ..io._files import os_error_text, write_atomic
 
     try:
-        return load(spec)
-    except ArchkitError as exc:
-        fail(exc, fmt, spec)
+        write_atomic(path, data)
+    except OSError as exc:
+        fail(UsageError(f"cannot write {what} '{path}': {os_error_text(exc)}"), fmt, spec)
+
+
+def output_folder(path: Any, fmt: Format = Format.text, spec: str | None = None) -> None:
+    """Create an output folder (and its parents) or exit 2 saying why it cannot be used."""
+    import os
+
+    from ..io._files import os_error_text
+
+    try:
+        os.makedirs(path, exist_ok=True)
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied", str(path))
+    except OSError as exc:
+        fail(UsageError(f"cannot write into folder '{path}': {os_error_text(exc)}"), fmt, spec)
+
+
+def load_model(spec: str, fmt: Format = Format.text) -> System:
+    """Load a model for a command; on failure print every problem and exit 1 (or 2 for a missing file)."""
+    import warnings
+
+    from ..io import load
+    from ..io.pyfile import ModelOutputWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ModelOutputWarning)
+        try:
+            return load(spec)
+        except ArchkitError as exc:
+            _show_warnings(caught)
+            caught.clear()
+            fail(exc, fmt, spec)
+        finally:
+            _show_warnings(caught)
+
+
+def _show_warnings(caught: list[Any]) -> None:
+    """Print what a model's code printed while loading (as a warning on stderr); pass on other warnings."""
+    import warnings
+
+    from ..io.pyfile import ModelOutputWarning
+
+    for w in caught:
+        if issubclass(w.category, ModelOutputWarning):
+            stderr().print(f"[yellow]warning:[/] {terminal(str(w.message))}", highlight=False)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    caught.clear()
 
 
 def check_variant(system: System, variant: str | None, fmt: Format = Format.text) -> None:
@@ -117,5 +165,5 @@ def check_variant(system: System, variant: str | None, fmt: Format = Format.text
 __all__ = [
     "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "MODEL_HELP", "Format", "stdout", "stderr", "emit_json", "plain",
     "cells", "terminal",
-    "print_problems", "fail", "load_model", "check_variant", "ValidationError",
+    "print_problems", "fail", "load_model", "check_variant", "ValidationError", "write_output", "output_folder",
 ]

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ..errors import ArchkitError, UsageError
 from ._common import (EXIT_PROBLEMS, EXIT_USAGE, MODEL_HELP, Format, cells, emit_json, fail, load_model, stderr,
-                      stdout, terminal)
+                      stdout, terminal, write_output)
 
 patterns_app = typer.Typer(help="The catalog of ML architecture patterns, anti-patterns and checks.",
                            no_args_is_help=True)
@@ -176,8 +176,8 @@ def lint_cmd(
     as_json = Format.json if format != LintFormat.text else Format.text
     try:
         cfg_path = config if config is not None else find_config(_model_dir(model))
-        if config is not None and not config.is_file():
-            raise UsageError(f"lint configuration {config} does not exist")
+        if config is not None and not config.exists():
+            raise UsageError(f"lint configuration '{config}' does not exist")
         cfg = load_config(cfg_path)
         fingerprints = read_baseline(baseline) if baseline is not None else None
     except ArchkitError as exc:
@@ -191,8 +191,13 @@ def lint_cmd(
     except ArchkitError as exc:
         fail(exc, as_json)
     if write_baseline is not None:
-        n = write_bl(result, write_baseline)
-        stdout().print(f"wrote {n} findings to baseline {write_baseline}", highlight=False)
+        from ..io._files import os_error_text
+
+        try:
+            n = write_bl(result, write_baseline)
+        except OSError as exc:
+            fail(UsageError(f"cannot write baseline '{write_baseline}': {os_error_text(exc)}"), as_json, model)
+        stdout().print(f"wrote {n} findings to baseline {terminal(str(write_baseline))}", highlight=False)
         raise typer.Exit(0)
     if format == LintFormat.text and output is None:
         print_text(result, stdout())
@@ -204,12 +209,12 @@ def lint_cmd(
             from rich.console import Console
 
             buf = StringIO()
-            print_text(result, Console(file=buf, width=120, no_color=True, highlight=False))
+            print_text(result, Console(file=buf, width=120, no_color=True, highlight=False, emoji=False))
             body = buf.getvalue()
         else:
             body = text(result)
         if output is not None:
-            output.write_text(body, encoding="utf-8")
+            write_output(output, body, as_json, model)
         else:
             typer.echo(body, nl=False)
     if result.exit_code:

@@ -151,7 +151,9 @@ def convert_cmd(
     except ArchkitError as exc:
         fail(exc, format, model)
     except OSError as exc:
-        fail(UsageError(f"cannot write '{output}': {exc.strerror}"), format, model)
+        from ..io._files import os_error_text
+
+        fail(UsageError(f"cannot write '{output}': {os_error_text(exc)}"), format, model)
     if format == Format.json:
         emit_json({"ok": True, "source": model, "written": str(output)})
     else:

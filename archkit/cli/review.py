@@ -9,7 +9,7 @@ import typer
 from rich.panel import Panel
 from rich.rule import Rule
 
-from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, emit_json, load_model, plain, stdout, terminal
+from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, emit_json, load_model, output_folder, plain, stdout, terminal
 
 _STYLE = {"ok": "green", "info": "blue", "warning": "yellow", "error": "red", "skipped": "dim"}
 
@@ -25,6 +25,8 @@ def review_cmd(
     from ..review import review
 
     system = load_model(model, format)
+    if out is not None:
+        output_folder(out, format, model)
     con = stdout()
     if format == Format.text:
         with con.status("reviewing...") as status:

@@ -68,8 +68,9 @@ def section(ctx: ReviewContext) -> Section:
             status = "info"
         config = serve_config_yaml(plan, model_path or ctx.source)
         if ctx.out_dir is not None:
-            ctx.out_dir.mkdir(parents=True, exist_ok=True)
-            (ctx.out_dir / f"serve-{variant or 'base'}.yaml").write_text(config)
+            from ..io import write_atomic
+
+            write_atomic(ctx.out_dir / f"serve-{variant or 'base'}.yaml", config)
         for index, app in enumerate(plan.apps):
             deps = []
             for dep_name in app.deployments:
