@@ -52,7 +52,7 @@ def section(ctx: ReviewContext) -> Section:
         except ArchkitError as exc:
             status = "error"
             rows.append({"variant": variant, "error": str(exc)})
-            table.add_row(terminal(name), "[red]cannot deploy[/]", terminal(str(exc)), "")
+            table.add_row(name, "[red]cannot deploy[/]", terminal(str(exc)), "")
             continue
         crossings = []
         for spec in plan.deployments:
@@ -68,22 +68,19 @@ def section(ctx: ReviewContext) -> Section:
             status = "info"
         config = serve_config_yaml(plan, model_path or ctx.source)
         if ctx.out_dir is not None:
-            from ..io import write_atomic
-
-            write_atomic(ctx.out_dir / f"serve-{variant or 'base'}.yaml", config)
+            ctx.out_dir.mkdir(parents=True, exist_ok=True)
+            (ctx.out_dir / f"serve-{variant or 'base'}.yaml").write_text(config)
         for index, app in enumerate(plan.apps):
             deps = []
             for dep_name in app.deployments:
                 spec = plan.deployment(dep_name)
                 replicas = spec.num_replicas if spec.num_replicas is not None else \
                     f"{spec.autoscaling['min_replicas']}..{spec.autoscaling['max_replicas']}"
-                deps.append(terminal(f"{dep_name}: {'+'.join(c.id for c in spec.components)} x{replicas} "
-                                     f"@{spec.num_cpus:g}"))
-            calls = [terminal(f"{c['connector']} via {'+'.join(c['links'])}")
-                     + (f" [red](down: {terminal(', '.join(c['down']))})[/]" if c["down"]
-                        else f" ~{c['expected_ms']:g} ms")
+                deps.append(f"{dep_name}: {'+'.join(c.id for c in spec.components)} x{replicas} @{spec.num_cpus:g}")
+            calls = [f"{c['connector']} via {'+'.join(c['links'])}"
+                     + (f" [red](down: {', '.join(c['down'])})[/]" if c["down"] else f" ~{c['expected_ms']:g} ms")
                      for c in crossings if c["connector"] and index == 0]
-            table.add_row(terminal(name) if index == 0 else "", terminal(app.node), "\n".join(deps), "\n".join(calls))
+            table.add_row(name if index == 0 else "", app.node, "\n".join(deps), "\n".join(calls))
         rows.append({
             "variant": variant, "endpoint": plan.endpoint, "apps": [a.model_dump(mode="json") for a in plan.apps],
             "deployments": [d.model_dump(mode="json") for d in plan.deployments], "crossings": crossings,

@@ -6,7 +6,6 @@ from rich.table import Table
 from rich.tree import Tree
 
 from .._escape import terminal
-
 from . import ReviewContext, Section
 
 
@@ -21,10 +20,10 @@ def section(ctx: ReviewContext) -> Section:
                f"{counts['flows']} flows, {counts['variants']} variants.")
     tree = Tree(f"[bold]{terminal(s.name)}[/] - base placement")
     for n in s.nodes:
-        b = tree.add(f"[cyan]{terminal(n.label)}[/] [dim]({terminal(n.kind)})[/]")
+        b = tree.add(f"[cyan]{terminal(n.label)}[/] [dim]({n.kind})[/]")
         for c in s.components:
             if s.placement.get(c.id) == n.id:
-                b.add(f"{terminal(c.label)} [dim]{terminal(c.kind)}[/]")
+                b.add(f"{terminal(c.label)} [dim]{c.kind}[/]")
     t = Table(title="Variants: where each model lives")
     t.add_column("variant")
     for m in models:
@@ -33,7 +32,7 @@ def section(ctx: ReviewContext) -> Section:
     rows = []
     for v in s.variants:
         pl = s.placement_for(v.name)
-        t.add_row(terminal(v.name), *[terminal(pl.get(m.id, "-")) for m in models], v.preset or "")
+        t.add_row(v.name, *[pl.get(m.id, "-") for m in models], v.preset or "")
         rows.append({"variant": v.name, "placement": {m.id: pl.get(m.id) for m in models}, "preset": v.preset,
                      "links_down": v.links_down, "description": v.description})
     renderables = [tree] + ([t] if s.variants else [])
