@@ -86,17 +86,18 @@ def precomputed_prediction_serving(ctx: Context) -> Iterator[Hit]:
 @detector("cascade", per_placement=False)
 def cascade(ctx: Context) -> Iterator[Hit]:
     """A model's result decides (through a conditional connector) whether a second model runs."""
-    for m1, m2, via, cond in model_chains(ctx):
-        if cond:
-            yield ctx.found([ctx.components[m1], ctx.components[m2], *(ctx.connectors[v] for v in via)],
-                            f"'{m1}' escalates some inputs to '{m2}'")
+    for c in model_chains(ctx):
+        if c.conditional:
+            yield ctx.found([ctx.components[c.first], ctx.components[c.second], *(ctx.connectors[v] for v in c.via)],
+                            f"'{c.first}' escalates some inputs to '{c.second}'")
 
 
 @detector("two-phase-prediction")
 def two_phase_prediction(ctx: Context) -> Iterator[Hit]:
     """A cascade whose first model runs on a client node and whose second runs on a server node."""
-    for m1, m2, via, cond in model_chains(ctx):
-        if not cond:
+    for c in model_chains(ctx):
+        m1, m2, via = c.first, c.second, c.via
+        if not c.conditional:
             continue
         if ctx.node_kind(m1) is None or ctx.node_kind(m2) is None:
             yield ctx.unknown([ctx.components[m1], ctx.components[m2]], f"place '{m1}' and '{m2}' on nodes")
@@ -140,9 +141,13 @@ def asynchronous_serving(ctx: Context) -> Iterator[Hit]:
 
 @detector("prediction-cache", per_placement=False)
 def prediction_cache(ctx: Context) -> Iterator[Hit]:
-    """A cache filled with a model's predictions (or calling it on a miss) and read on the request path."""
+    """A cache filled with a model's predictions (written by the model, or by a component that calls it,
+    or calling the model on a miss itself) and read on the request path."""
     for c in ctx.of_kind("cache"):
         filled = [w for w in ctx.senders(c.id) if ctx.components[w].kind == "model"]
+        filled += [e.target for w in ctx.senders(c.id) if ctx.components[w].kind != "model"
+                   for e in ctx.outgoing(w) if e.op == "invoke" and e.purpose == "serving"
+                   and ctx.components[e.target].kind == "model"]
         filled += [e.target for e in ctx.outgoing(c.id) if e.op == "invoke" and ctx.components[e.target].kind == "model"]
         if not filled:
             continue
