@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..context import Context
 from ..registry import Hit, detector
-from ._common import model_chains
+from ._common import Chain, model_chains
 
 
 def _members(ctx: Context, agg: str) -> list[str]:
@@ -55,13 +55,21 @@ def ensemble(ctx: Context) -> Iterator[Hit]:
                                   f"declare properties.aggregation on '{a.id}' (e.g. 'vote') if it combines {', '.join(group)}")
 
 
+def _intermediates(ctx: Context, c: Chain) -> list[str]:
+    """The components a chain passes between its two models."""
+    ends = {c.first, c.second}
+    return sorted({x for v in c.via for x in (ctx.connectors[v].source, ctx.connectors[v].target)} - ends)
+
+
 @detector("metamodel-stacking", per_placement=False)
 def metamodel_stacking(ctx: Context) -> Iterator[Hit]:
-    """A model that takes the predictions of two or more other models as input (model chains into it)."""
+    """A model that takes the predictions of two or more other models as input (model chains into it),
+    not the one answer an aggregator made of them (that model follows an ensemble)."""
     inputs: dict[str, set[str]] = {}
     for c in model_chains(ctx):
-        if not c.conditional:
-            inputs.setdefault(c.second, set()).add(c.first)
+        if c.conditional or any("aggregation" in ctx.components[x].properties for x in _intermediates(ctx, c)):
+            continue
+        inputs.setdefault(c.second, set()).add(c.first)
     for meta, members in sorted(inputs.items()):
         if len(members) >= 2:
             yield ctx.found([ctx.components[meta], *(ctx.components[m] for m in sorted(members))],

@@ -28,13 +28,16 @@ def model_output_readers(ctx: Context, mid: str) -> dict[str, list[str]]:
     """Active components that get ``mid``'s output through passive components, with the path of ids.
 
     The search starts at the model and at every batch job that calls it (a job scoring records and
-    writing the scores), and goes on through stores, caches, queues and logs only.
+    writing the scores: its serving writes, not its own telemetry), and goes on through stores,
+    caches, queues and logs only.
     """
     starts: list[list[str]] = [[mid]]
+    jobs: set[str] = set()
     for e in ctx.callers(mid):
         job = ctx.components[e.source]
         if job.kind == "batch_job" and not ctx.is_training(job.id):
             starts.append([mid, job.id])
+            jobs.add(job.id)
     out: dict[str, list[str]] = {}
     seen = {p[-1] for p in starts}
     frontier = starts
@@ -44,6 +47,8 @@ def model_output_readers(ctx: Context, mid: str) -> dict[str, list[str]]:
         for path in frontier:
             for succ in sorted(g.successors(path[-1])):
                 if succ in seen:
+                    continue
+                if path[-1] in jobs and ctx.connectors[g.edges[path[-1], succ]["via"]].purpose != "serving":
                     continue
                 seen.add(succ)
                 p = path + [succ]

@@ -108,7 +108,8 @@ def two_phase_prediction(ctx: Context) -> Iterator[Hit]:
 
 @detector("multi-stage-prediction", per_placement=False)
 def multi_stage_prediction(ctx: Context) -> Iterator[Hit]:
-    """One component calls a fast model synchronously and sends the request asynchronously to a second model."""
+    """One component calls a fast model synchronously and sends the request asynchronously to a second
+    model of the same task, whose better answer comes later."""
     for x in ctx.system.components:
         sync_models = [e for e in ctx.outgoing(x.id) if e.synchronous and e.op == "invoke"
                        and ctx.components[e.target].kind == "model"]
@@ -124,7 +125,10 @@ def multi_stage_prediction(ctx: Context) -> Iterator[Hit]:
             elif tgt.kind == "queue":
                 async_models += [s for s in ctx.forward_graph.successors(tgt.id) if ctx.components[s].kind == "model"]
         for fast in sync_models:
+            task = ctx.task(ctx.components[fast.target])
             for slow in sorted(set(async_models) - {fast.target}):
+                if task is None or ctx.task(ctx.components[slow]) != task:
+                    continue  # a later stage of a pipeline, not a better answer to the same question
                 yield ctx.found([x, ctx.components[fast.target], ctx.components[slow]],
                                 f"'{x.id}' answers with '{fast.target}' now and with '{slow}' later")
 
