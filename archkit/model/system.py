@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from .elements import ID_PATTERN, Component, Connector, Element, Link, Node, PropertyValue, Suppression
 from .quantity import Duration, Rate
@@ -65,6 +65,16 @@ class Flag(Element):
     guards: list[str] = Field(
         default_factory=list, description="Ids of the components and connectors used only while the flag is on.")
     suppress: list[Suppression] = Field(default_factory=list, description="Lint rules switched off here, with reasons.")
+
+    @field_validator("state", mode="before")
+    @classmethod
+    def _yaml_booleans(cls, v: object) -> object:
+        # YAML 1.1 reads a bare `state: off` as false and `on` as true; take them as the words meant.
+        if v is True:
+            return "on"
+        if v is False:
+            return "off"
+        return v
 
 
 class System(Element):

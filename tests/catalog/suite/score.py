@@ -17,7 +17,7 @@ from archkit.catalog import detect, lint, load_catalog
 
 from . import COMPOSITION, DESIGNS, Design
 
-__all__ = ["Outcome", "RuleScore", "SuiteScore", "score", "run_design"]
+__all__ = ["Outcome", "RuleScore", "SuiteScore", "score", "run_design", "release_figures"]
 
 
 @dataclass
@@ -163,3 +163,17 @@ def score(designs: Iterable[Design] = DESIGNS, catalog: Any = None) -> SuiteScor
         for r, _ in o.missed:
             rules.setdefault(r, RuleScore(r)).missed += 1
     return SuiteScore(outcomes, rules)
+
+
+def release_figures(result: SuiteScore) -> dict[str, Any]:
+    """The figures a release promises: recall and precision per rule and in total, patterns missed
+    and wrongly named, undecided results (the floor the tests hold later versions to)."""
+    from archkit import __version__
+
+    total = result.total
+    return {"version": __version__, "designs": len(result.outcomes),
+            "total": {"recall": total.recall, "precision": total.precision},
+            "rules": {r.rule: {"recall": r.recall, "precision": r.precision}
+                      for r in sorted(result.rules.values(), key=lambda r: r.rule)},
+            "patterns": {"missed": result.pattern_counts["missed"], "wrong": result.pattern_counts["wrong"]},
+            "undecided": result.undecided}
