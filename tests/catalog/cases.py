@@ -1153,3 +1153,23 @@ def pos_metered():
 @case("metered-model-distribution")
 def neg_metered():
     _pushed("wifi", None)
+
+
+# -- documentation -------------------------------------------------------------------------------
+def _documented(evaluation_data):
+    phone = Node("phone", kind="mobile")
+    Model("ocr", task="ocr", node=phone, accuracy={"character accuracy": "0.99"}, evaluation_data=evaluation_data,
+          owner="vision", intended_use="signs", factors=["light"], metrics=["character accuracy"],
+          training_data="public models", ethical_considerations=["faces in frames"], limitations=["handwriting"],
+          domain="street signs", inputs=[{"name": "image", "type": "image/png"}], robustness=["blur"],
+          test_conditions="one server core", contact="vision@example.org")
+
+
+@case("model-documentation")
+def pos_documentation():
+    _documented(None)
+
+
+@case("model-documentation")
+def neg_documentation():
+    _documented("1,000 rendered sign photos")

@@ -6,6 +6,7 @@ from . import (  # noqa: F401
     composition,
     data,
     dependencies,
+    documentation,
     fit,
     integration,
     operations,

@@ -106,6 +106,15 @@ class SuiteScore:
         """Undecided results over the suite."""
         return sum(len(o.undecided) for o in self.outcomes)
 
+    @property
+    def undecided_by_rule(self) -> dict[str, int]:
+        """Undecided results per rule (rules without any left out)."""
+        out: dict[str, int] = {}
+        for o in self.outcomes:
+            for rule, _ in o.undecided:
+                out[rule] = out.get(rule, 0) + 1
+        return dict(sorted(out.items()))
+
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         total = self.total
@@ -113,6 +122,7 @@ class SuiteScore:
                 "total": total.to_dict(),
                 "rules": [r.to_dict() for r in sorted(self.rules.values(), key=lambda r: r.rule)],
                 "patterns": self.pattern_counts, "undecided": self.undecided,
+                "undecided_by_rule": self.undecided_by_rule,
                 "outcomes": [o.to_dict() for o in self.outcomes]}
 
 
@@ -176,4 +186,4 @@ def release_figures(result: SuiteScore) -> dict[str, Any]:
             "rules": {r.rule: {"recall": r.recall, "precision": r.precision}
                       for r in sorted(result.rules.values(), key=lambda r: r.rule)},
             "patterns": {"missed": result.pattern_counts["missed"], "wrong": result.pattern_counts["wrong"]},
-            "undecided": result.undecided}
+            "undecided": result.undecided_by_rule}
