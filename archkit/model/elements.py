@@ -27,12 +27,19 @@ __all__ = [
     "Node",
     "Link",
     "ID_PATTERN",
+    "RESPONSIBILITIES",
+    "Responsibility",
 ]
 
 ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.\-]*$"
 CONNECTOR_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.\->#]*$"
 
 PropertyValue = str | int | float | bool | list[str]
+
+Responsibility = Literal["ingest", "clean", "encode", "train", "evaluate", "infer", "report", "business_logic"]
+"""The jobs a component can declare that it does (``Component.responsibilities``)."""
+RESPONSIBILITIES: tuple[str, ...] = ("ingest", "clean", "encode", "train", "evaluate", "infer", "report",
+                                     "business_logic")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,8 +200,24 @@ class Component(Element):
         None, description="Lifecycle state: production, experimental or deprecated.")
     origin: Literal["engineered", "prototype", "notebook", "generated", "third_party"] | None = Field(
         None, description="How the code came about (a notebook export reads differently from engineered code).")
+    lines_of_code: int | None = Field(
+        None, ge=0, description="Size of the component's own code in lines, e.g. 2400 (glue against ML code).")
+    responsibilities: list[Responsibility] = Field(
+        default_factory=list,
+        description="The jobs the component does, from: ingest, clean, encode, train, evaluate, infer, report, "
+        "business_logic (three or more in one component is a big script).")
+    corrects: list[str] = Field(
+        default_factory=list,
+        description="Ids of models whose output this model adjusts for a similar problem (a correction on top of them).")
+    influences: list[str] = Field(
+        default_factory=list,
+        description="Ids of components whose data this component's outputs change through the world, e.g. the "
+        "click log shaped by what a recommender shows.")
+    feedback_loop: str | None = Field(
+        None, description="How a known feedback loop through this model's outputs is kept in check, e.g. "
+        "'5 % of slates are random'; declaring it acknowledges the loop.")
     properties: dict[str, PropertyValue] = Field(
-        default_factory=dict, description="Further attributes for plug-ins and checks, e.g. {'loc': 2400}.")
+        default_factory=dict, description="Further attributes for plug-ins and checks, e.g. {'aggregation': 'vote'}.")
     suppress: list[Suppression] = Field(default_factory=list, description="Lint rules switched off here, with reasons.")
 
     @property
