@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from .._words import count
 from ..errors import ArchkitError
 from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, load_model, stdout, terminal, write_output
 
@@ -137,7 +138,7 @@ def serve_config_cmd(
         typer.echo(text, nl=False)
     else:
         write_output(output, text, Format.text, model)
-        stdout().print(f"wrote {terminal(str(output))} ({len(plan.apps)} applications)", highlight=False)
+        stdout().print(f"wrote {terminal(str(output))} ({count(len(plan.apps), 'application')})", highlight=False)
 
 
 def load_cmd(
