@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from ..errors import ArchkitError, LoadError, Problem, UsageError, ValidationError
-from ..model.system import System
+from ..model import System
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -93,7 +93,7 @@ def check_variant(system: System, variant: str | None, fmt: Format = Format.text
     """Exit 2 with a hint when a variant name is not declared."""
     if variant is None or variant in system.variant_names:
         return
-    from ..model.kinds import suggest
+    from ..model import suggest
 
     close = suggest(variant, system.variant_names)
     hint = f"did you mean '{close}'?" if close else f"declared variants: {', '.join(system.variant_names) or 'none'}"
