@@ -16,7 +16,8 @@ analyses, and making the trade-off explicit:
 from __future__ import annotations
 
 from ._presets import PRESETS, Preset, infer_preset
-from ._quality import quality_keys, quality_of
+from ._pareto import dominates, nondominated
+from ._quality import better_sign, key_metric, quality_keys, quality_of
 from ._result import SCHEMA, Dominance, Exploration, Row
 from ._run import compare, explore, explore_space, resolve_spec
 from ._space import Space, declared_space, generated_space, parse_vary
@@ -27,5 +28,5 @@ __all__ = [
     "PRESETS", "Preset", "infer_preset", "quality_keys", "quality_of", "SCHEMA", "Dominance", "Exploration", "Row",
     "compare", "explore", "explore_space", "resolve_spec", "Space", "declared_space", "generated_space",
     "parse_vary", "METRICS", "Objective", "Requirement", "SpecError", "parse_objective", "parse_requirement",
-    "renderables",
+    "renderables", "dominates", "nondominated", "better_sign", "key_metric",
 ]

@@ -28,8 +28,74 @@ class Format(str, Enum):
     json = "json"
 
 
+class _PipeConsole(Console):
+    """A console that, writing to a pipe or file, never splits a word across lines.
+
+    A terminal has a width and rich fits tables into it, folding or cutting words that do not fit.
+    A pipe has none (rich assumes 80 columns, or ``COLUMNS``): there every table column is given at
+    least the width of its longest word, and a table or text whose words need more than the width
+    is printed wider, so cells wrap between words only and nothing is cut.
+    """
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        need = self._width_needed(objects) if not self.is_terminal and kwargs.get("width") is None else 0
+        if need <= self.width:
+            super().print(*objects, **kwargs)
+            return
+        saved = self._width  # rich caps print(width=) at the console's width, so widen the console itself
+        self.width = need
+        try:
+            super().print(*objects, **kwargs)
+        finally:
+            self._width = saved
+
+    def _width_needed(self, objects: tuple[Any, ...]) -> int:
+        from rich.measure import Measurement
+        from rich.table import Table
+        from rich.text import Text
+
+        options = self.options.update_width(1 << 16)  # measure unclamped: what the words need
+        need = 0
+        for o in objects:
+            if isinstance(o, Table):
+                for column in o.columns:  # rich shrinks columns below their longest word unless told
+                    least = o._measure_column(self, options, column).minimum - o.padding[1] - o.padding[3]
+                    column.min_width = max(column.min_width or 0, least)
+                need = max(need, self._table_width(o, max(self.width, Measurement.get(self, options, o).minimum)))
+            elif isinstance(o, (str, Text)):
+                text = self.render_str(o) if isinstance(o, str) else o
+                need = max(need, Measurement.get(self, options, text).minimum)
+        return need
+
+    def _table_width(self, table: Any, width: int) -> int:
+        """The least width, from ``width`` up, at which rich lays the table out without cropping it.
+
+        Rich may lay a table out wider than asked when columns have a least width; at the table's
+        natural width it never does, so a binary search between the two finds the least that fits.
+        """
+        from rich.measure import Measurement
+        from rich.segment import Segment
+
+        def fits(w: int) -> bool:
+            lines = Segment.split_lines(self.render(table, self.options.update_width(w)))
+            return max((Segment.get_line_length(line) for line in lines), default=0) <= w
+
+        natural = Measurement.get(self, self.options.update_width(1 << 16), table).maximum
+        if width >= natural or fits(width):
+            return width
+        lo, hi = width, natural  # fits(hi)
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if fits(mid):
+                hi = mid
+            else:
+                lo = mid
+        return hi
+
+
 def stdout() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    """The console for a command's report: on a terminal its width; piped, words are never split."""
+    return _PipeConsole(highlight=False, soft_wrap=False)
 
 
 def stderr() -> Console:

@@ -14,8 +14,9 @@ from typing import Any, Callable, Literal
 
 from ..errors import MissingDependencyError
 from ..model import System
+from ._write import ReportFiles, write_report
 
-__all__ = ["ReviewContext", "Section", "Review", "SECTIONS", "review"]
+__all__ = ["ReviewContext", "Section", "Review", "SECTIONS", "review", "ReportFiles", "write_report"]
 
 Status = Literal["ok", "info", "warning", "error", "skipped"]
 
@@ -49,6 +50,9 @@ class Section:
     summary: str
     data: dict[str, Any] = field(default_factory=dict)
     renderables: list[Any] = field(default_factory=list, repr=False)
+    figures: dict[str, str] = field(default_factory=dict, repr=False)
+    """Drawings (SVG documents) by name, when the review was asked for them (``options["figures"]``);
+    not part of the JSON form."""
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form of a section."""

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from archkit.alternatives._pareto import dominates, nondominated
+from archkit.alternatives import dominates, nondominated
 
 
 def brute(F):

@@ -61,7 +61,7 @@ def test_objectives():
 
 
 def test_month_matches_the_analyses():
-    from archkit.analysis._common import HOURS_PER_MONTH
+    from archkit.analysis import HOURS_PER_MONTH
 
     assert SECONDS_PER_MONTH == HOURS_PER_MONTH * 3600
 

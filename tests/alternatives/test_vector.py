@@ -11,7 +11,7 @@ import pytest
 from randsys import random_system
 
 from archkit.alternatives import explore, resolve_spec
-from archkit.alternatives._pareto import dominates
+from archkit.alternatives import dominates
 from archkit.alternatives._quality import better_sign, quality_of, quantise
 from archkit.alternatives import generated_space
 from archkit.alternatives._vector import VectorEvaluator

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from archkit.analysis._report import ANALYSES, SCHEMA
+from archkit.analysis import ANALYSES, SCHEMA
 from archkit.cli import app
 
 
