@@ -9,7 +9,9 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
+from .._escape import json_safe, terminal, visible
 from ..errors import ArchkitError, LoadError, Problem, UsageError, ValidationError
 from ..model import System
 
@@ -94,28 +96,42 @@ class _PipeConsole(Console):
 
 
 def stdout() -> Console:
-    """The console for a command's report: on a terminal its width; piped, words are never split."""
-    return _PipeConsole(highlight=False, soft_wrap=False)
+    """The console for a command's report: on a terminal its width; piped, words are never split.
+
+    Model text in markup goes through ``terminal()``; ``:name:`` is never an emoji.
+    """
+    return _PipeConsole(highlight=False, soft_wrap=False, emoji=False)
 
 
 def stderr() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    """The console for messages (model text in markup goes through ``terminal()``)."""
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+
+def plain(value: Any) -> Text:
+    """A table cell or tree label holding model text as written: never read as markup, controls visible."""
+    return Text(visible(str(value)))
+
+
+def cells(*values: Any) -> list[Text]:
+    """Table cells holding model text (see :func:`plain`)."""
+    return [plain(v) for v in values]
 
 
 def emit_json(data: Any) -> None:
     """Write a JSON document to stdout: sorted keys? no - stable insertion order, 2-space indent."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
 def print_problems(problems: list[Problem], headline: str, console: Console | None = None) -> None:
     con = console or stderr()
-    con.print(f"[bold red]{headline}[/]")
+    con.print(f"[bold red]{terminal(headline)}[/]")
     for p in problems:
         where = str(p.location) if p.location is not None else "<model>"
-        con.print(f"[cyan]{where}[/]: [bold]{p.code}[/] [magenta]{p.name}[/]: {p.message}", markup=True,
-                  highlight=False)
+        con.print(f"[cyan]{terminal(where)}[/]: [bold]{p.code}[/] [magenta]{terminal(p.name)}[/]: "
+                  f"{terminal(p.message)}", markup=True, highlight=False)
         if p.hint:
-            con.print(f"    [dim]hint:[/] {p.hint}", highlight=False)
+            con.print(f"    [dim]hint:[/] {terminal(p.hint)}", highlight=False)
 
 
 def fail(exc: ArchkitError, fmt: Format = Format.text, spec: str | None = None) -> NoReturn:
@@ -141,18 +157,66 @@ def fail(exc: ArchkitError, fmt: Format = Format.text, spec: str | None = None) 
                 else f"{spec}: {n} {what} found in the model")
         print_problems(problems, head)
     else:
-        stderr().print(f"[bold red]error:[/] {exc}", highlight=False)
+        stderr().print(f"[bold red]error:[/] {terminal(str(exc))}", highlight=False)
     raise typer.Exit(code)
+
+
+def write_output(path: Any, data: str | bytes, fmt: Format = Format.text, spec: str | None = None,
+                 what: str = "output") -> None:
+    """Write a command's output file whole (or not at all); on failure say why and exit 2."""
+    from ..io import os_error_text, write_atomic
+
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        fail(UsageError(f"cannot write {what} '{path}': {os_error_text(exc)}"), fmt, spec)
+
+
+def output_folder(path: Any, fmt: Format = Format.text, spec: str | None = None) -> None:
+    """Create an output folder (and its parents) or exit 2 saying why it cannot be used."""
+    import os
+
+    from ..io import os_error_text
+
+    try:
+        os.makedirs(path, exist_ok=True)
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied", str(path))
+    except OSError as exc:
+        fail(UsageError(f"cannot write into folder '{path}': {os_error_text(exc)}"), fmt, spec)
 
 
 def load_model(spec: str, fmt: Format = Format.text) -> System:
     """Load a model for a command; on failure print every problem and exit 1 (or 2 for a missing file)."""
-    from ..io import load
+    import warnings
 
-    try:
-        return load(spec)
-    except ArchkitError as exc:
-        fail(exc, fmt, spec)
+    from ..io import load
+    from ..io import ModelOutputWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ModelOutputWarning)
+        try:
+            return load(spec)
+        except ArchkitError as exc:
+            _show_warnings(caught)
+            caught.clear()
+            fail(exc, fmt, spec)
+        finally:
+            _show_warnings(caught)
+
+
+def _show_warnings(caught: list[Any]) -> None:
+    """Print what a model's code printed while loading (as a warning on stderr); pass on other warnings."""
+    import warnings
+
+    from ..io import ModelOutputWarning
+
+    for w in caught:
+        if issubclass(w.category, ModelOutputWarning):
+            stderr().print(f"[yellow]warning:[/] {terminal(str(w.message))}", highlight=False)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    caught.clear()
 
 
 def check_variant(system: System, variant: str | None, fmt: Format = Format.text) -> None:
@@ -167,6 +231,7 @@ def check_variant(system: System, variant: str | None, fmt: Format = Format.text
 
 
 __all__ = [
-    "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "MODEL_HELP", "Format", "stdout", "stderr", "emit_json",
-    "print_problems", "fail", "load_model", "check_variant", "ValidationError",
+    "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "MODEL_HELP", "Format", "stdout", "stderr", "emit_json", "plain",
+    "cells", "terminal",
+    "print_problems", "fail", "load_model", "check_variant", "ValidationError", "write_output", "output_folder",
 ]

@@ -11,7 +11,7 @@ from rich.rule import Rule
 
 from .._escape import terminal
 from ..errors import UsageError
-from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, emit_json, fail, load_model, stdout
+from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, emit_json, fail, load_model, output_folder, stdout
 
 _STYLE = {"ok": "green", "info": "blue", "warning": "yellow", "error": "red", "skipped": "dim"}
 
@@ -30,6 +30,8 @@ def review_cmd(
     from ..design_review import review
 
     system = load_model(model, format)
+    if out is not None:
+        output_folder(out, format, model)
     con = stdout()
     options = {"figures": out is not None}
     files = None
@@ -50,7 +52,7 @@ def review_cmd(
         con.print(Panel.fit(f"[bold]Design review[/]: {terminal(result.system)}\n[dim]{terminal(model)}[/]"))
         for s in result.sections:
             style = _STYLE[s.status]
-            con.print(Rule(f"[bold]{s.title}[/] [{style}]{s.status.upper()}[/]", align="left"))
+            con.print(Rule(f"[bold]{terminal(s.title)}[/] [{style}]{s.status.upper()}[/]", align="left"))
             con.print(terminal(s.summary), highlight=False)
             for r in s.renderables:
                 con.print(r)
@@ -71,7 +73,9 @@ def _write(result, system, out: Path, format: Format):  # type: ignore[no-untype
     except ArchkitError as exc:
         fail(exc, format)
     except OSError as exc:
-        fail(UsageError(f"cannot write the report into {out}: {exc.strerror or exc}"), format)
+        from ..io import os_error_text
+
+        fail(UsageError(f"cannot write the report into '{out}': {os_error_text(exc)}"), format)
 
 
 def register(app: typer.Typer) -> None:
