@@ -37,6 +37,7 @@ _LAZY: dict[str, str] = {
     "Link": "._dsl",
     "Connector": "._dsl",
     "Flow": "._dsl",
+    "Flag": "._dsl",
     "Variant": "._dsl",
     "connect": "._dsl",
     "current_system": "._dsl",
@@ -73,7 +74,7 @@ __all__ = [*_LAZY, *_SUBMODULES, "__version__"]
 
 if TYPE_CHECKING:
     from . import alternatives, analysis, catalog, cli, design_review, errors, export, io, model, runtime, views
-    from ._dsl import Component, Connector, Flow, Link, Model, Node, System, Variant, connect, current_system
+    from ._dsl import Component, Connector, Flag, Flow, Link, Model, Node, System, Variant, connect, current_system
     from ._validate import check, validate
     from .analysis import analyze
     from .catalog import lint

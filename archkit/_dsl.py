@@ -31,7 +31,8 @@ from typing import Any, Iterable, Sequence
 from . import model as _m
 from .model import Location
 
-__all__ = ["System", "Node", "Component", "Model", "Link", "Connector", "Flow", "Variant", "connect", "current_system"]
+__all__ = ["System", "Node", "Component", "Model", "Link", "Connector", "Flow", "Flag", "Variant", "connect",
+           "current_system"]
 
 _SYSTEM: ContextVar["System | None"] = ContextVar("archkit_system", default=None)
 _NODE: ContextVar["Node | None"] = ContextVar("archkit_node", default=None)
@@ -220,6 +221,18 @@ class Flow(_Decl):
         super().__init__(id, {"steps": list(steps), **fields})
 
 
+class Flag(_Decl):
+    """Declare a feature flag: ``Flag("trial", state="off", owner="search", since="2024-03-01", guards=[ranker_v2])``.
+
+    ``guards`` lists the components and connectors (objects or ids) used only while the flag is on.
+    """
+
+    _field = "flags"
+
+    def __init__(self, id: str, state: str, **fields: Any) -> None:
+        super().__init__(id, {"state": state, **fields})
+
+
 class Variant(_Decl):
     """Declare a named alternative placement: ``Variant("ocr-in-cloud", {"ocr": cloud})`` or ``ocr=cloud``."""
 
@@ -232,7 +245,7 @@ class Variant(_Decl):
         super().__init__(name, {"placement": {_ref(k): _ref(v) for k, v in mapping.items()}, **fields})
 
 
-_ORDER = ("components", "connectors", "nodes", "links", "variants", "flows")
+_ORDER = ("components", "connectors", "nodes", "links", "variants", "flows", "flags")
 
 
 class System:

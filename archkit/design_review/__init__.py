@@ -14,14 +14,17 @@ from typing import Any, Callable, Literal
 
 from ..errors import MissingDependencyError
 from ..model import System
+from ._markdown import render_markdown
+from ._page import render_template
 from ._write import ReportFiles, write_report
 
-__all__ = ["ReviewContext", "Section", "Review", "SECTIONS", "review", "ReportFiles", "write_report"]
+__all__ = ["ReviewContext", "Section", "Review", "SECTIONS", "review", "ReportFiles", "write_report",
+           "render_markdown", "render_template"]
 
 Status = Literal["ok", "info", "warning", "error", "skipped"]
 
 # The section ids, in report order; each has a module _<id>.py that defines section(ctx) -> Section.
-SECTIONS: list[str] = ["overview", "analyses", "alternatives", "lint", "diagrams", "deployment"]
+SECTIONS: list[str] = ["overview", "analyses", "alternatives", "lint", "cards", "diagrams", "deployment"]
 
 
 @dataclass
@@ -114,7 +117,8 @@ def review(system: System, source: str = "<model>", *, users: int | None = None,
 
 def _section_builders() -> dict[str, Callable[[ReviewContext], Section]]:
     """The function that builds each section, by id (imported here: the section modules import this one)."""
-    from . import _alternatives, _analyses, _deployment, _diagrams, _lint, _overview
+    from . import _alternatives, _analyses, _cards, _deployment, _diagrams, _lint, _overview
 
     return {"overview": _overview.section, "analyses": _analyses.section, "alternatives": _alternatives.section,
-            "lint": _lint.section, "diagrams": _diagrams.section, "deployment": _deployment.section}
+            "lint": _lint.section, "cards": _cards.section, "diagrams": _diagrams.section,
+            "deployment": _deployment.section}

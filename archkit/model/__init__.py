@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import Location
 from ._elements import (
     ID_PATTERN,
+    RESPONSIBILITIES,
     Autoscaling,
     Component,
     Connector,
@@ -34,8 +35,8 @@ from ._kinds import (
     register_node_kind,
     suggest,
 )
-from ._quantity import DIMENSIONS, Quantity, QuantityError, format_quantity, parse_quantity
-from ._system import HULTEN_PLACEMENTS, Flow, System, Variant
+from ._quantity import MAX_COUNT, DIMENSIONS, Quantity, QuantityError, format_quantity, parse_quantity
+from ._system import HULTEN_PLACEMENTS, Flag, Flow, System, Variant
 
 if TYPE_CHECKING:
     from ._graph import Hop, SystemGraph, find_sync_cycles
@@ -46,6 +47,7 @@ __all__ = [
     "Connector",
     "DataField",
     "Element",
+    "Flag",
     "Flow",
     "Hop",
     "Link",
@@ -64,6 +66,8 @@ __all__ = [
     "DIMENSIONS",
     "HULTEN_PLACEMENTS",
     "ID_PATTERN",
+    "MAX_COUNT",
+    "RESPONSIBILITIES",
     "LINK_MEDIA",
     "NODE_KINDS",
     "PURPOSES",

@@ -99,8 +99,9 @@ def _cascade(conditional, small_node="phone", large_node="cloud"):
     app = Component("app", node=phone)
     small = Model("small", task="wake word", node=small_node)
     large = Model("large", task="speech recognition", node=large_node)
-    connect(app, small, "sync_call")
-    connect(app, large, "sync_call", conditional=conditional)
+    spot = connect(app, small, "sync_call")
+    send = connect(app, large, "sync_call", conditional=conditional)
+    Flow("command", steps=[spot, send])
 
 
 @case("cascade")
@@ -362,8 +363,9 @@ def _seq(tasks, conditional=False):
     app = Component("app")
     ocr = Model("ocr", task=tasks[0])
     mt = Model("mt", task=tasks[1])
-    connect(app, ocr, "sync_call")
-    connect(app, mt, "sync_call", conditional=conditional)
+    read = connect(app, ocr, "sync_call")
+    translate = connect(app, mt, "sync_call", conditional=conditional)
+    Flow("use", steps=[read, translate])
 
 
 @case("sequential-decomposition")
@@ -1132,3 +1134,42 @@ def pos_fit():
 @case("resource-fit")
 def neg_fit():
     _fit("150 MB")
+
+
+def _pushed(medium, cost):
+    phones = Node("phones", kind="mobile", count=10_000)
+    cloud = Node("cloud", kind="cloud")
+    Link(phones, cloud, medium=medium, bandwidth="10 Mbit/s", latency="50 ms", **({"cost_per_gb": cost} if cost else {}))
+    m = Model("m", task="t", node=phones, size="100 MB", update_period="7 d")
+    reg = Component("registry", kind="model_registry", node=cloud)
+    connect(reg, m, "batch_transfer", purpose="model_artifact")
+
+
+@case("metered-model-distribution")
+def pos_metered():
+    _pushed("cellular", "10 USD/GB")
+
+
+@case("metered-model-distribution")
+def neg_metered():
+    _pushed("wifi", None)
+
+
+# -- documentation -------------------------------------------------------------------------------
+def _documented(evaluation_data):
+    phone = Node("phone", kind="mobile")
+    Model("ocr", task="ocr", node=phone, accuracy={"character accuracy": "0.99"}, evaluation_data=evaluation_data,
+          owner="vision", intended_use="signs", factors=["light"], metrics=["character accuracy"],
+          training_data="public models", ethical_considerations=["faces in frames"], limitations=["handwriting"],
+          domain="street signs", inputs=[{"name": "image", "type": "image/png"}], robustness=["blur"],
+          test_conditions="one server core", contact="vision@example.org")
+
+
+@case("model-documentation")
+def pos_documentation():
+    _documented(None)
+
+
+@case("model-documentation")
+def neg_documentation():
+    _documented("1,000 rendered sign photos")

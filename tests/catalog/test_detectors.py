@@ -41,8 +41,9 @@ def _undeclared_stateless():
 def _untasked_chain():
     app = Component("app")
     a, b = Model("a"), Model("b")
-    connect(app, a, "sync_call")
-    connect(app, b, "sync_call")
+    first = connect(app, a, "sync_call")
+    second = connect(app, b, "sync_call")
+    Flow("use", steps=[first, second])
 
 
 def _unreplicated():
