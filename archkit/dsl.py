@@ -102,14 +102,15 @@ class Component(_Decl):
     """Declare a component; inside ``with Node(...)`` it is placed on that node.
 
     Args:
-        id: unique id. kind: component kind (model, ui, datastore, ...). node: a Node (or id) to place
+        id: unique id. kind: component kind (model, ui, datastore, ...), required as in a model file.
+        node: a Node (or id) to place
         it on, instead of the enclosing ``with Node``. Other keyword arguments are the fields of
         :class:`archkit.model.Component` (quantities as text such as ``"2..5 ms"``).
     """
 
     _field = "components"
 
-    def __init__(self, id: str, kind: str = "business_logic", *, node: "Node | str | None" = None,
+    def __init__(self, id: str, kind: str | None = None, *, node: "Node | str | None" = None,
                  **fields: Any) -> None:
         super().__init__(id, {"kind": kind, **fields})
         target = node if node is not None else _NODE.get()
@@ -148,11 +149,16 @@ class Model(Component):
 
 
 class Node(_Decl):
-    """Declare a deployment node; use it as a context so the components declared inside are placed on it."""
+    """Declare a deployment node; use it as a context so the components declared inside are placed on it.
+
+    Args:
+        id: unique id. kind: node kind (mobile, wearable, embedded, edge, cloud, ...), required as in a
+        model file. Other keyword arguments are the fields of :class:`archkit.model.Node`.
+    """
 
     _field = "nodes"
 
-    def __init__(self, id: str, kind: str = "cloud", **fields: Any) -> None:
+    def __init__(self, id: str, kind: str | None = None, **fields: Any) -> None:
         super().__init__(id, {"kind": kind, **fields})
         self._tokens: list[Token] = []
 

@@ -12,7 +12,7 @@ Example::
 
     with System("voice") as s:
         with Node("speaker", kind="embedded"):
-            app = Component("app")
+            app = Component("app", kind="ui")
             wake = Model("wake_word", task="keyword spotting")
         with Node("cloud", kind="cloud"):
             asr = Model("asr", task="speech recognition")

@@ -33,7 +33,7 @@ def test_a_caller_from_another_team_is_not_a_data_dependency():
     def declare():
         gateway = Component("gateway", kind="gateway", owner="platform")
         model = documented("m", "t", "ml")
-        orchestrator = Component("checkout", owner="payments")
+        orchestrator = Component("checkout", kind="business_logic", owner="payments")
         orchestrator >> gateway >> model
         connect(Component("queue", kind="queue", owner="platform"), model, "async_message")
 
@@ -43,7 +43,7 @@ def test_a_caller_from_another_team_is_not_a_data_dependency():
 def test_an_encoder_reading_another_teams_service_through_a_response_is_reported_on_the_encoder():
     def declare():
         enc = Component("features", kind="feature_encoder", owner="ml")
-        geo = Component("geo", owner="maps")
+        geo = Component("geo", kind="business_logic", owner="maps")
         enc >> geo
         enc >> documented("m", "t", "ml")
 
@@ -68,7 +68,7 @@ def test_feature_stores_validators_and_pins_are_stable_sources():
         m = documented("m", "t", "ml")
         connect(m, Component("fs", kind="feature_store", owner="platform"), "sync_call", op="read")
         connect(Component("check", kind="safeguard", owner="platform"), m, "stream")
-        connect(m, Component("geo", owner="maps"), "sync_call", properties={"version_pin": "v3"})
+        connect(m, Component("geo", kind="business_logic", owner="maps"), "sync_call", properties={"version_pin": "v3"})
 
     assert findings(declare, "unstable-data-dependency") == []
 
@@ -80,7 +80,7 @@ def _score_table(declared=()):
     connect(job, documented("m", "t", "ml"), "sync_call")
     connect(job, table, "batch_transfer", op="write", consumers=list(declared))
     for reader in ("pricing", "support"):
-        connect(Component(reader), table, "sync_call", op="read")
+        connect(Component(reader, kind="business_logic"), table, "sync_call", op="read")
     connect(job, sink(), "async_message", purpose="telemetry")
 
 
@@ -96,7 +96,7 @@ def test_a_correction_whose_caller_also_writes_a_store_is_found():
     out = [{"name": "ctr", "type": "probability", "meaning": "click chance"}]
 
     def declare():
-        server = Component("server")
+        server = Component("server", kind="business_logic")
         base = documented("base", "ctr", "ml", outputs=out)
         fix = documented("fix", "ctr", "ml", inputs=out)
         a, b = server >> base, server >> fix
@@ -119,7 +119,7 @@ def test_declared_corrects_decides_the_direction():
 
 # -- composition patterns ------------------------------------------------------------------------------
 def _members(n=3, flow=False, aggregation=True):
-    proxy = Component("proxy", properties={"aggregation": "vote"} if aggregation else {})
+    proxy = Component("proxy", kind="business_logic", properties={"aggregation": "vote"} if aggregation else {})
     calls = [proxy >> documented(f"m{i}", "same", "ml") for i in range(n)]
     if flow:
         Flow("ask", steps=calls)
@@ -132,7 +132,7 @@ def test_ensemble_members_are_not_metamodels():
 
 
 def _two_tasks(flow):
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     a, b = app >> documented("ocr", "ocr", "ml"), app >> documented("mt", "translation", "ml")
     if flow:
         Flow("read", steps=[a, b])
@@ -144,7 +144,7 @@ def test_declaration_order_is_not_a_sequence_but_a_flow_is():
 
 
 def _gate(shares):
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     a = connect(app, documented("small", "moderation", "ml"), "sync_call", share=shares[0],
                 conditional=shares[0] is not None)
     b = connect(app, documented("large", "moderation", "ml"), "sync_call", share=shares[1], conditional=True)
@@ -162,7 +162,7 @@ def test_a_conditional_cascade_is_not_a_canary_split():
 def test_registry_pushes_are_not_shadow_traffic():
     def declare():
         reg = Component("registry", kind="model_registry")
-        app = Component("app")
+        app = Component("app", kind="business_logic")
         live = documented("live", "rank", "ml")
         cand = documented("candidate", "rank", "ml", status="experimental")
         for m in (live, cand):
@@ -177,7 +177,7 @@ def test_registry_pushes_are_not_shadow_traffic():
 def _adapters(kind, lines=None):
     m = documented("m", "t", "ml", lines_of_code=lines[0] if lines else None)
     for i in range(2):
-        Component(f"app{i}") >> Component(f"wrap{i}", kind=kind, lines_of_code=lines[1] if lines else None) >> m
+        Component(f"app{i}", kind="business_logic") >> Component(f"wrap{i}", kind=kind, lines_of_code=lines[1] if lines else None) >> m
 
 
 def test_glue_code_comes_from_declared_adapters_in_one_merged_finding():
@@ -199,7 +199,7 @@ def test_big_scripts_come_from_declared_responsibilities_and_are_silent_otherwis
 
 def test_a_flag_that_is_off_leaves_a_dead_path():
     def declare(state):
-        app = Component("app")
+        app = Component("app", kind="business_logic")
         trial = documented("trial", "t", "ml", status="experimental")
         call = app >> trial
         Flag("trial_flag", state=state, owner="ml", since="2024-02-01", guards=[call])

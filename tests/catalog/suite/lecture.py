@@ -38,7 +38,7 @@ def ar_bluetooth_video():
         camera = Component("camera", kind="sensor")
         overlay = Component("overlay", kind="ui")
     with phone:
-        selector = Component("frame_selector", owner="ar-app")
+        selector = Component("frame_selector", kind="business_logic", owner="ar-app")
         ocr = _ocr()
         translator = _translator()
         telemetry = sink()
@@ -63,7 +63,7 @@ def ar_cloud_ocr():
          intermittent=True)
     with glasses:
         camera = Component("camera", kind="sensor", data_sensitivity="personal")
-        selector = Component("frame_selector", owner="ar-app")
+        selector = Component("frame_selector", kind="business_logic", owner="ar-app")
         overlay = Component("overlay", kind="ui")
     with phone:
         translator = _translator()
@@ -121,7 +121,7 @@ def training_serving_skew():
     trainer = Component("trainer", kind="training_pipeline", owner="growth-ml", language="python")
     registry = Component("registry", kind="model_registry", owner="growth-ml")
     model = documented("churn_model", "churn prediction", "growth-ml", language="python")
-    api = Component("account_api", owner="accounts", language="java")
+    api = Component("account_api", kind="business_logic", owner="accounts", language="java")
     online = Component("java_features", kind="feature_encoder", owner="growth-ml", language="java")
     survey = Component("exit_survey", kind="ui", owner="accounts", description="asks leaving customers why")
     outcomes = Component("outcomes", kind="datastore", owner="growth-ml")
@@ -169,7 +169,7 @@ def self_driving_memory():
 def multitier():
     """Presentation, business logic and the inference engine in separate tiers over their own data."""
     ui = Component("web_ui", kind="ui", owner="web")
-    logic = Component("loan_logic", owner="lending")
+    logic = Component("loan_logic", kind="business_logic", owner="lending")
     engine = documented("credit_model", "credit risk scoring", "risk-ml")
     db = Component("applications", kind="datastore", owner="lending")
     ui >> logic
@@ -188,7 +188,7 @@ def feature_store():
     trainer = Component("trainer", kind="training_pipeline", owner="fraud-ml")
     registry = Component("registry", kind="model_registry", owner="fraud-ml")
     model = documented("fraud_model", "fraud detection", "fraud-ml")
-    api = Component("payments_api", owner="payments")
+    api = Component("payments_api", kind="business_logic", owner="payments")
     chargebacks = Component("chargebacks", kind="datastore", owner="payments",
                             description="confirmed fraud reported by banks")
     bank = Component("bank_reports", kind="external")
@@ -215,7 +215,7 @@ def two_phase_wake_word():
     Link(speaker, cloud, medium="internet", bandwidth="20 Mbit/s", latency="20..60 ms")
     with speaker:
         mic = Component("microphone", kind="sensor")
-        app = Component("assistant", owner="devices")
+        app = Component("assistant", kind="business_logic", owner="devices")
         wake = documented("wake_word", "keyword spotting", "speech-ml", size="1 MB", memory="20 MB",
                           ip_sensitive=False, update_period="180 d")
     with cloud:
@@ -235,7 +235,7 @@ def two_phase_wake_word():
 def rag_assistant():
     """A prompt builder searches the help articles and sends what it found to the language model."""
     ui = Component("help_chat", kind="ui", owner="support")
-    builder = Component("prompt_builder", owner="support-ml")
+    builder = Component("prompt_builder", kind="business_logic", owner="support-ml")
     index = Component("article_index", kind="datastore", owner="support-ml", properties={"index": "vector"})
     llm = documented("llm", "answer generation", "support-ml")
     ui >> builder
@@ -248,7 +248,7 @@ def rag_assistant():
         patterns=["metamodel-stacking", "prediction-logging"], absent=["ensemble", "sequential-decomposition"])
 def stacking():
     """Two base models score a loan; a learned metamodel combines their scores."""
-    api = Component("loan_api", owner="lending")
+    api = Component("loan_api", kind="business_logic", owner="lending")
     bureau = documented("bureau_model", "credit risk scoring", "risk-ml", outputs=[
         {"name": "bureau_score", "type": "probability", "meaning": "default risk from bureau data"}])
     behaviour = documented("behaviour_model", "credit risk scoring", "risk-ml", outputs=[

@@ -67,7 +67,7 @@ def weather_handshake():
     check = Component("weather_contract", kind="safeguard", owner="energy-ml",
                       description="schema, ranges and freshness of each delivery; alerts on violation")
     model = documented("load_forecast", "electricity load forecasting", "energy-ml")
-    planner = Component("grid_planner", owner="grid")
+    planner = Component("grid_planner", kind="business_logic", owner="grid")
     connect(feed, check, "batch_transfer")
     connect(check, model, "async_message")
     planner >> model
@@ -116,7 +116,7 @@ def data_lake():
         patterns=["continued-model-evaluation", "prediction-logging", "model-versioning"])
 def continued_evaluation():
     """Predictions are logged with a key; ground truth arrives later and is joined to them for evaluation."""
-    api = Component("claims_api", owner="claims")
+    api = Component("claims_api", kind="business_logic", owner="claims")
     model = documented("claim_triage", "insurance claim triage", "claims-ml")
     log = Component("prediction_log", kind="telemetry", owner="claims-ml")
     truth = Component("adjuster_decisions", kind="datastore", owner="claims")
@@ -151,7 +151,7 @@ def decoupled_training():
         registry = Component("registry", kind="model_registry", owner="vision-ml")
         model = documented("defect_detector", "defect detection", "vision-ml", replicas=2, stateless=True,
                            size="200 MB", update_period="30 d")
-        line = Component("inspection_line", owner="factory")
+        line = Component("inspection_line", kind="business_logic", owner="factory")
         telemetry = sink()
         labelling = Component("inspector_tool", kind="ui", owner="factory",
                               description="inspectors label a random sample of parts")

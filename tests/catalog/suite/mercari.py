@@ -23,7 +23,7 @@ def _phone_and_cloud(cloud_count: int = 2) -> tuple[Node, Node]:
         absent=["microservice-per-model", "ensemble", "sequential-decomposition"])
 def all_in_one_server():
     """One API process loads three models for three different tasks."""
-    api = Component("item_api", owner="listing", language="python")
+    api = Component("item_api", kind="business_logic", owner="listing", language="python")
     models = [documented("image_classifier", "item image classification", "listing-ml", language="python"),
               documented("title_classifier", "item title classification", "listing-ml", language="python"),
               documented("price_estimator", "price estimation", "listing-ml", language="python")]
@@ -40,7 +40,7 @@ def web_single_no_logging():
     with phone:
         app = Component("app", kind="ui", owner="mobile")
     with cloud:
-        api = Component("predict_api", owner="listing", replicas=2, stateless=True)
+        api = Component("predict_api", kind="business_logic", owner="listing", replicas=2, stateless=True)
         model = documented("item_classifier", "item category classification", "listing-ml",
                            replicas=2, stateless=True)
     app >> api >> model
@@ -52,7 +52,7 @@ def nobody_knows():
     """A model in production with no owner, no version and no stated use."""
     from archkit import Model
 
-    api = Component("recs_api", owner="web")
+    api = Component("recs_api", kind="business_logic", owner="web")
     model = Model("similar_items", task="similar item retrieval")
     api >> model
     logs(api, sink())
@@ -65,7 +65,7 @@ def offline_only():
     trainer = Component("trainer", kind="training_pipeline", owner="supply-ml")
     registry = Component("registry", kind="model_registry", owner="supply-ml")
     model = documented("demand_model", "demand forecasting", "supply-ml")
-    planner = Component("planner", owner="supply")
+    planner = Component("planner", kind="business_logic", owner="supply")
     connect(trainer, registry, "batch_transfer", purpose="model_artifact")
     connect(registry, model, "batch_transfer", purpose="model_artifact")
     planner >> model
@@ -81,7 +81,7 @@ def training_in_serving():
     with phone:
         app = Component("app", kind="ui", owner="mobile")
     with cloud:
-        api = Component("moderation_api", owner="trust", replicas=2)
+        api = Component("moderation_api", kind="business_logic", owner="trust", replicas=2)
         model = documented("spam_model", "listing spam detection", "trust-ml", replicas=2, stateless=True)
         retrainer = Component("retrainer", kind="training_pipeline", owner="trust-ml")
         labels = Component("labels", kind="datastore", owner="trust")
@@ -101,7 +101,7 @@ def online_bigsize():
     with phone:
         app = Component("app", kind="ui", owner="mobile", processing_time="5 ms")
     with cloud:
-        api = Component("search_api", owner="search", replicas=3, processing_time="5..10 ms")
+        api = Component("search_api", kind="business_logic", owner="search", replicas=3, processing_time="5..10 ms")
         model = documented("semantic_ranker", "semantic search ranking", "search-ml", replicas=4, stateless=True,
                            inference_time={"cloud": "800..1500 ms"})
     a = (app >> api).set(request_size="2 kB", response_size="10 kB", rate="0.2 /s")
@@ -115,8 +115,8 @@ def online_bigsize():
         absent=["metamodel-stacking", "sequential-decomposition", "cascade"])
 def horizontal_ensemble():
     """A proxy asks three prohibited-item detectors in parallel and takes the majority vote."""
-    app = Component("listing_api", owner="listing")
-    proxy = Component("vote_proxy", owner="trust", properties={"aggregation": "majority vote"})
+    app = Component("listing_api", kind="business_logic", owner="listing")
+    proxy = Component("vote_proxy", kind="business_logic", owner="trust", properties={"aggregation": "majority vote"})
     task = "prohibited item detection"
     members = [documented("detector_cnn", task, "trust-ml", framework="pytorch"),
                documented("detector_gbdt", task, "trust-ml", framework="lightgbm"),
@@ -132,7 +132,7 @@ def horizontal_ensemble():
         absent=["ensemble", "metamodel-stacking", "cascade"])
 def vertical_microservices():
     """Find the item in the photo, then classify the crop: two services called in order."""
-    api = Component("listing_pipeline", owner="listing")
+    api = Component("listing_pipeline", kind="business_logic", owner="listing")
     detect = documented("object_detector", "object detection", "vision-ml", outputs=[
         {"name": "crop", "type": "image/jpeg", "meaning": "the main item, cut out"}])
     classify = documented("item_classifier", "item category classification", "vision-ml", inputs=[
@@ -147,7 +147,7 @@ def vertical_microservices():
         patterns=["prediction-cache", "prediction-logging"])
 def prediction_cache():
     """The proxy answers repeated requests from a cache and stores each fresh prediction in it."""
-    proxy = Component("price_proxy", owner="listing")
+    proxy = Component("price_proxy", kind="business_logic", owner="listing")
     cache = Component("prediction_cache", kind="cache", owner="listing")
     model = documented("price_estimator", "price estimation", "pricing-ml")
     look = connect(proxy, cache, "sync_call", op="read")
@@ -161,7 +161,7 @@ def prediction_cache():
         patterns=["asynchronous-serving", "prediction-logging"])
 def async_queue():
     """Requests wait in a queue; a worker model writes results that the client polls."""
-    app = Component("upload_api", owner="listing")
+    app = Component("upload_api", kind="business_logic", owner="listing")
     queue = Component("requests", kind="queue", owner="listing")
     model = documented("image_moderation", "image moderation", "trust-ml")
     results = Component("results", kind="datastore", owner="listing")
@@ -191,7 +191,7 @@ def nightly_batch():
         patterns=["shadow-deployment", "prediction-logging"], absent=["canary-release", "ensemble", "cascade"])
 def shadow_ab():
     """The proxy answers with the live model and mirrors each request to a candidate that only logs."""
-    proxy = Component("search_proxy", owner="search")
+    proxy = Component("search_proxy", kind="business_logic", owner="search")
     live = documented("ranker", "search result ranking", "search-ml", version="3.2")
     candidate = documented("ranker_candidate", "search result ranking", "search-ml", version="3.3",
                            status="experimental")
@@ -223,7 +223,7 @@ def registry_canary():
         absent=["canary-release", "ensemble", "sequential-decomposition", "shadow-deployment"])
 def conditional_cascade():
     """A small model screens every image; the large one sees only the 10 % it is unsure about."""
-    api = Component("moderation_api", owner="trust")
+    api = Component("moderation_api", kind="business_logic", owner="trust")
     small = documented("screen_small", "image moderation", "trust-ml", size="20 MB")
     large = documented("screen_large", "image moderation", "trust-ml", size="2 GB")
     a = api >> small
@@ -236,11 +236,11 @@ def conditional_cascade():
         patterns=["prediction-circuit-breaker", "ml-gateway-routing", "prediction-logging"])
 def circuit_breaker():
     """The gateway limits the rate to the model and falls back to rules when the limit is hit."""
-    app = Component("app_api", owner="web")
+    app = Component("app_api", kind="business_logic", owner="web")
     gateway = Component("gateway", kind="gateway", owner="platform",
                         properties={"rate_limit": "500 /s", "circuit_breaker": "open after 50 % errors in 10 s"})
     model = documented("eta_model", "delivery time estimation", "logistics-ml")
-    rules = Component("eta_rules", owner="logistics", description="distance-based estimate")
+    rules = Component("eta_rules", kind="business_logic", owner="logistics", description="distance-based estimate")
     app >> gateway
     gateway >> model
     connect(gateway, rules, "sync_call", conditional=True, share=0.05)

@@ -21,7 +21,7 @@ CTR_OUT = [{"name": "ctr", "type": "probability", "meaning": "chance that the ad
         absent=["sequential-decomposition", "ensemble", "metamodel-stacking", "cascade"])
 def ads_ctr_correction():
     """A regional click model learned as a quick correction on top of the global one."""
-    server = Component("ad_server", owner="ads", language="java")
+    server = Component("ad_server", kind="business_logic", owner="ads", language="java")
     base = documented("ctr_global", CTR, "ads-ml", outputs=CTR_OUT)
     regional = documented("ctr_japan", CTR, "ads-ml", corrects=[base], outputs=CTR_OUT)
     server >> regional
@@ -35,7 +35,7 @@ def ads_ctr_correction():
 def ads_ctr_correction_writing_caller():
     """The ad server asks the global model, then a per-market model that adjusts its score, and
     records each impression; nothing says 'corrects', the declared inputs and the flow do."""
-    server = Component("ad_server", owner="ads")
+    server = Component("ad_server", kind="business_logic", owner="ads")
     impressions = Component("impressions", kind="datastore", owner="ads")
     base = documented("ctr_global", CTR, "ads-ml", outputs=CTR_OUT)
     adjust = documented("ctr_adjust", CTR, "ads-ml", outputs=CTR_OUT, inputs=[
@@ -57,8 +57,8 @@ def churn_score_table():
     scores = Component("churn_scores", kind="datastore", owner="growth-ml")
     job = Component("nightly_scoring", kind="batch_job", owner="growth-ml")
     churn = documented("churn_model", "churn prediction", "growth-ml")
-    campaign = Component("retention_campaign", owner="growth")
-    pricing = Component("pricing_service", owner="pricing")
+    campaign = Component("retention_campaign", kind="business_logic", owner="growth")
+    pricing = Component("pricing_service", kind="business_logic", owner="pricing")
     support = Component("support_dashboard", kind="ui", owner="support")
     connect(job, activity, "batch_transfer", op="read")
     connect(job, churn, "sync_call")
@@ -74,11 +74,11 @@ def churn_score_table():
         patterns=["prediction-logging", "sequential-decomposition"])
 def search_log_reuse():
     """The ads team encodes features from the search team's ranking log."""
-    frontend = Component("search_frontend", owner="search")
+    frontend = Component("search_frontend", kind="business_logic", owner="search")
     ranker = documented("search_ranker", "search result ranking", "search")
     ranking_log = Component("ranking_log", kind="datastore", owner="search",
                             description="every ranked list with its scores")
-    server = Component("ads_server", owner="ads")
+    server = Component("ads_server", kind="business_logic", owner="ads")
     features = Component("ads_features", kind="feature_encoder", owner="ads")
     relevance = documented("ads_relevance", "ad relevance prediction", "ads")
     frontend >> ranker
@@ -95,7 +95,7 @@ def geo_signal_encoder():
     calls the encoder (a caller of another team's component, which reads no signal into a model)."""
     gateway = Component("api_gateway", kind="gateway", owner="platform")
     features = Component("delivery_features", kind="feature_encoder", owner="eta-ml")
-    geo = Component("geo_service", owner="maps", description="travel times between areas")
+    geo = Component("geo_service", kind="business_logic", owner="maps", description="travel times between areas")
     eta = documented("eta_model", "delivery time estimation", "eta-ml")
     gateway >> features
     features >> geo
@@ -107,7 +107,7 @@ def geo_signal_encoder():
         patterns=["ml-gateway-routing", "prediction-logging"])
 def foreign_callers():
     """Other teams call the fraud model through a gateway; the model reads only its own team's features."""
-    checkout = Component("checkout", owner="payments")
+    checkout = Component("checkout", kind="business_logic", owner="payments")
     gateway = Component("ml_gateway", kind="gateway", owner="platform")
     fraud = documented("fraud_model", "fraud detection", "risk-ml")
     features = Component("risk_features", kind="feature_store", owner="risk-ml")
@@ -123,7 +123,7 @@ def glue_adapters():
     nlp = documented("nlp_package", "text classification", "ml-platform",
                      description="a general-purpose text classification package")
     for product in ("search", "chat", "ads"):
-        app = Component(f"{product}_app", owner=product)
+        app = Component(f"{product}_app", kind="business_logic", owner=product)
         adapter = Component(f"{product}_adapter", kind="adapter", owner=product,
                             description=f"turns {product} requests into the package's tensors and back")
         app >> adapter >> nlp
@@ -134,7 +134,7 @@ def glue_adapters():
         findings=["glue-code@fraud_model"], patterns=["prediction-logging"])
 def glue_code_lines():
     """One adapter of 24,000 lines around 1,200 lines of ML code."""
-    checkout = Component("checkout", owner="payments", lines_of_code=40_000, language="java")
+    checkout = Component("checkout", kind="business_logic", owner="payments", lines_of_code=40_000, language="java")
     glue = Component("fraud_glue", kind="adapter", owner="payments", lines_of_code=24_000, language="java")
     features = Component("fraud_features", kind="feature_encoder", owner="risk-ml", lines_of_code=300,
                          language="python")
@@ -161,7 +161,7 @@ def pipeline_jungle():
     registry = Component("registry", kind="model_registry", owner="marketing-ml")
     model = documented("propensity_model", "purchase propensity", "marketing-ml",
                        feedback_loop="a random 10 % holdout gets no campaign; training uses only holdout conversions")
-    tool = Component("campaign_tool", owner="marketing")
+    tool = Component("campaign_tool", kind="business_logic", owner="marketing")
     conversions = Component("conversions", kind="datastore", owner="marketing")
     for job, reads, writes in ((scrape, [clicks], daily), (join_customers, [daily, crm], joined),
                                (join_partner, [joined, partner], table)):
@@ -182,10 +182,10 @@ def pipeline_jungle():
         patterns=["prediction-logging"], absent=["canary-release", "shadow-deployment", "ensemble"])
 def flagged_experiment():
     """A ranking trial switched off long ago and a seasonal rule nobody owns, both still deployed."""
-    frontend = Component("search_frontend", owner="search")
+    frontend = Component("search_frontend", kind="business_logic", owner="search")
     ranker = documented("ranker", "search result ranking", "search-ml")
     ranker_v2 = documented("ranker_v2", "search result ranking", "search-ml", status="experimental")
-    holiday = Component("holiday_boost", status="experimental", description="seasonal re-ranking rules")
+    holiday = Component("holiday_boost", kind="business_logic", status="experimental", description="seasonal re-ranking rules")
     frontend >> ranker
     trial = frontend >> ranker_v2
     frontend >> holiday
@@ -200,7 +200,7 @@ def flagged_experiment():
 def multi_language():
     """A Java server hosts a Python model that reads Scala-built features and is trained in R."""
     store = Component("storefront", kind="ui", owner="web", language="ruby")
-    server = Component("rec_server", owner="rec", language="java")
+    server = Component("rec_server", kind="business_logic", owner="rec", language="java")
     model = documented("recommender", "item recommendation", "rec-ml", language="python",
                        feedback_loop="one slot in ten is filled at random; training weights purchases by propensity")
     features = Component("item_features", kind="feature_encoder", owner="rec-ml", language="scala")
@@ -222,7 +222,7 @@ def multi_language():
         absent=["sequential-decomposition", "ensemble"])
 def pod_outputs():
     """One model answers with a bare float and int; the other says what its number means."""
-    api = Component("payments_api", owner="payments")
+    api = Component("payments_api", kind="business_logic", owner="payments")
     fraud = documented("fraud_score", "fraud detection", "risk-ml",
                        outputs=[{"name": "score", "type": "float"}, {"name": "code", "type": "int"}])
     geo = documented("geo_risk", "location risk", "risk-ml", outputs=[
@@ -238,9 +238,9 @@ def pod_outputs():
 def notebook_to_production():
     """A notebook export and a hackathon prototype answer every checkout request."""
     checkout = Component("checkout", kind="ui", owner="shop")
-    api = Component("shop_api", owner="shop")
+    api = Component("shop_api", kind="business_logic", owner="shop")
     discount = documented("discount_model", "discount eligibility", "growth-ml", origin="notebook")
-    pricing = Component("pricing_prototype", status="experimental", owner="growth",
+    pricing = Component("pricing_prototype", kind="business_logic", status="experimental", owner="growth",
                         description="price rules tried out in a hackathon")
     a = checkout >> api
     b = api >> discount
@@ -312,10 +312,10 @@ def pricing_demand_loop():
         findings=["unstable-data-dependency@spam_filter"], patterns=["sequential-decomposition", "prediction-logging"])
 def topic_signal():
     """The spam filter reads topics that another team's classifier writes and retrains at will."""
-    indexer = Component("indexer", owner="content")
+    indexer = Component("indexer", kind="business_logic", owner="content")
     topic = documented("topic_classifier", "topic classification", "content-ml")
     topics = Component("topic_table", kind="datastore", owner="content-ml")
-    mail = Component("mail_server", owner="mail")
+    mail = Component("mail_server", kind="business_logic", owner="mail")
     spam = documented("spam_filter", "spam detection", "trust-ml")
     indexer >> topic
     connect(topic, topics, "async_message", op="write", consumers=[spam])
