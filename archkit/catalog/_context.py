@@ -322,30 +322,6 @@ class Context:
         """Components that send data to ``cid`` directly (forward direction only)."""
         return sorted(self.forward_graph.predecessors(cid)) if cid in self.forward_graph else []
 
-    def reach_through_passive(self, start: str) -> dict[str, list[str]]:
-        """Active components that receive ``start``'s output, directly or through passive components.
-
-        Returns each reached component with the path of component ids that leads to it.
-        """
-        out: dict[str, list[str]] = {}
-        seen = {start}
-        frontier: list[list[str]] = [[start]]
-        g = self.data_graph
-        while frontier:
-            nxt: list[list[str]] = []
-            for path in frontier:
-                for succ in sorted(g.successors(path[-1])):
-                    if succ in seen:
-                        continue
-                    seen.add(succ)
-                    p = path + [succ]
-                    if self.is_passive(succ):
-                        nxt.append(p)
-                    else:
-                        out[succ] = p
-            frontier = nxt
-        return out
-
     def _steps_index(self) -> dict[str, dict[int, int]]:
         out: dict[str, dict[int, int]] = {}
         for fi, f in enumerate(self.system.flows):

@@ -46,12 +46,36 @@ def latency_budget(ctx: Context) -> Iterator[Hit]:
     for f in flows:
         res = an.flow_latency(ctx.graph, f.id)
         if res.verdict == "violates":
-            yield ctx.found([f], f"flow '{f.id}' takes {res.total.text()}, over its budget of {res.budget}")
+            yield ctx.found([f], f"flow '{f.id}' takes {res.total.text()}, over its budget of "
+                            f"{res.budget}{_why_slow(res)}")
         elif res.verdict == "at risk":
-            yield ctx.found([f], f"flow '{f.id}' takes {res.total.text()}; the worst case is over its budget of "
-                            f"{res.budget}", severity="warning")
+            yield ctx.found([f], f"flow '{f.id}' takes {res.total.text()}; the worst case is "
+                            f"over its budget of {res.budget}{_why_slow(res)}", severity="warning")
         elif res.verdict == "unknown":
             yield ctx.unknown([f], f"latency of flow '{f.id}' is unknown: {_missing(res.total)}")
+
+
+def _saturated(res: Any) -> list[Any]:
+    """Steps whose target's queue is at or over capacity in the worst case (the latency analysis)."""
+    return [st for st in res.steps if st.queueing is not None and st.queueing.utilisation.known
+            and (st.queueing.utilisation.worst or 0) >= 1]
+
+
+def _slowest(res: Any) -> Any:
+    known = [st for st in res.steps if st.total.known]
+    return max(known, key=lambda st: st.total.typical or 0.0) if known else None
+
+
+def _why_slow(res: Any) -> str:
+    """The figure behind a latency verdict: saturated components first, else the slowest step (named in
+    the message only: the finding's elements, and so its fingerprint, stay the flow)."""
+    full = _saturated(res)
+    if full:
+        return "; " + "; ".join(
+            f"'{st.target}' is saturated (utilisation {st.queueing.utilisation.text()} with "
+            f"{st.queueing.servers} server{'s' if st.queueing.servers != 1 else ''})" for st in full)
+    st = _slowest(res)
+    return f"; the slowest step is '{st.connector}' ({st.total.text()})" if st is not None else ""
 
 
 @detector("link-capacity")
