@@ -3,7 +3,7 @@
 import archkit
 from archkit import Component, Node, System, connect
 from archkit.io import to_yaml
-from archkit.model.quantity import Quantity
+from archkit.model import Quantity
 
 
 def test_a_computed_value_shows_four_significant_digits_and_a_declared_one_as_written():
