@@ -11,10 +11,10 @@ from rich.table import Table
 
 from .._words import count
 from ..errors import ArchkitError, UsageError
-from ._common import (EXIT_PROBLEMS, EXIT_USAGE, MODEL_HELP, Format, cells, emit_json, fail, load_model, stderr,
+from ._common import (EXIT_PROBLEMS, EXIT_USAGE, MODEL_HELP, App, Format, cells, emit_json, fail, load_model, stderr,
                       stdout, terminal, write_output)
 
-patterns_app = typer.Typer(help="The catalog of ML architecture patterns, anti-patterns and checks.",
+patterns_app = App(help="The catalog of ML architecture patterns, anti-patterns and checks.",
                            no_args_is_help=True)
 
 

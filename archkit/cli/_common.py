@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any, NoReturn
 
 import typer
+from typer.core import TyperCommand
 from rich.console import Console
 from rich.text import Text
 
@@ -21,6 +22,25 @@ EXIT_USAGE = 2
 
 MODEL_HELP = ("The model: a .py file defining a System (file.py or file.py:variable), "
               "a .yaml/.json file, or module:attr.")
+
+
+class _Command(TyperCommand):
+    """A command whose help shows no type for flags: ``--strict`` takes no value, so no ``<bool>``."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        for p in params:  # typer's options (its own copy of click): a flag is an option with is_flag
+            if getattr(p, "is_flag", False) and p.metavar is None:
+                p.metavar = ""
+        return params
+
+
+class App(typer.Typer):
+    """The typer application class of archkit's command groups (commands as :class:`_Command`)."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
 
 
 class Format(str, Enum):
@@ -240,6 +260,7 @@ def check_variant(system: System, variant: str | None, fmt: Format = Format.text
 
 
 __all__ = [
+    "App",
     "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "MODEL_HELP", "Format", "stdout", "stderr", "emit_json", "plain", "finite",
     "cells", "terminal",
     "print_problems", "fail", "load_model", "check_variant", "ValidationError", "write_output", "output_folder",

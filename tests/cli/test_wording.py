@@ -59,3 +59,19 @@ def test_lint_summaries_count_in_the_singular(runner):
         assert not re.search(r"\b1 (errors|warnings|infos)\b", summary), summary
         ones += len(re.findall(r"\b1 (error|warning|info)\b", summary))
     assert ones  # some example has exactly one of something
+
+
+def test_help_shows_no_type_on_flags(runner):
+    import typer.main
+
+    group = typer.main.get_command(app)
+    names = []
+    for name, cmd in group.commands.items():
+        subs = getattr(cmd, "commands", None)
+        names += [[name, sub] for sub in subs] if subs else [[name]]
+    assert ["analyze"] in names and ["patterns", "list"] in names
+    for path in names:
+        r = runner.invoke(app, [*path, "--help"], catch_exceptions=False, env={"COLUMNS": "160"})
+        assert r.exit_code == 0 and "--help" in r.stdout, path
+        assert "<bool>" not in r.stdout, path
+    assert "<int range>" in runner.invoke(app, ["analyze", "--help"], env={"COLUMNS": "160"}).stdout
