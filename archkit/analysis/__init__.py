@@ -65,6 +65,7 @@ from ._report import ANALYSES, SCHEMA, Report, VariantReport, analyze, analyze_a
 from ._resources import NodeFit, ResourceCheck, ResourcesResult, node_capacity, resources
 from ._tables import VERDICT_STYLES, estimate_text, variant_tables, verdict_text
 from ._updates import ModelUpdate, UpdatesResult, link_price, model_update, updates
+from ._verdicts import VERDICT_ORDER, VIOLATIONS, VariantVerdicts, variant_verdicts, worst_verdict
 
 __all__ = [
     # whole analyses and the report
@@ -75,7 +76,7 @@ __all__ = [
     "LinkLoadResult", "LinkDirectionLoad", "LoadShare", "CostResult", "CostItem",
     "AvailabilityResult", "FlowAvailability", "UpdatesResult", "ModelUpdate", "ResourcesResult", "NodeFit",
     "ResourceCheck", "CapacityResult", "ComponentCapacity", "NodeCapacity", "FlowCapacity", "PrivacyResult",
-    "DataExit", "TelemetryVolume",
+    "DataExit", "TelemetryVolume", "VariantVerdicts", "variant_verdicts", "worst_verdict", "VERDICT_ORDER", "VIOLATIONS",
     # estimates, options, assumptions
     "Estimate", "Options", "Verdict", "ASSUMPTIONS", "HOURS_PER_MONTH", "DAYS_PER_MONTH", "SECONDS_PER_DAY",
     "DEFAULT_TARGET_UTILISATION", "budget_verdict", "quantity_estimate", "input_text", "missing_text",

@@ -21,6 +21,7 @@ from ._links import LinkLoadResult, link_load
 from ._privacy import PrivacyResult, privacy
 from ._resources import ResourcesResult, resources
 from ._updates import UpdatesResult, updates
+from ._verdicts import variant_verdicts
 
 __all__ = ["SCHEMA", "ANALYSES", "VariantReport", "Report", "analyze", "analyze_all", "missing_inputs"]
 
@@ -52,6 +53,7 @@ class VariantReport:
             d = getattr(self, name).to_dict()
             d.pop("variant", None)
             out[name] = d
+        out["verdicts"] = variant_verdicts(self).to_dict()
         out["missing_inputs"] = missing_inputs(out)
         return out
 

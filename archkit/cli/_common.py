@@ -128,6 +128,43 @@ def stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
+def _positive(value: float | None) -> float | None:
+    """Typer callback: a finite number above zero (the range check allows its lower end)."""
+    value = finite(value)
+    if value is not None and value <= 0:
+        raise typer.BadParameter(f"{value:g} is not above 0")
+    return value
+
+
+def users_option() -> Any:
+    """``--users``: the same option on every command that analyses."""
+    from ..model import MAX_COUNT
+
+    return typer.Option(None, "--users", min=1, max=MAX_COUNT,
+                        help="Number of users for cost and capacity (default: the model's users).")
+
+
+def usage_hours_option() -> Any:
+    """``--usage-hours``: the same option on every command that analyses."""
+    return typer.Option(None, "--usage-hours", min=0.0, max=24.0, callback=_positive,
+                        help="Hours of use per user per day, for daily and monthly volumes and costs (default: the "
+                             "model's usage_hours_per_day, else 24: around the clock).")
+
+
+def peak_share_option() -> Any:
+    """``--peak-share``: the same option on every command that analyses."""
+    return typer.Option(None, "--peak-share", min=0.0, max=1.0, callback=_positive,
+                        help="Fraction of the users active at once in the busiest hour, e.g. 0.05, for loads and "
+                             "capacity (default: the model's peak_active_share, else 1: every user at once).")
+
+
+def analysis_options(users: int | None, usage_hours: float | None, peak_share: float | None, **more: Any) -> Any:
+    """The :class:`archkit.analysis.Options` of the three options above (and any other field)."""
+    from ..analysis import Options
+
+    return Options(users=users, usage_hours_per_day=usage_hours, peak_active_share=peak_share, **more)
+
+
 def finite(value: float | None) -> float | None:
     """Typer callback: refuse nan and inf for a number option (range checks let NaN through)."""
     import math
@@ -260,7 +297,7 @@ def check_variant(system: System, variant: str | None, fmt: Format = Format.text
 
 
 __all__ = [
-    "App",
+    "App", "users_option", "usage_hours_option", "peak_share_option", "analysis_options",
     "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "MODEL_HELP", "Format", "stdout", "stderr", "emit_json", "plain", "finite",
     "cells", "terminal",
     "print_problems", "fail", "load_model", "check_variant", "ValidationError", "write_output", "output_folder",
