@@ -61,7 +61,7 @@ from ._latency import (
 )
 from ._links import LinkDirectionLoad, LinkLoadResult, LoadShare, connector_link_load, link_load
 from ._privacy import DataExit, PrivacyResult, TelemetryVolume, privacy
-from ._report import ANALYSES, SCHEMA, Report, VariantReport, analyze, analyze_all, missing_inputs
+from ._report import ANALYSES, SCHEMA, Report, VariantReport, analyze, analyze_all, every_placement, missing_inputs
 from ._resources import NodeFit, ResourceCheck, ResourcesResult, node_capacity, resources
 from ._tables import VERDICT_STYLES, estimate_text, variant_tables, verdict_text
 from ._updates import ModelUpdate, UpdatesResult, link_price, model_update, updates
@@ -69,7 +69,7 @@ from ._verdicts import VERDICT_ORDER, VIOLATIONS, VariantVerdicts, variant_verdi
 
 __all__ = [
     # whole analyses and the report
-    "ANALYSES", "SCHEMA", "Report", "VariantReport", "analyze", "analyze_all", "missing_inputs",
+    "ANALYSES", "SCHEMA", "Report", "VariantReport", "analyze", "analyze_all", "every_placement", "missing_inputs",
     "latency", "link_load", "cost", "availability", "updates", "resources", "capacity", "privacy",
     # their results
     "LatencyResult", "FlowLatency", "StepLatency", "ConnectorTime", "Queueing",

@@ -48,14 +48,14 @@ def analyze_cmd(
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any result violates its requirement."),
 ) -> None:
     """Latency, link load, cost, offline/availability, updates, resource fit, capacity and privacy of a model."""
-    from ..analysis import analyze_all
+    from ..analysis import analyze_all, every_placement
 
     if variant is not None and all_variants:
         fail(UsageError("give either --variant or --all-variants, not both"), format)
     system = load_model(model, format)
     check_variant(system, variant, format)
     opts = analysis_options(users, usage_hours, peak_share, target_utilisation=target_utilisation)
-    names: list[str | None] = (list(system.variant_names) or [None]) if all_variants else [variant]
+    names: list[str | None] = every_placement(system) if all_variants else [variant]
     report = analyze_all(system, names, opts)
     data = report.to_dict()
     if format == Format.json:

@@ -48,8 +48,10 @@ class ReviewContext:
 
     @property
     def scenarios(self) -> list[str | None]:
-        """The variants to review: every declared variant, or the base placement if there are none."""
-        return list(self.system.variant_names) or [None]
+        """The placements to review: every declared variant, and the base placement unless a variant is it."""
+        from ..analysis import every_placement
+
+        return every_placement(self.system)
 
 
 @dataclass

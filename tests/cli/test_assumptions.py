@@ -83,3 +83,29 @@ def test_the_report_json_carries_the_variant_verdicts(runner):
     assert by_name["on-device"]["offline"] == "meets" and by_name["on-device"]["feasible"]
     assert by_name["cloud-prediction"]["offline"] == "violates" and not by_name["cloud-prediction"]["feasible"]
     assert any("must work offline" in why for why in by_name["cloud-prediction"]["violations"])
+
+
+BASE_AND_VARIANTS = """\
+from archkit import System, Node, Component, Model, Link, Flow, Variant
+with System("moves") as s:
+    with Node("phone", kind="mobile", per_user=1):
+        app = Component("app", kind="ui")
+        m = Model("m", task="t")
+    with Node("cloud", kind="cloud"):
+        pass
+    Link("phone", "cloud", medium="wifi")
+    Flow("ask", steps=[app >> m])
+    Variant("in-cloud", m="cloud")
+{same}
+"""
+
+
+@pytest.mark.parametrize("same,expected", [("", [None, "in-cloud"]),
+                                           ("    Variant('as-is', m='phone')", ["in-cloud", "as-is"]),
+                                           ("    Variant('as-is', links_down=['phone-cloud'])",
+                                            [None, "in-cloud", "as-is"])])
+def test_all_variants_includes_the_base_placement_once(runner, tmp_path, same, expected):
+    f = tmp_path / "m.py"
+    f.write_text(BASE_AND_VARIANTS.format(same=same))
+    data = json.loads(run(runner, "analyze", str(f), "--all-variants", "--format", "json")[0].stdout)
+    assert [v["variant"] for v in data["variants"]] == expected
