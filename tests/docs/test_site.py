@@ -114,71 +114,99 @@ def served(site):
         server.server_close()
 
 
-LINKS_JS = "Array.from(document.querySelectorAll('a[href]')).map(a => a.href)"
+# Every page fetched and parsed by the browser itself: the links it resolves and the ids it holds.
+CRAWL_JS = """
+(async (pages) => {
+  const out = {};
+  for (const page of pages) {
+    const url = new URL(page, location.href).href;
+    const html = await (await fetch(url)).text();
+    const doc = new DOMParser().parseFromString(html, 'text/html');
+    const base = doc.createElement('base'); base.href = url; doc.head.prepend(base);
+    out[page] = {links: Array.from(doc.querySelectorAll('a[href]')).map(a => a.href),
+                 ids: Array.from(doc.querySelectorAll('[id]')).map(e => e.id)};
+  }
+  return out;
+})(%s)
+"""
+
+SEARCH_JS = """
+(async () => {
+  const input = document.querySelector('input.md-search__input');
+  input.focus();
+  input.value = 'latency budget';
+  input.dispatchEvent(new Event('input', {bubbles: true}));
+  input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true, key: 't'}));
+  for (let i = 0; i < 100; i++) {
+    const items = document.querySelectorAll('.md-search-result__item');
+    if (items.length) return items.length;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  return 0;
+})()"""
 
 
-def _ids(path: Path) -> set[str]:
-    return set(re.findall(r'\sid="([^"]+)"', path.read_text()))
+def _errors(browser, rel: str) -> list[str]:
+    out = []
+    for e in browser.take_events("Runtime.exceptionThrown", "Runtime.consoleAPICalled", "Log.entryAdded"):
+        p = e["params"]
+        if e["method"] == "Runtime.exceptionThrown":
+            out.append(f"{rel}: {p['exceptionDetails'].get('text')}")
+        elif e["method"] == "Runtime.consoleAPICalled" and p["type"] == "error":
+            out.append(f"{rel}: console.error {p['args'][:1]}")
+        elif e["method"] == "Log.entryAdded" and p["entry"]["level"] == "error":
+            out.append(f"{rel}: {p['entry'].get('text')} {p['entry'].get('url', '')}")
+    return out
+
+
+def _sample(pages: list[str]) -> list[str]:
+    """The pages loaded in full: every top-level page, the first of each folder, and the gallery."""
+    seen: set[str] = set()
+    out = []
+    for rel in pages:
+        folder = rel.rsplit("/", 1)[0] if "/" in rel else rel
+        if "/" not in rel or rel.startswith("gallery/") or folder not in seen:
+            out.append(rel)
+            seen.add(folder)
+    return out
 
 
 @pytest.mark.browser
-def test_every_page_loads_without_errors_and_no_internal_link_is_broken(site, served):
+def test_pages_load_without_errors_no_internal_link_is_broken_and_search_works(site, served):
     from tests.views._chromium import Chromium, find_chromium
 
     binary = find_chromium()
     if binary is None:
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert len(pages) > 90
     errors: list[str] = []
-    broken: list[str] = []
-    ids: dict[Path, set[str]] = {}
-    with Chromium(binary, width=1280, height=900, timeout=30) as browser:
+    with Chromium(binary, width=1280, height=900, timeout=60) as browser:
         browser.send("Runtime.enable")
         browser.send("Log.enable")
-        for rel in pages:
-            url = urljoin(served, rel)
-            browser.open_url(url)
-            links = browser.evaluate(LINKS_JS)
+        for rel in _sample(pages):
+            browser.open_url(urljoin(served, rel))
             browser.evaluate("new Promise(r => setTimeout(r, 50))")
-            for e in browser.take_events("Runtime.exceptionThrown", "Runtime.consoleAPICalled", "Log.entryAdded"):
-                p = e["params"]
-                if e["method"] == "Runtime.exceptionThrown":
-                    errors.append(f"{rel}: {p['exceptionDetails'].get('text')}")
-                elif e["method"] == "Runtime.consoleAPICalled" and p["type"] == "error":
-                    errors.append(f"{rel}: console.error {p['args'][:1]}")
-                elif e["method"] == "Log.entryAdded" and p["entry"]["level"] == "error":
-                    errors.append(f"{rel}: {p['entry'].get('text')} {p['entry'].get('url', '')}")
-            for href in links:
-                u = urlparse(href)
-                if not href.startswith(served):
-                    continue
-                target = site / unquote(u.path[len(urlparse(served).path):])
-                if target.is_dir():
-                    target = target / "index.html"
-                if not target.exists():
-                    broken.append(f"{rel} -> {href}")
-                elif u.fragment and target.suffix == ".html":
-                    if target not in ids:
-                        ids[target] = _ids(target)
-                    if unquote(u.fragment) not in ids[target]:
-                        broken.append(f"{rel} -> {href} (no such anchor)")
-        # search: the index loads in the page and answers a query
+            errors += _errors(browser, rel)
+        crawl = browser.evaluate(CRAWL_JS % json.dumps(pages))
         browser.open_url(served)
-        found = browser.evaluate("""
-        (async () => {
-          const input = document.querySelector('input.md-search__input');
-          input.focus();
-          input.value = 'latency budget';
-          input.dispatchEvent(new Event('input', {bubbles: true}));
-          input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true, key: 't'}));
-          for (let i = 0; i < 100; i++) {
-            const items = document.querySelectorAll('.md-search-result__item');
-            if (items.length) return items.length;
-            await new Promise(r => setTimeout(r, 100));
-          }
-          return 0;
-        })()""")
+        found = browser.evaluate(SEARCH_JS)
+        errors += _errors(browser, "search")
+    assert set(crawl) == set(pages)
+    assert sum(len(v["links"]) for v in crawl.values()) > 2000  # the nav alone links every page from every page
+    broken = []
+    for rel, seen in crawl.items():
+        for href in seen["links"]:
+            if not href.startswith(served):
+                continue
+            u = urlparse(href)
+            target = unquote(u.path[len(urlparse(served).path):]) or "index.html"
+            if target.endswith("/"):
+                target += "index.html"
+            if target not in crawl and not (site / target).is_file():
+                broken.append(f"{rel} -> {href}")
+            elif u.fragment and target in crawl and unquote(u.fragment) not in crawl[target]["ids"]:
+                broken.append(f"{rel} -> {href} (no such anchor)")
     assert not errors, "\n".join(errors[:20])
     assert not broken, "\n".join(sorted(set(broken))[:30])
-    assert len(pages) > 90
     assert found > 0, "the search found nothing for 'latency budget'"
