@@ -8,7 +8,7 @@ import typer
 from rich.rule import Rule
 
 from ..errors import UsageError
-from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, load_model, stdout
+from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, load_model, stdout, terminal
 
 _BAD = {"violates", "over", "under"}
 
@@ -65,12 +65,13 @@ def analyze_cmd(
 
         con = stdout()
         for vr in report.variants:
-            con.print(Rule(f"[bold]{report.system}[/] - variant [cyan]{vr.variant or 'base placement'}[/]", align="left"))
+            con.print(Rule(f"[bold]{terminal(report.system)}[/] - variant "
+                           f"[cyan]{terminal(vr.variant or 'base placement')}[/]", align="left"))
             for r in variant_tables(vr, breakdown=breakdown):
                 con.print(r)
         con.print(Rule("Assumptions", align="left"))
         for k, v in report.assumptions.items():
-            con.print(f"[dim]{k}:[/] {v}", highlight=False)
+            con.print(f"[dim]{terminal(str(k))}:[/] {terminal(str(v))}", highlight=False)
     if strict and violations(data):
         raise typer.Exit(EXIT_PROBLEMS)
 

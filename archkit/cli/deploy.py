@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from ..errors import ArchkitError
-from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, load_model, stdout
+from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, load_model, stdout, terminal, write_output
 
 VARIANT_HELP = "Variant to deploy (its placement and links that are down); the base placement if omitted."
 FLOW_HELP = "Flow to serve over HTTP; the first declared flow if omitted."
@@ -136,8 +136,8 @@ def serve_config_cmd(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text)
-        stdout().print(f"wrote {output} ({len(plan.apps)} applications)", highlight=False)
+        write_output(output, text, Format.text, model)
+        stdout().print(f"wrote {terminal(str(output))} ({len(plan.apps)} applications)", highlight=False)
 
 
 def load_cmd(

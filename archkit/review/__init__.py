@@ -57,6 +57,9 @@ class Section:
     summary: str
     data: dict[str, Any] = field(default_factory=dict)
     renderables: list[Any] = field(default_factory=list, repr=False)
+    figures: dict[str, str] = field(default_factory=dict, repr=False)
+    """Drawings (SVG documents) by name, when the review was asked for them (``options["figures"]``);
+    not part of the JSON form."""
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form of a section."""
