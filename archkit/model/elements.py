@@ -138,6 +138,24 @@ class ModelInfo(Element):
     ethical_considerations: list[str] = Field(default_factory=list, description="Fairness, safety, privacy concerns.")
     license: str | None = Field(None, description="License of the model artifact.")
     ip_sensitive: bool | None = Field(None, description="Whether the model itself is intellectual property to protect.")
+    architecture: str | None = Field(
+        None, description="Model type and algorithm, e.g. 'LSTM line recogniser' (model card: model details).")
+    references: list[str] = Field(
+        default_factory=list, description="Papers, pages or citations with more about the model (model details).")
+    contact: str | None = Field(None, description="Where to send questions or comments about the model.")
+    domain: str | None = Field(None, description="The domain the model is meant for, e.g. 'street signs' (FactSheet).")
+    factors: list[str] = Field(
+        default_factory=list,
+        description="Groups, instruments and environments that change how the model performs (model card: factors).")
+    metrics: list[str] = Field(
+        default_factory=list,
+        description="Performance measures used and why, decision thresholds (model card: metrics).")
+    recommendations: list[str] = Field(
+        default_factory=list, description="Advice to users of the model (model card: caveats and recommendations).")
+    robustness: list[str] = Field(
+        default_factory=list, description="How the model was checked against shifted or adversarial input (FactSheet).")
+    test_conditions: str | None = Field(
+        None, description="Under which conditions the model was tested: hardware, data, settings (FactSheet).")
 
 
 class Component(Element):

@@ -26,6 +26,7 @@ SECTIONS: list[str] = [
     "archkit.review.analyses",
     "archkit.review.alternatives",
     "archkit.review.lint",
+    "archkit.review.cards",
     "archkit.review.diagrams",
     "archkit.review.deployment",
 ]

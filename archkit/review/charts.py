@@ -15,6 +15,7 @@ as colours, so a chart reads in black and white too.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -77,8 +78,12 @@ def _finish(fig: _Figure, title: str, alt: str) -> Chart:
     return Chart(fig.chart_id, title, inline_svg(fig.svg(), fig.chart_id, html(title), "chart"), alt)
 
 
+def _finite(x: Any) -> bool:
+    return isinstance(x, (int, float)) and math.isfinite(x)
+
+
 def _ms(estimate: dict[str, Any] | None, which: str = "typical") -> float | None:
-    if not estimate or not estimate.get("known"):
+    if not estimate or not estimate.get("known") or not _finite(estimate.get(which)):
         return None
     return float(estimate[which]) * 1e3
 
@@ -149,7 +154,7 @@ def links_chart(chart_id: str, variants: list[dict[str, Any]]) -> Chart | None:
         by_link: dict[str, dict[str, Any]] = {}
         for d in v["links"]["links"]:
             u = (d.get("utilisation") or {})
-            key = float(u["worst"]) if u.get("known") else -1.0
+            key = float(u["worst"]) if u.get("known") and _finite(u.get("worst")) else -1.0
             old = by_link.get(d["link"])
             if old is None or key > old[0]:
                 by_link[d["link"]] = (key, d)  # type: ignore[assignment]
@@ -163,7 +168,7 @@ def links_chart(chart_id: str, variants: list[dict[str, Any]]) -> Chart | None:
     alt = []
     for y, (name, d) in zip(ys, rows):
         u = d.get("utilisation") or {}
-        worst = float(u["worst"]) * 100 if u.get("known") else None
+        worst = float(u["worst"]) * 100 if u.get("known") and _finite(u.get("worst")) else None
         down = d.get("verdict") == "down"
         colour = GREY if worst is None or down else (BAD if worst > 100 else RISK if worst > 70 else GOOD)
         value = 0.0 if worst is None or down else worst
@@ -195,7 +200,8 @@ def cost_chart(chart_id: str, variants: list[dict[str, Any]]) -> Chart | None:
     lefts = [0.0] * len(variants)
     for k, cat in enumerate(categories):
         widths = [sum(float(i["monthly"]["typical"]) for i in v["cost"]["items"]
-                      if i["category"] == cat and i["monthly"].get("known")) for v in variants]
+                      if i["category"] == cat and i["monthly"].get("known") and _finite(i["monthly"].get("typical")))
+                  for v in variants]
         ax.barh(ys, widths, left=lefts, color=palette[k % len(palette)], hatch=hatches[k % len(hatches)],
                 edgecolor="white", linewidth=0.4, height=0.55, label=cat)
         lefts = [a + b for a, b in zip(lefts, widths)]
@@ -254,8 +260,7 @@ def pareto_chart(chart_id: str, exploration: dict[str, Any], x_key: str, y_key: 
     from ..explore.quality import better_sign, key_metric
     from ..explore.spec import METRICS
 
-    rows = [r for r in _rows(exploration)
-            if isinstance(r["values"].get(x_key), (int, float)) and isinstance(r["values"].get(y_key), (int, float))]
+    rows = [r for r in _rows(exploration) if _finite(r["values"].get(x_key)) and _finite(r["values"].get(y_key))]
     if len(rows) < 2:
         return None
     scale = {k: (1e3, "ms") if key_metric(k)[0] in ("latency", "typical_latency") else

@@ -23,7 +23,7 @@ from .page import SYMBOLS, badge_class, page_parts
 if TYPE_CHECKING:  # pragma: no cover
     from . import Review
 
-__all__ = ["to_markdown", "LIMIT", "Raw"]
+__all__ = ["to_markdown", "render_markdown", "LIMIT", "Raw"]
 
 
 class Raw(str):
@@ -53,6 +53,11 @@ def _environment() -> Any:
                              keep_trailing_newline=True, finalize=markdown_text, undefined=jinja2.StrictUndefined)
     env.globals.update(raw=Raw, badge=_badge, link=_link)
     return env
+
+
+def render_markdown(template: str, **context: Any) -> str:
+    """Render a Markdown template of the review (every printed value escaped for Markdown)."""
+    return _environment().get_template(template).render(**context)
 
 
 def _badge(verdict: str) -> Raw:
@@ -148,7 +153,7 @@ def _context(review: "Review", parts: dict[str, Any], report: str, cards: dict[s
                        "href": f"{report}#{parts['lint']['id']}"}
     ctx["cards"] = []
     if parts["cards"]:
-        for c in parts["cards"]["items"]:
+        for c in parts["cards"]["entries"]:
             ctx["cards"].append({"title": c["title"], "summary": c["summary"],
                                  "href": cards.get(c["component"], f"{report}#{c['anchor']}")})
     ctx["missing"] = [m["what"] for m in (parts["assumptions"] or {}).get("missing", [])]

@@ -162,7 +162,7 @@ def page_parts(review: "Review", *, charts: bool = True) -> dict[str, Any]:
     if "cards" in sections:
         s = sections["cards"]
         ctx["cards"] = {"id": toc(ids("cards"), s.title, s.status), "s": s,
-                        "items": [dict(c, anchor=ids("card", c["component"])) for c in s.data.get("cards", [])]}
+                        "entries": [dict(c, anchor=ids("card", c["component"])) for c in s.data.get("cards", [])]}
 
     ctx["diagrams"] = None
     if diagrams is not None:

@@ -7,7 +7,10 @@ chart is laid out with a size, and a screenshot of the page has content.
 
 from __future__ import annotations
 
+import base64
 import io
+import os
+from pathlib import Path
 
 import pytest
 
@@ -41,7 +44,8 @@ PAGE_JS = """
 })()
 """
 
-SECTIONS = ["overview", "analyses", "alternatives", "lint", "diagrams", "deployment", "assumptions", "catalog"]
+DOC_SHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "review-report.png"
+SECTIONS = ["overview", "analyses", "alternatives", "lint", "cards", "diagrams", "deployment", "assumptions", "catalog"]
 
 
 def _check(browser: Chromium, page) -> dict:
@@ -84,6 +88,17 @@ def _not_blank(png: bytes) -> None:
     assert len(colours) > 50 and non_white > 0.05 * small.width * small.height
 
 
+def _not_blank_screen(png: bytes) -> None:
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("RGB").resize((140, 100))
+    assert len(img.getcolors(maxcolors=1 << 16) or []) > 20
+
+
+def test_docs_screenshot_exists():
+    assert DOC_SHOT.stat().st_size > 10_000  # made by the test below with ARCHKIT_UPDATE_DOCS=1
+
+
 def test_report_in_headless_chromium(ar_report, tmp_path):
     page = ar_report / "index.html"
     with Chromium(CHROMIUM, width=1400, height=1000) as browser:
@@ -91,6 +106,9 @@ def test_report_in_headless_chromium(ar_report, tmp_path):
         png = browser.screenshot()
         _not_blank(png)
         (tmp_path / "report.png").write_bytes(png)
+        shot = DOC_SHOT if os.environ.get("ARCHKIT_UPDATE_DOCS") else tmp_path / "first-screen.png"
+        shot.write_bytes(base64.b64decode(browser.send("Page.captureScreenshot", {"format": "png"})["data"]))
+        _not_blank_screen(shot.read_bytes())
         browser.send("Network.emulateNetworkConditions",
                       {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
         _check(browser, page)
