@@ -10,7 +10,7 @@ model classes under :mod:`archkit.model`.
 from __future__ import annotations
 
 from . import model
-from .dsl import Component, Connector, Flow, Link, Model, Node, System, Variant, connect, current_system
+from .dsl import Component, Connector, Flag, Flow, Link, Model, Node, System, Variant, connect, current_system
 from .errors import ArchkitError, LoadError, MissingDependencyError, Problem, UsageError, ValidationError
 from .io import json_schema, load, loads, save, to_json, to_yaml
 from .model.quantity import Quantity
@@ -26,6 +26,7 @@ __all__ = [
     "Link",
     "Connector",
     "Flow",
+    "Flag",
     "Variant",
     "connect",
     "current_system",

@@ -32,7 +32,8 @@ from .model import elements as _el
 from .model import system as _sys
 from .model.elements import Location
 
-__all__ = ["System", "Node", "Component", "Model", "Link", "Connector", "Flow", "Variant", "connect", "current_system"]
+__all__ = ["System", "Node", "Component", "Model", "Link", "Connector", "Flow", "Flag", "Variant", "connect",
+           "current_system"]
 
 _SYSTEM: ContextVar["System | None"] = ContextVar("archkit_system", default=None)
 _NODE: ContextVar["Node | None"] = ContextVar("archkit_node", default=None)
@@ -102,14 +103,14 @@ class Component(_Decl):
 
     Args:
         id: unique id.
-        kind: component kind (model, ui, datastore, ...).
+        kind: component kind (model, ui, datastore, ...), required as in a model file.
         node: a Node (or id) to place it on, instead of the enclosing ``with Node``.
         **fields: the fields of :class:`archkit.model.Component` (quantities as text such as ``"2..5 ms"``).
     """
 
     _field = "components"
 
-    def __init__(self, id: str, kind: str = "business_logic", *, node: "Node | str | None" = None,
+    def __init__(self, id: str, kind: str | None = None, *, node: "Node | str | None" = None,
                  **fields: Any) -> None:
         super().__init__(id, {"kind": kind, **fields})
         target = node if node is not None else _NODE.get()
@@ -148,11 +149,16 @@ class Model(Component):
 
 
 class Node(_Decl):
-    """Declare a deployment node; use it as a context so the components declared inside are placed on it."""
+    """Declare a deployment node; use it as a context so the components declared inside are placed on it.
+
+    Args:
+        id: unique id. kind: node kind (mobile, wearable, embedded, edge, cloud, ...), required as in a
+        model file. Other keyword arguments are the fields of :class:`archkit.model.Node`.
+    """
 
     _field = "nodes"
 
-    def __init__(self, id: str, kind: str = "cloud", **fields: Any) -> None:
+    def __init__(self, id: str, kind: str | None = None, **fields: Any) -> None:
         super().__init__(id, {"kind": kind, **fields})
         self._tokens: list[Token] = []
 
@@ -222,6 +228,18 @@ class Flow(_Decl):
         super().__init__(id, {"steps": list(steps), **fields})
 
 
+class Flag(_Decl):
+    """Declare a feature flag: ``Flag("trial", state="off", owner="search", since="2024-03-01", guards=[ranker_v2])``.
+
+    ``guards`` lists the components and connectors (objects or ids) used only while the flag is on.
+    """
+
+    _field = "flags"
+
+    def __init__(self, id: str, state: str, **fields: Any) -> None:
+        super().__init__(id, {"state": state, **fields})
+
+
 class Variant(_Decl):
     """Declare a named alternative placement: ``Variant("ocr-in-cloud", {"ocr": cloud})`` or ``ocr=cloud``."""
 
@@ -234,7 +252,7 @@ class Variant(_Decl):
         super().__init__(name, {"placement": {_ref(k): _ref(v) for k, v in mapping.items()}, **fields})
 
 
-_ORDER = ("components", "connectors", "nodes", "links", "variants", "flows")
+_ORDER = ("components", "connectors", "nodes", "links", "variants", "flows", "flags")
 
 
 class System:

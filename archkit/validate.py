@@ -26,7 +26,7 @@ from .errors import Problem, ValidationError
 from .model.elements import Component, Connector, Link, Location, Node
 from .model.graph import SystemGraph, find_sync_cycles
 from .model.kinds import suggest
-from .model.system import Flow, System, Variant
+from .model.system import Flag, Flow, System, Variant
 
 __all__ = ["build_system", "check", "validate", "Locator"]
 
@@ -40,6 +40,7 @@ _LISTS: dict[str, tuple[type[BaseModel], str, str]] = {
     "links": (Link, "id", "link"),
     "variants": (Variant, "name", "variant"),
     "flows": (Flow, "id", "flow"),
+    "flags": (Flag, "id", "flag"),
 }
 
 _TYPE_TO_CODE = {
@@ -319,6 +320,20 @@ def check(system: System, locate: Locator | None = None, broken: Iterable[str] =
             P(Problem.of("self-connector", f"connector '{c.id}' joins component '{c.source}' to itself",
                          "a component's internal steps are not connectors; remove it or split the component",
                          where("connectors", pos), c.id))
+
+    # relations between components, and what flags guard ------------------------------------
+    for pos, comp in enumerate(system.components):
+        for rel in ("corrects", "influences"):
+            for j, other in enumerate(getattr(comp, rel)):
+                if ref("component", other, comps, where("components", pos, rel, j), f"component '{comp.id}' ({rel})",
+                       comp.id) and other == comp.id:
+                    P(Problem.of("invalid-value", f"component '{comp.id}' names itself in '{rel}'",
+                                 f"'{rel}' lists other components; remove '{comp.id}'",
+                                 where("components", pos, rel, j), comp.id))
+    for pos, flag in enumerate(system.flags):
+        for j, guarded in enumerate(flag.guards):
+            ref("component or connector", guarded, comps | set(conns), where("flags", pos, "guards", j),
+                f"flag '{flag.id}'", flag.id)
 
     # links --------------------------------------------------------------------------------
     for pos, lk in enumerate(system.links):

@@ -5,8 +5,8 @@ Data-flow conventions (used by every detector, documented in docs/patterns.md):
 * a connector with ``op="write"``, or any ``async_message``/``stream``/``batch_transfer``, carries
   data from source to target;
 * ``op="read"`` carries data from target to source;
-* a ``sync_call``/``in_process`` invoke carries the request from source to target and the response
-  back, so the caller receives the callee's output.
+* a ``sync_call``/``in_process`` invoke carries the request from source to target and, for serving
+  and training purposes, the response back, so the caller receives the callee's output.
 
 *Passive* components (datastore, feature_store, cache, queue, model_registry, telemetry) store and
 forward data; consumers of a model's output are found through them.
@@ -30,6 +30,8 @@ SERVER_NODE_KINDS = frozenset({"cloud", "on_prem"})
 CLIENT_NODE_KINDS = frozenset({"mobile", "wearable", "embedded", "edge"})
 T = TypeVar("T")
 _ASYNC = frozenset({"async_message", "stream", "batch_transfer"})
+_ANSWERING = frozenset({"serving", "training"})
+"""Purposes whose synchronous calls return data to the caller (an artifact push or a telemetry call does not)."""
 
 
 def _forward(e: Connector) -> tuple[str, str]:
@@ -80,14 +82,16 @@ class Context:
     # -- hits ---------------------------------------------------------------------------------------
     @staticmethod
     def ref(element: Component | Connector | Node | object) -> ElementRef:
-        """A typed reference to a component, connector, node, link or flow."""
+        """A typed reference to a component, connector, node, link, flow or flag."""
         name = type(element).__name__.lower()
         ident = getattr(element, "id", None) or getattr(element, "name", "")
-        return ElementRef(name if name in ("component", "connector", "node", "link", "flow") else "system", ident)
+        return ElementRef(name if name in ("component", "connector", "node", "link", "flow", "flag") else "system", ident)
 
-    def found(self, elements: Sequence[object], message: str, severity: str | None = None) -> Hit:
-        """A hit saying the entry is present at these elements (objects or ElementRefs)."""
-        return Hit("found", self._refs(elements), message, severity)
+    def found(self, elements: Sequence[object], message: str, severity: str | None = None,
+              fix: str | None = None) -> Hit:
+        """A hit saying the entry is present at these elements (objects or ElementRefs); the first
+        element is the one it is about, and ``fix`` (if given) how to remove it there."""
+        return Hit("found", self._refs(elements), message, severity, fix)
 
     def unknown(self, elements: Sequence[object], message: str) -> Hit:
         """A hit saying the detector cannot decide; ``message`` says what to declare where."""
@@ -105,7 +109,7 @@ class Context:
         s = self.system
         return {"component": {c.id: c for c in s.components}, "connector": {c.id: c for c in s.connectors},
                 "node": {n.id: n for n in s.nodes}, "link": {lk.id: lk for lk in s.links},
-                "flow": {f.id: f for f in s.flows}}
+                "flow": {f.id: f for f in s.flows}, "flag": {f.id: f for f in s.flags}}
 
     def location(self, ref: ElementRef) -> Location | None:
         """Where an element was declared, if known."""
@@ -138,6 +142,78 @@ class Context:
     def task(self, c: Component) -> str | None:
         """A model's declared task, if any."""
         return c.model.task if c.model is not None else None
+
+    # -- declared structure: typed fields first, free-form properties as the fallback ----------------
+    @staticmethod
+    def is_adapter(c: Component) -> bool:
+        """Glue code: kind ``adapter`` (or ``properties.role`` 'adapter'/'glue')."""
+        return c.kind == "adapter" or c.properties.get("role") in ("adapter", "glue")
+
+    @staticmethod
+    def lines_of_code(c: Component) -> float | None:
+        """Declared code size in lines: ``lines_of_code`` (or a numeric ``properties.loc``)."""
+        if c.lines_of_code is not None:
+            return float(c.lines_of_code)
+        v = c.properties.get("loc")
+        return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+    @staticmethod
+    def responsibilities(c: Component) -> list[str] | None:
+        """Declared jobs of a component: ``responsibilities`` (or ``properties.responsibilities``); None if neither."""
+        if c.responsibilities:
+            return list(c.responsibilities)
+        v = c.properties.get("responsibilities")
+        return [str(x) for x in v] if isinstance(v, list) else None
+
+    @staticmethod
+    def feedback_control(c: Component) -> str | None:
+        """How a known feedback loop through ``c`` is controlled: ``feedback_loop`` (or the property)."""
+        v = c.feedback_loop or c.properties.get("feedback_loop")
+        return str(v) if v else None
+
+    def corrections(self, mid: str) -> set[str]:
+        """Ids of the models whose output ``mid`` declares it corrects (``corrects``)."""
+        c = self.components.get(mid)
+        return set(c.corrects) if c is not None else set()
+
+    def flags_guarding(self, element_id: str) -> list[Any]:
+        """Declared flags whose ``guards`` name this component or connector."""
+        return self.memo("flags_by_element", self._flags_by_element).get(element_id, [])
+
+    def _flags_by_element(self) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {}
+        for f in self.system.flags:
+            for g in f.guards:
+                out.setdefault(g, []).append(f)
+        return out
+
+    def influences_graph(self) -> nx.DiGraph:
+        """The data-flow graph plus an edge for every declared ``influences`` (effects through the world)."""
+        return self.memo("influences_graph", self._influences_graph)
+
+    def _influences_graph(self) -> nx.DiGraph:
+        g = self.data_graph.copy()
+        for c in self.system.components:
+            for x in c.influences:
+                if not g.has_edge(c.id, x):
+                    g.add_edge(c.id, x, via=None)
+        return g
+
+    def sync_callers(self, cid: str, depth: int = 3) -> list[str]:
+        """Components that call ``cid`` synchronously, directly or up a chain of such calls (nearest first)."""
+        out: list[str] = []
+        frontier = [cid]
+        seen = {cid}
+        for _ in range(depth):
+            nxt = []
+            for cur in frontier:
+                for e in self.callers(cur, synchronous=True):
+                    if e.source not in seen:
+                        seen.add(e.source)
+                        out.append(e.source)
+                        nxt.append(e.source)
+            frontier = nxt
+        return out
 
     # -- placement ----------------------------------------------------------------------------------
     def node_of(self, cid: str) -> Node | None:
@@ -209,7 +285,7 @@ class Context:
         for e in self.system.connectors:
             a, b = _forward(e)
             g.add_edge(a, b, via=e.id)
-            if e.synchronous and e.op == "invoke" and not g.has_edge(b, a):
+            if e.synchronous and e.op == "invoke" and e.purpose in _ANSWERING and not g.has_edge(b, a):
                 g.add_edge(b, a, via=e.id)
         return g
 
@@ -270,10 +346,6 @@ class Context:
             frontier = nxt
         return out
 
-    @property
-    def _decl_order(self) -> dict[str, int]:
-        return self.memo("decl_order", lambda: {e.id: i for i, e in enumerate(self.system.connectors)})
-
     def _steps_index(self) -> dict[str, dict[int, int]]:
         out: dict[str, dict[int, int]] = {}
         for fi, f in enumerate(self.system.flows):
@@ -281,16 +353,13 @@ class Context:
                 out.setdefault(step, {}).setdefault(fi, pos)
         return out
 
-    def precedes(self, a: Connector, b: Connector) -> bool:
-        """Whether connector ``a`` is used before ``b``: by the first flow holding both, else by declaration order."""
+    def in_flow_before(self, a: Connector, b: Connector) -> bool:
+        """Whether some declared flow uses connector ``a`` before ``b`` (declaration order says nothing)."""
         index = self.memo("steps_index", self._steps_index)
         fa, fb = index.get(a.id), index.get(b.id)
-        if fa and fb:
-            common = fa.keys() & fb.keys()
-            if common:
-                first = min(common)
-                return fa[first] < fb[first]
-        return self._decl_order[a.id] < self._decl_order[b.id]
+        if not fa or not fb:
+            return False
+        return any(fa[f] < fb[f] for f in fa.keys() & fb.keys())
 
     def connector_between(self, a: str, b: str) -> Connector | None:
         """The first declared connector between two components, in either direction."""

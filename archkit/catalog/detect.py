@@ -55,6 +55,7 @@ class Detection:
     message: str
     placements: list[str] = field(default_factory=list)
     severity: str | None = None
+    fix: str | None = None
 
     @property
     def location(self) -> Location | None:
@@ -157,7 +158,7 @@ def _detect(system: System, catalog: Catalog | None, ids: Iterable[str] | None, 
                 det = merged.get(key)
                 if det is None:
                     infos = tuple(ElementInfo(r, ctx.location(r)) for r in h.elements)
-                    det = merged[key] = Detection(entry.id, h.status, infos, h.message, [], h.severity)
+                    det = merged[key] = Detection(entry.id, h.status, infos, h.message, [], h.severity, h.fix)
                 for p in (names if once else [pname]):
                     if p not in det.placements:
                         det.placements.append(p)

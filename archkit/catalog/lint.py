@@ -160,7 +160,7 @@ def _element_suppressions(system: System) -> dict[ElementRef, list[tuple[str, st
     out: dict[ElementRef, list[tuple[str, str, str | None]]] = {}
     groups: list[tuple[str, list[Any], str]] = [
         ("component", system.components, "id"), ("connector", system.connectors, "id"), ("node", system.nodes, "id"),
-        ("link", system.links, "id"), ("flow", system.flows, "id")]
+        ("link", system.links, "id"), ("flow", system.flows, "id"), ("flag", system.flags, "id")]
     for kind, items, attr in groups:
         for item in items:
             for s in getattr(item, "suppress", []):
@@ -251,7 +251,7 @@ def lint(system: System, source: str = "<model>", *, config: LintConfig | None =
             unknown.append(d)
             continue
         sev = cfg.severity.get(entry.id) or d.severity or entry.severity or "warning"
-        f = Finding(entry.id, entry.name, entry.kind, sev, d.message, entry.fix or "", d.elements,
+        f = Finding(entry.id, entry.name, entry.kind, sev, d.message, d.fix or entry.fix or "", d.elements,
                     list(d.placements), fingerprint(entry.id, d.refs))
         for ref in d.refs:
             hit = next(((reason, loc) for rule, reason, loc in in_model.get(ref, []) if rule == entry.id), None)

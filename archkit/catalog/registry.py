@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Callable, Iterable, Literal
 if TYPE_CHECKING:  # pragma: no cover
     from .context import Context
 
-__all__ = ["ElementRef", "Hit", "DetectorFn", "Registry", "detector", "BUILTIN"]
+__all__ = ["ElementRef", "ELEMENT_TYPES", "Hit", "DetectorFn", "Registry", "detector", "BUILTIN"]
 
-ElementType = Literal["component", "connector", "node", "link", "flow", "system"]
+ElementType = Literal["component", "connector", "node", "link", "flow", "flag", "system"]
+ELEMENT_TYPES: tuple[str, ...] = ("component", "connector", "node", "link", "flow", "flag", "system")
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -41,19 +42,24 @@ class ElementRef:
     def parse(cls, text: str) -> "ElementRef":
         """Read ``type:id``; a bare id is taken as a component."""
         kind, sep, ident = text.partition(":")
-        if sep and kind in ("component", "connector", "node", "link", "flow", "system"):
+        if sep and kind in ELEMENT_TYPES:
             return cls(kind, ident)  # type: ignore[arg-type]
         return cls("component", text)
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One result of a detector: the entry was found at some elements, or could not be decided."""
+    """One result of a detector: the entry was found at some elements, or could not be decided.
+
+    The first element is the one the result is about (findings point at its declaration); ``fix``
+    says how to remove this finding on that element (else the entry's general fix applies).
+    """
 
     status: Literal["found", "unknown"]
     elements: tuple[ElementRef, ...]
     message: str
     severity: str | None = field(default=None)
+    fix: str | None = field(default=None)
 
 
 DetectorFn = Callable[["Context"], Iterable[Hit]]

@@ -108,6 +108,15 @@ def stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
+def finite(value: float | None) -> float | None:
+    """Typer callback: refuse nan and inf for a number option (range checks let NaN through)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number")
+    return value
+
+
 def plain(value: Any) -> Text:
     """A table cell or tree label holding model text as written: never read as markup, controls visible."""
     return Text(visible(str(value)))
@@ -231,7 +240,7 @@ def check_variant(system: System, variant: str | None, fmt: Format = Format.text
 
 
 __all__ = [
-    "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "MODEL_HELP", "Format", "stdout", "stderr", "emit_json", "plain",
+    "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "MODEL_HELP", "Format", "stdout", "stderr", "emit_json", "plain", "finite",
     "cells", "terminal",
     "print_problems", "fail", "load_model", "check_variant", "ValidationError", "write_output", "output_folder",
 ]

@@ -119,7 +119,17 @@ def show_cmd(
     con.print("[bold]Sources:[/]")
     for s in e.sources:
         con.print(f"  - {terminal(s)}", highlight=False)
-    con.print(terminal(e.body), highlight=False)
+    con.print(terminal(_reflow(e.body)), highlight=False)
+
+
+def _reflow(markdown: str) -> str:
+    """Join the hard-wrapped lines of each plain paragraph, so the terminal wraps it at its width."""
+    out = []
+    for para in markdown.split("\n\n"):
+        lines = para.splitlines()
+        plain = lines and not any(ln.lstrip().startswith(("#", "|", "- ", "* ", "```")) for ln in lines)
+        out.append(" ".join(ln.strip() for ln in lines) if plain else para)
+    return "\n\n".join(out)
 
 
 def detect_cmd(

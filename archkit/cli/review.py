@@ -11,6 +11,7 @@ from rich.rule import Rule
 
 from .._escape import terminal
 from ..errors import UsageError
+from ..model.quantity import MAX_COUNT
 from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, emit_json, fail, load_model, output_folder, stdout
 
 _STYLE = {"ok": "green", "info": "blue", "warning": "yellow", "error": "red", "skipped": "dim"}
@@ -19,7 +20,7 @@ _STYLE = {"ok": "green", "info": "blue", "warning": "yellow", "error": "red", "s
 def review_cmd(
     model: str = typer.Argument(..., help=MODEL_HELP),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
-    users: Optional[int] = typer.Option(None, "--users", min=1, help="Users for cost and capacity (default: the model's)."),
+    users: Optional[int] = typer.Option(None, "--users", min=1, max=MAX_COUNT, help="Users for cost and capacity (default: the model's)."),
     out: Optional[Path] = typer.Option(
         None, "--out", "-o",
         help="Folder to write the report into: index.html (self-contained), review.md (for a pull request), "

@@ -154,6 +154,20 @@ def _is_system(x: Any) -> bool:
     return isinstance(x, (DslSystem, ModelSystem))
 
 
+def _builders_merged(found: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """One entry per system: a DSL builder and the model it built (``model = s.build()``) are one.
+
+    A built model remembers where its builder was declared (its location, with the empty key path),
+    so the builder is dropped in favour of the model it built.
+    """
+    from ..dsl import System as DslSystem
+
+    built = {(v.name, v.location.file, v.location.line) for _, v in found
+             if isinstance(v, ModelSystem) and v.location is not None}
+    return [(k, v) for k, v in found
+            if not (isinstance(v, DslSystem) and (v.name, v.location.file, v.location.line) in built)]
+
+
 def find_system(namespace: dict[str, Any], attr: str | None, source: str) -> Any:
     """Pick the system named ``attr``, or the only system in ``namespace``."""
     if attr:
@@ -168,17 +182,18 @@ def find_system(namespace: dict[str, Any], attr: str | None, source: str) -> Any
                 "no-system", f"'{attr}' in '{source}' is a {type(namespace[attr]).__name__}, not a System",
                 "point at a variable that holds an archkit System", Location(source))], source)
         return namespace[attr]
-    found: dict[int, tuple[str, Any]] = {}
+    found: list[tuple[str, Any]] = []
     for k, v in namespace.items():
-        if _is_system(v) and not k.startswith("_") and id(v) not in found:
-            found[id(v)] = (k, v)
+        if _is_system(v) and not k.startswith("_") and not any(v is seen for _, seen in found):
+            found.append((k, v))
+    found = _builders_merged(found)
     if len(found) == 1:
-        return next(iter(found.values()))[1]
+        return found[0][1]
     if not found:
         raise LoadError([Problem.of(
             "no-system", f"'{source}' defines no System",
             "declare one with 'with System(\"name\") as s:' at module level", Location(source))], source)
-    names = sorted(k for k, _ in found.values())
+    names = sorted(k for k, _ in found)
     raise LoadError([Problem.of(
         "no-system", f"'{source}' defines several systems: {', '.join(names)}",
         f"choose one, e.g. '{source}:{names[0]}'", Location(source))], source)

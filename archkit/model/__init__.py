@@ -23,7 +23,7 @@ from .kinds import (
     register_node_kind,
 )
 from .quantity import DIMENSIONS, Quantity, QuantityError, format_quantity, parse_quantity
-from .system import HULTEN_PLACEMENTS, Flow, System, Variant
+from .system import HULTEN_PLACEMENTS, Flag, Flow, System, Variant
 
 __all__ = [
     "Autoscaling",
@@ -31,6 +31,7 @@ __all__ = [
     "Connector",
     "DataField",
     "Element",
+    "Flag",
     "Flow",
     "Link",
     "Location",

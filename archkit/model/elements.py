@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from .kinds import ComponentKind, ConnectorKind, LinkMedium, NodeKind, Purpose, Sensitivity
-from .quantity import Bandwidth, CostPerData, CostPerTime, DataSize, Duration, Energy, Power, Rate
+from .quantity import MAX_COUNT, Bandwidth, CostPerData, CostPerTime, DataSize, Duration, Energy, Power, Rate
 
 __all__ = [
     "Location",
@@ -27,12 +27,19 @@ __all__ = [
     "Node",
     "Link",
     "ID_PATTERN",
+    "RESPONSIBILITIES",
+    "Responsibility",
 ]
 
 ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.\-]*$"
 CONNECTOR_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.\->#]*$"
 
 PropertyValue = str | int | float | bool | list[str]
+
+Responsibility = Literal["ingest", "clean", "encode", "train", "evaluate", "infer", "report", "business_logic"]
+"""The jobs a component can declare that it does (``Component.responsibilities``)."""
+RESPONSIBILITIES: tuple[str, ...] = ("ingest", "clean", "encode", "train", "evaluate", "infer", "report",
+                                     "business_logic")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +73,9 @@ def _key_path(path: tuple[str | int, ...]) -> str:
 class Element(BaseModel):
     """Base of every model object: no unknown fields, and a source location kept on the side."""
 
-    model_config = ConfigDict(extra="forbid", validate_default=False, use_attribute_docstrings=False)
+    # no infinities or NaN in any float field: every analysis gets finite numbers
+    model_config = ConfigDict(extra="forbid", validate_default=False, use_attribute_docstrings=False,
+                              allow_inf_nan=False)
 
     _location: Location | None = PrivateAttr(default=None)
 
@@ -99,8 +108,8 @@ class Suppression(Element):
 class Autoscaling(Element):
     """Bounds for the number of replicas of a component."""
 
-    min_replicas: int = Field(1, ge=0, description="Fewest replicas kept running.")
-    max_replicas: int = Field(1, ge=1, description="Most replicas started under load.")
+    min_replicas: int = Field(1, ge=0, le=MAX_COUNT, description="Fewest replicas kept running.")
+    max_replicas: int = Field(1, ge=1, le=MAX_COUNT, description="Most replicas started under load.")
     target_utilization: float | None = Field(
         None, gt=0, le=1, description="Utilisation (0..1] the autoscaler aims for; default 0.7 in capacity planning.")
 
@@ -169,16 +178,16 @@ class Component(Element):
     version: str | None = Field(None, description="Version of the component.")
     language: str | None = Field(None, description="Implementation language, e.g. 'python', 'kotlin'.")
     stateless: bool | None = Field(None, description="Whether requests can go to any replica.")
-    replicas: int | None = Field(None, ge=0, description="Fixed number of replicas (server-side components).")
+    replicas: int | None = Field(None, ge=0, le=MAX_COUNT, description="Fixed number of replicas (server-side components).")
     autoscaling: Autoscaling | None = Field(None, description="Replica bounds when the component autoscales.")
     processing_time: Duration | None = Field(
         None, description="Time to handle one request on any node, e.g. '2..5 ms'. Models use model.inference_time.")
     processing_time_on: dict[str, Duration] = Field(
         default_factory=dict, description="Processing time per node kind or node id, overriding processing_time.")
-    cpus: float | None = Field(None, gt=0, description="CPU cores one replica uses (may be fractional).")
+    cpus: float | None = Field(None, gt=0, le=MAX_COUNT, description="CPU cores one replica uses (may be fractional).")
     memory: DataSize | None = Field(None, description="Memory one replica needs, e.g. '300 MB'.")
     storage: DataSize | None = Field(None, description="Disk one replica needs (code, data; models add model.size).")
-    gpus: float = Field(0, ge=0, description="GPUs one replica needs.")
+    gpus: float = Field(0, ge=0, le=MAX_COUNT, description="GPUs one replica needs.")
     data_sensitivity: Sensitivity | None = Field(
         None, description="Most sensitive data the component handles: public, internal, personal or sensitive.")
     implementation: str | None = Field(
@@ -191,8 +200,24 @@ class Component(Element):
         None, description="Lifecycle state: production, experimental or deprecated.")
     origin: Literal["engineered", "prototype", "notebook", "generated", "third_party"] | None = Field(
         None, description="How the code came about (a notebook export reads differently from engineered code).")
+    lines_of_code: int | None = Field(
+        None, ge=0, description="Size of the component's own code in lines, e.g. 2400 (glue against ML code).")
+    responsibilities: list[Responsibility] = Field(
+        default_factory=list,
+        description="The jobs the component does, from: ingest, clean, encode, train, evaluate, infer, report, "
+        "business_logic (three or more in one component is a big script).")
+    corrects: list[str] = Field(
+        default_factory=list,
+        description="Ids of models whose output this model adjusts for a similar problem (a correction on top of them).")
+    influences: list[str] = Field(
+        default_factory=list,
+        description="Ids of components whose data this component's outputs change through the world, e.g. the "
+        "click log shaped by what a recommender shows.")
+    feedback_loop: str | None = Field(
+        None, description="How a known feedback loop through this model's outputs is kept in check, e.g. "
+        "'5 % of slates are random'; declaring it acknowledges the loop.")
     properties: dict[str, PropertyValue] = Field(
-        default_factory=dict, description="Further attributes for plug-ins and checks, e.g. {'loc': 2400}.")
+        default_factory=dict, description="Further attributes for plug-ins and checks, e.g. {'aggregation': 'vote'}.")
     suppress: list[Suppression] = Field(default_factory=list, description="Lint rules switched off here, with reasons.")
 
     @property
@@ -238,15 +263,15 @@ class Node(Element):
     name: str | None = Field(None, description="Human-readable name; defaults to the id.")
     kind: NodeKind = Field(description="cloud, on_prem, edge, mobile, wearable or embedded.")
     description: str | None = Field(None, description="What the node is.")
-    cpu_cores: float | None = Field(None, gt=0, description="CPU cores available to components.")
-    gpus: float = Field(0, ge=0, description="GPUs available.")
+    cpu_cores: float | None = Field(None, gt=0, le=MAX_COUNT, description="CPU cores available to components.")
+    gpus: float = Field(0, ge=0, le=MAX_COUNT, description="GPUs available.")
     memory: DataSize | None = Field(None, description="Memory available to components, e.g. '2 GB'.")
     storage: DataSize | None = Field(None, description="Storage available, e.g. '16 GB'.")
     battery: Energy | None = Field(None, description="Battery capacity, e.g. '2.1 Wh'.")
     power: Power | None = Field(None, description="Power drawn while busy, for battery estimates, e.g. '1.5 W'.")
-    count: int = Field(1, ge=1, description="How many of these nodes exist (fixed fleet size).")
+    count: int = Field(1, ge=1, le=MAX_COUNT, description="How many of these nodes exist (fixed fleet size).")
     per_user: float | None = Field(
-        None, gt=0, description="Devices per user; when set, the count follows the number of users (e.g. 1 phone each).")
+        None, gt=0, le=MAX_COUNT, description="Devices per user; when set, the count follows the number of users (e.g. 1 phone each).")
     cost_per_hour: CostPerTime | None = Field(None, description="Operating cost per node and hour, e.g. '0.40 USD/h'.")
     availability: float | None = Field(None, gt=0, le=1, description="Fraction of time the node is up (0..1].")
     properties: dict[str, PropertyValue] = Field(default_factory=dict, description="Further attributes.")

@@ -36,6 +36,7 @@ COMPONENT_KINDS: dict[str, str] = {
     "model": "a machine-learned model that makes predictions",
     "feature_encoder": "turns raw inputs into the features a model consumes",
     "business_logic": "ordinary application code that uses predictions",
+    "adapter": "glue code that converts data between a model package's format and the code that uses it",
     "datastore": "a database or file store",
     "feature_store": "a shared, versioned store of features and feature code",
     "cache": "a cache of inputs, features or predictions",

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from .elements import ID_PATTERN, Component, Connector, Element, Link, Node, PropertyValue, Suppression
-from .quantity import Duration, Rate
+from .quantity import MAX_COUNT, Duration, Rate
 
-__all__ = ["Variant", "Flow", "System", "HULTEN_PLACEMENTS"]
+__all__ = ["Variant", "Flow", "Flag", "System", "HULTEN_PLACEMENTS"]
 
 HULTEN_PLACEMENTS: dict[str, str] = {
     "static": "static intelligence shipped inside the product",
@@ -52,13 +53,37 @@ class Flow(Element):
         return self.name or self.id
 
 
+class Flag(Element):
+    """A feature flag or experiment switch: which components and connectors are used only while it is on."""
+
+    id: str = Field(pattern=ID_PATTERN, description="Unique identifier of the flag.")
+    description: str | None = Field(None, description="What the flag switches, e.g. 'trial of the new ranker'.")
+    state: Literal["on", "off", "partial"] = Field(
+        description="on: the guarded elements are in use; off: they get no traffic; partial: some requests use them.")
+    owner: str | None = Field(None, description="Team or person who decides when the flag and its code path go.")
+    since: date | None = Field(None, description="Date the flag got its current state, e.g. '2024-03-01'.")
+    guards: list[str] = Field(
+        default_factory=list, description="Ids of the components and connectors used only while the flag is on.")
+    suppress: list[Suppression] = Field(default_factory=list, description="Lint rules switched off here, with reasons.")
+
+    @field_validator("state", mode="before")
+    @classmethod
+    def _yaml_booleans(cls, v: object) -> object:
+        # YAML 1.1 reads a bare `state: off` as false and `on` as true; take them as the words meant.
+        if v is True:
+            return "on"
+        if v is False:
+            return "off"
+        return v
+
+
 class System(Element):
     """An architecture: components and connectors, nodes and links, placements, variants and flows."""
 
     name: str = Field(description="Name of the system.")
     description: str | None = Field(None, description="What the system is for.")
     version: str | None = Field(None, description="Version of this architecture description.")
-    users: int | None = Field(None, ge=1, description="Number of users assumed for cost and capacity, e.g. 100000.")
+    users: int | None = Field(None, ge=1, le=MAX_COUNT, description="Number of users assumed for cost and capacity, e.g. 100000.")
     peak_active_share: float | None = Field(
         None, gt=0, le=1,
         description="Fraction of users active at the same time in the busiest hour, e.g. 0.05. Server-side load is "
@@ -74,6 +99,8 @@ class System(Element):
     placement: dict[str, str] = Field(default_factory=dict, description="Base placement: component id -> node id.")
     variants: list[Variant] = Field(default_factory=list, description="Named alternative placements.")
     flows: list[Flow] = Field(default_factory=list, description="End-to-end scenarios with budgets.")
+    flags: list[Flag] = Field(
+        default_factory=list, description="Feature flags and experiment switches, with the elements they guard.")
     requirements: list[str] = Field(
         default_factory=list,
         description="Hard constraints for comparing alternatives, e.g. 'latency(overlay) <= 200 ms', 'offline(overlay)'.")
@@ -106,6 +133,13 @@ class System(Element):
     def flow(self, id: str) -> Flow:
         """The flow with this id (KeyError if none)."""
         for f in self.flows:
+            if f.id == id:
+                return f
+        raise KeyError(id)
+
+    def flag(self, id: str) -> Flag:
+        """The flag with this id (KeyError if none)."""
+        for f in self.flags:
             if f.id == id:
                 return f
         raise KeyError(id)

@@ -26,6 +26,7 @@ ICONS: dict[str, str] = {
     "model": "aws.ml:SagemakerModel",
     "feature_encoder": "aws.ml:SagemakerNotebook",
     "business_logic": "onprem.compute:Server",
+    "adapter": "programming.flowchart:PredefinedProcess",
     "datastore": "generic.database:SQL",
     "feature_store": "generic.storage:Storage",
     "cache": "onprem.inmemory:Redis",

@@ -166,7 +166,7 @@ def test_baseline_adoption_fails_only_on_new_findings(runner, tmp_path):
 
     # a new problem appears: the old one stays baselined, the new one fails
     model = write_model(tmp_path, ranker_extra="", more='''\
-        notebook = Component("scoring_notebook", origin="notebook")
+        notebook = Component("scoring_notebook", kind="business_logic", origin="notebook")
         ''')
     res = run(runner, model, "--baseline", baseline, "--format", "json")
     data = json.loads(res.stdout)

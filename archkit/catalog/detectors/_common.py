@@ -1,126 +1,133 @@
-"""Structural helpers shared by several detectors."""
+"""Structural helpers shared by several detectors: model chains, prediction tables.
+
+A **model chain** says that one model's output becomes (part of) another model's input, through
+components that are not models. How a chain is read from the connectors:
+
+* data travels along the data-flow graph (:mod:`archkit.catalog.context`): requests and writes
+  forward, responses of synchronous calls back to the caller, reads from the read component;
+* a model that calls another model directly passes it its request (``a >> b``: ``a``'s output
+  feeds ``b``), unless ``corrects`` says the other way round;
+* an orchestrator that got a model's output as the response of its own call passes it on only in
+  a call it makes *later*, and "later" comes from a declared flow holding both calls in that order,
+  never from the order of declaration. Even then, two models of the same task called one after the
+  other by an orchestrator are taken as combined (an ensemble), not chained, unless the second call
+  is conditional (a cascade) or the second model's declared ``model.inputs`` name one of the first
+  model's ``model.outputs`` (a correction, or a stacked metamodel);
+* declared ``model.inputs``/``model.outputs`` that share a field name are evidence on their own:
+  the orchestrator's hop then needs no flow.
+"""
 
 from __future__ import annotations
 
-from collections import deque
+from dataclasses import dataclass
+from typing import Any
 
-from ...model.elements import Connector
+from ...model.elements import Component, Connector
 from ..context import Context
 
-__all__ = ["models_upstream", "models_downstream", "model_chains", "orchestrated", "table_writers", "LOOKUP_READER_KINDS"]
+__all__ = ["Chain", "model_chains", "shares_fields", "table_writers", "LOOKUP_READER_KINDS", "MAX_CHAIN"]
 
 MAX_CHAIN = 3
 """Longest connector path (two components in between) along which one model's output counts as another's input."""
 LOOKUP_READER_KINDS = frozenset({"ui", "business_logic", "gateway"})
 
 
-def _models_near(ctx: Context, start: str, depth: int, upstream: bool) -> list[str]:
-    """Models reached from ``start`` (itself included) against or along the data flow, through non-models only."""
-    comps = ctx.components
-    if start in comps and comps[start].kind == "model":
-        return [start]
-    out: list[str] = []
-    seen = {start}
-    queue = deque([(start, 0)])
-    g = ctx.data_graph if upstream else ctx.forward_graph
-    step = g.predecessors if upstream else g.successors
-    while queue:
-        cur, d = queue.popleft()
-        if d >= depth or cur not in g:
-            continue
-        for n in sorted(step(cur)):
-            if n in seen:
-                continue
-            seen.add(n)
-            if comps[n].kind == "model":
-                out.append(n)
-            else:
-                queue.append((n, d + 1))
-    return out
+@dataclass(frozen=True)
+class Chain:
+    """One model's output reaching another model's input."""
+
+    first: str
+    second: str
+    via: tuple[str, ...]
+    conditional: bool
+    """Some connector on the way is used only for some events (the second model runs for some inputs)."""
+    orchestrated: bool
+    """Some component on the way got the output as the response of its own call and passed it on."""
 
 
-def models_upstream(ctx: Context, start: str, depth: int = 3) -> list[str]:
-    """Models whose output reaches ``start`` (itself included), passing only through non-model components."""
-    return _models_near(ctx, start, depth, upstream=True)
+def shares_fields(first: Component, second: Component) -> bool:
+    """Whether ``second`` declares an input named like one of ``first``'s declared outputs."""
+    if first.model is None or second.model is None:
+        return False
+    outs = {f.name for f in first.model.outputs}
+    return any(f.name in outs for f in second.model.inputs)
 
 
-def models_downstream(ctx: Context, start: str, depth: int = 3) -> list[str]:
-    """Models that ``start`` sends data to (itself included), passing only through non-model components."""
-    return _models_near(ctx, start, depth, upstream=False)
-
-
-def model_chains(ctx: Context) -> list[tuple[str, str, list[str], bool]]:
-    """Pairs of models where the first one's output reaches the second through non-model components.
-
-    Returns (m1, m2, connector ids on the way, conditional) for each pair, where ``conditional`` is
-    True when any connector on the way is marked conditional. Deterministic order.
-    """
+def model_chains(ctx: Context) -> list[Chain]:
+    """Pairs of models where the first one's output reaches the second through non-model components
+    (the rules are in the module docstring). Deterministic order."""
     return ctx.memo("model_chains", lambda: _model_chains(ctx))
 
 
-def _model_chains(ctx: Context) -> list[tuple[str, str, list[str], bool]]:
-    out: list[tuple[str, str, list[str], bool]] = []
+def _is_response(e: Connector, cur: str) -> bool:
+    """Whether data moves from ``cur`` along ``e`` as the response of a call ``cur`` answered."""
+    return e.synchronous and e.op == "invoke" and e.target == cur
+
+
+def _model_chains(ctx: Context) -> list[Chain]:
+    out: list[Chain] = []
     comps = ctx.components
     conns = ctx.connectors
     g = ctx.data_graph
     succ = {n: sorted((s, d["via"]) for s, d in g.adj[n].items()) for n in g}
-    conditional = {e.id for e in ctx.system.connectors if e.conditional}
-    # connectors whose response comes back to their source (the caller receives the callee's output)
-    responding = {e.id for e in ctx.system.connectors if e.synchronous and e.op == "invoke"}
     is_model = {c: comps[c].kind == "model" for c in comps}
     passthrough = {c: not is_model[c] and not ctx.is_training(c) for c in comps}
     for m1 in sorted(c.id for c in ctx.models()):
+        first = comps[m1]
         # breadth-first over non-model components; parent pointers keep the connector path
-        parent: dict[str, tuple[str, str] | None] = {m1: None}
+        parent: dict[str, tuple[str, str, bool] | None] = {m1: None}  # node -> (previous, connector, orchestrated)
         frontier = [m1]
-        for depth in range(MAX_CHAIN):
+        for _ in range(MAX_CHAIN):
             nxt: list[str] = []
             for cur in frontier:
                 came = parent[cur]
-                # cur got its data as the response of its own call: only calls it makes later pass it on
-                before = conns[came[1]] if came is not None and came[1] in responding and conns[came[1]].source == cur else None
+                got_response = came is not None and _is_response(conns[came[1]], came[0]) and conns[came[1]].source == cur
                 for s, via in succ.get(cur, ()):
                     if s in parent:
                         continue
-                    if before is not None and not _ordered(ctx, before, cur, conns[via]):
-                        continue
-                    parent[s] = (cur, via)
+                    e = conns[via]
+                    hop_orchestrated = False
+                    if cur == m1 and is_model[s] and _is_response(e, cur) and m1 not in ctx.corrections(s):
+                        continue  # a model answering a model's call: the request is the data that counts
+                    if got_response and e.source == cur and e.op != "read" and not _is_response(e, cur):
+                        # cur passes on what a call of its own returned: only in a later call of the same flow
+                        before = conns[came[1]]  # type: ignore[index]
+                        hop_orchestrated = True
+                        if not (is_model[s] and shares_fields(first, comps[s])) and not ctx.in_flow_before(before, e):
+                            continue
+                    orchestrated = hop_orchestrated or (came is not None and came[2])
+                    parent[s] = (cur, via, orchestrated)
                     if is_model[s]:
-                        path: list[str] = []
-                        node = s
-                        while parent[node] is not None:
-                            prev, v = parent[node]  # type: ignore[misc]
-                            path.append(v)
-                            node = prev
-                        path.reverse()
-                        out.append((m1, s, path, any(c in conditional for c in path)))
+                        chain = _chain(ctx, m1, s, parent)
+                        if _accept(ctx, first, comps[s], chain):
+                            out.append(chain)
                     elif passthrough[s]:
                         nxt.append(s)
             frontier = nxt
     return out
 
 
-def orchestrated(ctx: Context, start: str, via: list[str]) -> bool:
-    """Whether some component on the path got the data as the response of its own call and passed it on
-    in another call it made (an orchestrator that may combine rather than chain its callees)."""
-    cur = start
-    prev = None
-    for cid in via:
-        e = ctx.connectors[cid]
-        if prev is not None and prev.source == cur and prev.synchronous and prev.op == "invoke" and e.source == cur:
-            return True
-        cur = e.target if e.source == cur else e.source
-        prev = e
-    return False
+def _chain(ctx: Context, m1: str, m2: str, parent: dict[str, Any]) -> Chain:
+    path: list[str] = []
+    node = m2
+    orchestrated = parent[m2][2]
+    while parent[node] is not None:
+        prev, via, _ = parent[node]
+        path.append(via)
+        node = prev
+    path.reverse()
+    return Chain(m1, m2, tuple(path), any(ctx.connectors[c].conditional for c in path), orchestrated)
 
 
-def _ordered(ctx: Context, before: Connector, cur: str, after: Connector) -> bool:
-    """When ``cur`` got data as the response of its own call and passes it on in another call it makes,
-    the first call must come before the second (in a common flow, else in declaration order)."""
-    got_response = before.source == cur and before.synchronous and before.op == "invoke"
-    sends_request = after.source == cur and after.op != "read"
-    if got_response and sends_request:
-        return ctx.precedes(before, after)
+def _accept(ctx: Context, first: Component, second: Component, chain: Chain) -> bool:
+    """Apply the pair rules: declared corrections, and same-task models called in turn by an orchestrator."""
+    if first.id in ctx.corrections(second.id):
+        return True
+    if second.id in ctx.corrections(first.id):
+        return False  # declared the other way round
+    same_task = ctx.task(first) is not None and ctx.task(first) == ctx.task(second)
+    if chain.orchestrated and same_task and not chain.conditional and not shares_fields(first, second):
+        return False  # two same-task models called in turn: combined, not chained
     return True
 
 

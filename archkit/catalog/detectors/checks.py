@@ -88,7 +88,8 @@ def privacy_locality(ctx: Context) -> Iterator[Hit]:
         level = e.data_sensitivity or src.data_sensitivity
         if level in ("personal", "sensitive") and ctx.on_client(a) and ctx.on_server(b):
             yield ctx.found([e, src, ctx.components[b]],
-                            f"{level} data from '{a}' on '{ctx.placement[a]}' goes to '{b}' on '{ctx.placement[b]}'")
+                            f"{level} data from '{a}' on '{ctx.placement[a]}' goes to '{b}' on '{ctx.placement[b]}' "
+                            f"through '{e.id}'")
 
 
 @detector("model-ip-exposure")

@@ -6,24 +6,33 @@ from typing import Iterator
 
 from ..context import Context
 from ..registry import Hit, detector
-from ._common import model_chains, models_upstream
+from ._common import Chain, model_chains
 
 
-def _member_models(ctx: Context, agg: str) -> list[str]:
+def _members(ctx: Context, agg: str) -> list[str]:
+    """Models whose output the aggregator receives directly and unconditionally, in production use."""
     members: set[str] = set()
     for p in ctx.data_graph.predecessors(agg):
-        if ctx.components[p].kind == "model":
-            members.add(p)
+        m = ctx.components[p]
+        if m.kind != "model" or m.status in ("experimental", "deprecated") or ctx.flags_guarding(m.id):
+            continue
+        links = [e for e in ctx.outgoing(agg) + ctx.incoming(agg) if p in (e.source, e.target)]
+        if any(e.conditional or ctx.flags_guarding(e.id) for e in links):
+            continue  # a cascade's second stage or a switched path, not a member asked every time
+        members.add(p)
     return sorted(members)
 
 
 @detector("ensemble", per_placement=False)
 def ensemble(ctx: Context) -> Iterator[Hit]:
-    """Two or more same-task models whose outputs are combined by a non-model aggregator."""
+    """Two or more same-task models asked for every request, whose outputs a non-model aggregator
+    combines; not when one of them takes the others' output (stacking, correction) or the caller
+    splits traffic between them (a canary)."""
+    chained = {(c.first, c.second) for c in model_chains(ctx)}
     for a in ctx.system.components:
         if a.kind == "model" or ctx.is_passive(a.id):
             continue
-        members = _member_models(ctx, a.id)
+        members = _members(ctx, a.id)
         if len(members) < 2:
             continue
         comps = [ctx.components[m] for m in members]
@@ -35,7 +44,7 @@ def ensemble(ctx: Context) -> Iterator[Hit]:
         for c in comps:
             by_task.setdefault(ctx.task(c) or "", []).append(c.id)
         for task, group in sorted(by_task.items()):
-            if len(group) < 2:
+            if len(group) < 2 or any((x, y) in chained for x in group for y in group):
                 continue
             if "aggregation" in a.properties:
                 yield ctx.found([a, *(ctx.components[g] for g in group)],
@@ -46,28 +55,39 @@ def ensemble(ctx: Context) -> Iterator[Hit]:
                                   f"declare properties.aggregation on '{a.id}' (e.g. 'vote') if it combines {', '.join(group)}")
 
 
+def _intermediates(ctx: Context, c: Chain) -> list[str]:
+    """The components a chain passes between its two models."""
+    ends = {c.first, c.second}
+    return sorted({x for v in c.via for x in (ctx.connectors[v].source, ctx.connectors[v].target)} - ends)
+
+
 @detector("metamodel-stacking", per_placement=False)
 def metamodel_stacking(ctx: Context) -> Iterator[Hit]:
-    """A model that takes the predictions of two or more other models as input."""
-    for meta in ctx.models():
-        members = sorted(set(m for p in ctx.senders(meta.id) for m in models_upstream(ctx, p, depth=2)) - {meta.id})
+    """A model that takes the predictions of two or more other models as input (model chains into it),
+    not the one answer an aggregator made of them (that model follows an ensemble)."""
+    inputs: dict[str, set[str]] = {}
+    for c in model_chains(ctx):
+        if c.conditional or any("aggregation" in ctx.components[x].properties for x in _intermediates(ctx, c)):
+            continue
+        inputs.setdefault(c.second, set()).add(c.first)
+    for meta, members in sorted(inputs.items()):
         if len(members) >= 2:
-            yield ctx.found([meta, *(ctx.components[m] for m in members)],
-                            f"'{meta.id}' learns to combine {', '.join(members)}")
+            yield ctx.found([ctx.components[meta], *(ctx.components[m] for m in sorted(members))],
+                            f"'{meta}' learns to combine {', '.join(sorted(members))}")
 
 
 @detector("sequential-decomposition", per_placement=False)
 def sequential_decomposition(ctx: Context) -> Iterator[Hit]:
     """A model's output feeds a model with a different task, unconditionally."""
-    for m1, m2, via, cond in model_chains(ctx):
-        if cond:
+    for c in model_chains(ctx):
+        if c.conditional:
             continue
-        a, b = ctx.components[m1], ctx.components[m2]
+        a, b = ctx.components[c.first], ctx.components[c.second]
         if ctx.task(a) is None or ctx.task(b) is None:
-            missing = [c.id for c in (a, b) if ctx.task(c) is None]
+            missing = [x.id for x in (a, b) if ctx.task(x) is None]
             yield ctx.unknown([a, b], f"declare model.task on {', '.join(repr(x) for x in missing)}")
         elif ctx.task(a) != ctx.task(b):
-            yield ctx.found([a, b, *(ctx.connectors[v] for v in via)], f"'{m1}' ({ctx.task(a)}) feeds '{m2}' ({ctx.task(b)})")
+            yield ctx.found([a, b, *(ctx.connectors[v] for v in c.via)], f"'{c.first}' ({ctx.task(a)}) feeds '{c.second}' ({ctx.task(b)})")
 
 
 @detector("retrieval-augmented-generation", per_placement=False)

@@ -69,12 +69,15 @@ def link_capacity(ctx: Context) -> Iterator[Hit]:
         if d.breaking_connector is not None:
             elements.append(ctx.connectors[d.breaking_connector])
         what = f"link '{d.link}' ({d.medium}) {d.from_node} -> {d.to_node}"
+        use = f"utilisation {d.utilisation.text()}" if d.utilisation.known else "utilisation unknown"
+        by = f", first over at '{d.breaking_connector}'" if d.breaking_connector else ""
         if d.verdict == "violates":
-            yield ctx.found(elements, f"{what} must carry {d.load.text()} but has {d.bandwidth.text()}")
+            yield ctx.found(elements, f"{what} must carry {d.load.text()} but has {d.bandwidth.text()} ({use}{by})")
         elif d.verdict == "at risk":
-            yield ctx.found(elements, f"{what} may need {d.load.text()} against {d.bandwidth.text()} in the worst case",
-                            severity="warning")
-        elif d.verdict == "unknown":
+            yield ctx.found(elements, f"{what} may need {d.load.text()} against {d.bandwidth.text()} in the worst case "
+                            f"({use}{by})", severity="warning")
+        elif d.verdict == "unknown" and (d.load.inputs or d.bandwidth.known):
+            # silent while neither the traffic nor the link's capacity is declared: nothing to weigh yet
             yield ctx.unknown([lk], f"load on {what} is unknown: {_missing(d.load if not d.load.known else d.bandwidth)}")
 
 
@@ -97,5 +100,67 @@ def resource_fit(ctx: Context) -> Iterator[Hit]:
             elif check.verdict == "at risk":
                 yield ctx.found([node, *comps[:3]], f"{what}: needs up to {check.need.text()}, has {check.have.text()}",
                                 severity="warning")
-            elif check.verdict == "unknown" and check.resource == "memory":
+            elif check.verdict == "unknown" and check.resource == "memory" and (node.memory is not None or any(
+                    c.memory is not None or (c.model is not None and c.model.memory is not None) for c in comps)):
+                # silent while neither the node's memory nor any component's is declared
                 yield ctx.unknown([node], f"{what} is unknown: {_missing(check.need if not check.need.known else check.have)}")
+
+
+MONTHLY_LIMIT_USD = 1000.0
+"""Model distribution over metered links costing more than this per month (all devices together) is a finding."""
+DEVICE_LIMIT_USD = 0.10
+"""... or more than this per device and month (what one user's data plan pays for updates)."""
+DELTA_SHARE = 0.1
+"""Assumed size of a delta update against the full model, for the alternatives the finding offers."""
+
+
+def _usd(v: float) -> str:
+    return f"{v:,.2f} USD"
+
+
+@detector("metered-model-distribution")
+def metered_model_distribution(ctx: Context) -> Iterator[Hit]:
+    """Shipping new model versions over metered links costs more than a limit per month or per device
+    (the updates analysis: size x devices x updates per month x price of the links on the way)."""
+    if not any(e.purpose == "model_artifact" for e in ctx.system.connectors):
+        return
+    an = _analysis(ctx)
+    if an is None:
+        yield _no_analysis(ctx, "the model distribution check")
+        return
+    from archkit.analysis.updates import link_price
+
+    links = {lk.id: lk for lk in ctx.system.links}
+    for u in an.updates(ctx.system, ctx.variant).models:
+        if u.channel is None or not u.route:
+            continue
+        prices = [(links[r], link_price(links[r])) for r in u.route]
+        metered = [lk for lk, p in prices if p is not None and (not p.known or (p.worst or 0) > 0)]
+        if not metered:
+            continue
+        m = ctx.components[u.model]
+        if not u.monthly_cost.known or not u.copies.known:
+            yield ctx.unknown([m, *metered], f"the monthly cost of shipping '{m.id}' over metered link "
+                              f"{', '.join(repr(lk.id) for lk in metered)} is unknown: {_missing(u.monthly_cost if not u.monthly_cost.known else u.copies)}")
+            continue
+        cost, copies = u.monthly_cost, u.copies
+        per_device = cost.per(copies, "USD/month")
+        over_best = (cost.best or 0) > MONTHLY_LIMIT_USD or (per_device.best or 0) > DEVICE_LIMIT_USD
+        over_worst = (cost.worst or 0) > MONTHLY_LIMIT_USD or (per_device.worst or 0) > DEVICE_LIMIT_USD
+        if not over_worst:
+            continue
+        c_typ, d_typ = cost.typical or 0.0, per_device.typical or 0.0
+        via = ", ".join(f"'{lk.id}' ({lk.medium})" for lk in metered)
+        info = m.model
+        what = f"{info.size} every {info.update_period}" if info is not None else "its artifact"
+        devices = f"{copies.typical:,.0f} device{'s' if copies.typical != 1 else ''}"
+        yield ctx.found(
+            [m, ctx.connectors[u.channel], *metered],
+            f"shipping model '{m.id}' ({what}) to {devices} over {via} costs {cost.text()}, "
+            f"{per_device.text()} per device (limits {_usd(MONTHLY_LIMIT_USD)} a month, "
+            f"{_usd(DEVICE_LIMIT_USD)} per device)",
+            severity=None if over_best else "warning",
+            fix=f"Cheaper ways to update '{m.id}': delta updates (at {DELTA_SHARE:.0%} of the model about "
+                f"{_usd(c_typ * DELTA_SHARE)} a month), downloads on Wi-Fi only (no metered cost; declare the "
+                f"artifact route over an unmetered link), or a longer update_period (four times as long: about "
+                f"{_usd(c_typ / 4)} a month, {_usd(d_typ / 4)} per device).")

@@ -9,11 +9,13 @@ import networkx as nx
 from ...model.elements import Component
 from ..context import Context
 from ..registry import Hit, detector
+from ._common import model_chains
 
 
 def telemetry_sinks(ctx: Context, mid: str) -> list[str]:
-    """Components receiving telemetry about a model: from the model itself or from a component calling it."""
-    sources = [mid] + sorted({e.source for e in ctx.incoming(mid) if e.op == "invoke"})
+    """Components receiving telemetry about a model: from the model itself, from a component calling
+    it, or from a component up the chain of synchronous calls that leads to it."""
+    sources = [mid] + sorted({e.source for e in ctx.incoming(mid) if e.op == "invoke"} | set(ctx.sync_callers(mid)))
     out: set[str] = set()
     for s in sources:
         for e in ctx.outgoing(s):
@@ -65,12 +67,14 @@ def continued_model_evaluation(ctx: Context) -> Iterator[Hit]:
 
 
 def feedback_loops(ctx: Context) -> list[tuple[Component, str, list[str]]]:
-    """(model, trainer, path) where the model's output flows back into its own training."""
+    """(model, trainer, path) where the model's output flows back into its own training, through
+    connectors or through declared ``influences`` (effects on data through the world)."""
     out = []
+    g = ctx.influences_graph()
     for m in ctx.models():
         for t in ctx.trainers.get(m.id, []):
             try:
-                path = nx.shortest_path(ctx.data_graph, m.id, t)
+                path = nx.shortest_path(g, m.id, t)
             except nx.NetworkXNoPath:
                 continue
             out.append((m, t, path))
@@ -94,10 +98,11 @@ def model_versioning(ctx: Context) -> Iterator[Hit]:
 
 
 def _same_task_targets(ctx: Context, x: str) -> dict[str, list[str]]:
+    """Models of each task that ``x`` sends serving requests to (artifact pushes and the like do not count)."""
     by_task: dict[str, list[str]] = {}
     for e in ctx.outgoing(x):
         tgt = ctx.components[e.target]
-        if tgt.kind == "model" and e.op == "invoke" and ctx.task(tgt):
+        if tgt.kind == "model" and e.op == "invoke" and e.purpose == "serving" and ctx.task(tgt):
             by_task.setdefault(ctx.task(tgt) or "", [])
             if tgt.id not in by_task[ctx.task(tgt) or ""]:
                 by_task[ctx.task(tgt) or ""].append(tgt.id)
@@ -122,19 +127,24 @@ def shadow_deployment(ctx: Context) -> Iterator[Hit]:
                     yield ctx.found([x, c, ctx.components[live[0]]], f"'{cand}' shadows '{live[0]}' on the requests of '{x.id}'")
 
 
+def _split_share(e: object) -> float | None:
+    """The traffic share of a connector (``share``, or a numeric ``properties.weight``), if declared."""
+    w = e.share if e.share is not None else e.properties.get("weight")  # type: ignore[attr-defined]
+    return float(w) if isinstance(w, (int, float)) and not isinstance(w, bool) else None
+
+
 @detector("canary-release", per_placement=False)
 def canary_release(ctx: Context) -> Iterator[Hit]:
-    """A caller splits traffic between two same-task models by share (or weight) strictly between 0 and 1."""
+    """A caller splits traffic between same-task models by share (or weight) strictly between 0 and 1,
+    and neither model's output leads to the other's call (that would be a cascade: the second model
+    runs for some of the requests after the first one answered)."""
+    chained = {(c.first, c.second) for c in model_chains(ctx)}
     for x in ctx.system.components:
         for task, models in sorted(_same_task_targets(ctx, x.id).items()):
-            if len(models) < 2:
+            if len(models) < 2 or any((a, b) in chained for a in models for b in models):
                 continue
-            split = []
-            for e in ctx.outgoing(x.id):
-                if e.target in models:
-                    w = e.share if e.share is not None else e.properties.get("weight")
-                    if isinstance(w, (int, float)) and not isinstance(w, bool) and 0 < w < 1:
-                        split.append(e)
+            split = [e for e in ctx.outgoing(x.id) if e.target in models and e.purpose == "serving"
+                     and (w := _split_share(e)) is not None and 0 < w < 1]
             if split:
                 yield ctx.found([x, *(ctx.components[m] for m in models), *split],
                                 f"'{x.id}' splits '{task}' traffic between {', '.join(models)}")

@@ -85,7 +85,8 @@ def hybrid_intelligence(ctx: Context) -> Iterator[Hit]:
     client = [m for m in models if ctx.on_client(m.id)]
     server = [m for m in models if ctx.on_server(m.id)]
     chained: dict[str, set[str]] = {}
-    for a, b, _, _ in model_chains(ctx):
+    for chain in model_chains(ctx):
+        a, b = chain.first, chain.second
         chained.setdefault(a, set()).add(b)
         chained.setdefault(b, set()).add(a)
     by_task: dict[str, list[str]] = {}

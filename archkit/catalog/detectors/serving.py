@@ -86,17 +86,18 @@ def precomputed_prediction_serving(ctx: Context) -> Iterator[Hit]:
 @detector("cascade", per_placement=False)
 def cascade(ctx: Context) -> Iterator[Hit]:
     """A model's result decides (through a conditional connector) whether a second model runs."""
-    for m1, m2, via, cond in model_chains(ctx):
-        if cond:
-            yield ctx.found([ctx.components[m1], ctx.components[m2], *(ctx.connectors[v] for v in via)],
-                            f"'{m1}' escalates some inputs to '{m2}'")
+    for c in model_chains(ctx):
+        if c.conditional:
+            yield ctx.found([ctx.components[c.first], ctx.components[c.second], *(ctx.connectors[v] for v in c.via)],
+                            f"'{c.first}' escalates some inputs to '{c.second}'")
 
 
 @detector("two-phase-prediction")
 def two_phase_prediction(ctx: Context) -> Iterator[Hit]:
     """A cascade whose first model runs on a client node and whose second runs on a server node."""
-    for m1, m2, via, cond in model_chains(ctx):
-        if not cond:
+    for c in model_chains(ctx):
+        m1, m2, via = c.first, c.second, c.via
+        if not c.conditional:
             continue
         if ctx.node_kind(m1) is None or ctx.node_kind(m2) is None:
             yield ctx.unknown([ctx.components[m1], ctx.components[m2]], f"place '{m1}' and '{m2}' on nodes")
@@ -107,7 +108,8 @@ def two_phase_prediction(ctx: Context) -> Iterator[Hit]:
 
 @detector("multi-stage-prediction", per_placement=False)
 def multi_stage_prediction(ctx: Context) -> Iterator[Hit]:
-    """One component calls a fast model synchronously and sends the request asynchronously to a second model."""
+    """One component calls a fast model synchronously and sends the request asynchronously to a second
+    model of the same task, whose better answer comes later."""
     for x in ctx.system.components:
         sync_models = [e for e in ctx.outgoing(x.id) if e.synchronous and e.op == "invoke"
                        and ctx.components[e.target].kind == "model"]
@@ -123,7 +125,10 @@ def multi_stage_prediction(ctx: Context) -> Iterator[Hit]:
             elif tgt.kind == "queue":
                 async_models += [s for s in ctx.forward_graph.successors(tgt.id) if ctx.components[s].kind == "model"]
         for fast in sync_models:
+            task = ctx.task(ctx.components[fast.target])
             for slow in sorted(set(async_models) - {fast.target}):
+                if task is None or ctx.task(ctx.components[slow]) != task:
+                    continue  # a later stage of a pipeline, not a better answer to the same question
                 yield ctx.found([x, ctx.components[fast.target], ctx.components[slow]],
                                 f"'{x.id}' answers with '{fast.target}' now and with '{slow}' later")
 
@@ -140,9 +145,13 @@ def asynchronous_serving(ctx: Context) -> Iterator[Hit]:
 
 @detector("prediction-cache", per_placement=False)
 def prediction_cache(ctx: Context) -> Iterator[Hit]:
-    """A cache filled with a model's predictions (or calling it on a miss) and read on the request path."""
+    """A cache filled with a model's predictions (written by the model, or by a component that calls it,
+    or calling the model on a miss itself) and read on the request path."""
     for c in ctx.of_kind("cache"):
         filled = [w for w in ctx.senders(c.id) if ctx.components[w].kind == "model"]
+        filled += [e.target for w in ctx.senders(c.id) if ctx.components[w].kind != "model"
+                   for e in ctx.outgoing(w) if e.op == "invoke" and e.purpose == "serving"
+                   and ctx.components[e.target].kind == "model"]
         filled += [e.target for e in ctx.outgoing(c.id) if e.op == "invoke" and ctx.components[e.target].kind == "model"]
         if not filled:
             continue
