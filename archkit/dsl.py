@@ -152,8 +152,9 @@ class Node(_Decl):
     """Declare a deployment node; use it as a context so the components declared inside are placed on it.
 
     Args:
-        id: unique id. kind: node kind (mobile, wearable, embedded, edge, cloud, ...), required as in a
-        model file. Other keyword arguments are the fields of :class:`archkit.model.Node`.
+        id: unique id.
+        kind: node kind (mobile, wearable, embedded, edge, cloud, ...), required as in a model file.
+        **fields: the fields of :class:`archkit.model.Node`.
     """
 
     _field = "nodes"
