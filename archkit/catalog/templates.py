@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from ..dsl import Component, Connector, Flow, Model, Node, connect
+from .._dsl import Component, Connector, Flow, Model, Node, connect
 from ..errors import UsageError
 
 __all__ = [

@@ -13,7 +13,7 @@ import pytest
 import archkit
 from archkit import Component, Flow, Link, Model, Node, System, Variant
 from archkit.analysis import Options, analyze, connector_volume, latency, link_load, updates
-from archkit.model.quantity import Quantity
+from archkit.model import Quantity
 
 
 def test_1280x720_rgb_frame_is_2764800_bytes(example) -> None:
