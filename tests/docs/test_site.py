@@ -61,7 +61,7 @@ def test_every_catalog_entry_has_a_page(site):
 def test_cli_reference_lists_every_command(site):
     import typer
 
-    from archkit.cli.app import app
+    from archkit.cli import app
 
     root = typer.main.get_command(app)
     text = (site / "reference" / "cli.html").read_text()

@@ -62,7 +62,7 @@ def test_tutorial_until_deployment(tmp_path):
 @pytest.mark.ray
 def test_tutorial_deployment(tmp_path):
     pytest.importorskip("ray.serve")
-    from archkit.runtime.cluster import stop_local_head
+    from archkit.runtime._cluster import stop_local_head
 
     os.environ["ARCHKIT_STATE_DIR"] = str(tmp_path / ".archkit-state")
     deploy = [s for s in steps() if s.section == "deploy" and s.command and " deploy " in f" {s.command} "]
@@ -81,7 +81,7 @@ def test_tutorial_deployment(tmp_path):
     finally:
         subprocess.run(["bash", "-c", "archkit undeploy reviews.py"], cwd=tmp_path, env=_env(tmp_path),
                        capture_output=True, timeout=120)
-        from archkit.runtime.cluster import read_state
+        from archkit.runtime._cluster import read_state
 
         head = read_state("head")
         if head is not None:

@@ -29,9 +29,23 @@ def declared_all(path: Path) -> list[str] | None:
     return None
 
 
+def exported(module: str, path: Path) -> list[str] | None:
+    """A module's ``__all__``: read from its source when it is a literal, else by importing the module."""
+    names = declared_all(path)
+    if names is None and "__all__" in path.read_text():
+        import importlib
+
+        names = list(getattr(importlib.import_module(module), "__all__", []) or []) or None
+    return names
+
+
 def public_modules() -> list[tuple[str, list[str]]]:
-    """(dotted module name, names in __all__) for every public module of archkit, sorted."""
-    out = []
+    """(dotted module name, names in __all__) for every public module of archkit, sorted.
+
+    Dunder names and the names of submodules (which have their own page) are left out.
+    """
+    out: list[tuple[str, list[str]]] = []
+    found: list[tuple[str, Path]] = []
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(ROOT).with_suffix("")
         parts = list(rel.parts)
@@ -39,9 +53,12 @@ def public_modules() -> list[tuple[str, list[str]]]:
             parts = parts[:-1]
         if any(p.startswith("_") for p in parts) or "__pycache__" in rel.parts:
             continue
-        names = declared_all(path)
+        found.append((".".join(parts), path))
+    modules = {m for m, _ in found}
+    for module, path in found:
+        names = [n for n in exported(module, path) or [] if not n.startswith("__") and f"{module}.{n}" not in modules]
         if names:
-            out.append((".".join(parts), names))
+            out.append((module, names))
     return out
 
 

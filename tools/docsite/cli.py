@@ -73,7 +73,7 @@ def command_markdown(path: str, cmd: Any, ctx: Any) -> str:
 def section() -> Section:
     import typer
 
-    from archkit.cli.app import app
+    from archkit.cli import app
 
     root = typer.main.get_command(app)
     ctx = click.Context(root, info_name="archkit")

@@ -65,7 +65,7 @@ class Examples:
     @cached_property
     def all(self) -> list[Example]:
         import archkit
-        from archkit.review import review
+        from archkit import review
         from archkit.views import build_view, render_view
 
         names = [FIRST, *_expected().EXAMPLES]
