@@ -160,7 +160,7 @@ def _builders_merged(found: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     A built model remembers where its builder was declared (its location, with the empty key path),
     so the builder is dropped in favour of the model it built.
     """
-    from ..dsl import System as DslSystem
+    from .._dsl import System as DslSystem
 
     built = {(v.name, v.location.file, v.location.line) for _, v in found
              if isinstance(v, ModelSystem) and v.location is not None}
