@@ -176,10 +176,10 @@ def read_baseline(path: Path) -> set[str]:
     Raises:
         UsageError: The file is missing or not a baseline written by ``--write-baseline``.
     """
+    from ..io._files import read_user_text
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot read baseline {path}: {exc.strerror}") from None
+        data = json.loads(read_user_text(path, "baseline"))
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path}: not a JSON baseline ({exc.msg} at line {exc.lineno}); write one with --write-baseline") from None
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or not isinstance(data.get("findings"), list):
@@ -192,8 +192,11 @@ def write_baseline(result: LintResult, path: Path) -> int:
     items = sorted(({"rule": f.rule, "fingerprint": f.fingerprint, "message": f.message,
                      "elements": [str(e.ref) for e in f.elements]} for f in result.open),
                    key=lambda d: (d["rule"], d["fingerprint"]))
-    path.write_text(json.dumps({"version": BASELINE_VERSION, "tool": "archkit lint", "findings": items},
-                               indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    from .._escape import json_safe
+    from ..io._files import write_atomic
+
+    write_atomic(path, json_safe(json.dumps({"version": BASELINE_VERSION, "tool": "archkit lint", "findings": items},
+                                            indent=2, ensure_ascii=False)) + "\n")
     return len(items)
 
 

@@ -65,7 +65,7 @@ def find_config(start: Path) -> Path | None:
         if py.is_file():
             try:
                 data = tomllib.loads(py.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, OSError):
+            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):  # not ours to judge: look further up
                 continue
             if "archkit" in data.get("tool", {}):
                 return py
@@ -80,10 +80,10 @@ def load_config(path: Path | None) -> LintConfig:
     """
     if path is None:
         return LintConfig()
+    from ..io._files import read_user_text
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot read lint configuration {path}: {exc.strerror}") from None
+        data = tomllib.loads(read_user_text(path, "lint configuration"))
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: not valid TOML: {exc}") from None
     if path.name == "pyproject.toml":

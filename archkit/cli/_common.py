@@ -9,7 +9,9 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
+from .._escape import json_safe, terminal, visible
 from ..errors import ArchkitError, LoadError, Problem, UsageError, ValidationError
 from ..model.system import System
 
@@ -28,28 +30,117 @@ class Format(str, Enum):
     json = "json"
 
 
+class _PipeConsole(Console):
+    """A console that, writing to a pipe or file, never splits a word across lines.
+
+    A terminal has a width and rich fits tables into it, folding or cutting words that do not fit.
+    A pipe has none (rich assumes 80 columns, or ``COLUMNS``): there every table column is given at
+    least the width of its longest word, and a table or text whose words need more than the width
+    is printed wider, so cells wrap between words only and nothing is cut.
+    """
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        need = self._width_needed(objects) if not self.is_terminal and kwargs.get("width") is None else 0
+        if need <= self.width:
+            super().print(*objects, **kwargs)
+            return
+        saved = self._width  # rich caps print(width=) at the console's width, so widen the console itself
+        self.width = need
+        try:
+            super().print(*objects, **kwargs)
+        finally:
+            self._width = saved
+
+    def _width_needed(self, objects: tuple[Any, ...]) -> int:
+        from rich.measure import Measurement
+        from rich.table import Table
+        from rich.text import Text
+
+        options = self.options.update_width(1 << 16)  # measure unclamped: what the words need
+        need = 0
+        for o in objects:
+            if isinstance(o, Table):
+                for column in o.columns:  # rich shrinks columns below their longest word unless told
+                    least = o._measure_column(self, options, column).minimum - o.padding[1] - o.padding[3]
+                    column.min_width = max(column.min_width or 0, least)
+                need = max(need, self._table_width(o, max(self.width, Measurement.get(self, options, o).minimum)))
+            elif isinstance(o, (str, Text)):
+                text = self.render_str(o) if isinstance(o, str) else o
+                need = max(need, Measurement.get(self, options, text).minimum)
+        return need
+
+    def _table_width(self, table: Any, width: int) -> int:
+        """The least width, from ``width`` up, at which rich lays the table out without cropping it.
+
+        Rich may lay a table out wider than asked when columns have a least width; at the table's
+        natural width it never does, so a binary search between the two finds the least that fits.
+        """
+        from rich.measure import Measurement
+        from rich.segment import Segment
+
+        def fits(w: int) -> bool:
+            lines = Segment.split_lines(self.render(table, self.options.update_width(w)))
+            return max((Segment.get_line_length(line) for line in lines), default=0) <= w
+
+        natural = Measurement.get(self, self.options.update_width(1 << 16), table).maximum
+        if width >= natural or fits(width):
+            return width
+        lo, hi = width, natural  # fits(hi)
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if fits(mid):
+                hi = mid
+            else:
+                lo = mid
+        return hi
+
+
 def stdout() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    """The console for a command's report: on a terminal its width; piped, words are never split.
+
+    Model text in markup goes through ``terminal()``; ``:name:`` is never an emoji.
+    """
+    return _PipeConsole(highlight=False, soft_wrap=False, emoji=False)
 
 
 def stderr() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    """The console for messages (model text in markup goes through ``terminal()``)."""
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+
+def finite(value: float | None) -> float | None:
+    """Typer callback: refuse nan and inf for a number option (range checks let NaN through)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number")
+    return value
+
+
+def plain(value: Any) -> Text:
+    """A table cell or tree label holding model text as written: never read as markup, controls visible."""
+    return Text(visible(str(value)))
+
+
+def cells(*values: Any) -> list[Text]:
+    """Table cells holding model text (see :func:`plain`)."""
+    return [plain(v) for v in values]
 
 
 def emit_json(data: Any) -> None:
     """Write a JSON document to stdout: sorted keys? no - stable insertion order, 2-space indent."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
 def print_problems(problems: list[Problem], headline: str, console: Console | None = None) -> None:
     con = console or stderr()
-    con.print(f"[bold red]{headline}[/]")
+    con.print(f"[bold red]{terminal(headline)}[/]")
     for p in problems:
         where = str(p.location) if p.location is not None else "<model>"
-        con.print(f"[cyan]{where}[/]: [bold]{p.code}[/] [magenta]{p.name}[/]: {p.message}", markup=True,
-                  highlight=False)
+        con.print(f"[cyan]{terminal(where)}[/]: [bold]{p.code}[/] [magenta]{terminal(p.name)}[/]: "
+                  f"{terminal(p.message)}", markup=True, highlight=False)
         if p.hint:
-            con.print(f"    [dim]hint:[/] {p.hint}", highlight=False)
+            con.print(f"    [dim]hint:[/] {terminal(p.hint)}", highlight=False)
 
 
 def fail(exc: ArchkitError, fmt: Format = Format.text, spec: str | None = None) -> NoReturn:
@@ -75,18 +166,66 @@ def fail(exc: ArchkitError, fmt: Format = Format.text, spec: str | None = None) 
                 else f"{spec}: {n} {what} found in the model")
         print_problems(problems, head)
     else:
-        stderr().print(f"[bold red]error:[/] {exc}", highlight=False)
+        stderr().print(f"[bold red]error:[/] {terminal(str(exc))}", highlight=False)
     raise typer.Exit(code)
+
+
+def write_output(path: Any, data: str | bytes, fmt: Format = Format.text, spec: str | None = None,
+                 what: str = "output") -> None:
+    """Write a command's output file whole (or not at all); on failure say why and exit 2."""
+    from ..io._files import os_error_text, write_atomic
+
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        fail(UsageError(f"cannot write {what} '{path}': {os_error_text(exc)}"), fmt, spec)
+
+
+def output_folder(path: Any, fmt: Format = Format.text, spec: str | None = None) -> None:
+    """Create an output folder (and its parents) or exit 2 saying why it cannot be used."""
+    import os
+
+    from ..io._files import os_error_text
+
+    try:
+        os.makedirs(path, exist_ok=True)
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied", str(path))
+    except OSError as exc:
+        fail(UsageError(f"cannot write into folder '{path}': {os_error_text(exc)}"), fmt, spec)
 
 
 def load_model(spec: str, fmt: Format = Format.text) -> System:
     """Load a model for a command; on failure print every problem and exit 1 (or 2 for a missing file)."""
-    from ..io import load
+    import warnings
 
-    try:
-        return load(spec)
-    except ArchkitError as exc:
-        fail(exc, fmt, spec)
+    from ..io import load
+    from ..io.pyfile import ModelOutputWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ModelOutputWarning)
+        try:
+            return load(spec)
+        except ArchkitError as exc:
+            _show_warnings(caught)
+            caught.clear()
+            fail(exc, fmt, spec)
+        finally:
+            _show_warnings(caught)
+
+
+def _show_warnings(caught: list[Any]) -> None:
+    """Print what a model's code printed while loading (as a warning on stderr); pass on other warnings."""
+    import warnings
+
+    from ..io.pyfile import ModelOutputWarning
+
+    for w in caught:
+        if issubclass(w.category, ModelOutputWarning):
+            stderr().print(f"[yellow]warning:[/] {terminal(str(w.message))}", highlight=False)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    caught.clear()
 
 
 def check_variant(system: System, variant: str | None, fmt: Format = Format.text) -> None:
@@ -101,6 +240,7 @@ def check_variant(system: System, variant: str | None, fmt: Format = Format.text
 
 
 __all__ = [
-    "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "MODEL_HELP", "Format", "stdout", "stderr", "emit_json",
-    "print_problems", "fail", "load_model", "check_variant", "ValidationError",
+    "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "MODEL_HELP", "Format", "stdout", "stderr", "emit_json", "plain", "finite",
+    "cells", "terminal",
+    "print_problems", "fail", "load_model", "check_variant", "ValidationError", "write_output", "output_folder",
 ]

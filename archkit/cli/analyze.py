@@ -8,7 +8,9 @@ import typer
 from rich.rule import Rule
 
 from ..errors import UsageError
-from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, load_model, stdout
+from ..model.quantity import MAX_COUNT
+from ._common import (EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, finite, load_model, stdout,
+                      terminal)
 
 _BAD = {"violates", "over", "under"}
 
@@ -37,11 +39,11 @@ def analyze_cmd(
     model: str = typer.Argument(..., help=MODEL_HELP),
     variant: Optional[str] = typer.Option(None, "--variant", "-v", help="Analyse this variant (default: the base placement)."),
     all_variants: bool = typer.Option(False, "--all-variants", "-a", help="Analyse every declared variant."),
-    users: Optional[int] = typer.Option(None, "--users", min=1, help="Number of users (default: the model's)."),
+    users: Optional[int] = typer.Option(None, "--users", min=1, max=MAX_COUNT, help="Number of users (default: the model's)."),
     usage_hours: Optional[float] = typer.Option(
-        None, "--usage-hours", min=0.0, max=24.0,
+        None, "--usage-hours", min=0.0, max=24.0, callback=finite,
         help="Hours of use per user per day for traffic volumes (default: the model's usage_hours_per_day, else 24)."),
-    target_utilisation: float = typer.Option(0.7, "--target-utilisation", min=0.01, max=1.0,
+    target_utilisation: float = typer.Option(0.7, "--target-utilisation", min=0.01, max=1.0, callback=finite,
                                              help="Utilisation capacity planning aims for."),
     breakdown: bool = typer.Option(True, "--breakdown/--no-breakdown", help="Show the latency breakdown per step."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json (docs/analyses.md)."),
@@ -65,12 +67,13 @@ def analyze_cmd(
 
         con = stdout()
         for vr in report.variants:
-            con.print(Rule(f"[bold]{report.system}[/] - variant [cyan]{vr.variant or 'base placement'}[/]", align="left"))
+            con.print(Rule(f"[bold]{terminal(report.system)}[/] - variant "
+                           f"[cyan]{terminal(vr.variant or 'base placement')}[/]", align="left"))
             for r in variant_tables(vr, breakdown=breakdown):
                 con.print(r)
         con.print(Rule("Assumptions", align="left"))
         for k, v in report.assumptions.items():
-            con.print(f"[dim]{k}:[/] {v}", highlight=False)
+            con.print(f"[dim]{terminal(str(k))}:[/] {terminal(str(v))}", highlight=False)
     if strict and violations(data):
         raise typer.Exit(EXIT_PROBLEMS)
 

@@ -20,6 +20,7 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "archkit.cli.core",
     "archkit.cli.review",
+    "archkit.cli.card",
     "archkit.cli.catalog",
     "archkit.cli.render",
     "archkit.cli.export",

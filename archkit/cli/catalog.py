@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from ..errors import ArchkitError, UsageError
-from ._common import EXIT_PROBLEMS, EXIT_USAGE, MODEL_HELP, Format, emit_json, fail, load_model, stderr, stdout
+from ._common import (EXIT_PROBLEMS, EXIT_USAGE, MODEL_HELP, Format, cells, emit_json, fail, load_model, stderr,
+                      stdout, terminal, write_output)
 
 patterns_app = typer.Typer(help="The catalog of ML architecture patterns, anti-patterns and checks.",
                            no_args_is_help=True)
@@ -51,7 +51,7 @@ def _catalog():
         con = stderr()
         con.print(f"[bold red]the pattern catalog has {len(exc.problems)} problems[/]", highlight=False)
         for p in exc.problems:
-            con.print(f"  {escape(str(p))}", highlight=False)
+            con.print(f"  {terminal(str(p))}", highlight=False)
         raise typer.Exit(EXIT_PROBLEMS) from None
 
 
@@ -76,7 +76,7 @@ def list_cmd(
     for col in ("id", "kind", "category", "severity", "name"):
         t.add_column(col)
     for e in entries:
-        t.add_row(e.id, e.kind, e.category, e.severity or "", e.name)
+        t.add_row(*cells(e.id, e.kind, e.category, e.severity or "", e.name))
     stdout().print(t)
 
 
@@ -97,14 +97,14 @@ def show_cmd(
         emit_json(entry_dict(e))
         return
     con = stdout()
-    con.print(f"[bold]{escape(e.name)}[/] [dim]({e.id}, {e.kind}, {e.category}"
+    con.print(f"[bold]{terminal(e.name)}[/] [dim]({terminal(e.id)}, {e.kind}, {terminal(e.category)}"
               + (f", severity {e.severity}" if e.severity else "") + ")[/]", highlight=False)
     if e.aliases:
-        con.print(f"[dim]also known as:[/] {escape(', '.join(e.aliases))}", highlight=False)
-    con.print(f"[bold]Problem.[/] {escape(e.problem)}", highlight=False)
-    con.print(f"[bold]Solution.[/] {escape(e.solution)}", highlight=False)
+        con.print(f"[dim]also known as:[/] {terminal(', '.join(e.aliases))}", highlight=False)
+    con.print(f"[bold]Problem.[/] {terminal(e.problem)}", highlight=False)
+    con.print(f"[bold]Solution.[/] {terminal(e.solution)}", highlight=False)
     if e.fix:
-        con.print(f"[bold]Fix.[/] {escape(e.fix)}", highlight=False)
+        con.print(f"[bold]Fix.[/] {terminal(e.fix)}", highlight=False)
     t = Table(title="Effects on qualities")
     t.add_column("quality")
     t.add_column("effect")
@@ -113,13 +113,13 @@ def show_cmd(
         t.add_row(q, f"[{style[v]}]{v}[/]")
     con.print(t)
     if e.related:
-        con.print(f"[bold]Related:[/] {', '.join(e.related)}", highlight=False)
+        con.print(f"[bold]Related:[/] {terminal(', '.join(e.related))}", highlight=False)
     if e.template:
-        con.print(f"[bold]Template:[/] archkit.catalog.templates.{e.template}", highlight=False)
+        con.print(f"[bold]Template:[/] archkit.catalog.templates.{terminal(e.template)}", highlight=False)
     con.print("[bold]Sources:[/]")
     for s in e.sources:
-        con.print(f"  - {escape(s)}", highlight=False)
-    con.print(escape(e.body), highlight=False)
+        con.print(f"  - {terminal(s)}", highlight=False)
+    con.print(terminal(e.body), highlight=False)
 
 
 def detect_cmd(
@@ -143,18 +143,18 @@ def detect_cmd(
         return
     con = stdout()
     found = [d for d in dets if d.status == "found"]
-    t = Table(title=f"{system.name}: {len({d.entry_id for d in found})} patterns found")
+    t = Table(title=f"{terminal(system.name)}: {len({d.entry_id for d in found})} patterns found")
     for col in ("pattern", "where", "placements", "what"):
         t.add_column(col)
     for d in found:
         loc = d.location
-        t.add_row(d.entry_id, f"{loc.file}:{loc.line}" if loc else "-", ", ".join(d.placements), d.message)
+        t.add_row(*cells(d.entry_id, f"{loc.file}:{loc.line}" if loc else "-", ", ".join(d.placements), d.message))
     con.print(t)
     unknown = [d for d in dets if d.status == "unknown"]
     if unknown:
         con.print(f"[bold]undecided[/] ({len(unknown)}):")
         for d in unknown:
-            con.print(f"  {d.entry_id}: unknown: {escape(d.message)}", highlight=False)
+            con.print(f"  {terminal(d.entry_id)}: unknown: {terminal(d.message)}", highlight=False)
 
 
 def lint_cmd(
@@ -176,8 +176,8 @@ def lint_cmd(
     as_json = Format.json if format != LintFormat.text else Format.text
     try:
         cfg_path = config if config is not None else find_config(_model_dir(model))
-        if config is not None and not config.is_file():
-            raise UsageError(f"lint configuration {config} does not exist")
+        if config is not None and not config.exists():
+            raise UsageError(f"lint configuration '{config}' does not exist")
         cfg = load_config(cfg_path)
         fingerprints = read_baseline(baseline) if baseline is not None else None
     except ArchkitError as exc:
@@ -191,8 +191,13 @@ def lint_cmd(
     except ArchkitError as exc:
         fail(exc, as_json)
     if write_baseline is not None:
-        n = write_bl(result, write_baseline)
-        stdout().print(f"wrote {n} findings to baseline {write_baseline}", highlight=False)
+        from ..io._files import os_error_text
+
+        try:
+            n = write_bl(result, write_baseline)
+        except OSError as exc:
+            fail(UsageError(f"cannot write baseline '{write_baseline}': {os_error_text(exc)}"), as_json, model)
+        stdout().print(f"wrote {n} findings to baseline {terminal(str(write_baseline))}", highlight=False)
         raise typer.Exit(0)
     if format == LintFormat.text and output is None:
         print_text(result, stdout())
@@ -204,12 +209,12 @@ def lint_cmd(
             from rich.console import Console
 
             buf = StringIO()
-            print_text(result, Console(file=buf, width=120, no_color=True, highlight=False))
+            print_text(result, Console(file=buf, width=120, no_color=True, highlight=False, emoji=False))
             body = buf.getvalue()
         else:
             body = text(result)
         if output is not None:
-            output.write_text(body, encoding="utf-8")
+            write_output(output, body, as_json, model)
         else:
             typer.echo(body, nl=False)
     if result.exit_code:

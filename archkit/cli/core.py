@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from ..errors import ArchkitError, UsageError
-from ._common import MODEL_HELP, Format, check_variant, emit_json, fail, load_model, stdout
+from ._common import MODEL_HELP, Format, cells, check_variant, emit_json, fail, load_model, stdout, terminal
 
 
 def summary_counts(system) -> dict[str, int]:
@@ -37,7 +37,7 @@ def validate_cmd(
         emit_json({"ok": True, "source": model, "system": system.name, "counts": counts, "problems": []})
         return
     parts = ", ".join(f"{v} {k}" for k, v in counts.items())
-    stdout().print(f"[green]valid[/]: {model}: '{system.name}' ({parts})", highlight=False)
+    stdout().print(f"[green]valid[/]: {terminal(model)}: '{terminal(system.name)}' ({parts})", highlight=False)
 
 
 def _q(x) -> str:
@@ -86,35 +86,36 @@ def show_cmd(
         return
     con = stdout()
     comps = {c.id: c for c in system.components}
-    title = f"[bold]{system.name}[/]" + (f"  [dim](variant {variant})[/]" if variant else "")
+    title = f"[bold]{terminal(system.name)}[/]" + (f"  [dim](variant {terminal(variant)})[/]" if variant else "")
     tree = Tree(title)
     for n in data["nodes"]:
         node = system.node(n["id"])
         extra = ", ".join(x for x in (
             node.memory and f"{node.memory} RAM", node.cpu_cores and f"{node.cpu_cores:g} cores",
             node.cost_per_hour and str(node.cost_per_hour)) if x)
-        branch = tree.add(f"[bold cyan]{n['name']}[/] [dim]({n['kind']}{'; ' + extra if extra else ''})[/]")
+        branch = tree.add(f"[bold cyan]{terminal(n['name'])}[/] "
+                          f"[dim]({terminal(n['kind'])}{'; ' + terminal(extra) if extra else ''})[/]")
         for cid in n["components"]:
             c = comps[cid]
-            branch.add(f"{c.label} [dim]{c.kind}[/]" + (f" [magenta]{c.model.task}[/]" if c.model and c.model.task
-                                                         else ""))
+            branch.add(f"{terminal(c.label)} [dim]{terminal(c.kind)}[/]"
+                       + (f" [magenta]{terminal(c.model.task)}[/]" if c.model and c.model.task else ""))
     if data["unplaced"]:
         branch = tree.add("[bold yellow]not placed[/]")
         for cid in data["unplaced"]:
-            branch.add(f"{comps[cid].label} [dim]{comps[cid].kind}[/]")
+            branch.add(f"{terminal(comps[cid].label)} [dim]{terminal(comps[cid].kind)}[/]")
     con.print(tree)
     t = Table(title="Connectors", show_lines=False)
     for col in ("id", "from", "to", "kind", "purpose", "request", "rate"):
         t.add_column(col)
     for e in system.connectors:
-        t.add_row(e.id, e.source, e.target, e.kind, e.purpose, _q(e.request_size), _q(e.rate))
+        t.add_row(*cells(e.id, e.source, e.target, e.kind, e.purpose, _q(e.request_size), _q(e.rate)))
     con.print(t)
     t = Table(title="Links")
     for col in ("id", "between", "medium", "bandwidth", "latency", "cost", "intermittent"):
         t.add_column(col)
     for lk in system.links:
-        t.add_row(lk.id, f"{lk.ends[0]} - {lk.ends[1]}", lk.medium, _q(lk.bandwidth), _q(lk.latency),
-                  _q(lk.cost_per_gb), "yes" if lk.intermittent else "no")
+        t.add_row(*cells(lk.id, f"{lk.ends[0]} - {lk.ends[1]}", lk.medium, _q(lk.bandwidth), _q(lk.latency),
+                         _q(lk.cost_per_gb), "yes" if lk.intermittent else "no"))
     con.print(t)
     if system.variants:
         t = Table(title="Variants")
@@ -124,14 +125,15 @@ def show_cmd(
             moves = ", ".join(f"{k} -> {n}" for k, n in v.placement.items()) or "(base placement)"
             if v.links_down:
                 moves += f"; down: {', '.join(v.links_down)}"
-            t.add_row(v.name, moves, v.description or "")
+            t.add_row(*cells(v.name, moves, v.description or ""))
         con.print(t)
     if system.flows:
         t = Table(title="Flows")
         for col in ("id", "steps", "rate", "budget", "offline"):
             t.add_column(col)
         for f in system.flows:
-            t.add_row(f.id, " | ".join(f.steps), _q(f.rate), _q(f.latency_budget), "required" if f.offline else "-")
+            t.add_row(*cells(f.id, " | ".join(f.steps), _q(f.rate), _q(f.latency_budget),
+                             "required" if f.offline else "-"))
         con.print(t)
 
 
@@ -149,11 +151,13 @@ def convert_cmd(
     except ArchkitError as exc:
         fail(exc, format, model)
     except OSError as exc:
-        fail(UsageError(f"cannot write '{output}': {exc.strerror}"), format, model)
+        from ..io._files import os_error_text
+
+        fail(UsageError(f"cannot write '{output}': {os_error_text(exc)}"), format, model)
     if format == Format.json:
         emit_json({"ok": True, "source": model, "written": str(output)})
     else:
-        stdout().print(f"wrote {output}", highlight=False)
+        stdout().print(f"wrote {terminal(str(output))}", highlight=False)
 
 
 def schema_cmd() -> None:

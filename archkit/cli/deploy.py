@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from ..errors import ArchkitError
-from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, load_model, stdout
+from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, load_model, stdout, terminal, write_output
 
 class RayAuth(str, Enum):
     """Authentication of a local Ray head."""
@@ -155,8 +155,8 @@ def serve_config_cmd(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text)
-        stdout().print(f"wrote {output} ({len(plan.apps)} applications)", highlight=False)
+        write_output(output, text, Format.text, model)
+        stdout().print(f"wrote {terminal(str(output))} ({len(plan.apps)} applications)", highlight=False)
 
 
 def load_cmd(

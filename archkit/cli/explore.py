@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from ..errors import ArchkitError
+from ..model.quantity import MAX_COUNT
 from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, emit_json, fail, load_model, stderr, stdout
 
 REQUIRE_HELP = ("A hard constraint, e.g. 'latency(overlay) <= 200 ms', 'offline(overlay)', 'cost <= 5000 USD/month', "
@@ -50,7 +51,7 @@ def compare_cmd(
     maximize: list[str] = typer.Option([], "--maximize", help=MAXIMIZE_HELP),
     ignore_model: bool = typer.Option(False, "--ignore-model-requirements",
                                       help="Apply only the requirements and objectives given here."),
-    users: Optional[int] = typer.Option(None, "--users", min=1, help="Users for cost and capacity (default: the model's)."),
+    users: Optional[int] = typer.Option(None, "--users", min=1, max=MAX_COUNT, help="Users for cost and capacity (default: the model's)."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Compare the declared variants: trade-off table, Pareto set, dominance and a justified recommendation.
@@ -81,7 +82,7 @@ def explore_cmd(
     ignore_model: bool = typer.Option(False, "--ignore-model-requirements",
                                       help="Apply only the requirements and objectives given here."),
     limit: int = typer.Option(15, "--limit", min=1, help="How many alternatives of each kind to list."),
-    users: Optional[int] = typer.Option(None, "--users", min=1, help="Users for cost and capacity (default: the model's)."),
+    users: Optional[int] = typer.Option(None, "--users", min=1, max=MAX_COUNT, help="Users for cost and capacity (default: the model's)."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Explore every placement of the varied components: exact Pareto front and a justified recommendation.

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from ..errors import ArchkitError, UsageError
-from ._common import MODEL_HELP, Format, emit_json, fail, load_model, stdout
+from ._common import MODEL_HELP, Format, emit_json, fail, load_model, stdout, terminal
 
 
 class Target(str, Enum):
@@ -44,11 +44,13 @@ def export_cmd(
     except ArchkitError as exc:
         fail(exc, report, model)
     except OSError as exc:
-        fail(UsageError(f"cannot write '{output}': {exc.strerror}"), report, model)
+        from ..io._files import os_error_text
+
+        fail(UsageError(f"cannot write '{output}': {os_error_text(exc)}"), report, model)
     if report == Format.json:
         emit_json({"ok": True, "source": model, "written": str(output), "to": to.value, "bytes": len(text)})
     else:
-        stdout().print(f"wrote {output} ({to.value})", highlight=False)
+        stdout().print(f"wrote {terminal(str(output))} ({to.value})", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

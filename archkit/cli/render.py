@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from ..errors import ArchkitError, UsageError
-from ._common import MODEL_HELP, Format, emit_json, fail, load_model, stdout
+from ._common import MODEL_HELP, Format, emit_json, fail, load_model, output_folder, stdout, terminal
 
 
 class ImageFormat(str, Enum):
@@ -47,6 +47,7 @@ def render_cmd(
     system = load_model(model, report)
     try:
         if all_views:
+            output_folder(output, report, model)
             formats = (image.value,) if image is not None else ("svg", "png")
             files = render_all(system, str(output), formats=formats, style=style.value, variant=variant)
             written = [{"view": f.spec, "path": f.path, "format": f.format, "bytes": f.bytes} for f in files]
@@ -60,13 +61,16 @@ def render_cmd(
     except ArchkitError as exc:
         fail(exc, report, model)
     except OSError as exc:
-        fail(UsageError(f"cannot write '{output}': {exc.strerror}"), report, model)
+        from ..io._files import os_error_text
+
+        fail(UsageError(f"cannot write '{output}': {os_error_text(exc)}"), report, model)
     if report == Format.json:
         emit_json({"ok": True, "source": model, "written": written})
     else:
         con = stdout()
         for w in written:
-            con.print(f"wrote {w['path']} ({w['view']}, {w['format']}, {w['bytes']} bytes)", highlight=False)
+            con.print(f"wrote {terminal(w['path'])} ({terminal(w['view'])}, {w['format']}, {w['bytes']} bytes)",
+                      highlight=False)
 
 
 def _format_from_suffix(path: Path) -> str:

@@ -15,6 +15,8 @@ workspace. The output is deterministic.
 
 from __future__ import annotations
 
+from .._escape import structurizr as _s
+from .._escape import visible
 from ..model.system import System
 from ..views import _style as st
 from ._ids import IdSpace
@@ -25,8 +27,9 @@ _SHAPES = {"cylinder": "Cylinder", "folder": "Folder", "hexagon": "Hexagon", "bo
            "cds": "Pipe", "invhouse": "Box", "octagon": "Box"}
 
 
-def _s(text: str | None) -> str:
-    return '"' + (text or "").replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+def _comment(text: str) -> str:
+    """Text for a ``//`` comment: one line, whatever it holds."""
+    return visible(text.replace("\n", " "), lines=False)
 
 
 def to_structurizr(system: System) -> str:
@@ -71,7 +74,7 @@ def to_structurizr(system: System) -> str:
         down = system.links_down_for(variant)
         out.append("")
         if variant is not None and system.variant(variant).description:
-            out.append(f"        // {system.variant(variant).description}")
+            out.append(f"        // {_comment(system.variant(variant).description)}")
         out.append(f"        deploymentEnvironment {_s(env)} {{")
         nmap: dict[str, str] = {}
         for n in sorted(system.nodes, key=lambda n: (st.tier_of(n.kind)[0], n.id)):
@@ -87,7 +90,7 @@ def to_structurizr(system: System) -> str:
         for lk in system.links:
             a, b = lk.ends
             if lk.id in down:
-                out.append(f"            // link {lk.id} ({lk.medium}) is down in this environment")
+                out.append(f"            // link {_comment(lk.id)} ({lk.medium}) is down in this environment")
                 continue
             tech = " ".join(str(x) for x in (lk.bandwidth, lk.latency) if x is not None)
             out.append(f"            {nmap[a]} -> {nmap[b]} {_s(lk.medium + ' link ' + lk.id)} {_s(tech or lk.medium)}")

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from typing import Any
 
 import yaml
 
+from .._escape import json_safe
 from ..errors import LoadError, Problem
 from ..model.elements import Location
 from ..model.system import System
-from .safe_yaml import parse_json, parse_yaml, read_text
+from ._files import write_atomic
+from .safe_yaml import MAX_BYTES, parse_json, parse_yaml, read_text
 
 __all__ = ["load", "load_data", "loads", "to_data", "to_yaml", "to_json", "save", "json_schema", "write_atomic"]
 
@@ -61,7 +62,7 @@ def load(spec: str | os.PathLike[str]) -> System:
                                         "check the path (relative to the current directory)", Location(path))], path)
         try:
             with open(path, "rb") as fh:
-                data = fh.read()
+                data = fh.read(MAX_BYTES + 1)  # read_text refuses more: a device or pipe cannot exhaust memory
         except OSError as exc:
             raise LoadError([Problem.of("file-not-found", f"cannot read '{path}': {exc.strerror}",
                                         "check the path and its permissions", Location(path))], path) from None
@@ -137,23 +138,7 @@ def to_yaml(system: System) -> str:
 
 def to_json(system: System) -> str:
     """Canonical JSON text of the model (deterministic; reads back to an equal model)."""
-    return json.dumps(to_data(system), indent=2, ensure_ascii=False) + "\n"
-
-
-def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
-    """Write a file so that it is either complete or untouched: a temporary file, then a rename."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".archkit-", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    return json_safe(json.dumps(to_data(system), indent=2, ensure_ascii=False)) + "\n"
 
 
 def save(system: System, path: str | os.PathLike[str]) -> None:

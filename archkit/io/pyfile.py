@@ -1,24 +1,151 @@
 """Loading a model defined in Python: a ``.py`` file or an importable ``module:attr``.
 
-The file is the user's own code and runs as such; what comes out of it is a DSL
-:class:`archkit.System` or a model :class:`archkit.model.System`. An exception raised by the
-file is reported as one problem at the file's own line, not as a traceback.
+The file is the user's own code and runs as such, in this process, with the user's rights; what
+comes out of it is a DSL :class:`archkit.System` or a model :class:`archkit.model.System`. An
+exception raised by the file is reported as one problem at the file's own line, not as a
+traceback. Running it is guarded against accidents that would corrupt a command's output or
+stop it (see :func:`guarded`):
+
+* what the code prints goes to a buffer (also what child processes write to file descriptor 1),
+  and comes back as a warning on stderr: machine output on stdout stays valid;
+* ``sys.exit()``, ``exit()``, ``os._exit()`` are refused as a load error at the line that called them;
+* it runs for at most :data:`LOAD_TIMEOUT` seconds (``ARCHKIT_LOAD_TIMEOUT`` overrides; the limit
+  needs the main thread, and code stuck inside one C call is only stopped when the call returns).
+
+These guards are no sandbox: the code can still do anything the user can (docs/security.md).
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import os
 import runpy
+import signal
 import sys
+import tempfile
+import threading
 import traceback
+import warnings
+from collections.abc import Iterator
 from typing import Any
 
 from ..errors import ArchkitError, LoadError, Problem
 from ..model.elements import Location
 from ..model.system import System as ModelSystem
 
-__all__ = ["load_python_file", "load_module_attr", "find_system"]
+__all__ = ["load_python_file", "load_module_attr", "find_system", "guarded", "LOAD_TIMEOUT", "ModelOutputWarning"]
+
+LOAD_TIMEOUT = 60.0  # seconds a model's code may run while loading
+
+
+class ModelOutputWarning(UserWarning):
+    """A model's code printed while it was loaded (the text is in the message)."""
+
+
+class _Refused(BaseException):
+    """Raised in the model's code instead of ending the process (BaseException: ``except Exception`` keeps out)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+def _timeout() -> float:
+    raw = os.environ.get("ARCHKIT_LOAD_TIMEOUT")
+    if not raw:
+        return LOAD_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        return LOAD_TIMEOUT
+    return value if 0 < value < 1e6 else LOAD_TIMEOUT
+
+
+@contextlib.contextmanager
+def _captured_stdout() -> Iterator[io.StringIO]:
+    """Send what is printed to a buffer: Python's sys.stdout and, when it is a real file, descriptor 1."""
+    buf = io.StringIO()
+    saved_fd = None
+    spool = None
+    try:
+        sys.stdout.flush()
+        if sys.stdout.fileno() == 1:
+            spool = tempfile.TemporaryFile()
+            saved_fd = os.dup(1)
+            os.dup2(spool.fileno(), 1)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        saved_fd = None  # no descriptor behind sys.stdout (a test runner, a notebook): Python level only
+    try:
+        with contextlib.redirect_stdout(buf):
+            yield buf
+    finally:
+        if saved_fd is not None and spool is not None:
+            with contextlib.suppress(Exception):
+                sys.stdout.flush()
+            os.dup2(saved_fd, 1)
+            os.close(saved_fd)
+            spool.seek(0)
+            buf.write(spool.read().decode("utf-8", "replace"))
+            spool.close()
+
+
+@contextlib.contextmanager
+def _no_exit() -> Iterator[None]:
+    """Make ``os._exit`` raise instead of ending the process (sys.exit raises SystemExit anyway)."""
+    import posix
+
+    def refuse(code: int = 0) -> None:
+        raise _Refused(f"os._exit({code})")
+
+    saved = os._exit, posix._exit
+    os._exit = refuse  # type: ignore[assignment]
+    posix._exit = refuse  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        os._exit, posix._exit = saved  # type: ignore[assignment]
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the model's code after ``seconds`` (only in the main thread, where signals arrive)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _Refused(f"running longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    # again every second after that, in case the code catches the first interruption and carries on
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def guarded(source: str) -> Iterator[None]:
+    """Run a model's code with its output captured, exits refused and a time limit.
+
+    What the code printed is reported as a :class:`ModelOutputWarning` (the CLI shows it on
+    stderr) once it has run, whether it succeeded or not.
+    """
+    out: io.StringIO | None = None
+    try:
+        with _captured_stdout() as out, _no_exit(), _time_limit(_timeout()):
+            yield
+    finally:
+        printed = out.getvalue() if out is not None else ""
+        if printed:
+            lines = printed.rstrip("\n").splitlines()
+            shown = "\n".join(lines[:20]) + (f"\n... ({len(lines) - 20} more lines)" if len(lines) > 20 else "")
+            warnings.warn(ModelOutputWarning(f"{source} printed while it was loaded (kept off stdout):\n{shown}"),
+                          stacklevel=3)
 
 
 def _is_system(x: Any) -> bool:
@@ -76,7 +203,8 @@ def load_python_file(path: str, attr: str | None = None) -> Any:
     if added:
         sys.path.insert(0, folder)
     try:
-        namespace = runpy.run_path(path, run_name="__archkit_model__")
+        with guarded(path):
+            namespace = runpy.run_path(path, run_name="__archkit_model__")
     except ArchkitError:
         raise
     except SyntaxError as exc:
@@ -85,14 +213,27 @@ def load_python_file(path: str, attr: str | None = None) -> Any:
     except BaseException as exc:  # the user's code failed: say where, not how deep
         if isinstance(exc, KeyboardInterrupt):
             raise
-        file, line = _user_frame(exc.__traceback__, path)
-        raise LoadError([Problem.of(
-            "model-code-error", f"running the model file raised {type(exc).__name__}: {exc}",
-            "fix the code at this line; the model file must run on its own", Location(file, line))], path) from None
+        raise _code_error(exc, path) from None
     finally:
         if added and folder in sys.path:
             sys.path.remove(folder)
     return find_system(namespace, attr, path)
+
+
+def _code_error(exc: BaseException, path: str) -> LoadError:
+    file, line = _user_frame(exc.__traceback__, path)
+    if isinstance(exc, _Refused) and exc.what.startswith("running longer"):
+        message = f"the model file was stopped after {exc.what[len('running longer than '):]}"
+        hint = ("a model file should only declare the system; look for a loop that does not end here, or raise "
+                "ARCHKIT_LOAD_TIMEOUT (seconds) for a model that is slow to build")
+    elif isinstance(exc, (_Refused, SystemExit)):
+        call = exc.what if isinstance(exc, _Refused) else f"sys.exit({'' if exc.code is None else repr(exc.code)})"
+        message = f"the model file called {call}, which would end archkit"
+        hint = "remove the exit: a model file declares the system and returns; archkit decides the exit code"
+    else:
+        message = f"running the model file raised {type(exc).__name__}: {exc}"
+        hint = "fix the code at this line; the model file must run on its own"
+    return LoadError([Problem.of("model-code-error", message, hint, Location(file, line))], path)
 
 
 def load_module_attr(spec: str) -> Any:
@@ -101,13 +242,16 @@ def load_module_attr(spec: str) -> Any:
     if "" not in sys.path and os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
     try:
-        module = importlib.import_module(module_name)
+        with guarded(spec):
+            module = importlib.import_module(module_name)
     except ImportError as exc:
         raise LoadError([Problem.of("file-not-found", f"cannot import module '{module_name}': {exc}",
                                     "check the module name and that it is on the Python path", Location(spec))],
                         spec) from None
     except ArchkitError:
         raise
+    except (_Refused, SystemExit) as exc:
+        raise _code_error(exc, spec) from None
     except Exception as exc:
         raise LoadError([Problem.of("model-code-error", f"importing '{module_name}' raised {type(exc).__name__}: {exc}",
                                     "fix the module so that it imports on its own", Location(spec))], spec) from None

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from .kinds import ComponentKind, ConnectorKind, LinkMedium, NodeKind, Purpose, Sensitivity
-from .quantity import Bandwidth, CostPerData, CostPerTime, DataSize, Duration, Energy, Power, Rate
+from .quantity import MAX_COUNT, Bandwidth, CostPerData, CostPerTime, DataSize, Duration, Energy, Power, Rate
 
 __all__ = [
     "Location",
@@ -66,7 +66,9 @@ def _key_path(path: tuple[str | int, ...]) -> str:
 class Element(BaseModel):
     """Base of every model object: no unknown fields, and a source location kept on the side."""
 
-    model_config = ConfigDict(extra="forbid", validate_default=False, use_attribute_docstrings=False)
+    # no infinities or NaN in any float field: every analysis gets finite numbers
+    model_config = ConfigDict(extra="forbid", validate_default=False, use_attribute_docstrings=False,
+                              allow_inf_nan=False)
 
     _location: Location | None = PrivateAttr(default=None)
 
@@ -99,8 +101,8 @@ class Suppression(Element):
 class Autoscaling(Element):
     """Bounds for the number of replicas of a component."""
 
-    min_replicas: int = Field(1, ge=0, description="Fewest replicas kept running.")
-    max_replicas: int = Field(1, ge=1, description="Most replicas started under load.")
+    min_replicas: int = Field(1, ge=0, le=MAX_COUNT, description="Fewest replicas kept running.")
+    max_replicas: int = Field(1, ge=1, le=MAX_COUNT, description="Most replicas started under load.")
     target_utilization: float | None = Field(
         None, gt=0, le=1, description="Utilisation (0..1] the autoscaler aims for; default 0.7 in capacity planning.")
 
@@ -138,6 +140,24 @@ class ModelInfo(Element):
     ethical_considerations: list[str] = Field(default_factory=list, description="Fairness, safety, privacy concerns.")
     license: str | None = Field(None, description="License of the model artifact.")
     ip_sensitive: bool | None = Field(None, description="Whether the model itself is intellectual property to protect.")
+    architecture: str | None = Field(
+        None, description="Model type and algorithm, e.g. 'LSTM line recogniser' (model card: model details).")
+    references: list[str] = Field(
+        default_factory=list, description="Papers, pages or citations with more about the model (model details).")
+    contact: str | None = Field(None, description="Where to send questions or comments about the model.")
+    domain: str | None = Field(None, description="The domain the model is meant for, e.g. 'street signs' (FactSheet).")
+    factors: list[str] = Field(
+        default_factory=list,
+        description="Groups, instruments and environments that change how the model performs (model card: factors).")
+    metrics: list[str] = Field(
+        default_factory=list,
+        description="Performance measures used and why, decision thresholds (model card: metrics).")
+    recommendations: list[str] = Field(
+        default_factory=list, description="Advice to users of the model (model card: caveats and recommendations).")
+    robustness: list[str] = Field(
+        default_factory=list, description="How the model was checked against shifted or adversarial input (FactSheet).")
+    test_conditions: str | None = Field(
+        None, description="Under which conditions the model was tested: hardware, data, settings (FactSheet).")
 
 
 class Component(Element):
@@ -151,16 +171,16 @@ class Component(Element):
     version: str | None = Field(None, description="Version of the component.")
     language: str | None = Field(None, description="Implementation language, e.g. 'python', 'kotlin'.")
     stateless: bool | None = Field(None, description="Whether requests can go to any replica.")
-    replicas: int | None = Field(None, ge=0, description="Fixed number of replicas (server-side components).")
+    replicas: int | None = Field(None, ge=0, le=MAX_COUNT, description="Fixed number of replicas (server-side components).")
     autoscaling: Autoscaling | None = Field(None, description="Replica bounds when the component autoscales.")
     processing_time: Duration | None = Field(
         None, description="Time to handle one request on any node, e.g. '2..5 ms'. Models use model.inference_time.")
     processing_time_on: dict[str, Duration] = Field(
         default_factory=dict, description="Processing time per node kind or node id, overriding processing_time.")
-    cpus: float | None = Field(None, gt=0, description="CPU cores one replica uses (may be fractional).")
+    cpus: float | None = Field(None, gt=0, le=MAX_COUNT, description="CPU cores one replica uses (may be fractional).")
     memory: DataSize | None = Field(None, description="Memory one replica needs, e.g. '300 MB'.")
     storage: DataSize | None = Field(None, description="Disk one replica needs (code, data; models add model.size).")
-    gpus: float = Field(0, ge=0, description="GPUs one replica needs.")
+    gpus: float = Field(0, ge=0, le=MAX_COUNT, description="GPUs one replica needs.")
     data_sensitivity: Sensitivity | None = Field(
         None, description="Most sensitive data the component handles: public, internal, personal or sensitive.")
     implementation: str | None = Field(
@@ -220,15 +240,15 @@ class Node(Element):
     name: str | None = Field(None, description="Human-readable name; defaults to the id.")
     kind: NodeKind = Field(description="cloud, on_prem, edge, mobile, wearable or embedded.")
     description: str | None = Field(None, description="What the node is.")
-    cpu_cores: float | None = Field(None, gt=0, description="CPU cores available to components.")
-    gpus: float = Field(0, ge=0, description="GPUs available.")
+    cpu_cores: float | None = Field(None, gt=0, le=MAX_COUNT, description="CPU cores available to components.")
+    gpus: float = Field(0, ge=0, le=MAX_COUNT, description="GPUs available.")
     memory: DataSize | None = Field(None, description="Memory available to components, e.g. '2 GB'.")
     storage: DataSize | None = Field(None, description="Storage available, e.g. '16 GB'.")
     battery: Energy | None = Field(None, description="Battery capacity, e.g. '2.1 Wh'.")
     power: Power | None = Field(None, description="Power drawn while busy, for battery estimates, e.g. '1.5 W'.")
-    count: int = Field(1, ge=1, description="How many of these nodes exist (fixed fleet size).")
+    count: int = Field(1, ge=1, le=MAX_COUNT, description="How many of these nodes exist (fixed fleet size).")
     per_user: float | None = Field(
-        None, gt=0, description="Devices per user; when set, the count follows the number of users (e.g. 1 phone each).")
+        None, gt=0, le=MAX_COUNT, description="Devices per user; when set, the count follows the number of users (e.g. 1 phone each).")
     cost_per_hour: CostPerTime | None = Field(None, description="Operating cost per node and hour, e.g. '0.40 USD/h'.")
     availability: float | None = Field(None, gt=0, le=1, description="Fraction of time the node is up (0..1].")
     properties: dict[str, PropertyValue] = Field(default_factory=dict, description="Further attributes.")

@@ -2,10 +2,18 @@
 
 A :class:`Quantity` is stored in one canonical SI unit per dimension (seconds, bytes, bit/s, 1/s,
 USD, USD/byte, USD/s, joules, watts) as a best case ``lo``, a worst case ``hi`` and an optional
-typical value ``typ``. Text is parsed with a table of common units and, for anything else, with
-pint; a value of the wrong dimension is a validation error that names the expected kind of unit.
+typical value ``typ``. Text is read with a table of common units and, for anything else, with the
+unit grammar of :mod:`archkit.model._units` (unit names from pint's registry, looked up one by
+one; nothing is ever evaluated). The unit alone decides the dimension: ``1 /fortnight`` is a rate,
+``3 Mbit/s`` a bandwidth. A value of the wrong dimension is a validation error that names the
+expected kind of unit.
 
-Written forms: ``"40 ms"``, ``"40..200 ms"`` (best..worst), ``"40..80..200 ms"`` (best..typical..worst).
+Written forms: ``"40 ms"``, ``"40..200 ms"`` (best..worst), ``"40..80..200 ms"`` (best..typical..worst);
+a charge at a voltage is an energy: ``"4000 mAh at 3.85 V"``.
+
+Bounds: the text is at most :data:`MAX_TEXT_CHARS` characters; every value is finite, not negative,
+and either 0 or between the dimension's ``smallest`` and ``largest`` (in its canonical unit, see
+DIMENSIONS and docs/security.md), so that no analysis meets an infinity or a NaN.
 """
 
 from __future__ import annotations
@@ -20,6 +28,8 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
 __all__ = [
+    "MAX_COUNT",
+    "MAX_TEXT_CHARS",
     "DIMENSIONS",
     "Dimension",
     "Quantity",
@@ -49,29 +59,35 @@ class Dimension:
     # (unit text, factor to canonical), largest first: used to print values readably
     display: tuple[tuple[str, float], ...]
     example: str
+    # non-zero values lie between these (canonical unit): far beyond any real system, small enough
+    # that products and quotients of a few of them stay finite
+    smallest: float = 1e-12
+    largest: float = 1e15
 
 
 DIMENSIONS: Final[dict[str, Dimension]] = {
     d.name: d
     for d in (
         Dimension("duration", "a duration", "s", "second",
-                  (("d", 86400.0), ("h", 3600.0), ("min", 60.0), ("s", 1.0), ("ms", 1e-3), ("us", 1e-6)), "40..200 ms"),
+                  (("d", 86400.0), ("h", 3600.0), ("min", 60.0), ("s", 1.0), ("ms", 1e-3), ("us", 1e-6)), "40..200 ms",
+                  1e-12, 1e12),
         Dimension("data", "a data size", "B", "byte",
-                  (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3), ("B", 1.0)), "2.7 MB"),
+                  (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3), ("B", 1.0)), "2.7 MB", 1e-6, 1e21),
         Dimension("bandwidth", "a bandwidth", "bit/s", "bit/second",
-                  (("Gbit/s", 1e9), ("Mbit/s", 1e6), ("kbit/s", 1e3), ("bit/s", 1.0)), "3 Mbit/s"),
+                  (("Gbit/s", 1e9), ("Mbit/s", 1e6), ("kbit/s", 1e3), ("bit/s", 1.0)), "3 Mbit/s", 1e-6, 1e18),
         Dimension("rate", "a rate", "/s", "1/second",
-                  (("/s", 1.0), ("/min", 1 / 60), ("/h", 1 / 3600), ("/day", 1 / 86400)), "30 /s"),
+                  (("/s", 1.0), ("/min", 1 / 60), ("/h", 1 / 3600), ("/day", 1 / 86400), ("/week", 1 / 604800)),
+                  "30 /s", 1e-12, 1e12),
         Dimension("money", "an amount of money", "USD", "USD",
                   (("USD", 1.0),), "1200 USD"),
         Dimension("money_per_data", "a price per data volume", "USD/B", "USD/byte",
-                  (("USD/GB", 1e-9), ("USD/MB", 1e-6), ("USD/B", 1.0)), "10 USD/GB"),
+                  (("USD/GB", 1e-9), ("USD/MB", 1e-6), ("USD/B", 1.0)), "10 USD/GB", 1e-21, 1e9),
         Dimension("money_per_time", "a price per time", "USD/s", "USD/second",
-                  (("USD/h", 1 / 3600), ("USD/s", 1.0)), "0.40 USD/h"),
+                  (("USD/h", 1 / 3600), ("USD/s", 1.0)), "0.40 USD/h", 1e-15, 1e12),
         Dimension("energy", "an energy", "J", "joule",
                   (("kWh", 3.6e6), ("Wh", 3600.0), ("J", 1.0)), "3.5 Wh"),
         Dimension("power", "a power", "W", "watt",
-                  (("kW", 1e3), ("W", 1.0), ("mW", 1e-3)), "2.5 W"),
+                  (("kW", 1e3), ("W", 1.0), ("mW", 1e-3)), "2.5 W", 1e-12, 1e12),
     )
 }
 
@@ -119,6 +135,8 @@ _add("power", 1.0, "W")
 _add("power", 1e-3, "mW")
 _add("power", 1e3, "kW")
 
+MAX_TEXT_CHARS: Final = 200
+MAX_COUNT: Final = 10**12  # counts, users, replicas, cores and GPUs in a model or on the command line
 _NUM = r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?"
 _RANGE_RE = re.compile(
     rf"^\s*(?P<a>{_NUM})(?:\s*\.\.\s*(?P<b>{_NUM}))?(?:\s*\.\.\s*(?P<c>{_NUM}))?\s*(?P<unit>\S.*?)?\s*$"
@@ -126,7 +144,7 @@ _RANGE_RE = re.compile(
 
 
 class QuantityError(ValueError):
-    """A quantity could not be read; ``code`` is one of syntax, unit, dimension, order, negative."""
+    """A quantity could not be read; ``code`` is one of syntax, unit, dimension, order, negative, range."""
 
     def __init__(self, code: str, message: str, hint: str) -> None:
         super().__init__(message)
@@ -136,12 +154,19 @@ class QuantityError(ValueError):
 
 
 @lru_cache(maxsize=1)
-def _registry() -> Any:
-    import pint
+def _by_signature() -> dict[tuple[tuple[str, int], ...], tuple[str, float]]:
+    """Each dimension's base-unit signature -> (dimension, factor of its canonical unit)."""
+    from ._units import signature_of
 
-    ureg: Any = pint.UnitRegistry()
-    ureg.define("USD = [currency] = dollar")
-    return ureg
+    out = {}
+    for dim in DIMENSIONS.values():
+        ref = signature_of(dim.pint_unit)
+        out[ref.signature] = (dim.name, ref.factor)
+    return out
+
+
+_CHARGE = (("ampere", 1), ("second", 1))
+_UNIT_HINT = "use a unit such as ms, s, MB, Mbit/s, /s, USD/GB, USD/h, Wh or W"
 
 
 @lru_cache(maxsize=4096)
@@ -150,28 +175,51 @@ def _unit_factor(unit: str) -> tuple[str, float]:
     hit = _TABLE.get(unit)
     if hit is not None:
         return hit
+    from ._units import UnitSyntaxError, UnknownUnitError, read_unit
+
     try:
-        import pint  # noqa: F401  (lazy: only for units outside the table)
-    except ImportError:  # pragma: no cover - pint is a core dependency
-        raise QuantityError("unit", f"unknown unit '{unit}'", "use one of: ms, s, MB, Mbit/s, /s, USD/GB, USD/h, Wh, W")
-    ureg = _registry()
-    text = unit[1:] if unit.startswith("/") else unit
-    try:
-        q = ureg.parse_expression(text)
-        if unit.startswith("/"):
-            q = 1 / q
-    except Exception:
+        u = read_unit(unit)
+    except UnknownUnitError as exc:
+        where = f" in '{unit}'" if exc.name != unit else ""
+        raise QuantityError("unit", f"unknown unit '{exc.name}'{where}", _UNIT_HINT) from None
+    except UnitSyntaxError as exc:
+        raise QuantityError("unit", f"cannot read the unit '{unit}': {exc}",
+                            "write unit names joined by *, / or a space, e.g. 'Mbit/s', '/(14 d)', 'kW h'") from None
+    found = _by_signature().get(u.signature)
+    if found is not None:
+        dim, ref = found
+        return dim, u.factor / ref
+    if u.signature == _CHARGE:
         raise QuantityError(
-            "unit", f"unknown unit '{unit}'", "use a unit such as ms, s, MB, Mbit/s, /s, USD/GB, USD/h, Wh or W"
-        ) from None
-    if not hasattr(q, "dimensionality"):
-        raise QuantityError("unit", f"'{unit}' is not a unit", "write a number followed by a unit, e.g. '40 ms'")
-    for dim in DIMENSIONS.values():
-        ref = ureg.parse_expression(dim.pint_unit)
-        if q.dimensionality == ref.dimensionality:
-            return dim.name, float(q.to(ref.units).magnitude) / float(ref.magnitude)
+            "unit", f"'{unit}' is an electric charge, not an energy",
+            "a battery holds energy: Wh = mAh x V / 1000, e.g. 4000 mAh at 3.85 V is 15.4 Wh; "
+            "write '15.4 Wh' or '4000 mAh at 3.85 V'")
     raise QuantityError("unit", f"'{unit}' is not a unit archkit measures with", "use a duration, data size, "
                         "bandwidth, rate, price, energy or power unit")
+
+
+_AT = re.compile(r"^(?P<unit>.+?)\s+(?:at|@)\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<volt>[A-Za-z]+)$")
+
+
+def _unit_at(unit: str) -> tuple[str, float] | None:
+    """``mAh at 3.85 V``: a charge at a voltage, read as the energy it holds (None if not of this form)."""
+    m = _AT.match(unit)
+    if m is None:
+        return None
+    from ._units import UnitSyntaxError, UnknownUnitError, read_unit
+
+    try:
+        charge, volt = read_unit(m.group("unit")), read_unit(m.group("volt"))
+    except (UnitSyntaxError, UnknownUnitError):
+        return None
+    volts = float(m.group("value"))
+    energy = charge.times(volt)
+    found = _by_signature().get(energy.signature)
+    if charge.signature != _CHARGE or found is None or found[0] != "energy" or not 0 < volts <= 1e6:
+        raise QuantityError("unit", f"'{unit}' is not a charge at a voltage",
+                            "write a battery as energy, e.g. '15.4 Wh', or as charge at a voltage, "
+                            "e.g. '4000 mAh at 3.85 V'")
+    return "energy", energy.factor * volts / found[1]
 
 
 def _num(text: str) -> float:
@@ -202,6 +250,9 @@ def parse_quantity(value: Any, dim: str) -> "Quantity":
 @lru_cache(maxsize=65536)
 def _parse_text(text: str, dim: str) -> "Quantity":
     want = DIMENSIONS[dim]
+    if len(text) > MAX_TEXT_CHARS:
+        raise QuantityError("syntax", f"the text is {len(text)} characters long; a quantity is at most {MAX_TEXT_CHARS}",
+                            f"write a number or a range with a unit, e.g. '{want.example}'")
     m = _RANGE_RE.match(text)
     if not m:
         raise QuantityError("syntax", f"cannot read '{text}' as {want.label}",
@@ -209,7 +260,8 @@ def _parse_text(text: str, dim: str) -> "Quantity":
     unit = m.group("unit")
     if not unit:
         raise QuantityError("syntax", f"'{text}' has no unit", f"add a unit, e.g. '{want.example}'")
-    got, factor = _unit_factor(unit.strip())
+    unit = unit.strip()
+    got, factor = _unit_at(unit) or _unit_factor(unit)
     if got != dim:
         raise QuantityError("dimension", f"'{text}' is {DIMENSIONS[got].label}, but {want.label} is expected",
                             f"give {want.label}, e.g. '{want.example}'")
@@ -219,6 +271,9 @@ def _parse_text(text: str, dim: str) -> "Quantity":
         raise QuantityError("syntax", f"'{text}' is not a finite number", f"e.g. '{want.example}'")
     if any(v < 0 for v in vals):
         raise QuantityError("negative", f"'{text}' is negative", f"{want.label} cannot be negative")
+    if any(v != 0 and not want.smallest <= v <= want.largest for v in vals):
+        raise QuantityError("range", f"'{text}' is out of range for {want.label}",
+                            f"{want.label} is 0 or between {want.smallest:g} and {want.largest:g} {want.canonical}")
     if len(vals) == 1:
         return Quantity(vals[0], vals[0], None, dim)
     if len(vals) == 2:

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from .elements import ID_PATTERN, Component, Connector, Element, Link, Node, PropertyValue, Suppression
-from .quantity import Duration, Rate
+from .quantity import MAX_COUNT, Duration, Rate
 
 __all__ = ["Variant", "Flow", "System", "HULTEN_PLACEMENTS"]
 
@@ -58,7 +58,7 @@ class System(Element):
     name: str = Field(description="Name of the system.")
     description: str | None = Field(None, description="What the system is for.")
     version: str | None = Field(None, description="Version of this architecture description.")
-    users: int | None = Field(None, ge=1, description="Number of users assumed for cost and capacity, e.g. 100000.")
+    users: int | None = Field(None, ge=1, le=MAX_COUNT, description="Number of users assumed for cost and capacity, e.g. 100000.")
     peak_active_share: float | None = Field(
         None, gt=0, le=1,
         description="Fraction of users active at the same time in the busiest hour, e.g. 0.05. Server-side load is "

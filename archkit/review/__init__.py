@@ -26,6 +26,7 @@ SECTIONS: list[str] = [
     "archkit.review.analyses",
     "archkit.review.alternatives",
     "archkit.review.lint",
+    "archkit.review.cards",
     "archkit.review.diagrams",
     "archkit.review.deployment",
 ]
@@ -57,6 +58,9 @@ class Section:
     summary: str
     data: dict[str, Any] = field(default_factory=dict)
     renderables: list[Any] = field(default_factory=list, repr=False)
+    figures: dict[str, str] = field(default_factory=dict, repr=False)
+    """Drawings (SVG documents) by name, when the review was asked for them (``options["figures"]``);
+    not part of the JSON form."""
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form of a section."""

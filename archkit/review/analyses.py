@@ -7,9 +7,10 @@ offline behaviour, resource fit and capacity, and then the inputs still missing.
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
+
+from .._escape import terminal, visible
 
 from . import ReviewContext, Section, Status
 
@@ -34,7 +35,7 @@ def section(ctx: ReviewContext) -> Section:
     t = Table(title="Analyses per variant (details: archkit analyze MODEL --all-variants)", title_justify="left")
     t.add_column("variant")
     for f in flows:
-        t.add_column(f"latency {f}")
+        t.add_column(f"latency {terminal(f)}")
     for col in ("links", "cost / month", "offline", "resources", "capacity"):
         t.add_column(col)
     bad: list[str] = []
@@ -45,14 +46,14 @@ def section(ctx: ReviewContext) -> Section:
         cells: list[Text] = []
         for fl in vr.latency.flows:
             cell = verdict_text(fl.verdict)
-            cell.append(f"\n{fl.total.text()}", style="dim")
+            cell.append(f"\n{visible(fl.total.text())}", style="dim")
             cells.append(cell)
         link_v = _worst([d.verdict for d in vr.links.links])
         off_v = _worst([f.offline_verdict for f in vr.availability.flows])
         res_v = _worst([n.verdict for n in vr.resources.nodes])
         cap_v = _worst([c.verdict for c in vr.capacity.components] + [f.verdict for f in vr.capacity.flows])
-        cost = Text(vr.cost.total.text(), style="" if vr.cost.total.known else "magenta")
-        t.add_row(escape(name), *cells, verdict_text(link_v), cost, verdict_text(off_v), verdict_text(res_v),
+        cost = Text(visible(vr.cost.total.text()), style="" if vr.cost.total.known else "magenta")
+        t.add_row(Text(visible(name)), *cells, verdict_text(link_v), cost, verdict_text(off_v), verdict_text(res_v),
                   verdict_text(cap_v))
         verdicts = [f.verdict for f in vr.latency.flows] + [link_v, off_v, res_v, cap_v]
         if any(v in _BAD for v in verdicts):
@@ -71,6 +72,6 @@ def section(ctx: ReviewContext) -> Section:
         m = Table(title="Inputs still missing", title_justify="left")
         m.add_column("what to declare")
         for x in miss:
-            m.add_row(escape(x))
+            m.add_row(Text(visible(x)))
         renderables.append(m)
     return Section("analyses", "Analyses", status, summary, data, renderables)

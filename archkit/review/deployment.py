@@ -19,6 +19,7 @@ from typing import Any
 
 from rich.table import Table
 
+from .._escape import terminal
 from ..errors import ArchkitError
 from . import ReviewContext, Section
 
@@ -51,7 +52,7 @@ def section(ctx: ReviewContext) -> Section:
         except ArchkitError as exc:
             status = "error"
             rows.append({"variant": variant, "error": str(exc)})
-            table.add_row(name, "[red]cannot deploy[/]", str(exc), "")
+            table.add_row(name, "[red]cannot deploy[/]", terminal(str(exc)), "")
             continue
         crossings = []
         for spec in plan.deployments:

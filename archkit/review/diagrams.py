@@ -1,5 +1,6 @@
 """Review section: the diagrams of the system (every view), written to the review's folder if it has one.
 
+With ``options["figures"]`` the section also keeps each view's SVG (for the HTML report).
 Without an output folder nothing is written: the section lists what would be drawn, with the size
 of each view's DOT text so that an unreadably large diagram shows up in the review.
 """
@@ -18,9 +19,15 @@ def section(ctx: ReviewContext) -> Section:
     s = ctx.system
     specs = view_specs(s)
     rows = []
+    figures: dict[str, str] = {}
     for spec in specs:
         view = build_view(s, spec)
         dot = view.dot()
+        if ctx.options.get("figures"):
+            try:
+                figures[spec] = view.svg()
+            except ArchkitError:
+                pass  # reported below when the files are drawn; the report shows the view as missing
         rows.append({"view": spec, "title": view.title, "dot_bytes": len(dot.encode("utf-8")),
                      "boxes": sum(not b.anchor for b in view.boxes), "legend_rows": len(view.legend)})
     written: list[dict] = []
@@ -42,4 +49,4 @@ def section(ctx: ReviewContext) -> Section:
     for r in rows:
         files = ", ".join(w["path"] for w in written if w["view"] == r["view"]) or "-"
         t.add_row(r["view"], str(r["boxes"]), str(r["dot_bytes"]), files)
-    return Section("diagrams", "Diagrams", status, summary, {"views": rows, "written": written}, [t])
+    return Section("diagrams", "Diagrams", status, summary, {"views": rows, "written": written}, [t], figures)

@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.table import Table
 
 from ..errors import ArchkitError
+from .._escape import terminal
 from . import ReviewContext, Section
 
 
@@ -36,8 +37,8 @@ def section(ctx: ReviewContext) -> Section:
         table.add_column(col)
     for f in result.open:
         loc = f.location
-        table.add_row(f.severity, f.rule, f"{loc.file}:{loc.line}" if loc is not None else "-",
-                      ", ".join(f.placements), f.message)
+        table.add_row(f.severity, f.rule, terminal(f"{loc.file}:{loc.line}") if loc is not None else "-",
+                      ", ".join(f.placements), terminal(f.message))
     data = result.to_dict()
     data["patterns"] = [{"id": d.entry_id, "message": d.message, "placements": d.placements} for d in patterns]
     return Section("lint", "Lint", worst, summary, data, [table] if result.open else [])

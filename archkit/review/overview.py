@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.tree import Tree
 
+from .._escape import terminal
 from . import ReviewContext, Section
 
 
@@ -17,16 +18,16 @@ def section(ctx: ReviewContext) -> Section:
     summary = (f"'{s.name}' is valid: {counts['components']} components ({len(models)} models) on "
                f"{counts['nodes']} nodes, {counts['connectors']} connectors, {counts['links']} links, "
                f"{counts['flows']} flows, {counts['variants']} variants.")
-    tree = Tree(f"[bold]{s.name}[/] - base placement")
+    tree = Tree(f"[bold]{terminal(s.name)}[/] - base placement")
     for n in s.nodes:
-        b = tree.add(f"[cyan]{n.label}[/] [dim]({n.kind})[/]")
+        b = tree.add(f"[cyan]{terminal(n.label)}[/] [dim]({n.kind})[/]")
         for c in s.components:
             if s.placement.get(c.id) == n.id:
-                b.add(f"{c.label} [dim]{c.kind}[/]")
+                b.add(f"{terminal(c.label)} [dim]{c.kind}[/]")
     t = Table(title="Variants: where each model lives")
     t.add_column("variant")
     for m in models:
-        t.add_column(m.label)
+        t.add_column(terminal(m.label))
     t.add_column("preset")
     rows = []
     for v in s.variants:

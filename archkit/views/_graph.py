@@ -161,7 +161,9 @@ class View:
         start = svg.find("<svg")
         # scale wide drawings down to the cell's width (graphviz SVGs carry a viewBox)
         body = '<svg style="max-width:100%;height:auto"' + svg[start + 4:]
-        return f'<div class="archkit-view" title="{_html_attr(self.title)}">{body}</div>'
+        from .._escape import html
+
+        return f'<div class="archkit-view" title="{html(self.title)}">{body}</div>'
 
     def __repr__(self) -> str:
         return (f"View({self.name!r}: {sum(not b.anchor for b in self.boxes)} boxes, {len(self.groups)} groups, "
@@ -182,7 +184,3 @@ class View:
     def boxes_in(self, group: str | None) -> list[Box]:
         """Boxes directly inside ``group`` (None: top level), in view order."""
         return [b for b in self.boxes if b.group == group]
-
-
-def _html_attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")

@@ -6,6 +6,7 @@ depend only on the View (not on the package's version): golden files stay stable
 
 from __future__ import annotations
 
+from .._escape import DotHtml, dot_html, dot_string, dot_tooltip
 from ._graph import Box, Group, LegendEntry, Line, View
 from ._style import FONT
 
@@ -15,14 +16,8 @@ VIEW_ID = "view"
 LARGE = 150  # boxes; above this a view is laid out force-directed (see to_dot)
 
 
-def quote(text: str) -> str:
-    """A DOT double-quoted string."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def html(text: str) -> str:
-    """Text escaped for a graphviz HTML-like label."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
+quote = dot_string  # a DOT double-quoted string (ids and attribute values)
+html = dot_html  # text inside an HTML-like label
 
 
 def _attrs(pairs: list[tuple[str, object]]) -> str:
@@ -34,19 +29,24 @@ def _attrs(pairs: list[tuple[str, object]]) -> str:
             v = "true" if v else "false"
         if isinstance(v, float):
             v = f"{v:g}"
-        if isinstance(v, str) and v.startswith("<") and v.endswith(">"):
+        if isinstance(v, DotHtml):  # built below from escaped pieces; any other text is quoted
             out.append(f"{k}={v}")
+        elif k == "tooltip":
+            out.append(f"{k}={dot_tooltip(str(v))}")
         else:
             out.append(f"{k}={quote(str(v))}")
     return "[" + ", ".join(out) + "]"
 
 
-def _label(title: str, lines: tuple[str, ...], size: int = 11, left: bool = False) -> str:
+def _label(title: str, lines: tuple[str, ...], size: int = 11, left: bool = False) -> DotHtml | str:
+    # graphviz rejects an element with nothing inside (<B></B>), so empty text gets no element
     parts = [f'<FONT POINT-SIZE="{size}"><B>{html(title)}</B></FONT>'] if title else []
-    parts += [f'<FONT POINT-SIZE="{size - 2}">{html(x)}</FONT>' for x in lines]
+    parts += [f'<FONT POINT-SIZE="{size - 2}">{html(x)}</FONT>' if x else "" for x in lines]
+    if not any(parts):
+        return ""
     if left:
-        return "<" + "".join(p + '<BR ALIGN="LEFT"/>' for p in parts) + ">"
-    return "<" + "<BR/>".join(parts) + ">"
+        return DotHtml("<" + "".join(p + '<BR ALIGN="LEFT"/>' for p in parts) + ">")
+    return DotHtml("<" + "<BR/>".join(parts) + ">")
 
 
 def _box(b: Box, indent: str) -> str:
@@ -78,7 +78,7 @@ def _line(ln: Line) -> str:
     if ln.invisible:
         return f"  {quote(ln.source)} -> {quote(ln.target)} " + _attrs(
             [("style", "invis"), ("weight", str(ln.weight) if ln.weight != 1 else None)]) + ";"
-    label = "<" + "<BR/>".join(html(x) for x in ln.label.split("\n")) + ">" if ln.label else None
+    label = DotHtml("<" + html(ln.label) + ">") if ln.label else None
     return f"  {quote(ln.source)} -> {quote(ln.target)} " + _attrs([
         ("label", label), ("color", ln.colour), ("fontcolor", ln.fontcolour), ("style", ln.style),
         ("penwidth", ln.penwidth if ln.penwidth != 1.0 else None),
@@ -123,7 +123,7 @@ def _legend_row(e: LegendEntry, icon_for=None) -> str:
     return f"<TR>{swatch}{text}</TR>"
 
 
-def _legend(view: View, icon_for=None) -> str:
+def _legend(view: View, icon_for=None) -> DotHtml:
     shapes = [e for e in view.legend if e.sample in ("box", "group")]
     lines = [e for e in view.legend if e.sample not in ("box", "group")]
     cols = []
@@ -132,7 +132,7 @@ def _legend(view: View, icon_for=None) -> str:
             rows = "".join(_legend_row(e, icon_for) for e in part)
             cols.append('<TD VALIGN="TOP"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1">'
                         f"{rows}</TABLE></TD>")
-    return ('<<TABLE BORDER="1" COLOR="#999999" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2" BGCOLOR="#ffffff">'
+    return DotHtml('<<TABLE BORDER="1" COLOR="#999999" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2" BGCOLOR="#ffffff">'
             f'<TR><TD COLSPAN="{len(cols)}" ALIGN="LEFT"><B>Legend</B></TD></TR><TR>{"".join(cols)}</TR></TABLE>>')
 
 

@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 
+from .._escape import DotHtml, visible
 from ..errors import MissingDependencyError
 from ._graph import Box, View
 from .dot import _label, _legend
@@ -77,11 +78,22 @@ def embed_images(svg: str) -> str:
     return _HREF.sub(sub, svg)
 
 
-def _legend_label(view: View) -> str:
+def _text(text: str) -> str:
+    """Model text for a value the ``graphviz`` package quotes: never HTML-like, shown as written.
+
+    The package writes a value that looks like ``<...>`` as an HTML-like label and keeps backslash
+    escapes; ``graphviz.escape`` turns both off, and ``&`` is written so that graphviz shows it.
+    """
+    import graphviz
+
+    return graphviz.escape(visible(text).replace("&", "&amp;"))
+
+
+def _legend_label(view: View) -> DotHtml:
     title = _label(view.title, tuple(view.notes), 14, left=True)
     legend = _legend(view, icon_for=_icon_path) if view.legend else "<>"
-    return ('<<TABLE BORDER="0" CELLBORDER="0"><TR><TD ALIGN="LEFT">' + title[1:-1] + "</TD></TR>"
-            + ("<TR><TD>" + legend[1:-1] + "</TD></TR>" if view.legend else "") + "</TABLE>>")
+    return DotHtml('<<TABLE BORDER="0" CELLBORDER="0"><TR><TD ALIGN="LEFT">' + title[1:-1] + "</TD></TR>"
+                   + ("<TR><TD>" + legend[1:-1] + "</TD></TR>" if view.legend else "") + "</TABLE>>")
 
 
 def render_icons(view: View, format: str = "svg") -> bytes:
@@ -101,7 +113,7 @@ def render_icons(view: View, format: str = "svg") -> bytes:
         target = os.path.join(tmp, "view")
         graph_attr = {"label": _legend_label(view), "labelloc": "t", "labeljust": "l", "compound": "true",
                       "newrank": "true", "fontsize": "12", "pad": "0.4", "nodesep": "0.5", "ranksep": "0.9"}
-        with Diagram(view.title, filename=target, outformat=format, show=False, direction=view.rankdir,
+        with Diagram(_text(view.title), filename=target, outformat=format, show=False, direction=view.rankdir,
                      curvestyle="curved", graph_attr=graph_attr):
 
             def add_boxes(group: str | None) -> None:
@@ -112,20 +124,20 @@ def render_icons(view: View, format: str = "svg") -> bytes:
                         continue
                     cls = _icon_class(b.kind)
                     label = "\n".join((b.title, *b.lines))
-                    attrs = {"tooltip": b.tooltip} if b.tooltip else {}
+                    attrs = {"tooltip": _text(b.tooltip)} if b.tooltip else {}
                     if b.kind == "note":
-                        made[b.id] = Node(label, nodeid=safe[b.id], shape="note", style="filled", fillcolor=b.fill,
+                        made[b.id] = Node(_text(label), nodeid=safe[b.id], shape="note", style="filled", fillcolor=b.fill,
                                           fixedsize="false", labelloc="c", **attrs)
                     else:
                         if b.penwidth >= 3:  # highlighted (e.g. moved between variants): icons have no border
                             label += "\n(moved)"
                             attrs["fontcolor"] = b.border
-                        made[b.id] = cls(label, nodeid=safe[b.id], **attrs)
+                        made[b.id] = cls(_text(label), nodeid=safe[b.id], **attrs)
 
             def add_group(group_id: str) -> None:
                 g = next(x for x in view.groups if x.id == group_id)
                 title = g.title + ("\n" + "\n".join(g.lines) if g.lines else "")
-                with Cluster(title, graph_attr={"bgcolor": g.fill, "style": g.style, "pencolor": g.border,
+                with Cluster(_text(title), graph_attr={"bgcolor": g.fill, "style": g.style, "pencolor": g.border,
                                                 "fontsize": "13", "labeljust": "l"}) as cl:
                     cl.dot.name = "cluster_" + safe["cluster_" + g.id]  # unique even when two groups share a title
                     for child in view.children(group_id):
@@ -149,7 +161,7 @@ def render_icons(view: View, format: str = "svg") -> bytes:
                     attrs["lhead"] = "cluster_" + safe["cluster_" + ln.head_group]
                 if ln.directed and ln.arrowhead != "normal":
                     attrs["arrowhead"] = ln.arrowhead
-                a.connect(b, Edge(a, forward=ln.directed, label=ln.label, color=ln.colour,
+                a.connect(b, Edge(a, forward=ln.directed, label=_text(ln.label), color=ln.colour,
                                   style=ln.style if ln.style != "bold" else "solid", **attrs))
         out = target + "." + format
         with open(out, "rb") as fh:

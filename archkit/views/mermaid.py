@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from .._escape import mermaid as _text
+from .._escape import yaml_string
 from ._graph import Box, View
 
 __all__ = ["to_mermaid"]
@@ -22,10 +24,6 @@ _SHAPES = {
     "note": ("[", "]"),
     "octagon": ("{{", "}}"),
 }
-
-
-def _text(s: str) -> str:
-    return s.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
 
 
 class _Ids:
@@ -62,8 +60,7 @@ def to_mermaid(view: View) -> str:
     for b in view.boxes:
         ids(b.id)
     # the title sits in YAML front matter: quoted, since titles contain ': '
-    title = view.title.replace("\\", "\\\\").replace('"', '\\"')
-    out = ["---", f'title: "{title}"', "---", f"flowchart {view.rankdir}"]
+    out = ["---", f"title: {yaml_string(view.title)}", "---", f"flowchart {view.rankdir}"]
     kinds: dict[str, Box] = {}
 
     def group(gid: str | None, depth: int) -> None:
@@ -96,7 +93,7 @@ def to_mermaid(view: View) -> str:
             arrow = "-.->" if ln.directed else "-.-"
         else:
             arrow = "-->" if ln.directed else "---"
-        label = f'|"{_text(ln.label).replace(chr(10), "<br/>")}"|' if ln.label else ""
+        label = f'|"{_text(ln.label)}"|' if ln.label else ""
         out.append(f"  {src} {arrow}{label} {dst}")
         styles.append(f"  linkStyle {index} stroke:{ln.colour}")
         index += 1

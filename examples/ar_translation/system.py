@@ -11,6 +11,10 @@ Sources for the figures (values marked "assumed" are ours, for the review to que
 [H] G. Hulten, Building Intelligent Systems, Apress 2018, ch. 13 "Where Intelligence Lives".
 [S] archkit's measurements of Tesseract (tesserocr) and Apertium on a 2-core machine
     (docs/deploy.md, bench/bench_serve.py).
+[T] R. Smith, "An Overview of the Tesseract OCR Engine", ICDAR 2007; Tesseract 4 and later
+    recognise text lines with an LSTM network (tesseract-ocr documentation); Apache-2.0 licensed.
+[A] M. L. Forcada et al., "Apertium: a free/open-source platform for rule-based machine
+    translation", Machine Translation 25(2), 2011; GPL-3.0 licensed.
 """
 
 from archkit import Component, Flow, Link, Model, Node, System, Variant
@@ -78,6 +82,17 @@ with System(
             intended_use="Printed signs in good light, read while the wearer looks at them",
             limitations=["handwriting", "strong perspective", "low light and motion blur"],
             ethical_considerations=["frames may show people and private text; keep them on the device where possible"],
+            architecture="LSTM text-line recogniser after page layout analysis [T]",
+            license="apache-2.0",  # [T]
+            references=["R. Smith, An Overview of the Tesseract OCR Engine, ICDAR 2007 [T]"],
+            contact="vision team",
+            domain="printed street and shop signs seen through AR glasses",
+            factors=["lighting and motion blur of the camera frame", "font and perspective of the sign",
+                     "language of the sign (Spanish or English)"],
+            metrics=["character accuracy per rendered text line: the overlay shows text, so every character counts"],
+            recommendations=["show the overlay only when Tesseract's confidence is high; let the wearer dismiss it"],
+            robustness=["checked on a paragraph degraded by blur, rotation and JPEG compression [S]"],
+            test_conditions="tesserocr on one core of a 2-core server, images rendered at 300 dpi [S]",
             language="c++", stateless=True, data_sensitivity="personal",
             owner="vision team", version="tesseract-5.3-spa",
             cpus=0.5,
@@ -101,6 +116,21 @@ with System(
             accuracy={"sample signs": "modest: 'Peligro: piso mojado' -> 'Danger: wet floor' [S]"},
             intended_use="Short sign texts",
             limitations=["idioms and word play", "some phrases stay untranslated"],
+            architecture="rule-based shallow-transfer translation: morphological analysis, transfer rules, "
+                         "generation [A]",
+            license="gpl-3.0",  # [A]
+            references=["M. L. Forcada et al., Apertium, Machine Translation 25(2), 2011 [A]"],
+            contact="language team",
+            domain="short Spanish sign texts translated into English",
+            training_data="none: hand-written bilingual dictionaries and transfer rules (apertium-eng-spa) [A]",
+            evaluation_data="Sample sign texts from the OCR test set [S]",
+            factors=["vocabulary of the sign (words missing from the dictionary stay untranslated)",
+                     "OCR errors in the input text"],
+            metrics=["share of sample signs translated without untranslated words, read by a person"],
+            ethical_considerations=["recognised text may be personal; in the cloud placement it leaves the device"],
+            recommendations=["mark untranslated words so the wearer knows the translation is partial"],
+            robustness=["OCR errors pass through: a misread word stays untranslated rather than mistranslated [S]"],
+            test_conditions="apertium eng-spa pipeline kept running, one core of a 2-core server [S]",
             language="c++", stateless=True,
             owner="language team", version="apertium-eng-spa-0.8",
             cpus=0.25,

@@ -1132,3 +1132,23 @@ def pos_fit():
 @case("resource-fit")
 def neg_fit():
     _fit("150 MB")
+
+
+# -- documentation -------------------------------------------------------------------------------
+def _documented(evaluation_data):
+    phone = Node("phone", kind="mobile")
+    Model("ocr", task="ocr", node=phone, accuracy={"character accuracy": "0.99"}, evaluation_data=evaluation_data,
+          owner="vision", intended_use="signs", factors=["light"], metrics=["character accuracy"],
+          training_data="public models", ethical_considerations=["faces in frames"], limitations=["handwriting"],
+          domain="street signs", inputs=[{"name": "image", "type": "image/png"}], robustness=["blur"],
+          test_conditions="one server core", contact="vision@example.org")
+
+
+@case("model-documentation")
+def pos_documentation():
+    _documented(None)
+
+
+@case("model-documentation")
+def neg_documentation():
+    _documented("1,000 rendered sign photos")

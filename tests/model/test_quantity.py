@@ -69,7 +69,8 @@ def test_formatting_is_readable():
 
 
 units = st.sampled_from([(d, u) for d in DIMENSIONS.values() for u, _ in d.display])
-numbers = st.floats(min_value=0, max_value=1e7, allow_nan=False, allow_infinity=False)
+# 0, or within the bounds every dimension accepts (see DIMENSIONS' smallest and largest)
+numbers = st.one_of(st.just(0.0), st.floats(min_value=1e-3, max_value=1e7, allow_nan=False, allow_infinity=False))
 
 
 @given(units, numbers, numbers)

@@ -120,6 +120,18 @@ class Chromium:
                          {"format": "png", "clip": clip, "captureBeyondViewport": True})["data"]
         return base64.b64decode(data)
 
+    def events(self, method: str, settle: float = 0.3) -> list[dict[str, Any]]:
+        """The events of one kind received so far (after reading what arrives within ``settle`` s)."""
+        deadline = time.monotonic() + settle
+        while True:
+            ready, _, _ = select.select([self._resp_r], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready and b"\0" not in self._buffer:
+                break
+            reply = self._read(time.monotonic() + self.timeout, method)
+            if "method" in reply:
+                self._events.append(reply)
+        return [e for e in self._events if e["method"] == method]
+
     def send(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         """Send a command to the page and return its result."""
         return self._call(method, params, session=self._session)
