@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from ..errors import ArchkitError
-from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, load_model, stdout, terminal, write_output
+from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, finite, load_model, stdout, terminal, write_output
 
 class RayAuth(str, Enum):
     """Authentication of a local Ray head."""
@@ -44,7 +44,8 @@ def deploy_cmd(
         False, "--no-emulate-links",
         help="Do not delay calls across nodes; map nodes to Ray resources 'node:<id>' instead (a real cluster)."),
     http_port: Optional[int] = typer.Option(None, "--http-port", help="Port of Serve's HTTP proxy (default 8000)."),
-    timeout: float = typer.Option(300.0, "--timeout", help="Seconds to wait for the applications to run."),
+    timeout: float = typer.Option(300.0, "--timeout", min=1, callback=finite,
+                                  help="Seconds to wait for the applications to run."),
     ray_auth: RayAuth = typer.Option(
         RayAuth.token, "--ray-auth",
         help="Authentication of the local Ray head archkit starts: token (a fresh token only archkit's "
@@ -138,7 +139,8 @@ def serve_config_cmd(
     port: int = typer.Option(8000, "--port", help="Port of the HTTP proxy."),
     no_emulate_links: bool = typer.Option(False, "--no-emulate-links",
                                           help="Map nodes to Ray resources 'node:<id>' instead of emulating links."),
-    cpus: Optional[float] = typer.Option(None, "--cpus", help="CPUs to fit into when emulating (default: this machine's)."),
+    cpus: Optional[float] = typer.Option(None, "--cpus", min=0.1, callback=finite,
+                                         help="CPUs to fit into when emulating (default: this machine's)."),
     working_dir: Optional[str] = typer.Option(None, "--working-dir", help="runtime_env working_dir to ship."),
 ) -> None:
     """Write the Serve config file (for `serve deploy` or a KubeRay RayService) of a variant."""
@@ -164,8 +166,9 @@ def load_cmd(
     requests: int = typer.Option(100, "--requests", "-n", help="Requests to send in all."),
     concurrency: int = typer.Option(1, "--concurrency", "-c", help="Clients sending at the same time."),
     images: Optional[Path] = typer.Option(None, "--images", help="Folder of input files, sent round robin."),
-    time_limit: float = typer.Option(300.0, "--time-limit", help="Stop after this many seconds."),
-    retries: int = typer.Option(0, "--retries", help="Send a request again after a 503, up to this many times, "
+    time_limit: float = typer.Option(300.0, "--time-limit", min=0.1, callback=finite,
+                                     help="Stop after this many seconds."),
+    retries: int = typer.Option(0, "--retries", min=0, help="Send a request again after a 503, up to this many times, "
                                                      "after the wait the answer asks for."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
 ) -> None:

@@ -10,8 +10,14 @@ to overload and faults ones a client can act on:
   beyond it) and up to ``max_body_bytes`` (HTTP 413, refused from ``Content-Length`` before
   anything is read); only a complete request reaches a replica. A slow client costs a parked
   coroutine in the proxy, never a replica slot.
-* **Bounded waiting at the edge.** At most ``max_pending`` requests may be at the edge at once
-  (reading their body or waiting for their answer); the next one gets 503 at once.
+* **Admission at the edge.** A flow's ingress holds a known number of requests (its replicas'
+  ``max_ongoing_requests`` plus its ``max_queued_requests``, see
+  :func:`archkit.runtime.plan.admission_capacity`); archkit writes that capacity per route
+  prefix to a small JSON file (``routes_file``) when it deploys. A request beyond its route's
+  capacity gets 503 at once, before Serve's router sees it: under
+  a flood the refusals stay cheap and the admitted requests keep their usual latency. A request
+  counts once its whole body is in, so slow clients never take a route's places. At most
+  ``max_pending`` requests may be at the edge at once whatever their route.
 * **Retryable failures say so.** Every 503 carries ``Retry-After`` (whole seconds, as HTTP
   requires) and a JSON body ``{"error": ..., "retry_after_ms": ...}`` with a finer hint: the
   recent median time of a successful answer (an estimate of when a slot frees up), at least
@@ -37,7 +43,8 @@ import time
 from collections import deque
 from typing import Any, Awaitable, Callable
 
-__all__ = ["EdgeGuard", "EdgeLimits", "edge_env", "proxy_middlewares", "PROXY_CALLBACK_ENV", "LIMITS_ENV"]
+__all__ = ["EdgeGuard", "EdgeLimits", "edge_env", "write_routes", "proxy_middlewares", "PROXY_CALLBACK_ENV",
+           "LIMITS_ENV", "ROUTES_ENV"]
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -61,15 +68,18 @@ class EdgeLimits:
         response_timeout_s: seconds from the complete request to the start of the answer; 504
             beyond it. A backstop above every flow's own deadline.
         min_retry_ms: smallest ``retry_after_ms`` hint.
+        routes_file: JSON file ``{route prefix: capacity}`` (read again when it changes); None
+            admits every request up to ``max_pending``.
     """
 
     def __init__(self, body_timeout_s: float = 10.0, max_body_bytes: int = 16_000_000, max_pending: int = 1024,
-                 response_timeout_s: float = 60.0, min_retry_ms: int = 50) -> None:
+                 response_timeout_s: float = 60.0, min_retry_ms: int = 50, routes_file: str | None = None) -> None:
         self.body_timeout_s = float(body_timeout_s)
         self.max_body_bytes = int(max_body_bytes)
         self.max_pending = int(max_pending)
         self.response_timeout_s = float(response_timeout_s)
         self.min_retry_ms = int(min_retry_ms)
+        self.routes_file = None if routes_file is None else str(routes_file)
 
     def as_dict(self) -> dict[str, Any]:
         """The limits by name (recorded with a deployment)."""
@@ -91,6 +101,8 @@ class EdgeGuard:
         self.limits = EdgeLimits(**limits)
         self.pending = 0
         self._recent_ms: deque[float] = deque(maxlen=64)
+        self._routes = _Routes(self.limits.routes_file)
+        self._in_hand: dict[str, int] = {}
 
     # -- the hint -------------------------------------------------------------------------------
     def retry_after_ms(self) -> int:
@@ -165,6 +177,19 @@ class EdgeGuard:
             return
         if disconnect is not None:  # the client left before sending its whole body: nobody to answer
             return
+        # admitted only once the whole request is here: a slow client never takes a route's place
+        route, capacity = self._routes.match(scope.get("path", ""))
+        held = self._in_hand.get(route, 0)
+        if capacity is not None and held >= capacity:
+            await self._answer(send, 503, f"{route} is working on the {held} requests it can hold; retry shortly")
+            return
+        self._in_hand[route] = held + 1
+        try:
+            await self._forward(scope, receive, send, body)
+        finally:
+            self._in_hand[route] -= 1
+
+    async def _forward(self, scope: Scope, receive: Receive, send: Send, body: list[Message]) -> None:
         replay = iter(body)
 
         async def receive_again() -> Message:
@@ -198,6 +223,48 @@ class EdgeGuard:
             await self._answer(send, 503, "no replica could answer the request; retry shortly")
         elif state.status == 200:
             self._recent_ms.append((time.perf_counter() - started) * 1000)
+
+
+class _Routes:
+    """Capacity per route prefix, from a JSON file that is read again when it changes (checked every 0.5 s)."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.table: list[tuple[str, int]] = []
+        self._seen: int | None = None
+        self._checked = 0.0
+
+    def match(self, path: str) -> tuple[str, int | None]:
+        """The longest route prefix that ``path`` falls under, and its capacity (None: not bounded)."""
+        if self.path is not None:
+            now = time.monotonic()
+            if now - self._checked > 0.5:
+                self._checked = now
+                self._reload()
+        for prefix, capacity in self.table:
+            if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+                return prefix, capacity
+        return "", None
+
+    def _reload(self) -> None:
+        import os
+
+        assert self.path is not None
+        try:
+            stamp = os.stat(self.path).st_mtime_ns
+        except OSError:
+            self.table, self._seen = [], None
+            return
+        if stamp == self._seen:
+            return
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError):
+            return  # being rewritten: keep the table until the next check
+        self._seen = stamp
+        rows = [(str(k), int(v)) for k, v in data.items() if isinstance(v, int) and v > 0]
+        self.table = sorted(rows, key=lambda row: -len(row[0]))
 
 
 def _retrieve(task: asyncio.Future[Any]) -> None:
@@ -260,12 +327,39 @@ class _Response:
 #: named by the first when it starts a proxy; the second holds the limits as JSON.
 PROXY_CALLBACK_ENV = "RAY_SERVE_HTTP_PROXY_CALLBACK_IMPORT_PATH"
 LIMITS_ENV = "ARCHKIT_EDGE_LIMITS"
+#: Environment variable naming the routes file (capacity per route prefix), when not in the limits.
+ROUTES_ENV = "ARCHKIT_EDGE_ROUTES"
 
 
 def edge_env(limits: EdgeLimits | None = None) -> dict[str, str]:
     """Environment of a Ray head whose Serve proxies run the edge guard with ``limits``."""
     return {PROXY_CALLBACK_ENV: f"{__name__}:proxy_middlewares",
             LIMITS_ENV: json.dumps((limits or EdgeLimits()).as_dict(), sort_keys=True)}
+
+
+def write_routes(path: str, capacities: dict[str, int | None], drop: list[str] = ()) -> None:
+    """Set the capacity of route prefixes in a routes file (None or a dropped prefix: no bound).
+
+    The file is replaced in one step (written aside, then renamed), so the edge never reads half.
+    """
+    import os
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            table = json.load(handle)
+    except (OSError, ValueError):
+        table = {}
+    for prefix in drop:
+        table.pop(prefix, None)
+    for prefix, capacity in capacities.items():
+        if capacity is None:
+            table.pop(prefix, None)
+        else:
+            table[prefix] = int(capacity)
+    aside = f"{path}.{os.getpid()}.new"
+    with open(aside, "w", encoding="utf-8") as handle:
+        json.dump(table, handle, sort_keys=True)
+    os.replace(aside, path)
 
 
 def proxy_middlewares() -> list[Any]:
@@ -275,4 +369,6 @@ def proxy_middlewares() -> list[Any]:
     from starlette.middleware import Middleware
 
     limits = json.loads(os.environ.get(LIMITS_ENV) or "{}")
+    if limits.get("routes_file") is None and os.environ.get(ROUTES_ENV):
+        limits["routes_file"] = os.environ[ROUTES_ENV]
     return [Middleware(EdgeGuard, **EdgeLimits(**limits).as_dict())]

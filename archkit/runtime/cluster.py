@@ -123,7 +123,8 @@ class LocalHead(dict):
     """Record of a Ray head started by archkit.
 
     Keys: ``address`` (GCS, 127.0.0.1:port), ``pid`` (= session id), ``temp_dir``, ``cpus``,
-    ``auth`` (one of :data:`AUTH_MODES`) and ``token_path`` (the token file, when ``auth`` is token).
+    ``auth`` (one of :data:`AUTH_MODES`), ``token_path`` (the token file, when ``auth`` is token)
+    and ``routes_file`` (the HTTP edge's capacity per route prefix).
     """
 
 
@@ -176,7 +177,8 @@ def start_local_head(cpus: int | None = None, resources: dict[str, float] | None
     ]
     if resources:
         cmd.append("--resources=" + json.dumps(resources, sort_keys=True))
-    head = LocalHead(address=f"127.0.0.1:{gcs_port}", temp_dir=temp_dir, cpus=count, auth=auth)
+    head = LocalHead(address=f"127.0.0.1:{gcs_port}", temp_dir=temp_dir, cpus=count, auth=auth,
+                     routes_file=str(Path(temp_dir) / "edge-routes.json"))
     if auth == "token":
         head["token_path"] = str(_write_token(temp_dir))
     log = open(Path(temp_dir) / "archkit-ray-start.log", "wb")
@@ -187,6 +189,7 @@ def start_local_head(cpus: int | None = None, resources: dict[str, float] | None
     scratch = Path(temp_dir) / "tmp"
     scratch.mkdir(mode=0o700)
     environ["TMPDIR"] = str(scratch)
+    environ["ARCHKIT_EDGE_ROUTES"] = head["routes_file"]  # read by the HTTP edge (see _edge.py)
     # Ray starts workers at nice 15; serving replicas must not yield to every other job on the host
     environ.setdefault("RAY_worker_niceness", "0")
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ._edge import EdgeLimits, edge_env
+from ._edge import EdgeLimits, edge_env, write_routes
 from .cluster import (
     DeployError,
     connect,
@@ -31,7 +31,7 @@ from .cluster import (
     stop_local_head,
     write_state,
 )
-from .plan import NODE_RESOURCE_PREFIX, DeploymentPlan, app_prefix, build_plan
+from .plan import NODE_RESOURCE_PREFIX, DeploymentPlan, admission_capacity, app_prefix, build_plan
 
 __all__ = ["deploy", "status", "undeploy", "find_deployment", "exposure", "DEFAULT_HTTP_PORT"]
 
@@ -179,6 +179,8 @@ def deploy(
         for name in sorted(current):
             if name.startswith(prefix + "-") and name not in apps:
                 serve.delete(name)
+        if head is not None and head.get("routes_file") and address is None:
+            _admit(head["routes_file"], plan, read_state(prefix))
         # callee applications first, the ingress last, so no request meets a missing deployment
         from ray.serve.api import _run
 
@@ -219,6 +221,13 @@ def deploy(
     }
     write_state(prefix, record)
     return record
+
+
+def _admit(routes_file: str, plan: DeploymentPlan, previous: dict[str, Any] | None) -> None:
+    """Tell the HTTP edge how many requests each application's ingress holds (see ``_edge.py``)."""
+    old = [app["route_prefix"] for app in (previous or {}).get("apps", [])]
+    capacities = {app.route_prefix: admission_capacity(plan.deployment(app.ingress)) for app in plan.apps}
+    write_routes(routes_file, capacities, drop=old)
 
 
 def _held_cpus(record: dict[str, Any] | None) -> float:
@@ -370,6 +379,8 @@ def undeploy(model: str) -> dict[str, Any]:
         from ray import serve
 
         try:
+            if head is not None and head.get("routes_file"):
+                write_routes(head["routes_file"], {}, drop=[app["route_prefix"] for app in record["apps"]])
             connect(record["address"], ray_env(head) if head else None)
             live = serve.status().applications
             for name in names:

@@ -28,7 +28,7 @@ Serving limits (per deployment; a component may set each one in its ``properties
 ingress, so a flood is answered with fast 503s while admitted requests keep their usual
 latency; other deployments keep Serve's defaults (5, unbounded: the ingress bounds what reaches
 them). ``request_timeout_s`` (the ingress's deadline per request, 504 beyond it) defaults to
-15 s. Every deployment is health-checked every 2 s with a 5 s timeout, so Serve replaces a dead
+15 s. Every deployment is health-checked every second with a 5 s timeout, so Serve replaces a dead
 or stuck replica within seconds instead of its default 10 s period.
 
 Sizing (per replica): ``num_cpus`` from the component's ``cpus`` (summed over components run in
@@ -63,6 +63,7 @@ __all__ = [
     "DeploymentPlan",
     "build_plan",
     "deployment_options",
+    "admission_capacity",
     "app_prefix",
     "NODE_RESOURCE_PREFIX",
 ]
@@ -76,7 +77,7 @@ _INGRESS_MAX_ONGOING = 4
 _INGRESS_MAX_QUEUED = 8
 _REQUEST_TIMEOUT_S = 15.0
 #: Health checks of every deployment: period and timeout in seconds.
-_HEALTH_CHECK_PERIOD_S = 2.0
+_HEALTH_CHECK_PERIOD_S = 1.0
 _HEALTH_CHECK_TIMEOUT_S = 5.0
 #: Seconds a client is told to wait (``Retry-After``) when the ingress's queue is full.
 _RETRY_AFTER_S = 1.0
@@ -159,6 +160,21 @@ class DeploymentSpec(_Frozen):
         _HEALTH_CHECK_TIMEOUT_S, description="Seconds a health check may take before the replica counts as failed.")
     accepts: list[str] = Field(default_factory=list, description="Content types the ingress accepts (empty: any).")
     max_body_bytes: int | None = Field(None, description="Largest request body the ingress accepts.")
+
+
+#: Serve's own default of ``max_ongoing_requests``.
+SERVE_DEFAULT_MAX_ONGOING = 5
+
+
+def admission_capacity(spec: DeploymentSpec) -> int | None:
+    """Requests a deployment holds at once: working (each replica's ``max_ongoing_requests``) plus
+    waiting (``max_queued_requests``); None when its queue is unbounded. Autoscaling counts
+    its ``max_replicas``."""
+    if spec.max_queued_requests is None:
+        return None
+    auto = spec.autoscaling or {}
+    replicas = spec.num_replicas or auto.get("max_replicas") or 1
+    return (spec.max_ongoing_requests or SERVE_DEFAULT_MAX_ONGOING) * int(replicas) + spec.max_queued_requests
 
 
 class AppSpec(_Frozen):

@@ -12,13 +12,14 @@ import json
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 uvicorn = pytest.importorskip("uvicorn")
 httpx = pytest.importorskip("httpx")
 
-from archkit.runtime._edge import EdgeGuard, EdgeLimits
+from archkit.runtime._edge import EdgeGuard, EdgeLimits, write_routes
 from archkit.runtime.cluster import free_port
 
 SEEN: list[bytes] = []
@@ -35,7 +36,7 @@ async def backend(scope, receive, send):
         if not message.get("more_body"):
             break
     SEEN.append(body)
-    path = scope["path"]
+    path = scope["path"].removeprefix("/cap")
     if path == "/vanish":
         return  # no response at all, like Serve's proxy after a replica died
     if path == "/crash":
@@ -53,8 +54,15 @@ async def backend(scope, receive, send):
 
 
 @pytest.fixture(scope="module")
-def edge():
-    limits = EdgeLimits(body_timeout_s=1.0, max_body_bytes=1000, max_pending=20, response_timeout_s=1.5)
+def routes(tmp_path_factory):
+    return tmp_path_factory.mktemp("edge") / "routes.json"
+
+
+@pytest.fixture(scope="module")
+def edge(routes):
+    write_routes(str(routes), {"/cap": 3})
+    limits = EdgeLimits(body_timeout_s=1.0, max_body_bytes=1000, max_pending=20, response_timeout_s=1.5,
+                        routes_file=str(routes))
     port = free_port()
     config = uvicorn.Config(EdgeGuard(backend, **limits.as_dict()), host="127.0.0.1", port=port,
                             log_level="critical", lifespan="off")
@@ -139,11 +147,46 @@ def test_no_answer_in_time_is_504(edge):
 
 
 def test_too_many_pending_requests_get_503_at_once(edge):
+    statuses = _flood(edge + "/slow", 30)
+    assert statuses.count(503) == 10 and statuses.count(504) == 20
+
+
+def _flood(url: str, count: int) -> list[int]:
     async def flood() -> list[int]:
-        limits = httpx.Limits(max_connections=40)
+        limits = httpx.Limits(max_connections=count + 5)
         async with httpx.AsyncClient(timeout=10, limits=limits) as client:
-            answers = await asyncio.gather(*(client.post(edge + "/slow", content=b"x") for _ in range(30)))
+            answers = await asyncio.gather(*(client.post(url, content=b"x") for _ in range(count)))
         return [a.status_code for a in answers]
 
-    statuses = asyncio.run(flood())
-    assert statuses.count(503) == 10 and statuses.count(504) == 20
+    return asyncio.run(flood())
+
+
+def test_a_route_admits_its_capacity_and_refuses_the_rest(edge, routes):
+    statuses = _flood(edge + "/cap/slow", 8)
+    assert statuses.count(504) == 3 and statuses.count(503) == 5
+    write_routes(str(routes), {}, drop=["/cap"])  # undeployed: no bound any more
+    time.sleep(0.6)  # the edge looks at the file at most every 0.5 s
+    assert _flood(edge + "/cap/echo", 8) == [200] * 8
+
+
+def test_the_documented_limits_are_the_defaults():
+    """docs/deploy.md's table of HTTP limits says what the code does."""
+    import re
+
+    from archkit.runtime import plan
+
+    ar_engines = pytest.importorskip("ar_engines")
+    text = (Path(__file__).resolve().parents[2] / "docs" / "deploy.md").read_text()
+    rows = dict(re.findall(r"^\| `?([\w ()]+?)`?(?: \([a-z]+\))? \| ([^|]+) \|", text, re.M))
+    limits = EdgeLimits()
+    assert rows["body_timeout_s"].strip() == f"{limits.body_timeout_s:g} s"
+    assert rows["max_pending"].strip() == f"{limits.max_pending} requests"
+    assert rows["response_timeout_s"].strip() == f"{limits.response_timeout_s:g} s"
+    assert f"| `max_body_bytes` (edge) | {limits.max_body_bytes} bytes |" in text
+    assert rows["max_ongoing_requests"].strip() == f"{plan._INGRESS_MAX_ONGOING} per ingress replica"
+    assert rows["max_queued_requests"].strip() == str(plan._INGRESS_MAX_QUEUED)
+    assert rows["request_timeout_s"].strip() == f"{plan._REQUEST_TIMEOUT_S:g} s"
+    assert rows["health_check_period_s"].strip() == f"{plan._HEALTH_CHECK_PERIOD_S:g} s"
+    assert rows["health_check_timeout_s"].strip() == f"{plan._HEALTH_CHECK_TIMEOUT_S:g} s"
+    assert f"| pixels, longest side | {ar_engines.MAX_PIXELS}, {ar_engines.MAX_SIDE} " in text
+    assert f"| OCR time budget | {ar_engines.TIME_BUDGET_MS} ms " in text
