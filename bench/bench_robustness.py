@@ -50,7 +50,7 @@ SLOW_CLIENTS = 5
 
 
 def pct(values: list[float], q: float) -> float | None:
-    from archkit.runtime.loadgen import percentile
+    from archkit.runtime._loadgen import percentile
 
     value = percentile(values, q)
     return None if value is None else round(value, 1)
@@ -85,8 +85,8 @@ class Deployment:
         self.ocr_replicas = ocr_replicas
 
     def __enter__(self) -> "Deployment":
-        from archkit.runtime.cluster import free_port, read_state
-        from archkit.runtime.deploy import deploy
+        from archkit.runtime._cluster import free_port, read_state
+        from archkit.runtime._deploy import deploy
 
         self.state = tempfile.mkdtemp(prefix="akbench-")
         os.environ["ARCHKIT_STATE_DIR"] = self.state
@@ -97,14 +97,14 @@ class Deployment:
         return self
 
     def __exit__(self, *exc) -> None:
-        from archkit.runtime.cluster import stop_local_head
+        from archkit.runtime._cluster import stop_local_head
 
         if getattr(self, "head", None):
             stop_local_head(self.head)
         shutil.rmtree(self.state, ignore_errors=True)
 
     def replica_pids(self, deployment: str) -> list[int]:
-        from archkit.runtime.cluster import head_processes
+        from archkit.runtime._cluster import head_processes
 
         out = []
         for pid in head_processes(self.head):
@@ -122,7 +122,7 @@ def signs() -> list[bytes]:
 
 
 def measure_usual(dep: Deployment) -> dict:
-    from archkit.runtime.loadgen import LoadInput, run_load
+    from archkit.runtime._loadgen import LoadInput, run_load
 
     inputs = [LoadInput(body, "image/png") for body in signs()]
     run_load(dep.url, inputs, requests=8, concurrency=4, time_limit=60)  # warm-up
@@ -228,7 +228,7 @@ def measure_images(dep: Deployment) -> dict:
 
 
 def measure_fault(replicas: int) -> dict:
-    from archkit.runtime.loadgen import LoadInput, run_load
+    from archkit.runtime._loadgen import LoadInput, run_load
 
     inputs = [LoadInput(body, "image/png") for body in signs()]
     with Deployment(replicas) as dep:

@@ -12,7 +12,7 @@ to overload and faults ones a client can act on:
   coroutine in the proxy, never a replica slot.
 * **Admission at the edge.** A flow's ingress holds a known number of requests (its replicas'
   ``max_ongoing_requests`` plus its ``max_queued_requests``, see
-  :func:`archkit.runtime.plan.admission_capacity`); archkit writes that capacity per route
+  :func:`archkit.runtime._plan.admission_capacity`); archkit writes that capacity per route
   prefix to a small JSON file (``routes_file``) when it deploys. A request beyond its route's
   capacity gets 503 at once, before Serve's router sees it: under
   a flood the refusals stay cheap and the admitted requests keep their usual latency. A request

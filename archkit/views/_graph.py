@@ -127,19 +127,19 @@ class View:
     # -- backends -------------------------------------------------------------------------------
     def dot(self) -> str:
         """The graphviz DOT text (deterministic: the same view gives the same bytes)."""
-        from .dot import to_dot
+        from ._dot import to_dot
 
         return to_dot(self)
 
     def mermaid(self) -> str:
         """Mermaid flowchart text, for Markdown documents."""
-        from .mermaid import to_mermaid
+        from ._mermaid import to_mermaid
 
         return to_mermaid(self)
 
     def render(self, format: str = "svg", style: str = "plain") -> bytes:
         """Draw the view: ``format`` svg, png, pdf, dot or mermaid; ``style`` plain or icons."""
-        from .render import render_view
+        from ._render import render_view
 
         return render_view(self, format, style)
 

@@ -1,6 +1,6 @@
 """The AR glasses' components as archkit deploys them (system.py names them "ar_serving:Class").
 
-Each class follows archkit's implementation protocol (see ``archkit.runtime.protocol``): built
+Each class follows archkit's implementation protocol (see ``archkit.runtime._protocol``): built
 with the component's ``config`` as keywords, called with the flow's payload, returns new values.
 
 * :class:`Camera` - the flow's entry on the glasses: accepts PNG/JPEG frames, refuses the rest.
@@ -21,7 +21,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 if _HERE not in sys.path:  # the engines module sits next to this file
     sys.path.insert(0, _HERE)
 
-from archkit.runtime.protocol import BadInput
+from archkit.runtime import BadInput
 
 from ar_engines import (
     MAX_PIXELS,

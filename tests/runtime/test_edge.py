@@ -20,7 +20,7 @@ uvicorn = pytest.importorskip("uvicorn")
 httpx = pytest.importorskip("httpx")
 
 from archkit.runtime._edge import EdgeGuard, EdgeLimits, write_routes
-from archkit.runtime.cluster import free_port
+from archkit.runtime._cluster import free_port
 
 SEEN: list[bytes] = []
 
@@ -173,7 +173,7 @@ def test_the_documented_limits_are_the_defaults():
     """docs/deploy.md's table of HTTP limits says what the code does."""
     import re
 
-    from archkit.runtime import plan
+    from archkit.runtime import _plan as plan
 
     ar_engines = pytest.importorskip("ar_engines")
     text = (Path(__file__).resolve().parents[2] / "docs" / "deploy.md").read_text()

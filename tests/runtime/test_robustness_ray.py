@@ -27,7 +27,7 @@ pytest.importorskip("ray.serve")
 httpx = pytest.importorskip("httpx")
 ar_signs = pytest.importorskip("ar_signs")
 
-from archkit.runtime.cluster import head_processes, read_state, stop_local_head
+from archkit.runtime._cluster import head_processes, read_state, stop_local_head
 
 from .conftest import EXAMPLE_MODEL
 
@@ -36,7 +36,7 @@ pytestmark = pytest.mark.ray
 DEPLOY = """
 import json, sys
 from archkit.io import load
-from archkit.runtime.deploy import deploy
+from archkit.runtime import deploy
 system = load(sys.argv[1])
 data = system.model_dump(mode="python")
 data["components"] = [dict(c, replicas=2) if c["id"] == "ocr" else c for c in data["components"]]
@@ -88,7 +88,7 @@ def _replica_pids(head: dict, deployment: str) -> list[int]:
 
 
 def test_nothing_listens_beyond_loopback(deployed):
-    from archkit.runtime.deploy import exposure
+    from archkit.runtime._deploy import exposure
 
     seen = exposure(deployed["head"])
     listening = seen["listening"]
@@ -196,7 +196,7 @@ def test_images_beyond_the_cost_limits_are_client_errors(deployed, name, body, s
 
 
 def test_a_killed_replica_costs_only_retryable_503s(deployed):
-    from archkit.runtime.loadgen import LoadInput, run_load
+    from archkit.runtime._loadgen import LoadInput, run_load
 
     head = deployed["head"]
     victims = _replica_pids(head, "ocr")

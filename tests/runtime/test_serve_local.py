@@ -9,9 +9,9 @@ import pytest
 
 pytest.importorskip("ray.serve")
 
-from archkit.runtime.links import payload_size
-from archkit.runtime.plan import build_plan
-from archkit.runtime.runner import GroupRunner
+from archkit.runtime._links import payload_size
+from archkit.runtime import build_plan
+from archkit.runtime._runner import GroupRunner
 
 from .conftest import EXAMPLE_MODEL, TINY_MODEL
 
@@ -21,7 +21,7 @@ ar_signs = pytest.importorskip("ar_signs")
 def _run_local(plan, node):
     from ray import serve
 
-    from archkit.runtime.serve_app import build_apps
+    from archkit.runtime._serve_app import build_apps
 
     app = plan.app(node)
     return serve.run(build_apps(plan)[app.name], name=app.name, route_prefix=app.route_prefix,

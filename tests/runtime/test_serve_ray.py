@@ -19,7 +19,7 @@ import pytest
 
 pytest.importorskip("ray.serve")
 httpx = pytest.importorskip("httpx")
-from archkit.runtime.cluster import free_port, read_state, stop_local_head
+from archkit.runtime._cluster import free_port, read_state, stop_local_head
 
 from .conftest import EXAMPLE_MODEL, TINY_MODEL
 
@@ -149,7 +149,7 @@ def test_undeploy_removes_everything(deployment):
     assert json.loads(out)["stopped_head"] is True
     assert read_state("head") is None
     time.sleep(0.5)
-    from archkit.runtime.cluster import head_processes
+    from archkit.runtime._cluster import head_processes
 
     assert head_processes(head) == []
     code, out = _cli("status", MODEL, "--format", "json")
