@@ -60,7 +60,7 @@ from ._latency import (
     servers_for,
 )
 from ._links import LinkDirectionLoad, LinkLoadResult, LoadShare, connector_link_load, link_load
-from ._privacy import DataExit, PrivacyResult, TelemetryVolume, privacy
+from ._privacy import DataExit, PrivacyResult, TelemetryVolume, connector_exits, privacy
 from ._report import ANALYSES, SCHEMA, Report, VariantReport, analyze, analyze_all, every_placement, missing_inputs
 from ._resources import NodeFit, ResourceCheck, ResourcesResult, node_capacity, resources
 from ._tables import VERDICT_STYLES, estimate_text, variant_tables, verdict_text
@@ -86,5 +86,5 @@ __all__ = [
     "connector_time_parts", "link_bandwidth", "queueing_delay", "mmc_wait", "arrival_rate", "servers_for",
     "connector_link_load", "node_monthly_cost", "connector_monthly_data_cost", "connector_volume",
     "component_plan", "ceil_estimate", "node_capacity", "link_price", "devices", "device_ratio",
-    "connector_instances", "connector_rate", "replica_memory", "replica_storage",
+    "connector_instances", "connector_rate", "replica_memory", "replica_storage", "connector_exits",
 ]

@@ -143,9 +143,10 @@ def variant_tables(vr: VariantReport, breakdown: bool = True, basis: str | None 
     for e in vr.privacy.exits:
         sens = Text(e.sensitivity or "unknown", style="red" if e.personal and e.leaves_user else
                     ("magenta" if e.sensitivity is None else ""))
-        if e.sensitivity_from.startswith("source"):
+        if e.sensitivity_from.endswith("(inherited)"):
             sens.append(" (inherited)", style="dim")
-        t.add_row(e.connector, e.purpose, f"{e.source_node} -> {e.target_node}", ", ".join(e.route),
+        way = f"{e.source_node} -> {e.target_node}" + (" (response)" if e.leg == "response" else "")
+        t.add_row(e.connector, e.purpose, way, ", ".join(e.route),
                   sens, Text("yes", style="yellow") if e.leaves_user else Text("no"),
                   {True: "yes", False: "no", None: "?"}[e.encrypted])
     out.append(t)
