@@ -28,13 +28,13 @@ from .dataflow import dataflow_view
 from .deployment import deployment_view
 from .flow import flow_view
 from .logical import logical_view
-from .render import FORMATS, STYLES, GraphvizError, render_view
+from .render import FORMATS, STYLES, GraphvizError, GraphvizTimeout, render_view
 
 __all__ = [
     "View", "Box", "Group", "Line", "LegendEntry",
     "logical_view", "deployment_view", "dataflow_view", "flow_view", "compare_view",
     "build_view", "view_specs", "render_view", "render_all", "notebook_svg", "RenderedFile",
-    "VIEW_KINDS", "FORMATS", "STYLES", "GraphvizError",
+    "VIEW_KINDS", "FORMATS", "STYLES", "GraphvizError", "GraphvizTimeout",
 ]
 
 VIEW_KINDS = ("logical", "deployment", "dataflow", "flow", "compare")
@@ -123,7 +123,7 @@ def _file_name(spec: str, variant: str | None, fmt: str) -> str:
 
 
 def render_all(system: System, out_dir: str, *, formats: tuple[str, ...] = ("svg",), style: str = "plain",
-               variant: str | None = None) -> list[RenderedFile]:
+               variant: str | None = None, layout: str | None = None) -> list[RenderedFile]:
     """Draw every view of :func:`view_specs` into ``out_dir`` (atomic writes), one file per format."""
     import os
 
@@ -133,7 +133,7 @@ def render_all(system: System, out_dir: str, *, formats: tuple[str, ...] = ("svg
     for spec in view_specs(system):
         view = build_view(system, spec, None if spec.startswith("compare:") else variant)
         for fmt in formats:
-            data = view.render(fmt, style)
+            data = view.render(fmt, style, layout)
             path = os.path.join(out_dir, _file_name(spec, None if spec.startswith(("compare:", "logical"))
                                                     else variant, fmt))
             write_atomic(path, data)
