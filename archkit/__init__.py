@@ -3,47 +3,135 @@
 Declare a system in Python (or YAML/JSON), check it, analyse its qualities, compare design
 alternatives, lint it against a catalog of ML patterns, render views of it and deploy it.
 
-The public face is small: the DSL names, :func:`load`, :func:`validate`, the error types and the
-model classes under :mod:`archkit.model`.
+The public face:
+
+* the DSL: :class:`System`, :class:`Node`, :class:`Component`, :class:`Model`, :class:`Link`,
+  :class:`Connector`, :class:`Flow`, :class:`Variant`, :func:`connect`, :func:`current_system`;
+* the verbs: :func:`load`, :func:`validate`, :func:`analyze`, :func:`compare`, :func:`explore`,
+  :func:`lint`, :func:`render`, :func:`review` (and :func:`loads`, :func:`save`, :func:`check`, ...);
+* the errors (:mod:`archkit.errors`) and the typed model (:mod:`archkit.model`).
+
+The parts behind the verbs are packages with their own public face: :mod:`archkit.io`,
+:mod:`archkit.analysis`, :mod:`archkit.alternatives` (compare, explore), :mod:`archkit.catalog`
+(lint), :mod:`archkit.views` (render), :mod:`archkit.export`, :mod:`archkit.design_review` (review),
+:mod:`archkit.runtime` (deploy) and :mod:`archkit.cli`.
+
+Every name is imported on first use (module ``__getattr__``), so ``import archkit`` and
+``archkit --help`` load none of the heavy libraries (networkx, numpy, graphviz, Ray).
 """
 
 from __future__ import annotations
 
-from . import model
-from .dsl import Component, Connector, Flow, Link, Model, Node, System, Variant, connect, current_system
-from .errors import ArchkitError, LoadError, MissingDependencyError, Problem, UsageError, ValidationError
-from .io import json_schema, load, loads, save, to_json, to_yaml
-from .model.quantity import Quantity
-from .validate import check, validate
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ._version import __version__
 
-__all__ = [
-    "System",
-    "Node",
-    "Component",
-    "Model",
-    "Link",
-    "Connector",
-    "Flow",
-    "Variant",
-    "connect",
-    "current_system",
-    "load",
-    "loads",
-    "save",
-    "to_yaml",
-    "to_json",
-    "json_schema",
-    "check",
-    "validate",
-    "Quantity",
-    "model",
-    "ArchkitError",
-    "ValidationError",
-    "LoadError",
-    "UsageError",
-    "MissingDependencyError",
-    "Problem",
-    "__version__",
-]
+# public name -> the module (relative to this package) that defines it
+_LAZY: dict[str, str] = {
+    # the DSL
+    "System": "._dsl",
+    "Node": "._dsl",
+    "Component": "._dsl",
+    "Model": "._dsl",
+    "Link": "._dsl",
+    "Connector": "._dsl",
+    "Flow": "._dsl",
+    "Flag": "._dsl",
+    "Variant": "._dsl",
+    "connect": "._dsl",
+    "current_system": "._dsl",
+    # files
+    "load": ".io",
+    "loads": ".io",
+    "save": ".io",
+    "to_yaml": ".io",
+    "to_json": ".io",
+    "json_schema": ".io",
+    # the verbs
+    "validate": "._validate",
+    "check": "._validate",
+    "analyze": ".analysis",
+    "compare": ".alternatives",
+    "explore": ".alternatives",
+    "lint": ".catalog",
+    "render": ".views",
+    "review": ".design_review",
+    # values and errors
+    "Quantity": ".model",
+    "ArchkitError": ".errors",
+    "ValidationError": ".errors",
+    "LoadError": ".errors",
+    "UsageError": ".errors",
+    "MissingDependencyError": ".errors",
+    "Problem": ".errors",
+    "Location": ".errors",
+}
+_SUBMODULES = ("model", "errors", "io", "analysis", "catalog", "alternatives", "views", "export", "design_review",
+               "runtime", "cli")
+
+__all__ = [*_LAZY, *_SUBMODULES, "__version__"]
+
+if TYPE_CHECKING:
+    from . import alternatives, analysis, catalog, cli, design_review, errors, export, io, model, runtime, views
+    from ._dsl import Component, Connector, Flag, Flow, Link, Model, Node, System, Variant, connect, current_system
+    from ._validate import check, validate
+    from .analysis import analyze
+    from .catalog import lint
+    from .errors import ArchkitError, Location, LoadError, MissingDependencyError, Problem, UsageError, ValidationError
+    from .alternatives import compare, explore
+    from .io import json_schema, load, loads, save, to_json, to_yaml
+    from .model import Quantity
+    from .design_review import review
+    from .views import render
+
+
+def _module(name: str) -> ModuleType:
+    """Import one of archkit's modules by its name in :data:`_LAZY` (plain imports, so tools see the layers).
+
+    Absolute imports: ``from . import x`` would ask this module for ``x`` first and recurse.
+    """
+    if name == "._dsl":
+        import archkit._dsl as m
+    elif name == "._validate":
+        import archkit._validate as m
+    elif name == ".model":
+        import archkit.model as m
+    elif name == ".errors":
+        import archkit.errors as m
+    elif name == ".io":
+        import archkit.io as m
+    elif name == ".analysis":
+        import archkit.analysis as m
+    elif name == ".catalog":
+        import archkit.catalog as m
+    elif name == ".alternatives":
+        import archkit.alternatives as m
+    elif name == ".views":
+        import archkit.views as m
+    elif name == ".export":
+        import archkit.export as m
+    elif name == ".design_review":
+        import archkit.design_review as m
+    elif name == ".runtime":
+        import archkit.runtime as m
+    elif name == ".cli":
+        import archkit.cli as m
+    else:  # pragma: no cover - _LAZY and this list are kept together
+        raise AttributeError(name)
+    return m
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(_module(_LAZY[name]), name)
+    elif name in _SUBMODULES:
+        value = _module("." + name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -19,10 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .model.elements import Location
 
 __all__ = [
     "CODES",
+    "Location",
     "Problem",
     "ArchkitError",
     "ValidationError",
@@ -61,6 +61,34 @@ CODES: dict[str, str] = {
     "AK130": "bad-placement",
 }
 _NAME_TO_CODE = {v: k for k, v in CODES.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something was declared: a file and line, and for data files the key path inside it."""
+
+    file: str | None = None
+    line: int | None = None
+    path: tuple[str | int, ...] = ()
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file + (f":{self.line}" if self.line else ""))
+        if self.path:
+            parts.append(_key_path(self.path))
+        return " ".join(parts) if parts else "<unknown>"
+
+    def with_path(self, *more: str | int) -> "Location":
+        """The same location, with a longer key path."""
+        return Location(self.file, self.line, self.path + tuple(more))
+
+
+def _key_path(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
 
 
 @dataclass(frozen=True)

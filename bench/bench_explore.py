@@ -1,6 +1,6 @@
 """Benchmark: exploring every placement of 10 components over 4 nodes (4^10 = 1,048,576 alternatives).
 
-Measures `archkit.explore.explore` end to end (lookup tables from the analysis primitives, the
+Measures `archkit.alternatives.explore` end to end (lookup tables from the analysis primitives, the
 vectorised sweep, the exact Pareto front, the recommendation) and a naive loop that runs the full
 analyses (`archkit.analysis.analyze`) for each alternative - timed on a seeded random sample and
 extrapolated to the whole space. Also checks, on that sample, that both give the same quality
@@ -28,10 +28,10 @@ sys.path.insert(0, str(HERE))
 
 from synthetic import synthetic_system  # noqa: E402
 
-from archkit.explore import explore  # noqa: E402
-from archkit.explore.quality import quality_of, quantise  # noqa: E402
-from archkit.explore.space import generated_space  # noqa: E402
-from archkit.explore.vector import VectorEvaluator  # noqa: E402
+from archkit.alternatives import explore  # noqa: E402
+from archkit.alternatives._quality import quality_of, quantise  # noqa: E402
+from archkit.alternatives import generated_space  # noqa: E402
+from archkit.alternatives._vector import VectorEvaluator  # noqa: E402
 
 
 def main() -> int:

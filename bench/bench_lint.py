@@ -5,7 +5,7 @@ builds the synthetic system of bench/synthetic.py (4 connectors per component, 5
 flows, 3 variants), writes it as YAML text, then times (best of ``--repeat`` runs):
 
 * ``load+validate``: :func:`archkit.loads` of the YAML text (parse, build, check);
-* ``lint``: :func:`archkit.catalog.lint.lint` over the base placement and every variant
+* ``lint``: :func:`archkit.catalog._lint.lint` over the base placement and every variant
   (all anti-patterns and checks, including the analysis-based ones);
 * ``lint, structural rules``: the same without the three checks computed by archkit.analysis
   (latency-budget, link-capacity, resource-fit), i.e. the catalog's own detectors;
@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 from bench.synthetic import synthetic_system  # noqa: E402
 
 from archkit.catalog import detect, load_catalog  # noqa: E402
-from archkit.catalog.lint import lint  # noqa: E402
-from archkit.catalog.lint_config import LintConfig  # noqa: E402
+from archkit.catalog import lint  # noqa: E402
+from archkit.catalog import LintConfig  # noqa: E402
 from archkit.io import loads, to_yaml  # noqa: E402
 
 TARGET_LINT_OVER_LOAD = 3.0

@@ -4,7 +4,7 @@ Uses the synthetic systems of bench/synthetic.py (500 components, 4 connectors e
 100 flows, 3 variants by default). For each view (logical, deployment, dataflow with the analysis
 overlays, one flow, a comparison of two placements) it times building the view, writing its DOT
 text and drawing it (svg, png by default; best of ``--repeat`` for DOT, one run for drawings).
-Views over 150 boxes are laid out force-directed (see archkit/views/dot.py).
+Views over 150 boxes are laid out force-directed (see archkit/views/_dot.py).
 
 Run ``python bench/bench_render.py`` (``--components 500 --formats dot,svg,png``); it prints a
 table and writes bench/results/render.json. bench/bench_analysis.py runs the same stage

@@ -241,12 +241,11 @@ def example_variant(fused: bool):
 
 
 def run_archkit(inputs, expected, levels, requests, fused: bool) -> dict:
-    from archkit.runtime.cluster import read_state
-    from archkit.runtime.deploy import deploy, undeploy
+    from archkit.runtime._cluster import read_state
+    from archkit.runtime import deploy, undeploy
 
     state = tempfile.mkdtemp(prefix="akbench-")
     os.environ["ARCHKIT_STATE_DIR"] = state
-    os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     system, variant = example_variant(fused)
     head = None
     try:
@@ -254,13 +253,13 @@ def run_archkit(inputs, expected, levels, requests, fused: bool) -> dict:
                         http_port=_free_port())
         head = read_state("head")
         out = http_levels(record["url"], inputs, expected, levels, requests)
-        from archkit.runtime.cluster import _session_members
+        from archkit.runtime._cluster import head_processes
 
-        out["rss_bytes"] = rss_bytes(_session_members(int(head["pid"])))
+        out["rss_bytes"] = rss_bytes(head_processes(head))
         out["deployments"] = [d["name"] for d in record["plan"]["deployments"]]
         return out
     finally:
-        from archkit.runtime.cluster import stop_local_head
+        from archkit.runtime._cluster import stop_local_head
 
         if head is not None:
             stop_local_head(head)

@@ -57,7 +57,7 @@ def source_of(name: str) -> str:
 def findings(name: str) -> Findings:
     """Review one example (no files written) and keep the JSON form of the review."""
     import archkit
-    from archkit.review import review
+    from archkit.design_review import review
 
     source = source_of(name)
     system = archkit.load(str(ROOT / source))

@@ -2,7 +2,7 @@ import pytest
 
 import archkit
 from archkit import Component, Flow, Link, Model, Node, System, Variant, connect
-from archkit.dsl import current_system
+from archkit import current_system
 
 
 def small():

@@ -50,7 +50,7 @@ def _model(names: dict[str, str]):
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_hostile_names_stay_text_in_every_view(names: dict[str, str]) -> None:
     from archkit.views import build_view, view_specs
-    from archkit.views.render import run_dot
+    from archkit.views._render import run_dot
 
     system, values = _model(names)
     found: list[str] = []

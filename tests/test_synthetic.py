@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.synthetic import synthetic_data, synthetic_system  # noqa: E402
 
 from archkit.io import loads, to_yaml  # noqa: E402
-from archkit.validate import check  # noqa: E402
+from archkit import check  # noqa: E402
 
 
 def test_shape_and_validity() -> None:

@@ -96,7 +96,7 @@ def test_multi_hop_routes_are_found():
         Link("phone", "cloud", medium="cellular")
         x >> y
     m = s.build()
-    from archkit.model.graph import SystemGraph
+    from archkit.model import SystemGraph
 
     hops = SystemGraph(m).connector_route(m.connectors[0])
     assert [(h.source, h.target, h.link.medium) for h in hops] == [

@@ -1,11 +1,11 @@
 """Quality analyses of a system: pure functions from (system, variant, options) to typed results.
 
-One module per quality: :mod:`.latency`, :mod:`.links` (link load), :mod:`.cost`,
-:mod:`.availability` (offline, single points of failure, availability), :mod:`.updates`,
-:mod:`.resources` (incl. battery), :mod:`.capacity`, :mod:`.privacy` (incl. telemetry);
-:mod:`.common` holds the :class:`Estimate` type (best/typical/worst, or unknown with what to
-declare) and the :class:`Options`; :mod:`.report` assembles every analysis for one or all
-variants. Formulas, units and assumptions: docs/analyses.md.
+One private module per quality: ``_latency``, ``_links`` (link load), ``_cost``,
+``_availability`` (offline, single points of failure, availability), ``_updates``,
+``_resources`` (incl. battery), ``_capacity``, ``_privacy`` (incl. telemetry); ``_common`` holds
+the :class:`Estimate` type (best/typical/worst, or unknown with what to declare) and the
+:class:`Options`; ``_report`` assembles every analysis for one or all variants. Everything public
+is imported from here. Formulas, units and assumptions: docs/analyses.md.
 
 Per-element primitives for vectorised evaluators (stable): :func:`component_time`,
 :func:`connector_time`, :func:`connector_time_parts`, :func:`queueing_delay`, :func:`mmc_wait`,
@@ -15,11 +15,36 @@ Per-element primitives for vectorised evaluators (stable): :func:`component_time
 
 from __future__ import annotations
 
-from .availability import availability
-from .capacity import capacity, component_plan
-from .common import ASSUMPTIONS, Estimate, Options
-from .cost import connector_monthly_data_cost, connector_volume, cost, node_monthly_cost
-from .latency import (
+from ._availability import AvailabilityResult, FlowAvailability, availability
+from ._capacity import CapacityResult, ComponentCapacity, FlowCapacity, NodeCapacity, capacity, ceil_estimate, component_plan
+from ._common import (
+    ASSUMPTIONS,
+    DAYS_PER_MONTH,
+    DEFAULT_TARGET_UTILISATION,
+    HOURS_PER_MONTH,
+    SECONDS_PER_DAY,
+    Estimate,
+    Options,
+    Verdict,
+    budget_verdict,
+    connector_instances,
+    connector_rate,
+    device_ratio,
+    devices,
+    format_value,
+    input_text,
+    missing_text,
+    quantity_estimate,
+    replica_memory,
+    replica_storage,
+)
+from ._cost import CostItem, CostResult, connector_monthly_data_cost, connector_volume, cost, node_monthly_cost
+from ._latency import (
+    ConnectorTime,
+    FlowLatency,
+    LatencyResult,
+    Queueing,
+    StepLatency,
     analysis_graph,
     arrival_rate,
     as_graph,
@@ -29,47 +54,36 @@ from .latency import (
     flow_latency,
     forget,
     latency,
+    link_bandwidth,
     mmc_wait,
     queueing_delay,
     servers_for,
 )
-from .links import connector_link_load, link_load
-from .privacy import privacy
-from .report import Report, VariantReport, analyze, analyze_all
-from .resources import resources
-from .updates import model_update, updates
+from ._links import LinkDirectionLoad, LinkLoadResult, LoadShare, connector_link_load, link_load
+from ._privacy import DataExit, PrivacyResult, TelemetryVolume, privacy
+from ._report import ANALYSES, SCHEMA, Report, VariantReport, analyze, analyze_all, missing_inputs
+from ._resources import NodeFit, ResourceCheck, ResourcesResult, node_capacity, resources
+from ._tables import VERDICT_STYLES, estimate_text, variant_tables, verdict_text
+from ._updates import ModelUpdate, UpdatesResult, link_price, model_update, updates
 
 __all__ = [
-    "ASSUMPTIONS",
-    "Estimate",
-    "Options",
-    "Report",
-    "VariantReport",
-    "analyze",
-    "analyze_all",
-    "latency",
-    "link_load",
-    "cost",
-    "availability",
-    "updates",
-    "resources",
-    "capacity",
-    "privacy",
-    "flow_latency",
-    "model_update",
-    "as_graph",
-    "analysis_graph",
-    "forget",
-    "component_time",
-    "connector_time",
-    "connector_time_parts",
-    "queueing_delay",
-    "mmc_wait",
-    "arrival_rate",
-    "servers_for",
-    "connector_link_load",
-    "node_monthly_cost",
-    "connector_monthly_data_cost",
-    "connector_volume",
-    "component_plan",
+    # whole analyses and the report
+    "ANALYSES", "SCHEMA", "Report", "VariantReport", "analyze", "analyze_all", "missing_inputs",
+    "latency", "link_load", "cost", "availability", "updates", "resources", "capacity", "privacy",
+    # their results
+    "LatencyResult", "FlowLatency", "StepLatency", "ConnectorTime", "Queueing",
+    "LinkLoadResult", "LinkDirectionLoad", "LoadShare", "CostResult", "CostItem",
+    "AvailabilityResult", "FlowAvailability", "UpdatesResult", "ModelUpdate", "ResourcesResult", "NodeFit",
+    "ResourceCheck", "CapacityResult", "ComponentCapacity", "NodeCapacity", "FlowCapacity", "PrivacyResult",
+    "DataExit", "TelemetryVolume",
+    # estimates, options, assumptions
+    "Estimate", "Options", "Verdict", "ASSUMPTIONS", "HOURS_PER_MONTH", "DAYS_PER_MONTH", "SECONDS_PER_DAY",
+    "DEFAULT_TARGET_UTILISATION", "budget_verdict", "quantity_estimate", "input_text", "missing_text",
+    "format_value", "estimate_text", "verdict_text", "variant_tables", "VERDICT_STYLES",
+    # per-element primitives
+    "as_graph", "analysis_graph", "forget", "flow_latency", "model_update", "component_time", "connector_time",
+    "connector_time_parts", "link_bandwidth", "queueing_delay", "mmc_wait", "arrival_rate", "servers_for",
+    "connector_link_load", "node_monthly_cost", "connector_monthly_data_cost", "connector_volume",
+    "component_plan", "ceil_estimate", "node_capacity", "link_price", "devices", "device_ratio",
+    "connector_instances", "connector_rate", "replica_memory", "replica_storage",
 ]

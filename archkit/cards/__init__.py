@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..model.elements import Component
-    from ..model.system import System
+    from ..model import Component
+    from ..model import System
     from ._card import ModelCard
 
 __all__ = ["MITCHELL_SECTIONS", "FACTSHEET_QUESTIONS", "Undeclared", "undeclared", "model_card", "model_cards",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import MissingDependencyError, UsageError
-from ..model.system import System
+from ..model import System
 from . import FACTSHEET_QUESTIONS, MITCHELL_SECTIONS, undeclared
 
 __all__ = ["ModelCard", "build_card", "SCHEMA"]
@@ -47,25 +47,25 @@ class ModelCard:
         except ImportError:
             raise MissingDependencyError("model cards need huggingface_hub; install it with: "
                                          "pip install 'archkit[report]'") from None
-        from ..review.markdown import render_markdown
+        from ..design_review import render_markdown
 
         data = ModelCardData(**self.metadata)
         return "---\n" + data.to_yaml() + "\n---\n" + render_markdown("card.md.j2", card=self.to_dict())
 
     def html(self) -> str:
         """The card as an HTML fragment (the report's card section)."""
-        from ..review.page import render_template
+        from ..design_review import render_template
 
         return render_template("card.html.j2", card=self.to_dict())
 
     def _repr_html_(self) -> str:
-        from ..review.page import render_template
+        from ..design_review import render_template
 
         return render_template("notebook.html.j2", body=self.html())
 
 
 def _lines(values: Any) -> list[str]:
-    from ..model.elements import DataField
+    from ..model import DataField
 
     if values is None or values == "" or values == [] or values == {}:
         return []
@@ -142,7 +142,7 @@ def build_card(system: System, component: str, variant: str | None = None) -> Mo
         raise UsageError(f"unknown variant '{variant}'; declared: {', '.join(system.variant_names) or 'none'}")
     m = c.model
     if m is None:
-        from ..model.elements import ModelInfo
+        from ..model import ModelInfo
 
         c = c.model_copy(update={"model": ModelInfo()})
         m = c.model

@@ -10,13 +10,15 @@ Public face::
 
 from __future__ import annotations
 
-from .catalog import DISABLE_ENV, ENTRY_POINT_GROUP, Catalog, Plugin, PluginWarning, builtin_entries, default_catalog, load_catalog
-from .context import Context
-from .detect import BASE, Detection, detect
-from .entry import QUALITIES, CatalogError, CatalogProblem, Effects, Entry, parse_entry
-from .lint import Finding, LintResult, lint
-from .lint_config import LintConfig
-from .registry import ElementRef, Hit, Registry, detector
+from ._catalog import DISABLE_ENV, ENTRY_POINT_GROUP, Catalog, Plugin, PluginWarning, builtin_entries, default_catalog, load_catalog
+from ._context import Context
+from ._detect import BASE, Detection, detect
+from ._entry import QUALITIES, CatalogError, CatalogProblem, Effects, Entry, parse_entry
+from ._formats import to_json, to_junit, to_sarif
+from ._formats.text import print_text
+from ._lint import Finding, LintResult, lint, read_baseline, write_baseline
+from ._lint_config import LintConfig, find_config, load_config
+from ._registry import ElementRef, Hit, Registry, detector
 
 __all__ = [
     "BASE",
@@ -45,4 +47,12 @@ __all__ = [
     "lint",
     "load_catalog",
     "parse_entry",
+    "print_text",
+    "find_config",
+    "load_config",
+    "read_baseline",
+    "write_baseline",
+    "to_json",
+    "to_junit",
+    "to_sarif",
 ]

@@ -12,7 +12,7 @@ Example::
 
     with System("voice") as s:
         with Node("speaker", kind="embedded"):
-            app = Component("app")
+            app = Component("app", kind="ui")
             wake = Model("wake_word", task="keyword spotting")
         with Node("cloud", kind="cloud"):
             asr = Model("asr", task="speech recognition")
@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from ..dsl import Component, Connector, Model, Node, connect
+from .._dsl import Component, Connector, Flow, Model, Node, connect
 from ..errors import UsageError
 
 __all__ = [
@@ -145,6 +145,7 @@ class TwoPhase:
     large: Component
     first: Connector | None
     escalate: Connector
+    flow: Flow | None
 
 
 def two_phase(small: Component, large: Component, *, caller: Component | None = None, share: float | None = None
@@ -155,12 +156,14 @@ def two_phase(small: Component, large: Component, *, caller: Component | None = 
         small: The small, fast model, declared on a client node.
         large: The large model, declared on a cloud or on-prem node.
         caller: The component that calls ``small`` and, when it says so, ``large``. Without a caller,
-            ``small`` forwards to ``large`` itself.
+            ``small`` forwards to ``large`` itself. With one, a flow ``<small>-escalation`` records that
+            ``large`` is called after ``small`` answered (the order is what makes it a cascade).
         share: Fraction of inputs escalated, if known (0..1].
     """
     first = connect(caller, small, "sync_call") if caller is not None else None
     escalate = connect(caller if caller is not None else small, large, "sync_call", conditional=True, share=share)
-    return TwoPhase(small, large, first, escalate)
+    flow = Flow(f"{small.id}-escalation", steps=[first, escalate]) if first is not None else None
+    return TwoPhase(small, large, first, escalate, flow)
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,7 @@ class Cascade:
 
     stages: tuple[Component, ...]
     connectors: tuple[Connector, ...]
+    flow: Flow | None
 
 
 def cascade(models: Sequence[Component], *, caller: Component | None = None) -> Cascade:
@@ -176,8 +180,8 @@ def cascade(models: Sequence[Component], *, caller: Component | None = None) -> 
 
     Args:
         models: Two or more models, cheapest first.
-        caller: Optional component that calls the first model and each escalation; otherwise each model
-            escalates to the next itself.
+        caller: Optional component that calls the first model and each escalation (a flow
+            ``<first>-cascade`` records the order); otherwise each model escalates to the next itself.
     """
     if len(models) < 2:
         raise UsageError("a cascade needs at least two models")
@@ -187,7 +191,8 @@ def cascade(models: Sequence[Component], *, caller: Component | None = None) -> 
         conns += [connect(caller, m, "sync_call", conditional=True) for m in models[1:]]
     else:
         conns += [connect(a, b, "sync_call", conditional=True) for a, b in zip(models, models[1:])]
-    return Cascade(tuple(models), tuple(conns))
+    flow = Flow(f"{models[0].id}-cascade", steps=conns) if caller is not None else None
+    return Cascade(tuple(models), tuple(conns), flow)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from .._escape import json_safe, terminal, visible
 from ..errors import ArchkitError, LoadError, Problem, UsageError, ValidationError
-from ..model.system import System
+from ..model import System
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -173,7 +173,7 @@ def fail(exc: ArchkitError, fmt: Format = Format.text, spec: str | None = None) 
 def write_output(path: Any, data: str | bytes, fmt: Format = Format.text, spec: str | None = None,
                  what: str = "output") -> None:
     """Write a command's output file whole (or not at all); on failure say why and exit 2."""
-    from ..io._files import os_error_text, write_atomic
+    from ..io import os_error_text, write_atomic
 
     try:
         write_atomic(path, data)
@@ -185,7 +185,7 @@ def output_folder(path: Any, fmt: Format = Format.text, spec: str | None = None)
     """Create an output folder (and its parents) or exit 2 saying why it cannot be used."""
     import os
 
-    from ..io._files import os_error_text
+    from ..io import os_error_text
 
     try:
         os.makedirs(path, exist_ok=True)
@@ -200,7 +200,7 @@ def load_model(spec: str, fmt: Format = Format.text) -> System:
     import warnings
 
     from ..io import load
-    from ..io.pyfile import ModelOutputWarning
+    from ..io import ModelOutputWarning
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ModelOutputWarning)
@@ -218,7 +218,7 @@ def _show_warnings(caught: list[Any]) -> None:
     """Print what a model's code printed while loading (as a warning on stderr); pass on other warnings."""
     import warnings
 
-    from ..io.pyfile import ModelOutputWarning
+    from ..io import ModelOutputWarning
 
     for w in caught:
         if issubclass(w.category, ModelOutputWarning):
@@ -232,7 +232,7 @@ def check_variant(system: System, variant: str | None, fmt: Format = Format.text
     """Exit 2 with a hint when a variant name is not declared."""
     if variant is None or variant in system.variant_names:
         return
-    from ..model.kinds import suggest
+    from ..model import suggest
 
     close = suggest(variant, system.variant_names)
     hint = f"did you mean '{close}'?" if close else f"declared variants: {', '.join(system.variant_names) or 'none'}"

@@ -11,9 +11,9 @@
 from __future__ import annotations
 
 from ..errors import UsageError
-from ..model.system import System
-from .calm import calm_json, to_calm
-from .structurizr import to_structurizr
+from ..model import System
+from ._calm import calm_json, to_calm
+from ._structurizr import to_structurizr
 
 __all__ = ["export", "EXPORT_FORMATS", "to_calm", "calm_json", "to_structurizr"]
 

@@ -17,12 +17,16 @@ import yaml
 
 from .._escape import json_safe
 from ..errors import LoadError, Problem
-from ..model.elements import Location
-from ..model.system import System
-from ._files import write_atomic
-from .safe_yaml import MAX_BYTES, parse_json, parse_yaml, read_text
+from ..model import Location, System
+from ._files import MAX_TEXT_BYTES, os_error_text, read_user_text, write_atomic
+from ._pyfile import ModelOutputWarning
+from ._safe_yaml import MAX_BYTES as _MAX_BYTES
+from ._safe_yaml import parse_json as _parse_json
+from ._safe_yaml import parse_yaml as _parse_yaml
+from ._safe_yaml import read_text as _read_text
 
-__all__ = ["load", "load_data", "loads", "to_data", "to_yaml", "to_json", "save", "json_schema", "write_atomic"]
+__all__ = ["load", "load_data", "loads", "to_data", "to_yaml", "to_json", "save", "json_schema", "write_atomic",
+           "read_user_text", "os_error_text", "MAX_TEXT_BYTES", "ModelOutputWarning"]
 
 _PY_SUFFIXES = (".py",)
 _YAML_SUFFIXES = (".yaml", ".yml")
@@ -52,7 +56,7 @@ def load(spec: str | os.PathLike[str]) -> System:
     path, attr = _split_spec(spec)
     lower = path.lower()
     if lower.endswith(_PY_SUFFIXES):
-        from .pyfile import load_python_file
+        from ._pyfile import load_python_file
 
         found = load_python_file(path, attr)
         return _as_model(found)
@@ -62,13 +66,13 @@ def load(spec: str | os.PathLike[str]) -> System:
                                         "check the path (relative to the current directory)", Location(path))], path)
         try:
             with open(path, "rb") as fh:
-                data = fh.read(MAX_BYTES + 1)  # read_text refuses more: a device or pipe cannot exhaust memory
+                data = fh.read(_MAX_BYTES + 1)  # read_text refuses more: a device or pipe cannot exhaust memory
         except OSError as exc:
             raise LoadError([Problem.of("file-not-found", f"cannot read '{path}': {exc.strerror}",
                                         "check the path and its permissions", Location(path))], path) from None
         return loads(data, path, fmt="json" if lower.endswith(_JSON_SUFFIXES) else "yaml")
     if ":" in spec and not os.path.exists(spec):
-        from .pyfile import load_module_attr
+        from ._pyfile import load_module_attr
 
         return _as_model(load_module_attr(spec))
     if not os.path.exists(path):
@@ -79,8 +83,8 @@ def load(spec: str | os.PathLike[str]) -> System:
 
 
 def _as_model(found: Any) -> System:
-    from ..dsl import System as DslSystem
-    from ..validate import validate
+    from .._dsl import System as DslSystem
+    from .._validate import validate
 
     if isinstance(found, DslSystem):
         return found.build()
@@ -89,18 +93,18 @@ def _as_model(found: Any) -> System:
 
 def loads(data: bytes | str, source: str = "<text>", fmt: str = "yaml") -> System:
     """Load and validate a model from YAML or JSON text (``fmt`` 'yaml' or 'json')."""
-    text = read_text(data if isinstance(data, bytes) else data.encode("utf-8"), source)
+    text = _read_text(data if isinstance(data, bytes) else data.encode("utf-8"), source)
     if fmt == "json":
-        raw = parse_json(text, source)
+        raw = _parse_json(text, source)
         lines: dict[tuple[Any, ...], int] = {}
     else:
-        raw, lines = parse_yaml(text, source)
+        raw, lines = _parse_yaml(text, source)
     return load_data(raw, source, lines)
 
 
 def load_data(raw: Any, source: str = "<data>", lines: dict[tuple[Any, ...], int] | None = None) -> System:
     """Validate plain data (as from YAML/JSON) into a System, with line numbers for messages if known."""
-    from ..validate import build_system
+    from .._validate import build_system
 
     lines = lines or {}
 

@@ -20,21 +20,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UsageError
-from ..model.kinds import suggest
-from ..model.system import System
+from ..model import suggest
+from ..model import System
 from ._graph import Box, Group, LegendEntry, Line, View
-from .compare import compare_view
-from .dataflow import dataflow_view
-from .deployment import deployment_view
-from .flow import flow_view
-from .logical import logical_view
-from .render import FORMATS, STYLES, GraphvizError, GraphvizTimeout, render_view
+from ._compare import compare_view
+from ._dataflow import dataflow_view
+from ._deployment import deployment_view
+from ._flow import flow_view
+from ._logical import logical_view
+from ._render import FORMATS, STYLES, GraphvizError, GraphvizTimeout, render_view
+from ._style import BoxStyle, LineStyle, component_style, connector_style, tier_of
 
 __all__ = [
     "View", "Box", "Group", "Line", "LegendEntry",
     "logical_view", "deployment_view", "dataflow_view", "flow_view", "compare_view",
     "build_view", "view_specs", "render_view", "render_all", "notebook_svg", "RenderedFile",
-    "VIEW_KINDS", "FORMATS", "STYLES", "GraphvizError", "GraphvizTimeout",
+    "VIEW_KINDS", "FORMATS", "STYLES", "GraphvizError", "GraphvizTimeout", "render",
+    "BoxStyle", "LineStyle", "component_style", "connector_style", "tier_of",
 ]
 
 VIEW_KINDS = ("logical", "deployment", "dataflow", "flow", "compare")
@@ -58,7 +60,7 @@ def build_view(system: System, spec: str, variant: str | None = None, *, analysi
         system: a validated model.
         spec: 'logical', 'deployment', 'dataflow', 'flow:NAME' or 'compare:V1,V2'.
         variant: placement for deployment, dataflow and flow views (None or 'base': the base one).
-        analysis: overlay data for dataflow and flow views (:class:`archkit.views.overlay.Overlay`);
+        analysis: overlay data for dataflow and flow views (:class:`archkit.views._overlay.Overlay`);
             by default it is computed with ``archkit.analysis`` (latency verdicts, per-step latency,
             link load).
 
@@ -72,7 +74,7 @@ def build_view(system: System, spec: str, variant: str | None = None, *, analysi
     if kind == "deployment" and not arg:
         return deployment_view(system, v)
     if kind == "dataflow" and not arg:
-        from .overlay import analysis_overlay
+        from ._overlay import analysis_overlay
 
         ov = analysis if analysis is not None else analysis_overlay(system, v)
         return dataflow_view(system, v, overlay=ov)
@@ -82,7 +84,7 @@ def build_view(system: System, spec: str, variant: str | None = None, *, analysi
             close = suggest(arg, ids) if arg else None
             hint = f"did you mean 'flow:{close}'?" if close else f"flows: {', '.join(ids) or 'none declared'}"
             raise UsageError(f"unknown flow '{arg}' in view '{spec}'; {hint}")
-        from .overlay import analysis_overlay
+        from ._overlay import analysis_overlay
 
         ov = analysis if analysis is not None else analysis_overlay(system, v, flow=arg, links=False)
         return flow_view(system, arg, v, breakdown=ov.flows.get(arg) if ov is not None else None)
@@ -92,6 +94,24 @@ def build_view(system: System, spec: str, variant: str | None = None, *, analysi
             raise UsageError(f"'{spec}' names no two placements; write compare:V1,V2 (variant names or 'base')")
         return compare_view(system, _check_variant(system, parts[0]), _check_variant(system, parts[1]))
     raise UsageError(f"unknown view '{spec}'; use logical, deployment, dataflow, flow:NAME or compare:V1,V2")
+
+
+def render(system: System, view: str = "deployment", variant: str | None = None, *, format: str = "svg",
+           style: str = "plain") -> bytes:
+    """Draw one view of a system: :func:`build_view` then :meth:`View.render`.
+
+    Args:
+        system: a validated model.
+        view: 'logical', 'deployment' (default), 'dataflow', 'flow:NAME' or 'compare:V1,V2'.
+        variant: the placement to draw (None or 'base': the base one).
+        format: svg (default), png, pdf, dot or mermaid.
+        style: plain (graphviz, default) or icons (``pip install 'archkit[diagrams]'``).
+
+    Raises:
+        UsageError: unknown view, flow, variant, format or style.
+        GraphvizError: graphviz could not draw the view.
+    """
+    return build_view(system, view, variant).render(format, style)
 
 
 def view_specs(system: System) -> list[str]:

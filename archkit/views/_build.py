@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model.elements import Component, Connector, Link, Node
-from ..model.graph import SystemGraph
-from ..model.kinds import COMPONENT_KINDS, CONNECTOR_KINDS, LINK_MEDIA, NODE_KINDS, PURPOSES
-from ..model.system import System
+from ..model import Component, Connector, Link, Node
+from ..model import SystemGraph
+from ..model import COMPONENT_KINDS, CONNECTOR_KINDS, LINK_MEDIA, NODE_KINDS, PURPOSES
+from ..model import System
 from . import _style as st
 from ._graph import Box, Group, LegendEntry, Line
 

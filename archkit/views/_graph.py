@@ -127,20 +127,20 @@ class View:
     # -- backends -------------------------------------------------------------------------------
     def dot(self, layout: str | None = None) -> str:
         """The graphviz DOT text (deterministic: the same view gives the same bytes); ``layout``: an engine."""
-        from .dot import to_dot
+        from ._dot import to_dot
 
         return to_dot(self, layout)
 
     def mermaid(self) -> str:
         """Mermaid flowchart text, for Markdown documents."""
-        from .mermaid import to_mermaid
+        from ._mermaid import to_mermaid
 
         return to_mermaid(self)
 
     def render(self, format: str = "svg", style: str = "plain", layout: str | None = None) -> bytes:
         """Draw the view: ``format`` svg, png, pdf, dot or mermaid; ``style`` plain or icons; ``layout``
         a graphviz engine (dot, neato, fdp, sfdp, ...; default: dot, force-directed for large views)."""
-        from .render import render_view
+        from ._render import render_view
 
         return render_view(self, format, style, layout)
 

@@ -51,6 +51,7 @@ _COMPONENT: dict[str, BoxStyle] = {
     "model": BoxStyle("box", "#fdd9b5", "rounded,filled,bold", "orange rounded box"),
     "feature_encoder": BoxStyle("box", "#fdebd3", "rounded,filled", "light orange rounded box"),
     "business_logic": BoxStyle("box", "#ffffff", "filled", "white box"),
+    "adapter": BoxStyle("component", "#ffffff", "filled", "white box with tabs"),
     "datastore": BoxStyle("cylinder", "#dbe9f6", "filled", "blue cylinder"),
     "feature_store": BoxStyle("cylinder", "#fdebd3", "filled", "orange cylinder"),
     "cache": BoxStyle("cylinder", "#eeeeee", "filled", "grey cylinder"),

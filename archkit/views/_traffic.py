@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model.elements import Connector, Link
-from ..model.graph import SystemGraph
+from ..model import Connector, Link
+from ..model import SystemGraph
 
 __all__ = ["Traffic", "connector_traffic", "LinkLoad", "link_loads", "fmt_bytes", "fmt_bits", "fmt_range"]
 

@@ -13,7 +13,7 @@ import pytest
 import archkit
 from archkit import Component, Flow, Link, Model, Node, System, Variant
 from archkit.analysis import Options, analyze, connector_volume, latency, link_load, updates
-from archkit.model.quantity import Quantity
+from archkit.model import Quantity
 
 
 def test_1280x720_rgb_frame_is_2764800_bytes(example) -> None:
@@ -27,7 +27,7 @@ def _video_system(video_size: str, rate: str) -> archkit.model.System:
         with Node("glasses", kind="wearable", per_user=1):
             cam = Component("camera", kind="sensor")
         with Node("phone", kind="mobile", per_user=1):
-            sel = Component("selector", processing_time="5 ms")
+            sel = Component("selector", kind="business_logic", processing_time="5 ms")
         Link("glasses", "phone", medium="bluetooth", bandwidth="3 Mbit/s", latency="40..200 ms")
         video = (cam >> sel).set(kind="stream", request_size=video_size, rate=rate)
         Flow("video", steps=[video], rate=rate)

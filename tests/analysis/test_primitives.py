@@ -21,7 +21,7 @@ from archkit.analysis import (
     node_monthly_cost,
     queueing_delay,
 )
-from archkit.analysis.latency import as_graph
+from archkit.analysis import as_graph
 
 
 @pytest.mark.parametrize("variant", [None, "all-in-cloud", "ocr-in-cloud", "phone-bluetooth-only", "all-on-glasses"])

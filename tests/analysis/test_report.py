@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.synthetic import synthetic_system  # noqa: E402
 
 from archkit.analysis import Options, analyze_all  # noqa: E402
-from archkit.analysis.report import SCHEMA  # noqa: E402
+from archkit.analysis import SCHEMA  # noqa: E402
 
 
 def test_synthetic_report_is_strict_json_and_deterministic() -> None:

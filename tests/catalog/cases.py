@@ -39,7 +39,7 @@ def phone_cloud():
 # -- serving -------------------------------------------------------------------------------------
 def _stateless(stateless, replicas):
     phone, cloud = phone_cloud()
-    app = Component("app", node=phone)
+    app = Component("app", kind="business_logic", node=phone)
     m = Model("m", node=cloud, task="t", stateless=stateless, replicas=replicas)
     connect(app, m, "sync_call")
 
@@ -96,11 +96,12 @@ def neg_precomputed():
 
 def _cascade(conditional, small_node="phone", large_node="cloud"):
     phone, cloud = phone_cloud()
-    app = Component("app", node=phone)
+    app = Component("app", kind="business_logic", node=phone)
     small = Model("small", task="wake word", node=small_node)
     large = Model("large", task="speech recognition", node=large_node)
-    connect(app, small, "sync_call")
-    connect(app, large, "sync_call", conditional=conditional)
+    spot = connect(app, small, "sync_call")
+    send = connect(app, large, "sync_call", conditional=conditional)
+    Flow("command", steps=[spot, send])
 
 
 @case("cascade")
@@ -124,7 +125,7 @@ def neg_two_phase():
 
 
 def _multi(async_kind):
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     fast = Model("fast", task="rank")
     slow = Model("slow", task="rank")
     q = Component("jobs", kind="queue")
@@ -140,7 +141,7 @@ def pos_multi():
 
 @case("multi-stage-prediction")
 def neg_multi():
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     fast = Model("fast", task="rank")
     slow = Model("slow", task="rank")
     connect(app, fast, "sync_call")
@@ -149,14 +150,14 @@ def neg_multi():
 
 @case("asynchronous-serving")
 def pos_async():
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     m = Model("m", task="t")
     connect(app, m, "async_message")
 
 
 @case("asynchronous-serving")
 def neg_async():
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     m = Model("m", task="t")
     connect(app, m, "sync_call")
 
@@ -164,7 +165,7 @@ def neg_async():
 def _pcache(reader):
     c = Component("cache", kind="cache")
     m = Model("m", task="t")
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     connect(m, c, "async_message", op="write")
     if reader:
         connect(app, c, "sync_call", op="read")
@@ -218,7 +219,7 @@ def neg_prep():
 def _breaker(props):
     g = Component("gw", kind="gateway", properties=props)
     m = Model("m", task="t")
-    fb = Component("defaults")
+    fb = Component("defaults", kind="business_logic")
     connect(g, m, "sync_call")
     connect(g, fb, "sync_call", conditional=True)
 
@@ -323,7 +324,7 @@ def neg_hybrid():
 
 # -- composition -------------------------------------------------------------------------------------
 def _ensemble(props, tasks=("t", "t")):
-    agg = Component("vote", properties=props)
+    agg = Component("vote", kind="business_logic", properties=props)
     a = Model("a", task=tasks[0])
     b = Model("b", task=tasks[1])
     connect(agg, a, "sync_call")
@@ -359,11 +360,12 @@ def neg_stack():
 
 
 def _seq(tasks, conditional=False):
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     ocr = Model("ocr", task=tasks[0])
     mt = Model("mt", task=tasks[1])
-    connect(app, ocr, "sync_call")
-    connect(app, mt, "sync_call", conditional=conditional)
+    read = connect(app, ocr, "sync_call")
+    translate = connect(app, mt, "sync_call", conditional=conditional)
+    Flow("use", steps=[read, translate])
 
 
 @case("sequential-decomposition")
@@ -378,7 +380,7 @@ def neg_seq():
 
 def _rag(props):
     idx = Component("docs", kind="datastore", properties=props)
-    b = Component("prompt_builder")
+    b = Component("prompt_builder", kind="business_logic")
     m = Model("llm", task="text generation")
     connect(b, idx, "sync_call", op="read")
     connect(b, m, "sync_call")
@@ -398,7 +400,7 @@ def neg_rag():
 @case("separate-business-logic-from-model")
 def pos_separate():
     ui = Component("ui", kind="ui")
-    bl = Component("logic")
+    bl = Component("logic", kind="business_logic")
     m = Model("m", task="t")
     connect(ui, bl, "sync_call")
     connect(bl, m, "sync_call")
@@ -428,7 +430,7 @@ def neg_safeguard():
 
 
 def _param(purpose):
-    ops = Component("ops_console")
+    ops = Component("ops_console", kind="business_logic")
     m = Model("m", task="t")
     connect(ops, m, "async_message", purpose=purpose)
 
@@ -464,7 +466,7 @@ def neg_gateway():
 
 
 def _services(kind):
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     a = Model("a", task="t")
     b = Model("b", task="u")
     connect(app, a, kind)
@@ -567,7 +569,7 @@ def neg_workflow():
 
 # -- operations -------------------------------------------------------------------------------------
 def _logging(tel, feedback=False, status=None):
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     m = Model("m", task="t", status=status, owner="team", version="1", intended_use="demo")
     connect(app, m, "sync_call")
     if tel:
@@ -646,7 +648,7 @@ def neg_version():
 
 
 def _two_versions(cand_props, kind="async_message", share=None):
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     live = Model("live", task="t", version="1")
     cand = Model("candidate", task="t", version="2", **cand_props)
     t = Component("telemetry", kind="telemetry")
@@ -699,7 +701,7 @@ def neg_handshake():
 def _lake(role):
     lake = Component("lake", kind="datastore", properties={"role": role})
     for s in ("clicks", "orders"):
-        connect(Component(s), lake, "batch_transfer", op="write")
+        connect(Component(s, kind="business_logic"), lake, "batch_transfer", op="write")
     for r in ("analytics", "trainer"):
         connect(Component(r, kind="batch_job"), lake, "batch_transfer", op="read")
 
@@ -737,7 +739,7 @@ def neg_federated():
 def _consumers(declared):
     m = Model("m", task="t")
     log = Component("prediction_log", kind="datastore")
-    other = Component("pricing")
+    other = Component("pricing", kind="business_logic")
     connect(m, log, "async_message", op="write", consumers=["pricing"] if declared else [])
     connect(other, log, "sync_call", op="read")
 
@@ -755,7 +757,7 @@ def neg_consumers():
 def _glue(n):
     m = Model("m", task="t")
     for i in range(n):
-        a = Component(f"adapter{i}", properties={"role": "adapter"})
+        a = Component(f"adapter{i}", kind="business_logic", properties={"role": "adapter"})
         connect(a, m, "in_process")
 
 
@@ -798,14 +800,14 @@ def neg_jungle():
 
 @case("dead-experimental-code-paths")
 def pos_dead():
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     old = Model("old_ranker", task="rank", status="experimental", owner="ml")
     connect(app, old, "sync_call", properties={"weight": 0})
 
 
 @case("dead-experimental-code-paths")
 def neg_dead():
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     new = Model("new_ranker", task="rank", status="experimental", owner="ml")
     connect(app, new, "sync_call", share=0.1)
 
@@ -839,7 +841,7 @@ def neg_langs():
 
 
 def _pod(outputs):
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     m = Model("m", task="t", outputs=outputs)
     connect(app, m, "sync_call")
 
@@ -865,7 +867,7 @@ def neg_proto():
 
 
 def _correction(tasks):
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     a = Model("base_model", task=tasks[0])
     b = Model("fixup", task=tasks[1])
     connect(a, b, "sync_call")
@@ -919,7 +921,7 @@ def neg_skew():
 
 
 def _host(n):
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     for i in range(n):
         connect(app, Model(f"m{i}", task="t"), "in_process")
 
@@ -989,7 +991,7 @@ def neg_train_in_serving():
 # -- deployment-fit checks -------------------------------------------------------------------------------
 def _offline(intermittent):
     phone, cloud = phone_cloud_links(intermittent)
-    app = Component("app", node=phone)
+    app = Component("app", kind="business_logic", node=phone)
     m = Model("m", task="t", node=cloud)
     step = connect(app, m, "sync_call")
     Flow("use", steps=[step], offline=True)
@@ -1032,7 +1034,7 @@ def neg_cadence():
 
 def _spof(replicas):
     phone, cloud = phone_cloud()
-    app = Component("app", node=phone)
+    app = Component("app", kind="business_logic", node=phone)
     gw = Component("gateway", kind="gateway", node=cloud, replicas=replicas)
     step = connect(app, gw, "sync_call")
     Flow("use", steps=[step])
@@ -1084,7 +1086,7 @@ def _latency(budget):
     phone = Node("phone", kind="mobile")
     cloud = Node("cloud", kind="cloud")
     Link(phone, cloud, medium="cellular", bandwidth="10 Mbit/s", latency="50 ms")
-    app = Component("app", node=phone, processing_time="1 ms")
+    app = Component("app", kind="business_logic", node=phone, processing_time="1 ms")
     m = Model("m", task="t", node=cloud, inference_time={"cloud": "5 ms"}, replicas=2)
     step = connect(app, m, "sync_call", request_size="1 kB", response_size="1 kB", rate="1 /s")
     Flow("use", steps=[step], rate="1 /s", latency_budget=budget)
@@ -1132,6 +1134,25 @@ def pos_fit():
 @case("resource-fit")
 def neg_fit():
     _fit("150 MB")
+
+
+def _pushed(medium, cost):
+    phones = Node("phones", kind="mobile", count=10_000)
+    cloud = Node("cloud", kind="cloud")
+    Link(phones, cloud, medium=medium, bandwidth="10 Mbit/s", latency="50 ms", **({"cost_per_gb": cost} if cost else {}))
+    m = Model("m", task="t", node=phones, size="100 MB", update_period="7 d")
+    reg = Component("registry", kind="model_registry", node=cloud)
+    connect(reg, m, "batch_transfer", purpose="model_artifact")
+
+
+@case("metered-model-distribution")
+def pos_metered():
+    _pushed("cellular", "10 USD/GB")
+
+
+@case("metered-model-distribution")
+def neg_metered():
+    _pushed("wifi", None)
 
 
 # -- documentation -------------------------------------------------------------------------------

@@ -24,8 +24,8 @@ from archkit.catalog import (
     load_catalog,
     parse_entry,
 )
-from archkit.catalog.registry import Registry
-from archkit.cli.app import app
+from archkit.catalog import Registry
+from archkit.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 LECTURE = [
@@ -232,8 +232,8 @@ def test_environment_variable_disables_plugins(plugins, monkeypatch):
 
 
 def test_plugin_may_not_shadow_builtin_ids(tmp_path):
-    from archkit.catalog.catalog import _load_plugin
-    from archkit.catalog.registry import BUILTIN
+    from archkit.catalog._catalog import _load_plugin
+    from archkit.catalog._registry import BUILTIN
 
     with pytest.raises(ValueError, match="already taken"):
         _load_plugin("x", lambda: Plugin("x", detectors={"glue-code": lambda ctx: []}),
@@ -252,7 +252,7 @@ def test_docs_list_every_entry_and_rule():
 
 
 def test_broken_builtin_entry_is_reported_without_traceback(runner, monkeypatch):
-    import archkit.catalog.catalog as catalog_mod
+    import archkit.catalog._catalog as catalog_mod
 
     def broken():
         raise CatalogError([catalog_mod.CatalogProblem(origin="glue-code.md", key="kind", message="bad kind")])

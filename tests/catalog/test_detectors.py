@@ -35,19 +35,20 @@ def test_detector_ignores_the_near_miss(entry_id):
 
 def _undeclared_stateless():
     phone, cloud = phone_cloud()
-    connect(Component("app", node=phone), Model("m", task="t", node=cloud, replicas=2), "sync_call")
+    connect(Component("app", kind="business_logic", node=phone), Model("m", task="t", node=cloud, replicas=2), "sync_call")
 
 
 def _untasked_chain():
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     a, b = Model("a"), Model("b")
-    connect(app, a, "sync_call")
-    connect(app, b, "sync_call")
+    first = connect(app, a, "sync_call")
+    second = connect(app, b, "sync_call")
+    Flow("use", steps=[first, second])
 
 
 def _unreplicated():
     phone, cloud = phone_cloud()
-    step = connect(Component("app", node=phone), Component("api", node=cloud), "sync_call")
+    step = connect(Component("app", kind="business_logic", node=phone), Component("api", kind="business_logic", node=cloud), "sync_call")
     Flow("use", steps=[step])
 
 
@@ -58,7 +59,7 @@ def _no_update_period():
 
 def _latency_unknown():
     phone, cloud = phone_cloud()
-    step = connect(Component("app", node=phone), Model("m", task="t", node=cloud), "sync_call")
+    step = connect(Component("app", kind="business_logic", node=phone), Model("m", task="t", node=cloud), "sync_call")
     Flow("use", steps=[step], latency_budget="100 ms")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from archkit.cli.app import app
+from archkit.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = "examples/ar_translation/system.py"
@@ -166,7 +166,7 @@ def test_baseline_adoption_fails_only_on_new_findings(runner, tmp_path):
 
     # a new problem appears: the old one stays baselined, the new one fails
     model = write_model(tmp_path, ranker_extra="", more='''\
-        notebook = Component("scoring_notebook", origin="notebook")
+        notebook = Component("scoring_notebook", kind="business_logic", origin="notebook")
         ''')
     res = run(runner, model, "--baseline", baseline, "--format", "json")
     data = json.loads(res.stdout)
@@ -204,7 +204,7 @@ def test_output_file(runner, tmp_path):
 
 def test_review_has_a_lint_section(at_root):
     import archkit
-    from archkit.review import review
+    from archkit.design_review import review
 
     result = review(archkit.load(EXAMPLE), EXAMPLE, only=["lint"])
     (sec,) = result.sections
@@ -246,8 +246,8 @@ def test_random_systems_lint_to_valid_deterministic_sarif(seed, monkeypatch):
     from bench.synthetic import synthetic_system
 
     from archkit.catalog import load_catalog
-    from archkit.catalog.formats import to_json, to_sarif
-    from archkit.catalog.lint import lint
+    from archkit.catalog import to_json, to_sarif
+    from archkit.catalog import lint
 
     cat = load_catalog(plugins=False)
     system = synthetic_system(80, n_nodes=8, n_flows=6, seed=seed)

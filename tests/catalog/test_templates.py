@@ -24,7 +24,7 @@ def _two_nodes():
 
 def build_stateless():
     _two_nodes()
-    app = Component("app", node="phone")
+    app = Component("app", kind="business_logic", node="phone")
     m = Model("m", task="t", node="cloud")
     templates.stateless_service(m, app, max_replicas=4)
 
@@ -37,13 +37,13 @@ def build_batch():
 
 def build_precomputed():
     m = Model("m", task="t")
-    api = Component("api")
+    api = Component("api", kind="business_logic")
     templates.precomputed_table(m, api, fallback=True)
 
 
 def build_two_phase():
     _two_nodes()
-    app = Component("app", node="phone")
+    app = Component("app", kind="business_logic", node="phone")
     small = Model("wake", task="keyword spotting", node="phone")
     large = Model("asr", task="speech recognition", node="cloud")
     templates.two_phase(small, large, caller=app, share=0.05)
@@ -78,7 +78,7 @@ def build_feature_store():
 
 def build_prediction_cache():
     m = Model("m", task="t")
-    api = Component("api")
+    api = Component("api", kind="business_logic")
     templates.prediction_cache(m, api, ttl="1 h")
 
 
@@ -98,7 +98,7 @@ def build_training_pipeline():
 
 
 def build_telemetry():
-    app = Component("app")
+    app = Component("app", kind="business_logic")
     m = Model("m", task="t")
     from archkit import connect
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from archkit.analysis.report import ANALYSES, SCHEMA
+from archkit.analysis import ANALYSES, SCHEMA
 from archkit.cli import app
 
 
@@ -73,7 +73,7 @@ def test_strict_exits_1_on_a_violation(runner, example_path) -> None:
 
 
 def test_review_has_an_analyses_section(example) -> None:
-    from archkit.review import review
+    from archkit.design_review import review
 
     rv = review(example, "example", only=["analyses"])
     (sec,) = rv.sections

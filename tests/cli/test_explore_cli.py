@@ -74,7 +74,7 @@ def test_explore_usage_errors_exit_2_with_hints(runner, example_path):
 
 
 def test_review_has_an_alternatives_section(example):
-    from archkit.review import review
+    from archkit.design_review import review
 
     rv = review(example, only=["alternatives"])
     (s,) = rv.sections

@@ -37,7 +37,7 @@ def reviews(tmp_path_factory):
 
     from typer.testing import CliRunner
 
-    from archkit.cli.app import app
+    from archkit.cli import app
 
     out: dict[str, tuple[dict, Path]] = {}
     here = os.getcwd()
@@ -128,7 +128,7 @@ def handcheck_rows() -> list[tuple[str, str, str, str]]:
 def keyboard_analysis():
     from typer.testing import CliRunner
 
-    from archkit.cli.app import app
+    from archkit.cli import app
 
     result = CliRunner().invoke(app, ["analyze", str(ROOT / "examples/smart_keyboard/system.py"), "--all-variants",
                                       "--format", "json"])

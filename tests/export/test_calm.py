@@ -75,8 +75,8 @@ def test_clashing_ids_get_prefixes(validator):
 
     with System("clash") as s:
         with Node("cloud", kind="cloud"):
-            a = Component("cloud")
-            b = Component("b")
+            a = Component("cloud", kind="business_logic")
+            b = Component("b", kind="business_logic")
         a >> b
     doc = to_calm(s.build())
     ids = [n["unique-id"] for n in doc["nodes"]]

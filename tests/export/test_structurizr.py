@@ -90,8 +90,8 @@ def test_identifiers_are_safe_and_unique():
 
     with System("odd ids") as s:
         with Node("n-1", kind="cloud"):
-            a = Component("a.b")
-            b = Component("a_b")
+            a = Component("a.b", kind="business_logic")
+            b = Component("a_b", kind="business_logic")
         a >> b
     text = to_structurizr(s.build())
     ids = re.findall(r"^\s*([^\s=]+) = ", text, re.M)

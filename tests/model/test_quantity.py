@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archkit.model.quantity import DIMENSIONS, QuantityError, format_quantity, parse_quantity
+from archkit.model import DIMENSIONS, QuantityError, format_quantity, parse_quantity
 
 
 @pytest.mark.parametrize("text,dim,lo,hi", [

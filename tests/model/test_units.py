@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archkit.model._units import MAX_UNIT_CHARS, UnitSyntaxError, UnknownUnitError, read_unit
-from archkit.model.quantity import DIMENSIONS, MAX_COUNT, MAX_TEXT_CHARS, QuantityError, parse_quantity
+from archkit.model._quantity import DIMENSIONS, MAX_COUNT, MAX_TEXT_CHARS, QuantityError, parse_quantity
 
 
 @pytest.mark.parametrize("text,dim,canonical", [
@@ -130,7 +130,7 @@ def test_counts_and_numbers_are_bounded(field, value):
 
 
 def test_users_option_is_bounded(runner, example_path):
-    from archkit.cli.app import app
+    from archkit.cli._app import app
 
     for value in (str(10**400), str(MAX_COUNT + 1), "0"):
         result = runner.invoke(app, ["analyze", str(example_path), "--users", value])

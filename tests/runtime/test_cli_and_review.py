@@ -9,7 +9,7 @@ import sys
 import yaml
 from typer.testing import CliRunner
 
-from archkit.cli.app import app
+from archkit.cli import app
 
 from .conftest import EXAMPLE_MODEL, TINY_MODEL
 
@@ -22,7 +22,7 @@ def test_serve_config_command_writes_a_loopback_config(tmp_path):
     config = yaml.safe_load(out.read_text())
     assert config["http_options"] == {"host": "127.0.0.1", "port": 8000}
     assert [a["route_prefix"] for a in config["applications"]] == ["/glasses", "/cloud", "/phone"]
-    assert all(a["import_path"] == "archkit.runtime.serve_app:build_node_app" for a in config["applications"])
+    assert all(a["import_path"] == "archkit.runtime._serve_app:build_node_app" for a in config["applications"])
     again = CliRunner().invoke(app, ["serve-config", str(EXAMPLE_MODEL), "--variant", "ocr-in-cloud", "--cpus", "2"])
     assert again.stdout == out.read_text()  # same model, same bytes
 
@@ -48,7 +48,7 @@ def test_status_of_a_model_that_is_not_deployed(tmp_path, monkeypatch):
 
 
 def test_review_has_a_deployment_section(example_system, tmp_path):
-    from archkit.review import review
+    from archkit.design_review import review
 
     report = review(example_system, str(EXAMPLE_MODEL), only=["deployment"], out_dir=tmp_path)
     section = report.sections[0]
@@ -62,7 +62,7 @@ def test_review_has_a_deployment_section(example_system, tmp_path):
 
 
 def test_importing_archkit_and_planning_do_not_import_ray():
-    code = ("import sys, archkit, archkit.runtime, archkit.runtime.plan, archkit.runtime.links; "
+    code = ("import sys, archkit, archkit.runtime, archkit.runtime._plan, archkit.runtime._links; "
             "print('ray' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from archkit.errors import UsageError
-from archkit.runtime.links import hop_delay, payload_size, route_delay
-from archkit.runtime.plan import build_plan, deployment_options
+from archkit.runtime._links import hop_delay, payload_size, route_delay
+from archkit.runtime._plan import build_plan, deployment_options
 
 from .conftest import EXAMPLE_MODEL, TINY_MODEL
 
@@ -105,7 +105,7 @@ def test_serve_config_is_a_valid_serve_schema(example_system, tmp_path):
 
     import yaml
 
-    from archkit.runtime.serve_config import serve_config_yaml
+    from archkit.runtime import serve_config_yaml
 
     plan = build_plan(example_system, "ocr-in-cloud", model_path=EXAMPLE_MODEL, cpus=2)
     text = serve_config_yaml(plan, str(EXAMPLE_MODEL))

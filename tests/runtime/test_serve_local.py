@@ -9,9 +9,9 @@ import pytest
 
 pytest.importorskip("ray.serve")
 
-from archkit.runtime.links import payload_size
-from archkit.runtime.plan import build_plan
-from archkit.runtime.runner import GroupRunner
+from archkit.runtime._links import payload_size
+from archkit.runtime import build_plan
+from archkit.runtime._runner import GroupRunner
 
 from .conftest import EXAMPLE_MODEL, TINY_MODEL
 
@@ -21,7 +21,7 @@ ar_signs = pytest.importorskip("ar_signs")
 def _run_local(plan, node):
     from ray import serve
 
-    from archkit.runtime.serve_app import build_apps
+    from archkit.runtime._serve_app import build_apps
 
     app = plan.app(node)
     return serve.run(build_apps(plan)[app.name], name=app.name, route_prefix=app.route_prefix,
@@ -54,7 +54,14 @@ def test_bad_inputs_are_client_errors_and_the_replica_keeps_serving(glasses_hand
     bomb = io.BytesIO()
     Image.new("L", (5000, 5000)).save(bomb, format="PNG")
     status, answer = glasses_handle.process.remote(bomb.getvalue(), "image/png").result()
-    assert status == 422 and "pixels" in answer["error"]
+    assert status == 413 and "pixels" in answer["error"]
+    status, answer = glasses_handle.process.remote(ar_signs.strip_png(), "image/png").result()
+    assert status == 413 and "100000x100" in answer["error"]
+    status, answer = glasses_handle.process.remote(ar_signs.dense_text_png(), "image/png").result()
+    assert status == 413 and "pixels" in answer["error"]
+    # within the pixel bound, but more text than the time budget reads: cancelled by Tesseract
+    status, answer = glasses_handle.process.remote(ar_signs.dense_text_png(2000, 2000), "image/png").result()
+    assert status == 422 and "ms allowed" in answer["error"]
     status, answer = glasses_handle.process.remote(ar_signs.sign_png("Prohibido fumar"), "image/png").result()
     assert (status, answer["translation"]) == (200, "Forbidden smoke")
 

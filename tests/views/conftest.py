@@ -12,7 +12,7 @@ SVG_NS = {"svg": "http://www.w3.org/2000/svg"}
 
 def dot_json(dot: str) -> dict:
     """Let graphviz parse and lay out DOT text and return its JSON description."""
-    from archkit.views.render import run_dot
+    from archkit.views._render import run_dot
 
     return json.loads(run_dot(dot, "json"))
 

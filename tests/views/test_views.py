@@ -216,8 +216,8 @@ def test_unplaced_components_are_drawn():
 
     with System("s") as s:
         with Node("srv", kind="cloud"):
-            a = Component("a")
-        b = Component("b")
+            a = Component("a", kind="business_logic")
+        b = Component("b", kind="business_logic")
         a >> b
     view = build_view(s.build(), "deployment")
     assert view.box("c:b").group == "unplaced"
@@ -234,7 +234,7 @@ def test_notebook_reprs(ar):
     assert view._repr_html_().startswith('<div class="archkit-view"')
     with archkit.System("tiny") as s:
         with archkit.Node("n", kind="cloud"):
-            archkit.Component("x")
+            archkit.Component("x", kind="business_logic")
     assert "<svg" in s._repr_svg_()
 
 

@@ -1,6 +1,6 @@
 """Implementations of the tiny test system (archkit's implementation protocol)."""
 
-from archkit.runtime.protocol import BadInput
+from archkit.runtime import BadInput
 
 
 class Entry:

@@ -1,0 +1,435 @@
+"""Validation that reports every problem at once.
+
+Two layers:
+
+* :func:`build_system` turns raw data (from YAML, JSON or the DSL) into a :class:`System`,
+  element by element, so that one bad field does not hide the problems elsewhere. An element
+  with a bad optional field is kept without that field, so references to it still resolve and
+  produce no follow-on noise.
+* :func:`check` looks at a built system as a whole: duplicate ids, dangling references,
+  connectors between nodes with no link route, flows whose steps do not chain, cycles of
+  synchronous calls.
+
+Both produce :class:`~archkit.errors.Problem` objects; :class:`~archkit.errors.ValidationError`
+carries all of them.
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Any, Callable, Iterable
+
+import pydantic
+from pydantic import BaseModel
+
+from .errors import Problem, ValidationError
+from .model import Component, Connector, Link, Location, Node
+from .model import SystemGraph, find_sync_cycles
+from .model import suggest
+from .model import Flag, Flow, System, Variant
+
+__all__ = ["build_system", "check", "validate", "Locator"]
+
+Locator = Callable[[tuple[Any, ...]], Location | None]
+
+_LISTS: dict[str, tuple[type[BaseModel], str, str]] = {
+    # field -> (class, id attribute, what to call it)
+    "components": (Component, "id", "component"),
+    "connectors": (Connector, "id", "connector"),
+    "nodes": (Node, "id", "node"),
+    "links": (Link, "id", "link"),
+    "variants": (Variant, "name", "variant"),
+    "flows": (Flow, "id", "flow"),
+    "flags": (Flag, "id", "flag"),
+}
+
+_TYPE_TO_CODE = {
+    "quantity_dimension": "wrong-unit",
+    "quantity_unit": "wrong-unit",
+    "quantity_order": "min-greater-than-max",
+    "quantity_negative": "negative-value",
+    "quantity_syntax": "invalid-value",
+    "unknown_kind": "unknown-kind",
+    "extra_forbidden": "unknown-field",
+    "missing": "missing-field",
+}
+
+
+def _default_locator(source: str | None) -> Locator:
+    return lambda path: Location(source, None, tuple(path))
+
+
+# --------------------------------------------------------------------------------------------
+# pydantic errors -> problems
+# --------------------------------------------------------------------------------------------
+
+def _model_at(cls: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic class that owns the last part of ``loc`` (for 'did you mean' on field names)."""
+    current: Any = cls
+    for part in loc[:-1]:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            if isinstance(current, type) and issubclass(current, BaseModel):
+                continue
+            return None
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        ann = info.annotation
+        # unwrap Optional / list / dict to the model inside
+        while True:
+            args = typing.get_args(ann)
+            origin = typing.get_origin(ann)
+            if isinstance(ann, type) and issubclass(ann, BaseModel):
+                break
+            if origin is None or not args:
+                break
+            inner = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            if inner:
+                ann = inner[0]
+                break
+            ann = args[-1]
+        current = ann
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _element_label(what: str, raw: Any, id_attr: str, index: int | None) -> str:
+    if isinstance(raw, dict) and isinstance(raw.get(id_attr), str):
+        return f"{what} '{raw[id_attr]}'"
+    return f"{what} #{index + 1}" if index is not None else what
+
+
+def _problems_from_pydantic(exc: pydantic.ValidationError, cls: type[BaseModel], prefix: tuple[Any, ...],
+                            label: str, locate: Locator, element: str | None) -> list[Problem]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        etype = err["type"]
+        ctx = err.get("ctx") or {}
+        field = ".".join(str(p) for p in loc) or "(whole element)"
+        name = _TYPE_TO_CODE.get(etype, "invalid-value")
+        hint = str(ctx.get("hint", ""))
+        if etype == "extra_forbidden":
+            owner = _model_at(cls, loc)
+            fields = list(owner.model_fields) if owner else []
+            close = suggest(str(loc[-1]), fields) if fields else None
+            message = f"{label} has an unknown field '{loc[-1]}'"
+            hint = f"did you mean '{close}'?" if close else (
+                f"known fields: {', '.join(fields)}" if fields else "remove it")
+        elif etype == "missing":
+            message = f"{label} lacks the required field '{field}'"
+            owner = _model_at(cls, loc)
+            desc = owner.model_fields[loc[-1]].description if owner and loc[-1] in owner.model_fields else None
+            hint = f"add '{loc[-1]}'" + (f": {desc}" if desc else "")
+        elif etype.startswith("quantity_") or etype in ("unknown_kind", "self_link"):
+            message = f"{label}: {field}: {ctx.get('message', err['msg'])}"
+        else:
+            value = err.get("input")
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0 and \
+                    etype in ("greater_than_equal", "greater_than"):
+                name = "negative-value"
+            shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            message = f"{label}: {field}: {err['msg'].rstrip('.')} (got {shown})"
+            owner = _model_at(cls, loc)
+            info = owner.model_fields.get(loc[-1]) if owner and loc and isinstance(loc[-1], str) else None
+            if info is not None and info.description:
+                hint = f"'{loc[-1]}' is: {info.description}"
+        out.append(Problem.of(name, message, hint, locate(prefix + loc), element))
+    return out
+
+
+def _validate_element(cls: type[BaseModel], raw: Any, prefix: tuple[Any, ...], label: str, locate: Locator,
+                      element: str | None, problems: list[Problem]) -> BaseModel | None:
+    """Validate one element; on errors, record them and try again without the offending optional fields."""
+    try:
+        return cls.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        problems.extend(_problems_from_pydantic(exc, cls, prefix, label, locate, element))
+        if not isinstance(raw, dict):
+            return None
+        bad = {e["loc"][0] for e in exc.errors() if e["loc"]}
+        required = {k for k, f in cls.model_fields.items() if f.is_required()}
+        if bad & required:
+            return None
+        try:
+            return cls.model_validate({k: v for k, v in raw.items() if k not in bad})
+        except pydantic.ValidationError:
+            return None
+
+
+def build_system(raw: Any, locate: Locator | None = None, source: str | None = None,
+                 element_locations: dict[tuple[str, int], Location] | None = None) -> System:
+    """Build and check a System from raw data (mappings and lists), reporting every problem at once.
+
+    Args:
+        raw: the data, as read from YAML/JSON or assembled by the DSL.
+        locate: maps a key path (e.g. ``("links", 2, "bandwidth")``) to a location for messages.
+        source: file name for messages when no locator is given.
+        element_locations: where each element was declared, keyed by (list field, index);
+            attached to the built elements so later reports (lint, analyses) can point at them.
+
+    Raises:
+        ValidationError: listing every problem found.
+    """
+    locate = locate or _default_locator(source)
+    problems: list[Problem] = []
+    if not isinstance(raw, dict):
+        raise ValidationError([Problem.of(
+            "invalid-value", f"a model is a mapping of fields (name, components, ...), got {type(raw).__name__}",
+            "start the file with 'name: <system name>' and lists such as 'components:'", locate(()))], source)
+    built: dict[str, list[Any]] = {}
+    broken: set[str] = set()
+    for field, (cls, id_attr, what) in _LISTS.items():
+        items = raw.get(field, [])
+        if items is None:
+            items = []
+        if not isinstance(items, list):
+            problems.append(Problem.of("invalid-value", f"'{field}' must be a list, got {type(items).__name__}",
+                                       f"write '{field}:' followed by '- ...' entries", locate((field,))))
+            built[field] = []
+            continue
+        good = []
+        for i, item in enumerate(items):
+            label = _element_label(what, item, id_attr, i)
+            ident = item.get(id_attr) if isinstance(item, dict) and isinstance(item.get(id_attr), str) else None
+            obj = _validate_element(cls, item, (field, i), label, locate, ident, problems)
+            if obj is None:
+                if ident:
+                    broken.add(ident)
+                continue
+            loc = (element_locations or {}).get((field, i)) or locate((field, i))
+            obj._location = loc  # type: ignore[attr-defined]
+            good.append((i, obj))
+        built[field] = good
+    scalars = {k: v for k, v in raw.items() if k not in _LISTS}
+    head = _validate_element(System, scalars, (), "system", locate, None, problems)
+    if not isinstance(head, System):
+        head = System.model_validate({"name": str(raw.get("name") or "unnamed")})
+    system = head.model_copy(update={f: [o for _, o in built[f]] for f in _LISTS})
+    system._location = locate(())
+    indices = {f: [i for i, _ in built[f]] for f in _LISTS}
+    problems.extend(_duplicates_in_raw(raw, locate))
+    problems.extend(check(system, locate=locate, broken=broken, indices=indices, duplicates=False))
+    if problems:
+        raise ValidationError(problems, source)
+    return system
+
+
+# --------------------------------------------------------------------------------------------
+# whole-system checks
+# --------------------------------------------------------------------------------------------
+
+def validate(system: System) -> System:
+    """Check a system built in code; return it unchanged, or raise ValidationError with every problem."""
+    problems = check(system)
+    if problems:
+        raise ValidationError(problems)
+    return system
+
+
+def _duplicates_in_raw(raw: dict[str, Any], locate: Locator) -> list[Problem]:
+    """Duplicate ids among the raw entries, including entries that failed validation."""
+    out = []
+    for field, (_, id_attr, what) in _LISTS.items():
+        items = raw.get(field)
+        if not isinstance(items, list):
+            continue
+        first: dict[str, int] = {}
+        for i, item in enumerate(items):
+            ident = item.get(id_attr) if isinstance(item, dict) else None
+            if not isinstance(ident, str):
+                continue
+            if ident in first:
+                out.append(Problem.of(
+                    "duplicate-id", f"{what} '{ident}' is declared more than once",
+                    f"give each {what} its own {id_attr}; the first one is at {locate((field, first[ident]))}",
+                    locate((field, i, id_attr)), ident,
+                    related=[x for x in (locate((field, first[ident])),) if x is not None]))
+            else:
+                first[ident] = i
+    return out
+
+
+def check(system: System, locate: Locator | None = None, broken: Iterable[str] = (),
+          indices: dict[str, list[int]] | None = None, duplicates: bool = True) -> list[Problem]:
+    """Every whole-system problem of a built system (duplicates, references, routes, flows, cycles).
+
+    Args:
+        system: the system to check.
+        locate: maps key paths to locations; default: each element's own location.
+        broken: ids of elements that failed field validation (references to them are not reported again).
+        indices: original list positions of the elements (when some were dropped while building).
+    """
+    broken = set(broken)
+
+    def where(field: str, pos: int, *more: Any) -> Location | None:
+        idx = indices[field][pos] if indices else pos
+        if locate is not None:
+            return locate((field, idx) + more)
+        el = getattr(system, field)[pos]
+        loc = el.location
+        return loc.with_path(*more) if loc is not None else Location(None, None, (field, idx) + more)
+
+    def top(*path: Any) -> Location | None:
+        if locate is not None:
+            return locate(path)
+        loc = system.location
+        return loc.with_path(*path) if loc is not None else Location(None, None, path)
+
+    problems: list[Problem] = []
+    P = problems.append
+
+    # duplicate ids -----------------------------------------------------------------------
+    for field, (_, id_attr, what) in (_LISTS.items() if duplicates else ()):
+        first: dict[str, int] = {}
+        for pos, el in enumerate(getattr(system, field)):
+            ident = getattr(el, id_attr)
+            if ident in first:
+                P(Problem.of("duplicate-id", f"{what} '{ident}' is declared more than once",
+                             f"give each {what} its own {id_attr}; the first one is at {where(field, first[ident])}",
+                             where(field, pos, id_attr), ident,
+                             related=[x for x in (where(field, first[ident]),) if x is not None]))
+            else:
+                first[ident] = pos
+
+    comps = {c.id for c in system.components}
+    nodes = {n.id for n in system.nodes}
+    links = {lk.id for lk in system.links}
+    conns = {c.id: c for c in system.connectors}
+
+    def ref(kind: str, value: str, known: set[str], loc: Location | None, owner: str, element: str) -> bool:
+        if value in known:
+            return True
+        if value in broken:
+            return False
+        close = suggest(value, sorted(known))
+        hint = f"did you mean '{close}'?" if close else f"declare a {kind} '{value}' or fix the reference"
+        P(Problem.of("dangling-reference", f"{owner} refers to {kind} '{value}', which is not declared",
+                     hint, loc, element))
+        return False
+
+    # connectors ---------------------------------------------------------------------------
+    for pos, c in enumerate(system.connectors):
+        ref("component", c.source, comps, where("connectors", pos, "source"), f"connector '{c.id}'", c.id)
+        ref("component", c.target, comps, where("connectors", pos, "target"), f"connector '{c.id}'", c.id)
+        for j, consumer in enumerate(c.consumers):
+            ref("component", consumer, comps, where("connectors", pos, "consumers", j),
+                f"connector '{c.id}' (consumers)", c.id)
+        if c.source == c.target:
+            P(Problem.of("self-connector", f"connector '{c.id}' joins component '{c.source}' to itself",
+                         "a component's internal steps are not connectors; remove it or split the component",
+                         where("connectors", pos), c.id))
+
+    # relations between components, and what flags guard ------------------------------------
+    for pos, comp in enumerate(system.components):
+        for rel in ("corrects", "influences"):
+            for j, other in enumerate(getattr(comp, rel)):
+                if ref("component", other, comps, where("components", pos, rel, j), f"component '{comp.id}' ({rel})",
+                       comp.id) and other == comp.id:
+                    P(Problem.of("invalid-value", f"component '{comp.id}' names itself in '{rel}'",
+                                 f"'{rel}' lists other components; remove '{comp.id}'",
+                                 where("components", pos, rel, j), comp.id))
+    for pos, flag in enumerate(system.flags):
+        for j, guarded in enumerate(flag.guards):
+            ref("component or connector", guarded, comps | set(conns), where("flags", pos, "guards", j),
+                f"flag '{flag.id}'", flag.id)
+
+    # links --------------------------------------------------------------------------------
+    for pos, lk in enumerate(system.links):
+        for j, end in enumerate(lk.ends):
+            ref("node", end, nodes, where("links", pos, "ends", j), f"link '{lk.id}'", lk.id)
+
+    # placements ---------------------------------------------------------------------------
+    def check_placement(mapping: dict[str, str], path: tuple[Any, ...], owner: str) -> None:
+        for comp, node in mapping.items():
+            loc = top(*path, comp)
+            ref("component", comp, comps, loc, owner, comp)
+            ref("node", node, nodes, loc, f"{owner} of '{comp}'", comp)
+
+    check_placement(system.placement, ("placement",), "the placement")
+    for pos, v in enumerate(system.variants):
+        idx = indices["variants"][pos] if indices else pos
+        check_placement(v.placement, ("variants", idx, "placement"), f"variant '{v.name}'")
+        for j, lid in enumerate(v.links_down):
+            ref("link", lid, links, where("variants", pos, "links_down", j), f"variant '{v.name}'", v.name)
+
+    # routes -------------------------------------------------------------------------------
+    if system.links or len(nodes) > 1:
+        scenarios: list[str | None] = [None] + [v.name for v in system.variants]
+        reported: set[tuple[str, ...]] = set()
+        by_id_pos = {c.id: pos for pos, c in enumerate(system.connectors)}
+        for scen in scenarios:
+            try:
+                g = SystemGraph(system, scen)
+            except KeyError:
+                continue
+            for c in system.connectors:
+                a, b = g.placement.get(c.source), g.placement.get(c.target)
+                if a is None or b is None or a == b or a not in nodes or b not in nodes:
+                    continue
+                if g.route(a, b, exclude=()) is None:
+                    key = (c.id, *sorted((a, b)))
+                    if key in reported:
+                        continue
+                    reported.add(key)
+                    in_what = f" in variant '{scen}'" if scen else ""
+                    P(Problem.of("no-route",
+                                 f"connector '{c.id}' joins '{c.source}' on node '{a}' and '{c.target}' on node '{b}'"
+                                 f"{in_what}, but no chain of links joins those nodes",
+                                 f"declare a link between '{a}' and '{b}' (or via a node linked to both), "
+                                 f"or place both components on one node",
+                                 where("connectors", by_id_pos[c.id]), c.id))
+
+    # flows ----------------------------------------------------------------------------------
+    for pos, f in enumerate(system.flows):
+        if not f.steps:
+            P(Problem.of("empty-flow", f"flow '{f.id}' has no steps",
+                         "list the connectors the scenario goes through, in order", where("flows", pos, "steps"), f.id))
+            continue
+        ok = True
+        for j, sid in enumerate(f.steps):
+            if sid not in conns:
+                ok = ref("connector", sid, set(conns), where("flows", pos, "steps", j), f"flow '{f.id}'", f.id) and ok
+        if not ok:
+            continue
+        stack: list[str] = []  # components holding control; callers below callees
+        for j, sid in enumerate(f.steps):
+            c = conns[sid]
+            if j > 0 and c.source not in stack:
+                prev = conns[f.steps[j - 1]]
+                can = " or ".join(f"'{s}'" for s in reversed(stack))
+                P(Problem.of("flow-does-not-chain",
+                             f"flow '{f.id}': step {j + 1} '{sid}' starts at '{c.source}', but after step {j} "
+                             f"'{prev.id}' control is at {can}",
+                             f"the next step must start where the previous one ended (or, after a sync call, "
+                             f"at a caller waiting for its response): start it at {can}, or add the missing connector",
+                             where("flows", pos, "steps", j), f.id))
+                break
+            if j > 0:
+                while stack and stack[-1] != c.source:
+                    stack.pop()
+            else:
+                stack = [c.source]
+            if c.synchronous:
+                stack.append(c.target)
+            else:
+                stack = [c.target]
+
+    # sync call cycles ------------------------------------------------------------------------
+    by_id_pos = {c.id: pos for pos, c in enumerate(system.connectors)}
+    for cyc in find_sync_cycles(system.connectors):
+        path = " -> ".join([conns[cyc[0]].source] + [conns[x].target for x in cyc])
+        P(Problem.of("sync-call-cycle", f"synchronous calls form a cycle: {path}",
+                     "a caller waits for its callee, so a cycle can deadlock; make one of these connectors "
+                     "an async_message, or break the cycle", where("connectors", by_id_pos[cyc[0]]), cyc[0]))
+
+    # autoscaling bounds ------------------------------------------------------------------------
+    for pos, comp in enumerate(system.components):
+        bounds = comp.autoscaling
+        if bounds is not None and bounds.min_replicas > bounds.max_replicas:
+            P(Problem.of("min-greater-than-max",
+                         f"component '{comp.id}': autoscaling min_replicas {bounds.min_replicas} > max_replicas "
+                         f"{bounds.max_replicas}", "set min_replicas <= max_replicas",
+                         where("components", pos, "autoscaling"), comp.id))
+    return problems

@@ -1,0 +1,243 @@
+"""Capacity planning: replicas each server-side component needs, and the throughput ceiling of each flow.
+
+For a component x on a fleet node (a node without per_user), with arrival rate lambda (1/s, all
+users together, see :func:`archkit.analysis._latency.arrival_rate`) and processing time S (s)::
+
+    offered load     a = lambda x S                           [busy servers, "erlangs"]
+    replicas needed  n = ceil(a / u)                          u = target utilisation (default 0.7)
+    cores needed       = n x cpus
+    nodes needed       = ceil(sum of cores needed on the node / node.cpu_cores)
+
+best/typical/worst use the best/typical/worst S. The verdict compares declared servers (replicas,
+or autoscaling max_replicas) with n: ok (enough for the worst case), at risk (enough only for
+better cases), under (too few even in the best case), planned (none declared: the plan is the
+number to deploy).
+
+Throughput ceiling of a flow: each step's target x can serve at most servers(x) / S(x) requests
+per second (1 / S on a user's device, per device); the flow's ceiling is the smallest of these,
+and its bottleneck is the component that sets it. Demand is the flow's rate x the devices that
+start it. Devices of per-user nodes count the users active at peak (users x peak_active_share).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..model import System
+from ._common import Estimate, Options, devices, input_text, missing_text
+from ._latency import analysis_graph, arrival_rate, as_graph, component_time
+
+__all__ = ["ComponentCapacity", "NodeCapacity", "FlowCapacity", "CapacityResult", "capacity", "component_plan"]
+
+CapacityVerdict = Literal["ok", "at risk", "under", "planned", "unknown"]
+
+
+@dataclass(frozen=True)
+class ComponentCapacity:
+    """Capacity plan of one server-side component."""
+
+    component: str
+    node: str
+    arrival_rate: Estimate
+    processing: Estimate
+    offered_load: Estimate
+    target_utilisation: float
+    replicas_needed: Estimate
+    declared: int | None
+    cores_needed: Estimate
+    verdict: CapacityVerdict
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"component": self.component, "node": self.node, "arrival_rate": self.arrival_rate.to_dict(),
+                "processing": self.processing.to_dict(), "offered_load": self.offered_load.to_dict(),
+                "target_utilisation": self.target_utilisation, "replicas_needed": self.replicas_needed.to_dict(),
+                "replicas_declared": self.declared, "cores_needed": self.cores_needed.to_dict(),
+                "verdict": self.verdict}
+
+
+@dataclass(frozen=True)
+class NodeCapacity:
+    """Nodes a fleet needs for the replicas planned on it."""
+
+    node: str
+    count: int
+    cores_needed: Estimate
+    nodes_needed: Estimate
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"node": self.node, "count": self.count, "cores_needed": self.cores_needed.to_dict(),
+                "nodes_needed": self.nodes_needed.to_dict()}
+
+
+@dataclass(frozen=True)
+class FlowCapacity:
+    """Throughput ceiling and demand of one flow."""
+
+    flow: str
+    ceiling: Estimate
+    bottleneck: str | None
+    demand: Estimate
+    scope: str
+    verdict: Literal["ok", "at risk", "over", "unknown", "no rate"]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"flow": self.flow, "ceiling": self.ceiling.to_dict(), "bottleneck": self.bottleneck,
+                "demand": self.demand.to_dict(), "scope": self.scope, "verdict": self.verdict}
+
+
+@dataclass(frozen=True)
+class CapacityResult:
+    """The capacity plan of one variant."""
+
+    variant: str | None
+    components: list[ComponentCapacity]
+    nodes: list[NodeCapacity]
+    flows: list[FlowCapacity]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"variant": self.variant, "components": [c.to_dict() for c in self.components],
+                "nodes": [n.to_dict() for n in self.nodes], "flows": [f.to_dict() for f in self.flows]}
+
+
+def ceil_estimate(e: Estimate, unit: str) -> Estimate:
+    """Round every value of an estimate up to a whole number (replicas, servers); unknown stays unknown."""
+    if not e.known:
+        return e.as_unit(unit)
+    b, t, w = e.values()
+    f = (lambda v: v if math.isinf(v) else float(math.ceil(v - 1e-9)))
+    return Estimate(f(b), f(t), f(w), unit, e.inputs)
+
+
+def component_plan(system_or_graph: Any, component_id: str, options: Options | None = None) -> ComponentCapacity | None:
+    """Capacity plan of one component under the graph's placement (stable primitive).
+
+    None when it sits on a user's device or nothing reaches it. ``cores_needed`` (servers x cpus)
+    is what the node's scale-out cost is computed from: nodes needed = ceil(sum of cores_needed
+    on the node / cpu_cores).
+    """
+    opts = options or Options()
+    g = as_graph(system_or_graph)
+    c = g.components[component_id]
+    node = g.node_of(c.id)
+    if node is None or node.per_user is not None:
+        return None
+    lam = arrival_rate(g, c.id, opts)
+    svc = component_time(g, c.id, node.id)
+    if lam.known and lam.worst == 0:
+        return None  # nothing reaches it: no queue to plan
+    u = (c.autoscaling.target_utilization if c.autoscaling and c.autoscaling.target_utilization
+         else opts.target_utilisation)
+    load = lam.times(svc, "servers")
+    needed = ceil_estimate(load.scale(1 / u, "replicas"), "replicas")
+    if needed.known:
+        needed = Estimate(max(1.0, needed.best), max(1.0, needed.typical), max(1.0, needed.worst),  # type: ignore[type-var]
+                          "replicas", needed.inputs)
+    declared = c.replicas if c.replicas is not None else (c.autoscaling.max_replicas if c.autoscaling else None)
+    cpus = (Estimate.exact(c.cpus, "cores", (input_text("component", c.id, "cpus", f"{c.cpus:g}"),))
+            if c.cpus is not None else Estimate.unknown("cores", missing_text("cpus", "component", c.id)))
+    servers = (Estimate.exact(float(declared), "replicas") if declared is not None else needed)
+    cores = servers.times(cpus, "cores")
+    verdict: CapacityVerdict
+    if not needed.known:
+        verdict = "unknown"
+    elif declared is None:
+        verdict = "planned"
+    elif declared >= needed.worst:  # type: ignore[operator]
+        verdict = "ok"
+    elif declared >= needed.best:  # type: ignore[operator]
+        verdict = "at risk"
+    else:
+        verdict = "under"
+    return ComponentCapacity(c.id, node.id, lam, svc, load, u, needed, declared, cores, verdict)
+
+
+def capacity(system: System, variant: str | None = None, options: Options | None = None) -> CapacityResult:
+    """Replicas, cores and nodes needed per server-side component, and each flow's ceiling."""
+    opts = options or Options()
+    g = analysis_graph(system, variant)
+    users = opts.peak_users_for(system)
+    comps: list[ComponentCapacity] = []
+    per_node: dict[str, list[Estimate]] = {}
+    for c in system.components:
+        plan = component_plan(g, c.id, opts)
+        if plan is None:
+            continue
+        comps.append(plan)
+        per_node.setdefault(plan.node, []).append(plan.cores_needed)
+    nodes: list[NodeCapacity] = []
+    for n in system.nodes:
+        if n.id not in per_node:
+            continue
+        cores = Estimate.total(per_node[n.id], "cores")
+        if n.cpu_cores is None:
+            need = Estimate.unknown("nodes", missing_text("cpu_cores", "node", n.id))
+        else:
+            need = ceil_estimate(cores.scale(1 / n.cpu_cores, "nodes",
+                                     (input_text("node", n.id, "cpu_cores", f"{n.cpu_cores:g}"),)), "nodes")
+        nodes.append(NodeCapacity(n.id, n.count, cores, need))
+    by_id = {c.component: c for c in comps}
+    flows: list[FlowCapacity] = []
+    for f in system.flows:
+        first = g.node_of(g.connectors[f.steps[0]].source) if f.steps else None
+        per_device = first is not None and first.per_user is not None
+        ceilings: list[tuple[Estimate, str]] = []
+        for sid in f.steps:
+            tgt = g.connectors[sid].target
+            node = g.node_of(tgt)
+            if node is None:
+                continue
+            svc = component_time(g, tgt, node.id)
+            if node.per_user is not None:
+                servers = Estimate.exact(1.0, "1")
+                if not per_device:
+                    servers = devices(node, users).as_unit("1")
+            else:
+                plan = by_id.get(tgt)
+                if plan is not None and plan.declared is not None:
+                    servers = Estimate.exact(float(plan.declared), "1")
+                elif plan is not None and plan.replicas_needed.known:
+                    servers = Estimate.exact(plan.replicas_needed.worst, "1")  # type: ignore[arg-type]
+                elif plan is not None:
+                    servers = plan.replicas_needed.as_unit("1")
+                else:
+                    servers = Estimate.exact(1.0, "1")
+                if per_device:
+                    servers = servers.per(devices(first, users), "1")  # type: ignore[arg-type]
+            # ceiling: best uses the best (shortest) time
+            ceil_e = servers.per(svc, "1/s")
+            if ceil_e.known:
+                ceil_e = Estimate(ceil_e.worst, ceil_e.typical, ceil_e.best, "1/s", ceil_e.inputs)
+            ceilings.append((ceil_e, tgt))
+        known = [x for x in ceilings if x[0].known]
+        unknown = [x for x in ceilings if not x[0].known]
+        if unknown:
+            ceiling = Estimate.total([x[0] for x in unknown], "1/s")
+            bottleneck = None
+        elif known:
+            ceiling, bottleneck = min(known, key=lambda x: x[0].typical)  # type: ignore[arg-type, return-value]
+        else:
+            ceiling, bottleneck = Estimate.unknown("1/s", f"add steps to flow '{f.id}'"), None
+        scope = "per device" if per_device else "whole system"
+        if f.rate is None:
+            demand = Estimate.unknown("1/s", missing_text("rate", "flow", f.id))
+            fv: Any = "no rate"
+        else:
+            demand = Estimate(f.rate.lo, f.rate.mid, f.rate.hi, "1/s", (input_text("flow", f.id, "rate", f.rate),))
+            if not per_device and first is not None:
+                demand = demand.times(devices(first, users), "1/s")
+            if not (ceiling.known and demand.known):
+                fv = "unknown"
+            elif demand.worst <= ceiling.worst:  # type: ignore[operator]
+                fv = "ok"
+            elif demand.best <= ceiling.best:  # type: ignore[operator]
+                fv = "at risk"
+            else:
+                fv = "over"
+        flows.append(FlowCapacity(f.id, ceiling, bottleneck, demand, scope, fv))
+    return CapacityResult(variant, comps, nodes, flows)

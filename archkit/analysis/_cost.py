@@ -1,0 +1,217 @@
+"""Monthly operating cost for a number of users, line item by line item.
+
+Line items (USD per month, H = 730 hours per month)::
+
+    node fleet     cost_per_hour(n) x H x count(n)               nodes without per_user
+    user devices   cost_per_hour(n) x H x users x per_user       only if the device declares a price
+    scale-out      cost_per_hour(n) x H x max(0, nodes needed - count)   nodes needed from capacity
+    data           sum over connectors e (not model artifacts) and the metered links l on their route:
+                   (request_size + response_size if synchronous) x rate x share x instances(e)
+                   x duty(e) x H x 3600 x cost_per_gb(l)
+    model updates  bytes per month of each model x cost_per_gb of its metered route links
+                   (see :mod:`archkit.analysis._updates`)
+
+duty(e) = usage hours per day / 24 for user-driven traffic (a connector whose source is on a
+user's device and whose purpose is serving, telemetry or feedback), else 1. Telemetry connectors
+are their own line item. Links of media other than cellular and internet without a price are
+unmetered. A fleet node (cloud, on_prem, edge) without cost_per_hour is unknown, naming it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import System
+from ._capacity import CapacityResult, capacity
+from ._common import (
+    SECONDS_PER_DAY,
+    Estimate,
+    Options,
+    connector_instances,
+    connector_rate,
+    devices,
+    input_text,
+    missing_text,
+    quantity_estimate,
+)
+from ._latency import analysis_graph, as_graph
+from ._links import LinkLoadResult, link_load
+from ._updates import UpdatesResult, link_price, updates
+
+__all__ = ["CostItem", "CostResult", "cost", "node_monthly_cost", "connector_monthly_data_cost", "connector_volume"]
+
+_USER_DRIVEN = ("serving", "telemetry", "feedback")
+
+
+@dataclass(frozen=True)
+class CostItem:
+    """One line of the monthly bill."""
+
+    category: str
+    item: str
+    monthly: Estimate
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"category": self.category, "item": self.item, "detail": self.detail, "monthly": self.monthly.to_dict()}
+
+
+@dataclass(frozen=True)
+class CostResult:
+    """The monthly cost of one variant."""
+
+    variant: str | None
+    users: int | None
+    items: list[CostItem]
+    total: Estimate
+    per_user: Estimate
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"variant": self.variant, "users": self.users, "total": self.total.to_dict(),
+                "per_user": self.per_user.to_dict(), "items": [i.to_dict() for i in self.items]}
+
+
+def node_monthly_cost(system: System, node_id: str, options: Options | None = None,
+                      instances: float | None = None) -> Estimate | None:
+    """USD per month of a node: cost_per_hour x hours per month x instances (default: its count or devices).
+
+    None for a user's device without a price (the user pays for it); unknown for a fleet node
+    without cost_per_hour. Stable primitive for vectorised evaluators.
+    """
+    opts = options or Options()
+    g = as_graph(system)
+    n = g.nodes[node_id]
+    if n.cost_per_hour is None:
+        if n.per_user is not None or n.client_side:
+            return None
+        return Estimate.unknown("USD/month", missing_text("cost_per_hour", "node", n.id))
+    q = n.cost_per_hour
+    price = Estimate(q.lo, q.mid, q.hi, "USD/s", (input_text("node", n.id, "cost_per_hour", q),))
+    count = Estimate.exact(instances, "devices") if instances is not None else devices(n, opts.users_for(system))
+    return price.times(count, "USD/month").scale(opts.hours_per_month * 3600)
+
+
+def connector_monthly_data_cost(system: System, variant: str | None, connector_id: str,
+                                options: Options | None = None, loads: LinkLoadResult | None = None) -> Estimate:
+    """USD per month of one connector's traffic over metered links in a variant (zero if it crosses none).
+
+    volume per month (:func:`connector_volume`) x cost_per_gb of each metered link on its route.
+    ``loads`` is accepted for compatibility and not read (the cost follows volumes, not link loads).
+    """
+    opts = options or Options()
+    items = _data_costs(system, variant, opts, None, only=connector_id)
+    return Estimate.total((e for _, _, e in items), "USD/month")
+
+
+def connector_volume(system: System, connector_id: str, variant: str | None = None,
+                     options: Options | None = None) -> Estimate:
+    """Bytes per day a connector moves, over all its instances (B/day).
+
+    (request_size + response_size if synchronous) x rate x share x instances x active seconds per
+    day, where instances = max(devices(source node), devices(target node)) over every user's
+    devices, and active seconds are usage hours x 3600 for user-driven traffic (source on a user's
+    device, purpose serving, telemetry or feedback), else 86400.
+    """
+    opts = options or Options()
+    g = as_graph(system, variant)
+    c = g.connectors[connector_id]
+    a, b = g.node_of(c.source), g.node_of(c.target)
+    if a is None or b is None:
+        return Estimate.unknown("B/day", f"place component '{c.source if a is None else c.target}' on a node")
+    size = quantity_estimate(c.request_size, "connector", c.id, "request_size", "B")
+    if c.synchronous:
+        size = size + quantity_estimate(c.response_size, "connector", c.id, "response_size", "B")
+    user_driven = (a.per_user is not None or a.client_side) and c.purpose in _USER_DRIVEN
+    active = opts.usage_hours(system) * 3600 if user_driven else SECONDS_PER_DAY
+    volume = size.times(connector_rate(c), "B/day").times(connector_instances(a, b, opts.users_for(system)), "B/day")
+    return volume.scale(active)
+
+
+def _data_costs(system: System, variant: str | None, opts: Options, _unused: LinkLoadResult | None = None,
+                only: str | None = None) -> list[tuple[str, str, Estimate]]:
+    """(category, link id, USD/month) for every connector crossing a metered link (model artifacts excluded)."""
+    g = as_graph(system, variant)
+    seconds = opts.hours_per_month * 3600
+    out: list[tuple[str, str, Estimate]] = []
+    for c in system.connectors:
+        if only is not None and c.id != only:
+            continue
+        if c.purpose == "model_artifact":
+            continue
+        a, b = g.node_of(c.source), g.node_of(c.target)
+        if a is None or b is None or a.id == b.id:
+            continue
+        hops = g.route(a.id, b.id)
+        if not hops:
+            continue
+        priced = [(h.link, link_price(h.link)) for h in hops]
+        priced = [(lk, p) for lk, p in priced if p is not None]
+        if not priced:
+            continue
+        volume = connector_volume(system, c.id, variant, opts).as_unit("B/month").scale(seconds / SECONDS_PER_DAY)
+        for lk, price in priced:
+            out.append(("telemetry" if c.purpose == "telemetry" else "data", lk.id,
+                        volume.times(price, "USD/month")))  # type: ignore[arg-type]
+    return out
+
+
+def cost(system: System, variant: str | None = None, options: Options | None = None,
+         caps: CapacityResult | None = None, loads: LinkLoadResult | None = None,
+         ups: UpdatesResult | None = None) -> CostResult:
+    """Monthly cost line items, total and cost per user (see the module docstring).
+
+    ``caps``, ``loads`` and ``ups`` may pass results already computed for the same variant.
+    """
+    opts = options or Options()
+    users = opts.users_for(system)
+    caps = caps or capacity(system, variant, opts)
+    loads = loads or link_load(system, variant, opts)
+    ups = ups or updates(system, variant, opts)
+    items: list[CostItem] = []
+    g = analysis_graph(system, variant)
+    hosted = set(g.placement.values())
+    for n in system.nodes:
+        if n.id not in hosted and n.cost_per_hour is None:
+            continue
+        e = node_monthly_cost(system, n.id, opts)
+        if e is None:
+            continue
+        cat = "user devices" if n.per_user is not None else "node fleet"
+        items.append(CostItem(cat, n.id, e, f"{n.cost_per_hour} x {opts.hours_per_month:g} h x "
+                                            + (f"{n.count}" if n.per_user is None else "users x per_user")))
+    for nc in caps.nodes:
+        n = g.nodes[nc.node]
+        if not nc.nodes_needed.known:
+            items.append(CostItem("scale-out", n.id, nc.nodes_needed.as_unit("USD/month"),
+                                  "nodes needed by the capacity plan"))
+            continue
+        extra_worst = max(0.0, nc.nodes_needed.worst - n.count)  # type: ignore[operator]
+        if extra_worst == 0:
+            continue
+        extra = Estimate(max(0.0, nc.nodes_needed.best - n.count), max(0.0, nc.nodes_needed.typical - n.count),  # type: ignore[operator]
+                         extra_worst, "devices", nc.nodes_needed.inputs)
+        if n.cost_per_hour is None:
+            e = Estimate.unknown("USD/month", missing_text("cost_per_hour", "node", n.id))
+        else:
+            q = n.cost_per_hour
+            e = Estimate(q.lo, q.mid, q.hi, "USD/s", (input_text("node", n.id, "cost_per_hour", q),)).times(
+                extra, "USD/month").scale(opts.hours_per_month * 3600)
+        items.append(CostItem("scale-out", n.id, e,
+                              f"{extra.text()} more nodes than the {n.count} declared, for the capacity plan"))
+    grouped: dict[tuple[str, str], list[Estimate]] = {}
+    for cat, lid, e in _data_costs(system, variant, opts):
+        grouped.setdefault((cat, lid), []).append(e)
+    for (cat, lid), es in grouped.items():
+        items.append(CostItem(cat, lid, Estimate.total(es, "USD/month"), f"traffic over metered link '{lid}'"))
+    for m in ups.models:
+        if m.monthly_cost.known and m.monthly_cost.worst == 0:
+            continue
+        items.append(CostItem("model updates", m.model, m.monthly_cost,
+                              f"{m.bytes_per_month.text()} over {', '.join(m.route) or 'no metered link'}"))
+    total = Estimate.total((i.monthly for i in items), "USD/month")
+    per_user = (total.scale(1 / users, "USD/month", (f"users = {users}",)) if users
+                else Estimate.unknown("USD/month", "declare users on the system (or pass --users)"))
+    return CostResult(variant, users, items, total, per_user)

@@ -1,0 +1,196 @@
+"""Link load: for each link and direction, the traffic of every connector routed over it.
+
+For a connector e from component s (node a) to component t (node b), a != b, routed over the links
+of route(a, b), the load it puts on one instance of a link l, in the direction it is crossed, is::
+
+    load(e, l) = payload x 8 x rate x share x instances(e) / instances(l)        [bit/s]
+
+with payload = request_size forwards; a synchronous call (sync_call, in_process) adds
+response_size x 8 x rate x share backwards. instances(e) = max(devices(a), devices(b)) and
+instances(l) = max(devices of its two ends), so traffic between a user's devices stays per user
+while traffic into a shared fleet link adds up over all users active at peak (users x
+peak_active_share). Rates are peak rates.
+
+For each link direction: utilisation = sum_e load(e, l) / bandwidth(l, direction), headroom =
+bandwidth - load. Verdict: ok (worst-case utilisation <= 100 %), at risk (only the worst case
+over), violates (even the best case over), unknown. The breaking connector is the first, in
+declaration order, at which the running total goes over the bandwidth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..model import SystemGraph
+from ..model import System
+from ._common import USERS_MISSING, Estimate, Options, connector_rate, input_text, missing_text
+from ._latency import _memo, analysis_graph, as_graph, link_bandwidth
+
+__all__ = ["LoadShare", "connector_link_load", "LinkDirectionLoad", "LinkLoadResult", "link_load"]
+
+LinkVerdict = Literal["ok", "at risk", "violates", "unknown", "down"]
+
+
+@dataclass(frozen=True)
+class LoadShare:
+    """The load one connector puts on one link in one direction (bit/s, per link instance)."""
+
+    connector: str
+    link: str
+    from_node: str
+    to_node: str
+    load: Estimate
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"connector": self.connector, "link": self.link, "from": self.from_node, "to": self.to_node,
+                "load": self.load.to_dict()}
+
+
+def _instance_ratio(num: tuple[Any, ...], den: tuple[Any, ...], users: float | None) -> Estimate:
+    """max(devices(num)) / max(devices(den)); when every node is per-user the users cancel out."""
+    nodes = num + den
+    if all(n.per_user is not None for n in nodes):
+        u: float = 1.0
+    elif users is None and any(n.per_user is not None for n in nodes):
+        return Estimate.unknown("1", USERS_MISSING)
+    else:
+        u = float(users or 0)
+    top = max(u * n.per_user if n.per_user is not None else float(n.count) for n in num)
+    bottom = max(u * n.per_user if n.per_user is not None else float(n.count) for n in den)
+    return Estimate(top / bottom, top / bottom, top / bottom, "1")
+
+
+def connector_link_load(system_or_graph: System | SystemGraph, connector_id: str, source_node: str,
+                        target_node: str, options: Options | None = None) -> list[LoadShare]:
+    """Load shares (bit/s per link instance) of one connector placed from ``source_node`` to ``target_node``.
+
+    One share per link crossed by the request (forwards) and, for synchronous calls, one per link
+    crossed by the response (backwards). Empty when both nodes are the same or there is no route.
+    Stable primitive for vectorised evaluators: summing the shares of all connectors per
+    (link, from, to) gives exactly the loads of :func:`link_load`.
+    """
+    g = as_graph(system_or_graph)
+    opts = options or Options()
+    users = opts.peak_users_for(g.system)
+    c = g.connectors[connector_id]
+    if source_node == target_node:
+        return []
+    hops = g.route(source_node, target_node)
+    if not hops:
+        return []
+    rate = connector_rate(c)
+    req = (Estimate(c.request_size.lo * 8, c.request_size.mid * 8, c.request_size.hi * 8, "bit",
+                    (input_text("connector", c.id, "request_size", c.request_size),))
+           if c.request_size is not None else Estimate.unknown("bit", missing_text("request_size", "connector", c.id)))
+    resp = None
+    if c.synchronous:
+        resp = (Estimate(c.response_size.lo * 8, c.response_size.mid * 8, c.response_size.hi * 8, "bit",
+                         (input_text("connector", c.id, "response_size", c.response_size),))
+                if c.response_size is not None
+                else Estimate.unknown("bit", missing_text("response_size", "connector", c.id)))
+    a, b = g.nodes[source_node], g.nodes[target_node]
+    fwd = req.times(rate, "bit/s")
+    back = resp.times(rate, "bit/s") if resp is not None else None
+    out: list[LoadShare] = []
+    memo = _memo(g)
+    for h in hops:
+        key = ("ratio", source_node, target_node, h.link.id, users)
+        ratio = memo.get(key)
+        if ratio is None:
+            ends = (g.nodes[h.link.ends[0]], g.nodes[h.link.ends[1]])
+            ratio = memo[key] = _instance_ratio((a, b), ends, users)
+        out.append(LoadShare(c.id, h.link.id, h.source, h.target, fwd if ratio.best == 1 else fwd.times(ratio, "bit/s")))
+        if back is not None:
+            out.append(LoadShare(c.id, h.link.id, h.target, h.source,
+                                 back if ratio.best == 1 else back.times(ratio, "bit/s")))
+    return out
+
+
+@dataclass(frozen=True)
+class LinkDirectionLoad:
+    """Load on one link in one direction, against its bandwidth."""
+
+    link: str
+    medium: str
+    from_node: str
+    to_node: str
+    load: Estimate
+    bandwidth: Estimate
+    utilisation: Estimate
+    headroom: Estimate
+    verdict: LinkVerdict
+    breaking_connector: str | None
+    shares: list[LoadShare] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"link": self.link, "medium": self.medium, "from": self.from_node, "to": self.to_node,
+                "verdict": self.verdict, "load": self.load.to_dict(), "bandwidth": self.bandwidth.to_dict(),
+                "utilisation": self.utilisation.to_dict(), "headroom": self.headroom.to_dict(),
+                "breaking_connector": self.breaking_connector,
+                "connectors": [{"connector": s.connector, "load": s.load.to_dict()} for s in self.shares]}
+
+
+@dataclass(frozen=True)
+class LinkLoadResult:
+    """Load of every link direction in one variant."""
+
+    variant: str | None
+    links: list[LinkDirectionLoad]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"variant": self.variant, "links": [x.to_dict() for x in self.links]}
+
+
+def link_load(system: System, variant: str | None = None, options: Options | None = None) -> LinkLoadResult:
+    """Utilisation, headroom and responsible connectors of every link direction (see the module docstring)."""
+    g = analysis_graph(system, variant)
+    shares: dict[tuple[str, str, str], list[LoadShare]] = {}
+    for c in system.connectors:
+        a, b = g.placement.get(c.source), g.placement.get(c.target)
+        if a is None or b is None or a == b:
+            continue
+        for s in connector_link_load(g, c.id, a, b, options):
+            shares.setdefault((s.link, s.from_node, s.to_node), []).append(s)
+    out: list[LinkDirectionLoad] = []
+    for lk in system.links:
+        for x, y in (lk.ends, (lk.ends[1], lk.ends[0])):
+            bw = link_bandwidth(lk, x)
+            if lk.id in g.down:
+                z = Estimate.zero("bit/s")
+                out.append(LinkDirectionLoad(lk.id, lk.medium, x, y, z, bw, z.as_unit("ratio"), bw, "down", None))
+                continue
+            mine = shares.get((lk.id, x, y), [])
+            load = Estimate.total((s.load for s in mine), "bit/s", keep_inputs=False)
+            util = load.per(bw, "ratio")
+            if load.known and bw.known:
+                headroom = Estimate(bw.worst - load.best, bw.typical - load.typical, bw.best - load.worst,  # type: ignore[operator]
+                                    "bit/s", bw.inputs)
+            else:
+                headroom = Estimate.unknown("bit/s", *(load.missing + bw.missing))
+            verdict: LinkVerdict
+            breaking = None
+            if not util.known:
+                verdict = "unknown"
+            elif util.best > 1:  # type: ignore[operator]
+                verdict = "violates"
+                breaking = _breaking(mine, bw.worst, best=True)  # type: ignore[arg-type]
+            elif util.worst > 1:  # type: ignore[operator]
+                verdict = "at risk"
+                breaking = _breaking(mine, bw.best, best=False)  # type: ignore[arg-type]
+            else:
+                verdict = "ok"
+            out.append(LinkDirectionLoad(lk.id, lk.medium, x, y, load, bw, util, headroom, verdict, breaking, mine))
+    return LinkLoadResult(variant, out)
+
+
+def _breaking(shares: list[LoadShare], capacity: float, best: bool) -> str | None:
+    run = 0.0
+    for s in shares:
+        run += (s.load.best if best else s.load.worst) or 0.0
+        if run > capacity:
+            return s.connector
+    return None

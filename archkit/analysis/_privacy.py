@@ -1,0 +1,150 @@
+"""Privacy and telemetry: which personal data leaves which device over which link; telemetry volume and cost.
+
+Personal data: every connector that leaves a user's device (its source is on a per-user or
+client-side node and its target on another node) is listed with the sensitivity of what it
+carries: the connector's ``data_sensitivity``, else the source component's (marked inherited),
+else unknown (naming the field to declare). Each entry says whether the data only moves between
+the user's own devices or leaves them (reaches a node that is not a user device), and whether it is
+encrypted.
+
+Telemetry: for each connector with purpose ``telemetry``::
+
+    bytes per device per day = request_size x rate x share x usage hours x 3600
+    bytes per day            = bytes per device per day x instances(connector)
+    cost per month           = bytes per day x 730/24 days x sum of cost_per_gb of metered route links
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import System
+from ._common import (
+    DAYS_PER_MONTH,
+    Estimate,
+    Options,
+    connector_instances,
+    connector_rate,
+    missing_text,
+    quantity_estimate,
+)
+from ._latency import analysis_graph
+from ._updates import link_price
+
+__all__ = ["DataExit", "TelemetryVolume", "PrivacyResult", "privacy"]
+
+
+@dataclass(frozen=True)
+class DataExit:
+    """One connector carrying data off a user's device."""
+
+    connector: str
+    purpose: str
+    source: str
+    source_node: str
+    target: str
+    target_node: str
+    route: tuple[str, ...]
+    sensitivity: str | None
+    sensitivity_from: str
+    leaves_user: bool
+    encrypted: bool | None
+    missing: tuple[str, ...]
+
+    @property
+    def personal(self) -> bool:
+        """True when it carries personal or sensitive data."""
+        return self.sensitivity in ("personal", "sensitive")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"connector": self.connector, "purpose": self.purpose, "source": self.source,
+                "source_node": self.source_node, "target": self.target, "target_node": self.target_node,
+                "route": list(self.route), "sensitivity": self.sensitivity, "sensitivity_from": self.sensitivity_from,
+                "personal": self.personal, "leaves_user_devices": self.leaves_user, "encrypted": self.encrypted,
+                "missing": list(self.missing)}
+
+
+@dataclass(frozen=True)
+class TelemetryVolume:
+    """Volume and cost of one telemetry connector."""
+
+    connector: str
+    route: tuple[str, ...]
+    bytes_per_device_per_day: Estimate
+    bytes_per_day: Estimate
+    monthly_cost: Estimate
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"connector": self.connector, "route": list(self.route),
+                "bytes_per_device_per_day": self.bytes_per_device_per_day.to_dict(),
+                "bytes_per_day": self.bytes_per_day.to_dict(), "monthly_cost": self.monthly_cost.to_dict()}
+
+
+@dataclass(frozen=True)
+class PrivacyResult:
+    """Data leaving user devices, and telemetry, in one variant."""
+
+    variant: str | None
+    exits: list[DataExit]
+    telemetry: list[TelemetryVolume]
+    telemetry_per_day: Estimate
+    telemetry_monthly_cost: Estimate
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"variant": self.variant, "data_leaving_devices": [e.to_dict() for e in self.exits],
+                "telemetry": [t.to_dict() for t in self.telemetry],
+                "telemetry_bytes_per_day": self.telemetry_per_day.to_dict(),
+                "telemetry_monthly_cost": self.telemetry_monthly_cost.to_dict()}
+
+
+def _user_device(node: Any) -> bool:
+    return node.per_user is not None or node.client_side
+
+
+def privacy(system: System, variant: str | None = None, options: Options | None = None) -> PrivacyResult:
+    """Personal data leaving user devices and telemetry volume and cost (see the module docstring)."""
+    opts = options or Options()
+    g = analysis_graph(system, variant)
+    users = opts.users_for(system)
+    hours = opts.usage_hours(system)
+    exits: list[DataExit] = []
+    tele: list[TelemetryVolume] = []
+    for c in system.connectors:
+        a, b = g.node_of(c.source), g.node_of(c.target)
+        if a is None or b is None:
+            continue
+        hops = g.route(a.id, b.id) if a.id != b.id else []
+        route = tuple(h.link.id for h in hops) if hops else ()
+        if a.id != b.id and _user_device(a):
+            sens: str | None
+            miss: tuple[str, ...]
+            if c.data_sensitivity is not None:
+                sens, frm, miss = c.data_sensitivity, "connector", ()
+            elif g.components[c.source].data_sensitivity is not None:
+                sens, frm, miss = g.components[c.source].data_sensitivity, "source component (inherited)", ()
+            else:
+                sens, frm, miss = None, "unknown", (missing_text("data_sensitivity", "connector", c.id),)
+            leaves = not _user_device(b) or any(not _user_device(g.nodes[h.target]) for h in (hops or []))
+            exits.append(DataExit(c.id, c.purpose, c.source, a.id, c.target, b.id, route, sens, frm, leaves,
+                                  c.encrypted, miss))
+        if c.purpose == "telemetry":
+            size = quantity_estimate(c.request_size, "connector", c.id, "request_size", "B")
+            duty = hours if _user_device(a) else 24.0
+            per_dev = size.times(connector_rate(c), "B/day").scale(duty * 3600)
+            total = per_dev.times(connector_instances(a, b, users), "B/day")
+            price = Estimate.zero("USD/B")
+            if a.id != b.id and hops is None:
+                price = Estimate.unknown("USD/B", f"declare a usable link route from node '{a.id}' to node '{b.id}'")
+            for h in hops or []:
+                p = link_price(h.link)
+                if p is not None:
+                    price = price + p
+            cost = total.times(price, "USD/month").scale(DAYS_PER_MONTH * opts.hours_per_month / 730.0)
+            tele.append(TelemetryVolume(c.id, route, per_dev, total, cost))
+    per_day = Estimate.total((t.bytes_per_day for t in tele), "B/day")
+    cost = Estimate.total((t.monthly_cost for t in tele), "USD/month")
+    return PrivacyResult(variant, exits, tele, per_day, cost)

@@ -1,0 +1,149 @@
+"""Every analysis of a system for one variant or for all of them, with its assumptions and a JSON form.
+
+The JSON form (``Report.to_dict()``) is documented in docs/analyses.md and kept stable: its
+top-level ``schema`` names the version ("archkit.analysis/1"); fields are only ever added.
+"""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+from ..model import System
+from ._availability import AvailabilityResult, availability
+from ._capacity import CapacityResult, capacity
+from ._common import Options
+from ._cost import CostResult, cost
+from ._latency import LatencyResult, latency, report_scope
+from ._links import LinkLoadResult, link_load
+from ._privacy import PrivacyResult, privacy
+from ._resources import ResourcesResult, resources
+from ._updates import UpdatesResult, updates
+
+__all__ = ["SCHEMA", "ANALYSES", "VariantReport", "Report", "analyze", "analyze_all", "missing_inputs"]
+
+SCHEMA = "archkit.analysis/1"
+
+ANALYSES: tuple[str, ...] = ("latency", "links", "cost", "availability", "updates", "resources", "capacity",
+                             "privacy")
+"""The analyses a report holds, in report order."""
+
+
+@dataclass(frozen=True)
+class VariantReport:
+    """All analyses of one variant (None: the base placement)."""
+
+    variant: str | None
+    latency: LatencyResult
+    links: LinkLoadResult
+    cost: CostResult
+    availability: AvailabilityResult
+    updates: UpdatesResult
+    resources: ResourcesResult
+    capacity: CapacityResult
+    privacy: PrivacyResult
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: the variant and one key per analysis (each without its own 'variant' key)."""
+        out: dict[str, Any] = {"variant": self.variant}
+        for name in ANALYSES:
+            d = getattr(self, name).to_dict()
+            d.pop("variant", None)
+            out[name] = d
+        out["missing_inputs"] = missing_inputs(out)
+        return out
+
+
+@dataclass(frozen=True)
+class Report:
+    """The analyses of a system for one or more variants, with the assumptions they rest on."""
+
+    system: str
+    users: int | None
+    assumptions: dict[str, str]
+    variants: list[VariantReport]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented, stable JSON form (docs/analyses.md)."""
+        return {"schema": SCHEMA, "system": self.system, "users": self.users, "assumptions": dict(self.assumptions),
+                "variants": [v.to_dict() for v in self.variants]}
+
+
+def analyze(system: System, variant: str | None = None, options: Options | None = None,
+            timer: Callable[[str], Any] | None = None) -> VariantReport:
+    """Run every analysis for one variant (None: the base placement).
+
+    ``timer``, if given, is called with each analysis name and must return a context manager
+    (the benchmark uses it to time each stage).
+    """
+    with _cycle_collector_paused(), report_scope(system):
+        return _analyze(system, variant, options or Options(), timer)
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while the analyses run.
+
+    The analyses build many small acyclic objects (freed by reference counting); on a large
+    model each automatic full collection walks the whole model again, which makes the run grow
+    faster than the model. The collector is restored (if it was on) however the block exits.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _analyze(system: System, variant: str | None, opts: Options, timer: Callable[[str], Any] | None) -> VariantReport:
+    def run(name: str, fn: Callable[[], Any]) -> Any:
+        if timer is None:
+            return fn()
+        with timer(name):
+            return fn()
+
+    lat = run("latency", lambda: latency(system, variant, opts))
+    lnk = run("links", lambda: link_load(system, variant, opts))
+    cap = run("capacity", lambda: capacity(system, variant, opts))
+    upd = run("updates", lambda: updates(system, variant, opts))
+    cst = run("cost", lambda: cost(system, variant, opts, caps=cap, loads=lnk, ups=upd))
+    av = run("availability", lambda: availability(system, variant, opts))
+    res = run("resources", lambda: resources(system, variant, opts))
+    prv = run("privacy", lambda: privacy(system, variant, opts))
+    return VariantReport(variant, lat, lnk, cst, av, upd, res, cap, prv)
+
+
+def analyze_all(system: System, variants: Iterable[str | None] | None = None, options: Options | None = None,
+                timer: Callable[[str], Any] | None = None) -> Report:
+    """Every analysis for the given variants (default: every declared variant, or the base placement)."""
+    opts = options or Options()
+    names: list[str | None] = (list(variants) if variants is not None
+                               else (list(system.variant_names) or [None]))
+    return Report(system.name, opts.users_for(system), opts.assumptions(system),
+                  [analyze(system, v, opts, timer) for v in names])
+
+
+def missing_inputs(data: Any) -> list[str]:
+    """Every distinct 'declare ...' message found in a JSON form, in first-seen order."""
+    seen: dict[str, None] = {}
+
+    def walk(x: Any) -> None:
+        if isinstance(x, dict):
+            m = x.get("missing")
+            if isinstance(m, list):
+                for s in m:
+                    if isinstance(s, str):
+                        seen.setdefault(s, None)
+            for k, v in x.items():
+                if k != "missing_inputs":
+                    walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(data)
+    return list(seen)

@@ -1,0 +1,169 @@
+"""Resource fit: does each node hold what is placed on it? Memory, storage, GPUs, cores; battery.
+
+For each node n and the components x placed on it, with s(x) servers of x (one per device on a
+user's device; else declared replicas, or the capacity plan, see ASSUMPTIONS['servers']) and,
+on a fleet, the node's capacity times its count::
+
+    memory   need = sum_x s(x) x (memory(x) + model.memory(x))     have = memory(n) x count
+    storage  need = sum_x s(x) x (storage(x) + model.size(x))       have = storage(n) x count
+    gpus     need = sum_x s(x) x gpus(x) (at least 1 if the model requires a GPU)   have = gpus(n) x count
+    cpus     need = sum_x s(x) x cpus(x)                            have = cpu_cores(n) x count
+    busy     need = sum_x lambda(x) x S(x)   (cores kept busy)      have = cpu_cores(n) x count
+
+Verdict per resource: fits (worst case within), at risk (only the worst case over), over (best
+case over), unknown. Components that declare none of a resource add nothing to it, except memory,
+which every component on a node must declare (else unknown naming it).
+
+Battery (user devices with a battery): hours of use per charge = battery / power; energy per hour
+of use = power x 1 h (power is what the device draws while busy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..model import System
+from ._common import Estimate, Options, input_text, missing_text, quantity_estimate, replica_memory, replica_storage
+from ._latency import analysis_graph, arrival_rate, component_time, servers_for
+
+__all__ = ["ResourceCheck", "NodeFit", "ResourcesResult", "resources"]
+
+FitVerdict = Literal["fits", "at risk", "over", "unknown"]
+
+
+@dataclass(frozen=True)
+class ResourceCheck:
+    """Need against capacity for one resource of one node."""
+
+    resource: str
+    need: Estimate
+    have: Estimate
+    verdict: FitVerdict
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"resource": self.resource, "verdict": self.verdict, "need": self.need.to_dict(),
+                "have": self.have.to_dict()}
+
+
+@dataclass(frozen=True)
+class NodeFit:
+    """Resource fit of one node (per device on user devices, whole fleet otherwise)."""
+
+    node: str
+    scope: str
+    components: list[str]
+    checks: list[ResourceCheck]
+    battery_hours: Estimate | None = None
+    energy_per_hour: Estimate | None = None
+    servers: dict[str, int | None] = field(default_factory=dict)
+
+    @property
+    def verdict(self) -> FitVerdict:
+        """The worst verdict of the checks."""
+        order = ["fits", "unknown", "at risk", "over"]
+        return max((c.verdict for c in self.checks), key=order.index, default="fits")  # type: ignore[return-value]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"node": self.node, "scope": self.scope, "verdict": self.verdict, "components": list(self.components),
+                "servers": dict(self.servers), "checks": [c.to_dict() for c in self.checks],
+                "battery_hours": self.battery_hours.to_dict() if self.battery_hours else None,
+                "energy_per_hour": self.energy_per_hour.to_dict() if self.energy_per_hour else None}
+
+
+@dataclass(frozen=True)
+class ResourcesResult:
+    """Resource fit of every node in one variant."""
+
+    variant: str | None
+    nodes: list[NodeFit]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"variant": self.variant, "nodes": [n.to_dict() for n in self.nodes]}
+
+
+def _verdict(need: Estimate, have: Estimate) -> FitVerdict:
+    if not need.known or not have.known:
+        return "unknown"
+    if need.best > have.worst:  # type: ignore[operator]
+        return "over"
+    if need.worst > have.best:  # type: ignore[operator]
+        return "at risk"
+    return "fits"
+
+
+def node_capacity(q: Any, node: Any, name: str, unit: str, per_device: bool) -> Estimate:
+    """What a node offers of one resource, per device or over its fleet (count x per-node amount)."""
+    e = quantity_estimate(q, "node", node.id, name, unit) if not isinstance(q, (int, float)) or q is None else \
+        Estimate.exact(float(q), unit, (input_text("node", node.id, name, f"{q:g}"),))
+    return e if per_device or node.count == 1 else e.scale(node.count, inputs=(input_text("node", node.id, "count",
+                                                                                        node.count),))
+
+
+def resources(system: System, variant: str | None = None, options: Options | None = None) -> ResourcesResult:
+    """Memory, storage, GPU and compute fit of every node that hosts components, and battery life."""
+    g = analysis_graph(system, variant)
+    hosted: dict[str, list[str]] = {}
+    for c in system.components:
+        nid = g.placement.get(c.id)
+        if nid is not None and nid in g.nodes:
+            hosted.setdefault(nid, []).append(c.id)
+    out: list[NodeFit] = []
+    for n in system.nodes:
+        ids = hosted.get(n.id)
+        if not ids:
+            continue
+        per_device = n.per_user is not None
+        mem, sto, gpu, cpu, busy = [], [], [], [], []
+        servers: dict[str, int | None] = {}
+        for cid in ids:
+            c = g.components[cid]
+            lam = arrival_rate(g, cid, options)
+            svc = component_time(g, cid, n.id)
+            s, _ = servers_for(g, cid, lam.typical if lam.known else None, svc.worst if svc.known else None, options)
+            servers[cid] = s
+            se = (Estimate.exact(float(s), "servers") if s is not None else
+                  Estimate.unknown("servers", *(lam.missing + svc.missing)))
+            mem.append(replica_memory(c).times(se, "B"))
+            st = replica_storage(c)
+            if st is not None:
+                sto.append(st.times(se, "B"))
+            gp = max(c.gpus, 1.0 if c.model is not None and c.model.requires_gpu else 0.0)
+            if gp:
+                gpu.append(Estimate.exact(gp, "gpus", (input_text("component", cid, "gpus", f"{gp:g}"),))
+                           .times(se, "gpus"))
+            if c.cpus is not None:
+                cpu.append(Estimate.exact(c.cpus, "cores", (input_text("component", cid, "cpus", f"{c.cpus:g}"),))
+                           .times(se, "cores"))
+            if lam.known and lam.worst == 0:
+                continue
+            busy.append(lam.times(svc, "cores"))
+        checks = [
+            ResourceCheck("memory", Estimate.total(mem, "B"), node_capacity(n.memory, n, "memory", "B", per_device),
+                          "fits"),
+        ]
+        if sto:
+            checks.append(ResourceCheck("storage", Estimate.total(sto, "B"),
+                                        node_capacity(n.storage, n, "storage", "B", per_device), "fits"))
+        if gpu:
+            checks.append(ResourceCheck("gpus", Estimate.total(gpu, "gpus"),
+                                        node_capacity(n.gpus, n, "gpus", "gpus", per_device), "fits"))
+        cores_have = (node_capacity(n.cpu_cores, n, "cpu_cores", "cores", per_device) if n.cpu_cores is not None
+                      else Estimate.unknown("cores", missing_text("cpu_cores", "node", n.id)))
+        if cpu:
+            checks.append(ResourceCheck("cpus reserved", Estimate.total(cpu, "cores"), cores_have, "fits"))
+        if busy:
+            checks.append(ResourceCheck("cores busy", Estimate.total(busy, "cores"), cores_have, "fits"))
+        checks = [ResourceCheck(k.resource, k.need, k.have, _verdict(k.need, k.have)) for k in checks]
+        hours = energy = None
+        if n.battery is not None:
+            bat = quantity_estimate(n.battery, "node", n.id, "battery", "J")
+            pw = quantity_estimate(n.power, "node", n.id, "power", "W")
+            hours = bat.per(pw, "s").scale(1 / 3600, "h")
+            energy = pw.scale(3600, "J")
+        out.append(NodeFit(n.id, "per device" if per_device else f"fleet of {n.count}", ids, checks, hours, energy,
+                           servers))
+    return ResourcesResult(variant, out)

@@ -1,0 +1,44 @@
+"""Review section: lint findings (anti-patterns and deployment-fit checks) and the patterns in use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.table import Table
+
+from ..errors import ArchkitError
+from .._escape import terminal
+from . import ReviewContext, Section
+
+
+def section(ctx: ReviewContext) -> Section:
+    """Lint the system with the configuration next to its source, and list the patterns it uses."""
+    from ..catalog import default_catalog, detect
+    from ..catalog import lint
+    from ..catalog import LintConfig, find_config, load_config
+
+    cat = default_catalog()
+    src = Path(ctx.source.split(":", 1)[0]) if ctx.source and not ctx.source.startswith("<") else None
+    try:
+        cfg = load_config(find_config(src.parent)) if src is not None and src.exists() else LintConfig()
+    except ArchkitError as exc:
+        return Section("lint", "Lint", "error", f"lint configuration is invalid: {exc}")
+    result = lint(ctx.system, ctx.source, config=cfg, catalog=cat)
+    patterns = [d for d in detect(ctx.system, cat, kinds=["pattern"]) if d.status == "found"]
+    s = result.summary()
+    worst = "error" if s["error"] else "warning" if s["warning"] else "info" if s["info"] else "ok"
+    used = sorted({d.entry_id for d in patterns})
+    summary = (f"{s['error']} errors, {s['warning']} warnings, {s['info']} infos from "
+               f"{len(result.rules)} rules over {len(ctx.system.variants) + 1} placements; "
+               f"{s['suppressed']} suppressed, {s['unknown']} undecided. Patterns in use: "
+               f"{', '.join(used) if used else 'none recognised'}.")
+    table = Table(title="Lint findings")
+    for col in ("severity", "rule", "where", "placements", "finding"):
+        table.add_column(col)
+    for f in result.open:
+        loc = f.location
+        table.add_row(f.severity, f.rule, terminal(f"{loc.file}:{loc.line}") if loc is not None else "-",
+                      ", ".join(f.placements), terminal(f.message))
+    data = result.to_dict()
+    data["patterns"] = [{"id": d.entry_id, "message": d.message, "placements": d.placements} for d in patterns]
+    return Section("lint", "Lint", worst, summary, data, [table] if result.open else [])

@@ -1,0 +1,290 @@
+"""The design review as one self-contained HTML page (Jinja2 templates in ``templates/``).
+
+The page holds everything inline: CSS, the diagrams (graphviz SVG), the charts (matplotlib SVG,
+see :mod:`.charts`). It needs no network and no JavaScript to be read; its Content-Security-Policy
+forbids every request. It reads the review's sections through their JSON forms, so the page shows
+exactly what ``archkit review --format json`` reports. SVG drawings are inserted as markup because
+their makers (graphviz from archkit's escaped DOT, matplotlib) escape the text inside them.
+
+Every value a template prints goes through :func:`archkit._escape.html` (the templates' ``finalize``)
+unless it is markup the templates built themselves. Verdicts are badges that read without colour: a symbol and the word, on a coloured ground.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ..errors import MissingDependencyError
+from ._svg import inline_svg
+
+if TYPE_CHECKING:  # pragma: no cover
+    from . import Review
+
+__all__ = ["to_html", "page_parts", "render_template", "badge_class", "TONES"]
+
+# verdict or status -> tone of its badge (good, risk, bad, neutral)
+TONES: dict[str, str] = {
+    "meets": "good", "ok": "good", "fits": "good", "planned": "good", "not required": "good", "yes": "good",
+    "Pareto": "good", "recommended": "good", "found": "good",
+    "at risk": "risk", "warning": "risk", "dominated": "risk",
+    "violates": "bad", "over": "bad", "under": "bad", "down": "bad", "error": "bad", "infeasible": "bad", "no": "bad",
+}
+SYMBOLS = {"good": "\u2714", "risk": "\u26a0", "bad": "\u2716", "neutral": "\u2022"}
+
+
+def badge_class(verdict: str) -> str:
+    """The tone of a verdict's badge: good, risk, bad or neutral."""
+    return TONES.get(verdict, "neutral")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Any:
+    try:
+        import jinja2
+    except ImportError:
+        raise MissingDependencyError("jinja2", "report", "the HTML report") from None
+    from markupsafe import Markup
+
+    from .._escape import html
+
+    # Every printed value: markup built by the templates passes; anything else is text for HTML.
+    env = jinja2.Environment(loader=jinja2.PackageLoader("archkit.design_review", "templates"),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined,
+                             finalize=lambda v: v if hasattr(v, "__html__") else Markup(html(str(v))))
+    env.filters["tone"] = badge_class
+    env.globals["symbol"] = lambda v: SYMBOLS[badge_class(v)]
+    env.filters["anchor"] = anchor
+    return env
+
+
+def render_template(name: str, **context: Any) -> str:
+    """Render one of the review's templates with HTML autoescaping."""
+    return _environment().get_template(name).render(**context)
+
+
+def anchor(*parts: Any) -> str:
+    """An HTML id made of letters, digits and dashes from any text (model names included)."""
+    text = "-".join(str(p) for p in parts if p is not None and p != "")
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "x"
+
+
+@dataclass
+class _Ids:
+    """Gives each anchor once: a second 'x' becomes 'x-2'."""
+
+    used: set[str]
+
+    def __call__(self, *parts: Any) -> str:
+        base = anchor(*parts)
+        name, n = base, 1
+        while name in self.used:
+            n += 1
+            name = f"{base}-{n}"
+        self.used.add(name)
+        return name
+
+
+def page_parts(review: "Review", *, charts: bool = True) -> dict[str, Any]:
+    """The template context of a review: its sections' data, drawings and charts, and the table of contents."""
+    from . import _charts as ch
+
+    ids = _Ids({"top", "contents"})
+    sections = {s.id: s for s in review.sections}
+    ctx: dict[str, Any] = {"review": review.to_dict(), "sections": sections, "toc": []}
+
+    def toc(anchor_id: str, title: str, status: str | None = None, level: int = 1) -> str:
+        ctx["toc"].append({"id": anchor_id, "title": title, "status": status, "level": level})
+        return anchor_id
+
+    figures: dict[str, str] = {}
+    diagrams = sections.get("diagrams")
+    if diagrams is not None:
+        for spec, svg in diagrams.figures.items():
+            figures[spec] = inline_svg(svg, ids("view", spec))
+
+    ctx["overview"] = None
+    if "overview" in sections:
+        s = sections["overview"]
+        ctx["overview"] = {"id": toc(ids("overview"), s.title, s.status), "s": s, "deployment": figures.get("deployment")}
+
+    ctx["variants"] = []
+    ctx["assumptions"] = None
+    if "analyses" in sections:
+        s = sections["analyses"]
+        data = s.data
+        budgets = _budgets(sections)
+        item = {"id": toc(ids("analyses"), s.title, s.status), "s": s, "charts": []}
+        ctx["analyses"] = item
+        variants = data.get("variants", [])
+        if charts and variants:
+            for flow, budget in budgets.items():
+                item["charts"].append(ch.latency_chart(ids("chart-latency", flow), flow, variants, budget))
+            item["charts"] += [ch.links_chart(ids("chart-links"), variants), ch.cost_chart(ids("chart-cost"), variants)]
+            item["charts"] = [c for c in item["charts"] if c is not None]
+        for v in variants:
+            name = v["variant"] or "base"
+            vid = ids("variant", name)
+            toc(vid, name, _variant_status(v), 2)
+            ctx["variants"].append({"id": vid, "name": name, "v": v, "verdicts": _verdicts(v)})
+        ctx["assumptions"] = {"id": ids("assumptions"), "assumptions": data.get("assumptions", {}),
+                              "missing": _missing(data)}
+    else:
+        ctx["analyses"] = None
+
+    ctx["alternatives"] = None
+    if "alternatives" in sections:
+        s = sections["alternatives"]
+        exp = s.data
+        item = {"id": toc(ids("alternatives"), s.title, s.status), "s": s, "exp": exp, "charts": [],
+                "rows": _alternative_rows(exp)}
+        if charts and exp.get("criteria"):
+            for x_key, y_key in ch.pareto_pairs(exp):
+                chart = ch.pareto_chart(ids("pareto", x_key, y_key), exp, x_key, y_key)
+                if chart is not None:
+                    item["charts"].append(chart)
+        ctx["alternatives"] = item
+
+    ctx["lint"] = None
+    cited: dict[str, dict[str, Any]] = {}
+    if "lint" in sections:
+        s = sections["lint"]
+        ctx["lint"] = {"id": toc(ids("lint"), "Patterns and lint findings", s.status), "s": s}
+        cited = _catalog_entries([f["rule"] for f in s.data.get("findings", [])]
+                                 + [p["id"] for p in s.data.get("patterns", [])])
+
+    ctx["cards"] = None
+    if "cards" in sections:
+        s = sections["cards"]
+        ctx["cards"] = {"id": toc(ids("cards"), s.title, s.status), "s": s,
+                        "entries": [dict(c, anchor=ids("card", c["component"])) for c in s.data.get("cards", [])]}
+
+    ctx["diagrams"] = None
+    if diagrams is not None:
+        views = [dict(v, anchor=ids("diagram", v["view"]), svg=figures.get(v["view"])) for v in diagrams.data["views"]]
+        ctx["diagrams"] = {"id": toc(ids("diagrams"), diagrams.title, diagrams.status), "s": diagrams, "views": views}
+
+    ctx["deployment"] = None
+    if "deployment" in sections:
+        s = sections["deployment"]
+        ctx["deployment"] = {"id": toc(ids("deployment"), "Deployment plan", s.status), "s": s,
+                             "variants": [dict(v, anchor=ids("deploy", v["variant"] or "base"))
+                                          for v in s.data.get("variants", [])]}
+    if ctx["assumptions"] is not None:
+        toc(ctx["assumptions"]["id"], "Assumptions and missing inputs", "warning" if ctx["assumptions"]["missing"] else "ok")
+    ctx["catalog"] = {"id": toc(ids("catalog"), "Catalog entries cited"), "entries": cited} if cited else None
+    skipped = [s for s in review.sections if s.status == "skipped"]
+    ctx["skipped"] = skipped
+    return ctx
+
+
+def to_html(review: "Review", *, charts: bool = True, live: str | None = None) -> str:
+    """The review as one self-contained HTML page.
+
+    Args:
+        review: a finished review (run with ``options={"figures": True}`` to get the diagrams inline).
+        charts: draw the charts (needs matplotlib).
+        live: for ``archkit watch`` only: a small script that reloads the page when the report changes.
+            The report itself has no script and its Content-Security-Policy allows none.
+    """
+    ctx = page_parts(review, charts=charts)
+    return render_template("page.html.j2", live=live, **ctx)
+
+
+def _budgets(sections: dict[str, Any]) -> dict[str, float | None]:
+    """Latency budget per flow in seconds, from the overview's flows (e.g. '200 ms')."""
+    from ..model import parse_quantity
+
+    out: dict[str, float | None] = {}
+    ov = sections.get("overview")
+    for f in (ov.data.get("flows", []) if ov is not None else []):
+        budget = f.get("latency_budget")
+        out[f["id"]] = parse_quantity(budget, "duration").hi if budget else None
+    return out
+
+
+_WORST = ["meets", "ok", "fits", "planned", "not required", "no budget", "no rate", "unknown", "at risk", "down",
+          "violates", "over", "under"]
+
+
+def _worst(verdicts: list[str]) -> str:
+    known = [v for v in verdicts if v]
+    return max(known, key=lambda v: _WORST.index(v) if v in _WORST else 0, default="ok")
+
+
+def _verdicts(v: dict[str, Any]) -> list[dict[str, str]]:
+    """One line per quality of a variant: the verdict and the figure behind it."""
+    out = []
+    for f in v["latency"]["flows"]:
+        out.append({"quality": f"latency of {f['flow']}", "verdict": f["verdict"],
+                    "figure": f["total"].get("text", "unknown") + (f" (budget {f['budget']})" if f.get("budget") else "")})
+    links = v["links"]["links"]
+    if links:
+        worst = max(links, key=lambda d: (_WORST.index(d["verdict"]) if d["verdict"] in _WORST else 0,
+                                          (d.get("utilisation") or {}).get("worst") or 0))
+        out.append({"quality": "link load", "verdict": _worst([d["verdict"] for d in links]),
+                    "figure": f"busiest: {worst['link']} {worst['from']}\u2192{worst['to']} "
+                              f"{(worst.get('utilisation') or {}).get('text', 'unknown')}"})
+    out.append({"quality": "monthly cost", "verdict": "ok" if v["cost"]["total"].get("known") else "unknown",
+                "figure": v["cost"]["total"].get("text", "unknown")})
+    for f in v["availability"]["flows"]:
+        out.append({"quality": f"offline: {f['flow']}", "verdict": f["offline_verdict"],
+                    "figure": "works offline" if f.get("works_offline") else
+                    ("breaks: " + ", ".join(str(b) for b in f.get("offline_breaks", [])[:3]) or "needs a link")})
+    out.append({"quality": "resources", "verdict": _worst([n["verdict"] for n in v["resources"]["nodes"]]),
+                "figure": ", ".join(f"{n['node']} {n['verdict']}" for n in v["resources"]["nodes"])})
+    cap = [c["verdict"] for c in v["capacity"]["components"]] + [f["verdict"] for f in v["capacity"]["flows"]]
+    out.append({"quality": "capacity", "verdict": _worst(cap),
+                "figure": "; ".join(f"{f['flow']} ceiling {f['ceiling'].get('text', 'unknown')}"
+                                    for f in v["capacity"]["flows"])})
+    leaving = [d for d in v["privacy"].get("data_leaving_devices", []) if d.get("personal") and d.get("leaves_user_devices")]
+    out.append({"quality": "privacy", "verdict": "at risk" if leaving else "ok",
+                "figure": (f"personal data leaves the user's devices over {len(leaving)} connector(s): "
+                           + ", ".join(d["connector"] for d in leaving)) if leaving else
+                "no personal data leaves the user's devices"})
+    return out
+
+
+def _variant_status(v: dict[str, Any]) -> str:
+    verdicts = [x["verdict"] for x in _verdicts(v)]
+    tone = [badge_class(x) for x in verdicts]
+    return "error" if "bad" in tone else "warning" if "risk" in tone else "ok"
+
+
+def _missing(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every missing input with the variants that miss it."""
+    seen: dict[str, list[str]] = {}
+    for v in data.get("variants", []):
+        for m in v.get("missing_inputs", []):
+            seen.setdefault(m, []).append(v["variant"] or "base")
+    return [{"what": k, "variants": vs} for k, vs in seen.items()]
+
+
+def _alternative_rows(exp: dict[str, Any]) -> list[dict[str, Any]]:
+    rec = (exp.get("recommended") or {}).get("name")
+    rows = []
+    for r in exp.get("alternatives", []) + exp.get("dominated", []) + exp.get("infeasible", []):
+        status = "recommended" if r["name"] == rec else (
+            "infeasible" if not r["feasible"] else "Pareto" if r["pareto"] else "dominated")
+        rows.append(dict(r, status=status))
+    return rows
+
+
+def _catalog_entries(ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The catalog entries a report cites, by id, in first-cited order."""
+    from ..catalog import default_catalog
+
+    cat = default_catalog()
+    out: dict[str, dict[str, Any]] = {}
+    for entry_id in dict.fromkeys(ids):
+        try:
+            e = cat.get(entry_id)
+        except KeyError:
+            continue
+        out[entry_id] = {"id": e.id, "name": e.name, "kind": e.kind, "problem": e.problem, "solution": e.solution,
+                         "fix": e.fix, "anchor": "catalog-" + anchor(e.id)}
+    return out

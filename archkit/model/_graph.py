@@ -1,0 +1,163 @@
+"""Graph views of a system (networkx): link routes between nodes, the component graph, the call graph.
+
+Routes: when two nodes are not linked directly, traffic takes the route with the fewest hops,
+then the lowest typical latency, then the smallest link ids (so the choice is deterministic).
+Between two nodes joined by several links, the same order picks one, and links that are down in
+the scenario are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterable
+
+import networkx as nx
+
+from ._elements import Component, Connector, Link, Node
+from ._system import System
+
+__all__ = ["Hop", "SystemGraph", "find_sync_cycles"]
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One link crossed in one direction."""
+
+    link: Link
+    source: str
+    target: str
+
+
+def _link_cost(link: Link) -> float:
+    # a hop costs 1; latency breaks ties (and unknown latency sorts last among equal hop counts)
+    lat = link.latency.mid if link.latency is not None else 1e3
+    return 1.0 + min(lat, 1e3) * 1e-6
+
+
+class SystemGraph:
+    """Graph views of one system under one placement (the base or a variant).
+
+    Args:
+        system: the validated system.
+        variant: a variant name, or None for the base placement.
+    """
+
+    def __init__(self, system: System, variant: str | None = None) -> None:
+        self.system = system
+        self.variant = variant
+        self.placement: dict[str, str] = system.placement_for(variant)
+        self.components: dict[str, Component] = {c.id: c for c in system.components}
+        self.nodes: dict[str, Node] = {n.id: n for n in system.nodes}
+        self.links: dict[str, Link] = {lk.id: lk for lk in system.links}
+        self.connectors: dict[str, Connector] = {c.id: c for c in system.connectors}
+        self.down: frozenset[str] = frozenset(system.links_down_for(variant))
+        self._routes: dict[tuple[str, str, frozenset[str]], list[Hop] | None] = {}
+        self._paths: dict[frozenset[str], dict[str, dict[str, list[str]]]] = {}
+
+    # -- link graph ------------------------------------------------------------------------------
+    def link_graph(self, exclude: Iterable[str] = ()) -> nx.Graph:
+        """Nodes joined by their best usable link (by hop cost), leaving out excluded link ids."""
+        excluded = set(exclude)
+        g = nx.Graph()
+        g.add_nodes_from(sorted(self.nodes))
+        for lk in sorted(self.links.values(), key=lambda x: (_link_cost(x), x.id)):
+            if lk.id in excluded or lk.ends[0] not in self.nodes or lk.ends[1] not in self.nodes:
+                continue
+            a, b = lk.ends
+            if not g.has_edge(a, b):
+                g.add_edge(a, b, link=lk, weight=_link_cost(lk))
+        return g
+
+    def route(self, a: str, b: str, exclude: Iterable[str] | None = None) -> list[Hop] | None:
+        """Hops from node ``a`` to node ``b`` ([] when a == b), or None when no route exists.
+
+        ``exclude`` defaults to the links that are down in this variant.
+        """
+        ex = frozenset(self.down if exclude is None else exclude)
+        key = (a, b, ex)
+        if key in self._routes:
+            return self._routes[key]
+        if a == b:
+            self._routes[key] = []
+            return []
+        paths = self._paths.get(ex)
+        if paths is None:
+            g = self.link_graph(ex)
+            paths = dict(nx.all_pairs_dijkstra_path(g, weight="weight"))
+            self._paths[ex] = paths
+            self._graphs = getattr(self, "_graphs", {})
+            self._graphs[ex] = g
+        path = paths.get(a, {}).get(b)
+        if path is None:
+            self._routes[key] = None
+            return None
+        g = self._graphs[ex]
+        hops = [Hop(g.edges[u, v]["link"], u, v) for u, v in zip(path, path[1:])]
+        self._routes[key] = hops
+        return hops
+
+    def connector_route(self, connector: Connector, exclude: Iterable[str] | None = None) -> list[Hop] | None:
+        """Hops the connector's request crosses; [] if both ends share a node; None if unplaced/unroutable."""
+        a = self.placement.get(connector.source)
+        b = self.placement.get(connector.target)
+        if a is None or b is None:
+            return None
+        return self.route(a, b, exclude)
+
+    def node_of(self, component_id: str) -> Node | None:
+        """The node a component is placed on in this variant, if any."""
+        nid = self.placement.get(component_id)
+        return self.nodes.get(nid) if nid is not None else None
+
+    def components_on(self, node_id: str) -> list[Component]:
+        """Components placed on a node, in declaration order."""
+        return [c for c in self.system.components if self.placement.get(c.id) == node_id]
+
+    # -- component graphs ------------------------------------------------------------------------
+    @cached_property
+    def component_graph(self) -> nx.MultiDiGraph:
+        """Every component and every connector (edge key = connector id)."""
+        g = nx.MultiDiGraph()
+        for c in self.system.components:
+            g.add_node(c.id, component=c)
+        for e in self.system.connectors:
+            g.add_edge(e.source, e.target, key=e.id, connector=e)
+        return g
+
+    @cached_property
+    def call_graph(self) -> nx.DiGraph:
+        """Synchronous calls only (sync_call and in_process): who waits on whom."""
+        return _call_graph(self.system.connectors)
+
+
+def _call_graph(connectors: Iterable[Connector]) -> nx.DiGraph:
+    g = nx.DiGraph()
+    for e in connectors:
+        if e.synchronous:
+            g.add_edge(e.source, e.target, connector=e.id)
+    return g
+
+
+def find_sync_cycles(connectors: Iterable[Connector]) -> list[list[str]]:
+    """Cycles of synchronous calls, each as a list of connector ids, found deterministically."""
+    g = _call_graph(connectors)
+    out: list[list[str]] = []
+    seen: set[frozenset[str]] = set()
+    for comp in sorted(nx.strongly_connected_components(g), key=lambda s: sorted(s)):
+        if len(comp) == 1:
+            n = next(iter(comp))
+            if not g.has_edge(n, n):
+                continue
+        sub = g.subgraph(comp)
+        start = min(comp)
+        try:
+            cyc = nx.find_cycle(sub, source=start)
+        except nx.NetworkXNoCycle:  # pragma: no cover - a strongly connected part has a cycle
+            continue
+        ids = [g.edges[u, v]["connector"] for u, v, *_ in cyc]
+        key = frozenset(ids)
+        if key not in seen:
+            seen.add(key)
+            out.append(ids)
+    return out

@@ -1,0 +1,528 @@
+"""From a model to a deployment plan: which Serve applications and deployments run where.
+
+The plan is pure data, computed without Ray, so it can be shown in a review, written as a Serve
+config file and tested quickly. Rules:
+
+* One flow is deployed (``--flow``, default the first declared flow). Each step of the flow is a
+  call from its connector's source component to its target component, made in flow order; the
+  flow's entry component (the first step's source) is the HTTP ingress. A component that is the
+  source of several steps orchestrates them (the AR example's frame selector calls OCR, then
+  translation); a chain A -> B -> C has B call C.
+* A step's target runs **inside the caller's deployment** (no handle hop) when it sits on the same
+  node and the connector is ``in_process``, or when it has no ``implementation`` (there is nothing
+  to run, so it costs no process). Every other step is a ``DeploymentHandle`` call to the target's
+  own deployment. Steps whose target, and everything it calls, has no implementation are skipped.
+* Each deployment node of the variant that hosts a deployment becomes one Serve application,
+  named ``<system>-<node>``, with route prefix ``/<node>``. The entry node's application is a
+  FastAPI ingress; the others answer ``GET /<node>`` with what they run.
+* A call whose two ends sit on different nodes crosses the route of declared links between them.
+  With link emulation on, the caller waits ``latency + bytes * 8 / bandwidth`` per link and
+  direction (see :mod:`archkit.runtime._links`); a route cut by a link that is down in the variant
+  makes the call fail with :class:`~archkit.runtime._protocol.LinkDown` naming the link.
+* Components with an implementation that are not in the flow still become deployments on their
+  node (reachable by handle), so the whole declared system runs.
+
+Serving limits (per deployment; a component may set each one in its ``properties``):
+``max_ongoing_requests`` (requests a replica works on at once) and ``max_queued_requests``
+(requests waiting for a free replica before Serve answers 503) default to 4 and 8 for the
+ingress, so a flood is answered with fast 503s while admitted requests keep their usual
+latency; other deployments keep Serve's defaults (5, unbounded: the ingress bounds what reaches
+them). ``request_timeout_s`` (the ingress's deadline per request, 504 beyond it) defaults to
+15 s. Every deployment is health-checked every second with a 5 s timeout, so Serve replaces a dead
+or stuck replica within seconds instead of its default 10 s period.
+
+Sizing (per replica): ``num_cpus`` from the component's ``cpus`` (summed over components run in
+one deployment), else 0.5 for a deployment that runs an implementation and 0.1 for one that only
+passes calls on; ``memory`` from the component's ``memory`` or its model's ``memory``; replicas
+from ``replicas`` or ``autoscaling`` of the deployment's first component, else 1. When the
+deployment runs on one machine (link emulation on), replica counts are capped at the machine's
+CPU count and every ``num_cpus`` is scaled down by one factor so the total fits the CPUs Ray has;
+each adjustment is recorded in ``notes``. With link emulation off each replica also asks for the
+custom resource ``node:<node id>``, so on a cluster whose machines advertise those resources the
+deployments land where their node stands for.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import UsageError
+
+__all__ = [
+    "HopPlan",
+    "CrossingPlan",
+    "CallPlan",
+    "ComponentRun",
+    "DeploymentSpec",
+    "AppSpec",
+    "DeploymentPlan",
+    "build_plan",
+    "deployment_options",
+    "admission_capacity",
+    "app_prefix",
+    "NODE_RESOURCE_PREFIX",
+]
+
+NODE_RESOURCE_PREFIX = "node:"
+_DEFAULT_CPUS = 0.5
+_INGRESS_CPUS = 0.1
+_NODE_RESOURCE_SHARE = 0.001
+#: Serving limits of the ingress unless its component's properties say otherwise.
+_INGRESS_MAX_ONGOING = 4
+_INGRESS_MAX_QUEUED = 8
+_REQUEST_TIMEOUT_S = 15.0
+#: Health checks of every deployment: period and timeout in seconds.
+_HEALTH_CHECK_PERIOD_S = 1.0
+_HEALTH_CHECK_TIMEOUT_S = 5.0
+#: Seconds a client is told to wait (``Retry-After``) when the ingress's queue is full.
+_RETRY_AFTER_S = 1.0
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HopPlan(_Frozen):
+    """One declared link crossed by a call, in the call's direction."""
+
+    link: str = Field(description="Id of the link.")
+    source: str = Field(description="Node the request leaves.")
+    target: str = Field(description="Node the request reaches.")
+    latency_s: float | None = Field(description="Typical one-way latency in seconds; None when not declared.")
+    bandwidth_bps: float | None = Field(description="Bandwidth source -> target in bit/s; None when not declared.")
+    bandwidth_back_bps: float | None = Field(
+        description="Bandwidth target -> source in bit/s (the response's way); None when not declared.")
+
+
+class CrossingPlan(_Frozen):
+    """The links a call between two nodes crosses."""
+
+    source_node: str = Field(description="Node of the caller.")
+    target_node: str = Field(description="Node of the callee.")
+    hops: list[HopPlan] = Field(default_factory=list, description="Links crossed, in order; empty on one node.")
+    down: list[str] = Field(
+        default_factory=list, description="Links that are down and leave no route; calls fail naming the first.")
+    expected_ms: float | None = Field(
+        None, description="Link time the model predicts for one call with its declared sizes (both ways), in ms.")
+
+
+class CallPlan(_Frozen):
+    """One step of the flow: a call from a component to another."""
+
+    connector: str = Field(description="Id of the connector the call stands for.")
+    kind: str = Field(description="The connector's kind (sync_call, in_process, stream, ...).")
+    source: str = Field(description="Calling component.")
+    target: str = Field(description="Called component.")
+    inline: bool = Field(description="Whether the target runs in the caller's deployment (no handle hop).")
+    deployment: str = Field(description="Deployment that runs the target.")
+    app: str = Field(description="Application of that deployment.")
+    crossing: CrossingPlan | None = Field(None, description="Links crossed when caller and target are on two nodes.")
+    request_bytes: float | None = Field(
+        None, description="Declared request size (typical), used for link emulation; None: the actual payload.")
+    response_bytes: float | None = Field(
+        None, description="Declared response size (typical), used for link emulation; None: the actual answer.")
+
+
+class ComponentRun(_Frozen):
+    """A component run inside a deployment."""
+
+    id: str = Field(description="Component id.")
+    implementation: str | None = Field(description="'module:Class' to instantiate; None passes the payload on.")
+    config: dict[str, Any] = Field(default_factory=dict, description="Keyword arguments for the class.")
+
+
+class DeploymentSpec(_Frozen):
+    """One Ray Serve deployment: a component, and the components run inside it, on one node."""
+
+    name: str = Field(description="Deployment name, unique within its application.")
+    app: str = Field(description="Name of the Serve application it belongs to.")
+    node: str = Field(description="Deployment node of the model it stands for.")
+    components: list[ComponentRun] = Field(description="Components this deployment runs, first the one it is named for.")
+    calls: list[CallPlan] = Field(default_factory=list, description="Flow steps made from its components, in order.")
+    ingress: bool = Field(False, description="Whether it is the HTTP ingress of the flow.")
+    num_replicas: int | None = Field(description="Fixed replica count; None when autoscaling.")
+    autoscaling: dict[str, Any] | None = Field(description="Serve autoscaling_config, when the model declares bounds.")
+    num_cpus: float = Field(description="CPUs reserved per replica (may be fractional).")
+    memory: int | None = Field(description="Bytes of memory reserved per replica; None when not declared.")
+    resources: dict[str, float] = Field(default_factory=dict, description="Custom Ray resources per replica.")
+    max_ongoing_requests: int | None = Field(description="Serve max_ongoing_requests; None keeps Serve's default.")
+    max_queued_requests: int | None = Field(
+        None, description="Serve max_queued_requests: requests waiting beyond it get 503; None: unbounded.")
+    request_timeout_s: float | None = Field(
+        None, description="Deadline of one request at the ingress in seconds (504 beyond it); None for others.")
+    health_check_period_s: float = Field(_HEALTH_CHECK_PERIOD_S, description="Seconds between health checks.")
+    health_check_timeout_s: float = Field(
+        _HEALTH_CHECK_TIMEOUT_S, description="Seconds a health check may take before the replica counts as failed.")
+    accepts: list[str] = Field(default_factory=list, description="Content types the ingress accepts (empty: any).")
+    max_body_bytes: int | None = Field(None, description="Largest request body the ingress accepts.")
+
+
+#: Serve's own default of ``max_ongoing_requests``.
+SERVE_DEFAULT_MAX_ONGOING = 5
+
+
+def admission_capacity(spec: DeploymentSpec) -> int | None:
+    """Requests a deployment holds at once: working (each replica's ``max_ongoing_requests``) plus
+    waiting (``max_queued_requests``); None when its queue is unbounded. Autoscaling counts
+    its ``max_replicas``."""
+    if spec.max_queued_requests is None:
+        return None
+    auto = spec.autoscaling or {}
+    replicas = spec.num_replicas or auto.get("max_replicas") or 1
+    return (spec.max_ongoing_requests or SERVE_DEFAULT_MAX_ONGOING) * int(replicas) + spec.max_queued_requests
+
+
+class AppSpec(_Frozen):
+    """One Serve application: everything placed on one deployment node."""
+
+    name: str = Field(description="Application name, '<system>-<node>'.")
+    node: str = Field(description="The deployment node.")
+    route_prefix: str = Field(description="HTTP route prefix, '/<node>'.")
+    ingress: str = Field(description="Name of the application's ingress deployment.")
+    deployments: list[str] = Field(description="Names of all its deployments, ingress first.")
+
+
+class DeploymentPlan(_Frozen):
+    """What ``archkit deploy`` will run for one model, variant and flow."""
+
+    system: str = Field(description="Name of the system.")
+    prefix: str = Field(description="Application name prefix derived from the system name.")
+    variant: str | None = Field(description="The variant deployed; None for the base placement.")
+    flow: str = Field(description="Id of the flow served over HTTP.")
+    entry_component: str = Field(description="The flow's entry component (the HTTP ingress).")
+    entry_node: str = Field(description="Node of the entry component.")
+    endpoint: str = Field(description="HTTP path that runs the flow, e.g. '/glasses/read-sign'.")
+    emulate_links: bool = Field(description="Whether calls across nodes wait as the declared links predict.")
+    cpu_budget: float | None = Field(description="CPUs the plan was fitted into (one machine), or None.")
+    python_path: list[str] = Field(
+        default_factory=list, description="Folders added to sys.path in replicas to import implementations.")
+    apps: list[AppSpec] = Field(description="Serve applications, entry node first.")
+    deployments: list[DeploymentSpec] = Field(description="All deployments.")
+    skipped: list[str] = Field(default_factory=list, description="Flow components not run, with the reason.")
+    notes: list[str] = Field(default_factory=list, description="Adjustments made to fit the machine.")
+
+    def deployment(self, name: str) -> DeploymentSpec:
+        """The deployment with this name."""
+        for spec in self.deployments:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    def app(self, node: str) -> AppSpec:
+        """The application for a node."""
+        for app in self.apps:
+            if app.node == node:
+                return app
+        raise KeyError(node)
+
+
+def app_prefix(system_name: str) -> str:
+    """Application name prefix for a system: its name in lower case with dashes."""
+    slug = re.sub(r"[^a-z0-9]+", "-", system_name.lower()).strip("-")
+    return slug or "system"
+
+
+def _import_roots(model_path: str | Path | None) -> list[str]:
+    if model_path is None:
+        return []
+    here = Path(model_path).resolve()
+    folder = here if here.is_dir() else here.parent
+    roots = [str(folder)]
+    for parent in [folder, *folder.parents]:
+        if (parent / "pyproject.toml").exists() or (parent / ".git").exists():
+            if str(parent) not in roots:
+                roots.append(str(parent))
+            break
+    return roots
+
+
+def _scaling(component: Any) -> tuple[int | None, dict[str, Any] | None, int]:
+    """Replica count or autoscaling config, and the most replicas that may run."""
+    auto = getattr(component, "autoscaling", None)
+    if auto is not None:
+        config: dict[str, Any] = {"min_replicas": auto.min_replicas, "max_replicas": auto.max_replicas}
+        if auto.target_utilization is not None:
+            config["target_ongoing_requests"] = max(1.0, round(auto.target_utilization * 5, 2))
+        return None, config, auto.max_replicas
+    replicas = getattr(component, "replicas", None)
+    count = 1 if replicas in (None, 0) else int(replicas)
+    return count, None, count
+
+
+def _memory(component: Any) -> int | None:
+    if component.memory is not None:
+        return int(component.memory.hi)
+    if component.model is not None and component.model.memory is not None:
+        return int(component.model.memory.hi)
+    return None
+
+
+def _hops(graph: Any, connector: Any, a: str, b: str) -> tuple[list[HopPlan], list[str]]:
+    nominal = graph.route(a, b, exclude=())
+    usable = graph.route(a, b)
+    if usable is None:
+        down = [hop.link.id for hop in (nominal or []) if hop.link.id in graph.down]
+        if not down:
+            raise UsageError(
+                f"connector {connector.id!r} joins nodes {a!r} and {b!r}, but no declared link joins them; "
+                f"add a link between them or place both components on one node")
+        hops = nominal or []
+    else:
+        down, hops = [], usable
+    out = []
+    for hop in hops:
+        link = hop.link
+        forward, backward = link.bandwidth_from(hop.source), link.bandwidth_from(hop.target)
+        out.append(HopPlan(
+            link=link.id, source=hop.source, target=hop.target,
+            latency_s=None if link.latency is None else link.latency.mid,
+            bandwidth_bps=None if forward is None else forward.mid,
+            bandwidth_back_bps=None if backward is None else backward.mid,
+        ))
+    return out, down
+
+
+def _expected_ms(hops: list[HopPlan], connector: Any) -> float | None:
+    if not hops:
+        return 0.0
+    req = connector.request_size.mid if connector.request_size is not None else 0.0
+    resp = connector.response_size.mid if connector.response_size is not None else 0.0
+    total = 0.0
+    for hop in hops:
+        total += 2 * (hop.latency_s or 0.0)
+        if hop.bandwidth_bps:
+            total += req * 8 / hop.bandwidth_bps
+        if hop.bandwidth_back_bps:
+            total += resp * 8 / hop.bandwidth_back_bps
+    return round(total * 1000, 3)
+
+
+def build_plan(
+    system: Any,
+    variant: str | None = None,
+    flow: str | None = None,
+    *,
+    emulate_links: bool = True,
+    cpus: float | None = None,
+    model_path: str | Path | None = None,
+) -> DeploymentPlan:
+    """Compute the deployment plan of one flow of ``system`` under a variant's placement.
+
+    Args:
+        system: a validated :class:`archkit.model.System`.
+        variant: variant name; None deploys the base placement.
+        flow: flow id; None takes the first declared flow.
+        emulate_links: wait on calls across nodes as the links predict (one machine), or map nodes
+            to Ray custom resources ``node:<id>`` (a cluster).
+        cpus: CPUs of the machine to fit into when emulating; defaults to ``os.cpu_count()``.
+        model_path: the model file, whose folder (and project root) replicas import from.
+
+    Raises:
+        UsageError: unknown variant or flow, a flow component not placed on a node, or no
+            component with an implementation.
+    """
+    from ..model import SystemGraph
+
+    if variant is not None and variant not in system.variant_names:
+        known = ", ".join(system.variant_names) or "none"
+        raise UsageError(f"unknown variant {variant!r}; the model declares: {known}")
+    if not system.flows:
+        raise UsageError(f"system {system.name!r} declares no flow; add a flow whose steps start at the ingress")
+    flows = {f.id: f for f in system.flows}
+    if flow is not None and flow not in flows:
+        raise UsageError(f"unknown flow {flow!r}; the model declares: {', '.join(flows)}")
+    chosen = flows[flow] if flow is not None else system.flows[0]
+    graph = SystemGraph(system, variant)
+    placement = graph.placement
+    comps = graph.components
+    steps = [graph.connectors[cid] for cid in chosen.steps]
+    entry = steps[0].source
+    in_flow = [entry] + [c.target for c in steps]
+    unplaced = sorted({cid for cid in in_flow if cid not in placement})
+    if unplaced:
+        where = f"variant {variant!r}" if variant else "the base placement"
+        raise UsageError(f"flow {chosen.id!r} uses components with no node in {where}: "
+                         f"{', '.join(unplaced)}; place them on a node")
+
+    # which steps do something: a target that runs code, or calls something that does
+    def runs_code(cid: str, seen: frozenset[str] = frozenset()) -> bool:
+        if comps[cid].implementation:
+            return True
+        return any(runs_code(s.target, seen | {cid}) for s in steps if s.source == cid and s.target not in seen)
+
+    if not runs_code(entry):
+        raise UsageError(f"no component in flow {chosen.id!r} has an implementation; set "
+                         f"implementation='module:Class' on the components to run")
+    live = [s for s in steps if runs_code(s.target)]
+    skipped = [f"{s.target}: step {s.id!r} skipped, nothing it reaches has an implementation"
+               for s in steps if s not in live]
+
+    # assign each component to a deployment: the caller's (inline) or its own
+    owner: dict[str, str] = {entry: entry}
+    inline_step: dict[str, bool] = {}
+    for step in live:
+        if step.target in owner:
+            inline_step[step.id] = owner[step.target] == owner.get(step.source)
+            continue
+        same = placement[step.target] == placement[step.source]
+        inline = same and (step.kind == "in_process" or not comps[step.target].implementation)
+        owner[step.target] = owner[step.source] if inline else step.target
+        inline_step[step.id] = inline
+    heads = list(dict.fromkeys(owner.values()))
+    prefix = app_prefix(system.name)
+    names = {entry: "ingress"}
+    for head in heads:
+        if head != entry:
+            names[head] = head
+
+    raw: list[dict[str, Any]] = []
+    for head in heads:
+        members = [cid for cid in owner if owner[cid] == head]
+        runs = [ComponentRun(id=cid, implementation=comps[cid].implementation, config=dict(comps[cid].config))
+                for cid in members]
+        declared = [comps[cid].cpus for cid in members if comps[cid].cpus is not None]
+        has_impl = any(r.implementation for r in runs)
+        mem = [m for m in (_memory(comps[cid]) for cid in members) if m is not None]
+        replicas, auto, most = _scaling(comps[head])
+        raw.append({"name": names[head], "head": head, "node": placement[head], "components": runs,
+                    "num_cpus": float(sum(declared)) if declared else (_DEFAULT_CPUS if has_impl else _INGRESS_CPUS),
+                    "memory": sum(mem) if mem else None, "num_replicas": replicas, "autoscaling": auto,
+                    "most": most, "ingress": head == entry})
+    # components with an implementation outside the flow still run on their node
+    for comp in system.components:
+        if comp.implementation and comp.id not in owner and comp.id in placement:
+            replicas, auto, most = _scaling(comp)
+            owner[comp.id] = comp.id
+            names[comp.id] = comp.id
+            raw.append({"name": comp.id, "head": comp.id, "node": placement[comp.id],
+                        "components": [ComponentRun(id=comp.id, implementation=comp.implementation,
+                                                    config=dict(comp.config))],
+                        "num_cpus": float(comp.cpus) if comp.cpus else _DEFAULT_CPUS, "memory": _memory(comp),
+                        "num_replicas": replicas, "autoscaling": auto, "most": most, "ingress": False})
+
+    budget = float(cpus if cpus is not None else (os.cpu_count() or 1)) if emulate_links else None
+    notes: list[str] = []
+    if budget is not None:
+        cap = max(1, int(budget))
+        for item in raw:
+            if item["num_replicas"] is not None and item["num_replicas"] > cap:
+                notes.append(f"{item['name']}: {item['num_replicas']} replicas capped at {cap} "
+                             f"(one machine with {cap} CPUs)")
+                item["num_replicas"] = item["most"] = cap
+            auto = item["autoscaling"]
+            if auto is not None and auto["max_replicas"] > cap:
+                notes.append(f"{item['name']}: autoscaling max_replicas {auto['max_replicas']} capped at {cap}")
+                item["autoscaling"] = {**auto, "max_replicas": cap, "min_replicas": min(auto["min_replicas"], cap)}
+                item["most"] = cap
+        total = sum(item["num_cpus"] * item["most"] for item in raw)
+        room = budget * 0.95
+        if total > room:
+            factor = room / total
+            notes.append(f"num_cpus scaled by {factor:.3f} so {total:g} requested CPUs fit in {budget:g}")
+            for item in raw:
+                item["num_cpus"] = round(item["num_cpus"] * factor, 4)
+
+    node_order = list(dict.fromkeys(item["node"] for item in raw))
+    app_name = {node: f"{prefix}-{node}" for node in node_order}
+    roots = _import_roots(model_path)
+    specs: list[DeploymentSpec] = []
+    for item in raw:
+        members = {run.id for run in item["components"]}
+        calls = []
+        for step in live:
+            if step.source not in members:
+                continue
+            target_head = owner[step.target]
+            crossing = None
+            a, b = placement[step.source], placement[step.target]
+            if a != b:
+                hops, down = _hops(graph, step, a, b)
+                crossing = CrossingPlan(source_node=a, target_node=b, hops=hops, down=down,
+                                        expected_ms=_expected_ms(hops, step))
+            calls.append(CallPlan(
+                connector=step.id, kind=step.kind, source=step.source, target=step.target,
+                inline=inline_step[step.id], deployment=names[target_head],
+                app=app_name[placement[target_head]], crossing=crossing,
+                request_bytes=None if step.request_size is None else step.request_size.mid,
+                response_bytes=None if step.response_size is None else step.response_size.mid))
+        limits = _serving_limits(comps[item["head"]], item["ingress"])
+        resources = {} if emulate_links else {f"{NODE_RESOURCE_PREFIX}{item['node']}": _NODE_RESOURCE_SHARE}
+        accepts: list[str] = []
+        max_body: int | None = None
+        if item["ingress"]:
+            accepts, max_body = _ingress_limits(item["components"][0].implementation, roots)
+        specs.append(DeploymentSpec(
+            name=item["name"], app=app_name[item["node"]], node=item["node"], components=item["components"],
+            calls=calls, ingress=item["ingress"], num_replicas=item["num_replicas"],
+            autoscaling=item["autoscaling"], num_cpus=item["num_cpus"], memory=item["memory"],
+            resources=resources,
+            accepts=accepts, max_body_bytes=max_body, **limits,
+        ))
+
+    apps = []
+    for node in node_order:
+        names_here = [s.name for s in specs if s.node == node]
+        apps.append(AppSpec(name=app_name[node], node=node, route_prefix=f"/{node}", ingress=names_here[0],
+                            deployments=names_here))
+    entry_node = placement[entry]
+    return DeploymentPlan(
+        system=system.name, prefix=prefix, variant=variant, flow=chosen.id, entry_component=entry,
+        entry_node=entry_node, endpoint=f"/{entry_node}/{chosen.id}", emulate_links=emulate_links,
+        cpu_budget=budget, python_path=roots, apps=apps, deployments=specs, skipped=skipped, notes=notes,
+    )
+
+
+def _serving_limits(component: Any, ingress: bool) -> dict[str, Any]:
+    """Queue bounds and deadline of a deployment: the component's properties over the defaults."""
+    props = getattr(component, "properties", {}) or {}
+
+    def number(key: str, default: float | None, kind: type) -> Any:
+        value = props.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+            return kind(value)
+        return default
+
+    return {
+        "max_ongoing_requests": number("max_ongoing_requests", _INGRESS_MAX_ONGOING if ingress else None, int),
+        "max_queued_requests": number("max_queued_requests", _INGRESS_MAX_QUEUED if ingress else None, int),
+        "request_timeout_s": number("request_timeout_s", _REQUEST_TIMEOUT_S, float) if ingress else None,
+    }
+
+
+def deployment_options(spec: DeploymentSpec) -> dict[str, Any]:
+    """Serve deployment options for a planned deployment (replicas, resources, name)."""
+    actor: dict[str, Any] = {"num_cpus": spec.num_cpus}
+    if spec.memory is not None:
+        actor["memory"] = spec.memory
+    if spec.resources:
+        actor["resources"] = dict(spec.resources)
+    options: dict[str, Any] = {"name": spec.name, "ray_actor_options": actor}
+    if spec.autoscaling is not None:
+        options["autoscaling_config"] = dict(spec.autoscaling)
+    else:
+        options["num_replicas"] = spec.num_replicas or 1
+    if spec.max_ongoing_requests is not None:
+        options["max_ongoing_requests"] = spec.max_ongoing_requests
+    if spec.max_queued_requests is not None:
+        options["max_queued_requests"] = spec.max_queued_requests
+        options["backpressure_config"] = {"status_code": 503, "retry_after_s": _RETRY_AFTER_S}
+    options["health_check_period_s"] = spec.health_check_period_s
+    options["health_check_timeout_s"] = spec.health_check_timeout_s
+    return options
+
+
+def _ingress_limits(implementation: str | None, roots: list[str]) -> tuple[list[str], int | None]:
+    """Content types and body limit the entry component's class declares (``accepts``, ``max_body_bytes``)."""
+    if not implementation:
+        return [], None
+    from ._loader import load_class
+
+    cls = load_class(implementation, roots)
+    accepts = [str(t).lower() for t in getattr(cls, "accepts", ())]
+    limit = getattr(cls, "max_body_bytes", None)
+    return accepts, int(limit) if limit is not None else None
