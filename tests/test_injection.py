@@ -89,7 +89,7 @@ def test_hostile_names_stay_text_in_exports(names: dict[str, str]) -> None:
 def test_hostile_names_stay_text_on_the_terminal(names: dict[str, str], tmp_path_factory) -> None:
     from typer.testing import CliRunner
 
-    from archkit.cli.app import app
+    from archkit.cli import app
     from archkit.io import save
 
     system, _ = _model(names)

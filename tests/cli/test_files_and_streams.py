@@ -27,7 +27,7 @@ def archkit(*args: str, cwd: Path, umask: int | None = None, env: dict | None = 
         if umask is not None:
             os.umask(umask)
 
-    return subprocess.run([sys.executable, "-c", "from archkit.cli.app import main; main()", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-c", "from archkit.cli import main; main()", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=timeout, preexec_fn=child,
                           env=dict(os.environ, COLUMNS="120", **(env or {})))
 

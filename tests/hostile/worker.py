@@ -41,7 +41,7 @@ def commands(model: str, out: Path) -> list[tuple[str, list[str], str | None]]:
 def run(task: dict) -> dict:
     from typer.testing import CliRunner
 
-    from archkit.cli.app import app
+    from archkit.cli import app
 
     out = Path(task["out"])
     out.mkdir(parents=True, exist_ok=True)

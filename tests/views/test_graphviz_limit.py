@@ -18,7 +18,7 @@ def test_a_slow_drawing_is_stopped_with_a_message(example, monkeypatch, style):
 
 
 def test_the_cli_reports_it_and_writes_nothing(example_path, tmp_path, monkeypatch, runner):
-    from archkit.cli.app import app
+    from archkit.cli import app
 
     monkeypatch.setenv("ARCHKIT_GRAPHVIZ_TIMEOUT", "0.001")
     out = tmp_path / "d.svg"
