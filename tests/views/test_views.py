@@ -155,14 +155,26 @@ def test_flow_verdict_matches_the_latency_analysis(ar):
         assert f"overlay {verdict}" in flow.notes[-1]
 
 
-def test_dataflow_without_analysis_says_so(ar):
+def test_dataflow_asks_the_analyses_when_no_overlay_is_given(ar):
     from archkit.views import dataflow_view, flow_view
+    from archkit.views._overlay import analysis_overlay
 
     view = dataflow_view(ar)
-    assert "no latency analysis" in view.notes[-1]
-    assert not any("latency verdict" in e.label for e in view.legend)
+    assert view.dot() == dataflow_view(ar, overlay=analysis_overlay(ar)).dot()
+    assert view.notes[-1].startswith("flows: ")
     plain = flow_view(ar, "overlay")
     assert "no latency analysis given" in plain.notes[-1]
+
+
+def test_payload_labels_are_the_analysis_traffic(ar):
+    from archkit.analysis import connector_traffic
+    from archkit.views._dataflow import payload_label
+
+    # an in_process call carries its response back, as in the link-load and latency analyses
+    c = ar.connector("frame_selector->overlay")
+    assert c.kind == "in_process" and "100 B back" in payload_label(c)
+    t = connector_traffic(c).total
+    assert payload_label(c).endswith(f"{t.worst / 8:.0f} B/s")
 
 
 def test_link_load_comes_from_the_analysis(ar):
