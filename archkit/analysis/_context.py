@@ -30,12 +30,18 @@ class AnalysisContext:
     Args:
         system: a validated system.
         variant: a variant name, or None for the base placement.
+        graph: the system's :class:`~archkit.model.SystemGraph` for this variant, when the caller
+            has one already (its routes are reused); built if not given.
     """
 
-    def __init__(self, system: System, variant: str | None = None) -> None:
-        from ..model import SystemGraph
+    def __init__(self, system: System, variant: str | None = None, *, graph: SystemGraph | None = None) -> None:
+        if graph is None:
+            from ..model import SystemGraph
 
-        self._start(system, variant, SystemGraph(system, variant), None)
+            graph = SystemGraph(system, variant)
+        elif graph.system is not system or graph.variant != variant:
+            raise ValueError("the graph given is for another system or variant")
+        self._start(system, variant, graph, None)
 
     def _start(self, system: System, variant: str | None, graph: SystemGraph,
                incoming: dict[str, list[Connector]] | None) -> None:
