@@ -244,10 +244,26 @@ def test_notebook_reprs(ar):
     view = build_view(ar, "logical")
     assert "<svg" in view._repr_svg_()
     assert view._repr_html_().startswith('<div class="archkit-view"')
-    with archkit.System("tiny") as s:
-        with archkit.Node("n", kind="cloud"):
-            archkit.Component("x", kind="business_logic")
-    assert "<svg" in s._repr_svg_()
+
+
+
+def test_a_dsl_system_displays_in_ipython_as_its_deployment_view():
+    import subprocess
+    import sys
+
+    code = """
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+import archkit, sys
+assert "archkit.views" not in sys.modules
+with archkit.System("tiny") as s:
+    with archkit.Node("n", kind="cloud"):
+        archkit.Component("x", kind="business_logic")
+data, _ = shell.display_formatter.format(s)
+print("<svg" in data["image/svg+xml"], "archkit.views" in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "True"]
 
 
 def test_large_views_switch_to_a_force_directed_layout():
