@@ -15,6 +15,7 @@ the code)::
     ├── UnknownUnitError          archkit.model: a unit archkit does not know (a ValueError)
     ├── CatalogError              archkit.catalog: a catalog entry (patterns/*.md) that is not valid
     ├── GraphvizError             archkit.views: graphviz could not draw a view
+    │   └── GraphvizTimeout       archkit.views: graphviz did not finish within the time limit
     ├── DeployError               archkit.runtime: a deployment could not be started, found or removed
     ├── BadInput                  archkit.runtime: raised by an implementation for a client's bad request (4xx)
     └── LinkDown                  archkit.runtime: a call needs a link that is down (a ConnectionError)
