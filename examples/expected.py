@@ -105,7 +105,10 @@ def patterns_block(lint: dict[str, Any]) -> str:
 def lint_block(lint: dict[str, Any]) -> str:
     """The summary line and every open or undecided lint finding."""
     s = lint["summary"]
-    lines = [f"{s['error']} errors, {s['warning']} warnings, {s['info']} infos; {s['suppressed']} suppressed, "
+    from archkit._words import count
+
+    lines = [f"{count(s['error'], 'error')}, {count(s['warning'], 'warning')}, {count(s['info'], 'info')}; "
+             f"{s['suppressed']} suppressed, "
              f"{s['unknown']} undecided.", "",
              "| severity | rule | placements | finding |", "|---|---|---|---|"]
     for f in lint["findings"]:

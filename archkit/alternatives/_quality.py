@@ -13,10 +13,12 @@ Keys, in order (flows in declaration order)::
     model_on_device  1 if a model lives on a user's device (the artifact is shipped: IP exposure)
 
 An unknown value (a missing input) is NaN; its "declare ..." messages are kept. An alternative is
-*infeasible* when a user's device cannot hold what is placed on it (a resources check is "over":
-even the best-case need exceeds what one device has) - besides any requirement it fails. A fleet
-node that is short of capacity is not infeasible: the capacity plan adds nodes and the cost
-analysis charges them (scale-out).
+*infeasible* when it violates what the model declares, as the analyses judge it
+(:func:`archkit.analysis.variant_verdicts`, the definition analyze, lint and the review use too):
+a flow over its latency budget even in the best case, a flow that must work offline and cannot,
+a link over its bandwidth, a node that cannot hold what is placed on it, a component or fleet
+short of capacity (a fixed fleet of ``count`` nodes, or one that scales up to ``count``), a flow
+asked for more than its ceiling - besides any requirement it fails.
 
 This module is the reference: :mod:`archkit.alternatives._vector` computes the same vector for many
 alternatives at once and is tested against it.
@@ -156,12 +158,7 @@ def quality_of(system: System, placement: dict[str, str], links_down: frozenset[
     user_nodes = {n.id for n in system.nodes if n.user_device}
     vals["model_on_device"] = float(any(placement.get(c.id) in user_nodes for c in system.components
                                         if c.kind == "model" or c.model is not None))
-    infeasible = []
-    per_device = {n.id for n in system.nodes if n.per_user is not None}
-    for nf in report.resources.nodes:
-        if nf.node not in per_device:
-            continue  # a fleet scales out instead: the capacity plan and cost carry it
-        for chk in nf.checks:
-            if chk.verdict == "over":
-                infeasible.append(f"{chk.resource} on {nf.node}: needs {chk.need.text()}, has {chk.have.text()}")
-    return Quality(vals, missing, infeasible)
+    from ..analysis import variant_verdicts
+
+    # infeasible: what the model declares is violated, the one definition every command uses
+    return Quality(vals, missing, list(variant_verdicts(report).violations))

@@ -127,7 +127,7 @@ def _dominance(row_m: np.ndarray, front_m: np.ndarray) -> np.ndarray:
 def _failed_texts(values: dict[str, float], reqs: list[Requirement], fails: np.ndarray,
                   fit_reasons: list[str]) -> list[str]:
     out = [f"{r.text}: {format_metric(r.metric, values[r.key])}" for r, f in zip(reqs, fails) if f]
-    return out + [f"does not fit: {x}" for x in fit_reasons]
+    return out + [f"violates: {x}" for x in fit_reasons]
 
 
 def _justify(exp: Exploration, keys: list[str], front_rows: list[Row], closest: Row | None) -> str:
@@ -135,7 +135,7 @@ def _justify(exp: Exploration, keys: list[str], front_rows: list[Row], closest: 
     rec = exp.recommended
     if rec is None:
         text = (f"No alternative of the {exp.size:,} meets every requirement"
-                + (" and fits on its nodes." if exp.infeasible_reasons else "."))
+                + (" and violates nothing the model declares." if exp.infeasible_reasons else "."))
         if closest is not None:
             text += (f" The closest is {closest.name}, which fails " + "; ".join(closest.failed) + ".")
         text += " Relax a requirement, allow more nodes, or change the design (e.g. a faster link or model)."
@@ -209,7 +209,8 @@ def _row(space: Space, i: int, Q_row: np.ndarray, keys: list[str], reqs: list[Re
     else:
         from ._quality import Quality
 
-        q = Quality(values, {}, ["resources do not fit on a user's device"] if infeasible and not fails.any() else [])
+        q = Quality(values, {}, ["violates what the model declares (archkit analyze names it)"]
+                    if infeasible and not fails.any() else [])
     if space.generated:
         shown = {c: pl[c] for d in space.decisions for c in d.components}
         preset, desc = infer_preset(system, pl), None
@@ -368,7 +369,7 @@ def _reason_counts(F: np.ndarray, fits: np.ndarray, reqs: list[Requirement]) -> 
             out[r.text] = c
     c = int((~fits).sum())
     if c:
-        out["resources do not fit"] = c
+        out["violates what the model declares"] = c
     return out
 
 

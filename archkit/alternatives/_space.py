@@ -152,17 +152,23 @@ def parse_vary(specs: list[str]) -> dict[str, list[str]]:
 
 
 def _fit_reason(system: System, comp_id: str, node_id: str) -> str | None:
-    """Why a component cannot live on a node on its own (memory, storage, GPU), or None if it can."""
+    """Why a component cannot live on a node on its own (memory, storage, GPU), or None if it can.
+
+    One replica against what the node offers as the resource analysis counts it: one device, or a
+    fleet's count times one node (so the space never drops a placement the analyses call feasible).
+    """
     c, n = system.component(comp_id), system.node(node_id)
+    k = 1 if n.per_user is not None else n.count
     need_mem = (c.memory.hi if c.memory else 0.0) + (c.model.memory.hi if c.model and c.model.memory else 0.0)
     need_sto = (c.storage.hi if c.storage else 0.0) + (c.model.size.hi if c.model and c.model.size else 0.0)
-    if n.memory is not None and need_mem > n.memory.hi:
-        return f"needs {need_mem / 1e6:,.0f} MB of memory, {node_id} has {n.memory.hi / 1e6:,.0f} MB"
-    if n.storage is not None and need_sto > n.storage.hi:
-        return f"needs {need_sto / 1e6:,.0f} MB of storage, {node_id} has {n.storage.hi / 1e6:,.0f} MB"
+    where = node_id if k == 1 else f"{node_id} ({k:,} nodes)"
+    if n.memory is not None and need_mem > n.memory.hi * k:
+        return f"needs {need_mem / 1e6:,.0f} MB of memory, {where} has {n.memory.hi * k / 1e6:,.0f} MB"
+    if n.storage is not None and need_sto > n.storage.hi * k:
+        return f"needs {need_sto / 1e6:,.0f} MB of storage, {where} has {n.storage.hi * k / 1e6:,.0f} MB"
     gpus = c.gpus or (1.0 if c.model and c.model.requires_gpu else 0.0)
-    if gpus > n.gpus:
-        return f"needs {gpus:g} GPU(s), {node_id} has {n.gpus:g}"
+    if gpus > n.gpus * k:
+        return f"needs {gpus:g} GPU(s), {where} has {n.gpus * k:g}"
     return None
 
 

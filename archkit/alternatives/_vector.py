@@ -231,9 +231,9 @@ class VectorEvaluator:
                     a, b = self._node_of(e.source, dg), self._node_of(e.target, dg)
                     st = StepLatency(e.id, e.source, e.target, a, b, self._conn_time(e.id, a, b),
                                      self._comp_time(e.target, b), self._queue(e.target, dg)).total
-                    return np.array([_worst(st), float(st.typical) if st.known else math.nan])
+                    return np.array([_worst(st), float(st.typical) if st.known else math.nan, _best(st)])
                 terms.append(self._tabulate(self._scope([e.source, e.target] + self._sources.get(e.target, [])),
-                                            step, (2,)))
+                                            step, (3,)))
             self.lat_terms.append(terms)
             tick()
         # offline: every step that crosses nodes keeps a route with every intermittent link down
@@ -266,6 +266,8 @@ class VectorEvaluator:
                 self.linkdirs.append((lk.id, x, y))
                 bw.append(_best(link_bandwidth(lk, x)))
         self.bw_best = np.array(bw, dtype=np.float64)
+        self.bw_worst = np.array([_worst(link_bandwidth(next(lk for lk in s.links if lk.id == lid), x))
+                                  for lid, x, _ in self.linkdirs], dtype=np.float64)
         ld_index = {k: i for i, k in enumerate(self.linkdirs)}
         self.load_terms: list[Term] = []
         for e in s.connectors:
@@ -274,12 +276,12 @@ class VectorEvaluator:
                 continue
 
             def shares(dg: tuple[int, ...], e: Any = e) -> np.ndarray:
-                row = np.zeros(len(self.linkdirs))
+                row = np.zeros((len(self.linkdirs), 2))
                 a, b = self._node_of(e.source, dg), self._node_of(e.target, dg)
                 for sh in self._shares(e.id, a, b):
-                    row[ld_index[(sh.link, sh.from_node, sh.to_node)]] = _worst(sh.load)
+                    row[ld_index[(sh.link, sh.from_node, sh.to_node)]] = (_worst(sh.load), _best(sh.load))
                 return row
-            self.load_terms.append(self._tabulate(scope, shares, (len(self.linkdirs),)))
+            self.load_terms.append(self._tabulate(scope, shares, (len(self.linkdirs), 2)))
         tick()
         self._build_cost(models)
         tick()
@@ -297,7 +299,34 @@ class VectorEvaluator:
                              for m in models]
         tick()
         self._build_fit()
+        self._build_ceilings()
         tick()
+
+    def _build_ceilings(self) -> None:
+        """Per flow with a rate: each step's throughput ceiling and the flow's demand (archkit.analysis:
+        step_ceiling, flow_demand), for the verdict "over" of ceiling_verdict."""
+        from ..analysis import flow_demand, step_ceiling
+
+        s = self.system
+        self.ceiling_flows: list[tuple[Term, list[Term]]] = []
+        for f in s.flows:
+            if f.rate is None or not f.steps:
+                continue
+            first = s.connector(f.steps[0]).source
+            steps = []
+            for sid in f.steps:
+                tgt = s.connector(sid).target
+                who = [first, tgt] + self._sources.get(tgt, [])
+
+                def ceiling(dg: tuple[int, ...], f: Any = f, sid: str = sid, who: list[str] = who) -> np.ndarray:
+                    key = ("ceiling", f.id, sid) + self._where(who, dg)
+                    e = self._probes.memo(key, lambda: step_ceiling(self._probes.place(dg), f, sid, self.options))
+                    return np.array([_best(e), float(e.typical) if e.known else math.nan])
+                steps.append(self._tabulate(self._scope(who), ceiling, (2,)))
+
+            def demand(dg: tuple[int, ...], f: Any = f) -> float:
+                return _best(flow_demand(self._probes.place(dg), f, self.options))
+            self.ceiling_flows.append((self._tabulate(self._scope([first]), demand), steps))
 
     def _build_cost(self, models: list[str]) -> None:
         """Cost terms: node fleet, scale-out from the capacity plan, metered data, model updates."""
@@ -308,6 +337,8 @@ class VectorEvaluator:
         const = 0.0
         self.cost_terms: list[Term] = []
         for n in s.nodes:
+            if n.cost_per_hour is not None and n.scales:
+                continue  # a fleet that scales costs the nodes it needs (the scale-out terms below)
             if n.cost_per_hour is not None:
                 const += _worst(node_monthly_cost(s, n.id, opts))
             elif not n.user_device:
@@ -332,14 +363,16 @@ class VectorEvaluator:
 
                 def cores(dg: tuple[int, ...], c: Any = c, nid: str = n.id) -> np.ndarray:
                     if self._node_of(c.id, dg) != nid:
-                        return np.array([0.0, 0.0])
+                        return np.array([0.0, 0.0, 0.0])
                     e = self._cores_needed(c, nid, dg)
-                    return np.array([0.0, 0.0]) if e is None else np.array([_worst(e), 1.0])
-                t = self._tabulate(self._scope([c.id] + self._sources.get(c.id, [])), cores, (2,))
-                cores_terms.append(Term(t.scope, t.table[..., 0].copy()))
+                    return np.array([0.0, 0.0, 0.0]) if e is None else np.array([_worst(e), 1.0, _best(e)])
+                t = self._tabulate(self._scope([c.id] + self._sources.get(c.id, [])), cores, (3,))
+                cores_terms.append(Term(t.scope, t.table[..., [0, 2]].copy()))
                 present_terms.append(Term(t.scope, t.table[..., 1].copy()))
             if cores_terms:
                 self.scale_nodes.append((n, cores_terms, present_terms))
+            elif n.scales and n.cost_per_hour is not None:  # nothing can run on it: its fewest nodes
+                self.cost_const += float(n.cost_per_hour.hi) * n.fewest * opts.hours_per_month * 3600
         # metered data of each connector (archkit.analysis._cost), on a probe system: it depends on its two ends
         from ..analysis import connector_monthly_data_cost
         from ..analysis import LinkLoadResult
@@ -378,27 +411,18 @@ class VectorEvaluator:
             return nid in self.space.decisions[self._dec_of[cid]].nodes
         return self.space.base.get(cid) == nid
 
+    def _plan(self, cid: str, dg: tuple[int, ...]) -> Any:
+        """The capacity plan of a component at this placement (archkit.analysis.component_plan), or None."""
+        from ..analysis import component_plan
+
+        who = [cid] + self._sources.get(cid, [])
+        key = ("plan", cid) + self._where(who, dg)
+        return self._probes.memo(key, lambda: component_plan(self._probes.place(dg), cid, self.options))
+
     def _cores_needed(self, c: Any, nid: str, dg: tuple[int, ...]) -> Any:
         """Cores the capacity plan gives a component on a fleet node (None when nothing reaches it)."""
-        from ..analysis import Estimate
-        from ..analysis import ceil_estimate
-        from ..analysis import input_text, missing_text
-
-        lam = self._arrival(c.id, dg)
-        svc = self._comp_time(c.id, nid)
-        if lam.known and lam.worst == 0:
-            return None
-        u = (c.autoscaling.target_utilization if c.autoscaling and c.autoscaling.target_utilization
-             else self.options.target_utilisation)
-        needed = ceil_estimate(lam.times(svc, "servers").scale(1 / u, "replicas"), "replicas")
-        if needed.known:
-            needed = Estimate(max(1.0, needed.best), max(1.0, needed.typical), max(1.0, needed.worst),
-                              "replicas", needed.inputs)
-        declared = c.replicas if c.replicas is not None else (c.autoscaling.max_replicas if c.autoscaling else None)
-        cpus = (Estimate.exact(c.cpus, "cores", (input_text("component", c.id, "cpus", f"{c.cpus:g}"),))
-                if c.cpus is not None else Estimate.unknown("cores", missing_text("cpus", "component", c.id)))
-        servers = Estimate.exact(float(declared), "replicas") if declared is not None else needed
-        return servers.times(cpus, "cores")
+        plan = self._plan(c.id, dg)
+        return None if plan is None else plan.cores_needed
 
     def _build_fit(self) -> None:
         """Best-case need per user device and resource (as in archkit.analysis._resources)."""
@@ -408,14 +432,14 @@ class VectorEvaluator:
 
         s = self.system
         self.fit_nodes: list[tuple[str, np.ndarray, list[Term]]] = []
-        for n in s.nodes:
-            if n.per_user is None:
-                continue  # fleets scale out (see archkit.alternatives._quality)
+        for n in s.nodes:  # every node: a device holds its own share, a fleet its count's
+            per_device = n.per_user is not None
             have = [
-                _worst(node_capacity(n.memory, n, "memory", "B", True)),
-                _worst(node_capacity(n.storage, n, "storage", "B", True)),
-                _worst(node_capacity(n.gpus, n, "gpus", "gpus", True)),
-                _worst(node_capacity(n.cpu_cores, n, "cpu_cores", "cores", True)) if n.cpu_cores is not None else math.nan,
+                _worst(node_capacity(n.memory, n, "memory", "B", per_device)),
+                _worst(node_capacity(n.storage, n, "storage", "B", per_device)),
+                _worst(node_capacity(n.gpus, n, "gpus", "gpus", per_device)),
+                _worst(node_capacity(n.cpu_cores, n, "cpu_cores", "cores", per_device))
+                if n.cpu_cores is not None else math.nan,
             ]
             have.append(have[3])
             terms = []
@@ -445,56 +469,89 @@ class VectorEvaluator:
                 terms.append(self._tabulate(self._scope([c.id] + self._sources.get(c.id, [])), need, (5,)))
             if terms:
                 self.fit_nodes.append((n.id, np.array(have), terms))
+        # a component with fixed replicas (or an autoscaling maximum) below what even the best case needs
+        self.under_terms: list[Term] = []
+        for c in s.components:
+            if c.replicas is None and c.autoscaling is None:
+                continue
+            self.under_terms.append(self._tabulate(
+                self._scope([c.id] + self._sources.get(c.id, [])),
+                lambda dg, cid=c.id: float(getattr(self._plan(cid, dg), "verdict", None) == "under")))
 
     # -- evaluation ------------------------------------------------------------------------------
     def evaluate(self, digits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Quality matrix (n x keys, NaN = unknown) and feasibility by resource fit, for a chunk of digits."""
+        """Quality matrix (n x keys, NaN = unknown) and feasibility, for a chunk of digits.
+
+        Feasible: nothing the model declares is violated, judged as :func:`archkit.analysis.variant_verdicts`
+        judges a report: best-case latency within each budget, offline flows offline, best-case link load
+        within bandwidth, best-case needs within every node (a fleet: count x per node), components and
+        fleets not short of capacity even in the best case.
+        """
         n = digits.shape[0]
         flat: dict[tuple[int, ...], np.ndarray] = {}
         flows = len(self.system.flows)
         Q = np.empty((n, len(self.keys)), dtype=np.float64)
+        # what the model declares and an alternative violates (archkit.analysis.variant_verdicts)
+        violated = np.zeros(n, dtype=bool)
         for fi, terms in enumerate(self.lat_terms):
-            acc = np.zeros((n, 2))
+            acc = np.zeros((n, 3))
             for t in terms:
                 acc = acc + t.gather(digits, flat)
             Q[:, fi] = acc[:, 0]
             Q[:, flows + fi] = acc[:, 1]
+            budget = self.system.flows[fi].latency_budget
+            if budget is not None:
+                violated |= acc[:, 2] > budget.hi
         for fi, terms in enumerate(self.off_terms):
             acc = np.ones(n, dtype=bool)
             for t in terms:
                 acc &= t.gather(digits, flat) > 0.5
             Q[:, 2 * flows + fi] = acc
+            if self.system.flows[fi].offline:
+                violated |= ~acc
         k = 3 * flows
         if self.linkdirs:
-            load = np.zeros((n, len(self.linkdirs)))
+            load = np.zeros((n, len(self.linkdirs), 2))
             for t in self.load_terms:
                 load = load + t.gather(digits, flat)
+            worst, best = load[..., 0], load[..., 1]
             with np.errstate(divide="ignore", invalid="ignore"):
-                util = np.where(self.bw_best == 0, np.where(load == 0, 0.0, math.inf), load / self.bw_best)
+                util = np.where(self.bw_best == 0, np.where(worst == 0, 0.0, math.inf), worst / self.bw_best)
+                least = np.where(self.bw_worst == 0, np.where(best == 0, 0.0, math.inf), best / self.bw_worst)
             Q[:, k] = util.max(axis=1)
+            violated |= np.any(least > 1, axis=1)
         else:
             Q[:, k] = 0.0
         cost = np.full(n, self.cost_const)
         for t in self.cost_terms:
             cost = cost + t.gather(digits, flat)
+        hours = self.options.hours_per_month * 3600
         for node, cores_terms, present_terms in self.scale_nodes:
-            cores = np.zeros(n)
+            cores = np.zeros((n, 2))
             present = np.zeros(n, dtype=bool)
             for t, p in zip(cores_terms, present_terms):
                 cores = cores + t.gather(digits, flat)
                 present |= p.gather(digits, flat) > 0.5
+            price = float(node.cost_per_hour.hi) if node.cost_per_hour is not None else math.nan
             if node.cpu_cores is None:
                 item = np.where(present, math.nan, 0.0)
+                if node.scales:
+                    item = np.where(present, math.nan, price * node.fewest * hours)
             else:
-                x = cores * (1.0 / node.cpu_cores)
-                x = np.where(x == 0, 0.0, x)
-                needed = np.where(np.isinf(x), x, np.ceil(x - 1e-9))
-                extra = np.maximum(0.0, needed - node.count)
-                extra = np.where(np.isnan(needed), math.nan, extra)
-                price = float(node.cost_per_hour.hi) if node.cost_per_hour is not None else math.nan
                 with np.errstate(invalid="ignore"):
-                    item = np.where(extra == 0, 0.0, price * extra) * (self.options.hours_per_month * 3600)
-                item = np.where(present, item, 0.0)
+                    x = np.where(cores == 0, 0.0, cores * (1.0 / node.cpu_cores))
+                    needed = np.where(np.isinf(x), x, np.ceil(x - 1e-9))  # nodes needed: worst, best
+                # a fleet of count nodes (a fleet that scales: at most count) short even in the best case
+                violated |= present & (needed[:, 1] > node.count)
+                worst = needed[:, 0]
+                with np.errstate(invalid="ignore"):
+                    if node.scales:  # it runs what it needs, at least its fewest: cost_per_hour x max(fewest, needed)
+                        nodes = np.where(present, np.maximum(float(node.fewest), worst), float(node.fewest))
+                        item = price * nodes * hours
+                    else:  # fixed: its count is in the constant; the nodes needed beyond it are scale-out
+                        extra = np.maximum(0.0, worst - node.count)
+                        extra = np.where(np.isnan(worst), math.nan, extra)
+                        item = np.where(present, np.where(extra == 0, 0.0, price * extra) * hours, 0.0)
             cost = cost + item
         upd = np.zeros(n)
         for t in self.update_terms:
@@ -509,10 +566,19 @@ class VectorEvaluator:
         for t in self.device_terms:
             dev |= t.gather(digits, flat) > 0.5
         Q[:, k + 4] = dev
-        fits = np.ones(n, dtype=bool)
         for _, have, terms in self.fit_nodes:
             need = np.zeros((n, have.shape[0]))
-            for t in terms:
-                need = need + t.gather(digits, flat)
-            fits &= ~np.any(need > have, axis=1)
-        return Q, fits
+            for t in terms:  # a part that is unknown counts as nothing: the declared part alone may be over
+                need = need + np.nan_to_num(t.gather(digits, flat), nan=0.0)
+            violated |= np.any(need > have, axis=1)
+        for t in self.under_terms:
+            violated |= t.gather(digits, flat) > 0.5
+        for demand_term, step_terms in self.ceiling_flows:  # the bottleneck step: lowest typical ceiling
+            ceil = np.stack([t.gather(digits, flat) for t in step_terms], axis=1)  # (n, steps, best/typical)
+            typical = ceil[..., 1]
+            known = ~np.isnan(ceil).any(axis=(1, 2))
+            at = np.argmin(np.where(np.isnan(typical), math.inf, typical), axis=1)
+            best = ceil[np.arange(n), at, 0]
+            with np.errstate(invalid="ignore"):
+                violated |= known & (demand_term.gather(digits, flat) > best)
+        return Q, ~violated

@@ -16,7 +16,19 @@ Per-element primitives for vectorised evaluators (stable): :func:`component_time
 from __future__ import annotations
 
 from ._availability import AvailabilityResult, FlowAvailability, availability
-from ._capacity import CapacityResult, ComponentCapacity, FlowCapacity, NodeCapacity, capacity, ceil_estimate, component_plan
+from ._capacity import (
+    CapacityResult,
+    ComponentCapacity,
+    FlowCapacity,
+    NodeCapacity,
+    capacity,
+    ceil_estimate,
+    ceiling_verdict,
+    component_plan,
+    flow_capacity,
+    flow_demand,
+    step_ceiling,
+)
 from ._common import (
     ASSUMPTIONS,
     DAYS_PER_MONTH,
@@ -41,7 +53,8 @@ from ._common import (
     replica_storage,
 )
 from ._context import AnalysisContext, context_of
-from ._cost import CostItem, CostResult, connector_monthly_data_cost, connector_volume, cost, node_monthly_cost
+from ._cost import (CostItem, CostResult, connector_monthly_data_cost, connector_volume, cost, fleet_size,
+                    node_monthly_cost)
 from ._latency import (
     ConnectorTime,
     FlowLatency,
@@ -95,6 +108,7 @@ __all__ = [
     "AnalysisContext", "context_of", "flow_latency", "model_update", "component_time", "connector_time",
     "connector_time_parts", "link_bandwidth", "link_latency", "hop_at", "Point", "queueing_delay", "mmc_wait", "arrival_rate", "servers_for",
     "connector_link_load", "connector_traffic", "ConnectorTraffic", "message_bits", "node_monthly_cost", "connector_monthly_data_cost", "connector_volume",
-    "component_plan", "ceil_estimate", "node_capacity", "link_price", "devices", "device_ratio",
+    "component_plan", "ceil_estimate", "step_ceiling", "flow_demand", "ceiling_verdict", "flow_capacity",
+    "fleet_size", "node_capacity", "link_price", "devices", "device_ratio",
     "connector_instances", "connector_rate", "replica_memory", "replica_storage", "connector_exits",
 ]

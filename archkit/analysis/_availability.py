@@ -144,9 +144,10 @@ def availability(system: System | AnalysisContext, variant: str | None = None, o
             if reps is None or reps <= 1:
                 spof.append({"kind": "component", "component": cid,
                              "why": "one replica" if reps is not None else "no replicas declared (taken as one)"})
-        for n in nodes.values():
-            if not n.user_device and n.count == 1:
-                spof.append({"kind": "node", "node": n.id, "why": "count 1"})
+        for n in nodes.values():  # a fleet that scales counts its fewest nodes
+            if not n.user_device and n.fewest <= 1:
+                spof.append({"kind": "node", "node": n.id,
+                             "why": "count 1" if not n.scales else f"count {n.size_text}: it may run one node"})
         # availability
         parts: list[Estimate] = []
         for n in nodes.values():
@@ -154,9 +155,9 @@ def availability(system: System | AnalysisContext, variant: str | None = None, o
                 parts.append(Estimate.unknown("ratio", missing_text("availability", "node", n.id)))
                 continue
             k = 1
-            if not n.user_device and n.count > 1:
+            if not n.user_device and n.fewest > 1:
                 here = [_replicas(g.components[c]) for c in comps if g.placement.get(c) == n.id]
-                k = max(1, min([n.count] + [r if r is not None else 1 for r in here]))
+                k = max(1, min([n.fewest] + [r if r is not None else 1 for r in here]))
             a = 1 - (1 - n.availability) ** k
             parts.append(Estimate.exact(a, "ratio", (input_text("node", n.id, "availability", n.availability),)))
         for lk in links.values():

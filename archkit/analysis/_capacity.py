@@ -8,6 +8,11 @@ users together, see :func:`archkit.analysis._latency.arrival_rate`) and processi
     cores needed       = n x cpus
     nodes needed       = ceil(sum of cores needed on the node / node.cpu_cores)
 
+A fleet's size is its ``count``, or for a fleet that scales (``count: 'min..max'``) between
+``min_count`` and ``count``: the nodes needed are checked against the most it may have (ok,
+at risk, under as for replicas: "needs 1,073 nodes, at most 20: under"), and the cost analysis
+charges the nodes needed within those bounds.
+
 best/typical/worst use the best/typical/worst S. The verdict compares declared servers (replicas,
 or autoscaling max_replicas) with n: ok (enough for the worst case), at risk (enough only for
 better cases), under (too few even in the best case), planned (none declared: the plan is the
@@ -30,7 +35,8 @@ from ._context import AnalysisContext, context_of
 from ._common import Estimate, Options, devices, input_text, missing_text
 from ._latency import arrival_rate, component_time
 
-__all__ = ["ComponentCapacity", "NodeCapacity", "FlowCapacity", "CapacityResult", "capacity", "component_plan"]
+__all__ = ["ComponentCapacity", "NodeCapacity", "FlowCapacity", "CapacityResult", "capacity", "component_plan",
+           "step_ceiling", "flow_demand", "ceiling_verdict", "flow_capacity"]
 
 CapacityVerdict = Literal["ok", "at risk", "under", "planned", "unknown"]
 
@@ -61,17 +67,31 @@ class ComponentCapacity:
 
 @dataclass(frozen=True)
 class NodeCapacity:
-    """Nodes a fleet needs for the replicas planned on it."""
+    """Nodes a fleet needs for the replicas planned on it, against the most it may have.
+
+    ``count`` is the fleet's size, or for a fleet that scales the most nodes (``min_count`` the
+    fewest). The verdict compares the nodes needed with ``count``: ok (enough in the worst case),
+    at risk (only in better cases), under (too few even in the best case), unknown.
+    """
 
     node: str
     count: int
     cores_needed: Estimate
     nodes_needed: Estimate
+    min_count: int | None = None
+    verdict: CapacityVerdict = "unknown"
+
+    @property
+    def summary(self) -> str:
+        """'needs 1,073 nodes, at most 20: under'."""
+        most = f"at most {self.count:,}" if self.min_count is not None else f"has {self.count:,}"
+        return f"needs {self.nodes_needed.text()}, {most}: {self.verdict}"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"node": self.node, "count": self.count, "cores_needed": self.cores_needed.to_dict(),
-                "nodes_needed": self.nodes_needed.to_dict()}
+        return {"node": self.node, "count": self.count, "min_count": self.min_count,
+                "cores_needed": self.cores_needed.to_dict(), "nodes_needed": self.nodes_needed.to_dict(),
+                "verdict": self.verdict, "summary": self.summary}
 
 
 @dataclass(frozen=True)
@@ -158,12 +178,112 @@ def component_plan(system_or_graph: System | AnalysisContext, component_id: str,
     return ComponentCapacity(c.id, node.id, lam, svc, load, u, needed, declared, cores, verdict)
 
 
+def _fleet_verdict(needed: Estimate, most: int) -> CapacityVerdict:
+    if not needed.known:
+        return "unknown"
+    if needed.worst <= most:  # type: ignore[operator]
+        return "ok"
+    if needed.best <= most:  # type: ignore[operator]
+        return "at risk"
+    return "under"
+
+
+def step_ceiling(g: AnalysisContext, flow: Any, step: str, options: Options | None = None,
+                 plans: dict[str, ComponentCapacity] | None = None) -> Estimate:
+    """Most requests per second the target of one step of a flow can serve (stable primitive).
+
+    Per device when the flow starts on a user's device, else for the whole system. ``plans`` may
+    pass the capacity plans already made under this placement.
+    """
+    opts = options or Options()
+    users = opts.peak_users_for(g.system)
+    first = g.node_of(g.connectors[flow.steps[0]].source)
+    per_device = first is not None and first.per_user is not None
+    tgt = g.connectors[step].target
+    node = g.node_of(tgt)
+    if node is None:
+        return Estimate.unknown("1/s", f"place component '{tgt}' on a node")
+    svc = component_time(g, tgt, node.id)
+    if node.per_user is not None:
+        servers = Estimate.exact(1.0, "1")
+        if not per_device:
+            servers = devices(node, users).as_unit("1")
+    else:
+        plan = plans[tgt] if plans is not None and tgt in plans else component_plan(g, tgt, opts)
+        if plan is not None and plan.declared is not None:
+            servers = Estimate.exact(float(plan.declared), "1")
+        elif plan is not None and plan.replicas_needed.known:
+            servers = Estimate.exact(plan.replicas_needed.worst, "1")  # type: ignore[arg-type]
+        elif plan is not None:
+            servers = plan.replicas_needed.as_unit("1")
+        else:
+            servers = Estimate.exact(1.0, "1")
+        if per_device:
+            servers = servers.per(devices(first, users), "1")  # type: ignore[arg-type]
+    # ceiling: best uses the best (shortest) time
+    ceil_e = servers.per(svc, "1/s")
+    if ceil_e.known:
+        ceil_e = Estimate(ceil_e.worst, ceil_e.typical, ceil_e.best, "1/s", ceil_e.inputs)
+    return ceil_e
+
+
+def flow_demand(g: AnalysisContext, flow: Any, options: Options | None = None) -> Estimate:
+    """Requests per second a flow asks for: per device when it starts on a user's device, else in all."""
+    opts = options or Options()
+    if flow.rate is None:
+        return Estimate.unknown("1/s", missing_text("rate", "flow", flow.id))
+    first = g.node_of(g.connectors[flow.steps[0]].source) if flow.steps else None
+    demand = Estimate(flow.rate.lo, flow.rate.mid, flow.rate.hi, "1/s", (input_text("flow", flow.id, "rate", flow.rate),))
+    if first is not None and first.per_user is None:
+        demand = demand.times(devices(first, opts.peak_users_for(g.system)), "1/s")
+    return demand
+
+
+def ceiling_verdict(ceilings: list[tuple[Estimate, str]], demand: Estimate | None) -> tuple[Estimate, str | None, str]:
+    """The flow's ceiling (its step with the lowest typical ceiling, the bottleneck) and its verdict:
+    ok (the worst-case demand fits the worst-case ceiling), at risk, over (even the best case does not), unknown,
+    "no rate" (``demand`` None)."""
+    known = [x for x in ceilings if x[0].known]
+    unknown = [x for x in ceilings if not x[0].known]
+    bottleneck: str | None
+    if unknown:
+        ceiling, bottleneck = Estimate.total([x[0] for x in unknown], "1/s"), None
+    elif known:
+        ceiling, bottleneck = min(known, key=lambda x: x[0].typical)  # type: ignore[arg-type, return-value]
+    else:
+        return Estimate.unknown("1/s", "add steps to the flow"), None, "unknown" if demand is not None else "no rate"
+    if demand is None:
+        return ceiling, bottleneck, "no rate"
+    if not (ceiling.known and demand.known):
+        return ceiling, bottleneck, "unknown"
+    if demand.worst <= ceiling.worst:  # type: ignore[operator]
+        return ceiling, bottleneck, "ok"
+    if demand.best <= ceiling.best:  # type: ignore[operator]
+        return ceiling, bottleneck, "at risk"
+    return ceiling, bottleneck, "over"
+
+
+def flow_capacity(g: AnalysisContext, flow: Any, options: Options | None = None,
+                  plans: dict[str, ComponentCapacity] | None = None) -> FlowCapacity:
+    """Throughput ceiling, bottleneck, demand and verdict of one flow (see the module docstring)."""
+    opts = options or Options()
+    first = g.node_of(g.connectors[flow.steps[0]].source) if flow.steps else None
+    per_device = first is not None and first.per_user is not None
+    ceilings = [(step_ceiling(g, flow, sid, opts, plans), g.connectors[sid].target) for sid in flow.steps
+                if g.node_of(g.connectors[sid].target) is not None]
+    demand = flow_demand(g, flow, opts)
+    ceiling, bottleneck, verdict = ceiling_verdict(ceilings, demand if flow.rate is not None else None)
+    if not ceilings and flow.steps == []:
+        ceiling = Estimate.unknown("1/s", f"add steps to flow '{flow.id}'")
+    return FlowCapacity(flow.id, ceiling, bottleneck, demand, "per device" if per_device else "whole system",
+                        verdict)  # type: ignore[arg-type]
+
+
 def capacity(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> CapacityResult:
     """Replicas, cores and nodes needed per server-side component, and each flow's ceiling."""
     opts = options or Options()
     g = context_of(system, variant)
     system, variant = g.system, g.variant
-    users = opts.peak_users_for(system)
     comps: list[ComponentCapacity] = []
     per_node: dict[str, list[Estimate]] = {}
     for c in system.components:
@@ -182,64 +302,8 @@ def capacity(system: System | AnalysisContext, variant: str | None = None, optio
         else:
             need = ceil_estimate(cores.scale(1 / n.cpu_cores, "nodes",
                                      (input_text("node", n.id, "cpu_cores", f"{n.cpu_cores:g}"),)), "nodes")
-        nodes.append(NodeCapacity(n.id, n.count, cores, need))
+        nodes.append(NodeCapacity(n.id, n.count, cores, need, n.min_count if n.scales else None,
+                                  _fleet_verdict(need, n.count)))
     by_id = {c.component: c for c in comps}
-    flows: list[FlowCapacity] = []
-    for f in system.flows:
-        first = g.node_of(g.connectors[f.steps[0]].source) if f.steps else None
-        per_device = first is not None and first.per_user is not None
-        ceilings: list[tuple[Estimate, str]] = []
-        for sid in f.steps:
-            tgt = g.connectors[sid].target
-            node = g.node_of(tgt)
-            if node is None:
-                continue
-            svc = component_time(g, tgt, node.id)
-            if node.per_user is not None:
-                servers = Estimate.exact(1.0, "1")
-                if not per_device:
-                    servers = devices(node, users).as_unit("1")
-            else:
-                plan = by_id.get(tgt)
-                if plan is not None and plan.declared is not None:
-                    servers = Estimate.exact(float(plan.declared), "1")
-                elif plan is not None and plan.replicas_needed.known:
-                    servers = Estimate.exact(plan.replicas_needed.worst, "1")  # type: ignore[arg-type]
-                elif plan is not None:
-                    servers = plan.replicas_needed.as_unit("1")
-                else:
-                    servers = Estimate.exact(1.0, "1")
-                if per_device:
-                    servers = servers.per(devices(first, users), "1")  # type: ignore[arg-type]
-            # ceiling: best uses the best (shortest) time
-            ceil_e = servers.per(svc, "1/s")
-            if ceil_e.known:
-                ceil_e = Estimate(ceil_e.worst, ceil_e.typical, ceil_e.best, "1/s", ceil_e.inputs)
-            ceilings.append((ceil_e, tgt))
-        known = [x for x in ceilings if x[0].known]
-        unknown = [x for x in ceilings if not x[0].known]
-        if unknown:
-            ceiling = Estimate.total([x[0] for x in unknown], "1/s")
-            bottleneck = None
-        elif known:
-            ceiling, bottleneck = min(known, key=lambda x: x[0].typical)  # type: ignore[arg-type, return-value]
-        else:
-            ceiling, bottleneck = Estimate.unknown("1/s", f"add steps to flow '{f.id}'"), None
-        scope = "per device" if per_device else "whole system"
-        if f.rate is None:
-            demand = Estimate.unknown("1/s", missing_text("rate", "flow", f.id))
-            fv: Any = "no rate"
-        else:
-            demand = Estimate(f.rate.lo, f.rate.mid, f.rate.hi, "1/s", (input_text("flow", f.id, "rate", f.rate),))
-            if not per_device and first is not None:
-                demand = demand.times(devices(first, users), "1/s")
-            if not (ceiling.known and demand.known):
-                fv = "unknown"
-            elif demand.worst <= ceiling.worst:  # type: ignore[operator]
-                fv = "ok"
-            elif demand.best <= ceiling.best:  # type: ignore[operator]
-                fv = "at risk"
-            else:
-                fv = "over"
-        flows.append(FlowCapacity(f.id, ceiling, bottleneck, demand, scope, fv))
+    flows = [flow_capacity(g, f, opts, by_id) for f in system.flows]
     return CapacityResult(variant, comps, nodes, flows)

@@ -485,8 +485,10 @@ def format_value(v: float, unit: str) -> str:
         return "unbounded"
     if unit == "ratio":
         return f"{v * 100:.1f} %"
-    if unit == "1/s":
-        return f"{_sig(v)} /s"
+    if unit == "1/s":  # a rare event reads per minute, hour or day, never as 6.61e-06 /s
+        for name, per in (("/s", 1.0), ("/min", 60.0), ("/h", 3600.0), ("/day", 86400.0)):
+            if abs(v) * per >= 0.1 or name == "/day" or v == 0:
+                return f"{_sig(v * per)} {name}"
     if unit in ("USD", "USD/month", "USD/day"):
         return f"{v:.3g} {unit}" if 0 < abs(v) < 0.01 else f"{v:,.2f} {unit}"  # a cent's fraction is not 0
     scales = _DISPLAY.get(unit)
@@ -497,4 +499,12 @@ def format_value(v: float, unit: str) -> str:
             if abs(v) >= f * (1 - 1e-9):
                 return f"{_sig(v / f)} {name}"
         return f"{_sig(v / scales[-1][1])} {scales[-1][0]}"
-    return f"{_sig(v)} {unit}" if unit not in ("1",) else _sig(v)
+    if unit == "1":
+        return _sig(v)
+    number = _sig(v)
+    return f"{number} {_SINGULAR.get(unit, unit) if number == '1' else unit}"
+
+
+_SINGULAR: Final[dict[str, str]] = {"replicas": "replica", "cores": "core", "nodes": "node", "devices": "device",
+                                    "servers": "server", "copies": "copy", "requests": "request"}
+"""Counted units read in the singular for exactly one: '1 node', '2 nodes'."""

@@ -3,8 +3,11 @@
 Line items (USD per month, H = 730 hours per month)::
 
     node fleet     cost_per_hour(n) x H x count(n)               nodes without per_user
+                   for a fleet that scales (count 'min..max'): x nodes needed kept within
+                   min_count..count (min_count when nothing runs on it)
     user devices   cost_per_hour(n) x H x users x per_user       only if the device declares a price
     scale-out      cost_per_hour(n) x H x max(0, nodes needed - count)   nodes needed from capacity
+                   (beyond the most a fleet may have; the capacity plan says "under" then)
     data           sum over connectors e (not model artifacts) and the metered links l on their route:
                    (request_size + response_size if synchronous) x rate x share x instances(e)
                    x duty(e) x H x 3600 x cost_per_gb(l)
@@ -39,7 +42,8 @@ from ._common import (
 from ._links import LinkLoadResult, link_load
 from ._updates import UpdatesResult, link_price, updates
 
-__all__ = ["CostItem", "CostResult", "cost", "node_monthly_cost", "connector_monthly_data_cost", "connector_volume"]
+__all__ = ["CostItem", "CostResult", "cost", "node_monthly_cost", "fleet_size", "connector_monthly_data_cost",
+           "connector_volume"]
 
 _USER_DRIVEN = ("serving", "telemetry", "feedback")
 
@@ -74,8 +78,28 @@ class CostResult:
                 "per_user": self.per_user.to_dict(), "items": [i.to_dict() for i in self.items]}
 
 
+def fleet_size(node: Any, needed: Estimate | None) -> Estimate:
+    """Nodes of a fleet that run: its count, or for a fleet that scales the nodes needed kept within
+    min_count..count (``needed`` None: nothing is placed on it or reaches it, so its min_count).
+
+    The nodes needed beyond the most are the cost analysis's scale-out line, so what a fleet costs
+    in all is cost_per_hour x max(fewest, nodes needed).
+    """
+    if not node.scales:
+        return Estimate.exact(float(node.count), "nodes")
+    lo, hi = float(node.min_count), float(node.count)
+    size = input_text("node", node.id, "count", node.size_text)
+    if needed is None:
+        return Estimate.exact(lo, "nodes", (size,))
+    if not needed.known:
+        return needed.as_unit("nodes")
+    b, t, w = needed.values()
+    return Estimate(min(hi, max(lo, b)), min(hi, max(lo, t)), min(hi, max(lo, w)), "nodes",
+                    tuple(needed.inputs) + (size,))
+
+
 def node_monthly_cost(system: System | AnalysisContext, node_id: str, options: Options | None = None,
-                      instances: float | None = None) -> Estimate | None:
+                      instances: float | Estimate | None = None) -> Estimate | None:
     """USD per month of a node: cost_per_hour x hours per month x instances (default: its count or devices).
 
     None for a user's device without a price (the user pays for it); unknown for a fleet node
@@ -91,7 +115,8 @@ def node_monthly_cost(system: System | AnalysisContext, node_id: str, options: O
         return Estimate.unknown("USD/month", missing_text("cost_per_hour", "node", n.id))
     q = n.cost_per_hour
     price = Estimate(q.lo, q.mid, q.hi, "USD/s", (input_text("node", n.id, "cost_per_hour", q),))
-    count = Estimate.exact(instances, "devices") if instances is not None else devices(n, opts.users_for(system))
+    count = (instances if isinstance(instances, Estimate) else Estimate.exact(instances, "devices")
+             if instances is not None else devices(n, opts.users_for(system)))
     return price.times(count, "USD/month").scale(opts.hours_per_month * 3600)
 
 
@@ -177,8 +202,17 @@ def cost(system: System | AnalysisContext, variant: str | None = None, options: 
     ups = ups or updates(g, options=opts)
     items: list[CostItem] = []
     hosted = set(g.placement.values())
+    needed = {nc.node: nc.nodes_needed for nc in caps.nodes}
     for n in system.nodes:
         if n.id not in hosted and n.cost_per_hour is None:
+            continue
+        if n.scales:
+            running = fleet_size(n, needed.get(n.id))
+            e = node_monthly_cost(g, n.id, opts, running) if running.known else running.as_unit("USD/month")
+            if e is None:
+                continue
+            items.append(CostItem("node fleet", n.id, e, f"{n.cost_per_hour} x {opts.hours_per_month:g} h x "
+                                  f"{running.text()} (of {n.size_text}, as the capacity plan needs)"))
             continue
         e = node_monthly_cost(g, n.id, opts)
         if e is None:
@@ -189,22 +223,24 @@ def cost(system: System | AnalysisContext, variant: str | None = None, options: 
     for nc in caps.nodes:
         n = g.nodes[nc.node]
         if not nc.nodes_needed.known:
-            items.append(CostItem("scale-out", n.id, nc.nodes_needed.as_unit("USD/month"),
-                                  "nodes needed by the capacity plan"))
+            if not n.scales:  # a fleet that scales says so in its own line
+                items.append(CostItem("scale-out", n.id, nc.nodes_needed.as_unit("USD/month"),
+                                      "nodes needed by the capacity plan"))
             continue
         extra_worst = max(0.0, nc.nodes_needed.worst - n.count)  # type: ignore[operator]
         if extra_worst == 0:
             continue
         extra = Estimate(max(0.0, nc.nodes_needed.best - n.count), max(0.0, nc.nodes_needed.typical - n.count),  # type: ignore[operator]
-                         extra_worst, "devices", nc.nodes_needed.inputs)
+                         extra_worst, "nodes", nc.nodes_needed.inputs)
         if n.cost_per_hour is None:
             e = Estimate.unknown("USD/month", missing_text("cost_per_hour", "node", n.id))
         else:
             q = n.cost_per_hour
             e = Estimate(q.lo, q.mid, q.hi, "USD/s", (input_text("node", n.id, "cost_per_hour", q),)).times(
                 extra, "USD/month").scale(opts.hours_per_month * 3600)
-        items.append(CostItem("scale-out", n.id, e,
-                              f"{extra.text()} more nodes than the {n.count} declared, for the capacity plan"))
+        most = f"the most ({n.count:,}) it may scale to" if n.scales else f"the {n.count:,} declared"
+        items.append(CostItem("scale-out", n.id, e, f"{extra.text()} more than {most}, for the capacity plan "
+                                                    f"(capacity: {nc.summary})"))
     grouped: dict[tuple[str, str], list[Estimate]] = {}
     for cat, lid, e in _data_costs(g, None, opts):
         grouped.setdefault((cat, lid), []).append(e)

@@ -11,7 +11,9 @@ on a fleet, the node's capacity times its count::
     busy     need = sum_x lambda(x) x S(x)   (cores kept busy)      have = cpu_cores(n) x count
 
 Verdict per resource: fits (worst case within), at risk (only the worst case over), over (best
-case over), unknown. Components that declare none of a resource add nothing to it, except memory,
+case over), unknown. A need that is unknown because a component lacks the figure is still "over"
+when the declared part alone is over the capacity (needs are never negative); the check then
+reports that part as ``at_least``. Components that declare none of a resource add nothing to it, except memory,
 which every component on a node must declare (else unknown naming it).
 
 Battery (user devices with a battery): hours of use per charge = battery / power; energy per hour
@@ -41,11 +43,21 @@ class ResourceCheck:
     need: Estimate
     have: Estimate
     verdict: FitVerdict
+    at_least: Estimate | None = None
+    """When the need is unknown (some component lacks the figure): what the declared part alone needs.
+    Needs are never negative, so a declared part over the capacity is already "over"."""
+
+    @property
+    def need_text(self) -> str:
+        """The need, or 'at least ...' when only the declared part is known."""
+        if not self.need.known and self.at_least is not None and self.at_least.known:
+            return f"at least {self.at_least.text()} (declared part; {'; '.join(self.need.missing[:2])})"
+        return self.need.text()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {"resource": self.resource, "verdict": self.verdict, "need": self.need.to_dict(),
-                "have": self.have.to_dict()}
+                "have": self.have.to_dict(), "at_least": self.at_least.to_dict() if self.at_least else None}
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,19 @@ class ResourcesResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {"variant": self.variant, "nodes": [n.to_dict() for n in self.nodes]}
+
+
+def _checked(check: ResourceCheck, parts: list[Estimate]) -> ResourceCheck:
+    """The check with its verdict; an unknown need whose declared part alone is over is over."""
+    at_least = None
+    if not check.need.known:
+        known = [p for p in parts if p.known]
+        at_least = Estimate.total(known, check.need.unit) if known else None
+    verdict = _verdict(check.need, check.have)
+    if (verdict == "unknown" and at_least is not None and check.have.known
+            and at_least.best > check.have.worst):  # type: ignore[operator]
+        verdict = "over"
+    return ResourceCheck(check.resource, check.need, check.have, verdict, at_least)
 
 
 def _verdict(need: Estimate, have: Estimate) -> FitVerdict:
@@ -159,13 +184,14 @@ def resources(system: System | AnalysisContext, variant: str | None = None, opti
             checks.append(ResourceCheck("cpus reserved", Estimate.total(cpu, "cores"), cores_have, "fits"))
         if busy:
             checks.append(ResourceCheck("cores busy", Estimate.total(busy, "cores"), cores_have, "fits"))
-        checks = [ResourceCheck(k.resource, k.need, k.have, _verdict(k.need, k.have)) for k in checks]
+        parts = {"memory": mem, "storage": sto, "gpus": gpu, "cpus reserved": cpu, "cores busy": busy}
+        checks = [_checked(k, parts[k.resource]) for k in checks]
         hours = energy = None
         if n.battery is not None:
             bat = quantity_estimate(n.battery, "node", n.id, "battery", "J")
             pw = quantity_estimate(n.power, "node", n.id, "power", "W")
             hours = bat.per(pw, "s").scale(1 / 3600, "h")
             energy = pw.scale(3600, "J")
-        out.append(NodeFit(n.id, "per device" if per_device else f"fleet of {n.count}", ids, checks, hours, energy,
+        out.append(NodeFit(n.id, "per device" if per_device else f"fleet of {n.size_text}", ids, checks, hours, energy,
                            servers))
     return ResourcesResult(variant, out)

@@ -119,7 +119,8 @@ def variant_tables(vr: VariantReport, breakdown: bool = True, basis: str | None 
     for n in vr.resources.nodes:
         for k, chk in enumerate(n.checks):
             t.add_row(n.node if k == 0 else "", n.scope if k == 0 else "", chk.resource,
-                      estimate_text(chk.need), estimate_text(chk.have), verdict_text(chk.verdict))
+                      Text(visible(chk.need_text), style="" if chk.need.known else "magenta"),
+                      estimate_text(chk.have), verdict_text(chk.verdict))
         if n.battery_hours is not None:
             t.add_row("", "", "battery", Text("energy/h ") + estimate_text(n.energy_per_hour or Estimate.zero("J")),
                       Text("lasts ") + estimate_text(n.battery_hours), "")
@@ -132,6 +133,14 @@ def variant_tables(vr: VariantReport, breakdown: bool = True, basis: str | None 
                   estimate_text(c.offered_load), estimate_text(c.replicas_needed),
                   "-" if c.declared is None else str(c.declared), verdict_text(c.verdict))
     out.append(t)
+    if vr.capacity.nodes:
+        t = _table("Fleet size (nodes needed against the most each fleet may have)", "node", "declared",
+                   "cores needed", "nodes needed", "verdict")
+        for nc in vr.capacity.nodes:
+            size = f"{nc.min_count}..{nc.count}" if nc.min_count is not None else str(nc.count)
+            t.add_row(nc.node, size, estimate_text(nc.cores_needed), estimate_text(nc.nodes_needed),
+                      verdict_text(nc.verdict))
+        out.append(t)
     t = _table("Flow throughput ceilings", "flow", "scope", "ceiling", "bottleneck", "demand", "verdict")
     for fc in vr.capacity.flows:
         t.add_row(fc.flow, fc.scope, estimate_text(fc.ceiling), fc.bottleneck or "",

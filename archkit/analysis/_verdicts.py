@@ -8,12 +8,13 @@ these, so a quality never speaks with the voice of something that declares nothi
                 offline
     links       worst verdict of the link directions                    ("ok" without links)
     resources   worst verdict of the nodes
-    capacity    worst verdict of the components and the flows
+    capacity    worst verdict of the components, the fleets (nodes needed against the most a fleet
+                may have) and the flows
 
 Verdicts go from best to worst as in :data:`VERDICT_ORDER`. A variant is infeasible when some quality is
 violated: a flow over its budget even in the best case ("violates"), a flow that must work
 offline and cannot, a link over its bandwidth, a node whose resources do not fit ("over"), a
-component or fleet short of capacity ("under"). "at risk" (only the worst case misses) and
+component or a fleet short of capacity ("under": "fleet 'cloud' needs 1,073 nodes, at most 20"). "at risk" (only the worst case misses) and
 "unknown" (a figure is missing) are not infeasible.
 """
 
@@ -79,10 +80,13 @@ def variant_verdicts(report: Any) -> VariantVerdicts:
     for n in report.resources.nodes:
         for chk in n.checks:
             if chk.verdict in VIOLATIONS:
-                why.append(f"{chk.resource} on '{n.node}' ({n.scope}): needs {chk.need.text()}, has {chk.have.text()}")
+                why.append(f"{chk.resource} on '{n.node}' ({n.scope}): needs {chk.need_text}, has {chk.have.text()}")
     for c in report.capacity.components:
         if c.verdict in VIOLATIONS:
             why.append(f"'{c.component}' on '{c.node}' needs {c.replicas_needed.text()}, has {c.declared}")
+    for nc in report.capacity.nodes:
+        if nc.verdict in VIOLATIONS:
+            why.append(f"fleet '{nc.node}' {nc.summary}")
     for fc in report.capacity.flows:
         if fc.verdict in VIOLATIONS:
             why.append(f"flow '{fc.flow}' is asked for {fc.demand.text()}, over its ceiling of {fc.ceiling.text()}")
@@ -91,6 +95,7 @@ def variant_verdicts(report: Any) -> VariantVerdicts:
         offline=worst_verdict((f.offline_verdict for f in required), none="not required"),
         links=worst_verdict(d.verdict for d in report.links.links),
         resources=worst_verdict(n.verdict for n in report.resources.nodes),
-        capacity=worst_verdict([c.verdict for c in report.capacity.components] + [f.verdict for f in report.capacity.flows]),
+        capacity=worst_verdict([c.verdict for c in report.capacity.components] + [n.verdict for n in report.capacity.nodes]
+                               + [f.verdict for f in report.capacity.flows]),
         violations=tuple(why))
 

@@ -7,9 +7,10 @@ about it can point at a DSL line or a YAML key.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Self
+import re
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, WithJsonSchema, field_validator, model_validator
 
 from ..errors import Location
 from ._kinds import ComponentKind, ConnectorKind, LinkMedium, NodeKind, Purpose, Sensitivity
@@ -31,6 +32,7 @@ __all__ = [
     "Responsibility",
 ]
 
+_COUNT_RANGE = re.compile(r"^\s*(\d{1,13})\s*\.\.\s*(\d{1,13})\s*$")
 ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.\-]*$"
 CONNECTOR_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.\->#]*$"
 
@@ -264,13 +266,59 @@ class Node(Element):
     storage: DataSize | None = Field(None, description="Storage available, e.g. '16 GB'.")
     battery: Energy | None = Field(None, description="Battery capacity, e.g. '2.1 Wh'.")
     power: Power | None = Field(None, description="Power drawn while busy, for battery estimates, e.g. '1.5 W'.")
-    count: int = Field(1, ge=1, le=MAX_COUNT, description="How many of these nodes exist (fixed fleet size).")
+    count: Annotated[int, WithJsonSchema({"anyOf": [
+        {"type": "integer", "minimum": 1, "maximum": MAX_COUNT},
+        {"type": "string", "pattern": r"^\s*\d+\s*\.\.\s*\d+\s*$"}]})] = Field(
+        1, ge=1, le=MAX_COUNT,
+        description="How many of these nodes exist: a fixed fleet, e.g. 4; or 'min..max', e.g. '2..20', for a "
+        "fleet that scales between min_count and count with the load.")
+    min_count: int | None = Field(
+        None, ge=0, le=MAX_COUNT,
+        description="The fewest nodes of a fleet that scales (count is the most); unset: the fleet is fixed at count. "
+        "count: '2..20' sets both.")
     per_user: float | None = Field(
         None, gt=0, le=MAX_COUNT, description="Devices per user; when set, the count follows the number of users (e.g. 1 phone each).")
     cost_per_hour: CostPerTime | None = Field(None, description="Operating cost per node and hour, e.g. '0.40 USD/h'.")
     availability: float | None = Field(None, gt=0, le=1, description="Fraction of time the node is up (0..1].")
     properties: dict[str, PropertyValue] = Field(default_factory=dict, description="Further attributes.")
     suppress: list[Suppression] = Field(default_factory=list, description="Lint rules switched off here, with reasons.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _count_range(cls, data: Any) -> Any:
+        """``count: 'min..max'`` is short for ``min_count: min`` and ``count: max``."""
+        if isinstance(data, dict) and isinstance(data.get("count"), str):
+            m = _COUNT_RANGE.match(data["count"])
+            if m is not None and "min_count" not in data:
+                return {**data, "min_count": int(m.group(1)), "count": int(m.group(2))}
+        return data
+
+    @field_validator("min_count")
+    @classmethod
+    def _fewest_not_above_most(cls, v: int | None, info: Any) -> int | None:
+        most = info.data.get("count")
+        if v is not None and isinstance(most, int) and v > most:
+            from pydantic_core import PydanticCustomError
+
+            raise PydanticCustomError("quantity_order", "{message}", {
+                "message": f"the fewest nodes ({v}) is more than the most ({most})",
+                "hint": "write count as 'min..max' with min at most max, e.g. '2..20'"})
+        return v
+
+    @property
+    def scales(self) -> bool:
+        """True for a fleet that scales between ``min_count`` and ``count`` nodes."""
+        return self.min_count is not None and self.per_user is None
+
+    @property
+    def fewest(self) -> int:
+        """The fewest nodes running: ``min_count`` for a fleet that scales, else ``count``."""
+        return self.min_count if self.scales else self.count  # type: ignore[return-value]
+
+    @property
+    def size_text(self) -> str:
+        """The fleet's declared size: '4', or '2..20' for a fleet that scales."""
+        return f"{self.min_count}..{self.count}" if self.scales else f"{self.count}"
 
     @property
     def label(self) -> str:

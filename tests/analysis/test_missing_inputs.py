@@ -54,6 +54,8 @@ def _check_only_affected(before: dict, after: dict, needle: str) -> list[str]:
             assert all(needle in c for c in after_lookup(after, parent + ".caveats") if c not in a), path
         elif leaf in ("breaking_connector", "bottleneck"):
             assert b is None, path
+        elif leaf == "at_least":
+            assert a is None and b["known"], path  # a need turned unknown keeps its declared part
         else:
             raise AssertionError(f"unexpected change at {path}: {a!r} -> {b!r}")
     for p in changed_estimates:

@@ -1121,6 +1121,28 @@ def neg_link():
     _link("1 kB")
 
 
+def _capacity(users):
+    from archkit import current_system
+
+    current_system().fields["users"] = users  # requests at the cloud: users x 1 /s, each taking 50 ms
+    phone = Node("phone", kind="mobile", per_user=1)
+    cloud = Node("cloud", kind="cloud", count=2, cpu_cores=8)
+    Link(phone, cloud, medium="wifi", bandwidth="50 Mbit/s", latency="10 ms")
+    app = Component("app", kind="ui", node=phone)
+    m = Model("m", task="t", node=cloud, replicas=2, cpus=1, inference_time={"cloud": "50 ms"})
+    connect(app, m, "sync_call", request_size="1 kB", rate="1 /s")
+
+
+@case("capacity")
+def pos_capacity():
+    _capacity(1000)  # some 72 replicas needed, 2 declared
+
+
+@case("capacity")
+def neg_capacity():
+    _capacity(10)  # 1 replica needed
+
+
 def _fit(model_memory):
     glasses = Node("glasses", kind="wearable", memory="2 GB", storage="16 GB")
     Model("ocr", task="ocr", node=glasses, memory=model_memory, size="15 MB")

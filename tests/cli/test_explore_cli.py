@@ -33,8 +33,9 @@ def test_compare_json_carries_the_table_and_the_recommendation(runner, example_p
     # the justification cites the numbers it rests on
     lat = d["recommended"]["text"]["latency(overlay)"]
     assert lat in d["justification"] and "offline(overlay)" in d["justification"]
-    for a in d["infeasible"]:
-        assert a["failed"] and a["failed"][0].startswith("offline(overlay)")
+    for a in d["infeasible"]:  # a requirement it fails, or something the model declares that it violates
+        assert a["failed"] and all(x.startswith(("offline(overlay)", "violates: ")) for x in a["failed"])
+    assert any(x.startswith("violates: ") for a in d["infeasible"] for x in a["failed"])
     for a in d["dominated"]:
         assert a["dominated_by"]["better_on"]
     assert {p["name"] for p in d["presets"]} >= {"client_side"}
@@ -57,7 +58,9 @@ def test_explore_text_and_json(runner, example_path):
     assert d["mode"] == "explore" and d["size"] == 9
     assert d["recommended"]["placement"] == {"ocr": "phone", "translator": "phone"}
     assert d["pareto_count"] == len(d["alternatives"])
-    assert d["infeasible_reasons"]["offline(overlay)"] == d["size"] - d["feasible"]
+    reasons = d["infeasible_reasons"]
+    assert set(reasons) == {"offline(overlay)", "violates what the model declares"}
+    assert max(reasons.values()) <= d["size"] - d["feasible"] <= sum(reasons.values())
 
 
 def test_explore_usage_errors_exit_2_with_hints(runner, example_path):

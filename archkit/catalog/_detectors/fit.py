@@ -120,7 +120,7 @@ def resource_fit(ctx: Context) -> Iterator[Hit]:
         for check in n.checks:
             what = f"{check.resource} on '{n.node}' ({n.scope})"
             if check.verdict == "over":
-                yield ctx.found([node, *comps[:3]], f"{what}: needs {check.need.text()}, has {check.have.text()}")
+                yield ctx.found([node, *comps[:3]], f"{what}: needs {check.need_text}, has {check.have.text()}")
             elif check.verdict == "at risk":
                 yield ctx.found([node, *comps[:3]], f"{what}: needs up to {check.need.text()}, has {check.have.text()}",
                                 severity="warning")
@@ -128,6 +128,38 @@ def resource_fit(ctx: Context) -> Iterator[Hit]:
                     c.memory is not None or (c.model is not None and c.model.memory is not None) for c in comps)):
                 # silent while neither the node's memory nor any component's is declared
                 yield ctx.unknown([node], f"{what} is unknown: {_missing(check.need if not check.need.known else check.have)}")
+
+
+@detector("capacity")
+def capacity_plan(ctx: Context) -> Iterator[Hit]:
+    """Components, fleets and flows short of capacity (the capacity analysis)."""
+    an = _analysis(ctx)
+    if an is None:
+        yield _no_analysis(ctx, "the capacity check")
+        return
+    plan = an.capacity(ctx.system, ctx.variant)
+    for c in plan.components:
+        if c.verdict not in ("under", "at risk") or c.declared is None:
+            continue
+        comp = ctx.components[c.component]
+        has = f"{c.declared:,} replica{'s' if c.declared != 1 else ''}"
+        if c.verdict == "under":
+            yield ctx.found([comp], f"'{c.component}' on '{c.node}' has {has}, needs {c.replicas_needed.text()}")
+        elif c.verdict == "at risk":
+            yield ctx.found([comp], f"'{c.component}' on '{c.node}' has {has}, needs up to {c.replicas_needed.text()}",
+                            severity="warning")
+    for n in plan.nodes:
+        node = ctx.nodes.get(n.node)
+        if node is not None and n.verdict in ("under", "at risk"):
+            yield ctx.found([node], f"fleet '{n.node}' {n.summary}", severity=None if n.verdict == "under" else "warning")
+    for f in plan.flows:
+        flow = next(x for x in ctx.system.flows if x.id == f.flow)
+        what = (f"flow '{f.flow}' is asked for {f.demand.text()} ({f.scope}), its ceiling is {f.ceiling.text()}"
+                + (f" (bottleneck '{f.bottleneck}')" if f.bottleneck else ""))
+        if f.verdict == "over":
+            yield ctx.found([flow], what)
+        elif f.verdict == "at risk":
+            yield ctx.found([flow], what + "; only the worst case is over", severity="warning")
 
 
 MONTHLY_LIMIT_USD = 1000.0
