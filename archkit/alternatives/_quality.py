@@ -42,9 +42,12 @@ PROBE_VARIANT = "__explore__"
 def quality_keys(system: System) -> list[str]:
     """The keys of the quality vector of a system, in order."""
     flows = [f.id for f in system.flows]
-    return ([metric_key("latency", f) for f in flows] + [metric_key("typical_latency", f) for f in flows]
-            + [metric_key("offline", f) for f in flows]
-            + ["utilisation", "cost", "update_cost", "personal_data", "model_on_device"])
+    return (
+        [metric_key("latency", f) for f in flows]
+        + [metric_key("typical_latency", f) for f in flows]
+        + [metric_key("offline", f) for f in flows]
+        + ["utilisation", "cost", "update_cost", "personal_data", "model_on_device"]
+    )
 
 
 def key_metric(key: str) -> tuple[str, str | None]:
@@ -101,8 +104,13 @@ def _worst(e: Any) -> float:
     return float(e.worst)
 
 
-def quality_of(system: System, placement: dict[str, str], links_down: frozenset[str] | set[str] = frozenset(),
-               options: Any = None, report: Any = None) -> Quality:
+def quality_of(
+    system: System,
+    placement: dict[str, str],
+    links_down: frozenset[str] | set[str] = frozenset(),
+    options: Any = None,
+    report: Any = None,
+) -> Quality:
     """The quality vector of one placement from the full analysis report (the reference).
 
     Args:
@@ -154,8 +162,9 @@ def quality_of(system: System, placement: dict[str, str], links_down: frozenset[
         missing["update_cost"] = list(upd.missing)
     vals["personal_data"] = float(sum(1 for e in report.privacy.exits if e.personal and e.leaves_user))
     user_nodes = {n.id for n in system.nodes if n.per_user is not None or n.client_side}
-    vals["model_on_device"] = float(any(placement.get(c.id) in user_nodes for c in system.components
-                                        if c.kind == "model" or c.model is not None))
+    vals["model_on_device"] = float(
+        any(placement.get(c.id) in user_nodes for c in system.components if c.kind == "model" or c.model is not None)
+    )
     infeasible = []
     per_device = {n.id for n in system.nodes if n.per_user is not None}
     for nf in report.resources.nodes:

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import System
-from ._context import AnalysisContext, context_of
 from ._common import (
     DAYS_PER_MONTH,
     Estimate,
@@ -30,6 +29,7 @@ from ._common import (
     missing_text,
     quantity_estimate,
 )
+from ._context import AnalysisContext, context_of
 from ._updates import link_price
 
 __all__ = ["DataExit", "TelemetryVolume", "PrivacyResult", "privacy"]
@@ -59,11 +59,21 @@ class DataExit:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"connector": self.connector, "purpose": self.purpose, "source": self.source,
-                "source_node": self.source_node, "target": self.target, "target_node": self.target_node,
-                "route": list(self.route), "sensitivity": self.sensitivity, "sensitivity_from": self.sensitivity_from,
-                "personal": self.personal, "leaves_user_devices": self.leaves_user, "encrypted": self.encrypted,
-                "missing": list(self.missing)}
+        return {
+            "connector": self.connector,
+            "purpose": self.purpose,
+            "source": self.source,
+            "source_node": self.source_node,
+            "target": self.target,
+            "target_node": self.target_node,
+            "route": list(self.route),
+            "sensitivity": self.sensitivity,
+            "sensitivity_from": self.sensitivity_from,
+            "personal": self.personal,
+            "leaves_user_devices": self.leaves_user,
+            "encrypted": self.encrypted,
+            "missing": list(self.missing),
+        }
 
 
 @dataclass(frozen=True)
@@ -78,9 +88,13 @@ class TelemetryVolume:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"connector": self.connector, "route": list(self.route),
-                "bytes_per_device_per_day": self.bytes_per_device_per_day.to_dict(),
-                "bytes_per_day": self.bytes_per_day.to_dict(), "monthly_cost": self.monthly_cost.to_dict()}
+        return {
+            "connector": self.connector,
+            "route": list(self.route),
+            "bytes_per_device_per_day": self.bytes_per_device_per_day.to_dict(),
+            "bytes_per_day": self.bytes_per_day.to_dict(),
+            "monthly_cost": self.monthly_cost.to_dict(),
+        }
 
 
 @dataclass(frozen=True)
@@ -95,17 +109,22 @@ class PrivacyResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"variant": self.variant, "data_leaving_devices": [e.to_dict() for e in self.exits],
-                "telemetry": [t.to_dict() for t in self.telemetry],
-                "telemetry_bytes_per_day": self.telemetry_per_day.to_dict(),
-                "telemetry_monthly_cost": self.telemetry_monthly_cost.to_dict()}
+        return {
+            "variant": self.variant,
+            "data_leaving_devices": [e.to_dict() for e in self.exits],
+            "telemetry": [t.to_dict() for t in self.telemetry],
+            "telemetry_bytes_per_day": self.telemetry_per_day.to_dict(),
+            "telemetry_monthly_cost": self.telemetry_monthly_cost.to_dict(),
+        }
 
 
 def _user_device(node: Any) -> bool:
     return node.per_user is not None or node.client_side
 
 
-def privacy(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> PrivacyResult:
+def privacy(
+    system: System | AnalysisContext, variant: str | None = None, options: Options | None = None
+) -> PrivacyResult:
     """Personal data leaving user devices and telemetry volume and cost (see the module docstring)."""
     opts = options or Options()
     g = context_of(system, variant)
@@ -130,8 +149,9 @@ def privacy(system: System | AnalysisContext, variant: str | None = None, option
             else:
                 sens, frm, miss = None, "unknown", (missing_text("data_sensitivity", "connector", c.id),)
             leaves = not _user_device(b) or any(not _user_device(g.nodes[h.target]) for h in (hops or []))
-            exits.append(DataExit(c.id, c.purpose, c.source, a.id, c.target, b.id, route, sens, frm, leaves,
-                                  c.encrypted, miss))
+            exits.append(
+                DataExit(c.id, c.purpose, c.source, a.id, c.target, b.id, route, sens, frm, leaves, c.encrypted, miss)
+            )
         if c.purpose == "telemetry":
             size = quantity_estimate(c.request_size, "connector", c.id, "request_size", "B")
             duty = hours if _user_device(a) else 24.0

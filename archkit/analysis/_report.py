@@ -15,8 +15,8 @@ from ..model import System
 from ._availability import AvailabilityResult, availability
 from ._capacity import CapacityResult, capacity
 from ._common import Options
-from ._cost import CostResult, cost
 from ._context import AnalysisContext
+from ._cost import CostResult, cost
 from ._latency import LatencyResult, latency
 from ._links import LinkLoadResult, link_load
 from ._privacy import PrivacyResult, privacy
@@ -27,8 +27,7 @@ __all__ = ["SCHEMA", "ANALYSES", "VariantReport", "Report", "analyze", "analyze_
 
 SCHEMA = "archkit.analysis/1"
 
-ANALYSES: tuple[str, ...] = ("latency", "links", "cost", "availability", "updates", "resources", "capacity",
-                             "privacy")
+ANALYSES: tuple[str, ...] = ("latency", "links", "cost", "availability", "updates", "resources", "capacity", "privacy")
 """The analyses a report holds, in report order."""
 
 
@@ -68,12 +67,21 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The documented, stable JSON form (docs/analyses.md)."""
-        return {"schema": SCHEMA, "system": self.system, "users": self.users, "assumptions": dict(self.assumptions),
-                "variants": [v.to_dict() for v in self.variants]}
+        return {
+            "schema": SCHEMA,
+            "system": self.system,
+            "users": self.users,
+            "assumptions": dict(self.assumptions),
+            "variants": [v.to_dict() for v in self.variants],
+        }
 
 
-def analyze(system: System, variant: str | None = None, options: Options | None = None,
-            timer: Callable[[str], Any] | None = None) -> VariantReport:
+def analyze(
+    system: System,
+    variant: str | None = None,
+    options: Options | None = None,
+    timer: Callable[[str], Any] | None = None,
+) -> VariantReport:
     """Run every analysis for one variant (None: the base placement).
 
     ``timer``, if given, is called with each analysis name and must return a context manager
@@ -118,14 +126,18 @@ def _analyze(ctx: AnalysisContext, opts: Options, timer: Callable[[str], Any] | 
     return VariantReport(ctx.variant, lat, lnk, cst, av, upd, res, cap, prv)
 
 
-def analyze_all(system: System, variants: Iterable[str | None] | None = None, options: Options | None = None,
-                timer: Callable[[str], Any] | None = None) -> Report:
+def analyze_all(
+    system: System,
+    variants: Iterable[str | None] | None = None,
+    options: Options | None = None,
+    timer: Callable[[str], Any] | None = None,
+) -> Report:
     """Every analysis for the given variants (default: every declared variant, or the base placement)."""
     opts = options or Options()
-    names: list[str | None] = (list(variants) if variants is not None
-                               else (list(system.variant_names) or [None]))
-    return Report(system.name, opts.users_for(system), opts.assumptions(system),
-                  [analyze(system, v, opts, timer) for v in names])
+    names: list[str | None] = list(variants) if variants is not None else (list(system.variant_names) or [None])
+    return Report(
+        system.name, opts.users_for(system), opts.assumptions(system), [analyze(system, v, opts, timer) for v in names]
+    )
 
 
 def missing_inputs(data: Any) -> list[str]:

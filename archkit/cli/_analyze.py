@@ -9,8 +9,18 @@ from rich.rule import Rule
 
 from ..errors import UsageError
 from ..model import MAX_COUNT
-from ._common import (EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, finite, load_model, stdout,
-                      terminal)
+from ._common import (
+    EXIT_PROBLEMS,
+    MODEL_HELP,
+    Format,
+    check_variant,
+    emit_json,
+    fail,
+    finite,
+    load_model,
+    stdout,
+    terminal,
+)
 
 _BAD = {"violates", "over", "under"}
 

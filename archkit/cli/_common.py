@@ -199,8 +199,7 @@ def load_model(spec: str, fmt: Format = Format.text) -> System:
     """Load a model for a command; on failure print every problem and exit 1 (or 2 for a missing file)."""
     import warnings
 
-    from ..io import load
-    from ..io import ModelOutputWarning
+    from ..io import ModelOutputWarning, load
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ModelOutputWarning)

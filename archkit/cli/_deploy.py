@@ -10,7 +10,20 @@ import typer
 from rich.table import Table
 
 from ..errors import ArchkitError
-from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, finite, load_model, stdout, terminal, write_output
+from ._common import (
+    EXIT_PROBLEMS,
+    MODEL_HELP,
+    Format,
+    check_variant,
+    emit_json,
+    fail,
+    finite,
+    load_model,
+    stdout,
+    terminal,
+    write_output,
+)
+
 
 class RayAuth(str, Enum):
     """Authentication of a local Ray head."""
@@ -144,8 +157,7 @@ def serve_config_cmd(
     working_dir: Optional[str] = typer.Option(None, "--working-dir", help="runtime_env working_dir to ship."),
 ) -> None:
     """Write the Serve config file (for `serve deploy` or a KubeRay RayService) of a variant."""
-    from ..runtime import model_file, plan_for
-    from ..runtime import serve_config_yaml
+    from ..runtime import model_file, plan_for, serve_config_yaml
 
     system = load_model(model)
     check_variant(system, variant)
@@ -176,8 +188,7 @@ def load_cmd(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from ..errors import UsageError
-    from ..runtime import find_deployment
-    from ..runtime import read_inputs, run_load
+    from ..runtime import find_deployment, read_inputs, run_load
 
     try:
         if target.startswith(("http://", "https://")):

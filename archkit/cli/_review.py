@@ -66,8 +66,8 @@ def review_cmd(
 
 
 def _write(result, system, out: Path, format: Format):  # type: ignore[no-untyped-def]
-    from ..errors import ArchkitError
     from ..design_review import write_report
+    from ..errors import ArchkitError
 
     try:
         return write_report(result, system, out)

@@ -6,10 +6,9 @@ from . import ReviewContext, Section
 
 
 def section(ctx: ReviewContext) -> Section:
+    from ..alternatives import compare, renderables
     from ..analysis import Options
     from ..errors import UsageError
-    from ..alternatives import compare
-    from ..alternatives import renderables
 
     s = ctx.system
     try:

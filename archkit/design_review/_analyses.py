@@ -11,7 +11,6 @@ from rich.table import Table
 from rich.text import Text
 
 from .._escape import terminal, visible
-
 from . import ReviewContext, Section, Status
 
 _BAD = ("violates", "over", "under")
@@ -24,9 +23,7 @@ def _worst(verdicts: list[str]) -> str:
 
 
 def section(ctx: ReviewContext) -> Section:
-    from ..analysis import Options, analyze_all
-    from ..analysis import missing_inputs
-    from ..analysis import verdict_text
+    from ..analysis import Options, analyze_all, missing_inputs, verdict_text
 
     s = ctx.system
     report = analyze_all(s, ctx.scenarios, Options(users=ctx.users))
