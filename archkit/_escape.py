@@ -219,7 +219,14 @@ def terminal(text: str) -> str:
     """
     from rich.markup import escape
 
-    return escape(visible(text))
+    shown = visible(text)
+    body = shown.rstrip("\\")
+    tail = len(shown) - len(body)
+    if not tail:
+        return escape(shown)
+    # Backslashes right before a tag are halved by rich's parser (and an even run does not escape
+    # the tag), so whatever follows, the run is doubled and closed by an empty span of our own.
+    return escape(body) + "\\" * (2 * tail) + "[not bold][/]"
 
 
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
