@@ -14,12 +14,15 @@ from typing import Any, Callable, Literal
 
 from ..errors import MissingDependencyError
 from ..model import System
+from ._diff import ModelDiff, diff_models, diff_reviews
+from ._diff_render import diff_markdown, diff_renderables
 from ._markdown import render_markdown
 from ._page import render_template
 from ._write import ReportFiles, write_report
 
 __all__ = ["ReviewContext", "Section", "Review", "SECTIONS", "review", "ReportFiles", "write_report",
-           "render_markdown", "render_template"]
+           "render_markdown", "render_template", "ModelDiff", "diff_models", "diff_reviews", "diff_markdown",
+           "diff_renderables"]
 
 Status = Literal["ok", "info", "warning", "error", "skipped"]
 
