@@ -48,6 +48,8 @@ def diff_cmd(
     if (against is None) == (new is None):
         fail(UsageError("give two models (archkit diff OLD NEW) or one model and a revision "
                         "(archkit diff MODEL --against GIT_REF)"), fmt)
+    if output is not None and format == DiffFormat.text:
+        fail(UsageError("--output writes the json or markdown form; add --format json or --format markdown"), fmt)
     con = stdout()
     with ExitStack() as stack:
         status = stack.enter_context(con.status("loading the models...")) if format == DiffFormat.text else None

@@ -108,6 +108,8 @@ def latency_chart(chart_id: str, flow: str, variants: list[dict[str, Any]], budg
         variants: the variants of the analysis JSON form (``archkit.analysis/1``).
         budget: the flow's latency budget in seconds (None: no budget).
     """
+    if budget is not None and not _finite(budget):
+        budget = None  # an unbounded budget draws no line
     rows = []
     for v in variants:
         f = next((x for x in v["latency"]["flows"] if x["flow"] == flow), None)
