@@ -22,6 +22,7 @@ from ._svg import inline_svg
 
 if TYPE_CHECKING:  # pragma: no cover
     from . import Review
+    from ._memo import FigureMemo
 
 __all__ = ["to_html", "page_parts", "render_template", "badge_class", "TONES"]
 
@@ -89,9 +90,22 @@ class _Ids:
         return name
 
 
-def page_parts(review: "Review", *, charts: bool = True) -> dict[str, Any]:
-    """The template context of a review: its sections' data, drawings and charts, and the table of contents."""
+def page_parts(review: "Review", *, charts: bool = True, memo: "FigureMemo | None" = None) -> dict[str, Any]:
+    """The template context of a review: its sections' data, drawings and charts, and the table of contents.
+
+    With a ``memo``, a chart whose inputs were drawn before is taken from it.
+    """
     from . import _charts as ch
+    from ._memo import content_key
+
+    def chart(make: Any, reads: Any, *args: Any) -> Any:
+        """Draw a chart, or take it from the memo when the part of the data it ``reads`` is unchanged."""
+        if memo is None:
+            return make(*args)
+        return memo.get_or_make(content_key("chart", make.__name__, args[0], reads), lambda: make(*args))
+
+    def part(variants: list[dict[str, Any]], key: str) -> list[Any]:
+        return [(v["variant"], v[key]) for v in variants]
 
     ids = _Ids({"top", "contents"})
     sections = {s.id: s for s in review.sections}
@@ -123,8 +137,10 @@ def page_parts(review: "Review", *, charts: bool = True) -> dict[str, Any]:
         variants = data.get("variants", [])
         if charts and variants:
             for flow, budget in budgets.items():
-                item["charts"].append(ch.latency_chart(ids("chart-latency", flow), flow, variants, budget))
-            item["charts"] += [ch.links_chart(ids("chart-links"), variants), ch.cost_chart(ids("chart-cost"), variants)]
+                item["charts"].append(chart(ch.latency_chart, [flow, budget, part(variants, "latency")],
+                                            ids("chart-latency", flow), flow, variants, budget))
+            item["charts"] += [chart(ch.links_chart, part(variants, "links"), ids("chart-links"), variants),
+                               chart(ch.cost_chart, part(variants, "cost"), ids("chart-cost"), variants)]
             item["charts"] = [c for c in item["charts"] if c is not None]
         for v in variants:
             name = v["variant"] or "base"
@@ -144,9 +160,9 @@ def page_parts(review: "Review", *, charts: bool = True) -> dict[str, Any]:
                 "rows": _alternative_rows(exp)}
         if charts and exp.get("criteria"):
             for x_key, y_key in ch.pareto_pairs(exp):
-                chart = ch.pareto_chart(ids("pareto", x_key, y_key), exp, x_key, y_key)
-                if chart is not None:
-                    item["charts"].append(chart)
+                drawn = chart(ch.pareto_chart, [exp, x_key, y_key], ids("pareto", x_key, y_key), exp, x_key, y_key)
+                if drawn is not None:
+                    item["charts"].append(drawn)
         ctx["alternatives"] = item
 
     ctx["lint"] = None
@@ -182,7 +198,7 @@ def page_parts(review: "Review", *, charts: bool = True) -> dict[str, Any]:
     return ctx
 
 
-def to_html(review: "Review", *, charts: bool = True, live: str | None = None) -> str:
+def to_html(review: "Review", *, charts: bool = True, live: str | None = None, memo: "FigureMemo | None" = None) -> str:
     """The review as one self-contained HTML page.
 
     Args:
@@ -190,8 +206,9 @@ def to_html(review: "Review", *, charts: bool = True, live: str | None = None) -
         charts: draw the charts (needs matplotlib).
         live: for ``archkit watch`` only: a small script that reloads the page when the report changes.
             The report itself has no script and its Content-Security-Policy allows none.
+        memo: charts drawn before, by their inputs (``archkit watch`` keeps one per session).
     """
-    ctx = page_parts(review, charts=charts)
+    ctx = page_parts(review, charts=charts, memo=memo)
     return render_template("page.html.j2", live=live, **ctx)
 
 
