@@ -107,6 +107,9 @@ def page_parts(review: "Review", *, charts: bool = True, memo: "FigureMemo | Non
     def part(variants: list[dict[str, Any]], key: str) -> list[Any]:
         return [(v["variant"], v[key]) for v in variants]
 
+    def flow_part(variants: list[dict[str, Any]], flow: str) -> list[Any]:
+        return [(v["variant"], [f for f in v["latency"]["flows"] if f["flow"] == flow]) for v in variants]
+
     ids = _Ids({"top", "contents"})
     sections = {s.id: s for s in review.sections}
     ctx: dict[str, Any] = {"review": review.to_dict(), "sections": sections, "toc": []}
@@ -137,7 +140,7 @@ def page_parts(review: "Review", *, charts: bool = True, memo: "FigureMemo | Non
         variants = data.get("variants", [])
         if charts and variants:
             for flow, budget in budgets.items():
-                item["charts"].append(chart(ch.latency_chart, [flow, budget, part(variants, "latency")],
+                item["charts"].append(chart(ch.latency_chart, [flow, budget, flow_part(variants, flow)],
                                             ids("chart-latency", flow), flow, variants, budget))
             item["charts"] += [chart(ch.links_chart, part(variants, "links"), ids("chart-links"), variants),
                                chart(ch.cost_chart, part(variants, "cost"), ids("chart-cost"), variants)]
