@@ -41,7 +41,7 @@ def diff_cmd(
     the devices, an alternative no longer feasible, a new lint warning or error), 0 otherwise.
     """
     from ..design_review import diff_models
-    from ..design_review._loading import checkout, load_fresh
+    from ..design_review import checkout, load_fresh
     from ..errors import ArchkitError, UsageError
 
     fmt = Format.json if format == DiffFormat.json else Format.text

@@ -24,7 +24,7 @@ def watch_cmd(
     file and line instead of the report. Ctrl-C stops.
     """
     from .._escape import terminal
-    from ..design_review._watch import Build, LivePreview, serve, watch_files
+    from ..design_review import Build, LivePreview, serve, watch_files
     from ..errors import ArchkitError, UsageError
     from ..io import os_error_text
 

@@ -76,12 +76,13 @@ def anchor(*parts: Any) -> str:
 
 @dataclass
 class _Ids:
-    """Gives each anchor once: a second 'x' becomes 'x-2'."""
+    """Gives each anchor once: a second 'x' becomes 'x-2'; every anchor starts with ``prefix``."""
 
     used: set[str]
+    prefix: str = ""
 
     def __call__(self, *parts: Any) -> str:
-        base = anchor(*parts)
+        base = self.prefix + anchor(*parts)
         name, n = base, 1
         while name in self.used:
             n += 1
@@ -90,10 +91,12 @@ class _Ids:
         return name
 
 
-def page_parts(review: "Review", *, charts: bool = True, memo: "FigureMemo | None" = None) -> dict[str, Any]:
+def page_parts(review: "Review", *, charts: bool = True, memo: "FigureMemo | None" = None,
+               id_prefix: str = "") -> dict[str, Any]:
     """The template context of a review: its sections' data, drawings and charts, and the table of contents.
 
-    With a ``memo``, a chart whose inputs were drawn before is taken from it.
+    With a ``memo``, a chart whose inputs were drawn before is taken from it; ``id_prefix`` starts
+    every anchor and chart id (notebook outputs share one document).
     """
     from . import _charts as ch
     from ._memo import content_key
@@ -110,7 +113,7 @@ def page_parts(review: "Review", *, charts: bool = True, memo: "FigureMemo | Non
     def flow_part(variants: list[dict[str, Any]], flow: str) -> list[Any]:
         return [(v["variant"], [f for f in v["latency"]["flows"] if f["flow"] == flow]) for v in variants]
 
-    ids = _Ids({"top", "contents"})
+    ids = _Ids({"top", "contents"}, id_prefix)
     sections = {s.id: s for s in review.sections}
     ctx: dict[str, Any] = {"review": review.to_dict(), "sections": sections, "toc": []}
 
@@ -174,7 +177,7 @@ def page_parts(review: "Review", *, charts: bool = True, memo: "FigureMemo | Non
         s = sections["lint"]
         ctx["lint"] = {"id": toc(ids("lint"), "Patterns and lint findings", s.status), "s": s}
         cited = _catalog_entries([f["rule"] for f in s.data.get("findings", [])]
-                                 + [p["id"] for p in s.data.get("patterns", [])])
+                                 + [p["id"] for p in s.data.get("patterns", [])], id_prefix)
 
     ctx["cards"] = None
     if "cards" in sections:
@@ -216,7 +219,7 @@ def to_html(review: "Review", *, charts: bool = True, live: str | None = None, m
 
 
 def _budgets(sections: dict[str, Any]) -> dict[str, float | None]:
-    """Latency budget per flow in seconds, from the overview's flows (e.g. '200 ms')."""
+    """Latency budget per flow in seconds, from the overview's flows (e.g. '200 ms'), else the analyses'."""
     from ..model import parse_quantity
 
     out: dict[str, float | None] = {}
@@ -224,6 +227,11 @@ def _budgets(sections: dict[str, Any]) -> dict[str, float | None]:
     for f in (ov.data.get("flows", []) if ov is not None else []):
         budget = f.get("latency_budget")
         out[f["id"]] = parse_quantity(budget, "duration").hi if budget else None
+    if ov is None and "analyses" in sections:  # an analysis report alone: the budgets its flows name
+        for v in sections["analyses"].data.get("variants", []):
+            for f in v["latency"]["flows"]:
+                if f["flow"] not in out:
+                    out[f["flow"]] = parse_quantity(f["budget"], "duration").hi if f.get("budget") else None
     return out
 
 
@@ -294,7 +302,7 @@ def _alternative_rows(exp: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _catalog_entries(ids: list[str]) -> dict[str, dict[str, Any]]:
+def _catalog_entries(ids: list[str], prefix: str = "") -> dict[str, dict[str, Any]]:
     """The catalog entries a report cites, by id, in first-cited order."""
     from ..catalog import default_catalog
 
@@ -306,5 +314,5 @@ def _catalog_entries(ids: list[str]) -> dict[str, dict[str, Any]]:
         except KeyError:
             continue
         out[entry_id] = {"id": e.id, "name": e.name, "kind": e.kind, "problem": e.problem, "solution": e.solution,
-                         "fix": e.fix, "anchor": "catalog-" + anchor(e.id)}
+                         "fix": e.fix, "anchor": prefix + "catalog-" + anchor(e.id)}
     return out

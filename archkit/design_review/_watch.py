@@ -61,6 +61,20 @@ class Build:
     """Seconds spent loading the model, reviewing it and rendering the page."""
     drawn: int = 0
     """Figures drawn in this build (the others came from the memo)."""
+    stamps: dict[Path, tuple[int, int]] = field(default_factory=dict, repr=False)
+    """Each file's modification time and size as the build read it."""
+
+    def stale(self) -> bool:
+        """Whether a file changed (or went) since the build read it."""
+        return any(_stamp(f) != stamp for f, stamp in self.stamps.items())
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (st.st_mtime_ns, st.st_size)
 
 
 @dataclass
@@ -107,6 +121,7 @@ class LivePreview:
         message = ""
         stages: dict[str, float] = {}
         misses = self.memo.misses
+        stamps = {f: _stamp(f) for f in files}  # before reading: a save during the build makes it stale
         try:
             loaded = load_fresh(self.spec, self.root)
             files = loaded.files
@@ -132,8 +147,9 @@ class LivePreview:
             page = render_template("watch_error.html.j2", live=script, spec=self.spec,
                                    title="archkit could not build the review", problems=[], files=[str(f) for f in files],
                                    trace="".join(traceback.format_exception(exc)))
+        stamps.update({f: _stamp(f) for f in files if f not in stamps})
         build = Build(version, status, time.perf_counter() - start, tuple(files), problems, message, stages,
-                      self.memo.misses - misses)
+                      self.memo.misses - misses, stamps)
         with self._lock:
             self.version = version
             self.page = page.encode("utf-8", "surrogateescape")
@@ -238,9 +254,13 @@ def watch_files(preview: LivePreview, on_build: Callable[[Build], Any] | None = 
             p = Path(path)
             return p in wanted or p.resolve() in wanted or (failed and p.suffix == ".py")
 
-        for _changes in watchfiles.watch(*folders, watch_filter=relevant, debounce=debounce_ms, step=20,
-                                         stop_event=stop, raise_interrupt=False, rust_timeout=500,
-                                         yield_on_timeout=False):
+        # Every quarter second without events the files are compared with what the last build read:
+        # that catches a save made before the watcher started or while the watched set was changing.
+        for changes in watchfiles.watch(*folders, watch_filter=relevant, debounce=debounce_ms, step=20,
+                                        stop_event=stop, raise_interrupt=False, rust_timeout=250,
+                                        yield_on_timeout=True):
+            if not changes and not (preview.last is not None and preview.last.stale()):
+                continue
             build = preview.build()
             if on_build is not None:
                 on_build(build)

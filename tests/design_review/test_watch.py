@@ -30,7 +30,8 @@ with System("tagging", description="DESCRIPTION", users=1000) as system:
     call = (ui >> tagger).set(request_size="30 kB", response_size="1 kB", rate="0.1 /s")
     Flow("tag", steps=[call], latency_budget="800 ms")
 '''
-WAIT = 60.0  # seconds any one step may take on a loaded machine (the first build imports matplotlib)
+WAIT = 60.0  # seconds any one step may take on a loaded machine
+START = 180.0  # seconds to start: imports, then the first build draws every chart and diagram
 
 
 class Watch:
@@ -41,11 +42,11 @@ class Watch:
                                       str(model), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      cwd=model.parent, start_new_session=True, env=dict(os.environ, COLUMNS="200"))
         self.output = ""
-        line = self._line_with("serving http://127.0.0.1:")
+        line = self._line_with("serving http://127.0.0.1:", START)
         self.url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)  # type: ignore[union-attr]
 
-    def _line_with(self, text: str) -> str:
-        deadline = time.monotonic() + WAIT
+    def _line_with(self, text: str, wait: float) -> str:
+        deadline = time.monotonic() + wait
         assert self.proc.stdout is not None
         while time.monotonic() < deadline:
             ready, _, _ = select.select([self.proc.stdout], [], [], 0.5)
@@ -56,7 +57,7 @@ class Watch:
                     return line
                 if not line and self.proc.poll() is not None:
                     break
-        raise AssertionError(f"no line with {text!r} within {WAIT} s; output so far:\n{self.output}")
+        raise AssertionError(f"no line with {text!r} within {wait} s; output so far:\n{self.output}")
 
     def get(self, path: str = "", host: str | None = None) -> tuple[int, str]:
         request = urllib.request.Request(self.url + path.lstrip("/"))
