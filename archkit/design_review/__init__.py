@@ -4,6 +4,12 @@ A review is a list of sections. Each section is built by its own module (the ids
 order, are :data:`SECTIONS`), from a :class:`ReviewContext`, into a :class:`Section` with a status, a short
 summary, a JSON form and rich renderables for the terminal. A section whose optional dependency
 is missing is reported as skipped, with the install hint.
+
+Around the review: :func:`write_report` writes it as an HTML page and Markdown (``_page``,
+``_markdown``, ``_charts``); :func:`diff_models` reviews a change between two versions
+(``_diff``, read from the reviews' JSON forms; ``_loading`` reads a version at a git revision);
+:class:`LivePreview`, :func:`serve` and :func:`watch_files` are ``archkit watch`` (``_watch``);
+:func:`notebook_html` shows results in notebooks and renders model cards (``_notebook``).
 """
 
 from __future__ import annotations

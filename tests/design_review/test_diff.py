@@ -197,3 +197,20 @@ def test_against_needs_a_git_work_tree(tmp_path):
     assert r.exit_code == 2 and "is not inside a git work tree" in " ".join(r.stderr.split())
     r = CliRunner().invoke(app, ["diff", str(tmp_path / "system.py")], catch_exceptions=False)
     assert r.exit_code == 2 and "give two models" in " ".join(r.stderr.split())
+
+
+def test_hostile_names_stay_text_in_the_markdown(tmp_path):
+    source = Path(__file__).parent / "data" / "hostile.py"
+    old, new = tmp_path / "old.py", tmp_path / "new.py"
+    shutil.copy(source, old)
+    text = source.read_text()
+    assert text.count('name=f"App {EVIL}"') == 1
+    new.write_text(text.replace('name=f"App {EVIL}"', 'name=f"Shop app {EVIL}"')
+                   .replace('"on-device", {"ranker": "phone"}', '"on-device", {"ranker": "cloud"}'))
+    code, md = _diff(str(old), str(new), "--format", "markdown")
+    assert code in (0, 1)
+    assert "<script" not in md and "&lt;script&gt;alert(1)&lt;/script&gt;" in md
+    assert "| changed | component | app | name |" in md
+    code, out = _diff(str(old), str(new), "--format", "json")
+    fields = {(e["id"], f["field"]): f for e in json.loads(out)["elements"]["changed"] for f in e["fields"]}
+    assert fields[("app", "name")]["new"].startswith("Shop app <script>")  # JSON keeps the text as it is
