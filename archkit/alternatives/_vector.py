@@ -79,32 +79,25 @@ def _best(e: Any) -> float:
 class _Probes:
     """The analyses' per-element primitives on probe placements, each computed once.
 
-    One :class:`~archkit.model._graph.SystemGraph` serves every probe: routes depend only on the
-    links (and the links down), so only its placement changes from probe to probe.
+    Each probe is an :class:`~archkit.analysis.AnalysisContext` made from one base context with
+    :meth:`~archkit.analysis.AnalysisContext.with_placement`: routes depend only on the links (and
+    the links down), so every probe shares them, and each has its own memo of derived values.
     """
 
     def __init__(self, space: Space, options: Any) -> None:
-        from ..analysis import as_graph
+        from ..analysis import AnalysisContext
 
         self.space = space
         self.options = options
         base = probe_system(space.system, space.base, space.links_down)
-        self.graph = as_graph(base, PROBE_VARIANT)
-        self._base = dict(self.graph.placement)
+        self.context = AnalysisContext(base, PROBE_VARIANT)
         self._memo: dict[tuple[Any, ...], Any] = {}
         self.runs = 0
 
     def place(self, digits: tuple[int, ...]) -> Any:
-        """The shared graph, placed as the probe ``digits`` says."""
-        pl = self.graph.placement
-        # the analyses memoise derived values per graph, for that graph's placement: start afresh
-        self.graph.__dict__.pop("_analysis_memo", None)
-        pl.clear()
-        pl.update(self._base)
-        for d, choice in zip(self.space.decisions, digits):
-            for c in d.components:
-                pl[c] = d.nodes[choice]
-        return self.graph
+        """The analysis context of the probe ``digits`` (the base placement with the scope moved)."""
+        moved = {c: d.nodes[choice] for d, choice in zip(self.space.decisions, digits) for c in d.components}
+        return self.context.with_placement(moved)
 
     def memo(self, key: tuple[Any, ...], fn: Callable[[], Any]) -> Any:
         hit = self._memo.get(key, _MISSING)
@@ -186,12 +179,12 @@ class VectorEvaluator:
     def _conn_time(self, cid: str, a: str, b: str) -> Any:
         from ..analysis import connector_time_parts
 
-        return self._probes.memo(("net", cid, a, b), lambda: connector_time_parts(self._probes.graph, cid, a, b))
+        return self._probes.memo(("net", cid, a, b), lambda: connector_time_parts(self._probes.context, cid, a, b))
 
     def _comp_time(self, cid: str, n: str) -> Any:
         from ..analysis import component_time
 
-        return self._probes.memo(("proc", cid, n), lambda: component_time(self._probes.graph, cid, n))
+        return self._probes.memo(("proc", cid, n), lambda: component_time(self._probes.context, cid, n))
 
     def _queue(self, cid: str, dg: tuple[int, ...]) -> Any:
         from ..analysis import queueing_delay
@@ -211,14 +204,14 @@ class VectorEvaluator:
         from ..analysis import connector_link_load
 
         return self._probes.memo(("load", cid, a, b),
-                                 lambda: connector_link_load(self._probes.graph, cid, a, b, self.options))
+                                 lambda: connector_link_load(self._probes.context, cid, a, b, self.options))
 
     # -- tables ----------------------------------------------------------------------------------
     def _build(self) -> None:
         from ..analysis import StepLatency
 
         s = self.system
-        g = self._probes.graph
+        g = self._probes.context
         users = {n.id for n in s.nodes if _user_device(n)}
         models = [c.id for c in s.components if c.kind == "model" or c.model is not None]
         flows = list(s.flows)

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..model import System
+from ._context import AnalysisContext, context_of
 from ._common import Estimate, Options, input_text, missing_text
-from ._latency import analysis_graph
 
 __all__ = ["FlowAvailability", "AvailabilityResult", "availability"]
 
@@ -94,9 +94,10 @@ def _single_links(g: Any) -> set[str]:
     return out
 
 
-def availability(system: System, variant: str | None = None, options: Options | None = None) -> AvailabilityResult:
+def availability(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> AvailabilityResult:
     """Offline behaviour, single points of failure and availability of every flow (module docstring)."""
-    g = analysis_graph(system, variant)
+    g = context_of(system, variant)
+    system, variant = g.system, g.variant
     intermittent = sorted(lk.id for lk in system.links if lk.intermittent and lk.id not in g.down)
     offline_ex = frozenset(g.down | set(intermittent))
     bridges = _single_links(g)

@@ -26,6 +26,7 @@ __all__ = [
     "Estimate",
     "Options",
     "Verdict",
+    "Point",
     "HOURS_PER_MONTH",
     "DAYS_PER_MONTH",
     "SECONDS_PER_DAY",
@@ -35,6 +36,7 @@ __all__ = [
     "device_ratio",
     "connector_instances",
     "connector_rate",
+    "message_bits",
     "replica_memory",
     "replica_storage",
     "quantity_estimate",
@@ -78,6 +80,9 @@ ASSUMPTIONS: Final[dict[str, str]] = {
 }
 
 Verdict = Literal["meets", "at risk", "violates", "unknown", "no budget"]
+
+Point = Literal["best", "typical", "worst"]
+"""A point of a range: the best case, the typical value or the worst case."""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -144,6 +149,12 @@ class Estimate:
     def known(self) -> bool:
         """True when nothing is missing."""
         return not self.missing
+
+    def at(self, point: Point) -> float | None:
+        """The best, typical or worst value; None when unknown."""
+        if not self.known:
+            return None
+        return self.best if point == "best" else self.worst if point == "worst" else self.typical
 
     def values(self) -> tuple[float, float, float]:
         """(best, typical, worst); only for known estimates."""
@@ -375,6 +386,14 @@ def connector_rate(c: Connector) -> Estimate:
     if c.share is not None and c.share != 1:
         r = r.scale(c.share, inputs=(input_text("connector", c.id, "share", f"{c.share:g}"),))
     return r
+
+
+def message_bits(c: Connector, field_name: str) -> Estimate:
+    """Bits of one message of a connector: ``request_size`` or ``response_size`` x 8 (unknown if not declared)."""
+    q = getattr(c, field_name)
+    if q is None:
+        return Estimate.unknown("bit", missing_text(field_name, "connector", c.id))
+    return Estimate(q.lo * 8, q.mid * 8, q.hi * 8, "bit", (input_text("connector", c.id, field_name, q),))
 
 
 def replica_memory(c: Component) -> Estimate:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import System
+from ._context import AnalysisContext, context_of
 from ._common import (
     DAYS_PER_MONTH,
     Estimate,
@@ -29,7 +30,6 @@ from ._common import (
     missing_text,
     quantity_estimate,
 )
-from ._latency import analysis_graph
 from ._updates import link_price
 
 __all__ = ["DataExit", "TelemetryVolume", "PrivacyResult", "privacy"]
@@ -105,10 +105,11 @@ def _user_device(node: Any) -> bool:
     return node.per_user is not None or node.client_side
 
 
-def privacy(system: System, variant: str | None = None, options: Options | None = None) -> PrivacyResult:
+def privacy(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> PrivacyResult:
     """Personal data leaving user devices and telemetry volume and cost (see the module docstring)."""
     opts = options or Options()
-    g = analysis_graph(system, variant)
+    g = context_of(system, variant)
+    system, variant = g.system, g.variant
     users = opts.users_for(system)
     hours = opts.usage_hours(system)
     exits: list[DataExit] = []

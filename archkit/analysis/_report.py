@@ -16,7 +16,8 @@ from ._availability import AvailabilityResult, availability
 from ._capacity import CapacityResult, capacity
 from ._common import Options
 from ._cost import CostResult, cost
-from ._latency import LatencyResult, latency, report_scope
+from ._context import AnalysisContext
+from ._latency import LatencyResult, latency
 from ._links import LinkLoadResult, link_load
 from ._privacy import PrivacyResult, privacy
 from ._resources import ResourcesResult, resources
@@ -78,8 +79,8 @@ def analyze(system: System, variant: str | None = None, options: Options | None 
     ``timer``, if given, is called with each analysis name and must return a context manager
     (the benchmark uses it to time each stage).
     """
-    with _cycle_collector_paused(), report_scope(system):
-        return _analyze(system, variant, options or Options(), timer)
+    with _cycle_collector_paused():
+        return _analyze(AnalysisContext(system, variant), options or Options(), timer)
 
 
 @contextmanager
@@ -99,22 +100,22 @@ def _cycle_collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _analyze(system: System, variant: str | None, opts: Options, timer: Callable[[str], Any] | None) -> VariantReport:
+def _analyze(ctx: AnalysisContext, opts: Options, timer: Callable[[str], Any] | None) -> VariantReport:
     def run(name: str, fn: Callable[[], Any]) -> Any:
         if timer is None:
             return fn()
         with timer(name):
             return fn()
 
-    lat = run("latency", lambda: latency(system, variant, opts))
-    lnk = run("links", lambda: link_load(system, variant, opts))
-    cap = run("capacity", lambda: capacity(system, variant, opts))
-    upd = run("updates", lambda: updates(system, variant, opts))
-    cst = run("cost", lambda: cost(system, variant, opts, caps=cap, loads=lnk, ups=upd))
-    av = run("availability", lambda: availability(system, variant, opts))
-    res = run("resources", lambda: resources(system, variant, opts))
-    prv = run("privacy", lambda: privacy(system, variant, opts))
-    return VariantReport(variant, lat, lnk, cst, av, upd, res, cap, prv)
+    lat = run("latency", lambda: latency(ctx, options=opts))
+    lnk = run("links", lambda: link_load(ctx, options=opts))
+    cap = run("capacity", lambda: capacity(ctx, options=opts))
+    upd = run("updates", lambda: updates(ctx, options=opts))
+    cst = run("cost", lambda: cost(ctx, options=opts, caps=cap, loads=lnk, ups=upd))
+    av = run("availability", lambda: availability(ctx, options=opts))
+    res = run("resources", lambda: resources(ctx, options=opts))
+    prv = run("privacy", lambda: privacy(ctx, options=opts))
+    return VariantReport(ctx.variant, lat, lnk, cst, av, upd, res, cap, prv)
 
 
 def analyze_all(system: System, variants: Iterable[str | None] | None = None, options: Options | None = None,

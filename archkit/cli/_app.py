@@ -24,6 +24,10 @@ for _module in (_core, _review, _diff, _watch, _card, _catalog, _render, _export
 
 def main() -> None:
     """Entry point of the ``archkit`` script."""
+    for stream in (sys.stdout, sys.stderr):  # text from Python models may hold unpaired surrogates
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover - interactive

@@ -7,7 +7,7 @@ about it can point at a DSL line or a YAML key.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
@@ -46,7 +46,7 @@ class Element(BaseModel):
     """Base of every model object: no unknown fields, and a source location kept on the side."""
 
     # no infinities or NaN in any float field: every analysis gets finite numbers
-    model_config = ConfigDict(extra="forbid", validate_default=False, use_attribute_docstrings=False,
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False, use_attribute_docstrings=False,
                               allow_inf_nan=False)
 
     _location: Location | None = PrivateAttr(default=None)
@@ -60,6 +60,16 @@ class Element(BaseModel):
         """Attach a source location and return self."""
         self._location = location
         return self
+
+    def with_fields(self, **changes: Any) -> Self:
+        """A copy with some fields changed, validated like a new element; the location is kept.
+
+        Elements are immutable: this (or ``model_copy(update=...)``, which does not validate) is how
+        a changed element is made. Put it in a system with :meth:`System.with_element`.
+        """
+        new = type(self).model_validate({**dict(self), **changes})
+        new._location = self._location
+        return new
 
     def __eq__(self, other: object) -> bool:
         # Equality is about content: where an element was declared does not change what it is.

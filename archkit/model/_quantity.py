@@ -27,6 +27,8 @@ from typing import Any, Final
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
+from ..errors import ArchkitError
+
 __all__ = [
     "MAX_COUNT",
     "MAX_TEXT_CHARS",
@@ -143,7 +145,7 @@ _RANGE_RE = re.compile(
 )
 
 
-class QuantityError(ValueError):
+class QuantityError(ArchkitError, ValueError):
     """A quantity could not be read; ``code`` is one of syntax, unit, dimension, order, negative, range."""
 
     def __init__(self, code: str, message: str, hint: str) -> None:
