@@ -464,9 +464,10 @@ def _by_placement(lint: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]
 def _grouped(pairs: list[tuple[tuple[str, str], dict[str, Any]]], old: dict[tuple[str, str], dict[str, Any]] | None
              = None) -> list[dict[str, Any]]:
     """Findings again, each with only the placements in ``pairs``, in first-seen order."""
-    groups: dict[int, dict[str, Any]] = {}
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
     for (fp, placement), f in pairs:
-        entry = groups.setdefault(id(f), dict(_finding(f), placements=[]))
+        finding = (fp, f.get("severity"), f.get("message"), tuple(f.get("placements", [])))
+        entry = groups.setdefault(finding, dict(_finding(f), placements=[]))
         entry["placements"].append(placement)
         if old is not None:
             was = old[(fp, placement)]
