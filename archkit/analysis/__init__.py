@@ -70,22 +70,23 @@ from ._links import (
     connector_traffic,
     link_load,
 )
-from ._privacy import DataExit, PrivacyResult, TelemetryVolume, privacy
-from ._report import ANALYSES, SCHEMA, Report, VariantReport, analyze, analyze_all, missing_inputs
+from ._privacy import DataExit, PrivacyResult, TelemetryVolume, connector_exits, privacy
+from ._report import ANALYSES, SCHEMA, Report, VariantReport, analyze, analyze_all, every_placement, missing_inputs
 from ._resources import NodeFit, ResourceCheck, ResourcesResult, node_capacity, resources
 from ._tables import VERDICT_STYLES, estimate_text, variant_tables, verdict_text
 from ._updates import ModelUpdate, UpdatesResult, link_price, model_update, updates
+from ._verdicts import VERDICT_ORDER, VIOLATIONS, VariantVerdicts, variant_verdicts, worst_verdict
 
 __all__ = [
     # whole analyses and the report
-    "ANALYSES", "SCHEMA", "Report", "VariantReport", "analyze", "analyze_all", "missing_inputs",
+    "ANALYSES", "SCHEMA", "Report", "VariantReport", "analyze", "analyze_all", "every_placement", "missing_inputs",
     "latency", "link_load", "cost", "availability", "updates", "resources", "capacity", "privacy",
     # their results
     "LatencyResult", "FlowLatency", "StepLatency", "ConnectorTime", "Queueing",
     "LinkLoadResult", "LinkDirectionLoad", "LoadShare", "CostResult", "CostItem",
     "AvailabilityResult", "FlowAvailability", "UpdatesResult", "ModelUpdate", "ResourcesResult", "NodeFit",
     "ResourceCheck", "CapacityResult", "ComponentCapacity", "NodeCapacity", "FlowCapacity", "PrivacyResult",
-    "DataExit", "TelemetryVolume",
+    "DataExit", "TelemetryVolume", "VariantVerdicts", "variant_verdicts", "worst_verdict", "VERDICT_ORDER", "VIOLATIONS",
     # estimates, options, assumptions
     "Estimate", "Options", "Verdict", "ASSUMPTIONS", "HOURS_PER_MONTH", "DAYS_PER_MONTH", "SECONDS_PER_DAY",
     "DEFAULT_TARGET_UTILISATION", "budget_verdict", "quantity_estimate", "input_text", "missing_text",
@@ -95,5 +96,5 @@ __all__ = [
     "connector_time_parts", "link_bandwidth", "link_latency", "hop_at", "Point", "queueing_delay", "mmc_wait", "arrival_rate", "servers_for",
     "connector_link_load", "connector_traffic", "ConnectorTraffic", "message_bits", "node_monthly_cost", "connector_monthly_data_cost", "connector_volume",
     "component_plan", "ceil_estimate", "node_capacity", "link_price", "devices", "device_ratio",
-    "connector_instances", "connector_rate", "replica_memory", "replica_storage",
+    "connector_instances", "connector_rate", "replica_memory", "replica_storage", "connector_exits",
 ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-import typer
+from ._common import App
 
-app = typer.Typer(
+app = App(
     name="archkit",
     help="Architecture as code for ML-enabled systems: declare, check, analyse, compare, render and deploy.",
     no_args_is_help=True,
