@@ -111,10 +111,6 @@ class _Probes:
 _MISSING = object()
 
 
-def _user_device(node: Any) -> bool:
-    return node.per_user is not None or node.client_side
-
-
 class VectorEvaluator:
     """Evaluates the quality vector (:func:`archkit.alternatives._quality.quality_keys`) of many alternatives.
 
@@ -214,7 +210,7 @@ class VectorEvaluator:
 
         s = self.system
         g = self._probes.context
-        users = {n.id for n in s.nodes if _user_device(n)}
+        users = {n.id for n in s.nodes if n.user_device}
         models = [c.id for c in s.components if c.kind == "model" or c.model is not None]
         flows = list(s.flows)
         jobs = len(flows) + 6
@@ -306,15 +302,10 @@ class VectorEvaluator:
         for e in s.connectors:
 
             def leaves(dg: tuple[int, ...], e: Any = e) -> float:
-                a, b = g.nodes[self._node_of(e.source, dg)], g.nodes[self._node_of(e.target, dg)]
-                if a.id == b.id or not _user_device(a):
-                    return 0.0
-                sens = e.data_sensitivity or g.components[e.source].data_sensitivity
-                if sens not in ("personal", "sensitive"):
-                    return 0.0
-                hops = g.route(a.id, b.id)
-                return float(not _user_device(b) or any(not _user_device(g.nodes[h.target]) for h in (hops or [])))
+                from ..analysis import connector_exits  # the privacy analysis's one rule, at this placement
 
+                exits = connector_exits(g, e, self._node_of(e.source, dg), self._node_of(e.target, dg))
+                return float(any(x.personal and x.leaves_user for x in exits))
             self.privacy_terms.append(self._tabulate(self._scope([e.source, e.target]), leaves))
         # models on user devices
         self.device_terms = [
@@ -335,7 +326,7 @@ class VectorEvaluator:
         for n in s.nodes:
             if n.cost_per_hour is not None:
                 const += _worst(node_monthly_cost(s, n.id, opts))
-            elif not _user_device(n):
+            elif not n.user_device:
                 # a fleet node without a price is unknown as soon as it hosts something
                 for c in s.components:
                     if c.id in self._dec_of:

@@ -81,9 +81,6 @@ def _replicas(comp: Any) -> int | None:
     return int(comp.autoscaling.max_replicas) if comp.autoscaling is not None else None
 
 
-def _user_device(node: Any) -> bool:
-    return node.per_user is not None or node.client_side
-
 
 def _single_links(g: Any) -> set[str]:
     """Ids of usable links whose loss splits the link graph (bridges with no parallel link)."""
@@ -152,7 +149,7 @@ def availability(
                 nodes.setdefault(n.id, n)
         for cid in comps:
             n = g.node_of(cid)
-            if n is None or _user_device(n):
+            if n is None or n.user_device:
                 continue
             comp = g.components[cid]
             reps = _replicas(comp)
@@ -165,7 +162,7 @@ def availability(
                     }
                 )
         for n in nodes.values():
-            if not _user_device(n) and n.count == 1:
+            if not n.user_device and n.count == 1:
                 spof.append({"kind": "node", "node": n.id, "why": "count 1"})
         # availability
         parts: list[Estimate] = []
@@ -174,7 +171,7 @@ def availability(
                 parts.append(Estimate.unknown("ratio", missing_text("availability", "node", n.id)))
                 continue
             k = 1
-            if not _user_device(n) and n.count > 1:
+            if not n.user_device and n.count > 1:
                 here = [_replicas(g.components[c]) for c in comps if g.placement.get(c) == n.id]
                 k = max(1, min([n.count] + [r if r is not None else 1 for r in here]))
             a = 1 - (1 - n.availability) ** k

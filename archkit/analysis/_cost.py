@@ -92,7 +92,7 @@ def node_monthly_cost(
     system = g.system
     n = g.nodes[node_id]
     if n.cost_per_hour is None:
-        if n.per_user is not None or n.client_side:
+        if n.user_device:
             return None
         return Estimate.unknown("USD/month", missing_text("cost_per_hour", "node", n.id))
     q = n.cost_per_hour
@@ -138,7 +138,7 @@ def connector_volume(
     size = quantity_estimate(c.request_size, "connector", c.id, "request_size", "B")
     if c.synchronous:
         size = size + quantity_estimate(c.response_size, "connector", c.id, "response_size", "B")
-    user_driven = (a.per_user is not None or a.client_side) and c.purpose in _USER_DRIVEN
+    user_driven = a.user_device and c.purpose in _USER_DRIVEN
     active = opts.usage_hours(system) * 3600 if user_driven else SECONDS_PER_DAY
     volume = size.times(connector_rate(c), "B/day").times(connector_instances(a, b, opts.users_for(system)), "B/day")
     return volume.scale(active)

@@ -22,8 +22,10 @@ from ._links import LinkLoadResult, link_load
 from ._privacy import PrivacyResult, privacy
 from ._resources import ResourcesResult, resources
 from ._updates import UpdatesResult, updates
+from ._verdicts import variant_verdicts
 
-__all__ = ["SCHEMA", "ANALYSES", "VariantReport", "Report", "analyze", "analyze_all", "missing_inputs"]
+__all__ = ["SCHEMA", "ANALYSES", "VariantReport", "Report", "analyze", "analyze_all", "every_placement",
+           "missing_inputs"]
 
 SCHEMA = "archkit.analysis/1"
 
@@ -52,6 +54,7 @@ class VariantReport:
             d = getattr(self, name).to_dict()
             d.pop("variant", None)
             out[name] = d
+        out["verdicts"] = variant_verdicts(self).to_dict()
         out["missing_inputs"] = missing_inputs(out)
         return out
 
@@ -126,18 +129,24 @@ def _analyze(ctx: AnalysisContext, opts: Options, timer: Callable[[str], Any] | 
     return VariantReport(ctx.variant, lat, lnk, cst, av, upd, res, cap, prv)
 
 
-def analyze_all(
-    system: System,
-    variants: Iterable[str | None] | None = None,
-    options: Options | None = None,
-    timer: Callable[[str], Any] | None = None,
-) -> Report:
-    """Every analysis for the given variants (default: every declared variant, or the base placement)."""
+def every_placement(system: System) -> list[str | None]:
+    """The base placement (None), unless a declared variant is the same placement, then every variant.
+
+    A variant is the base placement when it moves nothing and takes no link down; then the base
+    is analysed under the variant's name only, so no placement is counted twice.
+    """
+    same = any(system.placement_for(v) == system.placement and not system.links_down_for(v)
+               for v in system.variant_names)
+    return ([] if same else [None]) + list(system.variant_names)
+
+
+def analyze_all(system: System, variants: Iterable[str | None] | None = None, options: Options | None = None,
+                timer: Callable[[str], Any] | None = None) -> Report:
+    """Every analysis for the given variants (default: :func:`every_placement`)."""
     opts = options or Options()
-    names: list[str | None] = list(variants) if variants is not None else (list(system.variant_names) or [None])
-    return Report(
-        system.name, opts.users_for(system), opts.assumptions(system), [analyze(system, v, opts, timer) for v in names]
-    )
+    names: list[str | None] = list(variants) if variants is not None else every_placement(system)
+    return Report(system.name, opts.users_for(system), opts.assumptions(system),
+                  [analyze(system, v, opts, timer) for v in names])
 
 
 def missing_inputs(data: Any) -> list[str]:

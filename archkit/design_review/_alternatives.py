@@ -7,12 +7,11 @@ from . import ReviewContext, Section
 
 def section(ctx: ReviewContext) -> Section:
     from ..alternatives import compare, renderables
-    from ..analysis import Options
     from ..errors import UsageError
 
     s = ctx.system
     try:
-        exp = compare(s, options=Options(users=ctx.users))
+        exp = compare(s, options=ctx.analysis_options())
     except UsageError as exc:
         return Section("alternatives", "Alternatives", "error", f"cannot compare the variants: {exc}")
     if exp.recommended is None:

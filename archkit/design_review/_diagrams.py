@@ -1,6 +1,7 @@
 """Review section: the diagrams of the system (every view), written to the review's folder if it has one.
 
-With ``options["figures"]`` the section also keeps each view's SVG (for the HTML report).
+With ``options["figures"]`` the section also keeps each view's SVG (for the HTML report); with
+``options["memo"]`` (a :class:`~._memo.FigureMemo`) a view whose DOT text was drawn before is not drawn again.
 Without an output folder nothing is written: the section lists what would be drawn, with the size
 of each view's DOT text so that an unreadably large diagram shows up in the review.
 """
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from .._words import count
 from . import ReviewContext, Section
+from ._memo import content_key
 
 
 def section(ctx: ReviewContext) -> Section:
@@ -20,12 +23,13 @@ def section(ctx: ReviewContext) -> Section:
     specs = view_specs(s)
     rows = []
     figures: dict[str, str] = {}
+    memo = ctx.options.get("memo")
     for spec in specs:
         view = build_view(s, spec)
         dot = view.dot()
         if ctx.options.get("figures"):
             try:
-                figures[spec] = view.svg()
+                figures[spec] = view.svg() if memo is None else memo.get_or_make(content_key("view", dot), view.svg)
             except ArchkitError:
                 pass  # reported below when the files are drawn; the report shows the view as missing
         rows.append({"view": spec, "title": view.title, "dot_bytes": len(dot.encode("utf-8")),
@@ -36,12 +40,12 @@ def section(ctx: ReviewContext) -> Section:
         try:
             files = render_all(s, str(ctx.out_dir), formats=("svg", "png"))
             written = [{"view": f.spec, "path": f.path, "format": f.format, "bytes": f.bytes} for f in files]
-            summary = f"{len(specs)} views drawn into {ctx.out_dir} ({len(written)} files)."
+            summary = f"{count(len(specs), 'view')} drawn into {ctx.out_dir} ({count(len(written), 'file')})."
         except ArchkitError as exc:
             status = "warning"
-            summary = f"{len(specs)} views built, but drawing them failed: {exc}"
+            summary = f"{count(len(specs), 'view')} built, but drawing them failed: {exc}"
     else:
-        summary = (f"{len(specs)} views would be drawn (give an output folder to write them): "
+        summary = (f"{count(len(specs), 'view')} would be drawn (give an output folder to write them): "
                    + ", ".join(specs) + ".")
     t = Table(title="Diagrams")
     for col in ("view", "boxes", "DOT bytes", "file"):

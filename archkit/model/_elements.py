@@ -282,6 +282,19 @@ class Connector(Element):
         """True for calls whose caller waits (sync_call and in_process)."""
         return self.kind in ("sync_call", "in_process")
 
+    @property
+    def legs(self) -> tuple[tuple[str, str, str], ...]:
+        """The ways data travels on this connector: ``(from component, to component, leg)`` per leg.
+
+        The request leg carries the source's data to the target (for a read, the query). The
+        response leg carries the target's data back to the source: on every read, and on a
+        synchronous call that answers (purpose serving or training, or a declared response_size).
+        """
+        request = (self.source, self.target, "request")
+        answers = self.op == "read" or (self.synchronous and self.op == "invoke" and (
+            self.purpose in ("serving", "training") or (self.response_size is not None and self.response_size.hi > 0)))
+        return (request, (self.target, self.source, "response")) if answers else (request,)
+
 
 class Node(Element):
     """A deployment node: a kind of machine or device that components run on."""
@@ -317,6 +330,14 @@ class Node(Element):
     def client_side(self) -> bool:
         """True for user-side devices (mobile, wearable, embedded)."""
         return self.kind in ("mobile", "wearable", "embedded")
+
+    @property
+    def user_device(self) -> bool:
+        """True for a user's own device: one per user (``per_user``) or a client-side kind.
+
+        Data that leaves every user device on its way leaves the user's hands (the privacy analysis).
+        """
+        return self.per_user is not None or self.client_side
 
 
 class Link(Element):

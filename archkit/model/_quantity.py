@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError, core_schema
 from ..errors import ArchkitError
 
 __all__ = [
+    "display_quantity",
     "MAX_COUNT",
     "MAX_TEXT_CHARS",
     "DIMENSIONS",
@@ -320,6 +321,21 @@ def format_quantity(q: "Quantity") -> str:
     return f"{'..'.join(repr(v) for v in vals)} {dim.canonical}"
 
 
+_LONG_NUMBER = re.compile(r"\d*\.\d{8,}(?:e-?\d+)?")
+
+
+def display_quantity(q: "Quantity") -> str:
+    """The quantity for people: its canonical text, with the float tails of computed values cut.
+
+    What a model declares reads as written ('2.7648 MB', '0.5 /week'); a value that is the result of
+    a division ('1 /(3 d)' is 2.333333333333333 /week, eight or more decimals) shows four significant
+    digits: '2.333 /week'.
+    Files keep the exact text (:func:`format_quantity`), so a model still reads back equal.
+    """
+    text = format_quantity(q)
+    return _LONG_NUMBER.sub(lambda m: f"{float(m.group()):.4g}", text)
+
+
 @dataclass(frozen=True, slots=True)
 class Quantity:
     """An amount with a unit, possibly a range: ``lo`` (best case) .. ``hi`` (worst case), in SI units.
@@ -348,7 +364,7 @@ class Quantity:
         return self.lo != self.hi
 
     def __str__(self) -> str:
-        return format_quantity(self)
+        return display_quantity(self)
 
     def __repr__(self) -> str:
         return f"Quantity({format_quantity(self)!r})"

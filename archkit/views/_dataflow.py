@@ -3,9 +3,10 @@
 Components sit in their deployment nodes as in the deployment view. Each connector is labelled
 with payload x rate (bytes per event times events per second: the link-load analysis'
 :func:`~archkit.analysis.connector_traffic`), each network link with the load the link-load
-analysis finds on it, coloured by its utilisation (green, amber, red, grey when unknown). The
-connectors of each flow are coloured by the flow's latency verdict (a connector in several flows
-takes the worst). Every figure comes from :mod:`archkit.analysis`; nothing is computed here.
+analysis finds on it, coloured by its utilisation (pale blue, dark blue, magenta; light grey when
+unknown). The connectors of each flow are coloured by the flow's latency verdict (green, amber,
+red; a connector in several flows takes the worst) and the other connectors are plain: one colour
+means one thing in the view. Every figure comes from :mod:`archkit.analysis`; nothing is computed here.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ._traffic import fmt_range
 
 __all__ = ["dataflow_view", "payload_label"]
 
+NO_FLOW_COLOUR = "#333333"  # the plain line colour of the connector styles in the legend
 
 
 def payload_label(c: Connector) -> str:
@@ -85,6 +87,8 @@ def dataflow_view(system: System, variant: str | None = None, overlay: Overlay |
             continue
         colour = None
         pen = None
+        if verdicts:  # colours are verdicts; a connector in no flow is drawn plain, not by purpose
+            colour = NO_FLOW_COLOUR
         if verdicts and e.id in flow_of:
             got = [verdicts.get(f, "unknown") for f in flow_of[e.id]]
             v = _worst(got)
@@ -99,7 +103,7 @@ def dataflow_view(system: System, variant: str | None = None, overlay: Overlay |
         for bound, colour, text in st.UTILISATION_BANDS:
             extra.append(LegendEntry("colour", f"link colour: {text}", colour=colour))
         extra.append(LegendEntry("colour", "link colour: utilisation unknown (no bandwidth or traffic)",
-                                 colour=st.UNKNOWN_COLOUR))
+                                 colour=st.UNKNOWN_UTILISATION_COLOUR))
     for v in VERDICT_ORDER:
         if v in seen_verdicts:
             extra.append(LegendEntry("colour", f"thick connector in this colour: part of a flow whose latency "

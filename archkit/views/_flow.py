@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._words import count
 from ..model import System, SystemGraph
 from . import _style as st
 from ._build import Canvas, component_box, connector_line, legend, node_summary, rank_of, sorted_nodes, time_on
@@ -125,7 +126,7 @@ def flow_view(system: System, flow_id: str, variant: str | None = None, breakdow
                                 "receiver's processing time on its node)", fill="#fffde7", shape="note")]
     if colour:
         extra.append(LegendEntry("colour", f"step colour: the flow's latency verdict ({verdict})", colour=colour))
-    notes = [f"flow '{flow.id}', {len(flow.steps)} steps; {placement_title(system, variant)}"]
+    notes = [f"flow '{flow.id}', {count(len(flow.steps), 'step')}; {placement_title(system, variant)}"]
     if breakdown is None:
         notes.append("figures as declared; no latency analysis given, so no totals or verdict")
     else:

@@ -123,7 +123,7 @@ def test_dataflow_labels_payload_times_rate(ar):
     assert "x 0.001" in samples.label and samples.label.endswith("= 400 B/s")
     cellular = next(ln for ln in view.lines if ln.id == "link:phone-cloud")
     assert "% of bandwidth, worst case" in cellular.label
-    assert cellular.colour == "#2e7d32"  # light load: green
+    assert cellular.colour == "#64b5f6"  # light load: pale blue (green is a flow that meets its budget)
 
 
 def test_flow_view_breakdown(ar):
