@@ -57,15 +57,15 @@ class Term:
             return np.broadcast_to(self.table, (digits.shape[0],) + self.table.shape)
         idx = flat.get(self.scope) if flat is not None else None
         if idx is None:
-            dims = self.table.shape[:len(self.scope)]
+            dims = self.table.shape[: len(self.scope)]
             idx = np.zeros(digits.shape[0], dtype=np.intp)
             for d, size in zip(self.scope, dims):
                 idx *= size
                 idx += digits[:, d]
             if flat is not None:
                 flat[self.scope] = idx
-        rows = int(np.prod(self.table.shape[:len(self.scope)]))
-        return np.take(self.table.reshape((rows,) + self.table.shape[len(self.scope):]), idx, axis=0)
+        rows = int(np.prod(self.table.shape[: len(self.scope)]))
+        return np.take(self.table.reshape((rows,) + self.table.shape[len(self.scope) :]), idx, axis=0)
 
 
 def _worst(e: Any) -> float:
@@ -151,8 +151,9 @@ class VectorEvaluator:
             return self.space.base[comp]
         return self.space.decisions[d].nodes[digits[d]]
 
-    def _tabulate(self, scope: tuple[int, ...], fn: Callable[[tuple[int, ...]], Any],
-                  tail: tuple[int, ...] = ()) -> Term:
+    def _tabulate(
+        self, scope: tuple[int, ...], fn: Callable[[tuple[int, ...]], Any], tail: tuple[int, ...] = ()
+    ) -> Term:
         shape = tuple(self.radices[d] for d in scope) + tail
         table = np.zeros(shape, dtype=np.float64)
         base = [0] * len(self.radices)
@@ -199,8 +200,9 @@ class VectorEvaluator:
     def _shares(self, cid: str, a: str, b: str) -> Any:
         from ..analysis import connector_link_load
 
-        return self._probes.memo(("load", cid, a, b),
-                                 lambda: connector_link_load(self._probes.context, cid, a, b, self.options))
+        return self._probes.memo(
+            ("load", cid, a, b), lambda: connector_link_load(self._probes.context, cid, a, b, self.options)
+        )
 
     # -- tables ----------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -251,6 +253,7 @@ class VectorEvaluator:
                     if g.route(a, b) is None or g.route(a, b, exclude=offline_ex) is None:
                         return 0.0
                     return 1.0
+
                 terms.append(self._tabulate(self._scope([e.source, e.target]), ok))
             self.off_terms.append(terms)
         tick()
@@ -288,6 +291,7 @@ class VectorEvaluator:
         # privacy: connectors whose personal data leaves the user's devices
         self.privacy_terms: list[Term] = []
         for e in s.connectors:
+
             def leaves(dg: tuple[int, ...], e: Any = e) -> float:
                 from ..analysis import connector_exits  # the privacy analysis's one rule, at this placement
 
@@ -295,8 +299,9 @@ class VectorEvaluator:
                 return float(any(x.personal and x.leaves_user for x in exits))
             self.privacy_terms.append(self._tabulate(self._scope([e.source, e.target]), leaves))
         # models on user devices
-        self.device_terms = [self._tabulate(self._scope([m]), lambda dg, m=m: float(self._node_of(m, dg) in users))
-                             for m in models]
+        self.device_terms = [
+            self._tabulate(self._scope([m]), lambda dg, m=m: float(self._node_of(m, dg) in users)) for m in models
+        ]
         tick()
         self._build_fit()
         self._build_ceilings()
@@ -345,9 +350,12 @@ class VectorEvaluator:
                 # a fleet node without a price is unknown as soon as it hosts something
                 for c in s.components:
                     if c.id in self._dec_of:
-                        self.cost_terms.append(self._tabulate(
-                            (self._dec_of[c.id],),
-                            lambda dg, cid=c.id, nid=n.id: math.nan if self._node_of(cid, dg) == nid else 0.0))
+                        self.cost_terms.append(
+                            self._tabulate(
+                                (self._dec_of[c.id],),
+                                lambda dg, cid=c.id, nid=n.id: math.nan if self._node_of(cid, dg) == nid else 0.0,
+                            )
+                        )
                     elif self.space.base.get(c.id) == n.id:
                         const += math.nan
         self.cost_const = const
@@ -374,8 +382,7 @@ class VectorEvaluator:
             elif n.scales and n.cost_per_hour is not None:  # nothing can run on it: its fewest nodes
                 self.cost_const += float(n.cost_per_hour.hi) * n.fewest * opts.hours_per_month * 3600
         # metered data of each connector (archkit.analysis._cost), on a probe system: it depends on its two ends
-        from ..analysis import connector_monthly_data_cost
-        from ..analysis import LinkLoadResult
+        from ..analysis import LinkLoadResult, connector_monthly_data_cost
 
         no_loads = LinkLoadResult(PROBE_VARIANT, [])  # the data cost does not read link loads
         for e in s.connectors:
@@ -388,7 +395,9 @@ class VectorEvaluator:
                 def run() -> float:
                     sysp = probe_system(s, dict(self._probes.place(dg).placement), self.space.links_down)
                     return _worst(connector_monthly_data_cost(sysp, PROBE_VARIANT, e.id, opts, loads=no_loads))
+
                 return self._probes.memo(key, run)
+
             self.cost_terms.append(self._tabulate(self._scope([e.source, e.target]), data))
         # model updates: distribution cost of each model (archkit.analysis._updates), on a probe system
         self.update_terms: list[Term] = []
@@ -396,14 +405,18 @@ class VectorEvaluator:
             channel = next((e for e in s.connectors if e.target == m and e.purpose == "model_artifact"), None)
             scope = self._scope([m] + ([channel.source] if channel is not None else []))
 
-            def upd(dg: tuple[int, ...], m: str = m, who: list[str] = [m] + ([channel.source] if channel else [])) -> float:
+            def upd(
+                dg: tuple[int, ...], m: str = m, who: list[str] = [m] + ([channel.source] if channel else [])
+            ) -> float:
                 key = ("update", m) + self._where(who, dg)
 
                 def run() -> float:
                     pl = dict(self._probes.place(dg).placement)
                     sysp = probe_system(s, pl, self.space.links_down)
                     return _worst(model_update(sysp, m, PROBE_VARIANT, opts).monthly_cost)
+
                 return self._probes.memo(key, run)
+
             self.update_terms.append(self._tabulate(scope, upd))
 
     def _may_live_on(self, cid: str, nid: str) -> bool:
@@ -426,9 +439,7 @@ class VectorEvaluator:
 
     def _build_fit(self) -> None:
         """Best-case need per user device and resource (as in archkit.analysis._resources)."""
-        from ..analysis import Estimate, replica_memory, replica_storage
-        from ..analysis import servers_for
-        from ..analysis import node_capacity
+        from ..analysis import Estimate, node_capacity, replica_memory, replica_storage, servers_for
 
         s = self.system
         self.fit_nodes: list[tuple[str, np.ndarray, list[Term]]] = []
@@ -454,8 +465,9 @@ class VectorEvaluator:
                     lam = self._arrival(c.id, dg)
                     svc = self._comp_time(c.id, nid)
                     g = self._probes.place(dg)
-                    srv, _ = servers_for(g, c.id, lam.typical if lam.known else None, svc.worst if svc.known else None,
-                                         self.options)
+                    srv, _ = servers_for(
+                        g, c.id, lam.typical if lam.known else None, svc.worst if svc.known else None, self.options
+                    )
                     se = Estimate.exact(float(srv), "servers") if srv is not None else Estimate.unknown("servers", "?")
                     out[0] = _best(replica_memory(c).times(se, "B"))
                     st = replica_storage(c)
@@ -466,6 +478,7 @@ class VectorEvaluator:
                     if not (lam.known and lam.worst == 0):
                         out[4] = _best(lam.times(svc, "cores"))
                     return out
+
                 terms.append(self._tabulate(self._scope([c.id] + self._sources.get(c.id, [])), need, (5,)))
             if terms:
                 self.fit_nodes.append((n.id, np.array(have), terms))

@@ -53,8 +53,15 @@ from ._common import (
     replica_storage,
 )
 from ._context import AnalysisContext, context_of
-from ._cost import (CostItem, CostResult, connector_monthly_data_cost, connector_volume, cost, fleet_size,
-                    node_monthly_cost)
+from ._cost import (
+    CostItem,
+    CostResult,
+    connector_monthly_data_cost,
+    connector_volume,
+    cost,
+    fleet_size,
+    node_monthly_cost,
+)
 from ._latency import (
     ConnectorTime,
     FlowLatency,
@@ -66,8 +73,8 @@ from ._latency import (
     connector_time,
     connector_time_parts,
     flow_latency,
-    latency,
     hop_at,
+    latency,
     link_bandwidth,
     link_latency,
     mmc_wait,
@@ -101,9 +108,23 @@ __all__ = [
     "ResourceCheck", "CapacityResult", "ComponentCapacity", "NodeCapacity", "FlowCapacity", "PrivacyResult",
     "DataExit", "TelemetryVolume", "VariantVerdicts", "variant_verdicts", "worst_verdict", "VERDICT_ORDER", "VIOLATIONS",
     # estimates, options, assumptions
-    "Estimate", "Options", "Verdict", "ASSUMPTIONS", "HOURS_PER_MONTH", "DAYS_PER_MONTH", "SECONDS_PER_DAY",
-    "DEFAULT_TARGET_UTILISATION", "budget_verdict", "quantity_estimate", "input_text", "missing_text",
-    "format_value", "estimate_text", "verdict_text", "variant_tables", "VERDICT_STYLES",
+    "Estimate",
+    "Options",
+    "Verdict",
+    "ASSUMPTIONS",
+    "HOURS_PER_MONTH",
+    "DAYS_PER_MONTH",
+    "SECONDS_PER_DAY",
+    "DEFAULT_TARGET_UTILISATION",
+    "budget_verdict",
+    "quantity_estimate",
+    "input_text",
+    "missing_text",
+    "format_value",
+    "estimate_text",
+    "verdict_text",
+    "variant_tables",
+    "VERDICT_STYLES",
     # per-element primitives
     "AnalysisContext", "context_of", "flow_latency", "model_update", "component_time", "connector_time",
     "connector_time_parts", "link_bandwidth", "link_latency", "hop_at", "Point", "queueing_delay", "mmc_wait", "arrival_rate", "servers_for",
