@@ -77,3 +77,13 @@ def test_yaml_example_in_model_doc_loads(tmp_path):
     block = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
     m = archkit.loads(block, "doc.yaml")
     assert m.placement["tagger"] == "cloud"
+
+
+def test_model_doc_names_every_field_of_the_system_and_the_node():
+    from archkit.model import Node, System
+
+    text = (ROOT / "docs" / "model.md").read_text()
+    lists = {"components", "connectors", "nodes", "links", "variants", "flows", "flags"}  # "the lists above"
+    for cls in (System, Node):
+        for name in set(cls.model_fields) - lists:
+            assert f"`{name}`" in text, f"docs/model.md does not mention {cls.__name__}.{name}"

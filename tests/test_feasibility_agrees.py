@@ -123,3 +123,14 @@ def test_what_a_fleet_that_scales_costs(tmp_path):
     assert ("scale-out", "cloud") not in items  # within its maximum
     exp = json.loads(json.dumps(report.cost.to_dict()))
     assert "of 2..2000, as the capacity plan needs" in exp["items"][0]["detail"]
+
+
+def test_a_short_fixed_fleet_costs_its_count_and_the_scale_out_in_nodes(tmp_path):
+    f = tmp_path / "fleet.py"
+    f.write_text(FLEET.format(users=10_000_000, count="20"))
+    report = analyze(archkit.load(f))
+    items = {(i.category, i.item): i for i in report.cost.items}
+    assert items[("node fleet", "cloud")].monthly.best == pytest.approx(20 * 0.5 * 730)
+    scale = items[("scale-out", "cloud")]
+    assert " nodes " in scale.detail and "devices" not in scale.detail
+    assert "more than the 20 declared" in scale.detail and "has 20: under" in scale.detail
