@@ -233,11 +233,9 @@ def example_variant(fused: bool):
     if fused:
         for connector in system.connectors:
             if connector.source == "frame_selector" and connector.target in ("ocr", "translator"):
-                connector.kind = "in_process"
-        system.component("camera").replicas = 2
-        return system, "all-on-glasses"
-    system.component("ocr").replicas = 2
-    return system, "all-in-cloud"
+                system = system.with_element(connector.with_fields(kind="in_process"))
+        return system.with_element(system.component("camera").with_fields(replicas=2)), "all-on-glasses"
+    return system.with_element(system.component("ocr").with_fields(replicas=2)), "all-in-cloud"
 
 
 def run_archkit(inputs, expected, levels, requests, fused: bool) -> dict:
@@ -246,7 +244,6 @@ def run_archkit(inputs, expected, levels, requests, fused: bool) -> dict:
 
     state = tempfile.mkdtemp(prefix="akbench-")
     os.environ["ARCHKIT_STATE_DIR"] = state
-    os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     system, variant = example_variant(fused)
     head = None
     try:
@@ -254,9 +251,9 @@ def run_archkit(inputs, expected, levels, requests, fused: bool) -> dict:
                         http_port=_free_port())
         head = read_state("head")
         out = http_levels(record["url"], inputs, expected, levels, requests)
-        from archkit.runtime._cluster import _session_members
+        from archkit.runtime._cluster import head_processes
 
-        out["rss_bytes"] = rss_bytes(_session_members(int(head["pid"])))
+        out["rss_bytes"] = rss_bytes(head_processes(head))
         out["deployments"] = [d["name"] for d in record["plan"]["deployments"]]
         return out
     finally:

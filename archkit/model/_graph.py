@@ -8,9 +8,10 @@ the scenario are left out.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from .._digraph import DiGraph, Graph, NoCycle, dijkstra_paths, find_cycle, strongly_connected_components
 from ._elements import Component, Connector, Link, Node
@@ -54,6 +55,16 @@ class SystemGraph:
         self._routes: dict[tuple[str, str, frozenset[str]], list[Hop] | None] = {}
         self._paths: dict[frozenset[str], dict[str, dict[str, list[str]]]] = {}
         self._graphs: dict[frozenset[str], Graph] = {}
+
+    def with_placement(self, placement: Mapping[str, str]) -> "SystemGraph":
+        """The same system, links and links down with components placed as ``placement`` says.
+
+        Routes depend only on the links, so the new graph shares this one's route tables; the
+        component and call graphs do not depend on the placement either and are shared too.
+        """
+        other = copy.copy(self)
+        other.placement = dict(placement)
+        return other
 
     # -- link graph ------------------------------------------------------------------------------
     def link_graph(self, exclude: Iterable[str] = ()) -> Graph:

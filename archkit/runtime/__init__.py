@@ -5,15 +5,19 @@ imports Ray only when called (``pip install 'archkit[serve]'``).
 
 * :func:`build_plan` - model -> :class:`DeploymentPlan` (applications per node, deployments, links)
 * :func:`deploy`, :func:`status`, :func:`undeploy` - run a variant, report on it, remove it
-* :func:`serve_config_yaml` - the plan as a Serve config file for ``serve deploy`` / KubeRay
+* :func:`serve_config_yaml` - the plan as a Serve config file for ``serve deploy`` / KubeRay, and
+  :func:`write_model_package` - the model's folder as the zip that config ships to the cluster
 * :func:`run_load` - closed-loop HTTP load with latency percentiles and per-step timings
 * :class:`BadInput`, :class:`LinkDown` - errors implementations and links raise
+* :class:`EdgeLimits`, :func:`edge_env` - the HTTP edge's limits, and the environment of a Ray
+  head whose Serve proxy enforces them
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ._edge import EdgeLimits, edge_env
 from ._plan import DeploymentPlan, build_plan
 from ._protocol import DEFAULT_MAX_BODY_BYTES, BadInput, LinkDown
 
@@ -22,11 +26,14 @@ __all__ = [
     "LinkDown",
     "DEFAULT_MAX_BODY_BYTES",
     "DeploymentPlan",
+    "EdgeLimits",
+    "edge_env",
     "build_plan",
     "deploy",
     "status",
     "undeploy",
     "serve_config_yaml",
+    "write_model_package",
     "run_load",
     "read_inputs",
     "find_deployment",
@@ -42,10 +49,10 @@ def __getattr__(name: str) -> Any:
         from . import _deploy
 
         return getattr(_deploy, name)
-    if name == "serve_config_yaml":
-        from ._serve_config import serve_config_yaml
+    if name in ("serve_config_yaml", "write_model_package"):
+        from . import _serve_config
 
-        return serve_config_yaml
+        return getattr(_serve_config, name)
     if name in ("run_load", "read_inputs"):
         from . import _loadgen
 

@@ -17,10 +17,25 @@ config file and tested quickly. Rules:
   FastAPI ingress; the others answer ``GET /<node>`` with what they run.
 * A call whose two ends sit on different nodes crosses the route of declared links between them.
   With link emulation on, the caller waits ``latency + bytes * 8 / bandwidth`` per link and
-  direction (see :mod:`archkit.runtime._links`); a route cut by a link that is down in the variant
-  makes the call fail with :class:`~archkit.runtime._protocol.LinkDown` naming the link.
+  direction (see :mod:`archkit.runtime._links`), with the link values the latency analysis uses at
+  the plan's emulation point (:func:`archkit.analysis.hop_at`; typical by default): a synchronous
+  call (sync_call, in_process) pays the request's way out and the response's way back, any other
+  connector only the way out, as in the analysis. So for declared sizes the emulated wait is the
+  analysis' connector time, which the plan records as ``expected_ms``. A link to cross without a
+  declared latency or bandwidth stops the plan (nothing missing is taken as zero). A route cut by
+  a link that is down in the variant makes the call fail with
+  :class:`~archkit.runtime._protocol.LinkDown` naming the link.
 * Components with an implementation that are not in the flow still become deployments on their
   node (reachable by handle), so the whole declared system runs.
+
+Serving limits (per deployment; a component may set each one in its ``properties``):
+``max_ongoing_requests`` (requests a replica works on at once) and ``max_queued_requests``
+(requests waiting for a free replica before Serve answers 503) default to 4 and 8 for the
+ingress, so a flood is answered with fast 503s while admitted requests keep their usual
+latency; other deployments keep Serve's defaults (5, unbounded: the ingress bounds what reaches
+them). ``request_timeout_s`` (the ingress's deadline per request, 504 beyond it) defaults to
+15 s. Every deployment is health-checked every second with a 5 s timeout, so Serve replaces a dead
+or stuck replica within seconds instead of its default 10 s period.
 
 Sizing (per replica): ``num_cpus`` from the component's ``cpus`` (summed over components run in
 one deployment), else 0.5 for a deployment that runs an implementation and 0.1 for one that only
@@ -42,6 +57,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..analysis import AnalysisContext, Point, connector_time, hop_at, message_bits
 from ..errors import UsageError
 
 __all__ = [
@@ -54,6 +70,7 @@ __all__ = [
     "DeploymentPlan",
     "build_plan",
     "deployment_options",
+    "admission_capacity",
     "app_prefix",
     "NODE_RESOURCE_PREFIX",
 ]
@@ -62,6 +79,15 @@ NODE_RESOURCE_PREFIX = "node:"
 _DEFAULT_CPUS = 0.5
 _INGRESS_CPUS = 0.1
 _NODE_RESOURCE_SHARE = 0.001
+#: Serving limits of the ingress unless its component's properties say otherwise.
+_INGRESS_MAX_ONGOING = 4
+_INGRESS_MAX_QUEUED = 8
+_REQUEST_TIMEOUT_S = 15.0
+#: Health checks of every deployment: period and timeout in seconds.
+_HEALTH_CHECK_PERIOD_S = 1.0
+_HEALTH_CHECK_TIMEOUT_S = 5.0
+#: Seconds a client is told to wait (``Retry-After``) when the ingress's queue is full.
+_RETRY_AFTER_S = 1.0
 
 
 class _Frozen(BaseModel):
@@ -74,10 +100,13 @@ class HopPlan(_Frozen):
     link: str = Field(description="Id of the link.")
     source: str = Field(description="Node the request leaves.")
     target: str = Field(description="Node the request reaches.")
-    latency_s: float | None = Field(description="Typical one-way latency in seconds; None when not declared.")
-    bandwidth_bps: float | None = Field(description="Bandwidth source -> target in bit/s; None when not declared.")
+    latency_s: float | None = Field(
+        description="One-way latency in seconds at the plan's emulation point; None when not declared.")
+    bandwidth_bps: float | None = Field(
+        description="Bandwidth source -> target in bit/s at the plan's emulation point; None when not declared.")
     bandwidth_back_bps: float | None = Field(
-        description="Bandwidth target -> source in bit/s (the response's way); None when not declared.")
+        description="Bandwidth target -> source in bit/s (the response's way) at the emulation point; None when "
+                    "not declared.")
 
 
 class CrossingPlan(_Frozen):
@@ -89,7 +118,9 @@ class CrossingPlan(_Frozen):
     down: list[str] = Field(
         default_factory=list, description="Links that are down and leave no route; calls fail naming the first.")
     expected_ms: float | None = Field(
-        None, description="Link time the model predicts for one call with its declared sizes (both ways), in ms.")
+        None, description="Network time the latency analysis predicts for one call (its connector time at the plan's "
+                          "emulation point), in ms; None when the analysis cannot tell (a size, latency or bandwidth "
+                          "not declared, or no route).")
 
 
 class CallPlan(_Frozen):
@@ -103,10 +134,14 @@ class CallPlan(_Frozen):
     deployment: str = Field(description="Deployment that runs the target.")
     app: str = Field(description="Application of that deployment.")
     crossing: CrossingPlan | None = Field(None, description="Links crossed when caller and target are on two nodes.")
+    legs: int = Field(2, description="Legs the call crosses its route: 2 for a synchronous call (sync_call, "
+                                     "in_process: the request out, the response back), 1 for any other connector.")
     request_bytes: float | None = Field(
-        None, description="Declared request size (typical), used for link emulation; None: the actual payload.")
+        None, description="Declared request size at the emulation point, used for link emulation; None: the actual "
+                          "payload.")
     response_bytes: float | None = Field(
-        None, description="Declared response size (typical), used for link emulation; None: the actual answer.")
+        None, description="Declared response size at the emulation point, used for link emulation; None: the actual "
+                          "answer.")
 
 
 class ComponentRun(_Frozen):
@@ -132,8 +167,30 @@ class DeploymentSpec(_Frozen):
     memory: int | None = Field(description="Bytes of memory reserved per replica; None when not declared.")
     resources: dict[str, float] = Field(default_factory=dict, description="Custom Ray resources per replica.")
     max_ongoing_requests: int | None = Field(description="Serve max_ongoing_requests; None keeps Serve's default.")
+    max_queued_requests: int | None = Field(
+        None, description="Serve max_queued_requests: requests waiting beyond it get 503; None: unbounded.")
+    request_timeout_s: float | None = Field(
+        None, description="Deadline of one request at the ingress in seconds (504 beyond it); None for others.")
+    health_check_period_s: float = Field(_HEALTH_CHECK_PERIOD_S, description="Seconds between health checks.")
+    health_check_timeout_s: float = Field(
+        _HEALTH_CHECK_TIMEOUT_S, description="Seconds a health check may take before the replica counts as failed.")
     accepts: list[str] = Field(default_factory=list, description="Content types the ingress accepts (empty: any).")
     max_body_bytes: int | None = Field(None, description="Largest request body the ingress accepts.")
+
+
+#: Serve's own default of ``max_ongoing_requests``.
+SERVE_DEFAULT_MAX_ONGOING = 5
+
+
+def admission_capacity(spec: DeploymentSpec) -> int | None:
+    """Requests a deployment holds at once: working (each replica's ``max_ongoing_requests``) plus
+    waiting (``max_queued_requests``); None when its queue is unbounded. Autoscaling counts
+    its ``max_replicas``."""
+    if spec.max_queued_requests is None:
+        return None
+    auto = spec.autoscaling or {}
+    replicas = spec.num_replicas or auto.get("max_replicas") or 1
+    return (spec.max_ongoing_requests or SERVE_DEFAULT_MAX_ONGOING) * int(replicas) + spec.max_queued_requests
 
 
 class AppSpec(_Frozen):
@@ -157,6 +214,8 @@ class DeploymentPlan(_Frozen):
     entry_node: str = Field(description="Node of the entry component.")
     endpoint: str = Field(description="HTTP path that runs the flow, e.g. '/glasses/read-sign'.")
     emulate_links: bool = Field(description="Whether calls across nodes wait as the declared links predict.")
+    emulation_point: Point = Field(
+        "typical", description="Which point of each declared range link emulation uses: best, typical or worst.")
     cpu_budget: float | None = Field(description="CPUs the plan was fitted into (one machine), or None.")
     python_path: list[str] = Field(
         default_factory=list, description="Folders added to sys.path in replicas to import implementations.")
@@ -221,11 +280,11 @@ def _memory(component: Any) -> int | None:
     return None
 
 
-def _hops(graph: Any, connector: Any, a: str, b: str) -> tuple[list[HopPlan], list[str]]:
-    nominal = graph.route(a, b, exclude=())
-    usable = graph.route(a, b)
+def _hops(ctx: AnalysisContext, connector: Any, a: str, b: str, point: Point) -> tuple[list[HopPlan], list[str]]:
+    nominal = ctx.route(a, b, exclude=())
+    usable = ctx.route(a, b)
     if usable is None:
-        down = [hop.link.id for hop in (nominal or []) if hop.link.id in graph.down]
+        down = [hop.link.id for hop in (nominal or []) if hop.link.id in ctx.down]
         if not down:
             raise UsageError(
                 f"connector {connector.id!r} joins nodes {a!r} and {b!r}, but no declared link joins them; "
@@ -235,30 +294,38 @@ def _hops(graph: Any, connector: Any, a: str, b: str) -> tuple[list[HopPlan], li
         down, hops = [], usable
     out = []
     for hop in hops:
-        link = hop.link
-        forward, backward = link.bandwidth_from(hop.source), link.bandwidth_from(hop.target)
-        out.append(HopPlan(
-            link=link.id, source=hop.source, target=hop.target,
-            latency_s=None if link.latency is None else link.latency.mid,
-            bandwidth_bps=None if forward is None else forward.mid,
-            bandwidth_back_bps=None if backward is None else backward.mid,
-        ))
+        latency, forward = hop_at(hop.link, hop.source, point)
+        _, backward = hop_at(hop.link, hop.target, point)
+        out.append(HopPlan(link=hop.link.id, source=hop.source, target=hop.target, latency_s=latency,
+                           bandwidth_bps=forward, bandwidth_back_bps=backward))
     return out, down
 
 
-def _expected_ms(hops: list[HopPlan], connector: Any) -> float | None:
-    if not hops:
-        return 0.0
-    req = connector.request_size.mid if connector.request_size is not None else 0.0
-    resp = connector.response_size.mid if connector.response_size is not None else 0.0
-    total = 0.0
-    for hop in hops:
-        total += 2 * (hop.latency_s or 0.0)
-        if hop.bandwidth_bps:
-            total += req * 8 / hop.bandwidth_bps
-        if hop.bandwidth_back_bps:
-            total += resp * 8 / hop.bandwidth_back_bps
-    return round(total * 1000, 3)
+def _expected_ms(ctx: AnalysisContext, connector: Any, a: str, b: str, point: Point) -> float | None:
+    """The latency analysis' connector time at ``point``, in ms (the delay link emulation waits)."""
+    seconds = connector_time(ctx, connector.id, a, b).at(point)
+    return None if seconds is None else round(seconds * 1000, 3)
+
+
+def _size_at(connector: Any, field_name: str, point: Point) -> float | None:
+    bits = message_bits(connector, field_name).at(point)
+    return None if bits is None else bits / 8
+
+
+def _undeclared_links(calls: list[CallPlan]) -> list[str]:
+    """Links a call would cross whose latency or bandwidth (in a direction travelled) is not declared."""
+    out = []
+    for call in calls:
+        crossing = call.crossing
+        if crossing is None or crossing.down:
+            continue
+        for hop in crossing.hops:
+            gaps = [name for name, value in (("latency", hop.latency_s), ("bandwidth", hop.bandwidth_bps)) if value is None]
+            if call.legs == 2 and hop.bandwidth_back_bps is None and "bandwidth" not in gaps:
+                gaps.append(f"bandwidth from {hop.target!r}")
+            if gaps:
+                out.append(f"link {hop.link!r} ({' and '.join(gaps)}; crossed by {call.connector!r})")
+    return list(dict.fromkeys(out))
 
 
 def build_plan(
@@ -269,6 +336,7 @@ def build_plan(
     emulate_links: bool = True,
     cpus: float | None = None,
     model_path: str | Path | None = None,
+    point: Point = "typical",
 ) -> DeploymentPlan:
     """Compute the deployment plan of one flow of ``system`` under a variant's placement.
 
@@ -280,12 +348,14 @@ def build_plan(
             to Ray custom resources ``node:<id>`` (a cluster).
         cpus: CPUs of the machine to fit into when emulating; defaults to ``os.cpu_count()``.
         model_path: the model file, whose folder (and project root) replicas import from.
+        point: the point of each declared range that link emulation waits (default the typical
+            value); each call's ``expected_ms`` is the latency analysis' connector time there.
 
     Raises:
-        UsageError: unknown variant or flow, a flow component not placed on a node, or no
-            component with an implementation.
+        UsageError: unknown variant or flow, a flow component not placed on a node, no component
+            with an implementation, or (with link emulation) a link to cross that declares no
+            latency or bandwidth: emulation never takes a missing value as zero.
     """
-    from ..model import SystemGraph
 
     if variant is not None and variant not in system.variant_names:
         known = ", ".join(system.variant_names) or "none"
@@ -296,7 +366,7 @@ def build_plan(
     if flow is not None and flow not in flows:
         raise UsageError(f"unknown flow {flow!r}; the model declares: {', '.join(flows)}")
     chosen = flows[flow] if flow is not None else system.flows[0]
-    graph = SystemGraph(system, variant)
+    graph = AnalysisContext(system, variant)
     placement = graph.placement
     comps = graph.components
     steps = [graph.connectors[cid] for cid in chosen.steps]
@@ -400,18 +470,16 @@ def build_plan(
             crossing = None
             a, b = placement[step.source], placement[step.target]
             if a != b:
-                hops, down = _hops(graph, step, a, b)
+                hops, down = _hops(graph, step, a, b, point)
                 crossing = CrossingPlan(source_node=a, target_node=b, hops=hops, down=down,
-                                        expected_ms=_expected_ms(hops, step))
+                                        expected_ms=_expected_ms(graph, step, a, b, point))
             calls.append(CallPlan(
                 connector=step.id, kind=step.kind, source=step.source, target=step.target,
                 inline=inline_step[step.id], deployment=names[target_head],
                 app=app_name[placement[target_head]], crossing=crossing,
-                request_bytes=None if step.request_size is None else step.request_size.mid,
-                response_bytes=None if step.response_size is None else step.response_size.mid))
-        head = comps[item["head"]]
-        props = getattr(head, "properties", {}) or {}
-        max_ongoing = props.get("max_ongoing_requests")
+                legs=2 if step.synchronous else 1, request_bytes=_size_at(step, "request_size", point),
+                response_bytes=_size_at(step, "response_size", point)))
+        limits = _serving_limits(comps[item["head"]], item["ingress"])
         resources = {} if emulate_links else {f"{NODE_RESOURCE_PREFIX}{item['node']}": _NODE_RESOURCE_SHARE}
         accepts: list[str] = []
         max_body: int | None = None
@@ -422,9 +490,13 @@ def build_plan(
             calls=calls, ingress=item["ingress"], num_replicas=item["num_replicas"],
             autoscaling=item["autoscaling"], num_cpus=item["num_cpus"], memory=item["memory"],
             resources=resources,
-            max_ongoing_requests=int(max_ongoing) if isinstance(max_ongoing, (int, float)) else None,
-            accepts=accepts, max_body_bytes=max_body,
+            accepts=accepts, max_body_bytes=max_body, **limits,
         ))
+
+    gaps = _undeclared_links([call for spec in specs for call in spec.calls]) if emulate_links else []
+    if gaps:
+        raise UsageError("link emulation needs the latency and bandwidth of every link a call crosses; not "
+                         f"declared: {'; '.join(gaps)}. Declare them, or deploy without link emulation")
 
     apps = []
     for node in node_order:
@@ -435,8 +507,26 @@ def build_plan(
     return DeploymentPlan(
         system=system.name, prefix=prefix, variant=variant, flow=chosen.id, entry_component=entry,
         entry_node=entry_node, endpoint=f"/{entry_node}/{chosen.id}", emulate_links=emulate_links,
+        emulation_point=point,
         cpu_budget=budget, python_path=roots, apps=apps, deployments=specs, skipped=skipped, notes=notes,
     )
+
+
+def _serving_limits(component: Any, ingress: bool) -> dict[str, Any]:
+    """Queue bounds and deadline of a deployment: the component's properties over the defaults."""
+    props = getattr(component, "properties", {}) or {}
+
+    def number(key: str, default: float | None, kind: type) -> Any:
+        value = props.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+            return kind(value)
+        return default
+
+    return {
+        "max_ongoing_requests": number("max_ongoing_requests", _INGRESS_MAX_ONGOING if ingress else None, int),
+        "max_queued_requests": number("max_queued_requests", _INGRESS_MAX_QUEUED if ingress else None, int),
+        "request_timeout_s": number("request_timeout_s", _REQUEST_TIMEOUT_S, float) if ingress else None,
+    }
 
 
 def deployment_options(spec: DeploymentSpec) -> dict[str, Any]:
@@ -453,6 +543,11 @@ def deployment_options(spec: DeploymentSpec) -> dict[str, Any]:
         options["num_replicas"] = spec.num_replicas or 1
     if spec.max_ongoing_requests is not None:
         options["max_ongoing_requests"] = spec.max_ongoing_requests
+    if spec.max_queued_requests is not None:
+        options["max_queued_requests"] = spec.max_queued_requests
+        options["backpressure_config"] = {"status_code": 503, "retry_after_s": _RETRY_AFTER_S}
+    options["health_check_period_s"] = spec.health_check_period_s
+    options["health_check_timeout_s"] = spec.health_check_timeout_s
     return options
 
 

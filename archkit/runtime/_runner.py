@@ -57,6 +57,13 @@ class GroupRunner:
         for call in spec.calls:
             self.calls_from.setdefault(call.source, []).append(call)
 
+    def check_health(self) -> None:
+        """Ask every implementation that defines ``check_health()``; it raises when it cannot serve."""
+        for instance, _ in self.instances.values():
+            probe = getattr(instance, "check_health", None)
+            if callable(probe):
+                probe()
+
     async def run(self, component: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Run ``component`` (one of this deployment's) on ``payload`` and every step it makes."""
         timings: dict[str, float] = dict(payload.get(TIMINGS) or {})
@@ -86,7 +93,7 @@ class GroupRunner:
         emulate = self.emulate_links and crossing is not None and bool(crossing.hops)
         if emulate:
             size = call.request_bytes if call.request_bytes is not None else payload_size(payload)
-            await self._wait(route_delay(crossing.hops, int(size)), timings)
+            await self._wait(route_delay(crossing.hops, size), timings)
         # keys starting with "_" hold in-process objects (a decoded image): they never leave the replica
         private = {k: v for k, v in payload.items() if k.startswith("_")}
         sent = {k: v for k, v in payload.items() if not k.startswith("_")}
@@ -98,9 +105,9 @@ class GroupRunner:
         timings[f"call {call.connector}"] = round(max(0.0, elapsed - sum(inner.values())), 3)
         for key, value in inner.items():
             timings[key] = round(timings.get(key, 0.0) + value, 3)
-        if emulate:
+        if emulate and call.legs == 2:  # only a synchronous call's answer crosses the links in the model
             size = call.response_bytes if call.response_bytes is not None else payload_size(result)
-            await self._wait(route_delay(crossing.hops, int(size), back=True), timings)
+            await self._wait(route_delay(crossing.hops, size, back=True), timings)
         return {**private, **result, TIMINGS: timings}
 
     @staticmethod

@@ -2,7 +2,8 @@
 
 One Ray head serves the whole module: the example is deployed in three variants one after the
 other, the tiny system next to it, and everything is taken down at the end; a last test checks
-that the serve-config output is accepted by ``serve deploy`` against its own ``ray start --head``.
+that the serve-config output is accepted by ``serve deploy`` against its own ``ray start --head``,
+from another folder, with the model shipped in the config's package.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def test_bad_inputs_get_4xx_and_never_5xx(deployment):
         (b"hello", "application/json", 415),
         (b"not an image", "image/png", 422),
         (ar_signs.sign_png("Hola")[:100], "image/png", 422),
-        (bomb.getvalue(), "image/png", 422),
+        (bomb.getvalue(), "image/png", 413),
     ]
     for body, ctype, expected in cases:
         response = _post(url, body, ctype)
@@ -149,39 +150,63 @@ def test_undeploy_removes_everything(deployment):
     assert json.loads(out)["stopped_head"] is True
     assert read_state("head") is None
     time.sleep(0.5)
-    from archkit.runtime._cluster import _is_zombie, _session_members
+    from archkit.runtime._cluster import head_processes
 
-    assert [p for p in _session_members(int(head["pid"])) if not _is_zombie(p)] == []
+    assert head_processes(head) == []
     code, out = _cli("status", MODEL, "--format", "json")
     assert code == 1 and json.loads(out)["deployed"] is False
 
 
-def test_serve_config_is_accepted_by_serve_deploy(tmp_path):
-    """`archkit serve-config` output, deployed with Ray's own `serve deploy` on `ray start --head`."""
+def test_serve_config_is_accepted_by_serve_deploy_elsewhere(tmp_path):
+    """`archkit serve-config` output, deployed with Ray's own `serve deploy` on `ray start --head`, both
+    started in another folder after the model's own folder is gone: the model travels in the package
+    the config names (runtime_env.working_dir) and is found by its path inside it."""
+    import shutil
+
+    import yaml
+
     http_port, gcs_port, dash_port = free_port(), free_port(), free_port()
-    config = tmp_path / "serve.yaml"
-    code, out = _cli("serve-config", MODEL, "--variant", "ocr-in-cloud", "-o", str(config),
+    source = tmp_path / "source" / "ar_translation"
+    shutil.copytree(EXAMPLE_MODEL.parent, source, ignore=shutil.ignore_patterns("__pycache__"))
+    config = tmp_path / "out" / "serve.yaml"
+    config.parent.mkdir()
+    code, out = _cli("serve-config", str(source / "system.py"), "--variant", "ocr-in-cloud", "-o", str(config),
                      "--port", str(http_port), "--cpus", "2")
     assert code == 0, out
+    shutil.rmtree(tmp_path / "source")
+    text = config.read_text()
+    assert str(tmp_path / "source") not in text
+    for application in yaml.safe_load(text)["applications"]:
+        assert application["args"]["model"] == "system.py"
+        assert application["runtime_env"]["working_dir"] == (tmp_path / "out" / "serve.zip").as_uri()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
     bin_dir = Path(sys.executable).parent
     temp = Path(f"/tmp/akt-{gcs_port}")
-    env = dict(os.environ)
+    # as docs/deploy.md says: a head of one machine on loopback, with a token both sides read
+    token = tmp_path / "token"
+    token.write_text("3" * 64)
+    token.chmod(0o600)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAY_AUTH_")}
+    env.update(RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER="0", RAY_AUTH_MODE="token", RAY_AUTH_TOKEN_PATH=str(token))
     head = subprocess.Popen(
         [str(bin_dir / "ray"), "start", "--head", "--block", f"--port={gcs_port}", "--num-cpus=2",
          "--include-dashboard=true", "--dashboard-host=127.0.0.1", f"--dashboard-port={dash_port}",
          f"--dashboard-agent-listen-port={free_port()}", f"--ray-client-server-port={free_port()}",
          "--disable-usage-stats", "--node-ip-address=127.0.0.1", f"--temp-dir={temp}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env, cwd=elsewhere)
     try:
         deadline = time.monotonic() + 90
+        auth = {"authorization": "Bearer " + token.read_text()}
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"http://127.0.0.1:{dash_port}/api/version", timeout=2).status_code == 200:
+                if httpx.get(f"http://127.0.0.1:{dash_port}/api/version", timeout=2, headers=auth).status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(0.5)
-        done = subprocess.run([str(bin_dir / "serve"), "deploy", str(config), "-a", f"http://127.0.0.1:{dash_port}"],
-                              capture_output=True, text=True, timeout=120, env=env)
+        done = subprocess.run([str(bin_dir / "serve"), "deploy", "../out/serve.yaml", "-a",
+                               f"http://127.0.0.1:{dash_port}"],
+                              capture_output=True, text=True, timeout=120, env=env, cwd=elsewhere)
         assert done.returncode == 0, done.stdout + done.stderr
         url = f"http://127.0.0.1:{http_port}/glasses/overlay"
         answer = None

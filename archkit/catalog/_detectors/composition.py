@@ -52,7 +52,9 @@ def ensemble(ctx: Context) -> Iterator[Hit]:
             elif not any("weight" in e.properties or e.share is not None or ctx.components[e.target].properties.get("shadow")
                          for e in ctx.outgoing(a.id) if e.target in group):
                 yield ctx.unknown([a, *(ctx.components[g] for g in group)],
-                                  f"declare properties.aggregation on '{a.id}' (e.g. 'vote') if it combines {', '.join(group)}")
+                                  f"declare properties.aggregation on '{a.id}' (e.g. 'vote') if it combines "
+                                  f"{', '.join(group)}, or corrects (or model.inputs naming the other's outputs) "
+                                  f"on the one that takes another's answer")
 
 
 def _intermediates(ctx: Context, c: Chain) -> list[str]:

@@ -261,3 +261,32 @@ def stacking():
     c = api >> meta
     Flow("decide", steps=[a, b, c])
     logs(api, sink())
+
+
+@design("split-pipeline", source="D. Smith 2017, 'Exploring Development Patterns in Data Science' (TheoryLane): the "
+        f"script split into stages, as {LECTURE} recommends against the Big Ass Script Architecture",
+        patterns=["workflow-pipeline", "model-versioning", "continued-model-evaluation"])
+def split_pipeline():
+    """Ingesting, feature building and training are separate jobs with stores between them."""
+    raw = Component("raw_exports", kind="datastore", owner="analytics")
+    ingest = Component("ingest", kind="batch_job", owner="analytics", responsibilities=["ingest", "clean"])
+    clean = Component("clean_events", kind="datastore", owner="analytics")
+    build = Component("build_features", kind="batch_job", owner="analytics", responsibilities=["encode"])
+    table = Component("feature_table", kind="datastore", owner="analytics")
+    trainer = Component("trainer", kind="training_pipeline", owner="analytics", responsibilities=["train", "evaluate"])
+    registry = Component("registry", kind="model_registry", owner="analytics")
+    model = documented("demand_model", "demand forecasting", "analytics")
+    planner = Component("planner", kind="business_logic", owner="supply")
+    outcomes = Component("actual_demand", kind="datastore", owner="supply")
+    orders = Component("order_system", kind="external", description="records what was actually sold")
+    connect(ingest, raw, "batch_transfer", op="read", purpose="training")
+    connect(ingest, clean, "batch_transfer", op="write", purpose="training")
+    connect(build, clean, "batch_transfer", op="read", purpose="training")
+    connect(build, table, "batch_transfer", op="write", purpose="training")
+    connect(trainer, table, "batch_transfer", op="read", purpose="training")
+    connect(trainer, registry, "batch_transfer", purpose="model_artifact")
+    connect(registry, model, "batch_transfer", purpose="model_artifact")
+    planner >> model
+    connect(orders, outcomes, "batch_transfer", op="write", purpose="feedback")
+    connect(trainer, outcomes, "batch_transfer", op="read", purpose="feedback")
+    logs(planner, sink())

@@ -245,3 +245,25 @@ def circuit_breaker():
     gateway >> model
     connect(gateway, rules, "sync_call", conditional=True, share=0.05)
     logs(gateway, sink())
+
+
+@design("multi-stage", source=f"{MERCARI}, 'Multiple stage prediction pattern'",
+        patterns=["multi-stage-prediction", "asynchronous-serving", "prediction-logging"],
+        absent=["ensemble", "cascade", "sequential-decomposition"])
+def multi_stage():
+    """A light ranker answers at once; a heavy one re-ranks the same query later for the app to pick up."""
+    api = Component("search_api", kind="business_logic", owner="search")
+    light = documented("light_ranker", "search result ranking", "search-ml")
+    heavy = documented("heavy_ranker", "search result ranking", "search-ml")
+    queue = Component("rerank_requests", kind="queue", owner="search")
+    better = Component("reranked", kind="datastore", owner="search")
+    app = Component("app", kind="ui", owner="mobile")
+    app >> api
+    api >> light
+    connect(api, queue, "async_message")
+    connect(queue, heavy, "async_message")
+    connect(heavy, better, "async_message", op="write", consumers=[app])
+    connect(app, better, "sync_call", op="read")
+    telemetry = sink()
+    logs(api, telemetry)
+    logs(heavy, telemetry)

@@ -323,3 +323,16 @@ def topic_signal():
     connect(spam, topics, "sync_call", op="read")
     logs(indexer, sink())
     logs(mail, "telemetry")
+
+
+@design("flagged-trial", source=f"{SCULLEY}, §5 'Dead experimental codepaths' (the remedy: few, owned, dated experiments)",
+        patterns=["canary-release", "prediction-logging"], absent=["ensemble", "shadow-deployment", "cascade"])
+def flagged_trial():
+    """A new ranker gets 10 % of the traffic behind a flag its team owns."""
+    frontend = Component("search_frontend", kind="business_logic", owner="search")
+    ranker = documented("ranker", "search result ranking", "search-ml")
+    trial = documented("ranker_v2", "search result ranking", "search-ml", status="experimental")
+    frontend >> ranker
+    call = connect(frontend, trial, "sync_call", share=0.1, conditional=True)
+    Flag("ranker_v2_trial", state="partial", owner="search-ml", since="2026-11-02", guards=[trial, call])
+    logs(frontend, sink())
