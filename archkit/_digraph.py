@@ -6,7 +6,8 @@ graph library costs a quarter of a second, more than the work. So this module ke
 model, the analyses and the catalog use, on dictionaries of dictionaries:
 
 * :class:`DiGraph` and :class:`Graph`: nodes and edges with attributes, kept in insertion order;
-  ``g.edges[u, v]`` is an edge's attribute dict, ``successors``/``predecessors``/``neighbors``,
+  ``g.edges[u, v]`` is an edge's attribute dict, ``g.adj[u]`` the edges leaving ``u``,
+  ``successors``/``predecessors``/``neighbors``,
   ``in_degree``/``out_degree``, ``subgraph`` (in the graph's own node order) and ``copy``;
 * reachability (:func:`descendants`, :func:`ancestors`), :func:`shortest_path` (fewest edges),
   :func:`dijkstra_paths` (least total weight from one node), :func:`strongly_connected_components`,
@@ -101,6 +102,11 @@ class _Base:
 
     def __len__(self) -> int:
         return len(self._nodes)
+
+    @property
+    def adj(self) -> dict[Node, dict[Node, dict[str, Any]]]:
+        """Node -> {neighbour (successor): edge attributes}; for reading only."""
+        return self._succ
 
     def has_node(self, n: Node) -> bool:
         """Whether the node is in the graph."""

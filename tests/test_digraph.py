@@ -43,6 +43,7 @@ def test_reachability_and_shortest_paths(edges, a, b) -> None:
     assert list(ours.predecessors(a)) == list(theirs.predecessors(a))
     assert (ours.in_degree(a), ours.out_degree(a)) == (theirs.in_degree(a), theirs.out_degree(a))
     assert list(ours.edges) == list(theirs.edges)
+    assert {n: dict(d) for n, d in ours.adj.items()} == {n: dict(d) for n, d in theirs.adj.items()}
     for u, v in theirs.edges:
         assert ours.edges[u, v] == theirs.edges[u, v]
 
