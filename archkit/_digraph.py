@@ -24,18 +24,10 @@ from heapq import heappop, heappush
 from itertools import count
 from typing import Any, Callable, Hashable, Iterable, Iterator
 
-__all__ = ["DiGraph", "Graph", "NoPath", "NoCycle", "descendants", "ancestors", "shortest_path", "dijkstra_paths",
+__all__ = ["DiGraph", "Graph", "descendants", "ancestors", "shortest_path", "dijkstra_paths",
            "strongly_connected_components", "find_cycle", "is_directed_acyclic_graph", "bridges"]
 
 Node = Hashable
-
-
-class NoPath(Exception):
-    """No path joins the two nodes."""
-
-
-class NoCycle(Exception):
-    """The graph has no cycle reachable from the given node."""
 
 
 class _EdgeView:
@@ -254,12 +246,11 @@ def ancestors(g: _Base, source: Node) -> set[Node]:
     return _reach(g._pred, source)
 
 
-def shortest_path(g: _Base, source: Node, target: Node) -> list[Node]:
-    """A path with the fewest edges (a search from both ends that meets in the middle).
+def shortest_path(g: _Base, source: Node, target: Node) -> list[Node] | None:
+    """A path with the fewest edges (a search from both ends that meets in the middle); None if none.
 
     Raises:
         KeyError: an end is not in the graph.
-        NoPath: nothing joins them.
     """
     for n in (source, target):
         if n not in g:
@@ -298,7 +289,7 @@ def shortest_path(g: _Base, source: Node, target: Node) -> list[Node]:
                 if found:
                     break
     if not found:
-        raise NoPath(f"no path from {source!r} to {target!r}")
+        return None
     path: list[Node] = []
     w: Node | None = meet
     while w is not None:
@@ -393,11 +384,13 @@ def strongly_connected_components(g: DiGraph) -> list[set[Node]]:
     return out
 
 
-def find_cycle(g: DiGraph, source: Node) -> list[tuple[Node, Node]]:
-    """The edges of the first cycle a depth-first search from ``source`` meets (it starts at its first node).
+def find_cycle(g: DiGraph, source: Node) -> list[tuple[Node, Node]] | None:
+    """The edges of the first cycle a depth-first search from ``source`` meets (from its first node).
+
+    None when no cycle is reachable from ``source``.
 
     Raises:
-        NoCycle: no cycle is reachable from ``source``.
+        KeyError: ``source`` is not in the graph.
     """
     adj = g._succ
     if source not in adj:
@@ -423,7 +416,7 @@ def find_cycle(g: DiGraph, source: Node) -> list[tuple[Node, Node]]:
             path.pop()
             on_path.discard(v)
             done.add(v)
-    raise NoCycle(f"no cycle is reachable from {source!r}")
+    return None
 
 
 def is_directed_acyclic_graph(g: DiGraph) -> bool:

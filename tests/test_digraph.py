@@ -35,8 +35,7 @@ def test_reachability_and_shortest_paths(edges, a, b) -> None:
     try:
         expected = nx.shortest_path(theirs, a, b)
     except nx.NetworkXNoPath:
-        with pytest.raises(dg.NoPath):
-            dg.shortest_path(ours, a, b)
+        assert dg.shortest_path(ours, a, b) is None
     else:
         assert dg.shortest_path(ours, a, b) == expected
     assert list(ours.successors(a)) == list(theirs.successors(a))
@@ -61,8 +60,7 @@ def test_components_cycles_and_acyclicity(edges) -> None:
         try:
             expected = [(u, v) for u, v, *_ in nx.find_cycle(sub_theirs, source=start)]
         except nx.NetworkXNoCycle:
-            with pytest.raises(dg.NoCycle):
-                dg.find_cycle(sub_ours, start)
+            assert dg.find_cycle(sub_ours, start) is None
         else:
             assert dg.find_cycle(sub_ours, start) == expected
 

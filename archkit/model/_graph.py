@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Mapping
 
-from .._digraph import DiGraph, Graph, NoCycle, dijkstra_paths, find_cycle, strongly_connected_components
+from .._digraph import DiGraph, Graph, dijkstra_paths, find_cycle, strongly_connected_components
 from ._elements import Component, Connector, Link, Node
 from ._system import System
 
@@ -153,9 +153,8 @@ def find_sync_cycles(connectors: Iterable[Connector]) -> list[list[str]]:
     for comp in sorted(cyclic, key=lambda s: sorted(s)):
         sub = g.subgraph(comp)
         start = min(comp)
-        try:
-            cyc = find_cycle(sub, start)
-        except NoCycle:  # pragma: no cover - a strongly connected part has a cycle
+        cyc = find_cycle(sub, start)
+        if cyc is None:  # pragma: no cover - a strongly connected part has a cycle
             continue
         ids = [g.edges[u, v]["connector"] for u, v in cyc]
         key = frozenset(ids)

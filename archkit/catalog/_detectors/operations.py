@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..._digraph import NoPath, descendants, shortest_path
+from ..._digraph import descendants, shortest_path
 
 from ...model import Component
 from .._context import Context
@@ -73,9 +73,8 @@ def feedback_loops(ctx: Context) -> list[tuple[Component, str, list[str]]]:
     g = ctx.influences_graph()
     for m in ctx.models():
         for t in ctx.trainers.get(m.id, []):
-            try:
-                path = shortest_path(g, m.id, t)
-            except NoPath:
+            path = shortest_path(g, m.id, t)
+            if path is None:
                 continue
             out.append((m, t, path))
     return out
