@@ -133,9 +133,12 @@ def _xml(text: str) -> str:
 def dot_html(text: str) -> str:
     """``text`` for the inside of a graphviz HTML-like label (a line feed becomes ``<BR/>``).
 
-    Graphviz expands ``\\N``, ``\\G`` and the like even here, so a backslash is doubled.
+    Graphviz expands ``\\N``, ``\\G`` and the like even here, so a backslash is doubled; its
+    scanner rejects a ``]`` right after a tag's ``>``, so every ``]`` is written as a character
+    reference.
     """
-    return _xml(_cut(text)).replace("\\", "\\\\").replace("\t", " ").replace("\n", "<BR/>")
+    return (_xml(_cut(text)).replace("\\", "\\\\").replace("]", "&#93;").replace("\t", " ")
+            .replace("\n", "<BR/>"))
 
 
 def html(text: str) -> str:
@@ -161,9 +164,10 @@ def mermaid_title(text: str) -> str:
     Mermaid passes the title through an HTML sanitiser and then shows the result as plain text:
     a ``<`` starts a tag that is dropped, and ``&`` or an escaped ``<`` comes out as ``&amp;`` or
     ``&lt;``. No escaping survives both, so ``<`` and ``&`` are written as the look-alikes ``‹``
-    (U+2039) and ``＆`` (U+FF06); everything else reads as written.
+    (U+2039) and ``＆`` (U+FF06), and line breaks and tabs as spaces; everything else reads as written.
     """
-    return yaml_string(text.replace("<", "\u2039").replace("&", "\uff06"))
+    one_line = text.replace("\n", " ").replace("\t", " ")  # a title is one line
+    return yaml_string(one_line.replace("<", "\u2039").replace("&", "\uff06"))
 
 
 def yaml_string(text: str) -> str:

@@ -99,7 +99,8 @@ def _plain_events(loader: Any) -> tuple[Any, dict[tuple[Any, ...], int]]:
     resolvers = loader.yaml_implicit_resolvers
     wildcard = resolvers.get(None, _NO_RESOLVERS)
     get_event = loader.get_event
-    scalar_event, mapping_start, sequence_start = _EVENTS.ScalarEvent, _EVENTS.MappingStartEvent, _EVENTS.SequenceStartEvent
+    scalar_event, mapping_start = _EVENTS.ScalarEvent, _EVENTS.MappingStartEvent
+    sequence_start = _EVENTS.SequenceStartEvent
     mapping_end, sequence_end = _EVENTS.MappingEndEvent, _EVENTS.SequenceEndEvent
     plain: dict[str, Any] = {}  # plain scalar text -> its value (all immutable), resolved once per document
 
