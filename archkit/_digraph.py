@@ -22,12 +22,22 @@ from __future__ import annotations
 
 from heapq import heappop, heappush
 from itertools import count
-from typing import Any, Callable, Hashable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Self
 
-__all__ = ["DiGraph", "Graph", "descendants", "ancestors", "shortest_path", "dijkstra_paths",
-           "strongly_connected_components", "find_cycle", "is_directed_acyclic_graph", "bridges"]
+__all__ = [
+    "DiGraph",
+    "Graph",
+    "descendants",
+    "ancestors",
+    "shortest_path",
+    "dijkstra_paths",
+    "strongly_connected_components",
+    "find_cycle",
+    "is_directed_acyclic_graph",
+    "bridges",
+]
 
-Node = Hashable
+Node = Any  # any hashable value; archkit's graphs use ids (str)
 
 
 class _EdgeView:
@@ -138,10 +148,10 @@ class _Base:
         except KeyError:
             raise KeyError(f"the node {n!r} is not in the graph") from None
 
-    def _empty(self) -> _Base:
+    def _empty(self) -> Self:
         return type(self)()
 
-    def subgraph(self, nodes: Iterable[Node]) -> _Base:
+    def subgraph(self, nodes: Iterable[Node]) -> Self:
         """The graph induced by ``nodes`` (a copy, with this graph's node and edge order)."""
         keep = set(nodes)
         sub = self._empty()
@@ -153,7 +163,7 @@ class _Base:
                 sub.add_edge(u, v, **self._succ[u][v])
         return sub
 
-    def copy(self) -> _Base:
+    def copy(self) -> Self:
         """An independent copy (attribute dicts copied one level deep)."""
         out = self._empty()
         for n, attr in self._nodes.items():
@@ -221,6 +231,7 @@ class Graph(_Base):
 # ----------------------------------------------------------------------------------------------
 # reachability and paths
 # ----------------------------------------------------------------------------------------------
+
 
 def _reach(adj: dict[Node, dict[Node, Any]], source: Node) -> set[Node]:
     if source not in adj:
@@ -291,15 +302,15 @@ def shortest_path(g: _Base, source: Node, target: Node) -> list[Node] | None:
     if not found:
         return None
     path: list[Node] = []
-    w: Node | None = meet
-    while w is not None:
-        path.append(w)
-        w = pred[w]
+    step: Node | None = meet
+    while step is not None:
+        path.append(step)
+        step = pred[step]
     path.reverse()
-    w = succ[meet]
-    while w is not None:
-        path.append(w)
-        w = succ[w]
+    step = succ[meet]
+    while step is not None:
+        path.append(step)
+        step = succ[step]
     return path
 
 
@@ -333,6 +344,7 @@ def dijkstra_paths(g: _Base, source: Node, weight: Callable[[dict[str, Any]], fl
 # ----------------------------------------------------------------------------------------------
 # cycles and structure
 # ----------------------------------------------------------------------------------------------
+
 
 def strongly_connected_components(g: DiGraph) -> list[set[Node]]:
     """The strongly connected parts of a directed graph (an iterative Tarjan search)."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from .._digraph import DiGraph, descendants
-
 from ..model import Component, Connector, Location, Node, System, SystemGraph
 from ._registry import ElementRef, Hit
 

@@ -148,8 +148,11 @@ def find_sync_cycles(connectors: Iterable[Connector]) -> list[list[str]]:
     g = _call_graph(connectors)
     out: list[list[str]] = []
     seen: set[frozenset[str]] = set()
-    cyclic = [comp for comp in strongly_connected_components(g)
-              if len(comp) > 1 or g.has_edge(next(iter(comp)), next(iter(comp)))]
+    cyclic = [
+        comp
+        for comp in strongly_connected_components(g)
+        if len(comp) > 1 or g.has_edge(next(iter(comp)), next(iter(comp)))
+    ]
     for comp in sorted(cyclic, key=lambda s: sorted(s)):
         sub = g.subgraph(comp)
         start = min(comp)

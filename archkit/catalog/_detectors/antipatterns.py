@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..._digraph import is_directed_acyclic_graph
-
 from ...model import RESPONSIBILITIES, Component
 from .._context import Context
 from .._registry import Hit, detector

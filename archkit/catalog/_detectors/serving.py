@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..._digraph import descendants
-
 from .._context import Context
 from .._registry import Hit, detector
 from ._common import LOOKUP_READER_KINDS, model_chains, table_writers

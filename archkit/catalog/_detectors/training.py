@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..._digraph import DiGraph, ancestors, descendants
-
 from .._context import Context
 from .._registry import Hit, detector
 
