@@ -16,9 +16,9 @@ app = typer.Typer(
 )
 
 # One module per command group; each defines register(app). Heavy imports happen inside the commands.
-from . import _analyze, _card, _catalog, _core, _deploy, _explore, _export, _render, _review  # noqa: E402
+from . import _analyze, _card, _catalog, _core, _deploy, _explore, _export, _render, _review, _verify  # noqa: E402
 
-for _module in (_core, _review, _card, _catalog, _render, _export, _analyze, _explore, _deploy):
+for _module in (_core, _review, _card, _catalog, _render, _export, _analyze, _explore, _deploy, _verify):
     _module.register(app)
 
 

@@ -35,6 +35,10 @@ def deploy_cmd(
     no_emulate_links: bool = typer.Option(
         False, "--no-emulate-links",
         help="Do not delay calls across nodes; map nodes to Ray resources 'node:<id>' instead (a real cluster)."),
+    no_emulate_devices: bool = typer.Option(
+        False, "--no-emulate-devices",
+        help="Run components at this machine's speed instead of padding each to the time declared for its node "
+             "(padding is on with link emulation)."),
     http_port: Optional[int] = typer.Option(None, "--http-port", help="Port of Serve's HTTP proxy (default 8000)."),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds to wait for the applications to run."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
@@ -46,7 +50,7 @@ def deploy_cmd(
     check_variant(system, variant, format)
     try:
         record = deploy(model, variant, flow=flow, address=address, emulate_links=not no_emulate_links,
-                        http_port=http_port, timeout=timeout)
+                        emulate_devices=False if no_emulate_devices else None, http_port=http_port, timeout=timeout)
     except ArchkitError as exc:
         fail(exc, format, model)
     if format == Format.json:
@@ -119,6 +123,8 @@ def serve_config_cmd(
     port: int = typer.Option(8000, "--port", help="Port of the HTTP proxy."),
     no_emulate_links: bool = typer.Option(False, "--no-emulate-links",
                                           help="Map nodes to Ray resources 'node:<id>' instead of emulating links."),
+    no_emulate_devices: bool = typer.Option(
+        False, "--no-emulate-devices", help="Do not pad components to the time declared for their node."),
     cpus: Optional[float] = typer.Option(None, "--cpus", help="CPUs to fit into when emulating (default: this machine's)."),
     working_dir: Optional[str] = typer.Option(None, "--working-dir", help="runtime_env working_dir to ship."),
 ) -> None:
@@ -129,7 +135,8 @@ def serve_config_cmd(
     system = load_model(model)
     check_variant(system, variant)
     try:
-        plan = plan_for(model, variant, flow, emulate_links=not no_emulate_links, cpus=cpus)
+        plan = plan_for(model, variant, flow, emulate_links=not no_emulate_links, cpus=cpus,
+                        emulate_devices=False if no_emulate_devices else None)
     except ArchkitError as exc:
         fail(exc, Format.text, model)
     text = serve_config_yaml(plan, model_file(model) or model, host=host, port=port, working_dir=working_dir)

@@ -21,6 +21,13 @@ config file and tested quickly. Rules:
   makes the call fail with :class:`~archkit.runtime._protocol.LinkDown` naming the link.
 * Components with an implementation that are not in the flow still become deployments on their
   node (reachable by handle), so the whole declared system runs.
+* With device emulation on (by default exactly when links are emulated), each flow step takes
+  as long as the model says its target takes on the node it is placed on: the call's
+  ``device_time_s`` is the latency analysis' component time of the target there (typical
+  value), and the caller pads what the step cost on this machine (the handle hop and the
+  target's processing, link waits aside) up to it (see :mod:`archkit.runtime._runner`). A step
+  whose target has no implementation but a declared time then counts as doing something: it
+  runs inline as a padded no-op instead of being skipped.
 
 Sizing (per replica): ``num_cpus`` from the component's ``cpus`` (summed over components run in
 one deployment), else 0.5 for a deployment that runs an implementation and 0.1 for one that only
@@ -54,6 +61,7 @@ __all__ = [
     "DeploymentPlan",
     "build_plan",
     "deployment_options",
+    "device_times",
     "app_prefix",
     "NODE_RESOURCE_PREFIX",
 ]
@@ -107,6 +115,9 @@ class CallPlan(_Frozen):
         None, description="Declared request size (typical), used for link emulation; None: the actual payload.")
     response_bytes: float | None = Field(
         None, description="Declared response size (typical), used for link emulation; None: the actual answer.")
+    device_time_s: float | None = Field(
+        None, description="With device emulation: seconds the target takes on its node (the latency analysis' "
+                          "component time); the caller pads the step up to it. None: no padding.")
 
 
 class ComponentRun(_Frozen):
@@ -157,6 +168,8 @@ class DeploymentPlan(_Frozen):
     entry_node: str = Field(description="Node of the entry component.")
     endpoint: str = Field(description="HTTP path that runs the flow, e.g. '/glasses/read-sign'.")
     emulate_links: bool = Field(description="Whether calls across nodes wait as the declared links predict.")
+    emulate_devices: bool = Field(
+        False, description="Whether each component is padded to the processing time declared for its node.")
     cpu_budget: float | None = Field(description="CPUs the plan was fitted into (one machine), or None.")
     python_path: list[str] = Field(
         default_factory=list, description="Folders added to sys.path in replicas to import implementations.")
@@ -269,6 +282,7 @@ def build_plan(
     emulate_links: bool = True,
     cpus: float | None = None,
     model_path: str | Path | None = None,
+    emulate_devices: bool | None = None,
 ) -> DeploymentPlan:
     """Compute the deployment plan of one flow of ``system`` under a variant's placement.
 
@@ -280,6 +294,8 @@ def build_plan(
             to Ray custom resources ``node:<id>`` (a cluster).
         cpus: CPUs of the machine to fit into when emulating; defaults to ``os.cpu_count()``.
         model_path: the model file, whose folder (and project root) replicas import from.
+        emulate_devices: pad each component to the processing time declared for its node (see
+            :func:`device_times`); None: on exactly when ``emulate_links`` is.
 
     Raises:
         UsageError: unknown variant or flow, a flow component not placed on a node, or no
@@ -308,9 +324,13 @@ def build_plan(
         raise UsageError(f"flow {chosen.id!r} uses components with no node in {where}: "
                          f"{', '.join(unplaced)}; place them on a node")
 
-    # which steps do something: a target that runs code, or calls something that does
+    devices = emulate_links if emulate_devices is None else emulate_devices
+    padded = device_times(graph, [s.target for s in steps]) if devices else {}
+
+    # which steps do something: a target that runs code (or, emulating devices, takes declared time),
+    # or calls something that does
     def runs_code(cid: str, seen: frozenset[str] = frozenset()) -> bool:
-        if comps[cid].implementation:
+        if comps[cid].implementation or padded.get(cid) is not None:
             return True
         return any(runs_code(s.target, seen | {cid}) for s in steps if s.source == cid and s.target not in seen)
 
@@ -319,6 +339,7 @@ def build_plan(
                          f"implementation='module:Class' on the components to run")
     live = [s for s in steps if runs_code(s.target)]
     skipped = [f"{s.target}: step {s.id!r} skipped, nothing it reaches has an implementation"
+               + (" or a declared processing time" if devices else "")
                for s in steps if s not in live]
 
     # assign each component to a deployment: the caller's (inline) or its own
@@ -408,7 +429,8 @@ def build_plan(
                 inline=inline_step[step.id], deployment=names[target_head],
                 app=app_name[placement[target_head]], crossing=crossing,
                 request_bytes=None if step.request_size is None else step.request_size.mid,
-                response_bytes=None if step.response_size is None else step.response_size.mid))
+                response_bytes=None if step.response_size is None else step.response_size.mid,
+                device_time_s=padded.get(step.target)))
         head = comps[item["head"]]
         props = getattr(head, "properties", {}) or {}
         max_ongoing = props.get("max_ongoing_requests")
@@ -435,8 +457,26 @@ def build_plan(
     return DeploymentPlan(
         system=system.name, prefix=prefix, variant=variant, flow=chosen.id, entry_component=entry,
         entry_node=entry_node, endpoint=f"/{entry_node}/{chosen.id}", emulate_links=emulate_links,
+        emulate_devices=devices,
         cpu_budget=budget, python_path=roots, apps=apps, deployments=specs, skipped=skipped, notes=notes,
     )
+
+
+def device_times(graph: Any, components: list[str], point: str = "typical") -> dict[str, float | None]:
+    """Seconds each component takes on the node it is placed on: the latency analysis' component time.
+
+    The value is :func:`archkit.analysis.component_time` at ``point`` of its range (typical by
+    default); None where the model declares no time for that node (the component then runs at
+    this machine's speed).
+    """
+    from ..analysis import component_time
+
+    out: dict[str, float | None] = {}
+    for cid in components:
+        estimate = component_time(graph, cid, graph.placement[cid])
+        value = getattr(estimate, point) if estimate.known else None
+        out[cid] = None if value is None else float(value)
+    return out
 
 
 def deployment_options(spec: DeploymentSpec) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from .conftest import EXAMPLE_MODEL, TINY_MODEL
 
 
 def test_one_application_per_node_of_the_variant(example_system):
-    plan = build_plan(example_system, "ocr-in-cloud", model_path=EXAMPLE_MODEL)
+    plan = build_plan(example_system, "ocr-in-cloud", model_path=EXAMPLE_MODEL, emulate_devices=False)
     assert [a.node for a in plan.apps] == ["glasses", "cloud", "phone"]
     assert [a.route_prefix for a in plan.apps] == ["/glasses", "/cloud", "/phone"]
     assert plan.endpoint == "/glasses/overlay"

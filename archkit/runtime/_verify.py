@@ -1,0 +1,530 @@
+"""Hold a running deployment against the declared model and report what drifted (``archkit verify``).
+
+The expected state is the deployment plan of the model (:func:`~._plan.build_plan`) for the
+deployed variant and flow, fitted to the same CPU budget the deployment was fitted to; the
+running state is what Ray Serve reports (its instance details: applications, deployments with
+their options, replicas with their Ray node) plus what each deployment's replica says it runs
+(:meth:`describe`: its components, the calls it makes, its link and device emulation). Every
+difference is one :class:`Drift`, under one of these rules:
+
+================  ==========================================================================
+rule              what is compared
+================  ==========================================================================
+application       each node's application exists, with its route prefix and status RUNNING;
+                  no other application of the system runs
+deployment        each planned deployment exists in its application, HEALTHY; no other does
+replicas          fixed replica count (configured and running), or autoscaling bounds and a
+                  running count within them
+reservations      ``ray_actor_options`` per replica: ``num_cpus``, ``memory``, custom resources
+serving-limits    the other deployment options the plan sets (queue bounds, health checks)
+components        the components a deployment runs, their implementation and config
+calls             each flow step a deployment makes: inline or a handle call, and to which
+                  deployment of which application
+link-emulation    on/off, and for each call the links crossed with their latency and bandwidth
+device-emulation  on/off, and the time each flow step's target is padded to
+placement         on more than one Ray node, or without link emulation: each replica runs on a
+                  Ray node that advertises ``node:<its declared node>``
+================  ==========================================================================
+
+:func:`compare` is pure (plan and running state in, drifts out); :func:`read_running` reads the
+running state from a Ray instance this process is connected to; :func:`verify` does both for a
+recorded deployment.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._plan import NODE_RESOURCE_PREFIX, DeploymentPlan, DeploymentSpec, deployment_options
+
+__all__ = ["RULES", "Drift", "VerifyResult", "compare", "read_running", "verify", "to_sarif"]
+
+#: Drift rules, in report order, with what each checks (the SARIF rule descriptions).
+RULES: dict[str, str] = {
+    "application": "Each node of the variant runs one Serve application with its route prefix, RUNNING, and no "
+                   "other application of the system runs.",
+    "deployment": "Each planned deployment runs in its node's application and is HEALTHY; no other runs there.",
+    "replicas": "Replica count (configured and running) or autoscaling bounds as the model declares.",
+    "reservations": "CPUs, memory and custom resources reserved per replica as planned from the model.",
+    "serving-limits": "Queue bounds, concurrency and health-check options as planned.",
+    "components": "Each deployment runs the components the plan gives it, with their implementation and config.",
+    "calls": "Each flow step is made inline or as a handle call to the planned deployment and application.",
+    "link-emulation": "Calls across nodes wait for the declared links (latency, bandwidth) of their route.",
+    "device-emulation": "Each flow step is padded to the processing time declared for its target's node.",
+    "placement": "Each replica runs on a Ray node that advertises the resource of its declared node.",
+}
+
+_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Drift:
+    """One difference between the running system and the declared model.
+
+    Args:
+        rule: one of :data:`RULES`.
+        app: the Serve application concerned.
+        deployment: the deployment concerned, if any.
+        element: the model element it is about, as ``(type, id)`` (component, node or link).
+        expected: what the model (through the plan) says.
+        actual: what runs.
+        message: the difference in one sentence.
+        fix: what to do about it.
+    """
+
+    rule: str
+    app: str
+    deployment: str | None
+    element: tuple[str, str]
+    expected: Any
+    actual: Any
+    message: str
+    fix: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"rule": self.rule, "app": self.app, "deployment": self.deployment,
+                "element": {"type": self.element[0], "id": self.element[1]},
+                "expected": self.expected, "actual": self.actual, "message": self.message, "fix": self.fix}
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """What ``archkit verify`` found for one deployed model."""
+
+    system: str
+    model: str
+    variant: str | None
+    flow: str
+    address: str
+    emulate_links: bool
+    emulate_devices: bool
+    findings: list[Drift]
+    checked: dict[str, int]
+    notes: list[str] = field(default_factory=list)
+    locations: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
+    """Where each element was declared, by ``"<type>:<id>"``: (file, line)."""
+
+    @property
+    def drift(self) -> bool:
+        """True when anything differs."""
+        return bool(self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (documented in docs/deploy.md)."""
+        return {"system": self.system, "model": self.model, "variant": self.variant, "flow": self.flow,
+                "address": self.address, "emulate_links": self.emulate_links,
+                "emulate_devices": self.emulate_devices, "drift": self.drift, "checked": dict(self.checked),
+                "findings": [f.to_dict() for f in self.findings], "notes": list(self.notes)}
+
+
+# ------------------------------------------------------------------------------------------------
+# comparing
+# ------------------------------------------------------------------------------------------------
+
+def _same(expected: Any, actual: Any) -> bool:
+    """Equal, with numbers compared to a relative tolerance and dicts compared on the expected keys."""
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return expected is actual or expected == actual
+    if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
+        return math.isclose(float(expected), float(actual), rel_tol=_TOLERANCE, abs_tol=_TOLERANCE)
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return all(k in actual and _same(v, actual[k]) for k, v in expected.items())
+    if isinstance(expected, (list, tuple)) and isinstance(actual, (list, tuple)):
+        return len(expected) == len(actual) and all(_same(a, b) for a, b in zip(expected, actual))
+    return bool(expected == actual)
+
+
+def _redeploy(plan: DeploymentPlan, model: str) -> str:
+    variant = f" --variant {plan.variant}" if plan.variant else ""
+    return f"redeploy the model ('archkit deploy {model}{variant}') or change the model to what runs"
+
+
+class _Findings:
+    """Collects drifts and counts the checks made per rule."""
+
+    def __init__(self, plan: DeploymentPlan, model: str) -> None:
+        self.items: list[Drift] = []
+        self.checked: dict[str, int] = {rule: 0 for rule in RULES}
+        self.fix = _redeploy(plan, model)
+
+    def check(self, rule: str, ok: bool, app: str, deployment: str | None, element: tuple[str, str],
+              expected: Any, actual: Any, message: str, fix: str | None = None) -> bool:
+        self.checked[rule] += 1
+        if not ok:
+            self.items.append(Drift(rule, app, deployment, element, expected, actual, message, fix or self.fix))
+        return ok
+
+
+def _head(spec: DeploymentSpec) -> tuple[str, str]:
+    return ("component", spec.components[0].id)
+
+
+def _running_replicas(dep: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in dep.get("replicas", []) if r.get("state") == "RUNNING"]
+
+
+def _call_view(call: dict[str, Any]) -> dict[str, Any]:
+    if call.get("inline"):
+        return {"inline": True}
+    return {"inline": False, "deployment": call.get("deployment"), "app": call.get("app")}
+
+
+def _hops_view(call: dict[str, Any]) -> list[dict[str, Any]]:
+    crossing = call.get("crossing") or {}
+    return [{"link": h.get("link"), "latency_s": h.get("latency_s"), "bandwidth_bps": h.get("bandwidth_bps"),
+             "bandwidth_back_bps": h.get("bandwidth_back_bps")} for h in crossing.get("hops", [])]
+
+
+def compare(plan: DeploymentPlan, running: dict[str, Any], *, model: str = "MODEL") -> tuple[list[Drift], dict[str, int], list[str]]:
+    """The drifts between a plan and a running state (see :func:`read_running` for its shape).
+
+    Returns:
+        The drifts (in plan order, rule by rule within a deployment), the number of checks made
+        per rule, and notes on checks that did not apply.
+    """
+    out = _Findings(plan, model)
+    notes: list[str] = []
+    apps = running.get("apps", {})
+    nodes = running.get("nodes", {})
+    check_placement = (not plan.emulate_links) or len(nodes) > 1
+    if not check_placement:
+        notes.append("placement: one Ray node and link emulation on, so every node of the model runs on this "
+                     "machine; replica placement is not checked")
+
+    planned = {a.name for a in plan.apps}
+    for name in sorted(apps):
+        if name.startswith(plan.prefix + "-") and name not in planned:
+            out.check("application", False, name, None, ("node", name[len(plan.prefix) + 1:]), None,
+                      apps[name].get("status"), f"application {name!r} runs but no node of the plan maps to it",
+                      f"delete it (serve.delete({name!r})) or redeploy the model")
+    for app in plan.apps:
+        live = apps.get(app.name)
+        node = ("node", app.node)
+        if not out.check("application", live is not None, app.name, None, node, app.route_prefix, None,
+                         f"application {app.name!r} for node {app.node!r} is not running"):
+            continue
+        assert live is not None
+        out.check("application", live.get("route_prefix") == app.route_prefix, app.name, None, node,
+                  app.route_prefix, live.get("route_prefix"),
+                  f"application {app.name!r} serves route {live.get('route_prefix')!r}, not {app.route_prefix!r}")
+        out.check("application", live.get("status") == "RUNNING", app.name, None, node, "RUNNING",
+                  live.get("status"), f"application {app.name!r} is {live.get('status')}: {live.get('message') or ''}".rstrip(": "))
+        deps = live.get("deployments", {})
+        for extra in sorted(set(deps) - set(app.deployments)):
+            out.check("deployment", False, app.name, extra, node, None, deps[extra].get("status"),
+                      f"deployment {extra!r} runs in {app.name!r} but the plan has no such deployment there")
+        for name in app.deployments:
+            spec = plan.deployment(name)
+            dep = deps.get(name)
+            if not out.check("deployment", dep is not None, app.name, name, _head(spec), "HEALTHY", None,
+                             f"deployment {name!r} (component {spec.components[0].id!r}) is missing from {app.name!r}"):
+                continue
+            assert dep is not None
+            _compare_deployment(out, plan, spec, dep, nodes if check_placement else None)
+    return out.items, out.checked, notes
+
+
+def _compare_deployment(out: _Findings, plan: DeploymentPlan, spec: DeploymentSpec, dep: dict[str, Any],
+                        nodes: dict[str, Any] | None) -> None:
+    app, name, head = spec.app, spec.name, _head(spec)
+    out.check("deployment", dep.get("status") == "HEALTHY", app, name, head, "HEALTHY", dep.get("status"),
+              f"deployment {name!r} is {dep.get('status')}: {dep.get('message') or ''}".rstrip(": "))
+    config = dep.get("config", {})
+    running = _running_replicas(dep)
+    count = len(running)
+    expected = deployment_options(spec)
+    for key, want in sorted(expected.items()):
+        if key == "name":
+            continue
+        have = config.get(key)
+        if key == "ray_actor_options":
+            for sub, value in sorted(want.items()):
+                got = (have or {}).get(sub)
+                out.check("reservations", _same(value, got), app, name, head, value, got,
+                          f"{name!r} reserves {sub}={got!r} per replica; the model gives {value!r}")
+        elif key == "num_replicas":
+            ok = out.check("replicas", _same(want, have), app, name, head, want, have,
+                           f"{name!r} is configured with {have!r} replica(s) ({count} running); the model "
+                           f"declares {want}")
+            if ok:
+                out.check("replicas", count == want, app, name, head, want, count,
+                          f"{name!r} has {count} running replica(s); the model declares {want}")
+        elif key == "autoscaling_config":
+            ok = out.check("replicas", _same(want, have), app, name, head, want, _subset(want, have),
+                           f"{name!r} autoscales with {_subset(want, have)!r}; the model gives {want!r}")
+            lo, hi = want["min_replicas"], want["max_replicas"]
+            if ok:
+                out.check("replicas", lo <= count <= hi, app, name, head, [lo, hi], count,
+                          f"{name!r} has {count} running replica(s), outside its autoscaling bounds {lo}..{hi}")
+        else:
+            out.check("serving-limits", _same(want, have), app, name, head, want, _subset(want, have),
+                      f"{name!r} runs with {key} {_subset(want, have)!r}; the plan gives {want!r}")
+    live = dep.get("describe")
+    if live is None:
+        out.check("components", False, app, name, head, [c.id for c in spec.components], None,
+                  f"{name!r} did not describe what it runs: {dep.get('describe_error') or 'no running replica'}")
+    else:
+        _compare_wiring(out, plan, spec, live)
+    if nodes is not None:
+        resource = NODE_RESOURCE_PREFIX + spec.node
+        for replica in running:
+            node = nodes.get(replica.get("node_id"), {})
+            has = resource in node.get("resources", {})
+            where = node.get("name") or str(replica.get("node_id", "?"))[:12]
+            out.check("placement", has, app, name, ("node", spec.node), resource,
+                      sorted(r for r in node.get("resources", {}) if r.startswith(NODE_RESOURCE_PREFIX)),
+                      f"replica {replica.get('replica_id')} of {name!r} runs on Ray node {where}, which does not "
+                      f"advertise {resource!r} (declared node {spec.node!r})",
+                      f"start the Ray node for {spec.node!r} with --resources '{{\"{resource}\": 100}}' and deploy "
+                      f"with --no-emulate-links")
+
+
+def _subset(want: Any, have: Any) -> Any:
+    """``have`` restricted to the keys of ``want`` (Serve fills in many defaults)."""
+    if isinstance(want, dict) and isinstance(have, dict):
+        return {k: have.get(k) for k in want}
+    return have
+
+
+def _compare_wiring(out: _Findings, plan: DeploymentPlan, spec: DeploymentSpec, live: dict[str, Any]) -> None:
+    app, name, head = spec.app, spec.name, _head(spec)
+    want_spec = spec.model_dump(mode="json")
+    have_spec = live.get("spec", {})
+    want_comps = {c["id"]: c for c in want_spec["components"]}
+    have_comps = {c["id"]: c for c in have_spec.get("components", [])}
+    for cid in sorted(set(want_comps) | set(have_comps)):
+        w, h = want_comps.get(cid), have_comps.get(cid)
+        out.check("components", _same(w, h), app, name, ("component", cid), w, h,
+                  f"{name!r} runs component {cid!r} as {_component_text(h)}; the model gives {_component_text(w)}"
+                  if w and h else (f"{name!r} does not run component {cid!r}" if w else
+                                   f"{name!r} runs component {cid!r}, which the plan puts elsewhere"))
+    for flag, rule in (("emulate_links", "link-emulation"), ("emulate_devices", "device-emulation")):
+        want = getattr(plan, flag)
+        have = live.get(flag)
+        out.check(rule, have is want, app, name, head, want, have,
+                  f"{name!r} runs with {flag.replace('_', ' ')} {'on' if have else 'off'}; the deployment asks for "
+                  f"{'on' if want else 'off'}")
+    want_calls = {c["connector"]: c for c in want_spec["calls"]}
+    have_calls = {c["connector"]: c for c in have_spec.get("calls", [])}
+    for cid in sorted(set(want_calls) | set(have_calls)):
+        w, h = want_calls.get(cid), have_calls.get(cid)
+        element = ("connector", cid)
+        if w is None or h is None:
+            out.check("calls", False, app, name, element, w and _call_view(w), h and _call_view(h),
+                      f"{name!r} makes call {cid!r} though the model does not route it from here" if w is None else
+                      f"{name!r} does not make call {cid!r}")
+            continue
+        out.check("calls", _same(_call_view(w), _call_view(h)), app, name, element, _call_view(w), _call_view(h),
+                  f"{name!r} makes step {cid!r} {_call_text(h)}; the model gives {_call_text(w)}")
+        down_w, down_h = (w.get("crossing") or {}).get("down", []), (h.get("crossing") or {}).get("down", [])
+        hops_ok = _same(_hops_view(w), _hops_view(h)) and list(down_w) == list(down_h)
+        out.check("link-emulation", hops_ok, app, name, element,
+                  {"hops": _hops_view(w), "down": down_w}, {"hops": _hops_view(h), "down": down_h},
+                  f"step {cid!r} from {name!r} emulates {_route_text(_hops_view(h), down_h)}; the model's route is "
+                  f"{_route_text(_hops_view(w), down_w)}")
+        tw, th = w.get("device_time_s"), h.get("device_time_s")
+        out.check("device-emulation", _same(tw, th), app, name, element, tw, th,
+                  f"step {cid!r} from {name!r} pads its target {w.get('target')!r} to {_seconds_text(th)}; the model's "
+                  f"time on its node is {_seconds_text(tw)}")
+
+
+def _component_text(run: dict[str, Any] | None) -> str:
+    if not run:
+        return "nothing"
+    config = ", ".join(f"{k}={v!r}" for k, v in sorted((run.get("config") or {}).items()))
+    return f"{run.get('implementation') or 'no implementation'}" + (f" ({config})" if config else "")
+
+
+def _call_text(call: dict[str, Any]) -> str:
+    if call.get("inline"):
+        return "inline"
+    return f"as a call to deployment {call.get('deployment')!r} of application {call.get('app')!r}"
+
+
+def _route_text(hops: list[dict[str, Any]], down: list[str]) -> str:
+    if down:
+        return f"a route cut by link(s) {', '.join(down)}"
+    if not hops:
+        return "no link"
+    parts = []
+    for hop in hops:
+        bits = []
+        if hop.get("latency_s") is not None:
+            bits.append(f"{hop['latency_s'] * 1000:g} ms")
+        if hop.get("bandwidth_bps"):
+            bits.append(f"{hop['bandwidth_bps'] / 1e6:g} Mbit/s")
+        if hop.get("bandwidth_back_bps") and hop.get("bandwidth_back_bps") != hop.get("bandwidth_bps"):
+            bits.append(f"{hop['bandwidth_back_bps'] / 1e6:g} Mbit/s back")
+        parts.append(f"{hop.get('link')} ({', '.join(bits) or 'nothing declared'})")
+    return "links " + " then ".join(parts)
+
+
+def _seconds_text(value: Any) -> str:
+    return "nothing (no padding)" if value is None else f"{float(value) * 1000:g} ms"
+
+
+# ------------------------------------------------------------------------------------------------
+# reading a running Serve instance
+# ------------------------------------------------------------------------------------------------
+
+def read_running(prefix: str, describe_timeout: float = 30.0) -> dict[str, Any]:
+    """The running state of a system's applications on the Ray instance this process is connected to.
+
+    Shape: ``{"apps": {name: {route_prefix, status, message, deployments: {name: {status, message,
+    config (Serve's deployment options), replicas: [{replica_id, state, node_id, pid}], describe
+    (what one replica says it runs) or describe_error}}}}, "nodes": {node id: {name, alive,
+    resources}}}``.
+    """
+    import ray
+    from ray import serve
+
+    # Serve's instance details (the schema ServeInstanceDetails): what `serve status` shows, read
+    # from the controller through the connected client, as the dashboard's REST API would
+    from ray.serve.context import _get_global_client
+
+    details = _get_global_client().get_serve_details()
+    out: dict[str, Any] = {"apps": {}, "nodes": {}}
+    for node in ray.nodes():
+        out["nodes"][node["NodeID"]] = {
+            "name": node.get("NodeName") or node.get("NodeManagerAddress"),
+            "alive": bool(node.get("Alive")),
+            "resources": {k: v for k, v in (node.get("Resources") or {}).items()},
+        }
+    for name, app in sorted(details.get("applications", {}).items()):
+        if not name.startswith(prefix + "-"):
+            continue
+        deps: dict[str, Any] = {}
+        for dname, dep in sorted(app.get("deployments", {}).items()):
+            entry = {
+                "status": _text(dep.get("status")), "message": dep.get("message", ""),
+                "config": dict(dep.get("deployment_config") or {}),
+                "replicas": [{"replica_id": r.get("replica_id"), "state": _text(r.get("state")),
+                              "node_id": r.get("node_id"), "pid": r.get("pid")} for r in dep.get("replicas", [])],
+            }
+            if any(r["state"] == "RUNNING" for r in entry["replicas"]):
+                try:
+                    handle = serve.get_deployment_handle(dname, app_name=name)
+                    entry["describe"] = handle.describe.remote().result(timeout_s=describe_timeout)
+                except Exception as exc:  # an old or foreign deployment without describe(), or a dying replica
+                    entry["describe_error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            deps[dname] = entry
+        out["apps"][name] = {"route_prefix": app.get("route_prefix"), "status": _text(app.get("status")),
+                             "message": app.get("message", ""), "deployments": deps}
+    return out
+
+
+def _text(value: Any) -> str:
+    """An enum's value, or the text itself (Serve's details hold enums or their strings)."""
+    return str(getattr(value, "value", value))
+
+
+def verify(model: str, variant: str | None = None, *, flow: str | None = None, address: str | None = None,
+           emulate_links: bool | None = None, emulate_devices: bool | None = None) -> VerifyResult:
+    """Compare a deployed model with what runs on Ray Serve.
+
+    Args:
+        model: the model file (as for ``archkit deploy``).
+        variant: the variant to hold the running system against; default the deployed one.
+        flow: the flow served; default the deployed one.
+        address: the Ray instance; default the one the deployment was recorded on.
+        emulate_links: default as deployed.
+        emulate_devices: default as deployed.
+
+    Raises:
+        UsageError: the model is not deployed and no ``address`` is given.
+        DeployError: Ray cannot be reached.
+    """
+    from ..errors import UsageError
+    from ._cluster import connect, read_state
+    from ._deploy import _load, _quiet_ray, model_file
+    from ._plan import app_prefix, build_plan
+
+    _quiet_ray()
+    system = _load(model)
+    prefix = app_prefix(system.name)
+    record = read_state(prefix)
+    if record is None and address is None:
+        raise UsageError(f"{model} is not deployed (no record under the state folder); deploy it with "
+                         f"'archkit deploy {model}' or give --address of the Ray instance it runs on")
+    recorded_plan = (record or {}).get("plan", {})
+    if record is not None and variant is None:
+        variant = record.get("variant")
+    flow = flow or (record or {}).get("flow")
+    links = emulate_links if emulate_links is not None else bool((record or {}).get("emulate_links", True))
+    devices = emulate_devices if emulate_devices is not None else bool(recorded_plan.get("emulate_devices", links))
+    ray_address = address or record["address"]  # type: ignore[index]
+    import ray
+
+    try:
+        connect(ray_address)
+        cpus = recorded_plan.get("cpu_budget")
+        if links and cpus is None:
+            cpus = ray.cluster_resources().get("CPU")
+        plan = build_plan(system, variant, flow, emulate_links=links, emulate_devices=devices, cpus=cpus,
+                          model_path=model_file(model))
+        running = read_running(prefix)
+    finally:
+        if ray.is_initialized():
+            ray.shutdown()
+    findings, checked, notes = compare(plan, running, model=model)
+    locations: dict[str, tuple[str | None, int | None]] = {}
+    for kind, elements in (("component", system.components), ("node", system.nodes),
+                           ("connector", system.connectors), ("link", system.links)):
+        for element in elements:
+            loc = element.location
+            if loc is not None:
+                locations[f"{kind}:{element.id}"] = (loc.file, loc.line)
+    return VerifyResult(system.name, model, plan.variant, plan.flow, ray_address, plan.emulate_links,
+                        plan.emulate_devices, findings, checked, notes, locations)
+
+
+# ------------------------------------------------------------------------------------------------
+# SARIF
+# ------------------------------------------------------------------------------------------------
+
+def to_sarif(result: VerifyResult) -> str:
+    """The SARIF 2.1.0 log of a verify run (same layout as lint's: a rule per drift kind, a result
+    per drift at the line that declares its element), as text with stable bytes."""
+    import hashlib
+    import json
+    from pathlib import PurePath
+
+    from .._version import __version__
+
+    rules = list(RULES)
+    descriptors = [{"id": rule, "name": "".join(p.capitalize() for p in rule.split("-")),
+                    "shortDescription": {"text": f"running system: {rule}"}, "fullDescription": {"text": RULES[rule]},
+                    "defaultConfiguration": {"level": "error"}} for rule in rules]
+    results = []
+    for drift in result.findings:
+        kind, ident = drift.element
+        location: dict[str, Any] = {"logicalLocations": [
+            {"name": ident, "fullyQualifiedName": f"{kind} '{ident}'", "kind": kind}]}
+        file, line = result.locations.get(f"{kind}:{ident}", (None, None))
+        if file:
+            phys: dict[str, Any] = {"artifactLocation": {"uri": PurePath(file).as_posix()}}
+            if line:
+                phys["region"] = {"startLine": line}
+            location["physicalLocation"] = phys
+        key = "|".join([drift.rule, drift.app, drift.deployment or "", kind, ident])
+        results.append({
+            "ruleId": drift.rule, "ruleIndex": rules.index(drift.rule), "level": "error",
+            "message": {"text": drift.message}, "locations": [location],
+            "partialFingerprints": {"archkitVerify/v1": hashlib.sha256(key.encode()).hexdigest()[:32]},
+            "properties": {"app": drift.app, "deployment": drift.deployment, "expected": drift.expected,
+                           "actual": drift.actual, "fix": drift.fix},
+        })
+    log = {
+        "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "archkit", "version": __version__, "rules": descriptors}},
+            "automationDetails": {"id": f"archkit-verify/{result.system}"},
+            "results": results,
+            "properties": {"variant": result.variant, "flow": result.flow, "checked": dict(result.checked)},
+        }],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False, default=str) + "\n"
