@@ -101,10 +101,10 @@ class Component(_Decl):
     """Declare a component; inside ``with Node(...)`` it is placed on that node.
 
     Args:
-        id: unique id. kind: component kind (model, ui, datastore, ...), required as in a model file.
-        node: a Node (or id) to place
-        it on, instead of the enclosing ``with Node``. Other keyword arguments are the fields of
-        :class:`archkit.model.Component` (quantities as text such as ``"2..5 ms"``).
+        id: unique id.
+        kind: component kind (model, ui, datastore, ...), required as in a model file.
+        node: a Node (or id) to place it on, instead of the enclosing ``with Node``.
+        **fields: the fields of :class:`archkit.model.Component` (quantities as text such as ``"2..5 ms"``).
     """
 
     _field = "components"
@@ -151,8 +151,9 @@ class Node(_Decl):
     """Declare a deployment node; use it as a context so the components declared inside are placed on it.
 
     Args:
-        id: unique id. kind: node kind (mobile, wearable, embedded, edge, cloud, ...), required as in a
-        model file. Other keyword arguments are the fields of :class:`archkit.model.Node`.
+        id: unique id.
+        kind: node kind (mobile, wearable, embedded, edge, cloud, ...), required as in a model file.
+        **fields: the fields of :class:`archkit.model.Node`.
     """
 
     _field = "nodes"
@@ -258,8 +259,9 @@ class System:
     """Declare a system: use it as a context; everything declared inside belongs to it.
 
     Args:
-        name: the system's name. Other keyword arguments are fields of :class:`archkit.model.System`
-        (description, version, users, requirements, objectives, properties).
+        name: the system's name.
+        **fields: fields of :class:`archkit.model.System` (description, version, users, requirements,
+            objectives, properties).
     """
 
     def __init__(self, name: str, **fields: Any) -> None:

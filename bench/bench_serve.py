@@ -246,7 +246,6 @@ def run_archkit(inputs, expected, levels, requests, fused: bool) -> dict:
 
     state = tempfile.mkdtemp(prefix="akbench-")
     os.environ["ARCHKIT_STATE_DIR"] = state
-    os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     system, variant = example_variant(fused)
     head = None
     try:
@@ -254,9 +253,9 @@ def run_archkit(inputs, expected, levels, requests, fused: bool) -> dict:
                         http_port=_free_port())
         head = read_state("head")
         out = http_levels(record["url"], inputs, expected, levels, requests)
-        from archkit.runtime._cluster import _session_members
+        from archkit.runtime._cluster import head_processes
 
-        out["rss_bytes"] = rss_bytes(_session_members(int(head["pid"])))
+        out["rss_bytes"] = rss_bytes(head_processes(head))
         out["deployments"] = [d["name"] for d in record["plan"]["deployments"]]
         return out
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -9,7 +10,14 @@ import typer
 from rich.table import Table
 
 from ..errors import ArchkitError
-from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, load_model, stdout, terminal, write_output
+from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, finite, load_model, stdout, terminal, write_output
+
+class RayAuth(str, Enum):
+    """Authentication of a local Ray head."""
+
+    token = "token"
+    disabled = "disabled"
+
 
 VARIANT_HELP = "Variant to deploy (its placement and links that are down); the base placement if omitted."
 FLOW_HELP = "Flow to serve over HTTP; the first declared flow if omitted."
@@ -40,7 +48,12 @@ def deploy_cmd(
         help="Run components at this machine's speed instead of padding each to the time declared for its node "
              "(padding is on with link emulation)."),
     http_port: Optional[int] = typer.Option(None, "--http-port", help="Port of Serve's HTTP proxy (default 8000)."),
-    timeout: float = typer.Option(300.0, "--timeout", help="Seconds to wait for the applications to run."),
+    timeout: float = typer.Option(300.0, "--timeout", min=1, callback=finite,
+                                  help="Seconds to wait for the applications to run."),
+    ray_auth: RayAuth = typer.Option(
+        RayAuth.token, "--ray-auth",
+        help="Authentication of the local Ray head archkit starts: token (a fresh token only archkit's "
+             "commands know) or disabled."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Run a variant on Ray Serve: one application per node, HTTP ingress on 127.0.0.1."""
@@ -50,7 +63,8 @@ def deploy_cmd(
     check_variant(system, variant, format)
     try:
         record = deploy(model, variant, flow=flow, address=address, emulate_links=not no_emulate_links,
-                        emulate_devices=False if no_emulate_devices else None, http_port=http_port, timeout=timeout)
+                        emulate_devices=False if no_emulate_devices else None, http_port=http_port, timeout=timeout,
+                        ray_auth=ray_auth.value)
     except ArchkitError as exc:
         fail(exc, format, model)
     if format == Format.json:
@@ -88,6 +102,13 @@ def status_cmd(
         if report.get("error"):
             con.print(f"[red]{report['error']}[/]", highlight=False)
         con.print(_apps_table(report))
+        seen = report.get("exposure")
+        if seen is not None:
+            exposed = seen["exposed"]
+            where = ("[green]all on loopback[/]" if not exposed else
+                     "[red]reachable from the network: " + ", ".join(
+                         f"{row['process']} on {row['address']}:{row['port']}" for row in exposed) + "[/]")
+            con.print(f"listening sockets of the Ray head: {len(seen['listening'])}, {where}", highlight=False)
     if not report["deployed"] or not report.get("healthy"):
         raise typer.Exit(EXIT_PROBLEMS)
 
@@ -125,7 +146,8 @@ def serve_config_cmd(
                                           help="Map nodes to Ray resources 'node:<id>' instead of emulating links."),
     no_emulate_devices: bool = typer.Option(
         False, "--no-emulate-devices", help="Do not pad components to the time declared for their node."),
-    cpus: Optional[float] = typer.Option(None, "--cpus", help="CPUs to fit into when emulating (default: this machine's)."),
+    cpus: Optional[float] = typer.Option(None, "--cpus", min=0.1, callback=finite,
+                                         help="CPUs to fit into when emulating (default: this machine's)."),
     working_dir: Optional[str] = typer.Option(None, "--working-dir", help="runtime_env working_dir to ship."),
 ) -> None:
     """Write the Serve config file (for `serve deploy` or a KubeRay RayService) of a variant."""
@@ -152,7 +174,10 @@ def load_cmd(
     requests: int = typer.Option(100, "--requests", "-n", help="Requests to send in all."),
     concurrency: int = typer.Option(1, "--concurrency", "-c", help="Clients sending at the same time."),
     images: Optional[Path] = typer.Option(None, "--images", help="Folder of input files, sent round robin."),
-    time_limit: float = typer.Option(300.0, "--time-limit", help="Stop after this many seconds."),
+    time_limit: float = typer.Option(300.0, "--time-limit", min=0.1, callback=finite,
+                                     help="Stop after this many seconds."),
+    retries: int = typer.Option(0, "--retries", min=0, help="Send a request again after a 503, up to this many times, "
+                                                     "after the wait the answer asks for."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Load-test a deployed flow: throughput, p50/p95/p99 latency and per-step timings."""
@@ -175,13 +200,14 @@ def load_cmd(
             raise UsageError("give --images DIR with the files to send (e.g. PNG or JPEG images)")
         inputs = read_inputs(images)
         if format == Format.json:
-            report = run_load(url, inputs, requests=requests, concurrency=concurrency, time_limit=time_limit)
+            report = run_load(url, inputs, requests=requests, concurrency=concurrency, time_limit=time_limit,
+                              retries=retries)
         else:
             with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                           TimeElapsedColumn(), console=stdout()) as bar:
                 task = bar.add_task(f"POST {url}", total=requests)
                 report = run_load(url, inputs, requests=requests, concurrency=concurrency, time_limit=time_limit,
-                                  progress=lambda n: bar.advance(task, n))
+                                  retries=retries, progress=lambda n: bar.advance(task, n))
     except ArchkitError as exc:
         fail(exc, format, target)
     if format == Format.json:
@@ -201,6 +227,10 @@ def _print_load(report: dict) -> None:
     table.add_row(str(report["throughput_rps"]), str(lat["p50"]), str(lat["p95"]), str(lat["p99"]), str(lat["mean"]),
                   ", ".join(f"{k}: {v}" for k, v in report["statuses"].items()))
     con.print(table)
+    if report["retried"]:
+        con.print(f"{report['retried']} retries after 503; first tries: "
+                  + ", ".join(f"{k}: {v}" for k, v in report["first_try"].items())
+                  + f"; longest time without an answer: {report['max_gap_ms']} ms", highlight=False)
     if report["steps_p50_ms"]:
         steps = Table(title="median time per step (ms)", title_justify="left")
         steps.add_column("step")

@@ -8,12 +8,15 @@ imports Ray only when called (``pip install 'archkit[serve]'``).
 * :func:`serve_config_yaml` - the plan as a Serve config file for ``serve deploy`` / KubeRay
 * :func:`run_load` - closed-loop HTTP load with latency percentiles and per-step timings
 * :class:`BadInput`, :class:`LinkDown` - errors implementations and links raise
+* :class:`EdgeLimits`, :func:`edge_env` - the HTTP edge's limits, and the environment of a Ray
+  head whose Serve proxy enforces them
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ._edge import EdgeLimits, edge_env
 from ._plan import DeploymentPlan, build_plan
 from ._protocol import DEFAULT_MAX_BODY_BYTES, BadInput, LinkDown
 
@@ -22,6 +25,8 @@ __all__ = [
     "LinkDown",
     "DEFAULT_MAX_BODY_BYTES",
     "DeploymentPlan",
+    "EdgeLimits",
+    "edge_env",
     "build_plan",
     "deploy",
     "status",

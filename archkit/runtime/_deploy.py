@@ -1,10 +1,11 @@
 """Deploy a model on Ray Serve, report on it and take it down again.
 
 :func:`deploy` plans the chosen variant (see :mod:`archkit.runtime._plan`), makes sure a Ray
-instance is there (a local head it starts when no address is given, or the cluster at
-``--address``), starts Serve's HTTP proxy on 127.0.0.1 and runs one application per node. The
-deployment is recorded (see :mod:`archkit.runtime._cluster`) so that :func:`status`,
-:func:`undeploy` and ``archkit load`` find it again by the model alone.
+instance is there (a local head it starts when no address is given, listening on loopback only
+and with token authentication, or the cluster at ``--address``), starts Serve's HTTP proxy on
+127.0.0.1 with archkit's edge guard in it (see :mod:`archkit.runtime._edge`) and runs one
+application per node. The deployment is recorded (see :mod:`archkit.runtime._cluster`) so that
+:func:`status`, :func:`undeploy` and ``archkit load`` find it again by the model alone.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from ._cluster import (
     DeployError,
     connect,
     free_port,
+    head_processes,
+    listening_sockets,
+    ray_env,
     read_state,
     remove_state,
     start_local_head,
@@ -26,9 +30,11 @@ from ._cluster import (
     stop_local_head,
     write_state,
 )
-from ._plan import NODE_RESOURCE_PREFIX, DeploymentPlan, app_prefix, build_plan
+from ._edge import EdgeLimits, edge_env, write_routes
+from ._plan import NODE_RESOURCE_PREFIX, DeploymentPlan, admission_capacity, app_prefix, build_plan
 
-__all__ = ["deploy", "status", "undeploy", "find_deployment", "plan_for", "model_file", "DEFAULT_HTTP_PORT"]
+__all__ = ["deploy", "status", "undeploy", "find_deployment", "exposure", "plan_for", "model_file",
+           "DEFAULT_HTTP_PORT"]
 
 DEFAULT_HTTP_PORT = 8000
 #: Serve logging for deployed applications: warnings and errors only, no line per request (writing
@@ -52,10 +58,8 @@ def _quiet_ray() -> None:
 def _head_alive(head: dict[str, Any]) -> bool:
     import socket
 
-    from ._cluster import _session_members
-
     try:
-        if not _session_members(int(head["pid"])):
+        if not head_processes(head):
             return False
     except (KeyError, ValueError):
         return False
@@ -91,6 +95,8 @@ def deploy(
     http_port: int | None = None,
     cpus: int | None = None,
     timeout: float = 300.0,
+    ray_auth: str = "token",
+    edge: EdgeLimits | None = None,
 ) -> dict[str, Any]:
     """Run a model's variant on Ray Serve and return the deployment record.
 
@@ -110,6 +116,11 @@ def deploy(
         http_port: port of the proxy; 8000, or a free one when 8000 is taken on a local head.
         cpus: CPUs of a local head; defaults to the machine's.
         timeout: seconds to wait for every application to be RUNNING.
+        ray_auth: authentication of a local head archkit starts: ``"token"`` (default; a fresh
+            token only archkit's commands know) or ``"disabled"``. A running head keeps its own.
+        edge: limits of the HTTP edge of a local head archkit starts (defaults: :class:`EdgeLimits`);
+            a running head keeps its own. On a cluster, set the head's environment from
+            :func:`archkit.runtime._edge.edge_env` to get the same edge.
 
     Returns:
         The record: ``system``, ``variant``, ``flow``, ``address``, ``url`` (the flow's endpoint),
@@ -135,7 +146,9 @@ def deploy(
             if head is not None:
                 stop_local_head(head)
             resources = {f"{NODE_RESOURCE_PREFIX}{n.id}": 1000.0 for n in system.nodes}
-            head = dict(start_local_head(cpus=cpus, resources=resources))
+            head = dict(start_local_head(cpus=cpus, resources=resources, auth=ray_auth,
+                                         env=edge_env(edge)))
+            head["edge"] = (edge or EdgeLimits()).as_dict()
             port = http_port or (DEFAULT_HTTP_PORT if _port_free(DEFAULT_HTTP_PORT) else free_port())
             head["http_port"] = port
             head["http_host"] = http_host
@@ -144,9 +157,11 @@ def deploy(
         ray_address = head["address"]
         port = head["http_port"]
         http_host = head.get("http_host", http_host)
+        env: dict[str, str] | None = ray_env(head)
     else:
         ray_address = address
         port = http_port or DEFAULT_HTTP_PORT
+        env = None
     try:
         import ray
         from ray import serve
@@ -155,7 +170,7 @@ def deploy(
 
         raise MissingDependencyError("ray[serve]", "serve", "archkit deploy") from None
     try:
-        connect(ray_address)
+        connect(ray_address, env)
         # CPUs this system may use: what is free now plus what its previous deployment holds
         budget = ray.available_resources().get("CPU", 0.0) + _held_cpus(read_state(prefix))
         budget = max(0.1, min(budget, ray.cluster_resources().get("CPU", float(os.cpu_count() or 1))))
@@ -164,11 +179,14 @@ def deploy(
         from ._serve_app import build_apps
 
         apps = build_apps(plan)
+        # a Serve instance that already runs keeps the options it was started with
         serve.start(http_options={"host": http_host, "port": port})
         current = serve.status().applications
         for name in sorted(current):
             if name.startswith(prefix + "-") and name not in apps:
                 serve.delete(name)
+        if head is not None and head.get("routes_file") and address is None:
+            _admit(head["routes_file"], plan, read_state(prefix))
         # callee applications first, the ingress last, so no request meets a missing deployment
         from ray.serve.api import _run
 
@@ -201,6 +219,8 @@ def deploy(
         "url": base + plan.endpoint,
         "emulate_links": emulate_links,
         "emulate_devices": plan.emulate_devices,
+        "ray_auth": head.get("auth", "disabled") if address is None else None,
+        "edge": head.get("edge") if address is None else None,
         "apps": [{"name": a.name, "node": a.node, "route_prefix": a.route_prefix, "deployments": a.deployments}
                  for a in plan.apps],
         "deployed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -208,6 +228,13 @@ def deploy(
     }
     write_state(prefix, record)
     return record
+
+
+def _admit(routes_file: str, plan: DeploymentPlan, previous: dict[str, Any] | None) -> None:
+    """Tell the HTTP edge how many requests each application's ingress holds (see ``_edge.py``)."""
+    old = [app["route_prefix"] for app in (previous or {}).get("apps", [])]
+    capacities = {app.route_prefix: admission_capacity(plan.deployment(app.ingress)) for app in plan.apps}
+    write_routes(routes_file, capacities, drop=old)
 
 
 def _held_cpus(record: dict[str, Any] | None) -> float:
@@ -290,8 +317,9 @@ def status(model: str) -> dict[str, Any]:
     import ray
     from ray import serve
 
+    head = read_state(_HEAD) if record.get("local_head") else None
     try:
-        connect(record["address"])
+        connect(record["address"], ray_env(head) if head else None)
         apps = serve.status().applications
     except Exception as exc:  # the cluster went away: report it instead of failing
         out.update(healthy=False, error=f"cannot reach Ray at {record['address']}: {exc}",
@@ -314,7 +342,22 @@ def status(model: str) -> dict[str, Any]:
                      "status": state, "deployments": deployments})
     out["apps"] = rows
     out["healthy"] = all(r["status"] == "RUNNING" for r in rows)
+    if head is not None:
+        out["exposure"] = exposure(head)
     return out
+
+
+def exposure(head: dict[str, Any]) -> dict[str, Any]:
+    """What the processes of a local head listen on.
+
+    Returns:
+        ``listening``: every listening socket (``address``, ``port``, ``pid``, ``process``),
+        ``exposed``: those reachable from other machines (not on 127.0.0.0/8 or ::1); archkit's
+        own head has none.
+    """
+    found = listening_sockets(head_processes(head))
+    rows = [item._asdict() for item in found]
+    return {"listening": rows, "exposed": [item._asdict() for item in found if not item.loopback]}
 
 
 def undeploy(model: str) -> dict[str, Any]:
@@ -344,7 +387,9 @@ def undeploy(model: str) -> dict[str, Any]:
         from ray import serve
 
         try:
-            connect(record["address"])
+            if head is not None and head.get("routes_file"):
+                write_routes(head["routes_file"], {}, drop=[app["route_prefix"] for app in record["apps"]])
+            connect(record["address"], ray_env(head) if head else None)
             live = serve.status().applications
             for name in names:
                 if name in live:

@@ -6,6 +6,12 @@ files, used round robin; the content type follows the file extension. The report
 throughput (answers per second of wall time), latency percentiles over successful answers,
 status counts, and the median of each step's time from the answers' ``timings``.
 
+With ``retries`` a client sends a request again after a 503, as a well-behaved client does:
+after the ``retry_after_ms`` of the answer's JSON (archkit's edge and ingress send it), else
+after its ``Retry-After`` header, else 100 ms. Latency then counts from the first try to the
+answer; ``statuses`` holds the final answers, ``first_try`` the first ones, and ``max_gap_ms``
+the longest time the run went without a successful answer (the stall a fault causes).
+
 Percentiles use the nearest-rank method on the sorted latencies.
 """
 
@@ -67,12 +73,27 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[rank - 1]
 
 
+def _retry_delay(response: Any) -> float:
+    """Seconds to wait before sending a request again after a 503."""
+    try:
+        hint = response.json().get("retry_after_ms")
+        if isinstance(hint, (int, float)) and hint >= 0:
+            return min(float(hint), 60_000.0) / 1000
+    except (ValueError, AttributeError):
+        pass
+    header = response.headers.get("retry-after", "")
+    return min(float(header), 60.0) if header.isdigit() else 0.1
+
+
 async def _run(url: str, inputs: list[LoadInput], requests: int, concurrency: int, time_limit: float,
-               timeout: float, progress: Callable[[int], None] | None) -> dict[str, Any]:
+               timeout: float, progress: Callable[[int], None] | None, retries: int = 0) -> dict[str, Any]:
     import httpx
 
     latencies: list[float] = []
     statuses: dict[str, int] = {}
+    first_try: dict[str, int] = {}
+    answered_at: list[float] = []
+    retried = 0
     steps: dict[str, list[float]] = {}
     errors: list[str] = []
     next_index = 0
@@ -89,6 +110,15 @@ async def _run(url: str, inputs: list[LoadInput], requests: int, concurrency: in
                 start = time.perf_counter()
                 try:
                     response = await client.post(url, content=item.body, headers={"content-type": item.content_type})
+                    key = str(response.status_code)
+                    first_try[key] = first_try.get(key, 0) + 1
+                    for _ in range(retries):
+                        if response.status_code != 503 or time.monotonic() >= deadline:
+                            break
+                        retried += 1
+                        await asyncio.sleep(_retry_delay(response))
+                        response = await client.post(url, content=item.body,
+                                                     headers={"content-type": item.content_type})
                 except httpx.HTTPError as exc:
                     statuses["error"] = statuses.get("error", 0) + 1
                     if len(errors) < 5:
@@ -99,6 +129,7 @@ async def _run(url: str, inputs: list[LoadInput], requests: int, concurrency: in
                 statuses[key] = statuses.get(key, 0) + 1
                 if response.status_code == 200:
                     latencies.append(elapsed)
+                    answered_at.append(time.perf_counter())
                     try:
                         for step, ms in (response.json().get("timings") or {}).items():
                             steps.setdefault(step, []).append(float(ms))
@@ -113,12 +144,17 @@ async def _run(url: str, inputs: list[LoadInput], requests: int, concurrency: in
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         wall = time.perf_counter() - started
     done = sum(statuses.values())
+    marks = [started, *sorted(answered_at)]
+    gaps = [later - earlier for earlier, later in zip(marks, marks[1:])]
     return {
         "url": url,
         "requests": done,
         "concurrency": concurrency,
         "ok": len(latencies),
         "statuses": dict(sorted(statuses.items())),
+        "first_try": dict(sorted(first_try.items())),
+        "retried": retried,
+        "max_gap_ms": _r(max(gaps) * 1000 if gaps else None),
         "wall_s": round(wall, 3),
         "throughput_rps": round(len(latencies) / wall, 2) if wall > 0 else None,
         "latency_ms": {
@@ -137,7 +173,7 @@ def _r(value: float | None) -> float | None:
 
 
 def run_load(url: str, inputs: list[LoadInput], *, requests: int = 100, concurrency: int = 1,
-             time_limit: float = 300.0, timeout: float = 60.0,
+             time_limit: float = 300.0, timeout: float = 60.0, retries: int = 0,
              progress: Callable[[int], None] | None = None) -> dict[str, Any]:
     """Send ``requests`` POSTs to ``url`` from ``concurrency`` closed-loop clients; return the report.
 
@@ -148,10 +184,12 @@ def run_load(url: str, inputs: list[LoadInput], *, requests: int = 100, concurre
         concurrency: clients sending at the same time.
         time_limit: stop sending after this many seconds, even if requests remain.
         timeout: seconds one request may take.
+        retries: times a request is sent again after a 503 (see the module docstring).
         progress: called with 1 after each answer (for a progress bar).
     """
-    if requests < 1 or concurrency < 1:
+    if requests < 1 or concurrency < 1 or retries < 0:
         from ..errors import UsageError
 
-        raise UsageError("--requests and --concurrency must be at least 1")
-    return asyncio.run(_run(url, inputs, requests, max(1, min(concurrency, requests)), time_limit, timeout, progress))
+        raise UsageError("--requests and --concurrency must be at least 1, --retries at least 0")
+    return asyncio.run(_run(url, inputs, requests, max(1, min(concurrency, requests)), time_limit, timeout, progress,
+                            retries))

@@ -29,6 +29,15 @@ config file and tested quickly. Rules:
   whose target has no implementation but a declared time then counts as doing something: it
   runs inline as a padded no-op instead of being skipped.
 
+Serving limits (per deployment; a component may set each one in its ``properties``):
+``max_ongoing_requests`` (requests a replica works on at once) and ``max_queued_requests``
+(requests waiting for a free replica before Serve answers 503) default to 4 and 8 for the
+ingress, so a flood is answered with fast 503s while admitted requests keep their usual
+latency; other deployments keep Serve's defaults (5, unbounded: the ingress bounds what reaches
+them). ``request_timeout_s`` (the ingress's deadline per request, 504 beyond it) defaults to
+15 s. Every deployment is health-checked every second with a 5 s timeout, so Serve replaces a dead
+or stuck replica within seconds instead of its default 10 s period.
+
 Sizing (per replica): ``num_cpus`` from the component's ``cpus`` (summed over components run in
 one deployment), else 0.5 for a deployment that runs an implementation and 0.1 for one that only
 passes calls on; ``memory`` from the component's ``memory`` or its model's ``memory``; replicas
@@ -62,6 +71,7 @@ __all__ = [
     "build_plan",
     "deployment_options",
     "device_times",
+    "admission_capacity",
     "app_prefix",
     "NODE_RESOURCE_PREFIX",
 ]
@@ -70,6 +80,15 @@ NODE_RESOURCE_PREFIX = "node:"
 _DEFAULT_CPUS = 0.5
 _INGRESS_CPUS = 0.1
 _NODE_RESOURCE_SHARE = 0.001
+#: Serving limits of the ingress unless its component's properties say otherwise.
+_INGRESS_MAX_ONGOING = 4
+_INGRESS_MAX_QUEUED = 8
+_REQUEST_TIMEOUT_S = 15.0
+#: Health checks of every deployment: period and timeout in seconds.
+_HEALTH_CHECK_PERIOD_S = 1.0
+_HEALTH_CHECK_TIMEOUT_S = 5.0
+#: Seconds a client is told to wait (``Retry-After``) when the ingress's queue is full.
+_RETRY_AFTER_S = 1.0
 
 
 class _Frozen(BaseModel):
@@ -143,8 +162,30 @@ class DeploymentSpec(_Frozen):
     memory: int | None = Field(description="Bytes of memory reserved per replica; None when not declared.")
     resources: dict[str, float] = Field(default_factory=dict, description="Custom Ray resources per replica.")
     max_ongoing_requests: int | None = Field(description="Serve max_ongoing_requests; None keeps Serve's default.")
+    max_queued_requests: int | None = Field(
+        None, description="Serve max_queued_requests: requests waiting beyond it get 503; None: unbounded.")
+    request_timeout_s: float | None = Field(
+        None, description="Deadline of one request at the ingress in seconds (504 beyond it); None for others.")
+    health_check_period_s: float = Field(_HEALTH_CHECK_PERIOD_S, description="Seconds between health checks.")
+    health_check_timeout_s: float = Field(
+        _HEALTH_CHECK_TIMEOUT_S, description="Seconds a health check may take before the replica counts as failed.")
     accepts: list[str] = Field(default_factory=list, description="Content types the ingress accepts (empty: any).")
     max_body_bytes: int | None = Field(None, description="Largest request body the ingress accepts.")
+
+
+#: Serve's own default of ``max_ongoing_requests``.
+SERVE_DEFAULT_MAX_ONGOING = 5
+
+
+def admission_capacity(spec: DeploymentSpec) -> int | None:
+    """Requests a deployment holds at once: working (each replica's ``max_ongoing_requests``) plus
+    waiting (``max_queued_requests``); None when its queue is unbounded. Autoscaling counts
+    its ``max_replicas``."""
+    if spec.max_queued_requests is None:
+        return None
+    auto = spec.autoscaling or {}
+    replicas = spec.num_replicas or auto.get("max_replicas") or 1
+    return (spec.max_ongoing_requests or SERVE_DEFAULT_MAX_ONGOING) * int(replicas) + spec.max_queued_requests
 
 
 class AppSpec(_Frozen):
@@ -431,9 +472,7 @@ def build_plan(
                 request_bytes=None if step.request_size is None else step.request_size.mid,
                 response_bytes=None if step.response_size is None else step.response_size.mid,
                 device_time_s=padded.get(step.target)))
-        head = comps[item["head"]]
-        props = getattr(head, "properties", {}) or {}
-        max_ongoing = props.get("max_ongoing_requests")
+        limits = _serving_limits(comps[item["head"]], item["ingress"])
         resources = {} if emulate_links else {f"{NODE_RESOURCE_PREFIX}{item['node']}": _NODE_RESOURCE_SHARE}
         accepts: list[str] = []
         max_body: int | None = None
@@ -444,8 +483,7 @@ def build_plan(
             calls=calls, ingress=item["ingress"], num_replicas=item["num_replicas"],
             autoscaling=item["autoscaling"], num_cpus=item["num_cpus"], memory=item["memory"],
             resources=resources,
-            max_ongoing_requests=int(max_ongoing) if isinstance(max_ongoing, (int, float)) else None,
-            accepts=accepts, max_body_bytes=max_body,
+            accepts=accepts, max_body_bytes=max_body, **limits,
         ))
 
     apps = []
@@ -479,6 +517,23 @@ def device_times(graph: Any, components: list[str], point: str = "typical") -> d
     return out
 
 
+def _serving_limits(component: Any, ingress: bool) -> dict[str, Any]:
+    """Queue bounds and deadline of a deployment: the component's properties over the defaults."""
+    props = getattr(component, "properties", {}) or {}
+
+    def number(key: str, default: float | None, kind: type) -> Any:
+        value = props.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+            return kind(value)
+        return default
+
+    return {
+        "max_ongoing_requests": number("max_ongoing_requests", _INGRESS_MAX_ONGOING if ingress else None, int),
+        "max_queued_requests": number("max_queued_requests", _INGRESS_MAX_QUEUED if ingress else None, int),
+        "request_timeout_s": number("request_timeout_s", _REQUEST_TIMEOUT_S, float) if ingress else None,
+    }
+
+
 def deployment_options(spec: DeploymentSpec) -> dict[str, Any]:
     """Serve deployment options for a planned deployment (replicas, resources, name)."""
     actor: dict[str, Any] = {"num_cpus": spec.num_cpus}
@@ -493,6 +548,11 @@ def deployment_options(spec: DeploymentSpec) -> dict[str, Any]:
         options["num_replicas"] = spec.num_replicas or 1
     if spec.max_ongoing_requests is not None:
         options["max_ongoing_requests"] = spec.max_ongoing_requests
+    if spec.max_queued_requests is not None:
+        options["max_queued_requests"] = spec.max_queued_requests
+        options["backpressure_config"] = {"status_code": 503, "retry_after_s": _RETRY_AFTER_S}
+    options["health_check_period_s"] = spec.health_check_period_s
+    options["health_check_timeout_s"] = spec.health_check_timeout_s
     return options
 
 

@@ -79,6 +79,13 @@ class GroupRunner:
         for call in spec.calls:
             self.calls_from.setdefault(call.source, []).append(call)
 
+    def check_health(self) -> None:
+        """Ask every implementation that defines ``check_health()``; it raises when it cannot serve."""
+        for instance, _ in self.instances.values():
+            probe = getattr(instance, "check_health", None)
+            if callable(probe):
+                probe()
+
     async def run(self, component: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Run ``component`` (one of this deployment's) on ``payload`` and every step it makes."""
         timings: dict[str, float] = dict(payload.get(TIMINGS) or {})

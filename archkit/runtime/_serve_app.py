@@ -10,11 +10,18 @@
 Client errors never become 500s: a body over the limit is 413, a content type the entry
 component does not accept is 415, and a :class:`~.protocol.BadInput` raised anywhere in the
 flow is answered with its status (422 by default). A call over a link that is down answers 503
-with the link named.
+with the link named. Faults a retry can get past are 503 with ``Retry-After``: a replica on the
+way died or is being replaced, or a deployment's queue is full. A request that has no answer
+within the plan's ``request_timeout_s`` is cancelled and answered 504.
+
+Every deployment answers Serve's health check by asking its implementations (an implementation
+may define ``check_health()``, which raises when the instance cannot serve any more), so Serve
+replaces a broken replica instead of sending it requests.
 """
 
 # no "from __future__ import annotations": FastAPI must see real annotations on the pickled ingress class
 
+import asyncio
 import json
 import time
 from typing import Any
@@ -23,6 +30,8 @@ try:
     from fastapi import FastAPI, Request
     from fastapi.responses import JSONResponse
     from ray import serve
+    from ray.exceptions import ActorUnavailableError, RayActorError
+    from ray.serve.exceptions import BackPressureError, DeploymentUnavailableError
     from ray.serve.handle import DeploymentHandle
 except ImportError as exc:  # pragma: no cover - depends on the environment
     from ..errors import MissingDependencyError
@@ -30,6 +39,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     raise MissingDependencyError("ray[serve]", "serve", "archkit deploy") from exc
 
 from ..errors import UsageError
+from ._loopback import confine_replica
 from ._plan import DeploymentPlan, DeploymentSpec, deployment_options
 from ._protocol import DEFAULT_MAX_BODY_BYTES, BadInput, LinkDown
 from ._runner import TIMINGS, GroupRunner, public_view
@@ -37,10 +47,17 @@ from ._runner import TIMINGS, GroupRunner, public_view
 __all__ = ["ComponentDeployment", "ingress_deployment", "build_apps", "build_node_app", "deployment_options"]
 
 
+#: Errors of a call to another deployment that a retry can get past: the replica died or is
+#: restarting, no replica is running yet, or the deployment's queue is full.
+_RETRYABLE = (RayActorError, ActorUnavailableError, BackPressureError, DeploymentUnavailableError)
+#: Seconds a client is told to wait before retrying a 503 (``Retry-After``).
+RETRY_AFTER_S = 1
+
+
 def _cause(exc: BaseException) -> BaseException:
     """The user-level error inside a Ray task error, if any."""
     seen = 0
-    while seen < 5 and not isinstance(exc, (BadInput, LinkDown)):
+    while seen < 5 and not isinstance(exc, (BadInput, LinkDown, *_RETRYABLE)):
         inner = getattr(exc, "cause", None) or exc.__cause__
         if inner is None or inner is exc:
             break
@@ -91,6 +108,7 @@ class ComponentDeployment:
 
     def __init__(self, spec: dict[str, Any], meta: dict[str, Any],
                  handles: dict[str, DeploymentHandle] | None = None, peers: list[DeploymentHandle] | None = None) -> None:
+        confine_replica()
         self.spec = DeploymentSpec.model_validate(spec)
         self.meta = dict(meta)
         self.runner = _make_runner(spec, meta, handles)
@@ -103,6 +121,10 @@ class ComponentDeployment:
         """What this replica runs: its part of the plan and the emulation settings."""
         return _describe(self.spec, self.meta)
 
+    def check_health(self) -> None:
+        """Serve's health check: raises when an implementation says it cannot serve."""
+        self.runner.check_health()
+
     async def __call__(self, request: Any) -> dict[str, Any]:
         """``GET /<node>``: what this node's application runs."""
         return {"node": self.spec.node, "deployment": self.spec.name,
@@ -114,6 +136,7 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
 
     accepts = list(spec.accepts)
     limit = spec.max_body_bytes or DEFAULT_MAX_BODY_BYTES
+    deadline = spec.request_timeout_s
     content = {t: {"schema": {"type": "string", "format": "binary"}} for t in (accepts or ["application/octet-stream"])}
     api = FastAPI(
         title=title,
@@ -138,6 +161,7 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
         def __init__(self, spec: dict[str, Any], meta: dict[str, Any],
                      handles: dict[str, DeploymentHandle] | None = None,
                      peers: list[DeploymentHandle] | None = None) -> None:
+            confine_replica()
             self.spec = DeploymentSpec.model_validate(spec)
             self.meta = dict(meta)
             self.runner = _make_runner(spec, meta, handles)
@@ -157,7 +181,10 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
                       "content": error_schema},
                 422: {"description": "Input that cannot be processed (e.g. an undecodable image).",
                       "content": error_schema},
-                503: {"description": "A declared link on the way is down in this variant.", "content": error_schema},
+                503: {"description": "A declared link on the way is down in this variant, or the service is full "
+                                     "or replacing a replica: retry after `Retry-After` seconds.",
+                      "content": error_schema},
+                504: {"description": f"No answer within {deadline} s.", "content": error_schema},
             },
         )
         async def run_flow(self, request: Request) -> Any:
@@ -173,7 +200,8 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
                 if len(body) > limit:
                     return JSONResponse({"error": f"request body is larger than {limit} bytes"}, 413)
             status, answer = await self.process(bytes(body), ctype)
-            return JSONResponse(answer, status)
+            headers = {"retry-after": str(RETRY_AFTER_S)} if status == 503 and "link" not in answer else None
+            return JSONResponse(answer, status, headers=headers)
 
         async def process(self, body: bytes, content_type: str) -> tuple[int, dict[str, Any]]:
             """Check and run one request; return the HTTP status and the JSON answer."""
@@ -183,14 +211,20 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
             if not _accepted(content_type):
                 return 415, _refusal(content_type)
             ctype = content_type.split(";")[0].strip().lower()
+            work = self.runner.run(self.spec.components[0].id, {"body": body, "content_type": ctype})
             try:
-                result = await self.runner.run(self.spec.components[0].id, {"body": body, "content_type": ctype})
+                result = await asyncio.wait_for(work, deadline)
+            except asyncio.TimeoutError:
+                return 504, {"error": f"no answer within {deadline} s; the request was cancelled"}
             except Exception as exc:  # map the flow's own errors to client statuses; others stay 500
                 cause = _cause(exc)
                 if isinstance(cause, BadInput):
                     return cause.status, {"error": cause.message}
                 if isinstance(cause, LinkDown):
                     return 503, {"error": str(cause), "link": cause.link, "connector": cause.connector}
+                if isinstance(cause, _RETRYABLE):
+                    return 503, {"error": f"a part of the flow is unavailable for a moment "
+                                          f"({type(cause).__name__}); retry shortly"}
                 raise
             out = public_view(result)
             out[TIMINGS] = {**(out.get(TIMINGS) or {}), "total": round((time.perf_counter() - start) * 1000, 3)}
@@ -203,6 +237,10 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
         async def describe(self) -> dict[str, Any]:
             """What this replica runs: its part of the plan and the emulation settings."""
             return _describe(self.spec, self.meta)
+
+        def check_health(self) -> None:
+            """Serve's health check: raises when an implementation says it cannot serve."""
+            self.runner.check_health()
 
     return FlowIngress
 

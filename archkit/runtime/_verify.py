@@ -438,8 +438,8 @@ def verify(model: str, variant: str | None = None, *, flow: str | None = None, a
         DeployError: Ray cannot be reached.
     """
     from ..errors import UsageError
-    from ._cluster import connect, read_state
-    from ._deploy import _load, _quiet_ray, model_file
+    from ._cluster import connect, ray_env, read_state
+    from ._deploy import _HEAD, _load, _quiet_ray, model_file
     from ._plan import app_prefix, build_plan
 
     _quiet_ray()
@@ -456,10 +456,11 @@ def verify(model: str, variant: str | None = None, *, flow: str | None = None, a
     links = emulate_links if emulate_links is not None else bool((record or {}).get("emulate_links", True))
     devices = emulate_devices if emulate_devices is not None else bool(recorded_plan.get("emulate_devices", links))
     ray_address = address or record["address"]  # type: ignore[index]
+    head = read_state(_HEAD) if address is None and (record or {}).get("local_head") else None
     import ray
 
     try:
-        connect(ray_address)
+        connect(ray_address, ray_env(head) if head else None)
         cpus = recorded_plan.get("cpu_budget")
         if links and cpus is None:
             cpus = ray.cluster_resources().get("CPU")

@@ -54,7 +54,8 @@ def analysis_overlay(system: System, variant: str | None = None, *, flow: str | 
     """Latency verdicts, per-step breakdowns and link loads from archkit.analysis, or None without it.
 
     Args:
-        system, variant: the model and placement.
+        system: the model.
+        variant: the placement (None: the base placement).
         flow: analyse only this flow (the flow view needs no other).
         links: include the link-load analysis.
     """

@@ -3,14 +3,17 @@
 Neither engine starts a process per request:
 
 * :class:`TesseractOcr` holds one ``tesserocr.PyTessBaseAPI`` for its whole life. The API object is
-  not thread-safe, so every call takes a lock.
+  not thread-safe, so every call takes a lock. Each read has a time budget (Tesseract's own
+  cancellation): an image that holds more text than a sign, or noise that keeps the recogniser
+  busy, is refused after ``time_budget_ms`` instead of holding the engine for seconds.
 * :class:`ApertiumTranslator` starts Apertium's null-flush pipeline once and keeps it open. Apertium's
   own ``-z`` wrapper cannot be used for this (its deformatter drops the NUL bytes and its gawk
   filters hold records back), so the pipeline is generated with ``apertium-wblank-mode -z`` and
   this class does the deformatter's job: it escapes Apertium's reserved characters, frames each
   request with a NUL byte, reads up to the NUL that closes the reply and unescapes it. One
   request is in flight at a time (a lock); a reply that does not come within the timeout
-  restarts the pipeline.
+  restarts the pipeline. The pipeline script is passed to ``bash -c``, so nothing is written
+  to disk.
 
 Debian packages: ``tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng apertium apertium-eng-spa``.
 Python packages: ``tesserocr pillow`` (``pip install 'archkit[serve]'``).
@@ -24,7 +27,6 @@ import re
 import select
 import shutil
 import subprocess
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -33,7 +35,12 @@ from typing import Any
 __all__ = [
     "TESSDATA",
     "APERTIUM_MODES",
+    "MAX_PIXELS",
+    "MAX_SIDE",
+    "TIME_BUDGET_MS",
     "ImageRejected",
+    "ImageTooLarge",
+    "TooMuchText",
     "EngineError",
     "decode_image",
     "TesseractOcr",
@@ -43,8 +50,14 @@ __all__ = [
 TESSDATA = Path(os.environ.get("TESSDATA_PREFIX", "/usr/share/tesseract-ocr/5/tessdata/"))
 APERTIUM_MODES = Path("/usr/share/apertium/modes")
 
-#: Largest image accepted, in pixels; a 4K camera frame is 8.3 Mpx.
-MAX_PIXELS = 12_000_000
+#: Largest image accepted, in pixels: four times the glasses' 1280x720 frame. Tesseract's layout
+#: analysis cannot be cancelled and grows with the text on the page (about 2 s for a 12 Mpx page
+#: of small print on one core), so the pixel bound is what keeps the time budget honest.
+MAX_PIXELS = 4_000_000
+#: Longest image side accepted, in pixels (Tesseract cannot lay out a 100000x100 strip).
+MAX_SIDE = 8_000
+#: Time Tesseract may spend on one image; a sign's text line takes about 20-60 ms.
+TIME_BUDGET_MS = 1_000
 
 _RESERVED = re.compile(r"([\[\]^$/\\<>@{}])")
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
@@ -52,21 +65,30 @@ _LANG_FOR_PAIR = {"spa": "spa", "eng": "eng"}
 
 
 class ImageRejected(ValueError):
-    """The bytes are not an image this engine will read (undecodable, or too many pixels)."""
+    """The bytes are not an image this engine will read (undecodable, or Tesseract refuses it)."""
+
+
+class ImageTooLarge(ImageRejected):
+    """The image has more pixels, or a longer side, than this engine reads."""
+
+
+class TooMuchText(ImageRejected):
+    """Reading the image would take longer than the time budget of one request."""
 
 
 class EngineError(RuntimeError):
     """An engine is missing, misconfigured or stopped answering."""
 
 
-def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Any:
+def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS, max_side: int = MAX_SIDE) -> Any:
     """Decode PNG/JPEG bytes into an 8-bit greyscale Pillow image.
 
-    The pixel count is checked from the header before any pixel is decoded, so a decompression
-    bomb (a small file that expands to a huge bitmap) is refused without using its memory.
+    The size is checked from the header before any pixel is decoded, so a decompression bomb (a
+    small file that expands to a huge bitmap) is refused without using its memory.
 
     Raises:
-        ImageRejected: the data is not a decodable PNG/JPEG, or it has more than ``max_pixels``.
+        ImageTooLarge: more than ``max_pixels`` pixels, or a side longer than ``max_side``.
+        ImageRejected: the data is not a decodable PNG/JPEG.
     """
     from PIL import Image, UnidentifiedImageError
 
@@ -75,12 +97,14 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Any:
     except UnidentifiedImageError:
         raise ImageRejected("the data is not a PNG or JPEG image") from None
     except Image.DecompressionBombError as exc:
-        raise ImageRejected(f"the image is too large to decode: {exc}") from None
+        raise ImageTooLarge(f"the image is too large to decode: {exc}") from None
     width, height = image.size
     if width * height > max_pixels:
-        raise ImageRejected(
+        raise ImageTooLarge(
             f"the image has {width}x{height} = {width * height} pixels, more than the {max_pixels} allowed"
         )
+    if max(width, height) > max_side:
+        raise ImageTooLarge(f"the image is {width}x{height} pixels; no side may be longer than {max_side}")
     try:
         image.load()
     except (OSError, ValueError, SyntaxError) as exc:  # truncated or corrupt data
@@ -96,12 +120,14 @@ class TesseractOcr:
         tessdata: folder with the ``*.traineddata`` files; set explicitly because tesserocr's
             default is the current directory.
         psm: page segmentation mode; 6 reads one uniform block of text, which suits signs.
+        time_budget_ms: milliseconds one image may take; longer reads are cancelled.
 
     Raises:
         EngineError: tesserocr is not installed or the language data is missing.
     """
 
-    def __init__(self, lang: str = "spa", tessdata: str | Path = TESSDATA, psm: int = 6) -> None:
+    def __init__(self, lang: str = "spa", tessdata: str | Path = TESSDATA, psm: int = 6,
+                 time_budget_ms: int = TIME_BUDGET_MS) -> None:
         try:
             import tesserocr
         except ImportError:
@@ -113,13 +139,27 @@ class TesseractOcr:
                     f"no Tesseract data for {code!r} in {folder}: apt-get install tesseract-ocr-{code}"
                 )
         self.lang = lang
+        self.time_budget_ms = int(time_budget_ms)
         self._lock = threading.Lock()
         self._api = tesserocr.PyTessBaseAPI(path=str(folder).rstrip("/") + "/", lang=lang, psm=psm)
 
     def read_image(self, image: Any) -> str:
-        """Return the text Tesseract reads in a decoded Pillow image, stripped, lines kept."""
+        """Return the text Tesseract reads in a decoded Pillow image, stripped, lines kept.
+
+        Raises:
+            TooMuchText: recognition did not finish within the time budget.
+            ImageRejected: Tesseract refused the image.
+        """
         with self._lock:
-            self._api.SetImage(image)
+            try:
+                self._api.SetImage(image)
+                done = self._api.Recognize(timeout=self.time_budget_ms)
+            except RuntimeError as exc:  # tesserocr's way of saying Tesseract failed on this image
+                raise ImageRejected(f"Tesseract cannot read this image: {exc}") from None
+            if not done:
+                self._api.Clear()
+                raise TooMuchText(f"reading the image takes longer than the {self.time_budget_ms} ms allowed "
+                                  f"per request; send a crop of the sign's text")
             text = self._api.GetUTF8Text()
         lines = [" ".join(line.split()) for line in text.splitlines()]
         return "\n".join(line for line in lines if line)
@@ -156,12 +196,10 @@ class ApertiumTranslator:
         generator = shutil.which("apertium-wblank-mode")
         if generator is None:
             raise EngineError("apertium-wblank-mode is missing: apt-get install apertium")
-        script = subprocess.run([generator, "-z", str(mode)], check=True, capture_output=True, text=True).stdout
+        self._script = subprocess.run([generator, "-z", str(mode)], check=True, capture_output=True,
+                                      text=True).stdout
         self.pair = pair
         self.timeout = timeout
-        self._dir = tempfile.mkdtemp(prefix=f"apertium-{pair}-")
-        self._script = Path(self._dir) / f"{pair}.z.sh"
-        self._script.write_text(script)
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
         self.restarts = 0
@@ -169,9 +207,9 @@ class ApertiumTranslator:
         self.translate("Hola.")  # loads the dictionaries now, not on the first real request
 
     def _start(self) -> None:
-        # "-n" plays the role of `apertium -u`: no marks on unknown words.
+        # "-n" (the script's $1) plays the role of `apertium -u`: no marks on unknown words.
         self._proc = subprocess.Popen(
-            ["bash", str(self._script), "-n"],
+            ["bash", "-c", self._script, f"apertium-{self.pair}", "-n"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -245,15 +283,18 @@ class ApertiumTranslator:
         out = _ESCAPED.sub(r"\1", raw.decode("utf-8", errors="replace"))
         return "\n".join(" ".join(line.split()) for line in out.splitlines() if line.strip())
 
+    def alive(self) -> bool:
+        """Whether the pipeline runs (a dead one is restarted by the next :meth:`translate`)."""
+        proc = self._proc
+        return proc is not None and proc.poll() is None
+
     def close(self) -> None:
-        """Stop the pipeline and remove its generated script."""
+        """Stop the pipeline."""
         with self._lock:
             self._stop()
-        shutil.rmtree(self._dir, ignore_errors=True)
 
     def __del__(self) -> None:  # best effort: a replica that is torn down leaves no pipeline behind
         try:
             self._stop()
-            shutil.rmtree(self._dir, ignore_errors=True)
         except Exception:
             pass

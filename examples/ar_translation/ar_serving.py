@@ -23,9 +23,22 @@ if _HERE not in sys.path:  # the engines module sits next to this file
 
 from archkit.runtime import BadInput
 
-from ar_engines import MAX_PIXELS, ApertiumTranslator, ImageRejected, TesseractOcr, decode_image
+from ar_engines import (
+    MAX_PIXELS,
+    TIME_BUDGET_MS,
+    ApertiumTranslator,
+    ImageRejected,
+    ImageTooLarge,
+    TesseractOcr,
+    decode_image,
+)
 
 __all__ = ["Camera", "OCR", "Translator"]
+
+
+def _refusal(exc: ImageRejected) -> BadInput:
+    """The client's error for an image the engines refuse: 413 when too large, else 422."""
+    return BadInput(str(exc), 413 if isinstance(exc, ImageTooLarge) else 422)
 
 
 class Camera:
@@ -45,12 +58,12 @@ class Camera:
         """Return the frame's size as ``frame`` (and the decoded image for steps in this replica).
 
         Raises:
-            BadInput: 422 when the body is not a PNG/JPEG image this system will read.
+            BadInput: 413 when the image is too large, 422 when the body is not a PNG/JPEG image.
         """
         try:
             image = decode_image(payload["body"], max_pixels=self.max_pixels)
         except ImageRejected as exc:
-            raise BadInput(str(exc), 422) from None
+            raise _refusal(exc) from None
         width, height = image.size
         return {"frame": f"{width}x{height}", "_image": image}
 
@@ -61,20 +74,21 @@ class OCR:
     Args:
         lang: Tesseract language ("spa" for Spanish signs, "eng" for the reverse direction).
         psm: Tesseract page segmentation mode (6: one block of text).
+        time_budget_ms: milliseconds Tesseract may spend on one image (422 beyond it).
     """
 
-    def __init__(self, lang: str = "spa", psm: int = 6) -> None:
-        self.engine = TesseractOcr(lang=lang, psm=int(psm))
+    def __init__(self, lang: str = "spa", psm: int = 6, time_budget_ms: int = TIME_BUDGET_MS) -> None:
+        self.engine = TesseractOcr(lang=lang, psm=int(psm), time_budget_ms=int(time_budget_ms))
 
     def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Return ``{"text": ...}``; raise :class:`BadInput` (422) when the image cannot be read."""
+        """Return ``{"text": ...}``; raise :class:`BadInput` (413, 422) when the image cannot be read."""
         image = payload.get("_image")  # decoded by the camera step when it runs in this replica
-        if image is not None:
-            return {"text": self.engine.read_image(image)}
         try:
+            if image is not None:
+                return {"text": self.engine.read_image(image)}
             return {"text": self.engine.read(payload["body"])}
         except ImageRejected as exc:
-            raise BadInput(str(exc), 422) from None
+            raise _refusal(exc) from None
 
 
 class Translator:
@@ -91,3 +105,8 @@ class Translator:
     def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Return ``{"translation": ...}`` for the payload's ``text``."""
         return {"translation": self.translator.translate(str(payload.get("text", "")))}
+
+    def check_health(self) -> None:
+        """Raise when the pipeline is down and cannot be restarted (Serve then replaces the replica)."""
+        if not self.translator.alive():
+            self.translator.translate("Hola.")  # restarts it, or raises EngineError

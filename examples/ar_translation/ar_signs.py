@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-__all__ = ["SIGNS", "FONT_PATH", "render_sign", "sign_png", "write_signs"]
+__all__ = ["SIGNS", "FONT_PATH", "render_sign", "sign_png", "write_signs", "strip_png", "dense_text_png"]
 
 FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
@@ -57,6 +57,36 @@ def render_sign(text: str, *, font_size: int = 40, margin: int = 24, fmt: str = 
 def sign_png(text: str) -> bytes:
     """Return a PNG of ``text`` drawn as a sign with the default size."""
     return render_sign(text)
+
+
+def strip_png(width: int = 100_000, height: int = 100) -> bytes:
+    """A blank strip far wider than any camera frame (100000x100 by default): a few kB of PNG."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (width, height), color=235).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def dense_text_png(width: int = 4000, height: int = 2980, font_size: int = 14) -> bytes:
+    """A page packed edge to edge with small text (about 11.9 Mpx by default): hard work for OCR.
+
+    Sign-like phrases are repeated in rows as tightly as the font allows, so a recogniser finds
+    tens of thousands of words where a sign has a few.
+    """
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(FONT_PATH), font_size)
+    image = Image.new("L", (width, height), color=235)
+    draw = ImageDraw.Draw(image)
+    line = " ".join(SIGNS) + " "
+    row = (line * (width // (font_size * len(line) // 3) + 2))
+    step = font_size + 2
+    for index, y in enumerate(range(0, height - step, step)):
+        draw.text((-(index * 37 % 200), y), row, font=font, fill=20)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def write_signs(folder: str | Path, texts: list[str] | None = None) -> list[Path]:

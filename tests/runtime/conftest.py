@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import warnings
 from pathlib import Path
@@ -20,7 +19,6 @@ for folder in (EXAMPLE, TINY_MODEL.parent):
 
 # Ray's own deprecation warnings are not ours to fix
 warnings.filterwarnings("ignore", module="ray")
-os.environ.setdefault("RAY_AUTH_MODE", "disabled")
 
 
 @pytest.fixture(scope="session")

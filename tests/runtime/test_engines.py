@@ -84,3 +84,36 @@ def test_missing_language_data_is_explained(tmp_path):
         ar_engines.TesseractOcr("spa", tessdata=tmp_path)
     with pytest.raises(ar_engines.EngineError, match="no Apertium mode"):
         ar_engines.ApertiumTranslator("xxx-yyy")
+
+
+def test_oversized_images_are_refused_before_decoding(ocr):
+    with pytest.raises(ar_engines.ImageTooLarge, match="100000x100"):
+        ocr.read(ar_signs.strip_png())
+    with pytest.raises(ar_engines.ImageTooLarge, match="pixels"):
+        ocr.read(ar_signs.dense_text_png())  # about 11.9 Mpx of small print
+
+
+def test_reading_stops_at_the_time_budget():
+    """A page of small print within the pixel bound: Tesseract is cancelled, the engine stays usable."""
+    engine = ar_engines.TesseractOcr("spa", time_budget_ms=300)
+    try:
+        with pytest.raises(ar_engines.TooMuchText, match="300 ms"):
+            engine.read(ar_signs.dense_text_png(2000, 2000))
+        assert engine.read(ar_signs.sign_png("Solo efectivo")) == "Solo efectivo"
+    finally:
+        engine.close()
+
+
+def test_the_pipeline_writes_no_files(tmp_path, monkeypatch):
+    """Nothing is left in the temp folder (the replica may be killed without any clean-up)."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    engine = ar_engines.ApertiumTranslator("spa-eng")
+    try:
+        assert engine.alive() and engine.translate("Solo efectivo") == "Only effective"
+    finally:
+        engine.close()
+    assert not engine.alive()
+    assert list(tmp_path.iterdir()) == []

@@ -54,7 +54,14 @@ def test_bad_inputs_are_client_errors_and_the_replica_keeps_serving(glasses_hand
     bomb = io.BytesIO()
     Image.new("L", (5000, 5000)).save(bomb, format="PNG")
     status, answer = glasses_handle.process.remote(bomb.getvalue(), "image/png").result()
-    assert status == 422 and "pixels" in answer["error"]
+    assert status == 413 and "pixels" in answer["error"]
+    status, answer = glasses_handle.process.remote(ar_signs.strip_png(), "image/png").result()
+    assert status == 413 and "100000x100" in answer["error"]
+    status, answer = glasses_handle.process.remote(ar_signs.dense_text_png(), "image/png").result()
+    assert status == 413 and "pixels" in answer["error"]
+    # within the pixel bound, but more text than the time budget reads: cancelled by Tesseract
+    status, answer = glasses_handle.process.remote(ar_signs.dense_text_png(2000, 2000), "image/png").result()
+    assert status == 422 and "ms allowed" in answer["error"]
     status, answer = glasses_handle.process.remote(ar_signs.sign_png("Prohibido fumar"), "image/png").result()
     assert (status, answer["translation"]) == (200, "Forbidden smoke")
 

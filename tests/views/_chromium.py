@@ -103,6 +103,20 @@ class Chromium:
             raise BrowserError(f"cannot load {path}: {result['errorText']}")
         self._wait_event("Page.loadEventFired")
 
+    def open_url(self, url: str) -> None:
+        """Load a URL (e.g. a page served on 127.0.0.1) and wait for its load event."""
+        self._events.clear()
+        result = self.send("Page.navigate", {"url": url})
+        if result.get("errorText"):
+            raise BrowserError(f"cannot load {url}: {result['errorText']}")
+        self._wait_event("Page.loadEventFired")
+
+    def take_events(self, *methods: str) -> list[dict[str, Any]]:
+        """Remove and return the events received so far whose method is one of ``methods``."""
+        taken = [e for e in self._events if e["method"] in methods]
+        self._events = [e for e in self._events if e["method"] not in methods]
+        return taken
+
     def evaluate(self, expression: str) -> Any:
         """Evaluate JavaScript in the page (awaiting a promise) and return its JSON value."""
         result = self.send("Runtime.evaluate",
