@@ -48,6 +48,14 @@ def _print_drift(result: Any) -> None:
         fixes = list(dict.fromkeys(f.fix for f in result.findings))
         for fix in fixes:
             con.print(f"[dim]fix:[/] {terminal(fix)}", highlight=False)
+    if result.placements:
+        table = Table(title="replicas and the Ray nodes they run on", title_justify="left")
+        for col in ("deployment", "replica", "declared node", "Ray node", "advertises", ""):
+            table.add_column(col)
+        for p in result.placements:
+            table.add_row(*cells(p.deployment, p.replica, p.node, p.ray_node, ", ".join(p.ray_node_resources) or "-",
+                                 "ok" if p.ok else "WRONG NODE"))
+        con.print(table)
     for note in result.notes:
         con.print(f"[dim]note:[/] {terminal(note)}", highlight=False)
 

@@ -2,7 +2,8 @@
 
 For the deployed flow, the prediction is the latency analysis of the deployed variant
 (:func:`archkit.analysis.latency`): the flow's total and each step's total (network +
-processing + queueing), as best .. typical .. worst. The measurement is a closed-loop load run
+processing + queueing), as best .. typical .. worst, with the typical network, processing and
+queueing parts of each step. The measurement is a closed-loop load run
 (:func:`~._loadgen.run_load`): the flow's latency as the client sees it (p50, p95) and each
 step's own time as the replicas report it (the ``step <connector>`` timings, see
 :mod:`archkit.runtime._runner`).
@@ -50,6 +51,8 @@ class StepCheck:
     source: str
     target: str
     predicted: dict[str, Any]
+    network_ms: float | None
+    processing_ms: float | None
     queueing_ms: float | None
     measured_p50_ms: float | None
     measured_p95_ms: float | None
@@ -62,7 +65,8 @@ class StepCheck:
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {"connector": self.connector, "source": self.source, "target": self.target,
-                "predicted": dict(self.predicted), "queueing_ms": self.queueing_ms,
+                "predicted": dict(self.predicted), "network_ms": self.network_ms,
+                "processing_ms": self.processing_ms, "queueing_ms": self.queueing_ms,
                 "measured": {"p50_ms": self.measured_p50_ms, "p95_ms": self.measured_p95_ms},
                 "error_pct": self.error_pct}
 
@@ -126,7 +130,10 @@ def compare_load(system: Any, variant: str | None, flow: str, report: dict[str, 
     for step in analysed.steps:
         key = STEP + step.connector
         wait = step.queueing.wait if step.queueing is not None and step.queueing.wait.known else None
+        network, processing = step.network.total, step.processing
         steps.append(StepCheck(step.connector, step.source, step.target, _predicted(step.total),
+                               _ms(network.typical) if network.known else None,
+                               _ms(processing.typical) if processing.known else None,
                                None if wait is None else _ms(wait.typical), p50.get(key), p95.get(key)))
     lat = report.get("latency_ms") or {}
     return FlowCheck(flow, variant, point, _predicted(analysed.total), lat.get("p50"), lat.get("p95"), steps, report)

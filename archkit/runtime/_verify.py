@@ -35,11 +35,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._plan import NODE_RESOURCE_PREFIX, DeploymentPlan, DeploymentSpec, deployment_options
 
-__all__ = ["RULES", "Drift", "VerifyResult", "compare", "read_running", "verify", "to_sarif"]
+__all__ = ["RULES", "Drift", "Placement", "Comparison", "VerifyResult", "compare", "read_running", "verify", "to_sarif"]
 
 #: Drift rules, in report order, with what each checks (the SARIF rule descriptions).
 RULES: dict[str, str] = {
@@ -90,6 +90,32 @@ class Drift:
                 "expected": self.expected, "actual": self.actual, "message": self.message, "fix": self.fix}
 
 
+class Placement(NamedTuple):
+    """Where one running replica is: its declared node and the Ray node it runs on."""
+
+    app: str
+    deployment: str
+    replica: str
+    node: str
+    ray_node: str
+    ray_node_resources: list[str]
+    ok: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"app": self.app, "deployment": self.deployment, "replica": self.replica, "node": self.node,
+                "ray_node": self.ray_node, "ray_node_resources": list(self.ray_node_resources), "ok": self.ok}
+
+
+class Comparison(NamedTuple):
+    """What :func:`compare` found: the drifts, the checks made per rule, notes, replica placements."""
+
+    findings: list[Drift]
+    checked: dict[str, int]
+    notes: list[str]
+    placements: list[Placement]
+
+
 @dataclass(frozen=True)
 class VerifyResult:
     """What ``archkit verify`` found for one deployed model."""
@@ -104,6 +130,7 @@ class VerifyResult:
     findings: list[Drift]
     checked: dict[str, int]
     notes: list[str] = field(default_factory=list)
+    placements: list[Placement] = field(default_factory=list)
     locations: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
     """Where each element was declared, by ``"<type>:<id>"``: (file, line)."""
 
@@ -117,7 +144,8 @@ class VerifyResult:
         return {"system": self.system, "model": self.model, "variant": self.variant, "flow": self.flow,
                 "address": self.address, "emulate_links": self.emulate_links,
                 "emulate_devices": self.emulate_devices, "drift": self.drift, "checked": dict(self.checked),
-                "findings": [f.to_dict() for f in self.findings], "notes": list(self.notes)}
+                "findings": [f.to_dict() for f in self.findings], "notes": list(self.notes),
+                "placements": [p.to_dict() for p in self.placements]}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -147,6 +175,7 @@ class _Findings:
 
     def __init__(self, plan: DeploymentPlan, model: str) -> None:
         self.items: list[Drift] = []
+        self.placements: list[Placement] = []
         self.checked: dict[str, int] = {rule: 0 for rule in RULES}
         self.fix = _redeploy(plan, model)
 
@@ -178,12 +207,13 @@ def _hops_view(call: dict[str, Any]) -> list[dict[str, Any]]:
              "bandwidth_back_bps": h.get("bandwidth_back_bps")} for h in crossing.get("hops", [])]
 
 
-def compare(plan: DeploymentPlan, running: dict[str, Any], *, model: str = "MODEL") -> tuple[list[Drift], dict[str, int], list[str]]:
+def compare(plan: DeploymentPlan, running: dict[str, Any], *, model: str = "MODEL") -> Comparison:
     """The drifts between a plan and a running state (see :func:`read_running` for its shape).
 
     Returns:
         The drifts (in plan order, rule by rule within a deployment), the number of checks made
-        per rule, and notes on checks that did not apply.
+        per rule, notes on checks that did not apply, and where each replica runs (when placement
+        is checked).
     """
     out = _Findings(plan, model)
     notes: list[str] = []
@@ -224,7 +254,7 @@ def compare(plan: DeploymentPlan, running: dict[str, Any], *, model: str = "MODE
                 continue
             assert dep is not None
             _compare_deployment(out, plan, spec, dep, nodes if check_placement else None)
-    return out.items, out.checked, notes
+    return Comparison(out.items, out.checked, notes, out.placements)
 
 
 def _compare_deployment(out: _Findings, plan: DeploymentPlan, spec: DeploymentSpec, dep: dict[str, Any],
@@ -274,12 +304,30 @@ def _compare_deployment(out: _Findings, plan: DeploymentPlan, spec: DeploymentSp
             node = nodes.get(replica.get("node_id"), {})
             has = resource in node.get("resources", {})
             where = node.get("name") or str(replica.get("node_id", "?"))[:12]
-            out.check("placement", has, app, name, ("node", spec.node), resource,
-                      sorted(r for r in node.get("resources", {}) if r.startswith(NODE_RESOURCE_PREFIX)),
+            advertised = sorted(r for r in node.get("resources", {}) if r.startswith(NODE_RESOURCE_PREFIX)
+                                and r[len(NODE_RESOURCE_PREFIX):] not in _RAY_OWN_NODE_RESOURCES
+                                and not _is_ip(r[len(NODE_RESOURCE_PREFIX):]))
+            out.placements.append(Placement(app, name, str(replica.get("replica_id")), spec.node,
+                                            f"{where} {str(replica.get('node_id', ''))[:8]}", advertised, has))
+            out.check("placement", has, app, name, ("node", spec.node), resource, advertised,
                       f"replica {replica.get('replica_id')} of {name!r} runs on Ray node {where}, which does not "
                       f"advertise {resource!r} (declared node {spec.node!r})",
                       f"start the Ray node for {spec.node!r} with --resources '{{\"{resource}\": 100}}' and deploy "
                       f"with --no-emulate-links")
+
+
+#: ``node:`` resources Ray itself gives every node (besides ``node:<ip address>``).
+_RAY_OWN_NODE_RESOURCES = {"__internal_head__"}
+
+
+def _is_ip(text: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        return False
 
 
 def _subset(want: Any, have: Any) -> Any:
@@ -470,7 +518,7 @@ def verify(model: str, variant: str | None = None, *, flow: str | None = None, a
     finally:
         if ray.is_initialized():
             ray.shutdown()
-    findings, checked, notes = compare(plan, running, model=model)
+    found = compare(plan, running, model=model)
     locations: dict[str, tuple[str | None, int | None]] = {}
     for kind, elements in (("component", system.components), ("node", system.nodes),
                            ("connector", system.connectors), ("link", system.links)):
@@ -479,7 +527,7 @@ def verify(model: str, variant: str | None = None, *, flow: str | None = None, a
             if loc is not None:
                 locations[f"{kind}:{element.id}"] = (loc.file, loc.line)
     return VerifyResult(system.name, model, plan.variant, plan.flow, ray_address, plan.emulate_links,
-                        plan.emulate_devices, findings, checked, notes, locations)
+                        plan.emulate_devices, found.findings, found.checked, found.notes, found.placements, locations)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -58,13 +58,13 @@ def plans(example_system):
 
 def test_a_faithful_deployment_of_every_variant_has_no_drift(plans):
     for variant, plan in plans.items():
-        findings, checked, notes = compare(plan, running_state(plan))
+        findings, checked, notes, placements = compare(plan, running_state(plan))
         assert findings == [], (variant, findings)
         assert set(checked) == set(RULES)
         for rule in ("application", "deployment", "replicas", "reservations", "components", "calls",
                      "link-emulation", "device-emulation"):
             assert checked[rule] > 0, (variant, rule)
-        assert checked["placement"] == 0 and any("placement" in n for n in notes)
+        assert checked["placement"] == 0 and any("placement" in n for n in notes) and placements == []
 
 
 def test_a_replica_count_changed_by_hand_is_exactly_one_drift(plans):
@@ -73,7 +73,7 @@ def test_a_replica_count_changed_by_hand_is_exactly_one_drift(plans):
     ocr = state["apps"]["ar-translation-glasses-cloud"]["deployments"]["ocr"]
     ocr["config"]["num_replicas"] = 3
     ocr["replicas"] += [dict(ocr["replicas"][0], replica_id=f"ocr-{i}") for i in (1, 2)]
-    findings, _, _ = compare(plan, state)
+    findings, *_ = compare(plan, state)
     assert [(f.rule, f.deployment, f.expected, f.actual) for f in findings] == [("replicas", "ocr", 1, 3)]
     assert findings[0].element == ("component", "ocr")
 
@@ -83,13 +83,13 @@ def test_a_replica_that_died_shows_as_running_short(plans):
     state = running_state(plan)
     dep = state["apps"]["ar-translation-glasses-phone"]["deployments"]["translator"]
     dep["replicas"][0]["state"] = "STARTING"
-    findings, _, _ = compare(plan, state)
+    findings, *_ = compare(plan, state)
     assert [(f.rule, f.deployment, f.expected, f.actual) for f in findings] == [("replicas", "translator", 1, 0)]
 
 
 def test_moved_component_shows_in_applications_calls_and_links(plans):
     # what runs is ocr-in-cloud; the model asked for all-on-phone
-    findings, _, _ = compare(plans["all-on-phone"], running_state(plans["ocr-in-cloud"]))
+    findings, *_ = compare(plans["all-on-phone"], running_state(plans["ocr-in-cloud"]))
     rules = {(f.rule, f.app, f.deployment) for f in findings}
     assert ("application", "ar-translation-glasses-cloud", None) in rules  # an application no node maps to
     assert ("deployment", "ar-translation-glasses-phone", "ocr") in rules  # ocr missing on the phone
@@ -109,7 +109,7 @@ def test_reservations_serving_limits_and_emulation_flags(plans):
     deps = state["apps"]["ar-translation-glasses-cloud"]["deployments"]
     deps["translator"]["config"]["ray_actor_options"]["num_cpus"] = 1.0
     deps["ocr"]["describe"]["emulate_links"] = False
-    findings, _, _ = compare(plan, state)
+    findings, *_ = compare(plan, state)
     assert sorted((f.rule, f.deployment) for f in findings) == [("link-emulation", "ocr"),
                                                                   ("reservations", "translator")]
 
@@ -124,11 +124,13 @@ def test_placement_on_a_cluster_checks_each_replicas_ray_node(example_system):
         for name, dep in app_state["deployments"].items():
             for replica in dep["replicas"]:
                 replica["node_id"] = where[plan.deployment(name).node]
-    findings, checked, notes = compare(plan, state)
+    findings, checked, notes, placements = compare(plan, state)
     assert findings == [] and checked["placement"] == 3 and notes == []
+    assert [(p.deployment, p.node, p.ray_node_resources) for p in placements] == [
+        ("ingress", "glasses", ["node:glasses"]), ("ocr", "cloud", ["node:cloud"]), ("translator", "phone", ["node:phone"])]
     # the OCR replica lands on the phone's machine
     state["apps"]["ar-translation-glasses-cloud"]["deployments"]["ocr"]["replicas"][0]["node_id"] = where["phone"]
-    findings, _, _ = compare(plan, state)
+    findings, *_ = compare(plan, state)
     assert [(f.rule, f.deployment, f.element, f.actual) for f in findings] == [
         ("placement", "ocr", ("node", "cloud"), ["node:phone"])]
 
@@ -137,10 +139,10 @@ def test_sarif_places_each_drift_at_its_element(plans, example_system):
     plan = plans["ocr-in-cloud"]
     state = running_state(plan)
     state["apps"]["ar-translation-glasses-cloud"]["deployments"]["ocr"]["config"]["num_replicas"] = 2
-    findings, checked, notes = compare(plan, state, model="system.py")
+    findings, checked, notes, _ = compare(plan, state, model="system.py")
     loc = next(c for c in example_system.components if c.id == "ocr").location
     result = VerifyResult(example_system.name, "system.py", plan.variant, plan.flow, "127.0.0.1:1", True, True,
-                          findings, checked, notes, {"component:ocr": (loc.file, loc.line)})
+                          findings, checked, notes, [], {"component:ocr": (loc.file, loc.line)})
     text = to_sarif(result)
     assert text == to_sarif(result)
     log = json.loads(text)
