@@ -106,7 +106,7 @@ def verify_cmd(
     """Compare what runs on Ray Serve with the model (drift), and with --load the measured latency with the
     predicted one. Exit 1 on drift, on failed requests or beyond --max-error."""
     from ..errors import UsageError
-    from ..runtime._verify import to_sarif, verify
+    from ..runtime import verify, verify_sarif
 
     fmt = Format.json if format != VerifyFormat.text else Format.text
     system = load_model(model, fmt)
@@ -120,7 +120,7 @@ def verify_cmd(
     except ArchkitError as exc:
         fail(exc, fmt, model)
     if format == VerifyFormat.sarif:
-        text = to_sarif(result)
+        text = verify_sarif(result)
     elif format == VerifyFormat.json:
         import json
 
@@ -151,8 +151,7 @@ def _load_check(system: Any, model: str, result: Any, images: Path, requests: in
                 time_limit: float, fmt: Format) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from ..runtime import find_deployment, read_inputs, run_load
-    from ..runtime._measured import compare_load
+    from ..runtime import compare_load, find_deployment, read_inputs, run_load
 
     record = find_deployment(model)
     if record is None:
@@ -189,8 +188,7 @@ def calibrate_cmd(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from ..io import to_json, to_yaml
-    from ..runtime import model_file, read_inputs
-    from ..runtime._calibrate import calibrate
+    from ..runtime import calibrate, model_file, read_inputs
     from ._common import check_variant
 
     system = load_model(model, format)
