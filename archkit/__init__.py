@@ -135,3 +135,26 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+def _system_svg(system: Any) -> str | None:
+    from .views import notebook_svg
+
+    return notebook_svg(system.build())
+
+
+def _register_notebook_display() -> None:
+    """In IPython and Jupyter, show a DSL System as its deployment view.
+
+    Registered here, above every layer, by the DSL class's name: the DSL knows nothing of the
+    views, and the views are imported only when a system is first displayed.
+    """
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None:
+        shell.display_formatter.formatters["image/svg+xml"].for_type_by_name("archkit._dsl", "System", _system_svg)
+
+
+_register_notebook_display()

@@ -345,9 +345,3 @@ class System:
         counts = ", ".join(f"{len(v)} {k}" for k, v in self._decls.items() if v)
         return f"System({self.name!r}: {counts or 'empty'})"
 
-    def _repr_svg_(self) -> str | None:  # notebooks: the deployment view, when graphviz is available
-        try:
-            from .views import notebook_svg
-        except ImportError:
-            return None
-        return notebook_svg(self.build())

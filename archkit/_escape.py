@@ -19,12 +19,17 @@ function               where the result goes
                        written as a quoted string, so model text can never become an HTML-like value
 :func:`html`           HTML, SVG and XML text and attribute values
 :func:`mermaid`        text inside a quoted Mermaid label ``"..."``
-:func:`yaml_string`    a complete double-quoted YAML (and JSON) string, e.g. Mermaid front matter
+:func:`mermaid_title`  a Mermaid title (front matter), where ``<`` and ``&`` become ``‹`` and ``＆``
+:func:`yaml_string`    a complete double-quoted YAML (and JSON) string on one line
 :func:`structurizr`    a complete Structurizr DSL string (one line, always)
 :func:`markdown`       inline Markdown text, safe inside a table cell
 :func:`terminal`       text for rich console markup (markup and control sequences neutralised)
 :func:`json_safe`      JSON text written with ``ensure_ascii=False``, made encodable
 =====================  ===========================================================================
+
+Diagram text (DOT and Mermaid) longer than :data:`MAX_DIAGRAM_TEXT` characters is cut, with a
+note of how much was left out: graphviz refuses quoted strings of more than 16 KiB and Mermaid
+whole diagrams of more than 50,000 characters.
 
 Visible escapes keep a value recognisable (``a\\x1b[2Jb`` reads as what it is) and keep outputs
 valid: XML 1.0 forbids most control characters and U+FFFE/U+FFFF, UTF-8 cannot encode an unpaired
@@ -45,11 +50,15 @@ __all__ = [
     "html",
     "mermaid",
     "yaml_string",
+    "mermaid_title",
     "structurizr",
     "markdown",
     "terminal",
     "json_safe",
+    "MAX_DIAGRAM_TEXT",
 ]
+
+MAX_DIAGRAM_TEXT: Final = 2000
 
 # C0 and C1 controls, DEL, line and paragraph separators, bidirectional embeddings, overrides and
 # isolates (text that reads differently from how it is stored), unpaired surrogates, and the two
@@ -92,13 +101,19 @@ class DotHtml(str):
     __slots__ = ()
 
 
+def _cut(text: str) -> str:
+    if len(text) <= MAX_DIAGRAM_TEXT:
+        return text
+    return text[:MAX_DIAGRAM_TEXT] + f"... ({len(text) - MAX_DIAGRAM_TEXT} more characters)"
+
+
 def _dot_quoted(text: str, backslash: str) -> str:
     body = visible(text).replace("&", "&amp;").replace("\\", backslash).replace('"', '\\"').replace("\n", "\\n")
     return '"' + body + '"'
 
 
 def dot_string(text: str) -> str:
-    """A DOT double-quoted string holding ``text``: a node id, or a label shown as written.
+    """A DOT double-quoted string holding ``text``: a node id, or a label shown as written (never cut).
 
     Graphviz reads ``&name;`` entities inside quoted strings, so ``&`` is written ``&amp;``; a
     backslash is doubled (no ``\\N``-style escapes), a line feed becomes DOT's ``\\n``.
@@ -108,7 +123,7 @@ def dot_string(text: str) -> str:
 
 def dot_tooltip(text: str) -> str:
     """A DOT double-quoted string for a ``tooltip`` (graphviz reads its escapes twice: 4 backslashes each)."""
-    return _dot_quoted(text, "\\" * 4)
+    return _dot_quoted(_cut(text), "\\" * 4)
 
 
 def _xml(text: str) -> str:
@@ -120,7 +135,7 @@ def dot_html(text: str) -> str:
 
     Graphviz expands ``\\N``, ``\\G`` and the like even here, so a backslash is doubled.
     """
-    return _xml(text).replace("\\", "\\\\").replace("\t", " ").replace("\n", "<BR/>")
+    return _xml(_cut(text)).replace("\\", "\\\\").replace("\t", " ").replace("\n", "<BR/>")
 
 
 def html(text: str) -> str:
@@ -137,12 +152,23 @@ _MERMAID_RE: Final = re.compile("[#\"<>&`\n\t]")
 
 def mermaid(text: str) -> str:
     """``text`` for the inside of a quoted Mermaid label or subgraph title (a line feed becomes ``<br/>``)."""
-    return _MERMAID_RE.sub(lambda m: _MERMAID[m.group()], visible(text))
+    return _MERMAID_RE.sub(lambda m: _MERMAID[m.group()], visible(_cut(text)))
+
+
+def mermaid_title(text: str) -> str:
+    """A Mermaid diagram title for its front matter: a quoted YAML string on one line.
+
+    Mermaid passes the title through an HTML sanitiser and then shows the result as plain text:
+    a ``<`` starts a tag that is dropped, and ``&`` or an escaped ``<`` comes out as ``&amp;`` or
+    ``&lt;``. No escaping survives both, so ``<`` and ``&`` are written as the look-alikes ``‹``
+    (U+2039) and ``＆`` (U+FF06); everything else reads as written.
+    """
+    return yaml_string(text.replace("<", "\u2039").replace("&", "\uff06"))
 
 
 def yaml_string(text: str) -> str:
     """A double-quoted YAML string holding ``text`` on one line (also a valid JSON string)."""
-    body = visible(text, lines=False).replace("\\", "\\\\").replace('"', '\\"')
+    body = visible(_cut(text), lines=False).replace("\\", "\\\\").replace('"', '\\"')
     return '"' + body + '"'
 
 
@@ -192,7 +218,14 @@ def terminal(text: str) -> str:
     """
     from rich.markup import escape
 
-    return escape(visible(text))
+    shown = visible(text)
+    body = shown.rstrip("\\")
+    tail = len(shown) - len(body)
+    if not tail:
+        return escape(shown)
+    # Backslashes right before a tag are halved by rich's parser (and an even run does not escape
+    # the tag), so whatever follows, the run is doubled and closed by an empty span of our own.
+    return escape(body) + "\\" * (2 * tail) + "[not bold][/]"
 
 
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")

@@ -16,6 +16,7 @@ carries all of them.
 
 from __future__ import annotations
 
+import re
 import typing
 from typing import Any, Callable, Iterable
 
@@ -135,6 +136,11 @@ def _problems_from_pydantic(exc: pydantic.ValidationError, cls: type[BaseModel],
             info = owner.model_fields.get(loc[-1]) if owner and loc and isinstance(loc[-1], str) else None
             if info is not None and info.description:
                 hint = f"'{loc[-1]}' is: {info.description}"
+            if etype == "literal_error" and isinstance(value, str):
+                choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+                close = suggest(value, choices)
+                message = f"{label}: {field}: '{value}' is not one of {', '.join(choices)}"
+                hint = f"did you mean '{close}'?" if close else hint
         out.append(Problem.of(name, message, hint, locate(prefix + loc), element))
     return out
 

@@ -1,17 +1,34 @@
-"""Errors archkit raises for mistakes in a model, a file or a command.
+"""Errors archkit raises for mistakes in a model, a file or a command, and the problems they carry.
 
-Hierarchy::
+Hierarchy (every exception archkit raises on purpose is an :class:`ArchkitError`; the module of
+each class is given where it is not this one; tests/test_errors.py checks this drawing against
+the code)::
 
     ArchkitError                  base of everything archkit raises on purpose
     ├── ValidationError           the model has problems; .problems lists every one of them
     ├── LoadError                 a file or module could not be read as a model; .problems says why
     ├── UsageError                a command or function was called wrongly (bad option, unknown variant)
-    └── MissingDependencyError    an optional extra is not installed (also an ImportError)
+    │   └── SpecError             archkit.alternatives: a requirement or objective that cannot be read
+    ├── MissingDependencyError    an optional extra is not installed; says what to pip install (an ImportError)
+    ├── QuantityError             archkit.model: a quantity that cannot be read (a ValueError)
+    ├── UnitSyntaxError           archkit.model: a unit that is not well formed (a ValueError)
+    ├── UnknownUnitError          archkit.model: a unit archkit does not know (a ValueError)
+    ├── CatalogError              archkit.catalog: a catalog entry (patterns/*.md) that is not valid
+    ├── GraphvizError             archkit.views: graphviz could not draw a view
+    │   └── GraphvizTimeout       archkit.views: graphviz did not finish within the time limit
+    ├── DeployError               archkit.runtime: a deployment could not be started, found or removed
+    ├── BadInput                  archkit.runtime: raised by an implementation for a client's bad request (4xx)
+    └── LinkDown                  archkit.runtime: a call needs a link that is down (a ConnectionError)
+
+Warnings (``warnings.warn``; they never stop a run): ``PluginWarning`` (archkit.catalog: a
+catalog plugin failed to load and is skipped), ``DetectorCrashWarning`` (archkit.catalog: a
+detector raised; its rule reports undecided), ``ModelOutputWarning`` (archkit.io: a Python model
+file printed while loading).
 
 Each problem is a :class:`Problem` with a stable code (``AK101``), a short name
-(``duplicate-id``), a message, a hint that names the fix, and a location (DSL file:line, or the
-file and key path in YAML/JSON with the YAML line). Codes are listed in :data:`CODES` and in
-docs/errors.md.
+(``duplicate-id``), a message, a hint that names the fix, a location (DSL file:line, or the
+file and key path in YAML/JSON with the YAML line) and, in its JSON form, the ``url`` of its row
+in docs/errors.md. Codes are listed in :data:`CODES` and in docs/errors.md.
 """
 
 from __future__ import annotations
@@ -22,6 +39,7 @@ from typing import Any, Iterable
 
 __all__ = [
     "CODES",
+    "ERRORS_DOC",
     "Location",
     "Problem",
     "ArchkitError",
@@ -61,6 +79,9 @@ CODES: dict[str, str] = {
     "AK130": "bad-placement",
 }
 _NAME_TO_CODE = {v: k for k, v in CODES.items()}
+
+ERRORS_DOC = "docs/errors.md"
+"""Where each problem code is explained; a problem's ``url`` is this with the code as fragment."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +135,11 @@ class Problem:
         """Build a problem from its short name ('duplicate-id')."""
         return cls(_NAME_TO_CODE[name], message, hint, location, element, "error", tuple(related))
 
+    @property
+    def url(self) -> str:
+        """Where the code is explained: ``docs/errors.md#ak101``."""
+        return f"{ERRORS_DOC}#{self.code.lower()}"
+
     def format(self) -> str:
         """One or two lines for people: 'where: CODE name: message' and the hint."""
         where = str(self.location) if self.location is not None else "<model>"
@@ -131,6 +157,7 @@ class Problem:
             "severity": self.severity,
             "message": self.message,
             "hint": self.hint,
+            "url": self.url,
             "element": self.element,
             "location": None if loc is None else {
                 "file": loc.file, "line": loc.line, "path": [p for p in loc.path]},

@@ -233,11 +233,9 @@ def example_variant(fused: bool):
     if fused:
         for connector in system.connectors:
             if connector.source == "frame_selector" and connector.target in ("ocr", "translator"):
-                connector.kind = "in_process"
-        system.component("camera").replicas = 2
-        return system, "all-on-glasses"
-    system.component("ocr").replicas = 2
-    return system, "all-in-cloud"
+                system = system.with_element(connector.with_fields(kind="in_process"))
+        return system.with_element(system.component("camera").with_fields(replicas=2)), "all-on-glasses"
+    return system.with_element(system.component("ocr").with_fields(replicas=2)), "all-in-cloud"
 
 
 def run_archkit(inputs, expected, levels, requests, fused: bool) -> dict:

@@ -17,7 +17,7 @@ Sections (``--only``, comma-separated; all by default), each on a local Ray head
              once on a 503: requests lost, first-try statuses, time until Serve runs two OCR
              replicas again, the longest stall.
 * overload   the same deployment flooded with 64 requests at once: 503s with ``Retry-After``
-             and how fast they come; then the ingress deadline set to 0.5 s on all-on-glasses
+             and how fast they come; then the ingress deadline set to 0.25 s on all-on-glasses
              (OCR padded to 400 ms, translation to 65 ms): the answer is 504 and how fast.
 * soak       2,000 requests at concurrency 4 on all-in-cloud: resident memory of the head's
              processes after a 100-request warm-up and at the end.
@@ -363,11 +363,11 @@ def measure_overload(flood: int = 64) -> dict:
                         "statuses": dict(sorted(statuses.items())), "503_with_retry_after": hinted,
                         "503_p50_ms": pct(shed, 50), "503_p99_ms": pct(shed, 99),
                         "200_p50_ms": pct(ok, 50), "200_p99_ms": pct(ok, 99)}
-        # the deadline: the ingress gives up after 0.5 s on a flow the glasses take about 0.5 s and more for
-        slow = copy_of(system, components={"camera": {"properties": {"request_timeout_s": 0.5}}})
+        # the deadline: the ingress gives up after 0.25 s on a flow the glasses take about half a second for
+        slow = copy_of(system, components={"camera": {"properties": {"request_timeout_s": 0.25}}})
         record = deploy(slow, "all-on-glasses")
         answers = burst(record["url"], record["base_url"], 1) + burst(record["url"], record["base_url"], 1)
-        out["deadline"] = {"request_timeout_s": 0.5, "statuses": [a[0] for a in answers],
+        out["deadline"] = {"request_timeout_s": 0.25, "statuses": [a[0] for a in answers],
                            "ms": [round(a[1], 1) for a in answers],
                            "errors": [json.loads(a[3]).get("error") for a in answers]}
     return out

@@ -6,9 +6,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "ar_translation" / "system.py"
+
+# Property tests check what is produced, never how fast: these machines are shared, so no
+# per-example deadline and no "too slow" health check (a test's own @settings still narrows it).
+settings.register_profile("archkit", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("archkit")
 
 
 @pytest.fixture

@@ -75,7 +75,7 @@ def infer_preset(system: System, placement: dict[str, str]) -> str | None:
     every model on a fleet node: server-centric; some of each: hybrid. (Back-end caching is a
     design of its own and is only ever declared.)
     """
-    user = {n.id for n in system.nodes if n.per_user is not None or n.client_side}
+    user = {n.id for n in system.nodes if n.user_device}
     models = [c.id for c in system.components if c.kind == "model" or c.model is not None]
     if not models:
         return None

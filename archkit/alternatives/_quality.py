@@ -152,8 +152,8 @@ def quality_of(system: System, placement: dict[str, str], links_down: frozenset[
     vals["update_cost"] = _worst(upd)
     if not upd.known:
         missing["update_cost"] = list(upd.missing)
-    vals["personal_data"] = float(sum(1 for e in report.privacy.exits if e.personal and e.leaves_user))
-    user_nodes = {n.id for n in system.nodes if n.per_user is not None or n.client_side}
+    vals["personal_data"] = float(len({e.connector for e in report.privacy.exits if e.personal and e.leaves_user}))
+    user_nodes = {n.id for n in system.nodes if n.user_device}
     vals["model_on_device"] = float(any(placement.get(c.id) in user_nodes for c in system.components
                                         if c.kind == "model" or c.model is not None))
     infeasible = []

@@ -79,32 +79,25 @@ def _best(e: Any) -> float:
 class _Probes:
     """The analyses' per-element primitives on probe placements, each computed once.
 
-    One :class:`~archkit.model._graph.SystemGraph` serves every probe: routes depend only on the
-    links (and the links down), so only its placement changes from probe to probe.
+    Each probe is an :class:`~archkit.analysis.AnalysisContext` made from one base context with
+    :meth:`~archkit.analysis.AnalysisContext.with_placement`: routes depend only on the links (and
+    the links down), so every probe shares them, and each has its own memo of derived values.
     """
 
     def __init__(self, space: Space, options: Any) -> None:
-        from ..analysis import as_graph
+        from ..analysis import AnalysisContext
 
         self.space = space
         self.options = options
         base = probe_system(space.system, space.base, space.links_down)
-        self.graph = as_graph(base, PROBE_VARIANT)
-        self._base = dict(self.graph.placement)
+        self.context = AnalysisContext(base, PROBE_VARIANT)
         self._memo: dict[tuple[Any, ...], Any] = {}
         self.runs = 0
 
     def place(self, digits: tuple[int, ...]) -> Any:
-        """The shared graph, placed as the probe ``digits`` says."""
-        pl = self.graph.placement
-        # the analyses memoise derived values per graph, for that graph's placement: start afresh
-        self.graph.__dict__.pop("_analysis_memo", None)
-        pl.clear()
-        pl.update(self._base)
-        for d, choice in zip(self.space.decisions, digits):
-            for c in d.components:
-                pl[c] = d.nodes[choice]
-        return self.graph
+        """The analysis context of the probe ``digits`` (the base placement with the scope moved)."""
+        moved = {c: d.nodes[choice] for d, choice in zip(self.space.decisions, digits) for c in d.components}
+        return self.context.with_placement(moved)
 
     def memo(self, key: tuple[Any, ...], fn: Callable[[], Any]) -> Any:
         hit = self._memo.get(key, _MISSING)
@@ -116,10 +109,6 @@ class _Probes:
 
 
 _MISSING = object()
-
-
-def _user_device(node: Any) -> bool:
-    return node.per_user is not None or node.client_side
 
 
 class VectorEvaluator:
@@ -186,12 +175,12 @@ class VectorEvaluator:
     def _conn_time(self, cid: str, a: str, b: str) -> Any:
         from ..analysis import connector_time_parts
 
-        return self._probes.memo(("net", cid, a, b), lambda: connector_time_parts(self._probes.graph, cid, a, b))
+        return self._probes.memo(("net", cid, a, b), lambda: connector_time_parts(self._probes.context, cid, a, b))
 
     def _comp_time(self, cid: str, n: str) -> Any:
         from ..analysis import component_time
 
-        return self._probes.memo(("proc", cid, n), lambda: component_time(self._probes.graph, cid, n))
+        return self._probes.memo(("proc", cid, n), lambda: component_time(self._probes.context, cid, n))
 
     def _queue(self, cid: str, dg: tuple[int, ...]) -> Any:
         from ..analysis import queueing_delay
@@ -211,15 +200,15 @@ class VectorEvaluator:
         from ..analysis import connector_link_load
 
         return self._probes.memo(("load", cid, a, b),
-                                 lambda: connector_link_load(self._probes.graph, cid, a, b, self.options))
+                                 lambda: connector_link_load(self._probes.context, cid, a, b, self.options))
 
     # -- tables ----------------------------------------------------------------------------------
     def _build(self) -> None:
         from ..analysis import StepLatency
 
         s = self.system
-        g = self._probes.graph
-        users = {n.id for n in s.nodes if _user_device(n)}
+        g = self._probes.context
+        users = {n.id for n in s.nodes if n.user_device}
         models = [c.id for c in s.components if c.kind == "model" or c.model is not None]
         flows = list(s.flows)
         jobs = len(flows) + 6
@@ -298,14 +287,10 @@ class VectorEvaluator:
         self.privacy_terms: list[Term] = []
         for e in s.connectors:
             def leaves(dg: tuple[int, ...], e: Any = e) -> float:
-                a, b = g.nodes[self._node_of(e.source, dg)], g.nodes[self._node_of(e.target, dg)]
-                if a.id == b.id or not _user_device(a):
-                    return 0.0
-                sens = e.data_sensitivity or g.components[e.source].data_sensitivity
-                if sens not in ("personal", "sensitive"):
-                    return 0.0
-                hops = g.route(a.id, b.id)
-                return float(not _user_device(b) or any(not _user_device(g.nodes[h.target]) for h in (hops or [])))
+                from ..analysis import connector_exits  # the privacy analysis's one rule, at this placement
+
+                exits = connector_exits(g, e, self._node_of(e.source, dg), self._node_of(e.target, dg))
+                return float(any(x.personal and x.leaves_user for x in exits))
             self.privacy_terms.append(self._tabulate(self._scope([e.source, e.target]), leaves))
         # models on user devices
         self.device_terms = [self._tabulate(self._scope([m]), lambda dg, m=m: float(self._node_of(m, dg) in users))
@@ -325,7 +310,7 @@ class VectorEvaluator:
         for n in s.nodes:
             if n.cost_per_hour is not None:
                 const += _worst(node_monthly_cost(s, n.id, opts))
-            elif not _user_device(n):
+            elif not n.user_device:
                 # a fleet node without a price is unknown as soon as it hosts something
                 for c in s.components:
                     if c.id in self._dec_of:

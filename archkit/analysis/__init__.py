@@ -25,6 +25,7 @@ from ._common import (
     SECONDS_PER_DAY,
     Estimate,
     Options,
+    Point,
     Verdict,
     budget_verdict,
     connector_instances,
@@ -33,11 +34,13 @@ from ._common import (
     devices,
     format_value,
     input_text,
+    message_bits,
     missing_text,
     quantity_estimate,
     replica_memory,
     replica_storage,
 )
+from ._context import AnalysisContext, context_of
 from ._cost import CostItem, CostResult, connector_monthly_data_cost, connector_volume, cost, node_monthly_cost
 from ._latency import (
     ConnectorTime,
@@ -45,45 +48,53 @@ from ._latency import (
     LatencyResult,
     Queueing,
     StepLatency,
-    analysis_graph,
     arrival_rate,
-    as_graph,
     component_time,
     connector_time,
     connector_time_parts,
     flow_latency,
-    forget,
     latency,
+    hop_at,
     link_bandwidth,
+    link_latency,
     mmc_wait,
     queueing_delay,
     servers_for,
 )
-from ._links import LinkDirectionLoad, LinkLoadResult, LoadShare, connector_link_load, link_load
-from ._privacy import DataExit, PrivacyResult, TelemetryVolume, privacy
-from ._report import ANALYSES, SCHEMA, Report, VariantReport, analyze, analyze_all, missing_inputs
+from ._links import (
+    ConnectorTraffic,
+    LinkDirectionLoad,
+    LinkLoadResult,
+    LoadShare,
+    connector_link_load,
+    connector_traffic,
+    link_load,
+)
+from ._privacy import DataExit, PrivacyResult, TelemetryVolume, connector_exits, privacy
+from ._report import ANALYSES, SCHEMA, Report, VariantReport, analyze, analyze_all, every_placement, missing_inputs
 from ._resources import NodeFit, ResourceCheck, ResourcesResult, node_capacity, resources
 from ._tables import VERDICT_STYLES, estimate_text, variant_tables, verdict_text
 from ._updates import ModelUpdate, UpdatesResult, link_price, model_update, updates
+from ._verdicts import VERDICT_ORDER, VIOLATIONS, VariantVerdicts, variant_verdicts, worst_verdict
 
 __all__ = [
     # whole analyses and the report
-    "ANALYSES", "SCHEMA", "Report", "VariantReport", "analyze", "analyze_all", "missing_inputs",
+    "ANALYSES", "SCHEMA", "Report", "VariantReport", "analyze", "analyze_all", "every_placement", "missing_inputs",
     "latency", "link_load", "cost", "availability", "updates", "resources", "capacity", "privacy",
     # their results
     "LatencyResult", "FlowLatency", "StepLatency", "ConnectorTime", "Queueing",
     "LinkLoadResult", "LinkDirectionLoad", "LoadShare", "CostResult", "CostItem",
     "AvailabilityResult", "FlowAvailability", "UpdatesResult", "ModelUpdate", "ResourcesResult", "NodeFit",
     "ResourceCheck", "CapacityResult", "ComponentCapacity", "NodeCapacity", "FlowCapacity", "PrivacyResult",
-    "DataExit", "TelemetryVolume",
+    "DataExit", "TelemetryVolume", "VariantVerdicts", "variant_verdicts", "worst_verdict", "VERDICT_ORDER", "VIOLATIONS",
     # estimates, options, assumptions
     "Estimate", "Options", "Verdict", "ASSUMPTIONS", "HOURS_PER_MONTH", "DAYS_PER_MONTH", "SECONDS_PER_DAY",
     "DEFAULT_TARGET_UTILISATION", "budget_verdict", "quantity_estimate", "input_text", "missing_text",
     "format_value", "estimate_text", "verdict_text", "variant_tables", "VERDICT_STYLES",
     # per-element primitives
-    "as_graph", "analysis_graph", "forget", "flow_latency", "model_update", "component_time", "connector_time",
-    "connector_time_parts", "link_bandwidth", "queueing_delay", "mmc_wait", "arrival_rate", "servers_for",
-    "connector_link_load", "node_monthly_cost", "connector_monthly_data_cost", "connector_volume",
+    "AnalysisContext", "context_of", "flow_latency", "model_update", "component_time", "connector_time",
+    "connector_time_parts", "link_bandwidth", "link_latency", "hop_at", "Point", "queueing_delay", "mmc_wait", "arrival_rate", "servers_for",
+    "connector_link_load", "connector_traffic", "ConnectorTraffic", "message_bits", "node_monthly_cost", "connector_monthly_data_cost", "connector_volume",
     "component_plan", "ceil_estimate", "node_capacity", "link_price", "devices", "device_ratio",
-    "connector_instances", "connector_rate", "replica_memory", "replica_storage",
+    "connector_instances", "connector_rate", "replica_memory", "replica_storage", "connector_exits",
 ]

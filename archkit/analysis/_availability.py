@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..model import System
+from ._context import AnalysisContext, context_of
 from ._common import Estimate, Options, input_text, missing_text
-from ._latency import analysis_graph
 
 __all__ = ["FlowAvailability", "AvailabilityResult", "availability"]
 
@@ -71,9 +71,6 @@ def _replicas(comp: Any) -> int | None:
     return int(comp.autoscaling.max_replicas) if comp.autoscaling is not None else None
 
 
-def _user_device(node: Any) -> bool:
-    return node.per_user is not None or node.client_side
-
 
 def _single_links(g: Any) -> set[str]:
     """Ids of usable links whose loss splits the link graph (bridges with no parallel link)."""
@@ -94,9 +91,10 @@ def _single_links(g: Any) -> set[str]:
     return out
 
 
-def availability(system: System, variant: str | None = None, options: Options | None = None) -> AvailabilityResult:
+def availability(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> AvailabilityResult:
     """Offline behaviour, single points of failure and availability of every flow (module docstring)."""
-    g = analysis_graph(system, variant)
+    g = context_of(system, variant)
+    system, variant = g.system, g.variant
     intermittent = sorted(lk.id for lk in system.links if lk.intermittent and lk.id not in g.down)
     offline_ex = frozenset(g.down | set(intermittent))
     bridges = _single_links(g)
@@ -139,7 +137,7 @@ def availability(system: System, variant: str | None = None, options: Options | 
                 nodes.setdefault(n.id, n)
         for cid in comps:
             n = g.node_of(cid)
-            if n is None or _user_device(n):
+            if n is None or n.user_device:
                 continue
             comp = g.components[cid]
             reps = _replicas(comp)
@@ -147,7 +145,7 @@ def availability(system: System, variant: str | None = None, options: Options | 
                 spof.append({"kind": "component", "component": cid,
                              "why": "one replica" if reps is not None else "no replicas declared (taken as one)"})
         for n in nodes.values():
-            if not _user_device(n) and n.count == 1:
+            if not n.user_device and n.count == 1:
                 spof.append({"kind": "node", "node": n.id, "why": "count 1"})
         # availability
         parts: list[Estimate] = []
@@ -156,7 +154,7 @@ def availability(system: System, variant: str | None = None, options: Options | 
                 parts.append(Estimate.unknown("ratio", missing_text("availability", "node", n.id)))
                 continue
             k = 1
-            if not _user_device(n) and n.count > 1:
+            if not n.user_device and n.count > 1:
                 here = [_replicas(g.components[c]) for c in comps if g.placement.get(c) == n.id]
                 k = max(1, min([n.count] + [r if r is not None else 1 for r in here]))
             a = 1 - (1 - n.availability) ** k

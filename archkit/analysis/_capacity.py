@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..model import System
+from ._context import AnalysisContext, context_of
 from ._common import Estimate, Options, devices, input_text, missing_text
-from ._latency import analysis_graph, arrival_rate, as_graph, component_time
+from ._latency import arrival_rate, component_time
 
 __all__ = ["ComponentCapacity", "NodeCapacity", "FlowCapacity", "CapacityResult", "capacity", "component_plan"]
 
@@ -114,7 +115,7 @@ def ceil_estimate(e: Estimate, unit: str) -> Estimate:
     return Estimate(f(b), f(t), f(w), unit, e.inputs)
 
 
-def component_plan(system_or_graph: Any, component_id: str, options: Options | None = None) -> ComponentCapacity | None:
+def component_plan(system_or_graph: System | AnalysisContext, component_id: str, options: Options | None = None) -> ComponentCapacity | None:
     """Capacity plan of one component under the graph's placement (stable primitive).
 
     None when it sits on a user's device or nothing reaches it. ``cores_needed`` (servers x cpus)
@@ -122,7 +123,7 @@ def component_plan(system_or_graph: Any, component_id: str, options: Options | N
     on the node / cpu_cores).
     """
     opts = options or Options()
-    g = as_graph(system_or_graph)
+    g = context_of(system_or_graph)
     c = g.components[component_id]
     node = g.node_of(c.id)
     if node is None or node.per_user is not None:
@@ -157,10 +158,11 @@ def component_plan(system_or_graph: Any, component_id: str, options: Options | N
     return ComponentCapacity(c.id, node.id, lam, svc, load, u, needed, declared, cores, verdict)
 
 
-def capacity(system: System, variant: str | None = None, options: Options | None = None) -> CapacityResult:
+def capacity(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> CapacityResult:
     """Replicas, cores and nodes needed per server-side component, and each flow's ceiling."""
     opts = options or Options()
-    g = analysis_graph(system, variant)
+    g = context_of(system, variant)
+    system, variant = g.system, g.variant
     users = opts.peak_users_for(system)
     comps: list[ComponentCapacity] = []
     per_node: dict[str, list[Estimate]] = {}

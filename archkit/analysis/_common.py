@@ -26,6 +26,7 @@ __all__ = [
     "Estimate",
     "Options",
     "Verdict",
+    "Point",
     "HOURS_PER_MONTH",
     "DAYS_PER_MONTH",
     "SECONDS_PER_DAY",
@@ -35,6 +36,7 @@ __all__ = [
     "device_ratio",
     "connector_instances",
     "connector_rate",
+    "message_bits",
     "replica_memory",
     "replica_storage",
     "quantity_estimate",
@@ -78,6 +80,9 @@ ASSUMPTIONS: Final[dict[str, str]] = {
 }
 
 Verdict = Literal["meets", "at risk", "violates", "unknown", "no budget"]
+
+Point = Literal["best", "typical", "worst"]
+"""A point of a range: the best case, the typical value or the worst case."""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -144,6 +149,12 @@ class Estimate:
     def known(self) -> bool:
         """True when nothing is missing."""
         return not self.missing
+
+    def at(self, point: Point) -> float | None:
+        """The best, typical or worst value; None when unknown."""
+        if not self.known:
+            return None
+        return self.best if point == "best" else self.worst if point == "worst" else self.typical
 
     def values(self) -> tuple[float, float, float]:
         """(best, typical, worst); only for known estimates."""
@@ -276,12 +287,15 @@ class Options:
         hours_per_month: hours in a month for monthly figures (default 730).
         usage_hours_per_day: hours per day at the declared rates for user-driven traffic
             (default: the system property ``usage_hours_per_day``, else 24).
+        peak_active_share: fraction of the users active at once at peak (default: the system's
+            ``peak_active_share``, else 1: every user at once).
     """
 
     users: int | None = None
     target_utilisation: float = DEFAULT_TARGET_UTILISATION
     hours_per_month: float = HOURS_PER_MONTH
     usage_hours_per_day: float | None = None
+    peak_active_share: float | None = None
 
     def users_for(self, system: System) -> int | None:
         """Users to assume: the option, else the system's declaration, else None (unknown)."""
@@ -292,8 +306,12 @@ class Options:
         u = self.users_for(system)
         if u is None:
             return None
-        share = system.peak_active_share
+        share = self.peak_share(system)
         return u * share if share is not None else float(u)
+
+    def peak_share(self, system: System) -> float | None:
+        """Fraction of the users active at once at peak: the option, else the system's, else None (all)."""
+        return self.peak_active_share if self.peak_active_share is not None else system.peak_active_share
 
     def usage_hours(self, system: System) -> float:
         """Hours of use per day for user-driven traffic."""
@@ -303,18 +321,36 @@ class Options:
             return system.usage_hours_per_day
         return 24.0
 
+    def basis(self, system: System) -> str:
+        """One line with the figures daily and monthly volumes and costs rest on, and where each comes from."""
+        users = self.users_for(system)
+        who = ("from --users" if self.users is not None else "declared") if users else "users not declared"
+        hours = self.usage_hours(system)
+        h_from = ("from --usage-hours" if self.usage_hours_per_day is not None else
+                  "declared" if system.usage_hours_per_day is not None else "not declared: around the clock")
+        share = self.peak_share(system)
+        s_from = "from --peak-share" if self.peak_active_share is not None else "declared"
+        peak = (f"{share:.3g} of them active at once at peak ({s_from})" if share is not None else
+                "every user active at once at peak (peak_active_share not declared)")
+        return (f"assumes {users:,} users ({who}), " if users else "assumes an unknown number of users, ") + (
+            f"{hours:g} h of use per user a day ({h_from}), {peak}, a month of {self.hours_per_month:g} h")
+
     def assumptions(self, system: System) -> dict[str, str]:
         """The assumptions in force, with the values of the options filled in."""
         out = dict(ASSUMPTIONS)
         out["users"] = (f"{self.users_for(system)} users" + (" (from --users)" if self.users is not None else
                         " (declared on the system)")) if self.users_for(system) else "number of users not declared"
         out["target-utilisation"] = ASSUMPTIONS["target-utilisation"].replace("70 %", f"{self.target_utilisation:.0%}")
-        share = system.peak_active_share
-        out["peak-active-share"] = (f"{share:g} of the users are active at once at peak (declared): server-side "
+        share = self.peak_share(system)
+        where = "from --peak-share" if self.peak_active_share is not None else "declared"
+        out["peak-active-share"] = (f"{share:g} of the users are active at once at peak ({where}): server-side "
                                     f"load and shared links see {self.peak_users_for(system) or 0:g} active users"
                                     if share is not None else
                                     "peak_active_share not declared: every user is taken as active at once (worst case)")
-        out["usage-hours-value"] = f"{self.usage_hours(system):g} hours of use per user per day"
+        out["usage-hours-value"] = f"{self.usage_hours(system):g} hours of use per user per day" + (
+            " (from --usage-hours)" if self.usage_hours_per_day is not None else
+            " (declared)" if system.usage_hours_per_day is not None else
+            " (usage_hours_per_day not declared: around the clock, a worst case)")
         if self.hours_per_month != HOURS_PER_MONTH:
             out["month"] = f"a month has {self.hours_per_month:g} hours"
         return out
@@ -375,6 +411,14 @@ def connector_rate(c: Connector) -> Estimate:
     if c.share is not None and c.share != 1:
         r = r.scale(c.share, inputs=(input_text("connector", c.id, "share", f"{c.share:g}"),))
     return r
+
+
+def message_bits(c: Connector, field_name: str) -> Estimate:
+    """Bits of one message of a connector: ``request_size`` or ``response_size`` x 8 (unknown if not declared)."""
+    q = getattr(c, field_name)
+    if q is None:
+        return Estimate.unknown("bit", missing_text(field_name, "connector", c.id))
+    return Estimate(q.lo * 8, q.mid * 8, q.hi * 8, "bit", (input_text("connector", c.id, field_name, q),))
 
 
 def replica_memory(c: Component) -> Estimate:
@@ -444,7 +488,7 @@ def format_value(v: float, unit: str) -> str:
     if unit == "1/s":
         return f"{_sig(v)} /s"
     if unit in ("USD", "USD/month", "USD/day"):
-        return f"{v:,.2f} {unit}"
+        return f"{v:.3g} {unit}" if 0 < abs(v) < 0.01 else f"{v:,.2f} {unit}"  # a cent's fraction is not 0
     scales = _DISPLAY.get(unit)
     if scales and 0 < abs(v) < scales[-1][1] * 1e-3:
         return f"0 {scales[-1][0]}"

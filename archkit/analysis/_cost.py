@@ -24,6 +24,7 @@ from typing import Any
 
 from ..model import System
 from ._capacity import CapacityResult, capacity
+from ._context import AnalysisContext, context_of
 from ._common import (
     SECONDS_PER_DAY,
     Estimate,
@@ -35,7 +36,6 @@ from ._common import (
     missing_text,
     quantity_estimate,
 )
-from ._latency import analysis_graph, as_graph
 from ._links import LinkLoadResult, link_load
 from ._updates import UpdatesResult, link_price, updates
 
@@ -74,7 +74,7 @@ class CostResult:
                 "per_user": self.per_user.to_dict(), "items": [i.to_dict() for i in self.items]}
 
 
-def node_monthly_cost(system: System, node_id: str, options: Options | None = None,
+def node_monthly_cost(system: System | AnalysisContext, node_id: str, options: Options | None = None,
                       instances: float | None = None) -> Estimate | None:
     """USD per month of a node: cost_per_hour x hours per month x instances (default: its count or devices).
 
@@ -82,10 +82,11 @@ def node_monthly_cost(system: System, node_id: str, options: Options | None = No
     without cost_per_hour. Stable primitive for vectorised evaluators.
     """
     opts = options or Options()
-    g = as_graph(system)
+    g = context_of(system)
+    system = g.system
     n = g.nodes[node_id]
     if n.cost_per_hour is None:
-        if n.per_user is not None or n.client_side:
+        if n.user_device:
             return None
         return Estimate.unknown("USD/month", missing_text("cost_per_hour", "node", n.id))
     q = n.cost_per_hour
@@ -94,7 +95,7 @@ def node_monthly_cost(system: System, node_id: str, options: Options | None = No
     return price.times(count, "USD/month").scale(opts.hours_per_month * 3600)
 
 
-def connector_monthly_data_cost(system: System, variant: str | None, connector_id: str,
+def connector_monthly_data_cost(system: System | AnalysisContext, variant: str | None, connector_id: str,
                                 options: Options | None = None, loads: LinkLoadResult | None = None) -> Estimate:
     """USD per month of one connector's traffic over metered links in a variant (zero if it crosses none).
 
@@ -106,7 +107,7 @@ def connector_monthly_data_cost(system: System, variant: str | None, connector_i
     return Estimate.total((e for _, _, e in items), "USD/month")
 
 
-def connector_volume(system: System, connector_id: str, variant: str | None = None,
+def connector_volume(system: System | AnalysisContext, connector_id: str, variant: str | None = None,
                      options: Options | None = None) -> Estimate:
     """Bytes per day a connector moves, over all its instances (B/day).
 
@@ -116,7 +117,8 @@ def connector_volume(system: System, connector_id: str, variant: str | None = No
     device, purpose serving, telemetry or feedback), else 86400.
     """
     opts = options or Options()
-    g = as_graph(system, variant)
+    g = context_of(system, variant)
+    system, variant = g.system, g.variant
     c = g.connectors[connector_id]
     a, b = g.node_of(c.source), g.node_of(c.target)
     if a is None or b is None:
@@ -124,16 +126,17 @@ def connector_volume(system: System, connector_id: str, variant: str | None = No
     size = quantity_estimate(c.request_size, "connector", c.id, "request_size", "B")
     if c.synchronous:
         size = size + quantity_estimate(c.response_size, "connector", c.id, "response_size", "B")
-    user_driven = (a.per_user is not None or a.client_side) and c.purpose in _USER_DRIVEN
+    user_driven = a.user_device and c.purpose in _USER_DRIVEN
     active = opts.usage_hours(system) * 3600 if user_driven else SECONDS_PER_DAY
     volume = size.times(connector_rate(c), "B/day").times(connector_instances(a, b, opts.users_for(system)), "B/day")
     return volume.scale(active)
 
 
-def _data_costs(system: System, variant: str | None, opts: Options, _unused: LinkLoadResult | None = None,
+def _data_costs(system: System | AnalysisContext, variant: str | None, opts: Options, _unused: LinkLoadResult | None = None,
                 only: str | None = None) -> list[tuple[str, str, Estimate]]:
     """(category, link id, USD/month) for every connector crossing a metered link (model artifacts excluded)."""
-    g = as_graph(system, variant)
+    g = context_of(system, variant)
+    system, variant = g.system, g.variant
     seconds = opts.hours_per_month * 3600
     out: list[tuple[str, str, Estimate]] = []
     for c in system.connectors:
@@ -151,14 +154,14 @@ def _data_costs(system: System, variant: str | None, opts: Options, _unused: Lin
         priced = [(lk, p) for lk, p in priced if p is not None]
         if not priced:
             continue
-        volume = connector_volume(system, c.id, variant, opts).as_unit("B/month").scale(seconds / SECONDS_PER_DAY)
+        volume = connector_volume(g, c.id, options=opts).as_unit("B/month").scale(seconds / SECONDS_PER_DAY)
         for lk, price in priced:
             out.append(("telemetry" if c.purpose == "telemetry" else "data", lk.id,
                         volume.times(price, "USD/month")))  # type: ignore[arg-type]
     return out
 
 
-def cost(system: System, variant: str | None = None, options: Options | None = None,
+def cost(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None,
          caps: CapacityResult | None = None, loads: LinkLoadResult | None = None,
          ups: UpdatesResult | None = None) -> CostResult:
     """Monthly cost line items, total and cost per user (see the module docstring).
@@ -166,17 +169,18 @@ def cost(system: System, variant: str | None = None, options: Options | None = N
     ``caps``, ``loads`` and ``ups`` may pass results already computed for the same variant.
     """
     opts = options or Options()
+    g = context_of(system, variant)
+    system, variant = g.system, g.variant
     users = opts.users_for(system)
-    caps = caps or capacity(system, variant, opts)
-    loads = loads or link_load(system, variant, opts)
-    ups = ups or updates(system, variant, opts)
+    caps = caps or capacity(g, options=opts)
+    loads = loads or link_load(g, options=opts)
+    ups = ups or updates(g, options=opts)
     items: list[CostItem] = []
-    g = analysis_graph(system, variant)
     hosted = set(g.placement.values())
     for n in system.nodes:
         if n.id not in hosted and n.cost_per_hour is None:
             continue
-        e = node_monthly_cost(system, n.id, opts)
+        e = node_monthly_cost(g, n.id, opts)
         if e is None:
             continue
         cat = "user devices" if n.per_user is not None else "node fleet"
@@ -202,7 +206,7 @@ def cost(system: System, variant: str | None = None, options: Options | None = N
         items.append(CostItem("scale-out", n.id, e,
                               f"{extra.text()} more nodes than the {n.count} declared, for the capacity plan"))
     grouped: dict[tuple[str, str], list[Estimate]] = {}
-    for cat, lid, e in _data_costs(system, variant, opts):
+    for cat, lid, e in _data_costs(g, None, opts):
         grouped.setdefault((cat, lid), []).append(e)
     for (cat, lid), es in grouped.items():
         items.append(CostItem(cat, lid, Estimate.total(es, "USD/month"), f"traffic over metered link '{lid}'"))

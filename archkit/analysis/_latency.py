@@ -9,7 +9,7 @@ component t_j on node b_j::
   by node kind), else the component's ``processing_time_on`` (node id, then kind), else its
   ``processing_time``. The first step's source is where the flow starts; its work is not counted.
 * ``connector_time(e, a, b)``: zero when a == b; otherwise along the route a -> b (see
-  :class:`archkit.model._graph.SystemGraph`): for the request, the sum over the links of
+  :class:`archkit.analysis.AnalysisContext`): for the request, the sum over the links of
   latency + request_size x 8 / bandwidth (in the direction travelled); a synchronous call
   (sync_call, in_process) adds the response leg back: latency + response_size x 8 / bandwidth.
 * ``wait(t)``: mean waiting time in an M/M/c queue (Erlang C) with the arrival rate at ``t`` and
@@ -28,15 +28,14 @@ latency here is exactly their sum.
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
-from ..model import SystemGraph
 from ..model import System
+from ._context import AnalysisContext, context_of
 from ._common import (
+    Point,
     Estimate,
     Options,
     Verdict,
@@ -45,15 +44,14 @@ from ._common import (
     device_ratio,
     devices,
     input_text,
+    message_bits,
     missing_text,
 )
 
 __all__ = [
     "link_bandwidth",
-    "as_graph",
-    "analysis_graph",
-    "forget",
-    "report_scope",
+    "link_latency",
+    "hop_at",
     "component_time",
     "connector_time",
     "connector_time_parts",
@@ -70,74 +68,19 @@ __all__ = [
     "latency",
 ]
 
-_GRAPH_CACHE: dict[tuple[int, str | None], tuple[System, SystemGraph]] = {}
-
-
-def as_graph(system_or_graph: System | SystemGraph, variant: str | None = None) -> SystemGraph:
-    """The :class:`SystemGraph` of a system and variant (a graph passed in is returned as is).
-
-    The last few graphs built are kept (by object identity), so calling a primitive many times
-    with the same System object does not rebuild the graph; pass a SystemGraph to be explicit,
-    and call :func:`forget` after changing a system in place.
-    """
-    if isinstance(system_or_graph, SystemGraph):
-        return system_or_graph
-    key = (id(system_or_graph), variant)
-    hit = _GRAPH_CACHE.get(key)
-    if hit is not None and hit[0] is system_or_graph:
-        return hit[1]
-    g = SystemGraph(system_or_graph, variant)
-    if len(_GRAPH_CACHE) >= 8:
-        _GRAPH_CACHE.pop(next(iter(_GRAPH_CACHE)))
-    _GRAPH_CACHE[key] = (system_or_graph, g)
-    return g
-
-
-_IN_REPORT: ContextVar[bool] = ContextVar("archkit_analysis_in_report", default=False)
-
-
-def forget(system: System) -> None:
-    """Drop the graphs kept for a system (call it after changing the system in place)."""
-    for key in [k for k, (s, _) in _GRAPH_CACHE.items() if s is system]:
-        del _GRAPH_CACHE[key]
-
-
-def analysis_graph(system: System, variant: str | None = None) -> SystemGraph:
-    """The graph a whole-system analysis works on.
-
-    Built afresh on every call (the system may have been changed in place since the last one),
-    except within one report run (:func:`report_scope`), where every analysis shares it and the
-    values derived from it.
-    """
-    if not _IN_REPORT.get():
-        forget(system)
-    return as_graph(system, variant)
-
-
-@contextmanager
-def report_scope(system: System) -> Iterator[None]:
-    """Let the analyses run inside this block share one graph per variant of ``system``."""
-    forget(system)
-    token = _IN_REPORT.set(True)
-    try:
-        yield
-    finally:
-        _IN_REPORT.reset(token)
-
-
 # ------------------------------------------------------------------------------------------------
 # primitives
 # ------------------------------------------------------------------------------------------------
 
-def component_time(system_or_graph: System | SystemGraph, component_id: str, node_id: str) -> Estimate:
+def component_time(system_or_graph: System | AnalysisContext, component_id: str, node_id: str) -> Estimate:
     """Time (s) for ``component_id`` to handle one request when it runs on node ``node_id``.
 
     Lookup order: ``model.inference_time[node id]``, ``model.inference_time[node kind]``,
     ``processing_time_on[node id]``, ``processing_time_on[node kind]``, ``processing_time``.
     Unknown (naming what to declare) when none applies. Pure; does not depend on the placement.
     """
-    g = as_graph(system_or_graph)
-    memo = _memo(g)
+    g = context_of(system_or_graph)
+    memo = g.memo
     key = ("time", component_id, node_id)
     hit = memo.get(key)
     if hit is None:
@@ -145,16 +88,7 @@ def component_time(system_or_graph: System | SystemGraph, component_id: str, nod
     return hit
 
 
-def _memo(g: SystemGraph) -> dict[Any, Any]:
-    """Per-graph memo of derived values (the graph's system and placement are fixed)."""
-    m = getattr(g, "_analysis_memo", None)
-    if m is None:
-        m = {}
-        g._analysis_memo = m  # type: ignore[attr-defined]
-    return m
-
-
-def _component_time(g: SystemGraph, component_id: str, node_id: str) -> Estimate:
+def _component_time(g: AnalysisContext, component_id: str, node_id: str) -> Estimate:
     c = g.components[component_id]
     node = g.nodes[node_id]
     if c.model is not None:
@@ -196,7 +130,7 @@ class ConnectorTime:
         return self.latency + self.transfer
 
 
-def connector_time_parts(system_or_graph: System | SystemGraph, connector_id: str, source_node: str,
+def connector_time_parts(system_or_graph: System | AnalysisContext, connector_id: str, source_node: str,
                          target_node: str) -> ConnectorTime:
     """Link latency and transfer time of one use of a connector from ``source_node`` to ``target_node``.
 
@@ -210,7 +144,7 @@ def connector_time_parts(system_or_graph: System | SystemGraph, connector_id: st
     variant) or a latency, bandwidth, request_size or (sync) response_size is missing.
     The route uses the graph's variant (links down); a System means its base placement.
     """
-    g = as_graph(system_or_graph)
+    g = context_of(system_or_graph)
     c = g.connectors[connector_id]
     legs = 2 if c.synchronous else 1
     if source_node == target_node:
@@ -223,30 +157,43 @@ def connector_time_parts(system_or_graph: System | SystemGraph, connector_id: st
         return ConnectorTime(u, u, (), legs)
     lat = Estimate.zero("s")
     xfer = Estimate.zero("s")
-    req = _size(c.request_size, c.id, "request_size")
-    resp = _size(c.response_size, c.id, "response_size") if c.synchronous else None
+    req = message_bits(c, "request_size")
+    resp = message_bits(c, "response_size") if c.synchronous else None
     for h in hops:
         lk = h.link
-        hop_lat = (Estimate(lk.latency.lo, lk.latency.mid, lk.latency.hi, "s",
-                            (input_text("link", lk.id, "latency", lk.latency),))
-                   if lk.latency is not None else Estimate.unknown("s", missing_text("latency", "link", lk.id)))
-        lat = lat + hop_lat.scale(legs)
+        lat = lat + link_latency(lk).scale(legs)
         xfer = xfer + req.per(link_bandwidth(lk, h.source), "s")
         if resp is not None:
             xfer = xfer + resp.per(link_bandwidth(lk, h.target), "s")
     return ConnectorTime(lat, xfer, tuple(h.link.id for h in hops), legs)
 
 
-def connector_time(system_or_graph: System | SystemGraph, connector_id: str, source_node: str,
+def connector_time(system_or_graph: System | AnalysisContext, connector_id: str, source_node: str,
                    target_node: str) -> Estimate:
     """Network time (s) of one use of a connector: ``connector_time_parts(...).total``."""
     return connector_time_parts(system_or_graph, connector_id, source_node, target_node).total
 
 
-def _size(q: Any, cid: str, name: str) -> Estimate:
+def link_latency(lk: Any) -> Estimate:
+    """One-way latency of a link (unknown, naming the input, if not declared)."""
+    q = lk.latency
     if q is None:
-        return Estimate.unknown("bit", missing_text(name, "connector", cid))
-    return Estimate(q.lo * 8, q.mid * 8, q.hi * 8, "bit", (input_text("connector", cid, name, q),))
+        return Estimate.unknown("s", missing_text("latency", "link", lk.id))
+    return Estimate(q.lo, q.mid, q.hi, "s", (input_text("link", lk.id, "latency", q),))
+
+
+#: The bound of a divisor that gives a quotient's best, typical and worst case (see Estimate.per).
+_DIVISOR_AT: dict[str, Point] = {"best": "worst", "typical": "typical", "worst": "best"}
+
+
+def hop_at(lk: Any, from_node: str, point: Point = "typical") -> tuple[float | None, float | None]:
+    """(latency s, bandwidth bit/s leaving ``from_node``) of a link as :func:`connector_time` uses them
+    for its ``point`` of the range: the best case takes the lowest latency and the highest bandwidth.
+
+    None where the link does not declare the value. Link emulation uses these numbers, so the delay
+    it emulates for a declared size is the connector time at the same point.
+    """
+    return link_latency(lk).at(point), link_bandwidth(lk, from_node).at(_DIVISOR_AT[point])
 
 
 def link_bandwidth(lk: Any, from_node: str) -> Estimate:
@@ -262,12 +209,52 @@ def link_bandwidth(lk: Any, from_node: str) -> Estimate:
 # queueing
 # ------------------------------------------------------------------------------------------------
 
+_RECURSION_MAX = 10_000  # servers up to which Erlang B is computed by its recursion, one step per server
+_SUM_MAX = 10_000_000  # servers up to which it is summed exactly (O(sqrt(c)) steps); beyond, Halfin-Whitt
+
+
+def _erlang_b_sum(a: float, c: int) -> float:
+    """Erlang B for many servers in O(sqrt(c)) steps: 1/B = sum_j t_j, t_0 = 1, t_(j+1) = t_j (c - j) / a.
+
+    The terms rise while c - j > a and then fall; the sum stops when a term no longer changes it,
+    or when it passes 1e250 (B is then 0 for every purpose here).
+    """
+    total, term = 1.0, 1.0
+    for j in range(c):
+        term *= (c - j) / a
+        total += term
+        if total > 1e250:
+            return 0.0
+        if c - j <= a and term < total * 1e-17:
+            break
+    return 1.0 / total
+
+
+def _halfin_whitt(a: float, c: int) -> float:
+    """Erlang C for very many servers: 1 / (1 + beta Phi(beta) / phi(beta)), beta = (c - a) / sqrt(a).
+
+    The many-server limit of Halfin and Whitt (Operations Research 29(3), 1981); its relative
+    error shrinks like 1/sqrt(c), below 0.1 % for the more than 10^7 servers it is used for here.
+    """
+    beta = (c - a) / math.sqrt(a)
+    if beta > 37.0:  # phi(beta) underflows: no arrival waits
+        return 0.0
+    phi = math.exp(-beta * beta / 2) / math.sqrt(2 * math.pi)
+    big_phi = 0.5 * (1 + math.erf(beta / math.sqrt(2)))
+    return 1.0 / (1.0 + beta * big_phi / phi)
+
+
 @lru_cache(maxsize=65536)
 def _erlang_c(a: float, c: int) -> float:
     """Probability that an arrival waits in an M/M/c queue with offered load a (Erlang C)."""
-    b = 1.0
-    for k in range(1, c + 1):
-        b = a * b / (k + a * b)
+    if c > _SUM_MAX:
+        return _halfin_whitt(a, c)
+    if c <= _RECURSION_MAX:
+        b = 1.0
+        for k in range(1, c + 1):
+            b = a * b / (k + a * b)
+    else:
+        b = _erlang_b_sum(a, c)
     rho = a / c
     return b / (1.0 - rho * (1.0 - b))
 
@@ -289,7 +276,7 @@ def mmc_wait(arrival_rate: float, service_time: float, servers: int) -> float:
     return _erlang_c(a, servers) * service_time / (servers - a)
 
 
-def arrival_rate(system_or_graph: System | SystemGraph, component_id: str, options: Options | None = None) -> Estimate:
+def arrival_rate(system_or_graph: System | AnalysisContext, component_id: str, options: Options | None = None) -> Estimate:
     """Requests per second reaching one queue of ``component_id`` (1/s), under the graph's placement.
 
     On a per-user device each device has its own queue: sum over incoming connectors of
@@ -297,10 +284,10 @@ def arrival_rate(system_or_graph: System | SystemGraph, component_id: str, optio
     component has one queue for all its servers: rate x share x max(devices(source), devices(target)).
     Devices of per-user nodes count the users active at peak (users x peak_active_share).
     """
-    g = as_graph(system_or_graph)
+    g = context_of(system_or_graph)
     opts = options or Options()
     users = opts.peak_users_for(g.system)
-    memo = _memo(g)
+    memo = g.memo
     key = ("arrival", component_id, users)
     hit = memo.get(key)
     if hit is None:
@@ -308,12 +295,12 @@ def arrival_rate(system_or_graph: System | SystemGraph, component_id: str, optio
     return hit
 
 
-def _arrival_rate(g: SystemGraph, component_id: str, users: float | None) -> Estimate:
+def _arrival_rate(g: AnalysisContext, component_id: str, users: float | None) -> Estimate:
     node = g.node_of(component_id)
     if node is None:
         return Estimate.unknown("1/s", f"place component '{component_id}' on a node")
     total = Estimate.zero("1/s")
-    for c in _incoming(g).get(component_id, ()):
+    for c in g.incoming.get(component_id, ()):
         src = g.node_of(c.source)
         if src is None:
             total = total + Estimate.unknown("1/s", f"place component '{c.source}' on a node")
@@ -330,17 +317,7 @@ def _arrival_rate(g: SystemGraph, component_id: str, users: float | None) -> Est
     return total
 
 
-def _incoming(g: SystemGraph) -> dict[str, list[Any]]:
-    cached = getattr(g, "_analysis_incoming", None)
-    if cached is None:
-        cached = {}
-        for c in g.system.connectors:
-            cached.setdefault(c.target, []).append(c)
-        g._analysis_incoming = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def servers_for(system_or_graph: System | SystemGraph, component_id: str, lam: float | None,
+def servers_for(system_or_graph: System | AnalysisContext, component_id: str, lam: float | None,
                 service_worst: float | None, options: Options | None = None) -> tuple[int | None, str]:
     """Servers of a component's queue and where the number comes from (see ASSUMPTIONS['servers']).
 
@@ -348,7 +325,7 @@ def servers_for(system_or_graph: System | SystemGraph, component_id: str, lam: f
     the capacity plan ceil(lam x S / target utilisation) with the worst-case processing time S
     (None when lam or S is unknown).
     """
-    g = as_graph(system_or_graph)
+    g = context_of(system_or_graph)
     opts = options or Options()
     comp = g.components[component_id]
     node = g.node_of(component_id)
@@ -384,13 +361,13 @@ class Queueing:
                 "utilisation": self.utilisation.to_dict()}
 
 
-def queueing_delay(system_or_graph: System | SystemGraph, component_id: str, options: Options | None = None) -> Queueing:
+def queueing_delay(system_or_graph: System | AnalysisContext, component_id: str, options: Options | None = None) -> Queueing:
     """Mean M/M/c waiting time (s) at a component under the graph's placement, with its inputs.
 
     best/typical/worst use the best/typical/worst processing time at the same arrival rate.
     Unknown when the arrival rate or processing time is unknown.
     """
-    g = as_graph(system_or_graph)
+    g = context_of(system_or_graph)
     node = g.node_of(component_id)
     lam = arrival_rate(g, component_id, options)
     if node is None:
@@ -475,9 +452,9 @@ class FlowLatency:
                 "steps": [s.to_dict() for s in self.steps]}
 
 
-def flow_latency(system_or_graph: System | SystemGraph, flow_id: str, options: Options | None = None) -> FlowLatency:
+def flow_latency(system_or_graph: System | AnalysisContext, flow_id: str, options: Options | None = None) -> FlowLatency:
     """Latency of one flow under the graph's placement (see the module docstring for the formula)."""
-    g = as_graph(system_or_graph)
+    g = context_of(system_or_graph)
     f = g.system.flow(flow_id)
     steps: list[StepLatency] = []
     caveats: list[str] = []
@@ -516,7 +493,7 @@ class LatencyResult:
         return {"variant": self.variant, "flows": [f.to_dict() for f in self.flows]}
 
 
-def latency(system: System, variant: str | None = None, options: Options | None = None) -> LatencyResult:
+def latency(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> LatencyResult:
     """Latency, breakdown and verdict of every flow of a system in a variant (None: base placement)."""
-    g = analysis_graph(system, variant)
-    return LatencyResult(variant, [flow_latency(g, f.id, options) for f in system.flows])
+    g = context_of(system, variant)
+    return LatencyResult(g.variant, [flow_latency(g, f.id, options) for f in g.system.flows])

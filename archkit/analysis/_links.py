@@ -22,12 +22,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..model import SystemGraph
-from ..model import System
-from ._common import USERS_MISSING, Estimate, Options, connector_rate, input_text, missing_text
-from ._latency import _memo, analysis_graph, as_graph, link_bandwidth
+from ..model import Connector, System
+from ._context import AnalysisContext, context_of
+from ._common import USERS_MISSING, Estimate, Options, connector_rate, input_text, message_bits, missing_text
+from ._latency import link_bandwidth
 
-__all__ = ["LoadShare", "connector_link_load", "LinkDirectionLoad", "LinkLoadResult", "link_load"]
+__all__ = ["ConnectorTraffic", "connector_traffic", "LoadShare", "connector_link_load", "LinkDirectionLoad", "LinkLoadResult", "link_load"]
 
 LinkVerdict = Literal["ok", "at risk", "violates", "unknown", "down"]
 
@@ -62,7 +62,29 @@ def _instance_ratio(num: tuple[Any, ...], den: tuple[Any, ...], users: float | N
     return Estimate(top / bottom, top / bottom, top / bottom, "1")
 
 
-def connector_link_load(system_or_graph: System | SystemGraph, connector_id: str, source_node: str,
+@dataclass(frozen=True)
+class ConnectorTraffic:
+    """Bits per second one instance of a connector sends: the requests, and the responses of a synchronous call."""
+
+    request: Estimate
+    response: Estimate | None
+
+    @property
+    def total(self) -> Estimate:
+        """Both directions together (bit/s)."""
+        return self.request if self.response is None else self.request + self.response
+
+
+def connector_traffic(c: Connector) -> ConnectorTraffic:
+    """Traffic of one connector instance: request_size x 8 x rate x share, and for a synchronous call
+    (sync_call, in_process) response_size x 8 x rate x share back. Unknown where a size or the rate is
+    not declared. The link loads are these figures times the instance ratio, summed per link direction."""
+    rate = connector_rate(c)
+    response = message_bits(c, "response_size").times(rate, "bit/s") if c.synchronous else None
+    return ConnectorTraffic(message_bits(c, "request_size").times(rate, "bit/s"), response)
+
+
+def connector_link_load(system_or_graph: System | AnalysisContext, connector_id: str, source_node: str,
                         target_node: str, options: Options | None = None) -> list[LoadShare]:
     """Load shares (bit/s per link instance) of one connector placed from ``source_node`` to ``target_node``.
 
@@ -71,7 +93,7 @@ def connector_link_load(system_or_graph: System | SystemGraph, connector_id: str
     Stable primitive for vectorised evaluators: summing the shares of all connectors per
     (link, from, to) gives exactly the loads of :func:`link_load`.
     """
-    g = as_graph(system_or_graph)
+    g = context_of(system_or_graph)
     opts = options or Options()
     users = opts.peak_users_for(g.system)
     c = g.connectors[connector_id]
@@ -80,21 +102,11 @@ def connector_link_load(system_or_graph: System | SystemGraph, connector_id: str
     hops = g.route(source_node, target_node)
     if not hops:
         return []
-    rate = connector_rate(c)
-    req = (Estimate(c.request_size.lo * 8, c.request_size.mid * 8, c.request_size.hi * 8, "bit",
-                    (input_text("connector", c.id, "request_size", c.request_size),))
-           if c.request_size is not None else Estimate.unknown("bit", missing_text("request_size", "connector", c.id)))
-    resp = None
-    if c.synchronous:
-        resp = (Estimate(c.response_size.lo * 8, c.response_size.mid * 8, c.response_size.hi * 8, "bit",
-                         (input_text("connector", c.id, "response_size", c.response_size),))
-                if c.response_size is not None
-                else Estimate.unknown("bit", missing_text("response_size", "connector", c.id)))
+    traffic = connector_traffic(c)
+    fwd, back = traffic.request, traffic.response
     a, b = g.nodes[source_node], g.nodes[target_node]
-    fwd = req.times(rate, "bit/s")
-    back = resp.times(rate, "bit/s") if resp is not None else None
     out: list[LoadShare] = []
-    memo = _memo(g)
+    memo = g.memo
     for h in hops:
         key = ("ratio", source_node, target_node, h.link.id, users)
         ratio = memo.get(key)
@@ -145,9 +157,10 @@ class LinkLoadResult:
         return {"variant": self.variant, "links": [x.to_dict() for x in self.links]}
 
 
-def link_load(system: System, variant: str | None = None, options: Options | None = None) -> LinkLoadResult:
+def link_load(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> LinkLoadResult:
     """Utilisation, headroom and responsible connectors of every link direction (see the module docstring)."""
-    g = analysis_graph(system, variant)
+    g = context_of(system, variant)
+    system, variant = g.system, g.variant
     shares: dict[tuple[str, str, str], list[LoadShare]] = {}
     for c in system.connectors:
         a, b = g.placement.get(c.source), g.placement.get(c.target)

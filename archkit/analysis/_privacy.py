@@ -1,11 +1,16 @@
 """Privacy and telemetry: which personal data leaves which device over which link; telemetry volume and cost.
 
-Personal data: every connector that leaves a user's device (its source is on a per-user or
-client-side node and its target on another node) is listed with the sensitivity of what it
-carries: the connector's ``data_sensitivity``, else the source component's (marked inherited),
-else unknown (naming the field to declare). Each entry says whether the data only moves between
-the user's own devices or leaves them (reaches a node that is not a user device), and whether it is
-encrypted.
+Personal data: data moves along both legs of a connector (:attr:`archkit.model.Connector.legs`):
+the request carries the source's data to the target, and the response of a read or of an
+answering synchronous call carries the target's data back to the source. Every leg that leaves
+a user's device (it starts on a user device, :attr:`archkit.model.Node.user_device`, and ends on
+another node) is listed with the sensitivity of what it carries: the connector's
+``data_sensitivity``, else that of the component the data comes from (marked inherited), else
+unknown (naming the field to declare). Each entry says whether the data only moves between the
+user's own devices or leaves them (reaches a node that is not a user device on its route), and
+whether it is encrypted. A cloud model that reads a store on the phone takes the store's data
+off the phone in the response: that is an exit like an upload. :func:`connector_exits` is the
+one rule; compare, explore and lint count exits with it.
 
 Telemetry: for each connector with purpose ``telemetry``::
 
@@ -20,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import System
+from ._context import AnalysisContext, context_of
 from ._common import (
     DAYS_PER_MONTH,
     Estimate,
@@ -29,15 +35,18 @@ from ._common import (
     missing_text,
     quantity_estimate,
 )
-from ._latency import analysis_graph
 from ._updates import link_price
 
-__all__ = ["DataExit", "TelemetryVolume", "PrivacyResult", "privacy"]
+__all__ = ["DataExit", "TelemetryVolume", "PrivacyResult", "privacy", "connector_exits"]
 
 
 @dataclass(frozen=True)
 class DataExit:
-    """One connector carrying data off a user's device."""
+    """One leg of a connector carrying data off a user's device.
+
+    ``source`` is the component the data comes from and ``target`` where it goes: for a request
+    the connector's source and target, for a response (``leg``) the other way round.
+    """
 
     connector: str
     purpose: str
@@ -51,6 +60,7 @@ class DataExit:
     leaves_user: bool
     encrypted: bool | None
     missing: tuple[str, ...]
+    leg: str = "request"
 
     @property
     def personal(self) -> bool:
@@ -59,7 +69,7 @@ class DataExit:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"connector": self.connector, "purpose": self.purpose, "source": self.source,
+        return {"connector": self.connector, "leg": self.leg, "purpose": self.purpose, "source": self.source,
                 "source_node": self.source_node, "target": self.target, "target_node": self.target_node,
                 "route": list(self.route), "sensitivity": self.sensitivity, "sensitivity_from": self.sensitivity_from,
                 "personal": self.personal, "leaves_user_devices": self.leaves_user, "encrypted": self.encrypted,
@@ -101,14 +111,41 @@ class PrivacyResult:
                 "telemetry_monthly_cost": self.telemetry_monthly_cost.to_dict()}
 
 
-def _user_device(node: Any) -> bool:
-    return node.per_user is not None or node.client_side
+def connector_exits(g: Any, c: Any, source_node: str, target_node: str) -> list[DataExit]:
+    """The legs of connector ``c`` that leave a user's device when its ends sit on these nodes.
+
+    ``g`` gives the routes and elements (an analysis graph or context of the system); the nodes
+    may differ from the placement's, so that the explorer asks the same question of any placement.
+    """
+    if source_node == target_node:
+        return []
+    on = {c.source: source_node, c.target: target_node}
+    out = []
+    for origin, dest, leg in c.legs:
+        a, b = g.nodes[on[origin]], g.nodes[on[dest]]
+        if not a.user_device:
+            continue
+        hops = g.route(a.id, b.id)
+        route = tuple(h.link.id for h in hops) if hops else ()
+        sens: str | None
+        miss: tuple[str, ...]
+        if c.data_sensitivity is not None:
+            sens, frm, miss = c.data_sensitivity, "connector", ()
+        elif g.components[origin].data_sensitivity is not None:
+            sens, frm, miss = g.components[origin].data_sensitivity, f"{leg} from '{origin}' (inherited)", ()
+        else:
+            sens, frm, miss = None, "unknown", (missing_text("data_sensitivity", "connector", c.id),)
+        leaves = not b.user_device or any(not g.nodes[h.target].user_device for h in (hops or []))
+        out.append(DataExit(c.id, c.purpose, origin, a.id, dest, b.id, route, sens, frm, leaves, c.encrypted,
+                            miss, leg))
+    return out
 
 
-def privacy(system: System, variant: str | None = None, options: Options | None = None) -> PrivacyResult:
+def privacy(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> PrivacyResult:
     """Personal data leaving user devices and telemetry volume and cost (see the module docstring)."""
     opts = options or Options()
-    g = analysis_graph(system, variant)
+    g = context_of(system, variant)
+    system, variant = g.system, g.variant
     users = opts.users_for(system)
     hours = opts.usage_hours(system)
     exits: list[DataExit] = []
@@ -119,21 +156,10 @@ def privacy(system: System, variant: str | None = None, options: Options | None 
             continue
         hops = g.route(a.id, b.id) if a.id != b.id else []
         route = tuple(h.link.id for h in hops) if hops else ()
-        if a.id != b.id and _user_device(a):
-            sens: str | None
-            miss: tuple[str, ...]
-            if c.data_sensitivity is not None:
-                sens, frm, miss = c.data_sensitivity, "connector", ()
-            elif g.components[c.source].data_sensitivity is not None:
-                sens, frm, miss = g.components[c.source].data_sensitivity, "source component (inherited)", ()
-            else:
-                sens, frm, miss = None, "unknown", (missing_text("data_sensitivity", "connector", c.id),)
-            leaves = not _user_device(b) or any(not _user_device(g.nodes[h.target]) for h in (hops or []))
-            exits.append(DataExit(c.id, c.purpose, c.source, a.id, c.target, b.id, route, sens, frm, leaves,
-                                  c.encrypted, miss))
+        exits.extend(connector_exits(g, c, a.id, b.id))
         if c.purpose == "telemetry":
             size = quantity_estimate(c.request_size, "connector", c.id, "request_size", "B")
-            duty = hours if _user_device(a) else 24.0
+            duty = hours if a.user_device else 24.0
             per_dev = size.times(connector_rate(c), "B/day").scale(duty * 3600)
             total = per_dev.times(connector_instances(a, b, users), "B/day")
             price = Estimate.zero("USD/B")

@@ -16,13 +16,16 @@ from ._availability import AvailabilityResult, availability
 from ._capacity import CapacityResult, capacity
 from ._common import Options
 from ._cost import CostResult, cost
-from ._latency import LatencyResult, latency, report_scope
+from ._context import AnalysisContext
+from ._latency import LatencyResult, latency
 from ._links import LinkLoadResult, link_load
 from ._privacy import PrivacyResult, privacy
 from ._resources import ResourcesResult, resources
 from ._updates import UpdatesResult, updates
+from ._verdicts import variant_verdicts
 
-__all__ = ["SCHEMA", "ANALYSES", "VariantReport", "Report", "analyze", "analyze_all", "missing_inputs"]
+__all__ = ["SCHEMA", "ANALYSES", "VariantReport", "Report", "analyze", "analyze_all", "every_placement",
+           "missing_inputs"]
 
 SCHEMA = "archkit.analysis/1"
 
@@ -52,6 +55,7 @@ class VariantReport:
             d = getattr(self, name).to_dict()
             d.pop("variant", None)
             out[name] = d
+        out["verdicts"] = variant_verdicts(self).to_dict()
         out["missing_inputs"] = missing_inputs(out)
         return out
 
@@ -78,8 +82,8 @@ def analyze(system: System, variant: str | None = None, options: Options | None 
     ``timer``, if given, is called with each analysis name and must return a context manager
     (the benchmark uses it to time each stage).
     """
-    with _cycle_collector_paused(), report_scope(system):
-        return _analyze(system, variant, options or Options(), timer)
+    with _cycle_collector_paused():
+        return _analyze(AnalysisContext(system, variant), options or Options(), timer)
 
 
 @contextmanager
@@ -99,30 +103,40 @@ def _cycle_collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _analyze(system: System, variant: str | None, opts: Options, timer: Callable[[str], Any] | None) -> VariantReport:
+def _analyze(ctx: AnalysisContext, opts: Options, timer: Callable[[str], Any] | None) -> VariantReport:
     def run(name: str, fn: Callable[[], Any]) -> Any:
         if timer is None:
             return fn()
         with timer(name):
             return fn()
 
-    lat = run("latency", lambda: latency(system, variant, opts))
-    lnk = run("links", lambda: link_load(system, variant, opts))
-    cap = run("capacity", lambda: capacity(system, variant, opts))
-    upd = run("updates", lambda: updates(system, variant, opts))
-    cst = run("cost", lambda: cost(system, variant, opts, caps=cap, loads=lnk, ups=upd))
-    av = run("availability", lambda: availability(system, variant, opts))
-    res = run("resources", lambda: resources(system, variant, opts))
-    prv = run("privacy", lambda: privacy(system, variant, opts))
-    return VariantReport(variant, lat, lnk, cst, av, upd, res, cap, prv)
+    lat = run("latency", lambda: latency(ctx, options=opts))
+    lnk = run("links", lambda: link_load(ctx, options=opts))
+    cap = run("capacity", lambda: capacity(ctx, options=opts))
+    upd = run("updates", lambda: updates(ctx, options=opts))
+    cst = run("cost", lambda: cost(ctx, options=opts, caps=cap, loads=lnk, ups=upd))
+    av = run("availability", lambda: availability(ctx, options=opts))
+    res = run("resources", lambda: resources(ctx, options=opts))
+    prv = run("privacy", lambda: privacy(ctx, options=opts))
+    return VariantReport(ctx.variant, lat, lnk, cst, av, upd, res, cap, prv)
+
+
+def every_placement(system: System) -> list[str | None]:
+    """The base placement (None), unless a declared variant is the same placement, then every variant.
+
+    A variant is the base placement when it moves nothing and takes no link down; then the base
+    is analysed under the variant's name only, so no placement is counted twice.
+    """
+    same = any(system.placement_for(v) == system.placement and not system.links_down_for(v)
+               for v in system.variant_names)
+    return ([] if same else [None]) + list(system.variant_names)
 
 
 def analyze_all(system: System, variants: Iterable[str | None] | None = None, options: Options | None = None,
                 timer: Callable[[str], Any] | None = None) -> Report:
-    """Every analysis for the given variants (default: every declared variant, or the base placement)."""
+    """Every analysis for the given variants (default: :func:`every_placement`)."""
     opts = options or Options()
-    names: list[str | None] = (list(variants) if variants is not None
-                               else (list(system.variant_names) or [None]))
+    names: list[str | None] = list(variants) if variants is not None else every_placement(system)
     return Report(system.name, opts.users_for(system), opts.assumptions(system),
                   [analyze(system, v, opts, timer) for v in names])
 

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..model import System
+from ._context import AnalysisContext, context_of
 from ._common import Estimate, Options, input_text, missing_text, quantity_estimate, replica_memory, replica_storage
-from ._latency import analysis_graph, arrival_rate, component_time, servers_for
+from ._latency import arrival_rate, component_time, servers_for
 
 __all__ = ["ResourceCheck", "NodeFit", "ResourcesResult", "resources"]
 
@@ -103,9 +104,10 @@ def node_capacity(q: Any, node: Any, name: str, unit: str, per_device: bool) -> 
                                                                                         node.count),))
 
 
-def resources(system: System, variant: str | None = None, options: Options | None = None) -> ResourcesResult:
+def resources(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> ResourcesResult:
     """Memory, storage, GPU and compute fit of every node that hosts components, and battery life."""
-    g = analysis_graph(system, variant)
+    g = context_of(system, variant)
+    system, variant = g.system, g.variant
     hosted: dict[str, list[str]] = {}
     for c in system.components:
         nid = g.placement.get(c.id)

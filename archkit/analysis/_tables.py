@@ -50,8 +50,11 @@ def _table(title: str, *cols: str) -> Table:
     return t
 
 
-def variant_tables(vr: VariantReport, breakdown: bool = True) -> list[Any]:
-    """The tables of one variant's report, in report order."""
+def variant_tables(vr: VariantReport, breakdown: bool = True, basis: str | None = None) -> list[Any]:
+    """The tables of one variant's report, in report order.
+
+    ``basis`` (:meth:`Options.basis`) is printed under the cost table: users, usage hours, peak share, month.
+    """
     out: list[Any] = []
     # latency
     t = _table("Latency per flow", "flow", "budget", "best .. worst (typical)", "verdict", "notes")
@@ -84,13 +87,15 @@ def variant_tables(vr: VariantReport, breakdown: bool = True) -> list[Any]:
                   str(len(d.shares)))
     out.append(t)
     # cost
-    t = _table(f"Monthly cost ({vr.cost.users if vr.cost.users is not None else '?'} users)", "category", "item",
+    t = _table(f"Monthly cost ({f'{vr.cost.users:,}' if vr.cost.users is not None else '?'} users)", "category", "item",
                "USD / month", "detail")
     for item in vr.cost.items:
         t.add_row(item.category, item.item, estimate_text(item.monthly),
                   item.detail if item.monthly.known else "; ".join(item.monthly.missing))
     t.add_row(Text("total", style="bold"), "", estimate_text(vr.cost.total), "")
     t.add_row(Text("per user", style="bold"), "", estimate_text(vr.cost.per_user), "")
+    if basis:
+        t.caption, t.caption_justify = terminal(basis), "left"
     out.append(t)
     # availability
     t = _table("Offline and availability", "flow", "offline required", "works offline", "verdict", "breaks offline",
@@ -138,9 +143,10 @@ def variant_tables(vr: VariantReport, breakdown: bool = True) -> list[Any]:
     for e in vr.privacy.exits:
         sens = Text(e.sensitivity or "unknown", style="red" if e.personal and e.leaves_user else
                     ("magenta" if e.sensitivity is None else ""))
-        if e.sensitivity_from.startswith("source"):
+        if e.sensitivity_from.endswith("(inherited)"):
             sens.append(" (inherited)", style="dim")
-        t.add_row(e.connector, e.purpose, f"{e.source_node} -> {e.target_node}", ", ".join(e.route),
+        way = f"{e.source_node} -> {e.target_node}" + (" (response)" if e.leg == "response" else "")
+        t.add_row(e.connector, e.purpose, way, ", ".join(e.route),
                   sens, Text("yes", style="yellow") if e.leaves_user else Text("no"),
                   {True: "yes", False: "no", None: "?"}[e.encrypted])
     out.append(t)

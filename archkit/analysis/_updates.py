@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import System
+from ._context import AnalysisContext, context_of
 from ._common import (
     SECONDS_PER_DAY,
     Estimate,
@@ -33,7 +34,6 @@ from ._common import (
     missing_text,
     quantity_estimate,
 )
-from ._latency import analysis_graph, as_graph
 from ._links import _instance_ratio
 
 __all__ = ["ModelUpdate", "UpdatesResult", "model_update", "updates", "link_price"]
@@ -96,22 +96,22 @@ def link_price(link: Any) -> Estimate | None:
     return None
 
 
-def _channels(g: Any) -> dict[str, Any]:
-    """First model_artifact connector into each component (cached on the graph)."""
-    cached = getattr(g, "_analysis_channels", None)
+def _channels(g: AnalysisContext) -> dict[str, Any]:
+    """First model_artifact connector into each component (kept in the context's memo)."""
+    cached: dict[str, Any] | None = g.memo.get(("channels",))
     if cached is None:
-        cached = {}
+        cached = g.memo[("channels",)] = {}
         for e in g.system.connectors:
             if e.purpose == "model_artifact":
                 cached.setdefault(e.target, e)
-        g._analysis_channels = cached
     return cached
 
 
-def model_update(system: System, model_id: str, variant: str | None = None, options: Options | None = None) -> ModelUpdate:
+def model_update(system: System | AnalysisContext, model_id: str, variant: str | None = None, options: Options | None = None) -> ModelUpdate:
     """The update figures of one model (see the module docstring)."""
     opts = options or Options()
-    g = as_graph(system, variant)
+    g = context_of(system, variant)
+    system, variant = g.system, g.variant
     users = opts.users_for(system)
     c = g.components[model_id]
     info = c.model
@@ -167,8 +167,9 @@ def model_update(system: System, model_id: str, variant: str | None = None, opti
                        per_day, per_month, rollout, staleness, cost)
 
 
-def updates(system: System, variant: str | None = None, options: Options | None = None) -> UpdatesResult:
+def updates(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> UpdatesResult:
     """Update figures of every model (components of kind 'model' or with model metadata)."""
-    analysis_graph(system, variant)  # a fresh graph, shared by the per-model calls below
+    g = context_of(system, variant)
+    system, variant = g.system, g.variant
     models = [c.id for c in system.components if c.kind == "model" or c.model is not None]
-    return UpdatesResult(variant, [model_update(system, m, variant, options) for m in models])
+    return UpdatesResult(variant, [model_update(g, m, options=options) for m in models])

@@ -14,14 +14,15 @@ forward data; consumers of a model's output are found through them.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import networkx as nx
 
-from ..model import Component, Connector, Location, Node
-from ..model import SystemGraph
-from ..model import System
+from ..model import Component, Connector, Location, Node, System, SystemGraph
 from ._registry import ElementRef, Hit
+
+if TYPE_CHECKING:
+    from ..analysis import AnalysisContext
 
 __all__ = ["Context", "PASSIVE_KINDS", "SERVER_NODE_KINDS", "CLIENT_NODE_KINDS"]
 
@@ -60,6 +61,7 @@ class Context:
         self.components: dict[str, Component] = self.graph.components
         self.connectors: dict[str, Connector] = self.graph.connectors
         self.nodes: dict[str, Node] = self.graph.nodes
+        self._analysis: AnalysisContext | None = None
 
     def memo(self, key: str, factory: Callable[[], T]) -> T:
         """A placement-independent value, computed once and shared by the contexts of all placements."""
@@ -73,6 +75,16 @@ class Context:
     def shared(self) -> dict[str, Any]:
         """The cache shared between the contexts of one system's placements."""
         return self._shared
+
+    @property
+    def analysis(self) -> AnalysisContext:
+        """The analyses' context for this placement: the checks that use the analyses share its routes
+        and derived values (each analysis value is computed once per placement)."""
+        if self._analysis is None:
+            from ..analysis import AnalysisContext
+
+            self._analysis = AnalysisContext(self.system, self.variant, graph=self.graph)
+        return self._analysis
 
     @property
     def call_graph(self) -> nx.DiGraph:

@@ -8,9 +8,8 @@ import typer
 from rich.rule import Rule
 
 from ..errors import UsageError
-from ..model import MAX_COUNT
-from ._common import (EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, finite, load_model, stdout,
-                      terminal)
+from ._common import (EXIT_PROBLEMS, MODEL_HELP, Format, analysis_options, check_variant, emit_json, fail, finite,
+                      load_model, peak_share_option, stdout, terminal, usage_hours_option, users_option)
 
 _BAD = {"violates", "over", "under"}
 
@@ -39,10 +38,9 @@ def analyze_cmd(
     model: str = typer.Argument(..., help=MODEL_HELP),
     variant: Optional[str] = typer.Option(None, "--variant", "-v", help="Analyse this variant (default: the base placement)."),
     all_variants: bool = typer.Option(False, "--all-variants", "-a", help="Analyse every declared variant."),
-    users: Optional[int] = typer.Option(None, "--users", min=1, max=MAX_COUNT, help="Number of users (default: the model's)."),
-    usage_hours: Optional[float] = typer.Option(
-        None, "--usage-hours", min=0.0, max=24.0, callback=finite,
-        help="Hours of use per user per day for traffic volumes (default: the model's usage_hours_per_day, else 24)."),
+    users: Optional[int] = users_option(),
+    usage_hours: Optional[float] = usage_hours_option(),
+    peak_share: Optional[float] = peak_share_option(),
     target_utilisation: float = typer.Option(0.7, "--target-utilisation", min=0.01, max=1.0, callback=finite,
                                              help="Utilisation capacity planning aims for."),
     breakdown: bool = typer.Option(True, "--breakdown/--no-breakdown", help="Show the latency breakdown per step."),
@@ -50,14 +48,14 @@ def analyze_cmd(
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any result violates its requirement."),
 ) -> None:
     """Latency, link load, cost, offline/availability, updates, resource fit, capacity and privacy of a model."""
-    from ..analysis import Options, analyze_all
+    from ..analysis import analyze_all, every_placement
 
     if variant is not None and all_variants:
         fail(UsageError("give either --variant or --all-variants, not both"), format)
     system = load_model(model, format)
     check_variant(system, variant, format)
-    opts = Options(users=users, usage_hours_per_day=usage_hours, target_utilisation=target_utilisation)
-    names: list[str | None] = (list(system.variant_names) or [None]) if all_variants else [variant]
+    opts = analysis_options(users, usage_hours, peak_share, target_utilisation=target_utilisation)
+    names: list[str | None] = every_placement(system) if all_variants else [variant]
     report = analyze_all(system, names, opts)
     data = report.to_dict()
     if format == Format.json:
@@ -69,7 +67,7 @@ def analyze_cmd(
         for vr in report.variants:
             con.print(Rule(f"[bold]{terminal(report.system)}[/] - variant "
                            f"[cyan]{terminal(vr.variant or 'base placement')}[/]", align="left"))
-            for r in variant_tables(vr, breakdown=breakdown):
+            for r in variant_tables(vr, breakdown=breakdown, basis=opts.basis(system)):
                 con.print(r)
         con.print(Rule("Assumptions", align="left"))
         for k, v in report.assumptions.items():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-import typer
+from ._common import App
 
-app = typer.Typer(
+app = App(
     name="archkit",
     help="Architecture as code for ML-enabled systems: declare, check, analyse, compare, render and deploy.",
     no_args_is_help=True,
@@ -24,6 +24,10 @@ for _module in (_core, _review, _card, _catalog, _render, _export, _analyze, _ex
 
 def main() -> None:
     """Entry point of the ``archkit`` script."""
+    for stream in (sys.stdout, sys.stderr):  # text from Python models may hold unpaired surrogates
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover - interactive

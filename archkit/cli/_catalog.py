@@ -9,11 +9,12 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
+from .._words import count
 from ..errors import ArchkitError, UsageError
-from ._common import (EXIT_PROBLEMS, EXIT_USAGE, MODEL_HELP, Format, cells, emit_json, fail, load_model, stderr,
+from ._common import (EXIT_PROBLEMS, EXIT_USAGE, MODEL_HELP, App, Format, cells, emit_json, fail, load_model, stderr,
                       stdout, terminal, write_output)
 
-patterns_app = typer.Typer(help="The catalog of ML architecture patterns, anti-patterns and checks.",
+patterns_app = App(help="The catalog of ML architecture patterns, anti-patterns and checks.",
                            no_args_is_help=True)
 
 
@@ -49,7 +50,7 @@ def _catalog():
         return default_catalog()
     except CatalogError as exc:  # a broken built-in entry: name each file and key
         con = stderr()
-        con.print(f"[bold red]the pattern catalog has {len(exc.problems)} problems[/]", highlight=False)
+        con.print(f"[bold red]the pattern catalog has {count(len(exc.problems), 'problem')}[/]", highlight=False)
         for p in exc.problems:
             con.print(f"  {terminal(str(p))}", highlight=False)
         raise typer.Exit(EXIT_PROBLEMS) from None
@@ -207,7 +208,7 @@ def lint_cmd(
             n = write_bl(result, write_baseline)
         except OSError as exc:
             fail(UsageError(f"cannot write baseline '{write_baseline}': {os_error_text(exc)}"), as_json, model)
-        stdout().print(f"wrote {n} findings to baseline {terminal(str(write_baseline))}", highlight=False)
+        stdout().print(f"wrote {count(n, 'finding')} to baseline {terminal(str(write_baseline))}", highlight=False)
         raise typer.Exit(0)
     if format == LintFormat.text and output is None:
         print_text(result, stdout())

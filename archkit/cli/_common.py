@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any, NoReturn
 
 import typer
+from typer.core import TyperCommand
 from rich.console import Console
 from rich.text import Text
 
@@ -21,6 +22,25 @@ EXIT_USAGE = 2
 
 MODEL_HELP = ("The model: a .py file defining a System (file.py or file.py:variable), "
               "a .yaml/.json file, or module:attr.")
+
+
+class _Command(TyperCommand):
+    """A command whose help shows no type for flags: ``--strict`` takes no value, so no ``<bool>``."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        for p in params:  # typer's options (its own copy of click): a flag is an option with is_flag
+            if getattr(p, "is_flag", False) and p.metavar is None:
+                p.metavar = ""
+        return params
+
+
+class App(typer.Typer):
+    """The typer application class of archkit's command groups (commands as :class:`_Command`)."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
 
 
 class Format(str, Enum):
@@ -106,6 +126,43 @@ def stdout() -> Console:
 def stderr() -> Console:
     """The console for messages (model text in markup goes through ``terminal()``)."""
     return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+
+def _positive(value: float | None) -> float | None:
+    """Typer callback: a finite number above zero (the range check allows its lower end)."""
+    value = finite(value)
+    if value is not None and value <= 0:
+        raise typer.BadParameter(f"{value:g} is not above 0")
+    return value
+
+
+def users_option() -> Any:
+    """``--users``: the same option on every command that analyses."""
+    from ..model import MAX_COUNT
+
+    return typer.Option(None, "--users", min=1, max=MAX_COUNT,
+                        help="Number of users for cost and capacity (default: the model's users).")
+
+
+def usage_hours_option() -> Any:
+    """``--usage-hours``: the same option on every command that analyses."""
+    return typer.Option(None, "--usage-hours", min=0.0, max=24.0, callback=_positive,
+                        help="Hours of use per user per day, for daily and monthly volumes and costs (default: the "
+                             "model's usage_hours_per_day, else 24: around the clock).")
+
+
+def peak_share_option() -> Any:
+    """``--peak-share``: the same option on every command that analyses."""
+    return typer.Option(None, "--peak-share", min=0.0, max=1.0, callback=_positive,
+                        help="Fraction of the users active at once in the busiest hour, e.g. 0.05, for loads and "
+                             "capacity (default: the model's peak_active_share, else 1: every user at once).")
+
+
+def analysis_options(users: int | None, usage_hours: float | None, peak_share: float | None, **more: Any) -> Any:
+    """The :class:`archkit.analysis.Options` of the three options above (and any other field)."""
+    from ..analysis import Options
+
+    return Options(users=users, usage_hours_per_day=usage_hours, peak_active_share=peak_share, **more)
 
 
 def finite(value: float | None) -> float | None:
@@ -240,6 +297,7 @@ def check_variant(system: System, variant: str | None, fmt: Format = Format.text
 
 
 __all__ = [
+    "App", "users_option", "usage_hours_option", "peak_share_option", "analysis_options",
     "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "MODEL_HELP", "Format", "stdout", "stderr", "emit_json", "plain", "finite",
     "cells", "terminal",
     "print_problems", "fail", "load_model", "check_variant", "ValidationError", "write_output", "output_folder",

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 from rich.tree import Tree
 
+from .._words import count
 from ..errors import ArchkitError, UsageError
 from ._common import MODEL_HELP, Format, cells, check_variant, emit_json, fail, load_model, stdout, terminal
 
@@ -36,7 +37,7 @@ def validate_cmd(
     if format == Format.json:
         emit_json({"ok": True, "source": model, "system": system.name, "counts": counts, "problems": []})
         return
-    parts = ", ".join(f"{v} {k}" for k, v in counts.items())
+    parts = ", ".join(count(v, k[:-1]) for k, v in counts.items())
     stdout().print(f"[green]valid[/]: {terminal(model)}: '{terminal(system.name)}' ({parts})", highlight=False)
 
 

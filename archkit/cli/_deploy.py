@@ -9,7 +9,8 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from ..errors import ArchkitError
+from .._words import count
+from ..errors import ArchkitError, UsageError
 from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, finite, load_model, stdout, terminal, write_output
 
 class RayAuth(str, Enum):
@@ -148,11 +149,21 @@ def serve_config_cmd(
         False, "--no-emulate-devices", help="Do not pad components to the time declared for their node."),
     cpus: Optional[float] = typer.Option(None, "--cpus", min=0.1, callback=finite,
                                          help="CPUs to fit into when emulating (default: this machine's)."),
-    working_dir: Optional[str] = typer.Option(None, "--working-dir", help="runtime_env working_dir to ship."),
+    package: Optional[Path] = typer.Option(
+        None, "--package",
+        help="Zip to write the model's folder into; the config ships it as runtime_env.working_dir "
+             "(default with -o: the output's name with .zip)."),
+    package_uri: Optional[str] = typer.Option(
+        None, "--package-uri",
+        help="Where the cluster fetches the package (https://, s3://, gs://, file://; default: file:// of "
+             "the written zip)."),
 ) -> None:
-    """Write the Serve config file (for `serve deploy` or a KubeRay RayService) of a variant."""
-    from ..runtime import model_file, plan_for
-    from ..runtime import serve_config_yaml
+    """Write the Serve config file (for `serve deploy` or a KubeRay RayService) of a variant.
+
+    With -o (or --package) the model's folder is written as a zip package next to it and the config
+    names the model relative to that package, so it runs on machines that never saw this one's files.
+    """
+    from ..runtime import model_file, plan_for, serve_config_yaml, write_model_package
 
     system = load_model(model)
     check_variant(system, variant)
@@ -161,12 +172,30 @@ def serve_config_cmd(
                         emulate_devices=False if no_emulate_devices else None)
     except ArchkitError as exc:
         fail(exc, Format.text, model)
-    text = serve_config_yaml(plan, model_file(model) or model, host=host, port=port, working_dir=working_dir)
+    path = model_file(model)
+    if package is None and output is not None and path is not None:
+        package = output.with_suffix(".zip")
+    if package_uri is not None and package is None:
+        fail(UsageError("--package-uri names where the package is fetched from; give -o or --package to write it "
+                        "(a module:attr model needs no package: it is imported on the cluster)"), Format.text)
+    working_dir = None
+    model_arg = path or model
+    if package is not None and path is not None:
+        try:
+            model_arg = write_model_package(model, package)
+        except OSError as exc:
+            from ..io import os_error_text
+
+            fail(UsageError(f"cannot write '{package}': {os_error_text(exc)}"), Format.text, model)
+        working_dir = package_uri or package.resolve().as_uri()
+    text = serve_config_yaml(plan, model_arg, host=host, port=port, working_dir=working_dir)
     if output is None:
         typer.echo(text, nl=False)
     else:
         write_output(output, text, Format.text, model)
-        stdout().print(f"wrote {terminal(str(output))} ({len(plan.apps)} applications)", highlight=False)
+        shipped = f", model shipped in {terminal(str(package))}" if working_dir else ""
+        stdout().print(f"wrote {terminal(str(output))} ({count(len(plan.apps), 'application')}{shipped})",
+                       highlight=False)
 
 
 def load_cmd(

@@ -8,19 +8,13 @@ import typer
 from rich.console import Console
 
 from ..errors import ArchkitError
-from ..model import MAX_COUNT
-from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, emit_json, fail, load_model, stderr, stdout
+from ._common import (EXIT_PROBLEMS, MODEL_HELP, Format, analysis_options, emit_json, fail, load_model,
+                      peak_share_option, stderr, stdout, usage_hours_option, users_option)
 
 REQUIRE_HELP = ("A hard constraint, e.g. 'latency(overlay) <= 200 ms', 'offline(overlay)', 'cost <= 5000 USD/month', "
                 "'not model_on_device'. Repeat for more; the model's own requirements apply too.")
 MINIMIZE_HELP = "An objective to minimise, e.g. 'cost' or 'latency(overlay)'. Repeat for tie-breaks, in order."
 MAXIMIZE_HELP = "An objective to maximise, e.g. 'offline(overlay)'."
-
-
-def _options(users: int | None) -> Any:
-    from ..analysis import Options
-
-    return Options(users=users)
 
 
 def _emit(exp: Any, system: Any, format: Format) -> None:
@@ -51,7 +45,9 @@ def compare_cmd(
     maximize: list[str] = typer.Option([], "--maximize", help=MAXIMIZE_HELP),
     ignore_model: bool = typer.Option(False, "--ignore-model-requirements",
                                       help="Apply only the requirements and objectives given here."),
-    users: Optional[int] = typer.Option(None, "--users", min=1, max=MAX_COUNT, help="Users for cost and capacity (default: the model's)."),
+    users: Optional[int] = users_option(),
+    usage_hours: Optional[float] = usage_hours_option(),
+    peak_share: Optional[float] = peak_share_option(),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Compare the declared variants: trade-off table, Pareto set, dominance and a justified recommendation.
@@ -64,7 +60,7 @@ def compare_cmd(
     objectives = [f"minimize {m}" for m in minimize] + [f"maximize {m}" for m in maximize]
     try:
         exp = compare(system, _split([variants]) if variants else None, require, objectives,
-                      options=_options(users), use_model=not ignore_model)
+                      options=analysis_options(users, usage_hours, peak_share), use_model=not ignore_model)
     except ArchkitError as exc:
         fail(exc, format, model)
     _emit(exp, system, format)
@@ -82,7 +78,9 @@ def explore_cmd(
     ignore_model: bool = typer.Option(False, "--ignore-model-requirements",
                                       help="Apply only the requirements and objectives given here."),
     limit: int = typer.Option(15, "--limit", min=1, help="How many alternatives of each kind to list."),
-    users: Optional[int] = typer.Option(None, "--users", min=1, max=MAX_COUNT, help="Users for cost and capacity (default: the model's)."),
+    users: Optional[int] = users_option(),
+    usage_hours: Optional[float] = usage_hours_option(),
+    peak_share: Optional[float] = peak_share_option(),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Explore every placement of the varied components: exact Pareto front and a justified recommendation.
@@ -99,10 +97,10 @@ def explore_cmd(
         if format == Format.text:
             exp = _with_progress(lambda p: explore(
                 system, spec, require, objectives, together=groups, base_variant=from_variant,
-                options=_options(users), use_model=not ignore_model, limit=limit, progress=p))
+                options=analysis_options(users, usage_hours, peak_share), use_model=not ignore_model, limit=limit, progress=p))
         else:
             exp = explore(system, spec, require, objectives, together=groups, base_variant=from_variant,
-                          options=_options(users), use_model=not ignore_model, limit=limit)
+                          options=analysis_options(users, usage_hours, peak_share), use_model=not ignore_model, limit=limit)
     except ArchkitError as exc:
         fail(exc, format, model)
     _emit(exp, system, format)

@@ -39,6 +39,9 @@ def render_cmd(
     output: Path = typer.Option(..., "--output", "-o", help="File to write (with --all: a folder)."),
     all_views: bool = typer.Option(False, "--all", help="Draw every view (logical, deployment, dataflow, each "
                                                         "flow, each variant against the base) into the -o folder."),
+    layout: Optional[str] = typer.Option(
+        None, "--layout", help="Graphviz layout engine: dot (tiers left to right), or neato, fdp, sfdp (faster on "
+                               "large views), circo, twopi, osage. Default: dot, sfdp/fdp above 150 boxes."),
     report: Format = typer.Option(Format.text, "--report", help="How to report what was written: text or json."),
 ) -> None:
     """Draw a view of a model; every diagram carries a legend (see docs/views.md)."""
@@ -49,11 +52,11 @@ def render_cmd(
         if all_views:
             output_folder(output, report, model)
             formats = (image.value,) if image is not None else ("svg", "png")
-            files = render_all(system, str(output), formats=formats, style=style.value, variant=variant)
+            files = render_all(system, str(output), formats=formats, style=style.value, variant=variant, layout=layout)
             written = [{"view": f.spec, "path": f.path, "format": f.format, "bytes": f.bytes} for f in files]
         else:
             fmt = image.value if image is not None else _format_from_suffix(output)
-            data = build_view(system, view, variant).render(fmt, style.value)
+            data = build_view(system, view, variant).render(fmt, style.value, layout)
             from ..io import write_atomic
 
             write_atomic(output, data)

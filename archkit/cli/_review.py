@@ -11,8 +11,8 @@ from rich.rule import Rule
 
 from .._escape import terminal
 from ..errors import UsageError
-from ..model import MAX_COUNT
-from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, emit_json, fail, load_model, output_folder, stdout
+from ._common import (EXIT_PROBLEMS, MODEL_HELP, Format, emit_json, fail, load_model, output_folder,
+                      peak_share_option, stdout, usage_hours_option, users_option)
 
 _STYLE = {"ok": "green", "info": "blue", "warning": "yellow", "error": "red", "skipped": "dim"}
 
@@ -20,7 +20,9 @@ _STYLE = {"ok": "green", "info": "blue", "warning": "yellow", "error": "red", "s
 def review_cmd(
     model: str = typer.Argument(..., help=MODEL_HELP),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
-    users: Optional[int] = typer.Option(None, "--users", min=1, max=MAX_COUNT, help="Users for cost and capacity (default: the model's)."),
+    users: Optional[int] = users_option(),
+    usage_hours: Optional[float] = usage_hours_option(),
+    peak_share: Optional[float] = peak_share_option(),
     out: Optional[Path] = typer.Option(
         None, "--out", "-o",
         help="Folder to write the report into: index.html (self-contained), review.md (for a pull request), "
@@ -38,13 +40,15 @@ def review_cmd(
     files = None
     if format == Format.text:
         with con.status("reviewing...") as status:
-            result = review(system, model, users=users, out_dir=out, options=options,
+            result = review(system, model, users=users, usage_hours=usage_hours, peak_share=peak_share,
+                            out_dir=out, options=options,
                             progress=lambda name: status.update(f"reviewing: {name}"))
             if out is not None:
                 status.update("writing the report...")
                 files = _write(result, system, out, format)
     else:
-        result = review(system, model, users=users, out_dir=out, options=options)
+        result = review(system, model, users=users, usage_hours=usage_hours, peak_share=peak_share,
+                            out_dir=out, options=options)
         if out is not None:
             files = _write(result, system, out, format)
     if format == Format.json:

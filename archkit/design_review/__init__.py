@@ -36,11 +36,22 @@ class ReviewContext:
     users: int | None = None
     out_dir: Path | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    usage_hours: float | None = None
+    peak_share: float | None = None
+
+    def analysis_options(self) -> Any:
+        """The :class:`archkit.analysis.Options` every section analyses with (users, usage hours, peak share)."""
+        from ..analysis import Options
+
+        users = self.users if self.users != self.system.users else None  # None: the model's own, said so
+        return Options(users=users, usage_hours_per_day=self.usage_hours, peak_active_share=self.peak_share)
 
     @property
     def scenarios(self) -> list[str | None]:
-        """The variants to review: every declared variant, or the base placement if there are none."""
-        return list(self.system.variant_names) or [None]
+        """The placements to review: every declared variant, and the base placement unless a variant is it."""
+        from ..analysis import every_placement
+
+        return every_placement(self.system)
 
 
 @dataclass
@@ -87,20 +98,24 @@ class Review:
                 "sections": [s.to_dict() for s in self.sections]}
 
 
-def review(system: System, source: str = "<model>", *, users: int | None = None, out_dir: Path | None = None,
-           only: list[str] | None = None, options: dict[str, Any] | None = None,
-           progress: Any = None) -> Review:
+def review(system: System, source: str = "<model>", *, users: int | None = None, usage_hours: float | None = None,
+           peak_share: float | None = None, out_dir: Path | None = None, only: list[str] | None = None,
+           options: dict[str, Any] | None = None, progress: Any = None) -> Review:
     """Run every review section over a system.
 
     Args:
         system: a validated system.
         source: where it came from, for the report.
         users: number of users for cost and capacity (default: the system's ``users``).
+        usage_hours: hours of use per user per day (default: the system's ``usage_hours_per_day``, else 24).
+        peak_share: fraction of the users active at once at peak (default: the system's
+            ``peak_active_share``, else every user).
         out_dir: folder for files a section writes (diagrams); None writes nothing.
         only: section ids to run (default: all).
         progress: optional callable(section_module) called before each section runs.
     """
-    ctx = ReviewContext(system, source, users if users is not None else system.users, out_dir, options or {})
+    ctx = ReviewContext(system, source, users if users is not None else system.users, out_dir, options or {},
+                        usage_hours, peak_share)
     sections: list[Section] = []
     builders = _section_builders()
     for short in SECTIONS:

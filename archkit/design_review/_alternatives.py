@@ -6,14 +6,13 @@ from . import ReviewContext, Section
 
 
 def section(ctx: ReviewContext) -> Section:
-    from ..analysis import Options
     from ..errors import UsageError
     from ..alternatives import compare
     from ..alternatives import renderables
 
     s = ctx.system
     try:
-        exp = compare(s, options=Options(users=ctx.users))
+        exp = compare(s, options=ctx.analysis_options())
     except UsageError as exc:
         return Section("alternatives", "Alternatives", "error", f"cannot compare the variants: {exc}")
     if exp.recommended is None:

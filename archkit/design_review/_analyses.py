@@ -14,22 +14,14 @@ from .._escape import terminal, visible
 
 from . import ReviewContext, Section, Status
 
-_BAD = ("violates", "over", "under")
-_ORDER = ["meets", "ok", "fits", "planned", "no budget", "not required", "no rate", "down", "unknown", "at risk",
-          "violates", "over", "under"]
-
-
-def _worst(verdicts: list[str]) -> str:
-    return max(verdicts, key=lambda v: _ORDER.index(v) if v in _ORDER else 0, default="ok")
-
-
 def section(ctx: ReviewContext) -> Section:
-    from ..analysis import Options, analyze_all
+    from ..analysis import analyze_all
     from ..analysis import missing_inputs
-    from ..analysis import verdict_text
+    from ..analysis import variant_verdicts, verdict_text
 
     s = ctx.system
-    report = analyze_all(s, ctx.scenarios, Options(users=ctx.users))
+    options = ctx.analysis_options()
+    report = analyze_all(s, ctx.scenarios, options)
     data = report.to_dict()
     flows = [f.id for f in s.flows]
     t = Table(title="Analyses per variant (details: archkit analyze MODEL --all-variants)", title_justify="left")
@@ -48,17 +40,14 @@ def section(ctx: ReviewContext) -> Section:
             cell = verdict_text(fl.verdict)
             cell.append(f"\n{visible(fl.total.text())}", style="dim")
             cells.append(cell)
-        link_v = _worst([d.verdict for d in vr.links.links])
-        off_v = _worst([f.offline_verdict for f in vr.availability.flows])
-        res_v = _worst([n.verdict for n in vr.resources.nodes])
-        cap_v = _worst([c.verdict for c in vr.capacity.components] + [f.verdict for f in vr.capacity.flows])
+        verdicts = variant_verdicts(vr)  # each column: the things that declare a requirement for it
+        link_v, off_v, res_v, cap_v = verdicts.links, verdicts.offline, verdicts.resources, verdicts.capacity
         cost = Text(visible(vr.cost.total.text()), style="" if vr.cost.total.known else "magenta")
         t.add_row(Text(visible(name)), *cells, verdict_text(link_v), cost, verdict_text(off_v), verdict_text(res_v),
                   verdict_text(cap_v))
-        verdicts = [f.verdict for f in vr.latency.flows] + [link_v, off_v, res_v, cap_v]
-        if any(v in _BAD for v in verdicts):
+        if not verdicts.feasible:
             bad.append(name)
-        elif any(v == "at risk" for v in verdicts):
+        elif "at risk" in (verdicts.latency, link_v, off_v, res_v, cap_v):
             risky.append(name)
         lines.append(f"{name}: " + ", ".join(f"{fl.flow} {fl.verdict}" for fl in vr.latency.flows))
     miss = missing_inputs(data)
@@ -66,7 +55,9 @@ def section(ctx: ReviewContext) -> Section:
     summary = (f"{len(report.variants)} variant(s) analysed; "
                + (f"violations in: {', '.join(bad)}; " if bad else "")
                + (f"at risk: {', '.join(risky)}; " if risky else "")
-               + f"{len(miss)} input(s) missing. Latency: " + " | ".join(lines))
+               + f"{len(miss)} input(s) missing. Latency: " + " | ".join(lines)
+               + f". Costs and loads {options.basis(s)}.")
+    t.caption, t.caption_justify = terminal(options.basis(s)), "left"
     renderables: list = [t]
     if miss:
         m = Table(title="Inputs still missing", title_justify="left")

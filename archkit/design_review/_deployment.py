@@ -78,7 +78,8 @@ def section(ctx: ReviewContext) -> Section:
                     f"{spec.autoscaling['min_replicas']}..{spec.autoscaling['max_replicas']}"
                 deps.append(f"{dep_name}: {'+'.join(c.id for c in spec.components)} x{replicas} @{spec.num_cpus:g}")
             calls = [f"{c['connector']} via {'+'.join(c['links'])}"
-                     + (f" [red](down: {', '.join(c['down'])})[/]" if c["down"] else f" ~{c['expected_ms']:g} ms")
+                     + (f" [red](down: {', '.join(c['down'])})[/]" if c["down"] else
+                        f" ~{c['expected_ms']:g} ms" if c["expected_ms"] is not None else " (time unknown)")
                      for c in crossings if c["connector"] and index == 0]
             table.add_row(name if index == 0 else "", app.node, "\n".join(deps), "\n".join(calls))
         rows.append({

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from .._words import count
 from . import ReviewContext, Section
 
 
@@ -36,12 +37,12 @@ def section(ctx: ReviewContext) -> Section:
         try:
             files = render_all(s, str(ctx.out_dir), formats=("svg", "png"))
             written = [{"view": f.spec, "path": f.path, "format": f.format, "bytes": f.bytes} for f in files]
-            summary = f"{len(specs)} views drawn into {ctx.out_dir} ({len(written)} files)."
+            summary = f"{count(len(specs), 'view')} drawn into {ctx.out_dir} ({count(len(written), 'file')})."
         except ArchkitError as exc:
             status = "warning"
-            summary = f"{len(specs)} views built, but drawing them failed: {exc}"
+            summary = f"{count(len(specs), 'view')} built, but drawing them failed: {exc}"
     else:
-        summary = (f"{len(specs)} views would be drawn (give an output folder to write them): "
+        summary = (f"{count(len(specs), 'view')} would be drawn (give an output folder to write them): "
                    + ", ".join(specs) + ".")
     t = Table(title="Diagrams")
     for col in ("view", "boxes", "DOT bytes", "file"):

@@ -8,6 +8,7 @@ from rich.table import Table
 
 from ..errors import ArchkitError
 from .._escape import terminal
+from .._words import count
 from . import ReviewContext, Section
 
 
@@ -28,8 +29,8 @@ def section(ctx: ReviewContext) -> Section:
     s = result.summary()
     worst = "error" if s["error"] else "warning" if s["warning"] else "info" if s["info"] else "ok"
     used = sorted({d.entry_id for d in patterns})
-    summary = (f"{s['error']} errors, {s['warning']} warnings, {s['info']} infos from "
-               f"{len(result.rules)} rules over {len(ctx.system.variants) + 1} placements; "
+    summary = (f"{count(s['error'], 'error')}, {count(s['warning'], 'warning')}, {count(s['info'], 'info')} from "
+               f"{count(len(result.rules), 'rule')} over {count(len(ctx.system.variants) + 1, 'placement')}; "
                f"{s['suppressed']} suppressed, {s['unknown']} undecided. Patterns in use: "
                f"{', '.join(used) if used else 'none recognised'}.")
     table = Table(title="Lint findings")

@@ -105,7 +105,7 @@ def _cut(ctx: dict[str, Any], limit: int | None) -> dict[str, Any]:
 
 def _context(review: "Review", parts: dict[str, Any], report: str, cards: dict[str, str],
              mermaid: str | None) -> dict[str, Any]:
-    from ._page import _verdicts, _worst
+    from ._page import _verdicts
 
     sections = parts["sections"]
     href = {t["title"]: f"{report}#{t['id']}" for t in parts["toc"] if t["level"] == 1}
@@ -129,7 +129,7 @@ def _context(review: "Review", parts: dict[str, Any], report: str, cards: dict[s
                 "latency": [{"verdict": f["verdict"], "text": f["total"].get("text", "unknown")} for f in v["latency"]["flows"]],
                 "links": verdicts["link load"]["verdict"] if "link load" in verdicts else "ok",
                 "cost": v["cost"]["total"].get("text", "unknown"),
-                "offline": _worst([f["offline_verdict"] for f in v["availability"]["flows"]]),
+                "offline": v["verdicts"]["offline"],
                 "resources": verdicts["resources"]["verdict"], "capacity": verdicts["capacity"]["verdict"],
                 "privacy": verdicts["privacy"]["verdict"]})
         ctx["analyses"] = {"flows": flows, "rows": rows, "href": f"{report}#{parts['analyses']['id']}"}

@@ -6,6 +6,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from .._escape import terminal
+from .._words import count
 from . import ReviewContext, Section
 
 
@@ -15,9 +16,10 @@ def section(ctx: ReviewContext) -> Section:
               "links": len(s.links), "variants": len(s.variants), "flows": len(s.flows)}
     models = [c for c in s.components if c.kind == "model"]
     unplaced = [c.id for c in s.components if c.id not in s.placement]
-    summary = (f"'{s.name}' is valid: {counts['components']} components ({len(models)} models) on "
-               f"{counts['nodes']} nodes, {counts['connectors']} connectors, {counts['links']} links, "
-               f"{counts['flows']} flows, {counts['variants']} variants.")
+    summary = (f"'{s.name}' is valid: {count(counts['components'], 'component')} "
+               f"({count(len(models), 'model')}) on {count(counts['nodes'], 'node')}, "
+               f"{count(counts['connectors'], 'connector')}, {count(counts['links'], 'link')}, "
+               f"{count(counts['flows'], 'flow')}, {count(counts['variants'], 'variant')}.")
     tree = Tree(f"[bold]{terminal(s.name)}[/] - base placement")
     for n in s.nodes:
         b = tree.add(f"[cyan]{terminal(n.label)}[/] [dim]({n.kind})[/]")

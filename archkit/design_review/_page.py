@@ -207,13 +207,10 @@ def _budgets(sections: dict[str, Any]) -> dict[str, float | None]:
     return out
 
 
-_WORST = ["meets", "ok", "fits", "planned", "not required", "no budget", "no rate", "unknown", "at risk", "down",
-          "violates", "over", "under"]
+def _rank(verdict: str) -> int:
+    from ..analysis import VERDICT_ORDER
 
-
-def _worst(verdicts: list[str]) -> str:
-    known = [v for v in verdicts if v]
-    return max(known, key=lambda v: _WORST.index(v) if v in _WORST else 0, default="ok")
+    return VERDICT_ORDER.index(verdict) if verdict in VERDICT_ORDER else 0
 
 
 def _verdicts(v: dict[str, Any]) -> list[dict[str, str]]:
@@ -224,9 +221,9 @@ def _verdicts(v: dict[str, Any]) -> list[dict[str, str]]:
                     "figure": f["total"].get("text", "unknown") + (f" (budget {f['budget']})" if f.get("budget") else "")})
     links = v["links"]["links"]
     if links:
-        worst = max(links, key=lambda d: (_WORST.index(d["verdict"]) if d["verdict"] in _WORST else 0,
+        worst = max(links, key=lambda d: (_rank(d["verdict"]),
                                           (d.get("utilisation") or {}).get("worst") or 0))
-        out.append({"quality": "link load", "verdict": _worst([d["verdict"] for d in links]),
+        out.append({"quality": "link load", "verdict": v["verdicts"]["links"],
                     "figure": f"busiest: {worst['link']} {worst['from']}\u2192{worst['to']} "
                               f"{(worst.get('utilisation') or {}).get('text', 'unknown')}"})
     out.append({"quality": "monthly cost", "verdict": "ok" if v["cost"]["total"].get("known") else "unknown",
@@ -235,10 +232,9 @@ def _verdicts(v: dict[str, Any]) -> list[dict[str, str]]:
         out.append({"quality": f"offline: {f['flow']}", "verdict": f["offline_verdict"],
                     "figure": "works offline" if f.get("works_offline") else
                     ("breaks: " + ", ".join(str(b) for b in f.get("offline_breaks", [])[:3]) or "needs a link")})
-    out.append({"quality": "resources", "verdict": _worst([n["verdict"] for n in v["resources"]["nodes"]]),
+    out.append({"quality": "resources", "verdict": v["verdicts"]["resources"],
                 "figure": ", ".join(f"{n['node']} {n['verdict']}" for n in v["resources"]["nodes"])})
-    cap = [c["verdict"] for c in v["capacity"]["components"]] + [f["verdict"] for f in v["capacity"]["flows"]]
-    out.append({"quality": "capacity", "verdict": _worst(cap),
+    out.append({"quality": "capacity", "verdict": v["verdicts"]["capacity"],
                 "figure": "; ".join(f"{f['flow']} ceiling {f['ceiling'].get('text', 'unknown')}"
                                     for f in v["capacity"]["flows"])})
     leaving = [d for d in v["privacy"].get("data_leaving_devices", []) if d.get("personal") and d.get("leaves_user_devices")]

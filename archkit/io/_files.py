@@ -48,7 +48,8 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".archkit-", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+            # UTF-8; an unpaired surrogate (possible in text from Python) is written as its \udXXX escape
+            fh.write(text.encode("utf-8", "backslashreplace") if isinstance(text, str) else text)
             os.fchmod(fh.fileno(), mode)
         os.replace(tmp, path)
     except BaseException:

@@ -7,7 +7,7 @@ about it can point at a DSL line or a YAML key.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
@@ -46,7 +46,7 @@ class Element(BaseModel):
     """Base of every model object: no unknown fields, and a source location kept on the side."""
 
     # no infinities or NaN in any float field: every analysis gets finite numbers
-    model_config = ConfigDict(extra="forbid", validate_default=False, use_attribute_docstrings=False,
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False, use_attribute_docstrings=False,
                               allow_inf_nan=False)
 
     _location: Location | None = PrivateAttr(default=None)
@@ -60,6 +60,16 @@ class Element(BaseModel):
         """Attach a source location and return self."""
         self._location = location
         return self
+
+    def with_fields(self, **changes: Any) -> Self:
+        """A copy with some fields changed, validated like a new element; the location is kept.
+
+        Elements are immutable: this (or ``model_copy(update=...)``, which does not validate) is how
+        a changed element is made. Put it in a system with :meth:`System.with_element`.
+        """
+        new = type(self).model_validate({**dict(self), **changes})
+        new._location = self._location
+        return new
 
     def __eq__(self, other: object) -> bool:
         # Equality is about content: where an element was declared does not change what it is.
@@ -227,6 +237,19 @@ class Connector(Element):
         """True for calls whose caller waits (sync_call and in_process)."""
         return self.kind in ("sync_call", "in_process")
 
+    @property
+    def legs(self) -> tuple[tuple[str, str, str], ...]:
+        """The ways data travels on this connector: ``(from component, to component, leg)`` per leg.
+
+        The request leg carries the source's data to the target (for a read, the query). The
+        response leg carries the target's data back to the source: on every read, and on a
+        synchronous call that answers (purpose serving or training, or a declared response_size).
+        """
+        request = (self.source, self.target, "request")
+        answers = self.op == "read" or (self.synchronous and self.op == "invoke" and (
+            self.purpose in ("serving", "training") or (self.response_size is not None and self.response_size.hi > 0)))
+        return (request, (self.target, self.source, "response")) if answers else (request,)
+
 
 class Node(Element):
     """A deployment node: a kind of machine or device that components run on."""
@@ -258,6 +281,14 @@ class Node(Element):
     def client_side(self) -> bool:
         """True for user-side devices (mobile, wearable, embedded)."""
         return self.kind in ("mobile", "wearable", "embedded")
+
+    @property
+    def user_device(self) -> bool:
+        """True for a user's own device: one per user (``per_user``) or a client-side kind.
+
+        Data that leaves every user device on its way leaves the user's hands (the privacy analysis).
+        """
+        return self.per_user is not None or self.client_side
 
 
 class Link(Element):

@@ -8,9 +8,10 @@ the scenario are left out.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import networkx as nx
 
@@ -54,6 +55,17 @@ class SystemGraph:
         self.down: frozenset[str] = frozenset(system.links_down_for(variant))
         self._routes: dict[tuple[str, str, frozenset[str]], list[Hop] | None] = {}
         self._paths: dict[frozenset[str], dict[str, dict[str, list[str]]]] = {}
+        self._graphs: dict[frozenset[str], nx.Graph] = {}
+
+    def with_placement(self, placement: Mapping[str, str]) -> "SystemGraph":
+        """The same system, links and links down with components placed as ``placement`` says.
+
+        Routes depend only on the links, so the new graph shares this one's route tables; the
+        component and call graphs do not depend on the placement either and are shared too.
+        """
+        other = copy.copy(self)
+        other.placement = dict(placement)
+        return other
 
     # -- link graph ------------------------------------------------------------------------------
     def link_graph(self, exclude: Iterable[str] = ()) -> nx.Graph:
@@ -86,7 +98,6 @@ class SystemGraph:
             g = self.link_graph(ex)
             paths = dict(nx.all_pairs_dijkstra_path(g, weight="weight"))
             self._paths[ex] = paths
-            self._graphs = getattr(self, "_graphs", {})
             self._graphs[ex] = g
         path = paths.get(a, {}).get(b)
         if path is None:

@@ -27,7 +27,10 @@ from typing import Any, Final
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
+from ..errors import ArchkitError
+
 __all__ = [
+    "display_quantity",
     "MAX_COUNT",
     "MAX_TEXT_CHARS",
     "DIMENSIONS",
@@ -143,7 +146,7 @@ _RANGE_RE = re.compile(
 )
 
 
-class QuantityError(ValueError):
+class QuantityError(ArchkitError, ValueError):
     """A quantity could not be read; ``code`` is one of syntax, unit, dimension, order, negative, range."""
 
     def __init__(self, code: str, message: str, hint: str) -> None:
@@ -318,6 +321,21 @@ def format_quantity(q: "Quantity") -> str:
     return f"{'..'.join(repr(v) for v in vals)} {dim.canonical}"
 
 
+_LONG_NUMBER = re.compile(r"\d*\.\d{8,}(?:e-?\d+)?")
+
+
+def display_quantity(q: "Quantity") -> str:
+    """The quantity for people: its canonical text, with the float tails of computed values cut.
+
+    What a model declares reads as written ('2.7648 MB', '0.5 /week'); a value that is the result of
+    a division ('1 /(3 d)' is 2.333333333333333 /week, eight or more decimals) shows four significant
+    digits: '2.333 /week'.
+    Files keep the exact text (:func:`format_quantity`), so a model still reads back equal.
+    """
+    text = format_quantity(q)
+    return _LONG_NUMBER.sub(lambda m: f"{float(m.group()):.4g}", text)
+
+
 @dataclass(frozen=True, slots=True)
 class Quantity:
     """An amount with a unit, possibly a range: ``lo`` (best case) .. ``hi`` (worst case), in SI units.
@@ -346,7 +364,7 @@ class Quantity:
         return self.lo != self.hi
 
     def __str__(self) -> str:
-        return format_quantity(self)
+        return display_quantity(self)
 
     def __repr__(self) -> str:
         return f"Quantity({format_quantity(self)!r})"

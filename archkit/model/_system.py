@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -150,6 +150,27 @@ class System(Element):
             if v.name == name:
                 return v
         raise KeyError(name)
+
+    def with_element(self, element: Component | Connector | Node | Link | Flow | Variant) -> "System":
+        """A copy of the system with the element of the same id (a variant: name) replaced by ``element``.
+
+        Raises:
+            KeyError: the system has no element of that kind with that id.
+        """
+        for name, kind, key in (("components", Component, "id"), ("connectors", Connector, "id"),
+                                ("nodes", Node, "id"), ("links", Link, "id"), ("flows", Flow, "id"),
+                                ("variants", Variant, "name")):
+            if isinstance(element, kind):
+                items: list[Any] = list(getattr(self, name))
+                ident = getattr(element, key)
+                index = next((i for i, x in enumerate(items) if getattr(x, key) == ident), None)
+                if index is None:
+                    raise KeyError(ident)
+                items[index] = element
+                new = self.model_copy(update={name: items})
+                new._location = self._location
+                return new
+        raise TypeError(f"not an element of a system: {type(element).__name__}")
 
     @property
     def variant_names(self) -> list[str]:

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
 
+from ..errors import ArchkitError
+
 __all__ = ["MAX_UNIT_CHARS", "MAX_DEPTH", "UnitSyntaxError", "UnknownUnitError", "Unit", "read_unit", "signature_of"]
 
 MAX_UNIT_CHARS: Final = 64
@@ -38,11 +40,11 @@ MAX_EXPONENT: Final = 4
 Signature = tuple[tuple[str, int], ...]
 
 
-class UnitSyntaxError(ValueError):
+class UnitSyntaxError(ArchkitError, ValueError):
     """The unit text does not follow the grammar (the message says where)."""
 
 
-class UnknownUnitError(ValueError):
+class UnknownUnitError(ArchkitError, ValueError):
     """A unit name is not known to archkit or pint."""
 
     def __init__(self, name: str) -> None:

@@ -5,7 +5,8 @@ imports Ray only when called (``pip install 'archkit[serve]'``).
 
 * :func:`build_plan` - model -> :class:`DeploymentPlan` (applications per node, deployments, links)
 * :func:`deploy`, :func:`status`, :func:`undeploy` - run a variant, report on it, remove it
-* :func:`serve_config_yaml` - the plan as a Serve config file for ``serve deploy`` / KubeRay
+* :func:`serve_config_yaml` - the plan as a Serve config file for ``serve deploy`` / KubeRay, and
+  :func:`write_model_package` - the model's folder as the zip that config ships to the cluster
 * :func:`run_load` - closed-loop HTTP load with latency percentiles and per-step timings
 * :class:`BadInput`, :class:`LinkDown` - errors implementations and links raise
 * :class:`EdgeLimits`, :func:`edge_env` - the HTTP edge's limits, and the environment of a Ray
@@ -38,6 +39,7 @@ __all__ = [
     "status",
     "undeploy",
     "serve_config_yaml",
+    "write_model_package",
     "run_load",
     "read_inputs",
     "find_deployment",
@@ -71,10 +73,10 @@ def __getattr__(name: str) -> Any:
         from . import _deploy
 
         return getattr(_deploy, name)
-    if name == "serve_config_yaml":
-        from ._serve_config import serve_config_yaml
+    if name in ("serve_config_yaml", "write_model_package"):
+        from . import _serve_config
 
-        return serve_config_yaml
+        return getattr(_serve_config, name)
     if name in ("run_load", "read_inputs"):
         from . import _loadgen
 

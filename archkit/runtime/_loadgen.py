@@ -85,6 +85,16 @@ def _retry_delay(response: Any) -> float:
     return min(float(header), 60.0) if header.isdigit() else 0.1
 
 
+def _require_httpx() -> None:
+    """The load generator's HTTP client is an optional extra: say how to install it, not a traceback."""
+    try:
+        import httpx  # noqa: F401
+    except ImportError:
+        from ..errors import MissingDependencyError
+
+        raise MissingDependencyError("httpx", "serve", "archkit load (the load generator)") from None
+
+
 async def _run(url: str, inputs: list[LoadInput], requests: int, concurrency: int, time_limit: float,
                timeout: float, progress: Callable[[int], None] | None, retries: int = 0) -> dict[str, Any]:
     import httpx
@@ -191,5 +201,6 @@ def run_load(url: str, inputs: list[LoadInput], *, requests: int = 100, concurre
         from ..errors import UsageError
 
         raise UsageError("--requests and --concurrency must be at least 1, --retries at least 0")
+    _require_httpx()
     return asyncio.run(_run(url, inputs, requests, max(1, min(concurrency, requests)), time_limit, timeout, progress,
                             retries))

@@ -17,8 +17,14 @@ config file and tested quickly. Rules:
   FastAPI ingress; the others answer ``GET /<node>`` with what they run.
 * A call whose two ends sit on different nodes crosses the route of declared links between them.
   With link emulation on, the caller waits ``latency + bytes * 8 / bandwidth`` per link and
-  direction (see :mod:`archkit.runtime._links`); a route cut by a link that is down in the variant
-  makes the call fail with :class:`~archkit.runtime._protocol.LinkDown` naming the link.
+  direction (see :mod:`archkit.runtime._links`), with the link values the latency analysis uses at
+  the plan's emulation point (:func:`archkit.analysis.hop_at`; typical by default): a synchronous
+  call (sync_call, in_process) pays the request's way out and the response's way back, any other
+  connector only the way out, as in the analysis. So for declared sizes the emulated wait is the
+  analysis' connector time, which the plan records as ``expected_ms``. A link to cross without a
+  declared latency or bandwidth stops the plan (nothing missing is taken as zero). A route cut by
+  a link that is down in the variant makes the call fail with
+  :class:`~archkit.runtime._protocol.LinkDown` naming the link.
 * Components with an implementation that are not in the flow still become deployments on their
   node (reachable by handle), so the whole declared system runs.
 * With device emulation on (by default exactly when links are emulated), each flow step takes
@@ -58,6 +64,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..analysis import AnalysisContext, Point, component_time, connector_time, hop_at, message_bits
 from ..errors import UsageError
 
 __all__ = [
@@ -101,10 +108,13 @@ class HopPlan(_Frozen):
     link: str = Field(description="Id of the link.")
     source: str = Field(description="Node the request leaves.")
     target: str = Field(description="Node the request reaches.")
-    latency_s: float | None = Field(description="Typical one-way latency in seconds; None when not declared.")
-    bandwidth_bps: float | None = Field(description="Bandwidth source -> target in bit/s; None when not declared.")
+    latency_s: float | None = Field(
+        description="One-way latency in seconds at the plan's emulation point; None when not declared.")
+    bandwidth_bps: float | None = Field(
+        description="Bandwidth source -> target in bit/s at the plan's emulation point; None when not declared.")
     bandwidth_back_bps: float | None = Field(
-        description="Bandwidth target -> source in bit/s (the response's way); None when not declared.")
+        description="Bandwidth target -> source in bit/s (the response's way) at the emulation point; None when "
+                    "not declared.")
 
 
 class CrossingPlan(_Frozen):
@@ -116,7 +126,9 @@ class CrossingPlan(_Frozen):
     down: list[str] = Field(
         default_factory=list, description="Links that are down and leave no route; calls fail naming the first.")
     expected_ms: float | None = Field(
-        None, description="Link time the model predicts for one call with its declared sizes (both ways), in ms.")
+        None, description="Network time the latency analysis predicts for one call (its connector time at the plan's "
+                          "emulation point), in ms; None when the analysis cannot tell (a size, latency or bandwidth "
+                          "not declared, or no route).")
 
 
 class CallPlan(_Frozen):
@@ -130,13 +142,18 @@ class CallPlan(_Frozen):
     deployment: str = Field(description="Deployment that runs the target.")
     app: str = Field(description="Application of that deployment.")
     crossing: CrossingPlan | None = Field(None, description="Links crossed when caller and target are on two nodes.")
+    legs: int = Field(2, description="Legs the call crosses its route: 2 for a synchronous call (sync_call, "
+                                     "in_process: the request out, the response back), 1 for any other connector.")
     request_bytes: float | None = Field(
-        None, description="Declared request size (typical), used for link emulation; None: the actual payload.")
+        None, description="Declared request size at the emulation point, used for link emulation; None: the actual "
+                          "payload.")
     response_bytes: float | None = Field(
-        None, description="Declared response size (typical), used for link emulation; None: the actual answer.")
+        None, description="Declared response size at the emulation point, used for link emulation; None: the actual "
+                          "answer.")
     device_time_s: float | None = Field(
         None, description="With device emulation: seconds the target takes on its node (the latency analysis' "
-                          "component time); the caller pads the step up to it. None: no padding.")
+                          "component time at the emulation point); the caller pads the step up to it. None: no "
+                          "padding.")
 
 
 class ComponentRun(_Frozen):
@@ -209,6 +226,8 @@ class DeploymentPlan(_Frozen):
     entry_node: str = Field(description="Node of the entry component.")
     endpoint: str = Field(description="HTTP path that runs the flow, e.g. '/glasses/read-sign'.")
     emulate_links: bool = Field(description="Whether calls across nodes wait as the declared links predict.")
+    emulation_point: Point = Field(
+        "typical", description="Which point of each declared range link emulation uses: best, typical or worst.")
     emulate_devices: bool = Field(
         False, description="Whether each component is padded to the processing time declared for its node.")
     cpu_budget: float | None = Field(description="CPUs the plan was fitted into (one machine), or None.")
@@ -275,11 +294,14 @@ def _memory(component: Any) -> int | None:
     return None
 
 
-def _hops(graph: Any, connector: Any, a: str, b: str) -> tuple[list[HopPlan], list[str]]:
-    nominal = graph.route(a, b, exclude=())
-    usable = graph.route(a, b)
+def _hops(ctx: AnalysisContext, connector: Any, a: str, b: str, point: Point) -> tuple[list[HopPlan], list[str]]:
+    nominal = ctx.route(a, b, exclude=())
+    usable = ctx.route(a, b)
     if usable is None:
-        down = [hop.link.id for hop in (nominal or []) if hop.link.id in graph.down]
+        on_route = [hop.link.id for hop in (nominal or []) if hop.link.id in ctx.down]
+        # name the links whose loss cuts the route: those that alone would bring a route back (a
+        # Wi-Fi hop that is down but has a Bluetooth alternative is not the cause); else all of them
+        down = [x for x in on_route if ctx.route(a, b, exclude=ctx.down - {x}) is not None] or on_route
         if not down:
             raise UsageError(
                 f"connector {connector.id!r} joins nodes {a!r} and {b!r}, but no declared link joins them; "
@@ -289,30 +311,38 @@ def _hops(graph: Any, connector: Any, a: str, b: str) -> tuple[list[HopPlan], li
         down, hops = [], usable
     out = []
     for hop in hops:
-        link = hop.link
-        forward, backward = link.bandwidth_from(hop.source), link.bandwidth_from(hop.target)
-        out.append(HopPlan(
-            link=link.id, source=hop.source, target=hop.target,
-            latency_s=None if link.latency is None else link.latency.mid,
-            bandwidth_bps=None if forward is None else forward.mid,
-            bandwidth_back_bps=None if backward is None else backward.mid,
-        ))
+        latency, forward = hop_at(hop.link, hop.source, point)
+        _, backward = hop_at(hop.link, hop.target, point)
+        out.append(HopPlan(link=hop.link.id, source=hop.source, target=hop.target, latency_s=latency,
+                           bandwidth_bps=forward, bandwidth_back_bps=backward))
     return out, down
 
 
-def _expected_ms(hops: list[HopPlan], connector: Any) -> float | None:
-    if not hops:
-        return 0.0
-    req = connector.request_size.mid if connector.request_size is not None else 0.0
-    resp = connector.response_size.mid if connector.response_size is not None else 0.0
-    total = 0.0
-    for hop in hops:
-        total += 2 * (hop.latency_s or 0.0)
-        if hop.bandwidth_bps:
-            total += req * 8 / hop.bandwidth_bps
-        if hop.bandwidth_back_bps:
-            total += resp * 8 / hop.bandwidth_back_bps
-    return round(total * 1000, 3)
+def _expected_ms(ctx: AnalysisContext, connector: Any, a: str, b: str, point: Point) -> float | None:
+    """The latency analysis' connector time at ``point``, in ms (the delay link emulation waits)."""
+    seconds = connector_time(ctx, connector.id, a, b).at(point)
+    return None if seconds is None else round(seconds * 1000, 3)
+
+
+def _size_at(connector: Any, field_name: str, point: Point) -> float | None:
+    bits = message_bits(connector, field_name).at(point)
+    return None if bits is None else bits / 8
+
+
+def _undeclared_links(calls: list[CallPlan]) -> list[str]:
+    """Links a call would cross whose latency or bandwidth (in a direction travelled) is not declared."""
+    out = []
+    for call in calls:
+        crossing = call.crossing
+        if crossing is None or crossing.down:
+            continue
+        for hop in crossing.hops:
+            gaps = [name for name, value in (("latency", hop.latency_s), ("bandwidth", hop.bandwidth_bps)) if value is None]
+            if call.legs == 2 and hop.bandwidth_back_bps is None and "bandwidth" not in gaps:
+                gaps.append(f"bandwidth from {hop.target!r}")
+            if gaps:
+                out.append(f"link {hop.link!r} ({' and '.join(gaps)}; crossed by {call.connector!r})")
+    return list(dict.fromkeys(out))
 
 
 def build_plan(
@@ -323,6 +353,7 @@ def build_plan(
     emulate_links: bool = True,
     cpus: float | None = None,
     model_path: str | Path | None = None,
+    point: Point = "typical",
     emulate_devices: bool | None = None,
 ) -> DeploymentPlan:
     """Compute the deployment plan of one flow of ``system`` under a variant's placement.
@@ -335,14 +366,16 @@ def build_plan(
             to Ray custom resources ``node:<id>`` (a cluster).
         cpus: CPUs of the machine to fit into when emulating; defaults to ``os.cpu_count()``.
         model_path: the model file, whose folder (and project root) replicas import from.
+        point: the point of each declared range that link emulation waits (default the typical
+            value); each call's ``expected_ms`` is the latency analysis' connector time there.
         emulate_devices: pad each component to the processing time declared for its node (see
             :func:`device_times`); None: on exactly when ``emulate_links`` is.
 
     Raises:
-        UsageError: unknown variant or flow, a flow component not placed on a node, or no
-            component with an implementation.
+        UsageError: unknown variant or flow, a flow component not placed on a node, no component
+            with an implementation, or (with link emulation) a link to cross that declares no
+            latency or bandwidth: emulation never takes a missing value as zero.
     """
-    from ..model import SystemGraph
 
     if variant is not None and variant not in system.variant_names:
         known = ", ".join(system.variant_names) or "none"
@@ -353,7 +386,7 @@ def build_plan(
     if flow is not None and flow not in flows:
         raise UsageError(f"unknown flow {flow!r}; the model declares: {', '.join(flows)}")
     chosen = flows[flow] if flow is not None else system.flows[0]
-    graph = SystemGraph(system, variant)
+    graph = AnalysisContext(system, variant)
     placement = graph.placement
     comps = graph.components
     steps = [graph.connectors[cid] for cid in chosen.steps]
@@ -366,7 +399,7 @@ def build_plan(
                          f"{', '.join(unplaced)}; place them on a node")
 
     devices = emulate_links if emulate_devices is None else emulate_devices
-    padded = device_times(graph, [s.target for s in steps]) if devices else {}
+    padded = device_times(graph, [s.target for s in steps], point) if devices else {}
 
     # which steps do something: a target that runs code (or, emulating devices, takes declared time),
     # or calls something that does
@@ -462,16 +495,15 @@ def build_plan(
             crossing = None
             a, b = placement[step.source], placement[step.target]
             if a != b:
-                hops, down = _hops(graph, step, a, b)
+                hops, down = _hops(graph, step, a, b, point)
                 crossing = CrossingPlan(source_node=a, target_node=b, hops=hops, down=down,
-                                        expected_ms=_expected_ms(hops, step))
+                                        expected_ms=_expected_ms(graph, step, a, b, point))
             calls.append(CallPlan(
                 connector=step.id, kind=step.kind, source=step.source, target=step.target,
                 inline=inline_step[step.id], deployment=names[target_head],
                 app=app_name[placement[target_head]], crossing=crossing,
-                request_bytes=None if step.request_size is None else step.request_size.mid,
-                response_bytes=None if step.response_size is None else step.response_size.mid,
-                device_time_s=padded.get(step.target)))
+                legs=2 if step.synchronous else 1, request_bytes=_size_at(step, "request_size", point),
+                response_bytes=_size_at(step, "response_size", point), device_time_s=padded.get(step.target)))
         limits = _serving_limits(comps[item["head"]], item["ingress"])
         resources = {} if emulate_links else {f"{NODE_RESOURCE_PREFIX}{item['node']}": _NODE_RESOURCE_SHARE}
         accepts: list[str] = []
@@ -486,6 +518,11 @@ def build_plan(
             accepts=accepts, max_body_bytes=max_body, **limits,
         ))
 
+    gaps = _undeclared_links([call for spec in specs for call in spec.calls]) if emulate_links else []
+    if gaps:
+        raise UsageError("link emulation needs the latency and bandwidth of every link a call crosses; not "
+                         f"declared: {'; '.join(gaps)}. Declare them, or deploy without link emulation")
+
     apps = []
     for node in node_order:
         names_here = [s.name for s in specs if s.node == node]
@@ -495,26 +532,20 @@ def build_plan(
     return DeploymentPlan(
         system=system.name, prefix=prefix, variant=variant, flow=chosen.id, entry_component=entry,
         entry_node=entry_node, endpoint=f"/{entry_node}/{chosen.id}", emulate_links=emulate_links,
+        emulation_point=point,
         emulate_devices=devices,
         cpu_budget=budget, python_path=roots, apps=apps, deployments=specs, skipped=skipped, notes=notes,
     )
 
 
-def device_times(graph: Any, components: list[str], point: str = "typical") -> dict[str, float | None]:
+def device_times(ctx: AnalysisContext, components: list[str], point: Point = "typical") -> dict[str, float | None]:
     """Seconds each component takes on the node it is placed on: the latency analysis' component time.
 
     The value is :func:`archkit.analysis.component_time` at ``point`` of its range (typical by
     default); None where the model declares no time for that node (the component then runs at
     this machine's speed).
     """
-    from ..analysis import component_time
-
-    out: dict[str, float | None] = {}
-    for cid in components:
-        estimate = component_time(graph, cid, graph.placement[cid])
-        value = getattr(estimate, point) if estimate.known else None
-        out[cid] = None if value is None else float(value)
-    return out
+    return {cid: component_time(ctx, cid, ctx.placement[cid]).at(point) for cid in components}
 
 
 def _serving_limits(component: Any, ingress: bool) -> dict[str, Any]:

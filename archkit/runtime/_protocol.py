@@ -24,13 +24,15 @@ implementation that holds one engine per replica must guard it with a lock.
 
 from __future__ import annotations
 
+from ..errors import ArchkitError
+
 __all__ = ["BadInput", "LinkDown", "DEFAULT_MAX_BODY_BYTES"]
 
 #: Request body limit when the entry component does not declare ``max_body_bytes``.
 DEFAULT_MAX_BODY_BYTES = 10_000_000
 
 
-class BadInput(ValueError):
+class BadInput(ArchkitError, ValueError):
     """The request is the client's mistake; the ingress answers with ``status`` (4xx), not 500.
 
     Args:
@@ -47,7 +49,7 @@ class BadInput(ValueError):
         return (BadInput, (self.message, self.status))
 
 
-class LinkDown(ConnectionError):
+class LinkDown(ArchkitError, ConnectionError):
     """A call had to cross a declared link that is down in the deployed variant.
 
     Args:

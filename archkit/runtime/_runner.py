@@ -135,7 +135,7 @@ class GroupRunner:
         waited = 0.0
         if emulate:
             size = call.request_bytes if call.request_bytes is not None else payload_size(payload)
-            waited += await self._wait(route_delay(crossing.hops, int(size)), timings)
+            waited += await self._wait(route_delay(crossing.hops, size), timings)
         # keys starting with "_" hold in-process objects (a decoded image): they never leave the replica
         private = {k: v for k, v in payload.items() if k.startswith("_")}
         sent = {k: v for k, v in payload.items() if not k.startswith("_")}
@@ -147,9 +147,9 @@ class GroupRunner:
         timings[f"call {call.connector}"] = round(max(0.0, elapsed - sum(inner.values())), 3)
         for key, value in inner.items():
             timings[key] = round(timings.get(key, 0.0) + value, 3)
-        if emulate:
+        if emulate and call.legs == 2:  # only a synchronous call's answer crosses the links in the model
             size = call.response_bytes if call.response_bytes is not None else payload_size(result)
-            waited += await self._wait(route_delay(crossing.hops, int(size), back=True), timings)
+            waited += await self._wait(route_delay(crossing.hops, size, back=True), timings)
         return {**private, **result, TIMINGS: timings}, waited
 
     @staticmethod

@@ -28,14 +28,14 @@ from ._dataflow import dataflow_view
 from ._deployment import deployment_view
 from ._flow import flow_view
 from ._logical import logical_view
-from ._render import FORMATS, STYLES, GraphvizError, render_view
+from ._render import FORMATS, STYLES, GraphvizError, GraphvizTimeout, render_view
 from ._style import BoxStyle, LineStyle, component_style, connector_style, tier_of
 
 __all__ = [
     "View", "Box", "Group", "Line", "LegendEntry",
     "logical_view", "deployment_view", "dataflow_view", "flow_view", "compare_view",
     "build_view", "view_specs", "render_view", "render_all", "notebook_svg", "RenderedFile",
-    "VIEW_KINDS", "FORMATS", "STYLES", "GraphvizError", "render",
+    "VIEW_KINDS", "FORMATS", "STYLES", "GraphvizError", "GraphvizTimeout", "render",
     "BoxStyle", "LineStyle", "component_style", "connector_style", "tier_of",
 ]
 
@@ -143,7 +143,7 @@ def _file_name(spec: str, variant: str | None, fmt: str) -> str:
 
 
 def render_all(system: System, out_dir: str, *, formats: tuple[str, ...] = ("svg",), style: str = "plain",
-               variant: str | None = None) -> list[RenderedFile]:
+               variant: str | None = None, layout: str | None = None) -> list[RenderedFile]:
     """Draw every view of :func:`view_specs` into ``out_dir`` (atomic writes), one file per format."""
     import os
 
@@ -153,7 +153,7 @@ def render_all(system: System, out_dir: str, *, formats: tuple[str, ...] = ("svg
     for spec in view_specs(system):
         view = build_view(system, spec, None if spec.startswith("compare:") else variant)
         for fmt in formats:
-            data = view.render(fmt, style)
+            data = view.render(fmt, style, layout)
             path = os.path.join(out_dir, _file_name(spec, None if spec.startswith(("compare:", "logical"))
                                                     else variant, fmt))
             write_atomic(path, data)

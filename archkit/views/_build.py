@@ -226,7 +226,7 @@ def deployment(canvas: Canvas, system: System, variant: str | None, *, prefix: s
                 label += "\n" + more
         if down:
             label += "\n(down in this variant)"
-        colour = "#bdbdbd" if down else (link_colour(lk) if link_colour else "#1f5fa8")
+        colour = st.DOWN_LINK_COLOUR if down else (link_colour(lk) if link_colour else st.LINK_COLOUR)
         canvas.lines.append(Line(
             f"{prefix}link:{lk.id}", outs[a], ins[b], label=label, kind="link", colour=colour,
             style="dotted" if down else ("dashed" if lk.intermittent else "solid"), penwidth=1.0 if down else 2.6,
@@ -269,14 +269,15 @@ def legend(canvas: Canvas, *, extra: list[LegendEntry] | None = None, purposes: 
     if canvas.media:
         media = ", ".join(LINK_MEDIA.get(m, m) for m in sorted(canvas.media))
         what = "thick line" if canvas.links_coloured else "thick blue line"
+        sample = st.LINK_SAMPLE_COLOUR if canvas.links_coloured else st.LINK_COLOUR
         out.append(LegendEntry("line", f"{what} between frames: network link ({media}), labelled "
-                                       "medium, bandwidth, one-way latency", colour="#1f5fa8", style="solid",
+                                       "medium, bandwidth, one-way latency", colour=sample, style="solid",
                                sketch="thick line"))
     if canvas.has_intermittent:
-        out.append(LegendEntry("line", "dashed link: intermittent (may be down)", colour="#1f5fa8", style="dashed",
+        out.append(LegendEntry("line", "dashed link: intermittent (may be down)", colour=sample, style="dashed",
                                sketch="dashed line"))
     if canvas.has_down:
-        out.append(LegendEntry("line", "grey dotted link: down in this variant", colour="#bdbdbd", style="dotted",
-                               sketch="dotted line"))
+        out.append(LegendEntry("line", "grey dotted link: down in this variant", colour=st.DOWN_LINK_COLOUR,
+                               style="dotted", sketch="dotted line"))
     out.extend(extra or [])
     return out

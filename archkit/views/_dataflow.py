@@ -1,26 +1,27 @@
 """Dataflow view: what travels where and how much, under one placement.
 
 Components sit in their deployment nodes as in the deployment view. Each connector is labelled
-with payload x rate (bytes per event times events per second, see archkit.views._traffic), each
-network link with the load it carries and is coloured by its utilisation (green, amber, red, grey
-when unknown). When flow verdicts are given, the connectors of each flow are coloured by the
-flow's latency verdict (a connector in several flows takes the worst).
+with payload x rate (bytes per event times events per second: the link-load analysis'
+:func:`~archkit.analysis.connector_traffic`), each network link with the load the link-load
+analysis finds on it, coloured by its utilisation (pale blue, dark blue, magenta; light grey when
+unknown). The connectors of each flow are coloured by the flow's latency verdict (green, amber,
+red; a connector in several flows takes the worst) and the other connectors are plain: one colour
+means one thing in the view. Every figure comes from :mod:`archkit.analysis`; nothing is computed here.
 """
 
 from __future__ import annotations
 
-from ..model import Connector, Link
-from ..model import SystemGraph
-from ..model import System
+from ..model import Connector, Link, System
 from . import _style as st
 from ._build import Canvas, connector_line, deployment, legend, rank_of
 from ._graph import LegendEntry, View
-from ._traffic import connector_traffic, fmt_bits, fmt_range, link_loads
+from ._traffic import fmt_range
 from ._deployment import placement_title
-from ._overlay import VERDICT_ORDER, Overlay
+from ._overlay import VERDICT_ORDER, Overlay, analysis_overlay
 
 __all__ = ["dataflow_view", "payload_label"]
 
+NO_FLOW_COLOUR = "#333333"  # the plain line colour of the connector styles in the legend
 
 
 def payload_label(c: Connector) -> str:
@@ -28,14 +29,16 @@ def payload_label(c: Connector) -> str:
     if c.request_size is None or c.rate is None:
         missing = " and ".join(x for x, v in (("size", c.request_size), ("rate", c.rate)) if v is None)
         return f"{missing} not declared"
+    from ..analysis import connector_traffic
+
     size = str(c.request_size)
-    if c.kind == "sync_call" and c.response_size is not None:
+    if c.synchronous and c.response_size is not None:
         size = f"({size} + {c.response_size} back)"
     share = f" x {c.share:.3g}" if c.share is not None and c.share != 1 else ""
-    t = connector_traffic(c)
-    assert t is not None
-    lo, hi = t.total
-    return f"{size} x {c.rate}{share}\n= {fmt_range(lo, hi)}"
+    t = connector_traffic(c).total
+    if not t.known:
+        return f"{size} x {c.rate}{share}\n= unknown ({'; '.join(t.missing)})"
+    return f"{size} x {c.rate}{share}\n= {fmt_range(t.best / 8, t.worst / 8)}"
 
 
 def _worst(verdicts: list[str]) -> str:
@@ -48,39 +51,31 @@ def dataflow_view(system: System, variant: str | None = None, overlay: Overlay |
     Args:
         system: the model.
         variant: a variant name, or None for the base placement.
-        overlay: analysis results (:func:`archkit.views._overlay.analysis_overlay`): flow verdicts colour
-            the connectors of each flow, and link loads come from the link-load analysis (per link
-            instance, over all users at peak). Without it, links show the per-device load computed
-            here and flows are not coloured.
+        overlay: analysis results (:func:`archkit.views._overlay.analysis_overlay`; computed when not
+            given): flow verdicts colour the connectors of each flow, and link loads come from the
+            link-load analysis (per link instance, over all users at peak).
     """
     canvas = Canvas(links_coloured=True)
-    graph = SystemGraph(system, variant)
-    loads = link_loads(graph)
-    verdicts = dict(overlay.verdicts) if overlay is not None else {}
-    analysed = overlay.links if overlay is not None else {}
+    if overlay is None:
+        overlay = analysis_overlay(system, variant)
+    verdicts = dict(overlay.verdicts)
+    analysed = overlay.links
+    down = system.links_down_for(variant)
 
     def link_colour(lk: Link) -> str:
-        if lk.id in analysed:
-            return st.utilisation_colour(analysed[lk.id].utilisation)
-        return st.utilisation_colour(loads[lk.id].utilisation)
+        a = analysed.get(lk.id)
+        return st.utilisation_colour(a.utilisation if a is not None else None)
 
     def link_extra(lk: Link) -> str:
-        if lk.id in graph.down:
+        if lk.id in down:
             return ""
-        if lk.id in analysed:
-            a = analysed[lk.id]
-            if a.utilisation is None:
-                return f"load {a.load_text}, utilisation unknown"
-            return f"load {a.load_text}\n= {a.utilisation * 100:.3g} % of bandwidth, worst case ({a.verdict})"
-        ld = loads[lk.id]
-        load = f"load {fmt_bits(max(ld.forward_bits, ld.reverse_bits))} per device"
-        if ld.utilisation is None:
-            why = "no bandwidth" if lk.bandwidth is None else f"unknown traffic from {', '.join(ld.unknown)}"
-            return f"{load}, utilisation unknown ({why})"
-        return f"{load}\n= {ld.utilisation * 100:.3g} % of bandwidth, worst case"
+        a = analysed.get(lk.id)
+        if a is None or a.utilisation is None:
+            return f"load {a.load_text if a is not None else 'unknown'}, utilisation unknown"
+        return f"load {a.load_text}\n= {a.utilisation * 100:.3g} % of bandwidth, worst case ({a.verdict})"
 
     boxes = deployment(canvas, system, variant, link_colour=link_colour, link_extra=link_extra)
-    rank = rank_of(system, graph.placement)
+    rank = rank_of(system, system.placement_for(variant))
     flow_of: dict[str, list[str]] = {}
     for f in system.flows:
         for step in f.steps:
@@ -91,6 +86,8 @@ def dataflow_view(system: System, variant: str | None = None, overlay: Overlay |
             continue
         colour = None
         pen = None
+        if verdicts:  # colours are verdicts; a connector in no flow is drawn plain, not by purpose
+            colour = NO_FLOW_COLOUR
         if verdicts and e.id in flow_of:
             got = [verdicts.get(f, "unknown") for f in flow_of[e.id]]
             v = _worst(got)
@@ -105,16 +102,13 @@ def dataflow_view(system: System, variant: str | None = None, overlay: Overlay |
         for bound, colour, text in st.UTILISATION_BANDS:
             extra.append(LegendEntry("colour", f"link colour: {text}", colour=colour))
         extra.append(LegendEntry("colour", "link colour: utilisation unknown (no bandwidth or traffic)",
-                                 colour=st.UNKNOWN_COLOUR))
+                                 colour=st.UNKNOWN_UTILISATION_COLOUR))
     for v in VERDICT_ORDER:
         if v in seen_verdicts:
             extra.append(LegendEntry("colour", f"thick connector in this colour: part of a flow whose latency "
                                                f"verdict is '{v}'", colour=st.VERDICT_COLOURS[v]))
-    notes = [placement_title(system, variant)]
-    if overlay is None:
-        notes.append("no latency analysis: flows not coloured, link load per device")
-    else:
-        notes.append("flows: " + ", ".join(f"{f} {verdicts[f]}" for f in sorted(verdicts)))
+    notes = [placement_title(system, variant),
+             "flows: " + ", ".join(f"{f} {verdicts[f]}" for f in sorted(verdicts))]
     name = "dataflow" if variant is None else f"dataflow@{variant}"
     return View(name, f"{system.name}: dataflow view", canvas.boxes, canvas.groups, canvas.lines,
                 legend(canvas, extra=extra), notes)

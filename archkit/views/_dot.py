@@ -10,7 +10,7 @@ from .._escape import DotHtml, dot_html, dot_string, dot_tooltip
 from ._graph import Box, Group, LegendEntry, Line, View
 from ._style import FONT
 
-__all__ = ["to_dot", "quote", "html"]
+__all__ = ["to_dot", "quote", "html", "LAYOUTS"]
 
 VIEW_ID = "view"
 LARGE = 150  # boxes; above this a view is laid out force-directed (see to_dot)
@@ -136,10 +136,23 @@ def _legend(view: View, icon_for=None) -> DotHtml:
             f'<TR><TD COLSPAN="{len(cols)}" ALIGN="LEFT"><B>Legend</B></TD></TR><TR>{"".join(cols)}</TR></TABLE>>')
 
 
-def to_dot(view: View) -> str:
-    """The DOT text of a view: title, nested clusters, boxes, lines and the legend under the diagram."""
+LAYOUTS = ("dot", "neato", "fdp", "sfdp", "circo", "twopi", "osage")
+
+
+def to_dot(view: View, layout: str | None = None) -> str:
+    """The DOT text of a view: title, nested clusters, boxes, lines and the legend under the diagram.
+
+    ``layout`` names a graphviz layout engine (see LAYOUTS); by default ``dot``, or a force-directed
+    one for a view of more than LARGE boxes.
+    """
     large = sum(not b.anchor for b in view.boxes) > LARGE
-    notes = tuple(view.notes) + (("large view: force-directed layout, tiers not ranked",) if large else ())
+    if layout is None and large:
+        # dot's crossing minimisation takes minutes to hours on hundreds of boxes with long-range
+        # lines; a force-directed layout (fdp keeps the clusters, sfdp is quicker without any) takes
+        # seconds, at the price of the left-to-right tier ranking
+        layout = "fdp" if view.groups else "sfdp"
+    notes = tuple(view.notes) + (("large view: force-directed layout, tiers not ranked",) if large and layout != "dot"
+                                 else (f"layout: {layout}",) if layout not in (None, "dot") else ())
     out = [f"digraph {quote('archkit')} {{"]
     out.append("  graph " + _attrs([
         ("rankdir", view.rankdir), ("compound", True), ("newrank", True),
@@ -147,12 +160,8 @@ def to_dot(view: View) -> str:
         ("fontname", FONT), ("fontsize", "9"), ("nodesep", "0.35"), ("ranksep", "0.7"),
         ("pad", "0.3"), ("bgcolor", "#ffffff"), ("tooltip", view.title),
     ]) + ";")
-    if large:
-        # dot's crossing minimisation takes minutes to hours on hundreds of boxes with long-range
-        # lines; a force-directed layout (fdp keeps the clusters, sfdp is quicker without any) takes
-        # seconds, at the price of the left-to-right tier ranking
-        out.append("  graph " + _attrs([("layout", "fdp" if view.groups else "sfdp"), ("overlap", "false"),
-                                        ("splines", "line")]) + ";")
+    if layout not in (None, "dot"):
+        out.append("  graph " + _attrs([("layout", layout), ("overlap", "false"), ("splines", "line")]) + ";")
     out.append("  node " + _attrs([("fontname", FONT), ("fontsize", "11"), ("margin", "0.12,0.05")]) + ";")
     out.append("  edge " + _attrs([("fontname", FONT), ("fontsize", "9")]) + ";")
     # the title is the label of an unframed cluster around everything, so the legend can sit below

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._words import count
 from ..model import SystemGraph
 from ..model import System
 from . import _style as st
@@ -126,7 +127,7 @@ def flow_view(system: System, flow_id: str, variant: str | None = None, breakdow
                                 "receiver's processing time on its node)", fill="#fffde7", shape="note")]
     if colour:
         extra.append(LegendEntry("colour", f"step colour: the flow's latency verdict ({verdict})", colour=colour))
-    notes = [f"flow '{flow.id}', {len(flow.steps)} steps; {placement_title(system, variant)}"]
+    notes = [f"flow '{flow.id}', {count(len(flow.steps), 'step')}; {placement_title(system, variant)}"]
     if breakdown is None:
         notes.append("figures as declared; no latency analysis given, so no totals or verdict")
     else:

@@ -125,11 +125,11 @@ class View:
     same_rank: list[tuple[str, ...]] = field(default_factory=list)
 
     # -- backends -------------------------------------------------------------------------------
-    def dot(self) -> str:
-        """The graphviz DOT text (deterministic: the same view gives the same bytes)."""
+    def dot(self, layout: str | None = None) -> str:
+        """The graphviz DOT text (deterministic: the same view gives the same bytes); ``layout``: an engine."""
         from ._dot import to_dot
 
-        return to_dot(self)
+        return to_dot(self, layout)
 
     def mermaid(self) -> str:
         """Mermaid flowchart text, for Markdown documents."""
@@ -137,11 +137,12 @@ class View:
 
         return to_mermaid(self)
 
-    def render(self, format: str = "svg", style: str = "plain") -> bytes:
-        """Draw the view: ``format`` svg, png, pdf, dot or mermaid; ``style`` plain or icons."""
+    def render(self, format: str = "svg", style: str = "plain", layout: str | None = None) -> bytes:
+        """Draw the view: ``format`` svg, png, pdf, dot or mermaid; ``style`` plain or icons; ``layout``
+        a graphviz engine (dot, neato, fdp, sfdp, ...; default: dot, force-directed for large views)."""
         from ._render import render_view
 
-        return render_view(self, format, style)
+        return render_view(self, format, style, layout)
 
     def svg(self) -> str:
         """The plain-style SVG text."""

@@ -97,10 +97,22 @@ def _legend_label(view: View) -> DotHtml:
                    + ("<TR><TD>" + legend[1:-1] + "</TD></TR>" if view.legend else "") + "</TABLE>>")
 
 
-def render_icons(view: View, format: str = "svg") -> bytes:
-    """Draw a view with icons in svg (images embedded), png, pdf or dot."""
+def render_icons(view: View, format: str = "svg", layout: str | None = None) -> bytes:
+    """Draw a view with icons in svg (images embedded), png, pdf or dot.
+
+    ``diagrams`` only builds the graph here; graphviz draws it through :func:`run_dot`, under the same
+    time limit as the plain style.
+    """
     _diagrams()
     from diagrams import Cluster, Diagram, Edge, Node
+
+    from ._render import run_dot
+
+    class _Build(Diagram):  # type: ignore[misc]
+        """A Diagram that leaves the drawing to archkit: on leaving its block it only saves the DOT."""
+
+        def render(self) -> None:
+            self.dot.save()
 
     # graphviz reads 'a:b' in a node id as a port, so diagrams gets plain ids derived from the view's
     safe: dict[str, str] = {}
@@ -114,8 +126,10 @@ def render_icons(view: View, format: str = "svg") -> bytes:
         target = os.path.join(tmp, "view")
         graph_attr = {"label": _legend_label(view), "labelloc": "t", "labeljust": "l", "compound": "true",
                       "newrank": "true", "fontsize": "12", "pad": "0.4", "nodesep": "0.5", "ranksep": "0.9"}
-        with Diagram(_text(view.title), filename=target, outformat=format, show=False, direction=view.rankdir,
-                     curvestyle="curved", graph_attr=graph_attr):
+        if layout not in (None, "dot"):
+            graph_attr.update(layout=layout, overlap="false")
+        with _Build(_text(view.title), filename=target, outformat=format, show=False, direction=view.rankdir,
+                    curvestyle="curved", graph_attr=graph_attr) as diagram:
 
             def add_boxes(group: str | None) -> None:
                 for b in boxes_by_group.get(group, []):
@@ -164,9 +178,7 @@ def render_icons(view: View, format: str = "svg") -> bytes:
                     attrs["arrowhead"] = ln.arrowhead
                 a.connect(b, Edge(a, forward=ln.directed, label=_text(ln.label), color=ln.colour,
                                   style=ln.style if ln.style != "bold" else "solid", **attrs))
-        out = target + "." + format
-        with open(out, "rb") as fh:
-            data = fh.read()
+        data = run_dot(diagram.dot.source, format)
     if format == "svg":
         return embed_images(data.decode("utf-8")).encode("utf-8")
     return data

@@ -7,6 +7,7 @@ artifacts, ...). The layout runs left to right along the connectors.
 
 from __future__ import annotations
 
+from .._words import count
 from ..model import System
 from ._build import Canvas, component_box, connector_line, legend
 from ._graph import View
@@ -22,6 +23,7 @@ def logical_view(system: System) -> View:
     for e in sorted(system.connectors, key=lambda e: (e.source, e.target, e.id)):
         connector_line(canvas, e, f"e:{e.id}", f"c:{e.source}", f"c:{e.target}", label=e.purpose.replace("_", " ")
                        if e.purpose != "serving" else "")
-    notes = [f"logical view: {len(system.components)} components, {len(system.connectors)} connectors"]
+    notes = [f"logical view: {count(len(system.components), 'component')}, "
+             f"{count(len(system.connectors), 'connector')}"]
     return View("logical", f"{system.name}: logical view", canvas.boxes, canvas.groups, canvas.lines,
                 legend(canvas), notes)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .._escape import mermaid as _text
-from .._escape import yaml_string
+from .._escape import mermaid_title
 from ._graph import Box, View
 
 __all__ = ["to_mermaid"]
@@ -60,7 +60,7 @@ def to_mermaid(view: View) -> str:
     for b in view.boxes:
         ids(b.id)
     # the title sits in YAML front matter: quoted, since titles contain ': '
-    out = ["---", f"title: {yaml_string(view.title)}", "---", f"flowchart {view.rankdir}"]
+    out = ["---", f"title: {mermaid_title(view.title)}", "---", f"flowchart {view.rankdir}"]
     kinds: dict[str, Box] = {}
 
     def group(gid: str | None, depth: int) -> None:

@@ -2,14 +2,11 @@
 
 The analyses live in :mod:`archkit.analysis` (latency: docs/analyses.md; link load: per link
 instance, so traffic into a shared cloud link adds up over the users active at peak). This module
-reads their results into the small shapes the views need. When ``archkit.analysis`` cannot be
-imported, :func:`analysis_overlay` returns None and the views draw what the model alone says
-(payload x rate and a per-device link load from :mod:`archkit.views._traffic`).
+reads their results into the small shapes the views need; it computes nothing itself.
 """
 
 from __future__ import annotations
 
-import importlib
 import math
 from dataclasses import dataclass, field
 
@@ -50,8 +47,8 @@ class Overlay:
 
 
 def analysis_overlay(system: System, variant: str | None = None, *, flow: str | None = None,
-                     links: bool = True) -> Overlay | None:
-    """Latency verdicts, per-step breakdowns and link loads from archkit.analysis, or None without it.
+                     links: bool = True) -> Overlay:
+    """Latency verdicts, per-step breakdowns and link loads from archkit.analysis, for one placement.
 
     Args:
         system: the model.
@@ -59,14 +56,10 @@ def analysis_overlay(system: System, variant: str | None = None, *, flow: str | 
         flow: analyse only this flow (the flow view needs no other).
         links: include the link-load analysis.
     """
-    try:
-        analysis = importlib.import_module("archkit.analysis")
-    except ImportError:
-        return None
-    if flow is not None:
-        flow_results = [analysis.flow_latency(analysis.as_graph(system, variant), flow)]
-    else:
-        flow_results = analysis.latency(system, variant).flows
+    from ..analysis import AnalysisContext, flow_latency, latency, link_load
+
+    ctx = AnalysisContext(system, variant)
+    flow_results = [flow_latency(ctx, flow)] if flow is not None else latency(ctx).flows
     verdicts: dict[str, str] = {}
     flows: dict[str, FlowBreakdown] = {}
     for f in flow_results:
@@ -83,7 +76,7 @@ def analysis_overlay(system: System, variant: str | None = None, *, flow: str | 
         flows[f.flow] = FlowBreakdown(f.verdict, f.total.text(), tuple(steps), tuple(f.caveats))
     loads: dict[str, LinkOverlay] = {}
     by_link: dict[str, list] = {}
-    for d in (analysis.link_load(system, variant).links if links else ()):
+    for d in (link_load(ctx).links if links else ()):
         by_link.setdefault(d.link, []).append(d)
     for lid in sorted(by_link):
         dirs = by_link[lid]

@@ -20,6 +20,10 @@ __all__ = [
     "node_fill",
     "VERDICT_COLOURS",
     "UTILISATION_BANDS",
+    "LINK_COLOUR",
+    "LINK_SAMPLE_COLOUR",
+    "DOWN_LINK_COLOUR",
+    "UNKNOWN_UTILISATION_COLOUR",
     "utilisation_colour",
     "FONT",
 ]
@@ -79,7 +83,7 @@ _CONNECTOR: dict[str, LineStyle] = {
 
 _PURPOSE: dict[str, str] = {
     "serving": "#333333",
-    "training": "#1f5fa8",
+    "training": "#ad1457",
     "telemetry": "#7b4ea3",
     "model_artifact": "#2e7d32",
     "control": "#8a6d3b",
@@ -116,13 +120,21 @@ VERDICT_COLOURS: dict[str, str] = {
     "no budget": "#607d8b",
 }
 
+# Each colour means one thing in a view. The dataflow view shows flow verdicts on connectors and
+# utilisation on links side by side, so utilisation has its own scale (pale to dark blue, then
+# magenta), apart from the verdicts' green/amber/red and from the purposes' colours.
+LINK_COLOUR = "#1f5fa8"  # a network link, where links are not coloured by their load
+LINK_SAMPLE_COLOUR = "#455a64"  # the legend's link samples where the colour is the utilisation
+DOWN_LINK_COLOUR = "#bdbdbd"
+
 # (upper bound of the band, colour, legend text); utilisation = carried bits/s over bandwidth
 UTILISATION_BANDS: tuple[tuple[float, str, str], ...] = (
-    (0.5, "#2e7d32", "under 50 % of bandwidth"),
-    (0.8, "#e69500", "50-80 % of bandwidth"),
-    (float("inf"), "#c62828", "80 % or more: saturated"),
+    (0.5, "#64b5f6", "under 50 % of bandwidth"),
+    (0.8, "#1a237e", "50-80 % of bandwidth"),
+    (float("inf"), "#d500f9", "80 % or more: saturated"),
 )
-UNKNOWN_COLOUR = "#9e9e9e"
+UNKNOWN_COLOUR = "#9e9e9e"  # a verdict that is unknown
+UNKNOWN_UTILISATION_COLOUR = "#cfd8dc"  # a link whose utilisation is unknown
 
 
 def component_style(kind: str) -> BoxStyle:
@@ -158,7 +170,7 @@ def node_fill(node_kind: str) -> str:
 def utilisation_colour(u: float | None) -> str:
     """Colour of a link carrying ``u`` of its bandwidth (grey when unknown)."""
     if u is None:
-        return UNKNOWN_COLOUR
+        return UNKNOWN_UTILISATION_COLOUR
     for bound, colour, _ in UTILISATION_BANDS:
         if u < bound:
             return colour

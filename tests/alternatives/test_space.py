@@ -43,8 +43,9 @@ def test_a_partner_that_does_not_move_pins_the_group(example):
 
 
 def test_nodes_that_cannot_hold_a_component_are_left_out(example):
-    big = example.model_copy(deep=True)
-    big.component("ocr").model.memory = type(big.component("ocr").model.memory).parse("3 GB", "data")
+    ocr = example.component("ocr")
+    big = example.with_element(ocr.with_fields(model=ocr.model.with_fields(memory="3 GB")))
+    assert example.component("ocr").model.memory != big.component("ocr").model.memory
     sp = generated_space(big, {"ocr": ["glasses", "phone", "cloud"]})
     assert sp.decisions[0].nodes == ("phone", "cloud")
     (ex,) = sp.exclusions

@@ -21,12 +21,12 @@ from archkit.analysis import (
     node_monthly_cost,
     queueing_delay,
 )
-from archkit.analysis import as_graph
+from archkit.analysis import AnalysisContext, arrival_rate
 
 
 @pytest.mark.parametrize("variant", [None, "all-in-cloud", "ocr-in-cloud", "phone-bluetooth-only", "all-on-glasses"])
 def test_flow_latency_is_the_sum_of_the_primitives(example, variant) -> None:
-    g = as_graph(example, variant)
+    g = AnalysisContext(example, variant)
     opts = Options()
     for f in example.flows:
         res = flow_latency(g, f.id, opts)
@@ -53,7 +53,7 @@ def test_component_time_looks_up_node_id_then_kind_then_default(example) -> None
 def test_connector_time_legs_and_transfer(example) -> None:
     # same node: no network time
     assert connector_time(example, "frame_selector->ocr", "glasses", "glasses").values() == (0.0, 0.0, 0.0)
-    g = as_graph(example, "phone-bluetooth-only")
+    g = AnalysisContext(example, "phone-bluetooth-only")
     parts = connector_time_parts(g, "frame_selector->ocr", "glasses", "phone")
     assert parts.route == ("glasses-phone",) and parts.legs == 2
     assert parts.latency.best == pytest.approx(2 * 0.040) and parts.latency.worst == pytest.approx(2 * 0.200)
@@ -67,7 +67,7 @@ def test_connector_time_legs_and_transfer(example) -> None:
 
 
 def test_connector_time_without_route_is_unknown(example) -> None:
-    g = as_graph(example, "phone-bluetooth-only")
+    g = AnalysisContext(example, "phone-bluetooth-only")
     no_route = g.route("glasses", "cloud", exclude={"glasses-phone", "glasses-phone-wifi"})
     assert no_route is None
     data = example.model_dump(mode="json", exclude_defaults=True)
@@ -75,14 +75,14 @@ def test_connector_time_without_route_is_unknown(example) -> None:
 
     data["variants"].append({"name": "cut", "links_down": ["glasses-phone", "glasses-phone-wifi"]})
     cut = archkit.io.load_data(data)
-    t = connector_time(as_graph(cut, "cut"), "frame_selector->ocr", "glasses", "phone")
+    t = connector_time(AnalysisContext(cut, "cut"), "frame_selector->ocr", "glasses", "phone")
     assert not t.known and "usable link route" in t.missing[0]
-    assert flow_latency(as_graph(cut, "cut"), "overlay").verdict == "unknown"
+    assert flow_latency(AnalysisContext(cut, "cut"), "overlay").verdict == "unknown"
 
 
 @pytest.mark.parametrize("variant", [None, "all-in-cloud", "phone-bluetooth-only"])
 def test_link_load_is_the_sum_of_connector_shares(example, variant) -> None:
-    g = as_graph(example, variant)
+    g = AnalysisContext(example, variant)
     sums: dict[tuple[str, str, str], float] = {}
     for c in example.connectors:
         a, b = g.placement[c.source], g.placement[c.target]
@@ -144,7 +144,7 @@ def test_unknown_propagates_and_names_every_missing_input() -> None:
 def test_component_plans_add_up_to_the_node_capacity(example) -> None:
     from archkit.analysis import capacity, component_plan
 
-    g = as_graph(example, "all-in-cloud")
+    g = AnalysisContext(example, "all-in-cloud")
     res = capacity(example, "all-in-cloud")
     plans = [component_plan(g, c.id) for c in example.components]
     plans = [p for p in plans if p is not None]
@@ -155,16 +155,28 @@ def test_component_plans_add_up_to_the_node_capacity(example) -> None:
     assert ocr.replicas_needed.worst == math.ceil(ocr.arrival_rate.best * 0.060 / 0.7)
 
 
-def test_changing_a_system_in_place_is_seen_by_the_next_analysis(example) -> None:
-    from archkit.analysis import forget, latency
+def test_a_changed_copy_of_a_system_is_analysed_afresh(example) -> None:
+    from archkit.analysis import latency
 
     before = latency(example, "phone-bluetooth-only").flows[0].total
-    bt = next(lk for lk in example.links if lk.id == "glasses-phone")
-    bt.bandwidth = None
-    after = latency(example, "phone-bluetooth-only").flows[0].total
+    links = [lk.model_copy(update={"bandwidth": None}) if lk.id == "glasses-phone" else lk for lk in example.links]
+    changed = example.model_copy(update={"links": links})
+    after = latency(changed, "phone-bluetooth-only").flows[0].total
     assert before.known and not after.known
     assert "declare bandwidth on link 'glasses-phone'" in after.missing
-    # a primitive called with the System uses the kept graph until told to forget it
-    forget(example)
-    assert not connector_time(as_graph(example, "phone-bluetooth-only"), "frame_selector->ocr", "glasses",
+    # the original is untouched, and so is what the analyses say about it
+    assert latency(example, "phone-bluetooth-only").flows[0].total == before
+    assert not connector_time(AnalysisContext(changed, "phone-bluetooth-only"), "frame_selector->ocr", "glasses",
                               "phone").known
+
+
+def test_a_context_with_components_moved_shares_routes_but_not_derived_values(example) -> None:
+    base = AnalysisContext(example, "all-in-cloud")
+    moved = base.with_placement({"ocr": "phone"})
+    assert moved.placement["ocr"] == "phone" and base.placement["ocr"] == "cloud"
+    assert moved.variant == base.variant and moved.graph is not base.graph
+    assert moved.route("glasses", "cloud") == base.route("glasses", "cloud")
+    assert moved.memo is not base.memo
+    # the moved context computes what a fresh context of the same placement computes
+    fresh = AnalysisContext(example.model_copy(update={"placement": dict(moved.placement), "variants": []}))
+    assert arrival_rate(moved, "translator") == arrival_rate(fresh, "translator")

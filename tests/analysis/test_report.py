@@ -20,7 +20,9 @@ def test_synthetic_report_is_strict_json_and_deterministic() -> None:
     b = json.dumps(analyze_all(synthetic_system(150, n_nodes=12, n_flows=20, seed=5)).to_dict(), allow_nan=False)
     assert a == b
     data = json.loads(a)
-    assert data["schema"] == SCHEMA and len(data["variants"]) == 3
+    # the base placement (no variant is the same placement) and the three variants
+    assert data["schema"] == SCHEMA and [v["variant"] for v in data["variants"]][0] is None
+    assert len(data["variants"]) == 4
     v = data["variants"][0]
     assert len(v["latency"]["flows"]) == 20
     verdicts = {f["verdict"] for f in v["latency"]["flows"]}

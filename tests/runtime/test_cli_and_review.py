@@ -23,8 +23,37 @@ def test_serve_config_command_writes_a_loopback_config(tmp_path):
     assert config["http_options"] == {"host": "127.0.0.1", "port": 8000}
     assert [a["route_prefix"] for a in config["applications"]] == ["/glasses", "/cloud", "/phone"]
     assert all(a["import_path"] == "archkit.runtime._serve_app:build_node_app" for a in config["applications"])
-    again = CliRunner().invoke(app, ["serve-config", str(EXAMPLE_MODEL), "--variant", "ocr-in-cloud", "--cpus", "2"])
-    assert again.stdout == out.read_text()  # same model, same bytes
+    first = (out.read_bytes(), (tmp_path / "serve.zip").read_bytes())
+    again = CliRunner().invoke(app, ["serve-config", str(EXAMPLE_MODEL), "--variant", "ocr-in-cloud",
+                                     "-o", str(out), "--cpus", "2"])
+    assert again.exit_code == 0 and (out.read_bytes(), (tmp_path / "serve.zip").read_bytes()) == first  # same bytes
+
+
+def test_serve_config_ships_the_models_folder_and_names_the_model_inside_it(tmp_path):
+    import zipfile
+
+    out = tmp_path / "deploy" / "serve.yaml"
+    out.parent.mkdir()
+    result = CliRunner().invoke(app, ["serve-config", f"{EXAMPLE_MODEL}:system", "--variant", "ocr-in-cloud",
+                                      "-o", str(out), "--package-uri", "https://models.example/ar.zip"])
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert str(EXAMPLE_MODEL.parent) not in text  # nothing of this machine's paths
+    for application in yaml.safe_load(text)["applications"]:
+        assert application["args"]["model"] == "system.py:system"
+        assert application["runtime_env"] == {"working_dir": "https://models.example/ar.zip"}
+    names = zipfile.ZipFile(tmp_path / "deploy" / "serve.zip").namelist()
+    assert "ar_translation/system.py" in names and "ar_translation/ar_engines.py" in names
+    assert {n.split("/")[0] for n in names} == {"ar_translation"}  # one top-level folder, as Ray expects
+    assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
+
+
+def test_serve_config_to_stdout_says_where_the_model_must_be():
+    result = CliRunner().invoke(app, ["serve-config", str(EXAMPLE_MODEL), "--variant", "ocr-in-cloud"])
+    assert result.exit_code == 0
+    assert f"# The model is read from {EXAMPLE_MODEL}" in result.stdout and "--package" in result.stdout
+    bad = CliRunner().invoke(app, ["serve-config", str(EXAMPLE_MODEL), "--package-uri", "https://x.example/a.zip"])
+    assert bad.exit_code == 2 and "--package" in bad.output
 
 
 def test_unknown_variant_is_a_usage_error():

@@ -2,7 +2,8 @@
 
 One Ray head serves the whole module: the example is deployed in three variants one after the
 other, the tiny system next to it, and everything is taken down at the end; a last test checks
-that the serve-config output is accepted by ``serve deploy`` against its own ``ray start --head``.
+that the serve-config output is accepted by ``serve deploy`` against its own ``ray start --head``,
+from another folder, with the model shipped in the config's package.
 """
 
 from __future__ import annotations
@@ -156,13 +157,30 @@ def test_undeploy_removes_everything(deployment):
     assert code == 1 and json.loads(out)["deployed"] is False
 
 
-def test_serve_config_is_accepted_by_serve_deploy(tmp_path):
-    """`archkit serve-config` output, deployed with Ray's own `serve deploy` on `ray start --head`."""
+def test_serve_config_is_accepted_by_serve_deploy_elsewhere(tmp_path):
+    """`archkit serve-config` output, deployed with Ray's own `serve deploy` on `ray start --head`, both
+    started in another folder after the model's own folder is gone: the model travels in the package
+    the config names (runtime_env.working_dir) and is found by its path inside it."""
+    import shutil
+
+    import yaml
+
     http_port, gcs_port, dash_port = free_port(), free_port(), free_port()
-    config = tmp_path / "serve.yaml"
-    code, out = _cli("serve-config", MODEL, "--variant", "ocr-in-cloud", "-o", str(config),
+    source = tmp_path / "source" / "ar_translation"
+    shutil.copytree(EXAMPLE_MODEL.parent, source, ignore=shutil.ignore_patterns("__pycache__"))
+    config = tmp_path / "out" / "serve.yaml"
+    config.parent.mkdir()
+    code, out = _cli("serve-config", str(source / "system.py"), "--variant", "ocr-in-cloud", "-o", str(config),
                      "--port", str(http_port), "--cpus", "2")
     assert code == 0, out
+    shutil.rmtree(tmp_path / "source")
+    text = config.read_text()
+    assert str(tmp_path / "source") not in text
+    for application in yaml.safe_load(text)["applications"]:
+        assert application["args"]["model"] == "system.py"
+        assert application["runtime_env"]["working_dir"] == (tmp_path / "out" / "serve.zip").as_uri()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
     bin_dir = Path(sys.executable).parent
     temp = Path(f"/tmp/akt-{gcs_port}")
     # as docs/deploy.md says: a head of one machine on loopback, with a token both sides read
@@ -176,7 +194,7 @@ def test_serve_config_is_accepted_by_serve_deploy(tmp_path):
          "--include-dashboard=true", "--dashboard-host=127.0.0.1", f"--dashboard-port={dash_port}",
          f"--dashboard-agent-listen-port={free_port()}", f"--ray-client-server-port={free_port()}",
          "--disable-usage-stats", "--node-ip-address=127.0.0.1", f"--temp-dir={temp}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env, cwd=elsewhere)
     try:
         deadline = time.monotonic() + 90
         auth = {"authorization": "Bearer " + token.read_text()}
@@ -186,8 +204,9 @@ def test_serve_config_is_accepted_by_serve_deploy(tmp_path):
                     break
             except httpx.HTTPError:
                 time.sleep(0.5)
-        done = subprocess.run([str(bin_dir / "serve"), "deploy", str(config), "-a", f"http://127.0.0.1:{dash_port}"],
-                              capture_output=True, text=True, timeout=120, env=env)
+        done = subprocess.run([str(bin_dir / "serve"), "deploy", "../out/serve.yaml", "-a",
+                               f"http://127.0.0.1:{dash_port}"],
+                              capture_output=True, text=True, timeout=120, env=env, cwd=elsewhere)
         assert done.returncode == 0, done.stdout + done.stderr
         url = f"http://127.0.0.1:{http_port}/glasses/overlay"
         answer = None

@@ -123,7 +123,7 @@ def test_dataflow_labels_payload_times_rate(ar):
     assert "x 0.001" in samples.label and samples.label.endswith("= 400 B/s")
     cellular = next(ln for ln in view.lines if ln.id == "link:phone-cloud")
     assert "% of bandwidth, worst case" in cellular.label
-    assert cellular.colour == "#2e7d32"  # light load: green
+    assert cellular.colour == "#64b5f6"  # light load: pale blue (green is a flow that meets its budget)
 
 
 def test_flow_view_breakdown(ar):
@@ -155,14 +155,26 @@ def test_flow_verdict_matches_the_latency_analysis(ar):
         assert f"overlay {verdict}" in flow.notes[-1]
 
 
-def test_dataflow_without_analysis_says_so(ar):
+def test_dataflow_asks_the_analyses_when_no_overlay_is_given(ar):
     from archkit.views import dataflow_view, flow_view
+    from archkit.views._overlay import analysis_overlay
 
     view = dataflow_view(ar)
-    assert "no latency analysis" in view.notes[-1]
-    assert not any("latency verdict" in e.label for e in view.legend)
+    assert view.dot() == dataflow_view(ar, overlay=analysis_overlay(ar)).dot()
+    assert view.notes[-1].startswith("flows: ")
     plain = flow_view(ar, "overlay")
     assert "no latency analysis given" in plain.notes[-1]
+
+
+def test_payload_labels_are_the_analysis_traffic(ar):
+    from archkit.analysis import connector_traffic
+    from archkit.views._dataflow import payload_label
+
+    # an in_process call carries its response back, as in the link-load and latency analyses
+    c = ar.connector("frame_selector->overlay")
+    assert c.kind == "in_process" and "100 B back" in payload_label(c)
+    t = connector_traffic(c).total
+    assert payload_label(c).endswith(f"{t.worst / 8:.0f} B/s")
 
 
 def test_link_load_comes_from_the_analysis(ar):
@@ -232,10 +244,26 @@ def test_notebook_reprs(ar):
     view = build_view(ar, "logical")
     assert "<svg" in view._repr_svg_()
     assert view._repr_html_().startswith('<div class="archkit-view"')
-    with archkit.System("tiny") as s:
-        with archkit.Node("n", kind="cloud"):
-            archkit.Component("x", kind="business_logic")
-    assert "<svg" in s._repr_svg_()
+
+
+
+def test_a_dsl_system_displays_in_ipython_as_its_deployment_view():
+    import subprocess
+    import sys
+
+    code = """
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+import archkit, sys
+assert "archkit.views" not in sys.modules
+with archkit.System("tiny") as s:
+    with archkit.Node("n", kind="cloud"):
+        archkit.Component("x", kind="business_logic")
+data, _ = shell.display_formatter.format(s)
+print("<svg" in data["image/svg+xml"], "archkit.views" in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "True"]
 
 
 def test_large_views_switch_to_a_force_directed_layout():

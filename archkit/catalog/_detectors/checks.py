@@ -81,15 +81,20 @@ def single_point_of_failure(ctx: Context) -> Iterator[Hit]:
 
 @detector("privacy-locality")
 def privacy_locality(ctx: Context) -> Iterator[Hit]:
-    """Personal or sensitive data sent from a client device to a server."""
-    for e in ctx.system.connectors:
-        a, b = (e.target, e.source) if e.op == "read" else (e.source, e.target)
-        src = ctx.components[a]
-        level = e.data_sensitivity or src.data_sensitivity
-        if level in ("personal", "sensitive") and ctx.on_client(a) and ctx.on_server(b):
-            yield ctx.found([e, src, ctx.components[b]],
-                            f"{level} data from '{a}' on '{ctx.placement[a]}' goes to '{b}' on '{ctx.placement[b]}' "
-                            f"through '{e.id}'")
+    """Personal or sensitive data leaving the user's devices on either leg of a connector (the privacy analysis)."""
+    try:
+        import archkit.analysis as analysis
+    except ImportError:
+        yield ctx.unknown([ctx.system], "the privacy check needs archkit.analysis, which this installation lacks")
+        return
+    for x in analysis.privacy(ctx.system, ctx.variant).exits:
+        if not (x.personal and x.leaves_user):
+            continue
+        e = ctx.connectors[x.connector]
+        way = " (in its response)" if x.leg == "response" else ""
+        yield ctx.found([e, ctx.components[x.source], ctx.components[x.target]],
+                        f"{x.sensitivity} data from '{x.source}' on '{x.source_node}' goes to '{x.target}' on "
+                        f"'{x.target_node}' through '{e.id}'{way}")
 
 
 @detector("model-ip-exposure")

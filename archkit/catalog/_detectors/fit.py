@@ -44,7 +44,7 @@ def latency_budget(ctx: Context) -> Iterator[Hit]:
         yield _no_analysis(ctx, "the latency check")
         return
     for f in flows:
-        res = an.flow_latency(ctx.graph, f.id)
+        res = an.flow_latency(ctx.analysis, f.id)
         if res.verdict == "violates":
             yield ctx.found([f], f"flow '{f.id}' takes {res.total.text()}, over its budget of "
                             f"{res.budget}{_why_slow(res)}")
@@ -87,7 +87,7 @@ def link_capacity(ctx: Context) -> Iterator[Hit]:
     if an is None:
         yield _no_analysis(ctx, "the link capacity check")
         return
-    for d in an.link_load(ctx.system, ctx.variant).links:
+    for d in an.link_load(ctx.analysis).links:
         lk = next(x for x in ctx.system.links if x.id == d.link)
         elements: list[Any] = [lk]
         if d.breaking_connector is not None:
@@ -112,7 +112,7 @@ def resource_fit(ctx: Context) -> Iterator[Hit]:
     if an is None:
         yield _no_analysis(ctx, "the resource check")
         return
-    for n in an.resources(ctx.system, ctx.variant).nodes:
+    for n in an.resources(ctx.analysis).nodes:
         node = ctx.nodes.get(n.node)
         if node is None:
             continue
@@ -155,7 +155,7 @@ def metered_model_distribution(ctx: Context) -> Iterator[Hit]:
     from archkit.analysis import link_price
 
     links = {lk.id: lk for lk in ctx.system.links}
-    for u in an.updates(ctx.system, ctx.variant).models:
+    for u in an.updates(ctx.analysis).models:
         if u.channel is None or not u.route:
             continue
         prices = [(links[r], link_price(links[r])) for r in u.route]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from ..._escape import terminal
+from ..._words import count
 from .._lint import LintResult
 
 __all__ = ["print_text", "SEVERITY_STYLE"]
@@ -34,6 +35,7 @@ def print_text(result: LintResult, console: Console, *, show_unknown: bool = Tru
             console.print(f"  [cyan]{terminal(where)}[/]: [dim]{terminal(d.entry_id)}[/]: unknown: {terminal(d.message)}", highlight=False)
     s = result.summary()
     verdict = "[red]FAIL[/]" if result.exit_code else "[green]ok[/]"
-    console.print(f"{verdict}: {s['error']} errors, {s['warning']} warnings, {s['info']} infos; "
+    console.print(f"{verdict}: {count(s['error'], 'error')}, {count(s['warning'], 'warning')}, "
+                  f"{count(s['info'], 'info')}; "
                   f"{s['suppressed']} suppressed, {s['baselined']} baselined, {s['unknown']} undecided "
                   f"(fail on {result.fail_on} and above)", highlight=False)
