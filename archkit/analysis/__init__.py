@@ -15,7 +15,7 @@ Per-element primitives for vectorised evaluators (stable): :func:`component_time
 
 from __future__ import annotations
 
-from ._availability import AvailabilityResult, FlowAvailability, availability
+from ._availability import AvailabilityResult, FlowAvailability, availability, links_cutting_route
 from ._capacity import CapacityResult, ComponentCapacity, FlowCapacity, NodeCapacity, capacity, ceil_estimate, component_plan
 from ._common import (
     ASSUMPTIONS,
@@ -97,4 +97,5 @@ __all__ = [
     "connector_link_load", "connector_traffic", "ConnectorTraffic", "message_bits", "node_monthly_cost", "connector_monthly_data_cost", "connector_volume",
     "component_plan", "ceil_estimate", "node_capacity", "link_price", "devices", "device_ratio",
     "connector_instances", "connector_rate", "replica_memory", "replica_storage", "connector_exits",
+    "links_cutting_route",
 ]

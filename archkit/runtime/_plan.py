@@ -64,7 +64,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..analysis import AnalysisContext, Point, component_time, connector_time, hop_at, message_bits
+from ..analysis import (
+    AnalysisContext,
+    Point,
+    component_time,
+    connector_time,
+    hop_at,
+    links_cutting_route,
+    message_bits,
+)
 from ..errors import UsageError
 
 __all__ = [
@@ -298,10 +306,7 @@ def _hops(ctx: AnalysisContext, connector: Any, a: str, b: str, point: Point) ->
     nominal = ctx.route(a, b, exclude=())
     usable = ctx.route(a, b)
     if usable is None:
-        on_route = [hop.link.id for hop in (nominal or []) if hop.link.id in ctx.down]
-        # name the links whose loss cuts the route: those that alone would bring a route back (a
-        # Wi-Fi hop that is down but has a Bluetooth alternative is not the cause); else all of them
-        down = [x for x in on_route if ctx.route(a, b, exclude=ctx.down - {x}) is not None] or on_route
+        down = links_cutting_route(ctx, a, b)
         if not down:
             raise UsageError(
                 f"connector {connector.id!r} joins nodes {a!r} and {b!r}, but no declared link joins them; "

@@ -513,7 +513,7 @@ def verify(model: str, variant: str | None = None, *, flow: str | None = None, a
         if links and cpus is None:
             cpus = ray.cluster_resources().get("CPU")
         plan = build_plan(system, variant, flow, emulate_links=links, emulate_devices=devices, cpus=cpus,
-                          model_path=model_file(model))
+                          model_path=model_file(model), point=recorded_plan.get("emulation_point", "typical"))
         running = read_running(prefix)
     finally:
         if ray.is_initialized():
