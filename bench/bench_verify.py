@@ -197,12 +197,16 @@ def measure_offline() -> dict:
             record = deploy(model, variant, emulate_devices=False)
             answer = httpx.post(record["url"], content=body, headers={"content-type": "image/png"}, timeout=120)
             named = answer.json().get("link") if answer.status_code == 503 else None
-            predicted_links = sorted({part for b in flow.offline_breaks for part in intermittent if part in b})
+            predicted_links = sorted({link for link in intermittent if any(f"link {link}" in b for b in
+                                                                           flow.offline_breaks)})
             rows.append({"variant": variant, "predicted_works": flow.works_offline,
-                         "predicted_breaks": list(flow.offline_breaks), "status": answer.status_code,
+                         "predicted_breaks": list(flow.offline_breaks), "predicted_links": predicted_links,
+                         "status": answer.status_code,
                          "link_named": named,
                          "agrees": (answer.status_code == 200) == bool(flow.works_offline)
                          and (named is None or named in predicted_links)})
+            if answer.status_code == 200:
+                rows[-1]["translation"] = answer.json().get("translation")
     return {"links_down": intermittent, "rows": rows, "all_agree": all(r["agrees"] for r in rows)}
 
 
