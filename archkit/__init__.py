@@ -72,6 +72,10 @@ _SUBMODULES = ("model", "errors", "io", "analysis", "catalog", "alternatives", "
 
 __all__ = [*_LAZY, *_SUBMODULES, "__version__"]
 
+from . import _display  # noqa: E402
+
+_display.install()  # in a notebook, results show as the report's HTML (see _display.py); elsewhere a no-op
+
 if TYPE_CHECKING:
     from . import alternatives, analysis, catalog, cli, design_review, errors, export, io, model, runtime, views
     from ._dsl import Component, Connector, Flag, Flow, Link, Model, Node, System, Variant, connect, current_system

@@ -6,11 +6,13 @@ declarations of conformity", IBM J. Res. Dev. 2019) answers a supplier's questio
 service. :data:`MITCHELL_SECTIONS` and :data:`FACTSHEET_QUESTIONS` say which
 :class:`~archkit.model.ModelInfo` fields feed each; :func:`undeclared` lists what a model leaves
 out (the ``model-documentation`` lint check uses it). :func:`model_card` builds a card with the
-inference interface and the service levels the analyses give for a placement; a card renders as
-Markdown in the Hugging Face model card format (YAML metadata + Markdown), as HTML and as JSON.
+inference interface and the service levels the analyses give for a placement, with a JSON form;
+the review renders it as Markdown in the Hugging Face model card format (YAML metadata +
+Markdown) and as HTML (:func:`archkit.design_review.card_markdown`, ``card_html``; a card shows
+itself as HTML in a notebook).
 
-This module imports nothing heavy; the analyses, Jinja2 and huggingface_hub load when a card is built
-or rendered.
+This package sits between the analyses and the catalog (the ``model-documentation`` check reads
+:func:`undeclared`); it imports nothing heavy, and the analyses load when a card is built.
 """
 
 from __future__ import annotations

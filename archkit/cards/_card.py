@@ -1,11 +1,15 @@
-"""Building a model card from a system (metadata + analyses) and rendering it (Markdown, HTML, JSON)."""
+"""Building a model card from a system (metadata + analyses); its JSON form.
+
+Rendering a card (Markdown in the Hugging Face format, HTML) belongs to the review:
+:func:`archkit.design_review.card_markdown` and :func:`archkit.design_review.card_html`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import MissingDependencyError, UsageError
+from ..errors import UsageError
 from ..model import System
 from . import FACTSHEET_QUESTIONS, MITCHELL_SECTIONS, undeclared
 
@@ -39,29 +43,6 @@ class ModelCard:
                 "summary": self.summary, "metadata": self.metadata, "sections": self.sections,
                 "factsheet": self.factsheet, "interface": self.interface, "undeclared": self.undeclared,
                 "complete": self.complete}
-
-    def markdown(self) -> str:
-        """The card in the Hugging Face model card format: a YAML metadata block, then Markdown."""
-        try:
-            from huggingface_hub import ModelCardData
-        except ImportError:
-            raise MissingDependencyError("model cards need huggingface_hub; install it with: "
-                                         "pip install 'archkit[report]'") from None
-        from ..design_review import render_markdown
-
-        data = ModelCardData(**self.metadata)
-        return "---\n" + data.to_yaml() + "\n---\n" + render_markdown("card.md.j2", card=self.to_dict())
-
-    def html(self) -> str:
-        """The card as an HTML fragment (the report's card section)."""
-        from ..design_review import render_template
-
-        return render_template("card.html.j2", card=self.to_dict())
-
-    def _repr_html_(self) -> str:
-        from ..design_review import render_template
-
-        return render_template("notebook.html.j2", body=self.html())
 
 
 def _lines(values: Any) -> list[str]:

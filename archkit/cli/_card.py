@@ -28,6 +28,7 @@ def card_cmd(
 ) -> None:
     """Model cards (Mitchell et al. 2019) and FactSheets (Arnold et al. 2019), with the service levels."""
     from ..cards import model_card, model_cards
+    from ..design_review import card_html, card_markdown
     from ..errors import ArchkitError
 
     fmt = Format.json if format == CardFormat.json else Format.text
@@ -35,8 +36,8 @@ def card_cmd(
     check_variant(system, variant, fmt)
     try:
         cards = [model_card(system, component, variant)] if component else model_cards(system, variant)
-        texts = [c.markdown() if format == CardFormat.md else c.html() if format == CardFormat.html else None
-                 for c in cards]
+        texts = [card_markdown(c) if format == CardFormat.md else card_html(c) if format == CardFormat.html
+                 else None for c in cards]
     except ArchkitError as exc:
         fail(exc, fmt)
     if out is not None:

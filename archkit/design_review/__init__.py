@@ -4,6 +4,12 @@ A review is a list of sections. Each section is built by its own module (the ids
 order, are :data:`SECTIONS`), from a :class:`ReviewContext`, into a :class:`Section` with a status, a short
 summary, a JSON form and rich renderables for the terminal. A section whose optional dependency
 is missing is reported as skipped, with the install hint.
+
+Around the review: :func:`write_report` writes it as an HTML page and Markdown (``_page``,
+``_markdown``, ``_charts``); :func:`diff_models` reviews a change between two versions
+(``_diff``, read from the reviews' JSON forms; ``_loading`` reads a version at a git revision);
+:class:`LivePreview`, :func:`serve` and :func:`watch_files` are ``archkit watch`` (``_watch``);
+:func:`notebook_html` shows results in notebooks and renders model cards (``_notebook``).
 """
 
 from __future__ import annotations
@@ -14,12 +20,20 @@ from typing import Any, Callable, Literal
 
 from ..errors import MissingDependencyError
 from ..model import System
+from ._diff import ModelDiff, diff_models, diff_reviews
+from ._diff_render import diff_markdown, diff_renderables
 from ._markdown import render_markdown
+from ._loading import Checkout, Loaded, checkout, load_fresh
+from ._memo import FigureMemo
+from ._notebook import card_html, card_markdown, notebook_html
+from ._watch import Build, LivePreview, serve, watch_files
 from ._page import render_template
 from ._write import ReportFiles, write_report
 
 __all__ = ["ReviewContext", "Section", "Review", "SECTIONS", "review", "ReportFiles", "write_report",
-           "render_markdown", "render_template"]
+           "render_markdown", "render_template", "ModelDiff", "diff_models", "diff_reviews", "diff_markdown",
+           "diff_renderables", "card_markdown", "card_html", "notebook_html", "Checkout", "Loaded", "checkout",
+           "load_fresh", "FigureMemo", "Build", "LivePreview", "serve", "watch_files"]
 
 Status = Literal["ok", "info", "warning", "error", "skipped"]
 

@@ -61,14 +61,72 @@ class _Figure:
                    "font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False,
                    "axes.spines.right": False, "hatch.linewidth": 0.6}
         with self.mpl.rc_context(self.rc):
-            self.fig = Figure(figsize=(WIDTH, height), layout="constrained")
+            self.fig = Figure(figsize=(WIDTH, height))
             self.ax = self.fig.add_subplot()
 
     def svg(self) -> str:
         buf = io.StringIO()
         with self.mpl.rc_context(self.rc):
+            self._fit()
             self.fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
         return buf.getvalue()
+
+    def _fit(self) -> None:
+        """Margins that just hold the tick labels, axis labels and a legend above the axes.
+
+        Measured from the texts alone (matplotlib's constrained layout measures every artist and
+        takes about as long as drawing the chart twice).
+        """
+        from matplotlib.backends.backend_agg import RendererAgg
+        from matplotlib.font_manager import FontProperties
+
+        fig, ax = self.fig, self.ax
+        dpi = fig.dpi
+        renderer = RendererAgg(int(fig.bbox.width), int(fig.bbox.height), dpi)
+
+        def size(texts: list[str], points: float) -> tuple[float, float]:
+            prop = FontProperties(size=points)
+            dims = [renderer.get_text_width_height_descent(t, prop, ismath=False) for t in texts if t]
+            return max((w for w, _, _ in dims), default=0.0), max((h for _, h, _ in dims), default=0.0)
+
+        def labels(axis: Any) -> tuple[list[str], float]:
+            ticks = axis.get_majorticklabels()
+            fixed = [t.get_text() for t in ticks]
+            points = ticks[0].get_fontsize() if ticks else self.mpl.rcParams["font.size"]
+            if any(fixed):
+                return fixed, points
+            return axis.get_major_formatter().format_ticks(axis.get_majorticklocs()), points
+
+        pt = dpi / 72.0
+        pad = 6.0
+        y_texts, y_points = labels(ax.yaxis)
+        x_texts, x_points = labels(ax.xaxis)
+        left = size(y_texts, y_points)[0] + 8 * pt + pad
+        if ax.get_ylabel():
+            left += size([ax.get_ylabel()], ax.yaxis.label.get_fontsize())[1] + 5 * pt
+        bottom = size(x_texts, x_points)[1] + 8 * pt + pad
+        if ax.get_xlabel():
+            bottom += size([ax.get_xlabel()], ax.xaxis.label.get_fontsize())[1] + 5 * pt
+        top = pad
+        legend = ax.get_legend()
+        if legend is not None and legend.get_bbox_to_anchor().y0 >= ax.bbox.y1 - 1:
+            top += legend.get_window_extent(renderer).height + 4 * pt
+        width, height = fig.bbox.width, fig.bbox.height
+        right = 1 - 14 / width
+        fig.subplots_adjust(left=min(left / width, 0.6), right=right, bottom=min(bottom / height, 0.5),
+                            top=max(1 - top / height, 0.55))
+        # notes written right of the bars may run past the edge: narrow the axes until they fit (a
+        # note starts at a data point, which moves with the axes' width, and keeps its own width)
+        x0 = ax.bbox.x0
+        scale = 1.0
+        for t in ax.texts:
+            box = t.get_window_extent(renderer)
+            text_width = box.width * 1.1  # browsers' fonts run a little wider than matplotlib measures
+            if box.x0 + text_width > width - pad and box.x0 > x0:
+                scale = min(scale, (width - pad - x0 - text_width) / (box.x0 - x0))
+        if scale < 1.0:
+            left_edge = ax.get_position().x0
+            fig.subplots_adjust(right=left_edge + max(scale, 0.3) * (right - left_edge))
 
 
 def _finish(fig: _Figure, title: str, alt: str) -> Chart:
@@ -108,6 +166,8 @@ def latency_chart(chart_id: str, flow: str, variants: list[dict[str, Any]], budg
         variants: the variants of the analysis JSON form (``archkit.analysis/1``).
         budget: the flow's latency budget in seconds (None: no budget).
     """
+    if budget is not None and not _finite(budget):
+        budget = None  # an unbounded budget draws no line
     rows = []
     for v in variants:
         f = next((x for x in v["latency"]["flows"] if x["flow"] == flow), None)
@@ -207,12 +267,16 @@ def cost_chart(chart_id: str, variants: list[dict[str, Any]]) -> Chart | None:
     alt = []
     for y, v, left in zip(ys, variants, lefts):
         text = v["cost"]["total"].get("text", "unknown") if v["cost"]["total"].get("known") else "unknown"
-        ax.annotate(text, (left, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7.5)
+        ax.annotate(text.replace(" (typ ", "\n(typ "), (left, y), xytext=(3, 0), textcoords="offset points",
+                    va="center", fontsize=7.5)
         alt.append(f"{_name(v)}: {text}")
     ax.set_xlim(0, (max(lefts) or 1.0) * 1.4)
     ax.set_ylim(-0.6, len(variants) - 0.2)
     ax.set_yticks(ys, labels=[_name(v) for v in variants])
     ax.set_xlabel("USD per month (typical), by category")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
     ax.legend(loc="lower left", fontsize=7.5, ncols=min(4, len(categories)), frameon=False, bbox_to_anchor=(0, 1))
     _thousands(ax, y=False)
     return _finish(fig, "Monthly cost per variant", "; ".join(alt))

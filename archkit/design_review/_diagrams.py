@@ -1,6 +1,7 @@
 """Review section: the diagrams of the system (every view), written to the review's folder if it has one.
 
-With ``options["figures"]`` the section also keeps each view's SVG (for the HTML report).
+With ``options["figures"]`` the section also keeps each view's SVG (for the HTML report); with
+``options["memo"]`` (a :class:`~._memo.FigureMemo`) a view whose DOT text was drawn before is not drawn again.
 Without an output folder nothing is written: the section lists what would be drawn, with the size
 of each view's DOT text so that an unreadably large diagram shows up in the review.
 """
@@ -11,6 +12,7 @@ from rich.table import Table
 
 from .._words import count
 from . import ReviewContext, Section
+from ._memo import content_key
 
 
 def section(ctx: ReviewContext) -> Section:
@@ -21,12 +23,13 @@ def section(ctx: ReviewContext) -> Section:
     specs = view_specs(s)
     rows = []
     figures: dict[str, str] = {}
+    memo = ctx.options.get("memo")
     for spec in specs:
         view = build_view(s, spec)
         dot = view.dot()
         if ctx.options.get("figures"):
             try:
-                figures[spec] = view.svg()
+                figures[spec] = view.svg() if memo is None else memo.get_or_make(content_key("view", dot), view.svg)
             except ArchkitError:
                 pass  # reported below when the files are drawn; the report shows the view as missing
         rows.append({"view": spec, "title": view.title, "dot_bytes": len(dot.encode("utf-8")),

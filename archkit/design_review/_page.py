@@ -22,6 +22,7 @@ from ._svg import inline_svg
 
 if TYPE_CHECKING:  # pragma: no cover
     from . import Review
+    from ._memo import FigureMemo
 
 __all__ = ["to_html", "page_parts", "render_template", "badge_class", "TONES"]
 
@@ -75,12 +76,13 @@ def anchor(*parts: Any) -> str:
 
 @dataclass
 class _Ids:
-    """Gives each anchor once: a second 'x' becomes 'x-2'."""
+    """Gives each anchor once: a second 'x' becomes 'x-2'; every anchor starts with ``prefix``."""
 
     used: set[str]
+    prefix: str = ""
 
     def __call__(self, *parts: Any) -> str:
-        base = anchor(*parts)
+        base = self.prefix + anchor(*parts)
         name, n = base, 1
         while name in self.used:
             n += 1
@@ -89,11 +91,29 @@ class _Ids:
         return name
 
 
-def page_parts(review: "Review", *, charts: bool = True) -> dict[str, Any]:
-    """The template context of a review: its sections' data, drawings and charts, and the table of contents."""
-    from . import _charts as ch
+def page_parts(review: "Review", *, charts: bool = True, memo: "FigureMemo | None" = None,
+               id_prefix: str = "") -> dict[str, Any]:
+    """The template context of a review: its sections' data, drawings and charts, and the table of contents.
 
-    ids = _Ids({"top", "contents"})
+    With a ``memo``, a chart whose inputs were drawn before is taken from it; ``id_prefix`` starts
+    every anchor and chart id (notebook outputs share one document).
+    """
+    from . import _charts as ch
+    from ._memo import content_key
+
+    def chart(make: Any, reads: Any, *args: Any) -> Any:
+        """Draw a chart, or take it from the memo when the part of the data it ``reads`` is unchanged."""
+        if memo is None:
+            return make(*args)
+        return memo.get_or_make(content_key("chart", make.__name__, args[0], reads), lambda: make(*args))
+
+    def part(variants: list[dict[str, Any]], key: str) -> list[Any]:
+        return [(v["variant"], v[key]) for v in variants]
+
+    def flow_part(variants: list[dict[str, Any]], flow: str) -> list[Any]:
+        return [(v["variant"], [f for f in v["latency"]["flows"] if f["flow"] == flow]) for v in variants]
+
+    ids = _Ids({"top", "contents"}, id_prefix)
     sections = {s.id: s for s in review.sections}
     ctx: dict[str, Any] = {"review": review.to_dict(), "sections": sections, "toc": []}
 
@@ -123,8 +143,10 @@ def page_parts(review: "Review", *, charts: bool = True) -> dict[str, Any]:
         variants = data.get("variants", [])
         if charts and variants:
             for flow, budget in budgets.items():
-                item["charts"].append(ch.latency_chart(ids("chart-latency", flow), flow, variants, budget))
-            item["charts"] += [ch.links_chart(ids("chart-links"), variants), ch.cost_chart(ids("chart-cost"), variants)]
+                item["charts"].append(chart(ch.latency_chart, [flow, budget, flow_part(variants, flow)],
+                                            ids("chart-latency", flow), flow, variants, budget))
+            item["charts"] += [chart(ch.links_chart, part(variants, "links"), ids("chart-links"), variants),
+                               chart(ch.cost_chart, part(variants, "cost"), ids("chart-cost"), variants)]
             item["charts"] = [c for c in item["charts"] if c is not None]
         for v in variants:
             name = v["variant"] or "base"
@@ -144,9 +166,9 @@ def page_parts(review: "Review", *, charts: bool = True) -> dict[str, Any]:
                 "rows": _alternative_rows(exp)}
         if charts and exp.get("criteria"):
             for x_key, y_key in ch.pareto_pairs(exp):
-                chart = ch.pareto_chart(ids("pareto", x_key, y_key), exp, x_key, y_key)
-                if chart is not None:
-                    item["charts"].append(chart)
+                drawn = chart(ch.pareto_chart, [exp, x_key, y_key], ids("pareto", x_key, y_key), exp, x_key, y_key)
+                if drawn is not None:
+                    item["charts"].append(drawn)
         ctx["alternatives"] = item
 
     ctx["lint"] = None
@@ -155,7 +177,7 @@ def page_parts(review: "Review", *, charts: bool = True) -> dict[str, Any]:
         s = sections["lint"]
         ctx["lint"] = {"id": toc(ids("lint"), "Patterns and lint findings", s.status), "s": s}
         cited = _catalog_entries([f["rule"] for f in s.data.get("findings", [])]
-                                 + [p["id"] for p in s.data.get("patterns", [])])
+                                 + [p["id"] for p in s.data.get("patterns", [])], id_prefix)
 
     ctx["cards"] = None
     if "cards" in sections:
@@ -182,7 +204,7 @@ def page_parts(review: "Review", *, charts: bool = True) -> dict[str, Any]:
     return ctx
 
 
-def to_html(review: "Review", *, charts: bool = True, live: str | None = None) -> str:
+def to_html(review: "Review", *, charts: bool = True, live: str | None = None, memo: "FigureMemo | None" = None) -> str:
     """The review as one self-contained HTML page.
 
     Args:
@@ -190,13 +212,14 @@ def to_html(review: "Review", *, charts: bool = True, live: str | None = None) -
         charts: draw the charts (needs matplotlib).
         live: for ``archkit watch`` only: a small script that reloads the page when the report changes.
             The report itself has no script and its Content-Security-Policy allows none.
+        memo: charts drawn before, by their inputs (``archkit watch`` keeps one per session).
     """
-    ctx = page_parts(review, charts=charts)
+    ctx = page_parts(review, charts=charts, memo=memo)
     return render_template("page.html.j2", live=live, **ctx)
 
 
 def _budgets(sections: dict[str, Any]) -> dict[str, float | None]:
-    """Latency budget per flow in seconds, from the overview's flows (e.g. '200 ms')."""
+    """Latency budget per flow in seconds, from the overview's flows (e.g. '200 ms'), else the analyses'."""
     from ..model import parse_quantity
 
     out: dict[str, float | None] = {}
@@ -204,6 +227,11 @@ def _budgets(sections: dict[str, Any]) -> dict[str, float | None]:
     for f in (ov.data.get("flows", []) if ov is not None else []):
         budget = f.get("latency_budget")
         out[f["id"]] = parse_quantity(budget, "duration").hi if budget else None
+    if ov is None and "analyses" in sections:  # an analysis report alone: the budgets its flows name
+        for v in sections["analyses"].data.get("variants", []):
+            for f in v["latency"]["flows"]:
+                if f["flow"] not in out:
+                    out[f["flow"]] = parse_quantity(f["budget"], "duration").hi if f.get("budget") else None
     return out
 
 
@@ -270,7 +298,7 @@ def _alternative_rows(exp: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _catalog_entries(ids: list[str]) -> dict[str, dict[str, Any]]:
+def _catalog_entries(ids: list[str], prefix: str = "") -> dict[str, dict[str, Any]]:
     """The catalog entries a report cites, by id, in first-cited order."""
     from ..catalog import default_catalog
 
@@ -282,5 +310,5 @@ def _catalog_entries(ids: list[str]) -> dict[str, dict[str, Any]]:
         except KeyError:
             continue
         out[entry_id] = {"id": e.id, "name": e.name, "kind": e.kind, "problem": e.problem, "solution": e.solution,
-                         "fix": e.fix, "anchor": "catalog-" + anchor(e.id)}
+                         "fix": e.fix, "anchor": prefix + "catalog-" + anchor(e.id)}
     return out
