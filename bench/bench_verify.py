@@ -151,7 +151,8 @@ def measure_agreement(passes: int, requests: int) -> dict:
                         "drift": drift.drift, "drift_findings": [f.to_dict() for f in drift.findings],
                         "checks": sum(drift.checked.values()), "ok": report["ok"], "requests": report["requests"],
                         "p50_ms": check.measured_p50_ms, "p95_ms": check.measured_p95_ms,
-                        "error_pct": check.error_pct, "steps": [s.to_dict() for s in check.steps],
+                        "error_pct": check.error_pct, "outside_steps_ms": check.outside_steps_ms,
+                        "steps": [s.to_dict() for s in check.steps],
                         "load_average_1min": round(os.getloadavg()[0], 2)})
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -12,7 +12,8 @@ step's own time as the replicas report it (the ``step <connector>`` timings, see
 says whether the measured p50 lies within best .. worst. What the prediction holds and the run
 may not: queueing at the declared user load (a run at low concurrency waits little; the
 ``queueing`` column shows the predicted share), and what the model leaves out (HTTP, Serve's
-proxy, the entry component's own work), which only the flow's measured total contains.
+proxy, the entry component's own work), which only the flow's measured total contains
+(``outside_steps_ms`` estimates it).
 """
 
 from __future__ import annotations
@@ -90,6 +91,16 @@ class FlowCheck:
         return error_pct(self.measured_p50_ms, self.predicted.get(f"{self.point}_ms"))
 
     @property
+    def outside_steps_ms(self) -> float | None:
+        """What the client waited beyond the flow's steps (HTTP, the proxy, the ingress and the entry's own
+        work, which the model leaves out): measured p50 minus the sum of the steps' p50 (a difference
+        of medians, so a guide rather than an exact split)."""
+        parts = [s.measured_p50_ms for s in self.steps]
+        if self.measured_p50_ms is None or any(p is None for p in parts):
+            return None
+        return round(self.measured_p50_ms - sum(p for p in parts if p is not None), 1)
+
+    @property
     def in_range(self) -> bool | None:
         """Whether the measured p50 lies within the predicted best .. worst."""
         if self.measured_p50_ms is None or not self.predicted.get("known"):
@@ -100,7 +111,7 @@ class FlowCheck:
         """JSON form (documented in docs/deploy.md)."""
         return {"flow": self.flow, "variant": self.variant, "point": self.point, "predicted": dict(self.predicted),
                 "measured": {"p50_ms": self.measured_p50_ms, "p95_ms": self.measured_p95_ms},
-                "error_pct": self.error_pct, "in_range": self.in_range,
+                "error_pct": self.error_pct, "in_range": self.in_range, "outside_steps_ms": self.outside_steps_ms,
                 "steps": [s.to_dict() for s in self.steps],
                 "load": {k: self.load.get(k) for k in ("url", "requests", "concurrency", "ok", "statuses", "wall_s",
                                                        "throughput_rps", "latency_ms", "errors")}}
