@@ -67,8 +67,19 @@ _LAZY: dict[str, str] = {
     "Problem": ".errors",
     "Location": ".errors",
 }
-_SUBMODULES = ("model", "errors", "io", "analysis", "catalog", "alternatives", "views", "export", "design_review",
-               "runtime", "cli")
+_SUBMODULES = (
+    "model",
+    "errors",
+    "io",
+    "analysis",
+    "catalog",
+    "alternatives",
+    "views",
+    "export",
+    "design_review",
+    "runtime",
+    "cli",
+)
 
 __all__ = [*_LAZY, *_SUBMODULES, "__version__"]
 
@@ -80,13 +91,13 @@ if TYPE_CHECKING:
     from . import alternatives, analysis, catalog, cli, design_review, errors, export, io, model, runtime, views
     from ._dsl import Component, Connector, Flag, Flow, Link, Model, Node, System, Variant, connect, current_system
     from ._validate import check, validate
+    from .alternatives import compare, explore
     from .analysis import analyze
     from .catalog import lint
-    from .errors import ArchkitError, Location, LoadError, MissingDependencyError, Problem, UsageError, ValidationError
-    from .alternatives import compare, explore
+    from .design_review import review
+    from .errors import ArchkitError, LoadError, Location, MissingDependencyError, Problem, UsageError, ValidationError
     from .io import json_schema, load, loads, save, to_json, to_yaml
     from .model import Quantity
-    from .design_review import review
     from .views import render
 
 
@@ -96,34 +107,58 @@ def _module(name: str) -> ModuleType:
     Absolute imports: ``from . import x`` would ask this module for ``x`` first and recurse.
     """
     if name == "._dsl":
-        import archkit._dsl as m
+        import archkit._dsl
+
+        return archkit._dsl
     elif name == "._validate":
-        import archkit._validate as m
+        import archkit._validate
+
+        return archkit._validate
     elif name == ".model":
-        import archkit.model as m
+        import archkit.model
+
+        return archkit.model
     elif name == ".errors":
-        import archkit.errors as m
+        import archkit.errors
+
+        return archkit.errors
     elif name == ".io":
-        import archkit.io as m
+        import archkit.io
+
+        return archkit.io
     elif name == ".analysis":
-        import archkit.analysis as m
+        import archkit.analysis
+
+        return archkit.analysis
     elif name == ".catalog":
-        import archkit.catalog as m
+        import archkit.catalog
+
+        return archkit.catalog
     elif name == ".alternatives":
-        import archkit.alternatives as m
+        import archkit.alternatives
+
+        return archkit.alternatives
     elif name == ".views":
-        import archkit.views as m
+        import archkit.views
+
+        return archkit.views
     elif name == ".export":
-        import archkit.export as m
+        import archkit.export
+
+        return archkit.export
     elif name == ".design_review":
-        import archkit.design_review as m
+        import archkit.design_review
+
+        return archkit.design_review
     elif name == ".runtime":
-        import archkit.runtime as m
+        import archkit.runtime
+
+        return archkit.runtime
     elif name == ".cli":
-        import archkit.cli as m
-    else:  # pragma: no cover - _LAZY and this list are kept together
-        raise AttributeError(name)
-    return m
+        import archkit.cli
+
+        return archkit.cli
+    raise AttributeError(name)  # pragma: no cover - _LAZY and this list are kept together
 
 
 def __getattr__(name: str) -> Any:

@@ -26,13 +26,24 @@ from __future__ import annotations
 import os
 import sys
 from contextvars import ContextVar, Token
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from . import model as _m
 from .model import Location
 
-__all__ = ["System", "Node", "Component", "Model", "Link", "Connector", "Flow", "Flag", "Variant", "connect",
-           "current_system"]
+__all__ = [
+    "System",
+    "Node",
+    "Component",
+    "Model",
+    "Link",
+    "Connector",
+    "Flow",
+    "Flag",
+    "Variant",
+    "connect",
+    "current_system",
+]
 
 _SYSTEM: ContextVar["System | None"] = ContextVar("archkit_system", default=None)
 _NODE: ContextVar["Node | None"] = ContextVar("archkit_node", default=None)
@@ -109,8 +120,7 @@ class Component(_Decl):
 
     _field = "components"
 
-    def __init__(self, id: str, kind: str | None = None, *, node: "Node | str | None" = None,
-                 **fields: Any) -> None:
+    def __init__(self, id: str, kind: str | None = None, *, node: "Node | str | None" = None, **fields: Any) -> None:
         super().__init__(id, {"kind": kind, **fields})
         target = node if node is not None else _NODE.get()
         self.node: str | None = _ref(target) if target is not None else None
@@ -141,8 +151,11 @@ class Model(Component):
     """
 
     def __init__(self, id: str, *, node: "Node | str | None" = None, **fields: Any) -> None:
-        info = {k: fields.pop(k) for k in list(fields) if k in _MODEL_FIELDS and (
-            k not in _COMPONENT_FIELDS or k == "memory")}
+        info = {
+            k: fields.pop(k)
+            for k in list(fields)
+            if k in _MODEL_FIELDS and (k not in _COMPONENT_FIELDS or k == "memory")
+        }
         given = fields.pop("model", None) or {}
         super().__init__(id, "model", node=node, **fields, model={**given, **info})
 
@@ -175,8 +188,9 @@ class Link(_Decl):
 
     _field = "links"
 
-    def __init__(self, a: "Node | str", b: "Node | str", medium: str = "internet", *, id: str | None = None,
-                 **fields: Any) -> None:
+    def __init__(
+        self, a: "Node | str", b: "Node | str", medium: str = "internet", *, id: str | None = None, **fields: Any
+    ) -> None:
         a_id, b_id = _ref(a), _ref(b)
         super().__init__(id or f"{a_id}-{b_id}", {"ends": [a_id, b_id], "medium": medium, **fields})
 
@@ -333,8 +347,9 @@ class System:
         """Validate everything declared and return the model; raises ValidationError listing every problem."""
         from ._validate import build_system
 
-        return build_system(self.to_raw(), locate=self.locate, source=self.location.file,
-                            element_locations=self.locations())
+        return build_system(
+            self.to_raw(), locate=self.locate, source=self.location.file, element_locations=self.locations()
+        )
 
     @property
     def model(self) -> _m.System:
@@ -344,4 +359,3 @@ class System:
     def __repr__(self) -> str:
         counts = ", ".join(f"{len(v)} {k}" for k, v in self._decls.items() if v)
         return f"System({self.name!r}: {counts or 'empty'})"
-

@@ -161,9 +161,10 @@ def mermaid_title(text: str) -> str:
     Mermaid passes the title through an HTML sanitiser and then shows the result as plain text:
     a ``<`` starts a tag that is dropped, and ``&`` or an escaped ``<`` comes out as ``&amp;`` or
     ``&lt;``. No escaping survives both, so ``<`` and ``&`` are written as the look-alikes ``‹``
-    (U+2039) and ``＆`` (U+FF06); everything else reads as written.
+    (U+2039) and ``＆`` (U+FF06), and line breaks and tabs as spaces; everything else reads as written.
     """
-    return yaml_string(text.replace("<", "\u2039").replace("&", "\uff06"))
+    one_line = text.replace("\n", " ").replace("\t", " ")  # a title is one line
+    return yaml_string(one_line.replace("<", "\u2039").replace("&", "\uff06"))
 
 
 def yaml_string(text: str) -> str:

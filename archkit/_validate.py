@@ -24,10 +24,20 @@ import pydantic
 from pydantic import BaseModel
 
 from .errors import Problem, ValidationError
-from .model import Component, Connector, Link, Location, Node
-from .model import SystemGraph, find_sync_cycles
-from .model import suggest
-from .model import Flag, Flow, System, Variant
+from .model import (
+    Component,
+    Connector,
+    Flag,
+    Flow,
+    Link,
+    Location,
+    Node,
+    System,
+    SystemGraph,
+    Variant,
+    find_sync_cycles,
+    suggest,
+)
 
 __all__ = ["build_system", "check", "validate", "Locator"]
 
@@ -64,6 +74,7 @@ def _default_locator(source: str | None) -> Locator:
 # pydantic errors -> problems
 # --------------------------------------------------------------------------------------------
 
+
 def _model_at(cls: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The pydantic class that owns the last part of ``loc`` (for 'did you mean' on field names)."""
     current: Any = cls
@@ -99,8 +110,14 @@ def _element_label(what: str, raw: Any, id_attr: str, index: int | None) -> str:
     return f"{what} #{index + 1}" if index is not None else what
 
 
-def _problems_from_pydantic(exc: pydantic.ValidationError, cls: type[BaseModel], prefix: tuple[Any, ...],
-                            label: str, locate: Locator, element: str | None) -> list[Problem]:
+def _problems_from_pydantic(
+    exc: pydantic.ValidationError,
+    cls: type[BaseModel],
+    prefix: tuple[Any, ...],
+    label: str,
+    locate: Locator,
+    element: str | None,
+) -> list[Problem]:
     out = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
@@ -114,8 +131,11 @@ def _problems_from_pydantic(exc: pydantic.ValidationError, cls: type[BaseModel],
             fields = list(owner.model_fields) if owner else []
             close = suggest(str(loc[-1]), fields) if fields else None
             message = f"{label} has an unknown field '{loc[-1]}'"
-            hint = f"did you mean '{close}'?" if close else (
-                f"known fields: {', '.join(fields)}" if fields else "remove it")
+            hint = (
+                f"did you mean '{close}'?"
+                if close
+                else (f"known fields: {', '.join(fields)}" if fields else "remove it")
+            )
         elif etype == "missing":
             message = f"{label} lacks the required field '{field}'"
             owner = _model_at(cls, loc)
@@ -125,8 +145,12 @@ def _problems_from_pydantic(exc: pydantic.ValidationError, cls: type[BaseModel],
             message = f"{label}: {field}: {ctx.get('message', err['msg'])}"
         else:
             value = err.get("input")
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0 and \
-                    etype in ("greater_than_equal", "greater_than"):
+            if (
+                isinstance(value, (int, float))
+                and not isinstance(value, bool)
+                and value < 0
+                and etype in ("greater_than_equal", "greater_than")
+            ):
                 name = "negative-value"
             shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
             if len(shown) > 60:
@@ -145,8 +169,15 @@ def _problems_from_pydantic(exc: pydantic.ValidationError, cls: type[BaseModel],
     return out
 
 
-def _validate_element(cls: type[BaseModel], raw: Any, prefix: tuple[Any, ...], label: str, locate: Locator,
-                      element: str | None, problems: list[Problem]) -> BaseModel | None:
+def _validate_element(
+    cls: type[BaseModel],
+    raw: Any,
+    prefix: tuple[Any, ...],
+    label: str,
+    locate: Locator,
+    element: str | None,
+    problems: list[Problem],
+) -> BaseModel | None:
     """Validate one element; on errors, record them and try again without the offending optional fields."""
     try:
         return cls.model_validate(raw)
@@ -164,8 +195,12 @@ def _validate_element(cls: type[BaseModel], raw: Any, prefix: tuple[Any, ...], l
             return None
 
 
-def build_system(raw: Any, locate: Locator | None = None, source: str | None = None,
-                 element_locations: dict[tuple[str, int], Location] | None = None) -> System:
+def build_system(
+    raw: Any,
+    locate: Locator | None = None,
+    source: str | None = None,
+    element_locations: dict[tuple[str, int], Location] | None = None,
+) -> System:
     """Build and check a System from raw data (mappings and lists), reporting every problem at once.
 
     Args:
@@ -181,9 +216,17 @@ def build_system(raw: Any, locate: Locator | None = None, source: str | None = N
     locate = locate or _default_locator(source)
     problems: list[Problem] = []
     if not isinstance(raw, dict):
-        raise ValidationError([Problem.of(
-            "invalid-value", f"a model is a mapping of fields (name, components, ...), got {type(raw).__name__}",
-            "start the file with 'name: <system name>' and lists such as 'components:'", locate(()))], source)
+        raise ValidationError(
+            [
+                Problem.of(
+                    "invalid-value",
+                    f"a model is a mapping of fields (name, components, ...), got {type(raw).__name__}",
+                    "start the file with 'name: <system name>' and lists such as 'components:'",
+                    locate(()),
+                )
+            ],
+            source,
+        )
     built: dict[str, list[Any]] = {}
     broken: set[str] = set()
     for field, (cls, id_attr, what) in _LISTS.items():
@@ -191,8 +234,14 @@ def build_system(raw: Any, locate: Locator | None = None, source: str | None = N
         if items is None:
             items = []
         if not isinstance(items, list):
-            problems.append(Problem.of("invalid-value", f"'{field}' must be a list, got {type(items).__name__}",
-                                       f"write '{field}:' followed by '- ...' entries", locate((field,))))
+            problems.append(
+                Problem.of(
+                    "invalid-value",
+                    f"'{field}' must be a list, got {type(items).__name__}",
+                    f"write '{field}:' followed by '- ...' entries",
+                    locate((field,)),
+                )
+            )
             built[field] = []
             continue
         good = []
@@ -226,6 +275,7 @@ def build_system(raw: Any, locate: Locator | None = None, source: str | None = N
 # whole-system checks
 # --------------------------------------------------------------------------------------------
 
+
 def validate(system: System) -> System:
     """Check a system built in code; return it unchanged, or raise ValidationError with every problem."""
     problems = check(system)
@@ -247,18 +297,28 @@ def _duplicates_in_raw(raw: dict[str, Any], locate: Locator) -> list[Problem]:
             if not isinstance(ident, str):
                 continue
             if ident in first:
-                out.append(Problem.of(
-                    "duplicate-id", f"{what} '{ident}' is declared more than once",
-                    f"give each {what} its own {id_attr}; the first one is at {locate((field, first[ident]))}",
-                    locate((field, i, id_attr)), ident,
-                    related=[x for x in (locate((field, first[ident])),) if x is not None]))
+                out.append(
+                    Problem.of(
+                        "duplicate-id",
+                        f"{what} '{ident}' is declared more than once",
+                        f"give each {what} its own {id_attr}; the first one is at {locate((field, first[ident]))}",
+                        locate((field, i, id_attr)),
+                        ident,
+                        related=[x for x in (locate((field, first[ident])),) if x is not None],
+                    )
+                )
             else:
                 first[ident] = i
     return out
 
 
-def check(system: System, locate: Locator | None = None, broken: Iterable[str] = (),
-          indices: dict[str, list[int]] | None = None, duplicates: bool = True) -> list[Problem]:
+def check(
+    system: System,
+    locate: Locator | None = None,
+    broken: Iterable[str] = (),
+    indices: dict[str, list[int]] | None = None,
+    duplicates: bool = True,
+) -> list[Problem]:
     """Every whole-system problem of a built system (duplicates, references, routes, flows, cycles).
 
     Args:
@@ -287,15 +347,21 @@ def check(system: System, locate: Locator | None = None, broken: Iterable[str] =
     P = problems.append
 
     # duplicate ids -----------------------------------------------------------------------
-    for field, (_, id_attr, what) in (_LISTS.items() if duplicates else ()):
+    for field, (_, id_attr, what) in _LISTS.items() if duplicates else ():
         first: dict[str, int] = {}
         for pos, el in enumerate(getattr(system, field)):
             ident = getattr(el, id_attr)
             if ident in first:
-                P(Problem.of("duplicate-id", f"{what} '{ident}' is declared more than once",
-                             f"give each {what} its own {id_attr}; the first one is at {where(field, first[ident])}",
-                             where(field, pos, id_attr), ident,
-                             related=[x for x in (where(field, first[ident]),) if x is not None]))
+                P(
+                    Problem.of(
+                        "duplicate-id",
+                        f"{what} '{ident}' is declared more than once",
+                        f"give each {what} its own {id_attr}; the first one is at {where(field, first[ident])}",
+                        where(field, pos, id_attr),
+                        ident,
+                        related=[x for x in (where(field, first[ident]),) if x is not None],
+                    )
+                )
             else:
                 first[ident] = pos
 
@@ -311,8 +377,11 @@ def check(system: System, locate: Locator | None = None, broken: Iterable[str] =
             return False
         close = suggest(value, sorted(known))
         hint = f"did you mean '{close}'?" if close else f"declare a {kind} '{value}' or fix the reference"
-        P(Problem.of("dangling-reference", f"{owner} refers to {kind} '{value}', which is not declared",
-                     hint, loc, element))
+        P(
+            Problem.of(
+                "dangling-reference", f"{owner} refers to {kind} '{value}', which is not declared", hint, loc, element
+            )
+        )
         return False
 
     # connectors ---------------------------------------------------------------------------
@@ -320,26 +389,59 @@ def check(system: System, locate: Locator | None = None, broken: Iterable[str] =
         ref("component", c.source, comps, where("connectors", pos, "source"), f"connector '{c.id}'", c.id)
         ref("component", c.target, comps, where("connectors", pos, "target"), f"connector '{c.id}'", c.id)
         for j, consumer in enumerate(c.consumers):
-            ref("component", consumer, comps, where("connectors", pos, "consumers", j),
-                f"connector '{c.id}' (consumers)", c.id)
+            ref(
+                "component",
+                consumer,
+                comps,
+                where("connectors", pos, "consumers", j),
+                f"connector '{c.id}' (consumers)",
+                c.id,
+            )
         if c.source == c.target:
-            P(Problem.of("self-connector", f"connector '{c.id}' joins component '{c.source}' to itself",
-                         "a component's internal steps are not connectors; remove it or split the component",
-                         where("connectors", pos), c.id))
+            P(
+                Problem.of(
+                    "self-connector",
+                    f"connector '{c.id}' joins component '{c.source}' to itself",
+                    "a component's internal steps are not connectors; remove it or split the component",
+                    where("connectors", pos),
+                    c.id,
+                )
+            )
 
     # relations between components, and what flags guard ------------------------------------
     for pos, comp in enumerate(system.components):
         for rel in ("corrects", "influences"):
             for j, other in enumerate(getattr(comp, rel)):
-                if ref("component", other, comps, where("components", pos, rel, j), f"component '{comp.id}' ({rel})",
-                       comp.id) and other == comp.id:
-                    P(Problem.of("invalid-value", f"component '{comp.id}' names itself in '{rel}'",
-                                 f"'{rel}' lists other components; remove '{comp.id}'",
-                                 where("components", pos, rel, j), comp.id))
+                if (
+                    ref(
+                        "component",
+                        other,
+                        comps,
+                        where("components", pos, rel, j),
+                        f"component '{comp.id}' ({rel})",
+                        comp.id,
+                    )
+                    and other == comp.id
+                ):
+                    P(
+                        Problem.of(
+                            "invalid-value",
+                            f"component '{comp.id}' names itself in '{rel}'",
+                            f"'{rel}' lists other components; remove '{comp.id}'",
+                            where("components", pos, rel, j),
+                            comp.id,
+                        )
+                    )
     for pos, flag in enumerate(system.flags):
         for j, guarded in enumerate(flag.guards):
-            ref("component or connector", guarded, comps | set(conns), where("flags", pos, "guards", j),
-                f"flag '{flag.id}'", flag.id)
+            ref(
+                "component or connector",
+                guarded,
+                comps | set(conns),
+                where("flags", pos, "guards", j),
+                f"flag '{flag.id}'",
+                flag.id,
+            )
 
     # links --------------------------------------------------------------------------------
     for pos, lk in enumerate(system.links):
@@ -380,18 +482,30 @@ def check(system: System, locate: Locator | None = None, broken: Iterable[str] =
                         continue
                     reported.add(key)
                     in_what = f" in variant '{scen}'" if scen else ""
-                    P(Problem.of("no-route",
-                                 f"connector '{c.id}' joins '{c.source}' on node '{a}' and '{c.target}' on node '{b}'"
-                                 f"{in_what}, but no chain of links joins those nodes",
-                                 f"declare a link between '{a}' and '{b}' (or via a node linked to both), "
-                                 f"or place both components on one node",
-                                 where("connectors", by_id_pos[c.id]), c.id))
+                    P(
+                        Problem.of(
+                            "no-route",
+                            f"connector '{c.id}' joins '{c.source}' on node '{a}' and '{c.target}' on node '{b}'"
+                            f"{in_what}, but no chain of links joins those nodes",
+                            f"declare a link between '{a}' and '{b}' (or via a node linked to both), "
+                            f"or place both components on one node",
+                            where("connectors", by_id_pos[c.id]),
+                            c.id,
+                        )
+                    )
 
     # flows ----------------------------------------------------------------------------------
     for pos, f in enumerate(system.flows):
         if not f.steps:
-            P(Problem.of("empty-flow", f"flow '{f.id}' has no steps",
-                         "list the connectors the scenario goes through, in order", where("flows", pos, "steps"), f.id))
+            P(
+                Problem.of(
+                    "empty-flow",
+                    f"flow '{f.id}' has no steps",
+                    "list the connectors the scenario goes through, in order",
+                    where("flows", pos, "steps"),
+                    f.id,
+                )
+            )
             continue
         ok = True
         for j, sid in enumerate(f.steps):
@@ -405,12 +519,17 @@ def check(system: System, locate: Locator | None = None, broken: Iterable[str] =
             if j > 0 and c.source not in stack:
                 prev = conns[f.steps[j - 1]]
                 can = " or ".join(f"'{s}'" for s in reversed(stack))
-                P(Problem.of("flow-does-not-chain",
-                             f"flow '{f.id}': step {j + 1} '{sid}' starts at '{c.source}', but after step {j} "
-                             f"'{prev.id}' control is at {can}",
-                             f"the next step must start where the previous one ended (or, after a sync call, "
-                             f"at a caller waiting for its response): start it at {can}, or add the missing connector",
-                             where("flows", pos, "steps", j), f.id))
+                P(
+                    Problem.of(
+                        "flow-does-not-chain",
+                        f"flow '{f.id}': step {j + 1} '{sid}' starts at '{c.source}', but after step {j} "
+                        f"'{prev.id}' control is at {can}",
+                        f"the next step must start where the previous one ended (or, after a sync call, "
+                        f"at a caller waiting for its response): start it at {can}, or add the missing connector",
+                        where("flows", pos, "steps", j),
+                        f.id,
+                    )
+                )
                 break
             if j > 0:
                 while stack and stack[-1] != c.source:
@@ -426,16 +545,29 @@ def check(system: System, locate: Locator | None = None, broken: Iterable[str] =
     by_id_pos = {c.id: pos for pos, c in enumerate(system.connectors)}
     for cyc in find_sync_cycles(system.connectors):
         path = " -> ".join([conns[cyc[0]].source] + [conns[x].target for x in cyc])
-        P(Problem.of("sync-call-cycle", f"synchronous calls form a cycle: {path}",
-                     "a caller waits for its callee, so a cycle can deadlock; make one of these connectors "
-                     "an async_message, or break the cycle", where("connectors", by_id_pos[cyc[0]]), cyc[0]))
+        P(
+            Problem.of(
+                "sync-call-cycle",
+                f"synchronous calls form a cycle: {path}",
+                "a caller waits for its callee, so a cycle can deadlock; make one of these connectors "
+                "an async_message, or break the cycle",
+                where("connectors", by_id_pos[cyc[0]]),
+                cyc[0],
+            )
+        )
 
     # autoscaling bounds ------------------------------------------------------------------------
     for pos, comp in enumerate(system.components):
         bounds = comp.autoscaling
         if bounds is not None and bounds.min_replicas > bounds.max_replicas:
-            P(Problem.of("min-greater-than-max",
-                         f"component '{comp.id}': autoscaling min_replicas {bounds.min_replicas} > max_replicas "
-                         f"{bounds.max_replicas}", "set min_replicas <= max_replicas",
-                         where("components", pos, "autoscaling"), comp.id))
+            P(
+                Problem.of(
+                    "min-greater-than-max",
+                    f"component '{comp.id}': autoscaling min_replicas {bounds.min_replicas} > max_replicas "
+                    f"{bounds.max_replicas}",
+                    "set min_replicas <= max_replicas",
+                    where("components", pos, "autoscaling"),
+                    comp.id,
+                )
+            )
     return problems

@@ -36,7 +36,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-
 __all__ = [
     "CODES",
     "ERRORS_DOC",
@@ -130,8 +129,15 @@ class Problem:
         return CODES.get(self.code, "problem")
 
     @classmethod
-    def of(cls, name: str, message: str, hint: str = "", location: Location | None = None,
-           element: str | None = None, related: Iterable[Location] = ()) -> "Problem":
+    def of(
+        cls,
+        name: str,
+        message: str,
+        hint: str = "",
+        location: Location | None = None,
+        element: str | None = None,
+        related: Iterable[Location] = (),
+    ) -> "Problem":
         """Build a problem from its short name ('duplicate-id')."""
         return cls(_NAME_TO_CODE[name], message, hint, location, element, "error", tuple(related))
 
@@ -159,8 +165,7 @@ class Problem:
             "hint": self.hint,
             "url": self.url,
             "element": self.element,
-            "location": None if loc is None else {
-                "file": loc.file, "line": loc.line, "path": [p for p in loc.path]},
+            "location": None if loc is None else {"file": loc.file, "line": loc.line, "path": [p for p in loc.path]},
         }
 
 
@@ -216,4 +221,5 @@ class MissingDependencyError(ArchkitError, ImportError):
         self.extra = extra
         super().__init__(
             f"{purpose} needs the '{package}' package, which is not installed; "
-            f"install it with: pip install 'archkit[{extra}]'")
+            f"install it with: pip install 'archkit[{extra}]'"
+        )

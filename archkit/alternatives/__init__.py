@@ -15,14 +15,14 @@ analyses, and making the trade-off explicit:
 
 from __future__ import annotations
 
-from ._presets import PRESETS, Preset, infer_preset
 from ._pareto import dominates, nondominated
+from ._presets import PRESETS, Preset, infer_preset
 from ._quality import better_sign, key_metric, quality_keys, quality_of
 from ._result import SCHEMA, Dominance, Exploration, Row
 from ._run import compare, explore, explore_space, resolve_spec
 from ._space import Space, declared_space, generated_space, parse_vary
-from ._view import renderables
 from ._spec import METRICS, Objective, Requirement, SpecError, parse_objective, parse_requirement
+from ._view import renderables
 
 __all__ = [
     "PRESETS", "Preset", "infer_preset", "quality_keys", "quality_of", "SCHEMA", "Dominance", "Exploration", "Row",

@@ -42,9 +42,12 @@ PROBE_VARIANT = "__explore__"
 def quality_keys(system: System) -> list[str]:
     """The keys of the quality vector of a system, in order."""
     flows = [f.id for f in system.flows]
-    return ([metric_key("latency", f) for f in flows] + [metric_key("typical_latency", f) for f in flows]
-            + [metric_key("offline", f) for f in flows]
-            + ["utilisation", "cost", "update_cost", "personal_data", "model_on_device"])
+    return (
+        [metric_key("latency", f) for f in flows]
+        + [metric_key("typical_latency", f) for f in flows]
+        + [metric_key("offline", f) for f in flows]
+        + ["utilisation", "cost", "update_cost", "personal_data", "model_on_device"]
+    )
 
 
 def key_metric(key: str) -> tuple[str, str | None]:
@@ -101,8 +104,13 @@ def _worst(e: Any) -> float:
     return float(e.worst)
 
 
-def quality_of(system: System, placement: dict[str, str], links_down: frozenset[str] | set[str] = frozenset(),
-               options: Any = None, report: Any = None) -> Quality:
+def quality_of(
+    system: System,
+    placement: dict[str, str],
+    links_down: frozenset[str] | set[str] = frozenset(),
+    options: Any = None,
+    report: Any = None,
+) -> Quality:
     """The quality vector of one placement from the full analysis report (the reference).
 
     Args:

@@ -16,8 +16,7 @@ from typing import Iterator
 import numpy as np
 
 from ..errors import UsageError
-from ..model import suggest
-from ..model import System
+from ..model import System, suggest
 
 __all__ = ["Decision", "Exclusion", "Space", "parse_vary", "declared_space", "generated_space"]
 

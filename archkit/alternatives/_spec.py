@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..errors import UsageError
-from ..model import suggest
-from ..model import QuantityError, parse_quantity
+from ..model import QuantityError, parse_quantity, suggest
 
 __all__ = ["MetricInfo", "METRICS", "SECONDS_PER_MONTH", "Requirement", "Objective", "SpecError",
            "parse_requirement", "parse_objective", "parse_metric", "metric_key"]

@@ -57,15 +57,15 @@ class Term:
             return np.broadcast_to(self.table, (digits.shape[0],) + self.table.shape)
         idx = flat.get(self.scope) if flat is not None else None
         if idx is None:
-            dims = self.table.shape[:len(self.scope)]
+            dims = self.table.shape[: len(self.scope)]
             idx = np.zeros(digits.shape[0], dtype=np.intp)
             for d, size in zip(self.scope, dims):
                 idx *= size
                 idx += digits[:, d]
             if flat is not None:
                 flat[self.scope] = idx
-        rows = int(np.prod(self.table.shape[:len(self.scope)]))
-        return np.take(self.table.reshape((rows,) + self.table.shape[len(self.scope):]), idx, axis=0)
+        rows = int(np.prod(self.table.shape[: len(self.scope)]))
+        return np.take(self.table.reshape((rows,) + self.table.shape[len(self.scope) :]), idx, axis=0)
 
 
 def _worst(e: Any) -> float:
@@ -151,8 +151,9 @@ class VectorEvaluator:
             return self.space.base[comp]
         return self.space.decisions[d].nodes[digits[d]]
 
-    def _tabulate(self, scope: tuple[int, ...], fn: Callable[[tuple[int, ...]], Any],
-                  tail: tuple[int, ...] = ()) -> Term:
+    def _tabulate(
+        self, scope: tuple[int, ...], fn: Callable[[tuple[int, ...]], Any], tail: tuple[int, ...] = ()
+    ) -> Term:
         shape = tuple(self.radices[d] for d in scope) + tail
         table = np.zeros(shape, dtype=np.float64)
         base = [0] * len(self.radices)
@@ -199,8 +200,9 @@ class VectorEvaluator:
     def _shares(self, cid: str, a: str, b: str) -> Any:
         from ..analysis import connector_link_load
 
-        return self._probes.memo(("load", cid, a, b),
-                                 lambda: connector_link_load(self._probes.context, cid, a, b, self.options))
+        return self._probes.memo(
+            ("load", cid, a, b), lambda: connector_link_load(self._probes.context, cid, a, b, self.options)
+        )
 
     # -- tables ----------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -229,11 +231,21 @@ class VectorEvaluator:
 
                 def step(dg: tuple[int, ...], e: Any = e) -> float:
                     a, b = self._node_of(e.source, dg), self._node_of(e.target, dg)
-                    st = StepLatency(e.id, e.source, e.target, a, b, self._conn_time(e.id, a, b),
-                                     self._comp_time(e.target, b), self._queue(e.target, dg)).total
+                    st = StepLatency(
+                        e.id,
+                        e.source,
+                        e.target,
+                        a,
+                        b,
+                        self._conn_time(e.id, a, b),
+                        self._comp_time(e.target, b),
+                        self._queue(e.target, dg),
+                    ).total
                     return np.array([_worst(st), float(st.typical) if st.known else math.nan])
-                terms.append(self._tabulate(self._scope([e.source, e.target] + self._sources.get(e.target, [])),
-                                            step, (2,)))
+
+                terms.append(
+                    self._tabulate(self._scope([e.source, e.target] + self._sources.get(e.target, [])), step, (2,))
+                )
             self.lat_terms.append(terms)
             tick()
         # offline: every step that crosses nodes keeps a route with every intermittent link down
@@ -251,6 +263,7 @@ class VectorEvaluator:
                     if g.route(a, b) is None or g.route(a, b, exclude=offline_ex) is None:
                         return 0.0
                     return 1.0
+
                 terms.append(self._tabulate(self._scope([e.source, e.target]), ok))
             self.off_terms.append(terms)
         tick()
@@ -279,6 +292,7 @@ class VectorEvaluator:
                 for sh in self._shares(e.id, a, b):
                     row[ld_index[(sh.link, sh.from_node, sh.to_node)]] = _worst(sh.load)
                 return row
+
             self.load_terms.append(self._tabulate(scope, shares, (len(self.linkdirs),)))
         tick()
         self._build_cost(models)
@@ -286,6 +300,7 @@ class VectorEvaluator:
         # privacy: connectors whose personal data leaves the user's devices
         self.privacy_terms: list[Term] = []
         for e in s.connectors:
+
             def leaves(dg: tuple[int, ...], e: Any = e) -> float:
                 from ..analysis import connector_exits  # the privacy analysis's one rule, at this placement
 
@@ -293,8 +308,9 @@ class VectorEvaluator:
                 return float(any(x.personal and x.leaves_user for x in exits))
             self.privacy_terms.append(self._tabulate(self._scope([e.source, e.target]), leaves))
         # models on user devices
-        self.device_terms = [self._tabulate(self._scope([m]), lambda dg, m=m: float(self._node_of(m, dg) in users))
-                             for m in models]
+        self.device_terms = [
+            self._tabulate(self._scope([m]), lambda dg, m=m: float(self._node_of(m, dg) in users)) for m in models
+        ]
         tick()
         self._build_fit()
         tick()
@@ -314,9 +330,12 @@ class VectorEvaluator:
                 # a fleet node without a price is unknown as soon as it hosts something
                 for c in s.components:
                     if c.id in self._dec_of:
-                        self.cost_terms.append(self._tabulate(
-                            (self._dec_of[c.id],),
-                            lambda dg, cid=c.id, nid=n.id: math.nan if self._node_of(cid, dg) == nid else 0.0))
+                        self.cost_terms.append(
+                            self._tabulate(
+                                (self._dec_of[c.id],),
+                                lambda dg, cid=c.id, nid=n.id: math.nan if self._node_of(cid, dg) == nid else 0.0,
+                            )
+                        )
                     elif self.space.base.get(c.id) == n.id:
                         const += math.nan
         self.cost_const = const
@@ -335,14 +354,14 @@ class VectorEvaluator:
                         return np.array([0.0, 0.0])
                     e = self._cores_needed(c, nid, dg)
                     return np.array([0.0, 0.0]) if e is None else np.array([_worst(e), 1.0])
+
                 t = self._tabulate(self._scope([c.id] + self._sources.get(c.id, [])), cores, (2,))
                 cores_terms.append(Term(t.scope, t.table[..., 0].copy()))
                 present_terms.append(Term(t.scope, t.table[..., 1].copy()))
             if cores_terms:
                 self.scale_nodes.append((n, cores_terms, present_terms))
         # metered data of each connector (archkit.analysis._cost), on a probe system: it depends on its two ends
-        from ..analysis import connector_monthly_data_cost
-        from ..analysis import LinkLoadResult
+        from ..analysis import LinkLoadResult, connector_monthly_data_cost
 
         no_loads = LinkLoadResult(PROBE_VARIANT, [])  # the data cost does not read link loads
         for e in s.connectors:
@@ -355,7 +374,9 @@ class VectorEvaluator:
                 def run() -> float:
                     sysp = probe_system(s, dict(self._probes.place(dg).placement), self.space.links_down)
                     return _worst(connector_monthly_data_cost(sysp, PROBE_VARIANT, e.id, opts, loads=no_loads))
+
                 return self._probes.memo(key, run)
+
             self.cost_terms.append(self._tabulate(self._scope([e.source, e.target]), data))
         # model updates: distribution cost of each model (archkit.analysis._updates), on a probe system
         self.update_terms: list[Term] = []
@@ -363,14 +384,18 @@ class VectorEvaluator:
             channel = next((e for e in s.connectors if e.target == m and e.purpose == "model_artifact"), None)
             scope = self._scope([m] + ([channel.source] if channel is not None else []))
 
-            def upd(dg: tuple[int, ...], m: str = m, who: list[str] = [m] + ([channel.source] if channel else [])) -> float:
+            def upd(
+                dg: tuple[int, ...], m: str = m, who: list[str] = [m] + ([channel.source] if channel else [])
+            ) -> float:
                 key = ("update", m) + self._where(who, dg)
 
                 def run() -> float:
                     pl = dict(self._probes.place(dg).placement)
                     sysp = probe_system(s, pl, self.space.links_down)
                     return _worst(model_update(sysp, m, PROBE_VARIANT, opts).monthly_cost)
+
                 return self._probes.memo(key, run)
+
             self.update_terms.append(self._tabulate(scope, upd))
 
     def _may_live_on(self, cid: str, nid: str) -> bool:
@@ -380,31 +405,34 @@ class VectorEvaluator:
 
     def _cores_needed(self, c: Any, nid: str, dg: tuple[int, ...]) -> Any:
         """Cores the capacity plan gives a component on a fleet node (None when nothing reaches it)."""
-        from ..analysis import Estimate
-        from ..analysis import ceil_estimate
-        from ..analysis import input_text, missing_text
+        from ..analysis import Estimate, ceil_estimate, input_text, missing_text
 
         lam = self._arrival(c.id, dg)
         svc = self._comp_time(c.id, nid)
         if lam.known and lam.worst == 0:
             return None
-        u = (c.autoscaling.target_utilization if c.autoscaling and c.autoscaling.target_utilization
-             else self.options.target_utilisation)
+        u = (
+            c.autoscaling.target_utilization
+            if c.autoscaling and c.autoscaling.target_utilization
+            else self.options.target_utilisation
+        )
         needed = ceil_estimate(lam.times(svc, "servers").scale(1 / u, "replicas"), "replicas")
         if needed.known:
-            needed = Estimate(max(1.0, needed.best), max(1.0, needed.typical), max(1.0, needed.worst),
-                              "replicas", needed.inputs)
+            needed = Estimate(
+                max(1.0, needed.best), max(1.0, needed.typical), max(1.0, needed.worst), "replicas", needed.inputs
+            )
         declared = c.replicas if c.replicas is not None else (c.autoscaling.max_replicas if c.autoscaling else None)
-        cpus = (Estimate.exact(c.cpus, "cores", (input_text("component", c.id, "cpus", f"{c.cpus:g}"),))
-                if c.cpus is not None else Estimate.unknown("cores", missing_text("cpus", "component", c.id)))
+        cpus = (
+            Estimate.exact(c.cpus, "cores", (input_text("component", c.id, "cpus", f"{c.cpus:g}"),))
+            if c.cpus is not None
+            else Estimate.unknown("cores", missing_text("cpus", "component", c.id))
+        )
         servers = Estimate.exact(float(declared), "replicas") if declared is not None else needed
         return servers.times(cpus, "cores")
 
     def _build_fit(self) -> None:
         """Best-case need per user device and resource (as in archkit.analysis._resources)."""
-        from ..analysis import Estimate, replica_memory, replica_storage
-        from ..analysis import servers_for
-        from ..analysis import node_capacity
+        from ..analysis import Estimate, node_capacity, replica_memory, replica_storage, servers_for
 
         s = self.system
         self.fit_nodes: list[tuple[str, np.ndarray, list[Term]]] = []
@@ -415,7 +443,9 @@ class VectorEvaluator:
                 _worst(node_capacity(n.memory, n, "memory", "B", True)),
                 _worst(node_capacity(n.storage, n, "storage", "B", True)),
                 _worst(node_capacity(n.gpus, n, "gpus", "gpus", True)),
-                _worst(node_capacity(n.cpu_cores, n, "cpu_cores", "cores", True)) if n.cpu_cores is not None else math.nan,
+                _worst(node_capacity(n.cpu_cores, n, "cpu_cores", "cores", True))
+                if n.cpu_cores is not None
+                else math.nan,
             ]
             have.append(have[3])
             terms = []
@@ -430,8 +460,9 @@ class VectorEvaluator:
                     lam = self._arrival(c.id, dg)
                     svc = self._comp_time(c.id, nid)
                     g = self._probes.place(dg)
-                    srv, _ = servers_for(g, c.id, lam.typical if lam.known else None, svc.worst if svc.known else None,
-                                         self.options)
+                    srv, _ = servers_for(
+                        g, c.id, lam.typical if lam.known else None, svc.worst if svc.known else None, self.options
+                    )
                     se = Estimate.exact(float(srv), "servers") if srv is not None else Estimate.unknown("servers", "?")
                     out[0] = _best(replica_memory(c).times(se, "B"))
                     st = replica_storage(c)
@@ -442,6 +473,7 @@ class VectorEvaluator:
                     if not (lam.known and lam.worst == 0):
                         out[4] = _best(lam.times(svc, "cores"))
                     return out
+
                 terms.append(self._tabulate(self._scope([c.id] + self._sources.get(c.id, [])), need, (5,)))
             if terms:
                 self.fit_nodes.append((n.id, np.array(have), terms))

@@ -8,7 +8,6 @@ from rich.panel import Panel
 from rich.table import Table
 
 from .._escape import terminal as t_
-
 from ._presets import DIMENSIONS, PRESETS
 from ._quality import key_metric
 from ._spec import format_metric
@@ -31,7 +30,7 @@ def _status(r: Any) -> str:
 
 def _budget(system: Any, key: str) -> str:
     if key.startswith("latency("):
-        f = system.flow(key[len("latency("):-1])
+        f = system.flow(key[len("latency(") : -1])
         if f.latency_budget is not None:
             return f" [dim](budget {t_(str(f.latency_budget))})[/]"
     return ""
@@ -40,9 +39,11 @@ def _budget(system: Any, key: str) -> str:
 def renderables(exp: Any, system: Any) -> list[Any]:
     """Rich renderables of an exploration: trade-off table, dominance, infeasibility, presets, recommendation."""
     out: list[Any] = []
-    head = (f"[bold]{t_(exp.system)}[/]: {exp.size:,} alternatives "
-            f"({'declared variants' if exp.mode == 'compare' else 'generated placements'}), "
-            f"{exp.feasible:,} feasible, {exp.pareto_count:,} Pareto-optimal")
+    head = (
+        f"[bold]{t_(exp.system)}[/]: {exp.size:,} alternatives "
+        f"({'declared variants' if exp.mode == 'compare' else 'generated placements'}), "
+        f"{exp.feasible:,} feasible, {exp.pareto_count:,} Pareto-optimal"
+    )
     if exp.requirements:
         head += "\nrequirements: " + "; ".join(t_(r.text) for r in exp.requirements)
     if exp.objectives:
@@ -57,11 +58,14 @@ def renderables(exp: Any, system: Any) -> list[Any]:
         rows += exp.infeasible[:3]
     keys = [k for k in exp.keys if k in exp.criteria]
     rec = exp.recommended.index if exp.recommended else None
-    title = "Trade-offs" if exp.mode == "compare" else (
-        f"Trade-offs of the Pareto-optimal alternatives, best first ({len(exp.rows)} of {exp.pareto_count:,})")
+    title = (
+        "Trade-offs"
+        if exp.mode == "compare"
+        else (f"Trade-offs of the Pareto-optimal alternatives, best first ({len(exp.rows)} of {exp.pareto_count:,})")
+    )
     # one column per alternative, one row per quality: fits a terminal for a handful of alternatives
     for part in range(0, max(len(rows), 1), 6):
-        chunk = rows[part:part + 6]
+        chunk = rows[part : part + 6]
         t = Table(title=title if part == 0 else None, show_lines=False)
         t.add_column("")
         for n, r in enumerate(chunk, start=part + 1):
@@ -83,26 +87,37 @@ def renderables(exp: Any, system: Any) -> list[Any]:
         t.add_row("status", *[_status(r) for r in chunk], end_section=True)
         out.append(t)
     if exp.unknown:
-        out.append("[dim]unknown for every alternative (left out): "
-                   + "; ".join(f"{t_(k)}: {t_(', '.join(v[:2]))}" for k, v in exp.unknown.items()) + "[/]")
+        out.append(
+            "[dim]unknown for every alternative (left out): "
+            + "; ".join(f"{t_(k)}: {t_(', '.join(v[:2]))}" for k, v in exp.unknown.items())
+            + "[/]"
+        )
     if exp.dominated:
         lines = []
         for r in exp.dominated:
             if r.dominated is None:
                 continue
             d = r.dominated
-            better = t_(", ".join(f"{k} ({format_metric(key_metric(k)[0], d.by_values[k])} vs {r.text(k)})"
-                                  for k in d.better_on))
-            lines.append(f"[yellow]{t_(r.name)}[/] is dominated by [green]{t_(d.by)}[/]: better on {better}, "
-                         "no worse on the rest")
+            better = t_(
+                ", ".join(
+                    f"{k} ({format_metric(key_metric(k)[0], d.by_values[k])} vs {r.text(k)})" for k in d.better_on
+                )
+            )
+            lines.append(
+                f"[yellow]{t_(r.name)}[/] is dominated by [green]{t_(d.by)}[/]: better on {better}, "
+                "no worse on the rest"
+            )
         if lines:
             title = "Dominated" + ("" if exp.mode == "compare" else f" (best {len(lines)} shown)")
             out.append(Panel("\n".join(lines), title=title, title_align="left"))
     if exp.infeasible:
         lines = [f"[red]{t_(r.name)}[/]: " + t_("; ".join(r.failed)) for r in exp.infeasible]
         if exp.mode != "compare":
-            lines = [f"{t_(k)}: {v:,} alternatives" for k, v in exp.infeasible_reasons.items()] + ["closest:"] + \
-                [f"  {x}" for x in lines[:5]]
+            lines = (
+                [f"{t_(k)}: {v:,} alternatives" for k, v in exp.infeasible_reasons.items()]
+                + ["closest:"]
+                + [f"  {x}" for x in lines[:5]]
+            )
         out.append(Panel("\n".join(lines), title="Infeasible", title_align="left"))
     if exp.relaxed:
         front = [x["name"] for x in exp.relaxed if x["pareto"]]
@@ -110,8 +125,11 @@ def renderables(exp: Any, system: Any) -> list[Any]:
         for x in exp.relaxed:
             d = x["dominated_by"]
             if d:
-                better = t_(", ".join(f"{k} ({_fmt(k, d['by_values'][k])} vs {_fmt(k, d['values'][k])})"
-                                      for k in d["better_on"]))
+                better = t_(
+                    ", ".join(
+                        f"{k} ({_fmt(k, d['by_values'][k])} vs {_fmt(k, d['values'][k])})" for k in d["better_on"]
+                    )
+                )
                 lines.append(f"[yellow]{t_(x['name'])}[/] is dominated by [green]{t_(d['by'])}[/]: better on {better}")
         out.append(Panel("\n".join(lines), title="Ignoring the requirements", title_align="left"))
     if exp.presets:

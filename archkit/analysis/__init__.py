@@ -16,7 +16,15 @@ Per-element primitives for vectorised evaluators (stable): :func:`component_time
 from __future__ import annotations
 
 from ._availability import AvailabilityResult, FlowAvailability, availability, links_cutting_route
-from ._capacity import CapacityResult, ComponentCapacity, FlowCapacity, NodeCapacity, capacity, ceil_estimate, component_plan
+from ._capacity import (
+    CapacityResult,
+    ComponentCapacity,
+    FlowCapacity,
+    NodeCapacity,
+    capacity,
+    ceil_estimate,
+    component_plan,
+)
 from ._common import (
     ASSUMPTIONS,
     DAYS_PER_MONTH,
@@ -53,8 +61,8 @@ from ._latency import (
     connector_time,
     connector_time_parts,
     flow_latency,
-    latency,
     hop_at,
+    latency,
     link_bandwidth,
     link_latency,
     mmc_wait,
@@ -88,9 +96,23 @@ __all__ = [
     "ResourceCheck", "CapacityResult", "ComponentCapacity", "NodeCapacity", "FlowCapacity", "PrivacyResult",
     "DataExit", "TelemetryVolume", "VariantVerdicts", "variant_verdicts", "worst_verdict", "VERDICT_ORDER", "VIOLATIONS",
     # estimates, options, assumptions
-    "Estimate", "Options", "Verdict", "ASSUMPTIONS", "HOURS_PER_MONTH", "DAYS_PER_MONTH", "SECONDS_PER_DAY",
-    "DEFAULT_TARGET_UTILISATION", "budget_verdict", "quantity_estimate", "input_text", "missing_text",
-    "format_value", "estimate_text", "verdict_text", "variant_tables", "VERDICT_STYLES",
+    "Estimate",
+    "Options",
+    "Verdict",
+    "ASSUMPTIONS",
+    "HOURS_PER_MONTH",
+    "DAYS_PER_MONTH",
+    "SECONDS_PER_DAY",
+    "DEFAULT_TARGET_UTILISATION",
+    "budget_verdict",
+    "quantity_estimate",
+    "input_text",
+    "missing_text",
+    "format_value",
+    "estimate_text",
+    "verdict_text",
+    "variant_tables",
+    "VERDICT_STYLES",
     # per-element primitives
     "AnalysisContext", "context_of", "flow_latency", "model_update", "component_time", "connector_time",
     "connector_time_parts", "link_bandwidth", "link_latency", "hop_at", "Point", "queueing_delay", "mmc_wait", "arrival_rate", "servers_for",

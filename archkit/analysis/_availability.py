@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..model import System
-from ._context import AnalysisContext, context_of
 from ._common import Estimate, Options, input_text, missing_text
+from ._context import AnalysisContext, context_of
 
 __all__ = ["FlowAvailability", "AvailabilityResult", "availability", "links_cutting_route"]
 
@@ -44,10 +44,17 @@ class FlowAvailability:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"flow": self.flow, "offline_required": self.offline_required, "works_offline": self.works_offline,
-                "offline_breaks": list(self.offline_breaks), "offline_verdict": self.offline_verdict,
-                "single_points_of_failure": list(self.single_points_of_failure),
-                "availability": self.availability.to_dict(), "nodes": list(self.nodes), "links": list(self.links)}
+        return {
+            "flow": self.flow,
+            "offline_required": self.offline_required,
+            "works_offline": self.works_offline,
+            "offline_breaks": list(self.offline_breaks),
+            "offline_verdict": self.offline_verdict,
+            "single_points_of_failure": list(self.single_points_of_failure),
+            "availability": self.availability.to_dict(),
+            "nodes": list(self.nodes),
+            "links": list(self.links),
+        }
 
 
 @dataclass(frozen=True)
@@ -60,8 +67,11 @@ class AvailabilityResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"variant": self.variant, "intermittent_links": list(self.intermittent_links),
-                "flows": [f.to_dict() for f in self.flows]}
+        return {
+            "variant": self.variant,
+            "intermittent_links": list(self.intermittent_links),
+            "flows": [f.to_dict() for f in self.flows],
+        }
 
 
 def _replicas(comp: Any) -> int | None:
@@ -108,7 +118,9 @@ def links_cutting_route(ctx: AnalysisContext, a: str, b: str) -> list[str]:
     return [x for x in on_route if ctx.route(a, b, exclude=ctx.down - {x}) is not None] or on_route
 
 
-def availability(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> AvailabilityResult:
+def availability(
+    system: System | AnalysisContext, variant: str | None = None, options: Options | None = None
+) -> AvailabilityResult:
     """Offline behaviour, single points of failure and availability of every flow (module docstring)."""
     g = context_of(system, variant)
     system, variant = g.system, g.variant
@@ -161,8 +173,13 @@ def availability(system: System | AnalysisContext, variant: str | None = None, o
             comp = g.components[cid]
             reps = _replicas(comp)
             if reps is None or reps <= 1:
-                spof.append({"kind": "component", "component": cid,
-                             "why": "one replica" if reps is not None else "no replicas declared (taken as one)"})
+                spof.append(
+                    {
+                        "kind": "component",
+                        "component": cid,
+                        "why": "one replica" if reps is not None else "no replicas declared (taken as one)",
+                    }
+                )
         for n in nodes.values():
             if not n.user_device and n.count == 1:
                 spof.append({"kind": "node", "node": n.id, "why": "count 1"})
@@ -182,8 +199,11 @@ def availability(system: System | AnalysisContext, variant: str | None = None, o
             if lk.availability is None:
                 parts.append(Estimate.unknown("ratio", missing_text("availability", "link", lk.id)))
             else:
-                parts.append(Estimate.exact(lk.availability, "ratio",
-                                            (input_text("link", lk.id, "availability", lk.availability),)))
+                parts.append(
+                    Estimate.exact(
+                        lk.availability, "ratio", (input_text("link", lk.id, "availability", lk.availability),)
+                    )
+                )
         avail = Estimate.exact(1.0, "ratio")
         for p in parts:
             avail = avail.times(p, "ratio")

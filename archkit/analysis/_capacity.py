@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..model import System
-from ._context import AnalysisContext, context_of
 from ._common import Estimate, Options, devices, input_text, missing_text
+from ._context import AnalysisContext, context_of
 from ._latency import arrival_rate, component_time
 
 __all__ = ["ComponentCapacity", "NodeCapacity", "FlowCapacity", "CapacityResult", "capacity", "component_plan"]
@@ -52,11 +52,18 @@ class ComponentCapacity:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"component": self.component, "node": self.node, "arrival_rate": self.arrival_rate.to_dict(),
-                "processing": self.processing.to_dict(), "offered_load": self.offered_load.to_dict(),
-                "target_utilisation": self.target_utilisation, "replicas_needed": self.replicas_needed.to_dict(),
-                "replicas_declared": self.declared, "cores_needed": self.cores_needed.to_dict(),
-                "verdict": self.verdict}
+        return {
+            "component": self.component,
+            "node": self.node,
+            "arrival_rate": self.arrival_rate.to_dict(),
+            "processing": self.processing.to_dict(),
+            "offered_load": self.offered_load.to_dict(),
+            "target_utilisation": self.target_utilisation,
+            "replicas_needed": self.replicas_needed.to_dict(),
+            "replicas_declared": self.declared,
+            "cores_needed": self.cores_needed.to_dict(),
+            "verdict": self.verdict,
+        }
 
 
 @dataclass(frozen=True)
@@ -70,8 +77,12 @@ class NodeCapacity:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"node": self.node, "count": self.count, "cores_needed": self.cores_needed.to_dict(),
-                "nodes_needed": self.nodes_needed.to_dict()}
+        return {
+            "node": self.node,
+            "count": self.count,
+            "cores_needed": self.cores_needed.to_dict(),
+            "nodes_needed": self.nodes_needed.to_dict(),
+        }
 
 
 @dataclass(frozen=True)
@@ -87,8 +98,14 @@ class FlowCapacity:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"flow": self.flow, "ceiling": self.ceiling.to_dict(), "bottleneck": self.bottleneck,
-                "demand": self.demand.to_dict(), "scope": self.scope, "verdict": self.verdict}
+        return {
+            "flow": self.flow,
+            "ceiling": self.ceiling.to_dict(),
+            "bottleneck": self.bottleneck,
+            "demand": self.demand.to_dict(),
+            "scope": self.scope,
+            "verdict": self.verdict,
+        }
 
 
 @dataclass(frozen=True)
@@ -102,8 +119,12 @@ class CapacityResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"variant": self.variant, "components": [c.to_dict() for c in self.components],
-                "nodes": [n.to_dict() for n in self.nodes], "flows": [f.to_dict() for f in self.flows]}
+        return {
+            "variant": self.variant,
+            "components": [c.to_dict() for c in self.components],
+            "nodes": [n.to_dict() for n in self.nodes],
+            "flows": [f.to_dict() for f in self.flows],
+        }
 
 
 def ceil_estimate(e: Estimate, unit: str) -> Estimate:
@@ -111,11 +132,16 @@ def ceil_estimate(e: Estimate, unit: str) -> Estimate:
     if not e.known:
         return e.as_unit(unit)
     b, t, w = e.values()
-    f = (lambda v: v if math.isinf(v) else float(math.ceil(v - 1e-9)))
-    return Estimate(f(b), f(t), f(w), unit, e.inputs)
+
+    def up(v: float) -> float:
+        return v if math.isinf(v) else float(math.ceil(v - 1e-9))
+
+    return Estimate(up(b), up(t), up(w), unit, e.inputs)
 
 
-def component_plan(system_or_graph: System | AnalysisContext, component_id: str, options: Options | None = None) -> ComponentCapacity | None:
+def component_plan(
+    system_or_graph: System | AnalysisContext, component_id: str, options: Options | None = None
+) -> ComponentCapacity | None:
     """Capacity plan of one component under the graph's placement (stable primitive).
 
     None when it sits on a user's device or nothing reaches it. ``cores_needed`` (servers x cpus)
@@ -132,17 +158,23 @@ def component_plan(system_or_graph: System | AnalysisContext, component_id: str,
     svc = component_time(g, c.id, node.id)
     if lam.known and lam.worst == 0:
         return None  # nothing reaches it: no queue to plan
-    u = (c.autoscaling.target_utilization if c.autoscaling and c.autoscaling.target_utilization
-         else opts.target_utilisation)
+    u = (
+        c.autoscaling.target_utilization
+        if c.autoscaling and c.autoscaling.target_utilization
+        else opts.target_utilisation
+    )
     load = lam.times(svc, "servers")
     needed = ceil_estimate(load.scale(1 / u, "replicas"), "replicas")
     if needed.known:
-        needed = Estimate(max(1.0, needed.best), max(1.0, needed.typical), max(1.0, needed.worst),  # type: ignore[type-var]
-                          "replicas", needed.inputs)
+        nb, nt, nw = needed.values()
+        needed = Estimate(max(1.0, nb), max(1.0, nt), max(1.0, nw), "replicas", needed.inputs)
     declared = c.replicas if c.replicas is not None else (c.autoscaling.max_replicas if c.autoscaling else None)
-    cpus = (Estimate.exact(c.cpus, "cores", (input_text("component", c.id, "cpus", f"{c.cpus:g}"),))
-            if c.cpus is not None else Estimate.unknown("cores", missing_text("cpus", "component", c.id)))
-    servers = (Estimate.exact(float(declared), "replicas") if declared is not None else needed)
+    cpus = (
+        Estimate.exact(c.cpus, "cores", (input_text("component", c.id, "cpus", f"{c.cpus:g}"),))
+        if c.cpus is not None
+        else Estimate.unknown("cores", missing_text("cpus", "component", c.id))
+    )
+    servers = Estimate.exact(float(declared), "replicas") if declared is not None else needed
     cores = servers.times(cpus, "cores")
     verdict: CapacityVerdict
     if not needed.known:
@@ -158,7 +190,9 @@ def component_plan(system_or_graph: System | AnalysisContext, component_id: str,
     return ComponentCapacity(c.id, node.id, lam, svc, load, u, needed, declared, cores, verdict)
 
 
-def capacity(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> CapacityResult:
+def capacity(
+    system: System | AnalysisContext, variant: str | None = None, options: Options | None = None
+) -> CapacityResult:
     """Replicas, cores and nodes needed per server-side component, and each flow's ceiling."""
     opts = options or Options()
     g = context_of(system, variant)
@@ -180,8 +214,10 @@ def capacity(system: System | AnalysisContext, variant: str | None = None, optio
         if n.cpu_cores is None:
             need = Estimate.unknown("nodes", missing_text("cpu_cores", "node", n.id))
         else:
-            need = ceil_estimate(cores.scale(1 / n.cpu_cores, "nodes",
-                                     (input_text("node", n.id, "cpu_cores", f"{n.cpu_cores:g}"),)), "nodes")
+            need = ceil_estimate(
+                cores.scale(1 / n.cpu_cores, "nodes", (input_text("node", n.id, "cpu_cores", f"{n.cpu_cores:g}"),)),
+                "nodes",
+            )
         nodes.append(NodeCapacity(n.id, n.count, cores, need))
     by_id = {c.component: c for c in comps}
     flows: list[FlowCapacity] = []

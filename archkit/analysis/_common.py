@@ -17,10 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Final, Iterable, Literal
 
-from ..model import Component, Connector, Node
-from ..model import Quantity
+from ..model import Component, Connector, Node, Quantity, System
 from ..model import format_quantity as _format_quantity
-from ..model import System
 
 __all__ = [
     "Estimate",
@@ -57,26 +55,26 @@ ASSUMPTIONS: Final[dict[str, str]] = {
     "month": "a month has 730 hours (8760 h / 12), i.e. 30.42 days",
     "typical": "the typical value is the declared typical value, else the middle of the declared range",
     "rates": "a connector's rate is per instance of its more numerous end: per source device, or per target "
-             "device when a server pushes to many devices; share scales it",
+    "device when a server pushes to many devices; share scales it",
     "flow-start": "a flow's latency starts when its first step's source sends; the source's own work is not counted",
     "same-node": "a connector between components on the same node takes no network time",
     "sync-legs": "a synchronous call (sync_call, in_process) crosses its route twice: the request out, "
-                 "the response back; other connectors cross it once",
+    "the response back; other connectors cross it once",
     "store-and-forward": "on a route of several links, each link transfers the whole payload in turn",
     "queueing": "waiting time at a component is that of an M/M/c queue (Poisson arrivals, exponential "
-                "service with the declared mean, c servers); it is included only where the arrival rate "
-                "and the processing time are known",
+    "service with the declared mean, c servers); it is included only where the arrival rate "
+    "and the processing time are known",
     "servers": "a component's servers are its declared replicas (autoscaling: max_replicas); on a user's device "
-               "one per device; on a fleet node without declared replicas, as many as the capacity plan needs "
-               "at the target utilisation with the worst-case processing time",
+    "one per device; on a fleet node without declared replicas, as many as the capacity plan needs "
+    "at the target utilisation with the worst-case processing time",
     "target-utilisation": "capacity planning aims at 70 % utilisation unless autoscaling declares its own target",
     "usage-hours": "volumes per day use the declared (peak) rates for the usage hours per day (default 24, i.e. "
-                   "around the clock; set --usage-hours or system property usage_hours_per_day); user activity "
-                   "only, scheduled transfers (model artifacts, training, control) run all day",
+    "around the clock; set --usage-hours or system property usage_hours_per_day); user activity "
+    "only, scheduled transfers (model artifacts, training, control) run all day",
     "memory": "a replica needs its component memory plus its model's memory; storage likewise adds the model size",
     "devices": "a node with per_user stands for users x per_user devices; other nodes for their count",
     "peak": "loads (arrival rates, link loads, capacity, flow demand) count the devices active at peak: "
-            "users x peak_active_share x per_user; copies, volumes and costs count every user's devices",
+    "users x peak_active_share x per_user; copies, volumes and costs count every user's devices",
 }
 
 Verdict = Literal["meets", "at risk", "violates", "unknown", "no budget"]
@@ -88,6 +86,7 @@ Point = Literal["best", "typical", "worst"]
 # ------------------------------------------------------------------------------------------------
 # estimates
 # ------------------------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=65536)
 def format_quantity(q: Quantity) -> str:
@@ -185,22 +184,31 @@ class Estimate:
 
     def with_inputs(self, inputs: Iterable[str]) -> "Estimate":
         """The same estimate, with more inputs listed."""
-        return Estimate(self.best, self.typical, self.worst, self.unit, _merge(self.inputs, tuple(inputs)), self.missing)
+        return Estimate(
+            self.best, self.typical, self.worst, self.unit, _merge(self.inputs, tuple(inputs)), self.missing
+        )
 
     def as_unit(self, unit: str) -> "Estimate":
         """The same numbers under another unit name (no conversion)."""
         return Estimate(self.best, self.typical, self.worst, unit, self.inputs, self.missing)
 
-    def _combine(self, other: "Estimate", fb: Callable[[float, float], float], ft: Callable[[float, float], float],
-                 fw: Callable[[float, float], float], unit: str, swap: bool = False) -> "Estimate":
+    def _combine(
+        self,
+        other: "Estimate",
+        fb: Callable[[float, float], float],
+        ft: Callable[[float, float], float],
+        fw: Callable[[float, float], float],
+        unit: str,
+        swap: bool = False,
+    ) -> "Estimate":
         ins = _merge(self.inputs, other.inputs)
         if self.missing or other.missing:
             return Estimate(None, None, None, unit, ins, _merge(self.missing, other.missing))
+        sb, st, sw = self.values()
+        ob, ot, ow = other.values()
         if swap:
-            return Estimate(fb(self.best, other.worst), ft(self.typical, other.typical),  # type: ignore[arg-type]
-                            fw(self.worst, other.best), unit, ins)  # type: ignore[arg-type]
-        return Estimate(fb(self.best, other.best), ft(self.typical, other.typical),  # type: ignore[arg-type]
-                        fw(self.worst, other.worst), unit, ins)  # type: ignore[arg-type]
+            return Estimate(fb(sb, ow), ft(st, ot), fw(sw, ob), unit, ins)
+        return Estimate(fb(sb, ob), ft(st, ot), fw(sw, ow), unit, ins)
 
     @staticmethod
     def total(items: Iterable["Estimate"], unit: str, keep_inputs: bool = True) -> "Estimate":
@@ -276,6 +284,7 @@ def _json_num(v: float | None) -> float | str | None:
 # options
 # ------------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Options:
     """Settings every analysis takes; each default is an assumption reported with the results.
@@ -338,8 +347,14 @@ class Options:
     def assumptions(self, system: System) -> dict[str, str]:
         """The assumptions in force, with the values of the options filled in."""
         out = dict(ASSUMPTIONS)
-        out["users"] = (f"{self.users_for(system)} users" + (" (from --users)" if self.users is not None else
-                        " (declared on the system)")) if self.users_for(system) else "number of users not declared"
+        out["users"] = (
+            (
+                f"{self.users_for(system)} users"
+                + (" (from --users)" if self.users is not None else " (declared on the system)")
+            )
+            if self.users_for(system)
+            else "number of users not declared"
+        )
         out["target-utilisation"] = ASSUMPTIONS["target-utilisation"].replace("70 %", f"{self.target_utilisation:.0%}")
         share = self.peak_share(system)
         where = "from --peak-share" if self.peak_active_share is not None else "declared"
@@ -359,6 +374,7 @@ class Options:
 # ------------------------------------------------------------------------------------------------
 # helpers shared by the analyses
 # ------------------------------------------------------------------------------------------------
+
 
 def input_text(kind: str, ident: str, name: str, value: Any) -> str:
     """How an input is named in results: "link 'bt' latency = 40..200 ms"."""
@@ -386,10 +402,14 @@ def devices(node: Node, users: float | None) -> Estimate:
     if node.per_user is not None:
         if users is None:
             return Estimate.unknown("devices", USERS_MISSING)
-        return Estimate.exact(users * node.per_user, "devices",
-                              (f"users = {users:g}", input_text("node", node.id, "per_user", node.per_user)))
-    return Estimate.exact(float(node.count), "devices", (input_text("node", node.id, "count", node.count),)
-                          if node.count != 1 else ())
+        return Estimate.exact(
+            users * node.per_user,
+            "devices",
+            (f"users = {users:g}", input_text("node", node.id, "per_user", node.per_user)),
+        )
+    return Estimate.exact(
+        float(node.count), "devices", (input_text("node", node.id, "count", node.count),) if node.count != 1 else ()
+    )
 
 
 def device_ratio(a: Node, b: Node, users: float | None) -> Estimate:

@@ -43,8 +43,9 @@ class AnalysisContext:
             raise ValueError("the graph given is for another system or variant")
         self._start(system, variant, graph, None)
 
-    def _start(self, system: System, variant: str | None, graph: SystemGraph,
-               incoming: dict[str, list[Connector]] | None) -> None:
+    def _start(
+        self, system: System, variant: str | None, graph: SystemGraph, incoming: dict[str, list[Connector]] | None
+    ) -> None:
         self.system: System = system
         self.variant: str | None = variant
         self.graph: SystemGraph = graph
@@ -65,8 +66,9 @@ class AnalysisContext:
         the placement) and starts an empty memo.
         """
         other = AnalysisContext.__new__(AnalysisContext)
-        other._start(self.system, self.variant, self.graph.with_placement({**self.placement, **placement}),
-                     self.incoming)
+        other._start(
+            self.system, self.variant, self.graph.with_placement({**self.placement, **placement}), self.incoming
+        )
         return other
 
     # -- look-ups ------------------------------------------------------------------------------

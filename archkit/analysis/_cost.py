@@ -24,7 +24,6 @@ from typing import Any
 
 from ..model import System
 from ._capacity import CapacityResult, capacity
-from ._context import AnalysisContext, context_of
 from ._common import (
     SECONDS_PER_DAY,
     Estimate,
@@ -36,6 +35,7 @@ from ._common import (
     missing_text,
     quantity_estimate,
 )
+from ._context import AnalysisContext, context_of
 from ._links import LinkLoadResult, link_load
 from ._updates import UpdatesResult, link_price, updates
 
@@ -70,12 +70,18 @@ class CostResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"variant": self.variant, "users": self.users, "total": self.total.to_dict(),
-                "per_user": self.per_user.to_dict(), "items": [i.to_dict() for i in self.items]}
+        return {
+            "variant": self.variant,
+            "users": self.users,
+            "total": self.total.to_dict(),
+            "per_user": self.per_user.to_dict(),
+            "items": [i.to_dict() for i in self.items],
+        }
 
 
-def node_monthly_cost(system: System | AnalysisContext, node_id: str, options: Options | None = None,
-                      instances: float | None = None) -> Estimate | None:
+def node_monthly_cost(
+    system: System | AnalysisContext, node_id: str, options: Options | None = None, instances: float | None = None
+) -> Estimate | None:
     """USD per month of a node: cost_per_hour x hours per month x instances (default: its count or devices).
 
     None for a user's device without a price (the user pays for it); unknown for a fleet node
@@ -95,8 +101,13 @@ def node_monthly_cost(system: System | AnalysisContext, node_id: str, options: O
     return price.times(count, "USD/month").scale(opts.hours_per_month * 3600)
 
 
-def connector_monthly_data_cost(system: System | AnalysisContext, variant: str | None, connector_id: str,
-                                options: Options | None = None, loads: LinkLoadResult | None = None) -> Estimate:
+def connector_monthly_data_cost(
+    system: System | AnalysisContext,
+    variant: str | None,
+    connector_id: str,
+    options: Options | None = None,
+    loads: LinkLoadResult | None = None,
+) -> Estimate:
     """USD per month of one connector's traffic over metered links in a variant (zero if it crosses none).
 
     volume per month (:func:`connector_volume`) x cost_per_gb of each metered link on its route.
@@ -107,8 +118,9 @@ def connector_monthly_data_cost(system: System | AnalysisContext, variant: str |
     return Estimate.total((e for _, _, e in items), "USD/month")
 
 
-def connector_volume(system: System | AnalysisContext, connector_id: str, variant: str | None = None,
-                     options: Options | None = None) -> Estimate:
+def connector_volume(
+    system: System | AnalysisContext, connector_id: str, variant: str | None = None, options: Options | None = None
+) -> Estimate:
     """Bytes per day a connector moves, over all its instances (B/day).
 
     (request_size + response_size if synchronous) x rate x share x instances x active seconds per
@@ -132,8 +144,13 @@ def connector_volume(system: System | AnalysisContext, connector_id: str, varian
     return volume.scale(active)
 
 
-def _data_costs(system: System | AnalysisContext, variant: str | None, opts: Options, _unused: LinkLoadResult | None = None,
-                only: str | None = None) -> list[tuple[str, str, Estimate]]:
+def _data_costs(
+    system: System | AnalysisContext,
+    variant: str | None,
+    opts: Options,
+    _unused: LinkLoadResult | None = None,
+    only: str | None = None,
+) -> list[tuple[str, str, Estimate]]:
     """(category, link id, USD/month) for every connector crossing a metered link (model artifacts excluded)."""
     g = context_of(system, variant)
     system, variant = g.system, g.variant
@@ -156,14 +173,18 @@ def _data_costs(system: System | AnalysisContext, variant: str | None, opts: Opt
             continue
         volume = connector_volume(g, c.id, options=opts).as_unit("B/month").scale(seconds / SECONDS_PER_DAY)
         for lk, price in priced:
-            out.append(("telemetry" if c.purpose == "telemetry" else "data", lk.id,
-                        volume.times(price, "USD/month")))  # type: ignore[arg-type]
+            out.append(("telemetry" if c.purpose == "telemetry" else "data", lk.id, volume.times(price, "USD/month")))  # type: ignore[arg-type]
     return out
 
 
-def cost(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None,
-         caps: CapacityResult | None = None, loads: LinkLoadResult | None = None,
-         ups: UpdatesResult | None = None) -> CostResult:
+def cost(
+    system: System | AnalysisContext,
+    variant: str | None = None,
+    options: Options | None = None,
+    caps: CapacityResult | None = None,
+    loads: LinkLoadResult | None = None,
+    ups: UpdatesResult | None = None,
+) -> CostResult:
     """Monthly cost line items, total and cost per user (see the module docstring).
 
     ``caps``, ``loads`` and ``ups`` may pass results already computed for the same variant.
@@ -184,27 +205,47 @@ def cost(system: System | AnalysisContext, variant: str | None = None, options: 
         if e is None:
             continue
         cat = "user devices" if n.per_user is not None else "node fleet"
-        items.append(CostItem(cat, n.id, e, f"{n.cost_per_hour} x {opts.hours_per_month:g} h x "
-                                            + (f"{n.count}" if n.per_user is None else "users x per_user")))
+        items.append(
+            CostItem(
+                cat,
+                n.id,
+                e,
+                f"{n.cost_per_hour} x {opts.hours_per_month:g} h x "
+                + (f"{n.count}" if n.per_user is None else "users x per_user"),
+            )
+        )
     for nc in caps.nodes:
         n = g.nodes[nc.node]
         if not nc.nodes_needed.known:
-            items.append(CostItem("scale-out", n.id, nc.nodes_needed.as_unit("USD/month"),
-                                  "nodes needed by the capacity plan"))
+            items.append(
+                CostItem("scale-out", n.id, nc.nodes_needed.as_unit("USD/month"), "nodes needed by the capacity plan")
+            )
             continue
-        extra_worst = max(0.0, nc.nodes_needed.worst - n.count)  # type: ignore[operator]
+        need_best, need_typical, need_worst = nc.nodes_needed.values()
+        extra_worst = max(0.0, need_worst - n.count)
         if extra_worst == 0:
             continue
-        extra = Estimate(max(0.0, nc.nodes_needed.best - n.count), max(0.0, nc.nodes_needed.typical - n.count),  # type: ignore[operator]
-                         extra_worst, "devices", nc.nodes_needed.inputs)
+        extra = Estimate(
+            max(0.0, need_best - n.count),
+            max(0.0, need_typical - n.count),
+            extra_worst,
+            "devices",
+            nc.nodes_needed.inputs,
+        )
         if n.cost_per_hour is None:
             e = Estimate.unknown("USD/month", missing_text("cost_per_hour", "node", n.id))
         else:
             q = n.cost_per_hour
-            e = Estimate(q.lo, q.mid, q.hi, "USD/s", (input_text("node", n.id, "cost_per_hour", q),)).times(
-                extra, "USD/month").scale(opts.hours_per_month * 3600)
-        items.append(CostItem("scale-out", n.id, e,
-                              f"{extra.text()} more nodes than the {n.count} declared, for the capacity plan"))
+            e = (
+                Estimate(q.lo, q.mid, q.hi, "USD/s", (input_text("node", n.id, "cost_per_hour", q),))
+                .times(extra, "USD/month")
+                .scale(opts.hours_per_month * 3600)
+            )
+        items.append(
+            CostItem(
+                "scale-out", n.id, e, f"{extra.text()} more nodes than the {n.count} declared, for the capacity plan"
+            )
+        )
     grouped: dict[tuple[str, str], list[Estimate]] = {}
     for cat, lid, e in _data_costs(g, None, opts):
         grouped.setdefault((cat, lid), []).append(e)
@@ -213,9 +254,18 @@ def cost(system: System | AnalysisContext, variant: str | None = None, options: 
     for m in ups.models:
         if m.monthly_cost.known and m.monthly_cost.worst == 0:
             continue
-        items.append(CostItem("model updates", m.model, m.monthly_cost,
-                              f"{m.bytes_per_month.text()} over {', '.join(m.route) or 'no metered link'}"))
+        items.append(
+            CostItem(
+                "model updates",
+                m.model,
+                m.monthly_cost,
+                f"{m.bytes_per_month.text()} over {', '.join(m.route) or 'no metered link'}",
+            )
+        )
     total = Estimate.total((i.monthly for i in items), "USD/month")
-    per_user = (total.scale(1 / users, "USD/month", (f"users = {users}",)) if users
-                else Estimate.unknown("USD/month", "declare users on the system (or pass --users)"))
+    per_user = (
+        total.scale(1 / users, "USD/month", (f"users = {users}",))
+        if users
+        else Estimate.unknown("USD/month", "declare users on the system (or pass --users)")
+    )
     return CostResult(variant, users, items, total, per_user)

@@ -33,11 +33,10 @@ from functools import lru_cache
 from typing import Any
 
 from ..model import System
-from ._context import AnalysisContext, context_of
 from ._common import (
-    Point,
     Estimate,
     Options,
+    Point,
     Verdict,
     budget_verdict,
     connector_rate,
@@ -47,6 +46,7 @@ from ._common import (
     message_bits,
     missing_text,
 )
+from ._context import AnalysisContext, context_of
 
 __all__ = [
     "link_bandwidth",
@@ -71,6 +71,7 @@ __all__ = [
 # ------------------------------------------------------------------------------------------------
 # primitives
 # ------------------------------------------------------------------------------------------------
+
 
 def component_time(system_or_graph: System | AnalysisContext, component_id: str, node_id: str) -> Estimate:
     """Time (s) for ``component_id`` to handle one request when it runs on node ``node_id``.
@@ -130,8 +131,9 @@ class ConnectorTime:
         return self.latency + self.transfer
 
 
-def connector_time_parts(system_or_graph: System | AnalysisContext, connector_id: str, source_node: str,
-                         target_node: str) -> ConnectorTime:
+def connector_time_parts(
+    system_or_graph: System | AnalysisContext, connector_id: str, source_node: str, target_node: str
+) -> ConnectorTime:
     """Link latency and transfer time of one use of a connector from ``source_node`` to ``target_node``.
 
     Formula (seconds), over the route's links l (hops in the direction of the request)::
@@ -168,8 +170,9 @@ def connector_time_parts(system_or_graph: System | AnalysisContext, connector_id
     return ConnectorTime(lat, xfer, tuple(h.link.id for h in hops), legs)
 
 
-def connector_time(system_or_graph: System | AnalysisContext, connector_id: str, source_node: str,
-                   target_node: str) -> Estimate:
+def connector_time(
+    system_or_graph: System | AnalysisContext, connector_id: str, source_node: str, target_node: str
+) -> Estimate:
     """Network time (s) of one use of a connector: ``connector_time_parts(...).total``."""
     return connector_time_parts(system_or_graph, connector_id, source_node, target_node).total
 
@@ -276,7 +279,9 @@ def mmc_wait(arrival_rate: float, service_time: float, servers: int) -> float:
     return _erlang_c(a, servers) * service_time / (servers - a)
 
 
-def arrival_rate(system_or_graph: System | AnalysisContext, component_id: str, options: Options | None = None) -> Estimate:
+def arrival_rate(
+    system_or_graph: System | AnalysisContext, component_id: str, options: Options | None = None
+) -> Estimate:
     """Requests per second reaching one queue of ``component_id`` (1/s), under the graph's placement.
 
     On a per-user device each device has its own queue: sum over incoming connectors of
@@ -317,8 +322,13 @@ def _arrival_rate(g: AnalysisContext, component_id: str, users: float | None) ->
     return total
 
 
-def servers_for(system_or_graph: System | AnalysisContext, component_id: str, lam: float | None,
-                service_worst: float | None, options: Options | None = None) -> tuple[int | None, str]:
+def servers_for(
+    system_or_graph: System | AnalysisContext,
+    component_id: str,
+    lam: float | None,
+    service_worst: float | None,
+    options: Options | None = None,
+) -> tuple[int | None, str]:
     """Servers of a component's queue and where the number comes from (see ASSUMPTIONS['servers']).
 
     Declared replicas, else autoscaling max_replicas, else 1 per user device, else (fleet node)
@@ -339,8 +349,11 @@ def servers_for(system_or_graph: System | AnalysisContext, component_id: str, la
         return 1, "no load: one instance"
     if lam is None or service_worst is None:
         return None, "capacity plan (needs arrival rate and processing time)"
-    target = comp.autoscaling.target_utilization if comp.autoscaling and comp.autoscaling.target_utilization \
+    target = (
+        comp.autoscaling.target_utilization
+        if comp.autoscaling and comp.autoscaling.target_utilization
         else opts.target_utilisation
+    )
     return max(1, math.ceil(lam * service_worst / target - 1e-9)), f"capacity plan at {target:.0%} utilisation"
 
 
@@ -356,12 +369,19 @@ class Queueing:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"model": "M/M/c", "wait": self.wait.to_dict(), "arrival_rate": self.arrival_rate.to_dict(),
-                "servers": self.servers, "servers_from": self.servers_from,
-                "utilisation": self.utilisation.to_dict()}
+        return {
+            "model": "M/M/c",
+            "wait": self.wait.to_dict(),
+            "arrival_rate": self.arrival_rate.to_dict(),
+            "servers": self.servers,
+            "servers_from": self.servers_from,
+            "utilisation": self.utilisation.to_dict(),
+        }
 
 
-def queueing_delay(system_or_graph: System | AnalysisContext, component_id: str, options: Options | None = None) -> Queueing:
+def queueing_delay(
+    system_or_graph: System | AnalysisContext, component_id: str, options: Options | None = None
+) -> Queueing:
     """Mean M/M/c waiting time (s) at a component under the graph's placement, with its inputs.
 
     best/typical/worst use the best/typical/worst processing time at the same arrival rate.
@@ -376,8 +396,9 @@ def queueing_delay(system_or_graph: System | AnalysisContext, component_id: str,
     svc = component_time(g, component_id, node.id)
     if not lam.known or not svc.known:
         u = Estimate.unknown("s", *(lam.missing + svc.missing), inputs=lam.inputs + svc.inputs)
-        c, source = servers_for(g, component_id, lam.typical if lam.known else None,
-                                svc.worst if svc.known else None, options)
+        c, source = servers_for(
+            g, component_id, lam.typical if lam.known else None, svc.worst if svc.known else None, options
+        )
         return Queueing(u, lam, c, source, u.as_unit("ratio"))
     rate = lam.typical or 0.0
     sb, st, sw = svc.values()
@@ -393,6 +414,7 @@ def queueing_delay(system_or_graph: System | AnalysisContext, component_id: str,
 # ------------------------------------------------------------------------------------------------
 # flows
 # ------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class StepLatency:
@@ -418,10 +440,15 @@ class StepLatency:
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {
-            "connector": self.connector, "source": self.source, "target": self.target,
-            "source_node": self.source_node, "target_node": self.target_node,
-            "route": list(self.network.route), "legs": self.network.legs,
-            "link_latency": self.network.latency.to_dict(), "transfer": self.network.transfer.to_dict(),
+            "connector": self.connector,
+            "source": self.source,
+            "target": self.target,
+            "source_node": self.source_node,
+            "target_node": self.target_node,
+            "route": list(self.network.route),
+            "legs": self.network.legs,
+            "link_latency": self.network.latency.to_dict(),
+            "transfer": self.network.transfer.to_dict(),
             "processing": self.processing.to_dict(),
             "queueing": self.queueing.to_dict() if self.queueing is not None else None,
             "total": self.total.to_dict(),
@@ -447,12 +474,20 @@ class FlowLatency:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"flow": self.flow, "name": self.name, "budget": self.budget, "verdict": self.verdict,
-                "total": self.total.to_dict(), "caveats": list(self.caveats),
-                "steps": [s.to_dict() for s in self.steps]}
+        return {
+            "flow": self.flow,
+            "name": self.name,
+            "budget": self.budget,
+            "verdict": self.verdict,
+            "total": self.total.to_dict(),
+            "caveats": list(self.caveats),
+            "steps": [s.to_dict() for s in self.steps],
+        }
 
 
-def flow_latency(system_or_graph: System | AnalysisContext, flow_id: str, options: Options | None = None) -> FlowLatency:
+def flow_latency(
+    system_or_graph: System | AnalysisContext, flow_id: str, options: Options | None = None
+) -> FlowLatency:
     """Latency of one flow under the graph's placement (see the module docstring for the formula)."""
     g = context_of(system_or_graph)
     f = g.system.flow(flow_id)
@@ -477,8 +512,15 @@ def flow_latency(system_or_graph: System | AnalysisContext, flow_id: str, option
         steps.append(step)
         total = total + step.total
     budget = f.latency_budget
-    return FlowLatency(f.id, f.label, steps, total, str(budget) if budget is not None else None,
-                       budget_verdict(total, budget), list(dict.fromkeys(caveats)))
+    return FlowLatency(
+        f.id,
+        f.label,
+        steps,
+        total,
+        str(budget) if budget is not None else None,
+        budget_verdict(total, budget),
+        list(dict.fromkeys(caveats)),
+    )
 
 
 @dataclass(frozen=True)
@@ -493,7 +535,9 @@ class LatencyResult:
         return {"variant": self.variant, "flows": [f.to_dict() for f in self.flows]}
 
 
-def latency(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> LatencyResult:
+def latency(
+    system: System | AnalysisContext, variant: str | None = None, options: Options | None = None
+) -> LatencyResult:
     """Latency, breakdown and verdict of every flow of a system in a variant (None: base placement)."""
     g = context_of(system, variant)
     return LatencyResult(g.variant, [flow_latency(g, f.id, options) for f in g.system.flows])

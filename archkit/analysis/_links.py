@@ -23,11 +23,19 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..model import Connector, System
+from ._common import USERS_MISSING, Estimate, Options, connector_rate, message_bits
 from ._context import AnalysisContext, context_of
-from ._common import USERS_MISSING, Estimate, Options, connector_rate, input_text, message_bits, missing_text
 from ._latency import link_bandwidth
 
-__all__ = ["ConnectorTraffic", "connector_traffic", "LoadShare", "connector_link_load", "LinkDirectionLoad", "LinkLoadResult", "link_load"]
+__all__ = [
+    "ConnectorTraffic",
+    "connector_traffic",
+    "LoadShare",
+    "connector_link_load",
+    "LinkDirectionLoad",
+    "LinkLoadResult",
+    "link_load",
+]
 
 LinkVerdict = Literal["ok", "at risk", "violates", "unknown", "down"]
 
@@ -44,8 +52,13 @@ class LoadShare:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"connector": self.connector, "link": self.link, "from": self.from_node, "to": self.to_node,
-                "load": self.load.to_dict()}
+        return {
+            "connector": self.connector,
+            "link": self.link,
+            "from": self.from_node,
+            "to": self.to_node,
+            "load": self.load.to_dict(),
+        }
 
 
 def _instance_ratio(num: tuple[Any, ...], den: tuple[Any, ...], users: float | None) -> Estimate:
@@ -84,8 +97,13 @@ def connector_traffic(c: Connector) -> ConnectorTraffic:
     return ConnectorTraffic(message_bits(c, "request_size").times(rate, "bit/s"), response)
 
 
-def connector_link_load(system_or_graph: System | AnalysisContext, connector_id: str, source_node: str,
-                        target_node: str, options: Options | None = None) -> list[LoadShare]:
+def connector_link_load(
+    system_or_graph: System | AnalysisContext,
+    connector_id: str,
+    source_node: str,
+    target_node: str,
+    options: Options | None = None,
+) -> list[LoadShare]:
     """Load shares (bit/s per link instance) of one connector placed from ``source_node`` to ``target_node``.
 
     One share per link crossed by the request (forwards) and, for synchronous calls, one per link
@@ -113,10 +131,13 @@ def connector_link_load(system_or_graph: System | AnalysisContext, connector_id:
         if ratio is None:
             ends = (g.nodes[h.link.ends[0]], g.nodes[h.link.ends[1]])
             ratio = memo[key] = _instance_ratio((a, b), ends, users)
-        out.append(LoadShare(c.id, h.link.id, h.source, h.target, fwd if ratio.best == 1 else fwd.times(ratio, "bit/s")))
+        out.append(
+            LoadShare(c.id, h.link.id, h.source, h.target, fwd if ratio.best == 1 else fwd.times(ratio, "bit/s"))
+        )
         if back is not None:
-            out.append(LoadShare(c.id, h.link.id, h.target, h.source,
-                                 back if ratio.best == 1 else back.times(ratio, "bit/s")))
+            out.append(
+                LoadShare(c.id, h.link.id, h.target, h.source, back if ratio.best == 1 else back.times(ratio, "bit/s"))
+            )
     return out
 
 
@@ -138,11 +159,19 @@ class LinkDirectionLoad:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"link": self.link, "medium": self.medium, "from": self.from_node, "to": self.to_node,
-                "verdict": self.verdict, "load": self.load.to_dict(), "bandwidth": self.bandwidth.to_dict(),
-                "utilisation": self.utilisation.to_dict(), "headroom": self.headroom.to_dict(),
-                "breaking_connector": self.breaking_connector,
-                "connectors": [{"connector": s.connector, "load": s.load.to_dict()} for s in self.shares]}
+        return {
+            "link": self.link,
+            "medium": self.medium,
+            "from": self.from_node,
+            "to": self.to_node,
+            "verdict": self.verdict,
+            "load": self.load.to_dict(),
+            "bandwidth": self.bandwidth.to_dict(),
+            "utilisation": self.utilisation.to_dict(),
+            "headroom": self.headroom.to_dict(),
+            "breaking_connector": self.breaking_connector,
+            "connectors": [{"connector": s.connector, "load": s.load.to_dict()} for s in self.shares],
+        }
 
 
 @dataclass(frozen=True)
@@ -157,7 +186,9 @@ class LinkLoadResult:
         return {"variant": self.variant, "links": [x.to_dict() for x in self.links]}
 
 
-def link_load(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> LinkLoadResult:
+def link_load(
+    system: System | AnalysisContext, variant: str | None = None, options: Options | None = None
+) -> LinkLoadResult:
     """Utilisation, headroom and responsible connectors of every link direction (see the module docstring)."""
     g = context_of(system, variant)
     system, variant = g.system, g.variant
@@ -180,8 +211,8 @@ def link_load(system: System | AnalysisContext, variant: str | None = None, opti
             load = Estimate.total((s.load for s in mine), "bit/s", keep_inputs=False)
             util = load.per(bw, "ratio")
             if load.known and bw.known:
-                headroom = Estimate(bw.worst - load.best, bw.typical - load.typical, bw.best - load.worst,  # type: ignore[operator]
-                                    "bit/s", bw.inputs)
+                (bb, bt, bwst), (lb, lt, lw) = bw.values(), load.values()
+                headroom = Estimate(bwst - lb, bt - lt, bb - lw, "bit/s", bw.inputs)
             else:
                 headroom = Estimate.unknown("bit/s", *(load.missing + bw.missing))
             verdict: LinkVerdict

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import System
-from ._context import AnalysisContext, context_of
 from ._common import (
     DAYS_PER_MONTH,
     Estimate,
@@ -35,6 +34,7 @@ from ._common import (
     missing_text,
     quantity_estimate,
 )
+from ._context import AnalysisContext, context_of
 from ._updates import link_price
 
 __all__ = ["DataExit", "TelemetryVolume", "PrivacyResult", "privacy", "connector_exits"]
@@ -88,9 +88,13 @@ class TelemetryVolume:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"connector": self.connector, "route": list(self.route),
-                "bytes_per_device_per_day": self.bytes_per_device_per_day.to_dict(),
-                "bytes_per_day": self.bytes_per_day.to_dict(), "monthly_cost": self.monthly_cost.to_dict()}
+        return {
+            "connector": self.connector,
+            "route": list(self.route),
+            "bytes_per_device_per_day": self.bytes_per_device_per_day.to_dict(),
+            "bytes_per_day": self.bytes_per_day.to_dict(),
+            "monthly_cost": self.monthly_cost.to_dict(),
+        }
 
 
 @dataclass(frozen=True)
@@ -105,10 +109,13 @@ class PrivacyResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"variant": self.variant, "data_leaving_devices": [e.to_dict() for e in self.exits],
-                "telemetry": [t.to_dict() for t in self.telemetry],
-                "telemetry_bytes_per_day": self.telemetry_per_day.to_dict(),
-                "telemetry_monthly_cost": self.telemetry_monthly_cost.to_dict()}
+        return {
+            "variant": self.variant,
+            "data_leaving_devices": [e.to_dict() for e in self.exits],
+            "telemetry": [t.to_dict() for t in self.telemetry],
+            "telemetry_bytes_per_day": self.telemetry_per_day.to_dict(),
+            "telemetry_monthly_cost": self.telemetry_monthly_cost.to_dict(),
+        }
 
 
 def connector_exits(g: Any, c: Any, source_node: str, target_node: str) -> list[DataExit]:
@@ -141,7 +148,9 @@ def connector_exits(g: Any, c: Any, source_node: str, target_node: str) -> list[
     return out
 
 
-def privacy(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> PrivacyResult:
+def privacy(
+    system: System | AnalysisContext, variant: str | None = None, options: Options | None = None
+) -> PrivacyResult:
     """Personal data leaving user devices and telemetry volume and cost (see the module docstring)."""
     opts = options or Options()
     g = context_of(system, variant)

@@ -15,8 +15,8 @@ from ..model import System
 from ._availability import AvailabilityResult, availability
 from ._capacity import CapacityResult, capacity
 from ._common import Options
-from ._cost import CostResult, cost
 from ._context import AnalysisContext
+from ._cost import CostResult, cost
 from ._latency import LatencyResult, latency
 from ._links import LinkLoadResult, link_load
 from ._privacy import PrivacyResult, privacy
@@ -29,8 +29,7 @@ __all__ = ["SCHEMA", "ANALYSES", "VariantReport", "Report", "analyze", "analyze_
 
 SCHEMA = "archkit.analysis/1"
 
-ANALYSES: tuple[str, ...] = ("latency", "links", "cost", "availability", "updates", "resources", "capacity",
-                             "privacy")
+ANALYSES: tuple[str, ...] = ("latency", "links", "cost", "availability", "updates", "resources", "capacity", "privacy")
 """The analyses a report holds, in report order."""
 
 
@@ -71,12 +70,21 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The documented, stable JSON form (docs/analyses.md)."""
-        return {"schema": SCHEMA, "system": self.system, "users": self.users, "assumptions": dict(self.assumptions),
-                "variants": [v.to_dict() for v in self.variants]}
+        return {
+            "schema": SCHEMA,
+            "system": self.system,
+            "users": self.users,
+            "assumptions": dict(self.assumptions),
+            "variants": [v.to_dict() for v in self.variants],
+        }
 
 
-def analyze(system: System, variant: str | None = None, options: Options | None = None,
-            timer: Callable[[str], Any] | None = None) -> VariantReport:
+def analyze(
+    system: System,
+    variant: str | None = None,
+    options: Options | None = None,
+    timer: Callable[[str], Any] | None = None,
+) -> VariantReport:
     """Run every analysis for one variant (None: the base placement).
 
     ``timer``, if given, is called with each analysis name and must return a context manager

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..model import System
-from ._context import AnalysisContext, context_of
 from ._common import Estimate, Options, input_text, missing_text, quantity_estimate, replica_memory, replica_storage
+from ._context import AnalysisContext, context_of
 from ._latency import arrival_rate, component_time, servers_for
 
 __all__ = ["ResourceCheck", "NodeFit", "ResourcesResult", "resources"]
@@ -44,8 +44,12 @@ class ResourceCheck:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"resource": self.resource, "verdict": self.verdict, "need": self.need.to_dict(),
-                "have": self.have.to_dict()}
+        return {
+            "resource": self.resource,
+            "verdict": self.verdict,
+            "need": self.need.to_dict(),
+            "have": self.have.to_dict(),
+        }
 
 
 @dataclass(frozen=True)
@@ -64,14 +68,21 @@ class NodeFit:
     def verdict(self) -> FitVerdict:
         """The worst verdict of the checks."""
         order = ["fits", "unknown", "at risk", "over"]
-        return max((c.verdict for c in self.checks), key=order.index, default="fits")  # type: ignore[return-value]
+        worst: FitVerdict = max((c.verdict for c in self.checks), key=order.index, default="fits")
+        return worst
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"node": self.node, "scope": self.scope, "verdict": self.verdict, "components": list(self.components),
-                "servers": dict(self.servers), "checks": [c.to_dict() for c in self.checks],
-                "battery_hours": self.battery_hours.to_dict() if self.battery_hours else None,
-                "energy_per_hour": self.energy_per_hour.to_dict() if self.energy_per_hour else None}
+        return {
+            "node": self.node,
+            "scope": self.scope,
+            "verdict": self.verdict,
+            "components": list(self.components),
+            "servers": dict(self.servers),
+            "checks": [c.to_dict() for c in self.checks],
+            "battery_hours": self.battery_hours.to_dict() if self.battery_hours else None,
+            "energy_per_hour": self.energy_per_hour.to_dict() if self.energy_per_hour else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -98,13 +109,21 @@ def _verdict(need: Estimate, have: Estimate) -> FitVerdict:
 
 def node_capacity(q: Any, node: Any, name: str, unit: str, per_device: bool) -> Estimate:
     """What a node offers of one resource, per device or over its fleet (count x per-node amount)."""
-    e = quantity_estimate(q, "node", node.id, name, unit) if not isinstance(q, (int, float)) or q is None else \
-        Estimate.exact(float(q), unit, (input_text("node", node.id, name, f"{q:g}"),))
-    return e if per_device or node.count == 1 else e.scale(node.count, inputs=(input_text("node", node.id, "count",
-                                                                                        node.count),))
+    e = (
+        quantity_estimate(q, "node", node.id, name, unit)
+        if not isinstance(q, (int, float)) or q is None
+        else Estimate.exact(float(q), unit, (input_text("node", node.id, name, f"{q:g}"),))
+    )
+    return (
+        e
+        if per_device or node.count == 1
+        else e.scale(node.count, inputs=(input_text("node", node.id, "count", node.count),))
+    )
 
 
-def resources(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> ResourcesResult:
+def resources(
+    system: System | AnalysisContext, variant: str | None = None, options: Options | None = None
+) -> ResourcesResult:
     """Memory, storage, GPU and compute fit of every node that hosts components, and battery life."""
     g = context_of(system, variant)
     system, variant = g.system, g.variant
@@ -127,34 +146,51 @@ def resources(system: System | AnalysisContext, variant: str | None = None, opti
             svc = component_time(g, cid, n.id)
             s, _ = servers_for(g, cid, lam.typical if lam.known else None, svc.worst if svc.known else None, options)
             servers[cid] = s
-            se = (Estimate.exact(float(s), "servers") if s is not None else
-                  Estimate.unknown("servers", *(lam.missing + svc.missing)))
+            se = (
+                Estimate.exact(float(s), "servers")
+                if s is not None
+                else Estimate.unknown("servers", *(lam.missing + svc.missing))
+            )
             mem.append(replica_memory(c).times(se, "B"))
             st = replica_storage(c)
             if st is not None:
                 sto.append(st.times(se, "B"))
             gp = max(c.gpus, 1.0 if c.model is not None and c.model.requires_gpu else 0.0)
             if gp:
-                gpu.append(Estimate.exact(gp, "gpus", (input_text("component", cid, "gpus", f"{gp:g}"),))
-                           .times(se, "gpus"))
+                gpu.append(
+                    Estimate.exact(gp, "gpus", (input_text("component", cid, "gpus", f"{gp:g}"),)).times(se, "gpus")
+                )
             if c.cpus is not None:
-                cpu.append(Estimate.exact(c.cpus, "cores", (input_text("component", cid, "cpus", f"{c.cpus:g}"),))
-                           .times(se, "cores"))
+                cpu.append(
+                    Estimate.exact(c.cpus, "cores", (input_text("component", cid, "cpus", f"{c.cpus:g}"),)).times(
+                        se, "cores"
+                    )
+                )
             if lam.known and lam.worst == 0:
                 continue
             busy.append(lam.times(svc, "cores"))
         checks = [
-            ResourceCheck("memory", Estimate.total(mem, "B"), node_capacity(n.memory, n, "memory", "B", per_device),
-                          "fits"),
+            ResourceCheck(
+                "memory", Estimate.total(mem, "B"), node_capacity(n.memory, n, "memory", "B", per_device), "fits"
+            ),
         ]
         if sto:
-            checks.append(ResourceCheck("storage", Estimate.total(sto, "B"),
-                                        node_capacity(n.storage, n, "storage", "B", per_device), "fits"))
+            checks.append(
+                ResourceCheck(
+                    "storage", Estimate.total(sto, "B"), node_capacity(n.storage, n, "storage", "B", per_device), "fits"
+                )
+            )
         if gpu:
-            checks.append(ResourceCheck("gpus", Estimate.total(gpu, "gpus"),
-                                        node_capacity(n.gpus, n, "gpus", "gpus", per_device), "fits"))
-        cores_have = (node_capacity(n.cpu_cores, n, "cpu_cores", "cores", per_device) if n.cpu_cores is not None
-                      else Estimate.unknown("cores", missing_text("cpu_cores", "node", n.id)))
+            checks.append(
+                ResourceCheck(
+                    "gpus", Estimate.total(gpu, "gpus"), node_capacity(n.gpus, n, "gpus", "gpus", per_device), "fits"
+                )
+            )
+        cores_have = (
+            node_capacity(n.cpu_cores, n, "cpu_cores", "cores", per_device)
+            if n.cpu_cores is not None
+            else Estimate.unknown("cores", missing_text("cpu_cores", "node", n.id))
+        )
         if cpu:
             checks.append(ResourceCheck("cpus reserved", Estimate.total(cpu, "cores"), cores_have, "fits"))
         if busy:
@@ -166,6 +202,7 @@ def resources(system: System | AnalysisContext, variant: str | None = None, opti
             pw = quantity_estimate(n.power, "node", n.id, "power", "W")
             hours = bat.per(pw, "s").scale(1 / 3600, "h")
             energy = pw.scale(3600, "J")
-        out.append(NodeFit(n.id, "per device" if per_device else f"fleet of {n.count}", ids, checks, hours, energy,
-                           servers))
+        out.append(
+            NodeFit(n.id, "per device" if per_device else f"fleet of {n.count}", ids, checks, hours, energy, servers)
+        )
     return ResourcesResult(variant, out)

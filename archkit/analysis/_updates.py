@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import System
-from ._context import AnalysisContext, context_of
 from ._common import (
     SECONDS_PER_DAY,
     Estimate,
@@ -34,6 +33,7 @@ from ._common import (
     missing_text,
     quantity_estimate,
 )
+from ._context import AnalysisContext, context_of
 from ._links import _instance_ratio
 
 __all__ = ["ModelUpdate", "UpdatesResult", "model_update", "updates", "link_price"]
@@ -59,12 +59,21 @@ class ModelUpdate:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"model": self.model, "node": self.node, "channel": self.channel, "route": list(self.route),
-                "copies": self.copies.to_dict(), "size": self.size.to_dict(),
-                "update_period": self.update_period.to_dict(), "bytes_per_rollout": self.bytes_per_rollout.to_dict(),
-                "bytes_per_day": self.bytes_per_day.to_dict(), "bytes_per_month": self.bytes_per_month.to_dict(),
-                "rollout_time": self.rollout_time.to_dict(), "staleness": self.staleness.to_dict(),
-                "monthly_cost": self.monthly_cost.to_dict()}
+        return {
+            "model": self.model,
+            "node": self.node,
+            "channel": self.channel,
+            "route": list(self.route),
+            "copies": self.copies.to_dict(),
+            "size": self.size.to_dict(),
+            "update_period": self.update_period.to_dict(),
+            "bytes_per_rollout": self.bytes_per_rollout.to_dict(),
+            "bytes_per_day": self.bytes_per_day.to_dict(),
+            "bytes_per_month": self.bytes_per_month.to_dict(),
+            "rollout_time": self.rollout_time.to_dict(),
+            "staleness": self.staleness.to_dict(),
+            "monthly_cost": self.monthly_cost.to_dict(),
+        }
 
 
 @dataclass(frozen=True)
@@ -107,7 +116,9 @@ def _channels(g: AnalysisContext) -> dict[str, Any]:
     return cached
 
 
-def model_update(system: System | AnalysisContext, model_id: str, variant: str | None = None, options: Options | None = None) -> ModelUpdate:
+def model_update(
+    system: System | AnalysisContext, model_id: str, variant: str | None = None, options: Options | None = None
+) -> ModelUpdate:
     """The update figures of one model (see the module docstring)."""
     opts = options or Options()
     g = context_of(system, variant)
@@ -120,8 +131,21 @@ def model_update(system: System | AnalysisContext, model_id: str, variant: str |
     period = quantity_estimate(info.update_period if info else None, "model", model_id, "update_period", "s")
     if node is None:
         u = Estimate.unknown("B", f"place component '{model_id}' on a node")
-        return ModelUpdate(model_id, None, None, (), u.as_unit("copies"), size, period, u, u.as_unit("B/day"),
-                           u.as_unit("B/month"), u.as_unit("s"), u.as_unit("s"), u.as_unit("USD/month"))
+        return ModelUpdate(
+            model_id,
+            None,
+            None,
+            (),
+            u.as_unit("copies"),
+            size,
+            period,
+            u,
+            u.as_unit("B/day"),
+            u.as_unit("B/month"),
+            u.as_unit("s"),
+            u.as_unit("s"),
+            u.as_unit("USD/month"),
+        )
     copies = devices(node, users).as_unit("copies")
     per_rollout = size.times(copies, "B")
     # per-second frequency of updates: best case is the longest period (fewest updates)
@@ -151,8 +175,9 @@ def model_update(system: System | AnalysisContext, model_id: str, variant: str |
                 lk = h.link
                 lat = quantity_estimate(lk.latency, "link", lk.id, "latency", "s")
                 reverse = h.source == lk.ends[1] and lk.bandwidth_reverse is not None
-                bw = quantity_estimate(lk.bandwidth_reverse if reverse else lk.bandwidth, "link", lk.id,
-                                       "bandwidth", "bit/s")
+                bw = quantity_estimate(
+                    lk.bandwidth_reverse if reverse else lk.bandwidth, "link", lk.id, "bandwidth", "bit/s"
+                )
                 ends = (g.nodes[lk.ends[0]], g.nodes[lk.ends[1]])
                 share = _instance_ratio((node,), ends, users)
                 rollout = rollout + lat + size.scale(8, "bit").times(share, "bit").per(bw, "s")
@@ -160,14 +185,37 @@ def model_update(system: System | AnalysisContext, model_id: str, variant: str |
                 if p is not None:
                     price = price + p
             cost = per_month.times(price, "USD/month")
-    staleness = (Estimate(rollout.best, period.typical / 2 + rollout.typical,  # type: ignore[operator]
-                          period.worst + rollout.worst, "s", period.inputs + rollout.inputs)  # type: ignore[operator]
-                 if rollout.known and period.known else (rollout + period))
-    return ModelUpdate(model_id, node.id, channel.id if channel else None, route, copies, size, period, per_rollout,
-                       per_day, per_month, rollout, staleness, cost)
+    staleness = (
+        Estimate(
+            rollout.values()[0],
+            period.values()[1] / 2 + rollout.values()[1],
+            period.values()[2] + rollout.values()[2],
+            "s",
+            period.inputs + rollout.inputs,
+        )
+        if rollout.known and period.known
+        else (rollout + period)
+    )
+    return ModelUpdate(
+        model_id,
+        node.id,
+        channel.id if channel else None,
+        route,
+        copies,
+        size,
+        period,
+        per_rollout,
+        per_day,
+        per_month,
+        rollout,
+        staleness,
+        cost,
+    )
 
 
-def updates(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> UpdatesResult:
+def updates(
+    system: System | AnalysisContext, variant: str | None = None, options: Options | None = None
+) -> UpdatesResult:
     """Update figures of every model (components of kind 'model' or with model metadata)."""
     g = context_of(system, variant)
     system, variant = g.system, g.variant

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..model import Component
-    from ..model import System
+    from ..model import Component, System
     from ._card import ModelCard
 
 __all__ = ["MITCHELL_SECTIONS", "FACTSHEET_QUESTIONS", "Undeclared", "undeclared", "model_card", "model_cards",

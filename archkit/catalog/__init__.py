@@ -10,7 +10,16 @@ Public face::
 
 from __future__ import annotations
 
-from ._catalog import DISABLE_ENV, ENTRY_POINT_GROUP, Catalog, Plugin, PluginWarning, builtin_entries, default_catalog, load_catalog
+from ._catalog import (
+    DISABLE_ENV,
+    ENTRY_POINT_GROUP,
+    Catalog,
+    Plugin,
+    PluginWarning,
+    builtin_entries,
+    default_catalog,
+    load_catalog,
+)
 from ._context import Context
 from ._detect import BASE, Detection, detect
 from ._entry import QUALITIES, CatalogError, CatalogProblem, Effects, Entry, parse_entry

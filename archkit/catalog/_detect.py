@@ -14,9 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Literal
 
-from ..model import Location
-from ..model import SystemGraph
-from ..model import System
+from ..model import Location, System, SystemGraph
 from ._catalog import Catalog, default_catalog
 from ._context import Context
 from ._registry import ElementRef

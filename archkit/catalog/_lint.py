@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable, Literal
 
 from ..errors import UsageError
-from ..model import Location
-from ..model import System
+from ..model import Location, System
 from ._catalog import Catalog, default_catalog
 from ._detect import Detection, ElementInfo, detect
 from ._entry import Entry, severity_rank

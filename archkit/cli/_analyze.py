@@ -8,8 +8,22 @@ import typer
 from rich.rule import Rule
 
 from ..errors import UsageError
-from ._common import (EXIT_PROBLEMS, MODEL_HELP, Format, analysis_options, check_variant, emit_json, fail, finite,
-                      load_model, peak_share_option, stdout, terminal, usage_hours_option, users_option)
+from ._common import (
+    EXIT_PROBLEMS,
+    MODEL_HELP,
+    Format,
+    analysis_options,
+    check_variant,
+    emit_json,
+    fail,
+    finite,
+    load_model,
+    peak_share_option,
+    stdout,
+    terminal,
+    usage_hours_option,
+    users_option,
+)
 
 _BAD = {"violates", "over", "under"}
 

@@ -11,8 +11,21 @@ from rich.table import Table
 
 from .._words import count
 from ..errors import ArchkitError, UsageError
-from ._common import (EXIT_PROBLEMS, EXIT_USAGE, MODEL_HELP, App, Format, cells, emit_json, fail, load_model, stderr,
-                      stdout, terminal, write_output)
+from ._common import (
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    MODEL_HELP,
+    App,
+    Format,
+    cells,
+    emit_json,
+    fail,
+    load_model,
+    stderr,
+    stdout,
+    terminal,
+    write_output,
+)
 
 patterns_app = App(help="The catalog of ML architecture patterns, anti-patterns and checks.",
                            no_args_is_help=True)
@@ -179,10 +192,8 @@ def lint_cmd(
     variant: Optional[List[str]] = typer.Option(None, "--variant", "-v", help="Only this placement: 'base' or a variant name (repeatable; default all)."),
 ) -> None:
     """Lint a model for ML anti-patterns and deployment-fit problems (exit 1 on findings at or above --fail-on)."""
-    from ..catalog import to_json, to_junit, to_sarif
-    from ..catalog import print_text
-    from ..catalog import lint, read_baseline, write_baseline as write_bl
-    from ..catalog import find_config, load_config
+    from ..catalog import find_config, lint, load_config, print_text, read_baseline, to_json, to_junit, to_sarif
+    from ..catalog import write_baseline as write_bl
 
     as_json = Format.json if format != LintFormat.text else Format.text
     try:

@@ -8,9 +8,9 @@ from enum import Enum
 from typing import Any, NoReturn
 
 import typer
-from typer.core import TyperCommand
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperCommand
 
 from .._escape import json_safe, terminal, visible
 from ..errors import ArchkitError, LoadError, Problem, UsageError, ValidationError
@@ -256,8 +256,7 @@ def load_model(spec: str, fmt: Format = Format.text) -> System:
     """Load a model for a command; on failure print every problem and exit 1 (or 2 for a missing file)."""
     import warnings
 
-    from ..io import load
-    from ..io import ModelOutputWarning
+    from ..io import ModelOutputWarning, load
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ModelOutputWarning)

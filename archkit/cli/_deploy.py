@@ -11,7 +11,20 @@ from rich.table import Table
 
 from .._words import count
 from ..errors import ArchkitError, UsageError
-from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, check_variant, emit_json, fail, finite, load_model, stdout, terminal, write_output
+from ._common import (
+    EXIT_PROBLEMS,
+    MODEL_HELP,
+    Format,
+    check_variant,
+    emit_json,
+    fail,
+    finite,
+    load_model,
+    stdout,
+    terminal,
+    write_output,
+)
+
 
 class RayAuth(str, Enum):
     """Authentication of a local Ray head."""
@@ -213,8 +226,7 @@ def load_cmd(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from ..errors import UsageError
-    from ..runtime import find_deployment
-    from ..runtime import read_inputs, run_load
+    from ..runtime import find_deployment, read_inputs, run_load
 
     try:
         if target.startswith(("http://", "https://")):

@@ -40,8 +40,7 @@ def diff_cmd(
     Exit 1 when a verdict got worse (a flow over its budget, a link overloaded, personal data leaving
     the devices, an alternative no longer feasible, a new lint warning or error), 0 otherwise.
     """
-    from ..design_review import diff_models
-    from ..design_review import checkout, load_fresh
+    from ..design_review import checkout, diff_models, load_fresh
     from ..errors import ArchkitError, UsageError
 
     fmt = Format.json if format == DiffFormat.json else Format.text

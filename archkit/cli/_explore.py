@@ -8,8 +8,20 @@ import typer
 from rich.console import Console
 
 from ..errors import ArchkitError
-from ._common import (EXIT_PROBLEMS, MODEL_HELP, Format, analysis_options, emit_json, fail, load_model,
-                      peak_share_option, stderr, stdout, usage_hours_option, users_option)
+from ._common import (
+    EXIT_PROBLEMS,
+    MODEL_HELP,
+    Format,
+    analysis_options,
+    emit_json,
+    fail,
+    load_model,
+    peak_share_option,
+    stderr,
+    stdout,
+    usage_hours_option,
+    users_option,
+)
 
 REQUIRE_HELP = ("A hard constraint, e.g. 'latency(overlay) <= 200 ms', 'offline(overlay)', 'cost <= 5000 USD/month', "
                 "'not model_on_device'. Repeat for more; the model's own requirements apply too.")

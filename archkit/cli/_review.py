@@ -11,8 +11,19 @@ from rich.rule import Rule
 
 from .._escape import terminal
 from ..errors import UsageError
-from ._common import (EXIT_PROBLEMS, MODEL_HELP, Format, emit_json, fail, load_model, output_folder,
-                      peak_share_option, stdout, usage_hours_option, users_option)
+from ._common import (
+    EXIT_PROBLEMS,
+    MODEL_HELP,
+    Format,
+    emit_json,
+    fail,
+    load_model,
+    output_folder,
+    peak_share_option,
+    stdout,
+    usage_hours_option,
+    users_option,
+)
 
 _STYLE = {"ok": "green", "info": "blue", "warning": "yellow", "error": "red", "skipped": "dim"}
 
@@ -70,8 +81,8 @@ def review_cmd(
 
 
 def _write(result, system, out: Path, format: Format):  # type: ignore[no-untyped-def]
-    from ..errors import ArchkitError
     from ..design_review import write_report
+    from ..errors import ArchkitError
 
     try:
         return write_report(result, system, out)

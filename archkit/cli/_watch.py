@@ -40,8 +40,8 @@ def watch_cmd(
     def report(build: Build) -> None:
         if build.status == "ok":
             parts = ", ".join(f"{k} {v:.2f} s" for k, v in build.stages.items())
-            con.print(f"v{build.version}: rebuilt in {build.seconds:.2f} s ({parts}; {build.drawn} figure(s) drawn)",
-                      highlight=False)
+            con.print(f"v{build.version}: rebuilt in {build.seconds:.2f} s ({parts}; {build.drawn} figure(s) drawn; "
+                      f"{build.cpu_seconds:.2f} s of processor time)", highlight=False)
         else:
             con.print(f"v{build.version}: {terminal(build.message)} (shown in the page)", highlight=False)
 

@@ -22,12 +22,12 @@ from ..errors import MissingDependencyError
 from ..model import System
 from ._diff import ModelDiff, diff_models, diff_reviews
 from ._diff_render import diff_markdown, diff_renderables
-from ._markdown import render_markdown
 from ._loading import Checkout, Loaded, checkout, load_fresh
+from ._markdown import render_markdown
 from ._memo import FigureMemo
 from ._notebook import card_html, card_markdown, notebook_html
-from ._watch import Build, LivePreview, serve, watch_files
 from ._page import render_template
+from ._watch import Build, LivePreview, serve, watch_files
 from ._write import ReportFiles, write_report
 
 __all__ = ["ReviewContext", "Section", "Review", "SECTIONS", "review", "ReportFiles", "write_report",

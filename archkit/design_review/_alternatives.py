@@ -6,9 +6,8 @@ from . import ReviewContext, Section
 
 
 def section(ctx: ReviewContext) -> Section:
+    from ..alternatives import compare, renderables
     from ..errors import UsageError
-    from ..alternatives import compare
-    from ..alternatives import renderables
 
     s = ctx.system
     try:

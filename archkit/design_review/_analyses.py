@@ -11,13 +11,11 @@ from rich.table import Table
 from rich.text import Text
 
 from .._escape import terminal, visible
-
 from . import ReviewContext, Section, Status
 
+
 def section(ctx: ReviewContext) -> Section:
-    from ..analysis import analyze_all
-    from ..analysis import missing_inputs
-    from ..analysis import variant_verdicts, verdict_text
+    from ..analysis import analyze_all, missing_inputs, variant_verdicts, verdict_text
 
     s = ctx.system
     options = ctx.analysis_options()

@@ -319,9 +319,7 @@ def pareto_chart(chart_id: str, exploration: dict[str, Any], x_key: str, y_key: 
     """
     import numpy as np
 
-    from ..alternatives import nondominated
-    from ..alternatives import better_sign, key_metric
-    from ..alternatives import METRICS
+    from ..alternatives import METRICS, better_sign, key_metric, nondominated
 
     rows = [r for r in _rows(exploration) if _finite(r["values"].get(x_key)) and _finite(r["values"].get(y_key))]
     if len(rows) < 2:

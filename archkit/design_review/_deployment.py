@@ -31,8 +31,7 @@ def _model_path(source: str) -> str | None:
 
 def section(ctx: ReviewContext) -> Section:
     """Plan every variant's deployment and summarise it."""
-    from ..runtime import build_plan
-    from ..runtime import serve_config_yaml
+    from ..runtime import build_plan, serve_config_yaml
 
     system = ctx.system
     model_path = _model_path(ctx.source)

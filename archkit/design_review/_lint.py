@@ -6,17 +6,15 @@ from pathlib import Path
 
 from rich.table import Table
 
-from ..errors import ArchkitError
 from .._escape import terminal
 from .._words import count
+from ..errors import ArchkitError
 from . import ReviewContext, Section
 
 
 def section(ctx: ReviewContext) -> Section:
     """Lint the system with the configuration next to its source, and list the patterns it uses."""
-    from ..catalog import default_catalog, detect
-    from ..catalog import lint
-    from ..catalog import LintConfig, find_config, load_config
+    from ..catalog import LintConfig, default_catalog, detect, find_config, lint, load_config
 
     cat = default_catalog()
     src = Path(ctx.source.split(":", 1)[0]) if ctx.source and not ctx.source.startswith("<") else None

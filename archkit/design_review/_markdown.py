@@ -44,9 +44,9 @@ _ROW_LIMITS = (None, 40, 15, 5, 0)
 
 @lru_cache(maxsize=1)
 def _environment() -> Any:
-    from ._page import _environment as html_environment
-
     import jinja2
+
+    from ._page import _environment as html_environment
 
     loader = html_environment().loader
     env = jinja2.Environment(loader=loader, autoescape=False, trim_blocks=True, lstrip_blocks=True,

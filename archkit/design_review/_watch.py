@@ -18,6 +18,7 @@ changes. The script is the only one on the page and exists only here; the report
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 import traceback
@@ -61,6 +62,9 @@ class Build:
     """Seconds spent loading the model, reviewing it and rendering the page."""
     drawn: int = 0
     """Figures drawn in this build (the others came from the memo)."""
+    cpu_seconds: float = 0.0
+    """Processor time the build used (this process and the graphviz runs it waited for): what the build
+    takes on an idle machine, whatever else runs."""
     stamps: dict[Path, tuple[int, int]] = field(default_factory=dict, repr=False)
     """Each file's modification time and size as the build read it."""
 
@@ -106,13 +110,31 @@ class LivePreview:
         with self._lock:
             return self.version, self.page, self.last.status if self.last else "building"
 
-    def build(self) -> Build:
-        """Load, validate, review and render the model as its files are now; publish the page."""
+    def build(self, attempts: int = 3) -> Build:
+        """Load, validate, review and render the model as its files are now; publish the page.
+
+        A build during which a file was saved again (an editor writing in several steps) is not
+        published: it runs again on the files as they are then, up to ``attempts`` times.
+        """
+        for _ in range(attempts - 1):
+            page, build = self._make()
+            if not build.stale():
+                break
+        else:
+            page, build = self._make()
+        with self._lock:
+            self.version = build.version
+            self.page = page.encode("utf-8", "surrogateescape")
+            self.last = build
+        return build
+
+    def _make(self) -> tuple[str, Build]:
         from ..errors import LoadError, ValidationError
         from . import review
         from ._page import render_template, to_html
 
         start = time.perf_counter()
+        cpu = _cpu()
         with self._lock:
             version = self.version + 1
         script = LIVE_SCRIPT % {"version": version, "poll": POLL_MS}
@@ -149,12 +171,13 @@ class LivePreview:
                                    trace="".join(traceback.format_exception(exc)))
         stamps.update({f: _stamp(f) for f in files if f not in stamps})
         build = Build(version, status, time.perf_counter() - start, tuple(files), problems, message, stages,
-                      self.memo.misses - misses, stamps)
-        with self._lock:
-            self.version = version
-            self.page = page.encode("utf-8", "surrogateescape")
-            self.last = build
-        return build
+                      self.memo.misses - misses, _cpu() - cpu, stamps)
+        return page, build
+
+
+def _cpu() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def _headline(exc: ArchkitError) -> str:

@@ -21,8 +21,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import Component, Connector
-from ..model import System
+from ..model import Component, Connector, System
 from ._ids import IdSpace
 
 __all__ = ["to_calm", "calm_json", "CALM_NODE_TYPES"]

@@ -35,7 +35,7 @@ from ._kinds import (
     register_node_kind,
     suggest,
 )
-from ._quantity import MAX_COUNT, DIMENSIONS, Quantity, QuantityError, format_quantity, parse_quantity
+from ._quantity import DIMENSIONS, MAX_COUNT, Quantity, QuantityError, format_quantity, parse_quantity
 from ._system import HULTEN_PLACEMENTS, Flag, Flow, System, Variant
 
 if TYPE_CHECKING:

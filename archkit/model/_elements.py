@@ -38,16 +38,25 @@ PropertyValue = str | int | float | bool | list[str]
 
 Responsibility = Literal["ingest", "clean", "encode", "train", "evaluate", "infer", "report", "business_logic"]
 """The jobs a component can declare that it does (``Component.responsibilities``)."""
-RESPONSIBILITIES: tuple[str, ...] = ("ingest", "clean", "encode", "train", "evaluate", "infer", "report",
-                                     "business_logic")
+RESPONSIBILITIES: tuple[str, ...] = (
+    "ingest",
+    "clean",
+    "encode",
+    "train",
+    "evaluate",
+    "infer",
+    "report",
+    "business_logic",
+)
 
 
 class Element(BaseModel):
     """Base of every model object: no unknown fields, and a source location kept on the side."""
 
     # no infinities or NaN in any float field: every analysis gets finite numbers
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False, use_attribute_docstrings=False,
-                              allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=False, use_attribute_docstrings=False, allow_inf_nan=False
+    )
 
     _location: Location | None = PrivateAttr(default=None)
 
@@ -75,7 +84,7 @@ class Element(BaseModel):
         # Equality is about content: where an element was declared does not change what it is.
         if type(self) is not type(other):
             return NotImplemented
-        return self.__dict__ == other.__dict__  # type: ignore[union-attr]
+        return self.__dict__ == other.__dict__
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -93,7 +102,8 @@ class Autoscaling(Element):
     min_replicas: int = Field(1, ge=0, le=MAX_COUNT, description="Fewest replicas kept running.")
     max_replicas: int = Field(1, ge=1, le=MAX_COUNT, description="Most replicas started under load.")
     target_utilization: float | None = Field(
-        None, gt=0, le=1, description="Utilisation (0..1] the autoscaler aims for; default 0.7 in capacity planning.")
+        None, gt=0, le=1, description="Utilisation (0..1] the autoscaler aims for; default 0.7 in capacity planning."
+    )
 
 
 class DataField(Element):
@@ -116,11 +126,14 @@ class ModelInfo(Element):
     memory: DataSize | None = Field(None, description="Memory needed to hold the loaded model, e.g. '200 MB'.")
     inference_time: dict[str, Duration] = Field(
         default_factory=dict,
-        description="Time for one prediction, per node kind or node id, e.g. {'mobile': '80..200 ms', 'cloud': '20 ms'}.")
+        description="Time for one prediction, per node kind or node id, e.g. {'mobile': '80..200 ms', 'cloud': '20 ms'}.",
+    )
     update_period: Duration | None = Field(None, description="How often a new version is released, e.g. '30 d'.")
     requires_gpu: bool = Field(False, description="Whether inference needs a GPU.")
     accuracy: dict[str, str] = Field(
-        default_factory=dict, description="Accuracy figures by metric or data slice, e.g. {'character accuracy': '0.995'}.")
+        default_factory=dict,
+        description="Accuracy figures by metric or data slice, e.g. {'character accuracy': '0.995'}.",
+    )
     training_data: str | None = Field(None, description="What the model was trained on.")
     evaluation_data: str | None = Field(None, description="What the model was evaluated on.")
     intended_use: str | None = Field(None, description="The use the model was built for.")
@@ -130,23 +143,30 @@ class ModelInfo(Element):
     license: str | None = Field(None, description="License of the model artifact.")
     ip_sensitive: bool | None = Field(None, description="Whether the model itself is intellectual property to protect.")
     architecture: str | None = Field(
-        None, description="Model type and algorithm, e.g. 'LSTM line recogniser' (model card: model details).")
+        None, description="Model type and algorithm, e.g. 'LSTM line recogniser' (model card: model details)."
+    )
     references: list[str] = Field(
-        default_factory=list, description="Papers, pages or citations with more about the model (model details).")
+        default_factory=list, description="Papers, pages or citations with more about the model (model details)."
+    )
     contact: str | None = Field(None, description="Where to send questions or comments about the model.")
     domain: str | None = Field(None, description="The domain the model is meant for, e.g. 'street signs' (FactSheet).")
     factors: list[str] = Field(
         default_factory=list,
-        description="Groups, instruments and environments that change how the model performs (model card: factors).")
+        description="Groups, instruments and environments that change how the model performs (model card: factors).",
+    )
     metrics: list[str] = Field(
         default_factory=list,
-        description="Performance measures used and why, decision thresholds (model card: metrics).")
+        description="Performance measures used and why, decision thresholds (model card: metrics).",
+    )
     recommendations: list[str] = Field(
-        default_factory=list, description="Advice to users of the model (model card: caveats and recommendations).")
+        default_factory=list, description="Advice to users of the model (model card: caveats and recommendations)."
+    )
     robustness: list[str] = Field(
-        default_factory=list, description="How the model was checked against shifted or adversarial input (FactSheet).")
+        default_factory=list, description="How the model was checked against shifted or adversarial input (FactSheet)."
+    )
     test_conditions: str | None = Field(
-        None, description="Under which conditions the model was tested: hardware, data, settings (FactSheet).")
+        None, description="Under which conditions the model was tested: hardware, data, settings (FactSheet)."
+    )
 
 
 class Component(Element):
@@ -160,46 +180,63 @@ class Component(Element):
     version: str | None = Field(None, description="Version of the component.")
     language: str | None = Field(None, description="Implementation language, e.g. 'python', 'kotlin'.")
     stateless: bool | None = Field(None, description="Whether requests can go to any replica.")
-    replicas: int | None = Field(None, ge=0, le=MAX_COUNT, description="Fixed number of replicas (server-side components).")
+    replicas: int | None = Field(
+        None, ge=0, le=MAX_COUNT, description="Fixed number of replicas (server-side components)."
+    )
     autoscaling: Autoscaling | None = Field(None, description="Replica bounds when the component autoscales.")
     processing_time: Duration | None = Field(
-        None, description="Time to handle one request on any node, e.g. '2..5 ms'. Models use model.inference_time.")
+        None, description="Time to handle one request on any node, e.g. '2..5 ms'. Models use model.inference_time."
+    )
     processing_time_on: dict[str, Duration] = Field(
-        default_factory=dict, description="Processing time per node kind or node id, overriding processing_time.")
+        default_factory=dict, description="Processing time per node kind or node id, overriding processing_time."
+    )
     cpus: float | None = Field(None, gt=0, le=MAX_COUNT, description="CPU cores one replica uses (may be fractional).")
     memory: DataSize | None = Field(None, description="Memory one replica needs, e.g. '300 MB'.")
     storage: DataSize | None = Field(None, description="Disk one replica needs (code, data; models add model.size).")
     gpus: float = Field(0, ge=0, le=MAX_COUNT, description="GPUs one replica needs.")
     data_sensitivity: Sensitivity | None = Field(
-        None, description="Most sensitive data the component handles: public, internal, personal or sensitive.")
+        None, description="Most sensitive data the component handles: public, internal, personal or sensitive."
+    )
     implementation: str | None = Field(
-        None, pattern=r"^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_.]*$",
-        description="Python class that implements it, as 'module:Class' (used by archkit deploy).")
+        None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_.]*$",
+        description="Python class that implements it, as 'module:Class' (used by archkit deploy).",
+    )
     config: dict[str, PropertyValue] = Field(
-        default_factory=dict, description="Settings passed to the implementation when it is deployed.")
+        default_factory=dict, description="Settings passed to the implementation when it is deployed."
+    )
     model: ModelInfo | None = Field(None, description="Model metadata; expected when kind is 'model'.")
     status: Literal["production", "experimental", "deprecated"] | None = Field(
-        None, description="Lifecycle state: production, experimental or deprecated.")
+        None, description="Lifecycle state: production, experimental or deprecated."
+    )
     origin: Literal["engineered", "prototype", "notebook", "generated", "third_party"] | None = Field(
-        None, description="How the code came about (a notebook export reads differently from engineered code).")
+        None, description="How the code came about (a notebook export reads differently from engineered code)."
+    )
     lines_of_code: int | None = Field(
-        None, ge=0, description="Size of the component's own code in lines, e.g. 2400 (glue against ML code).")
+        None, ge=0, description="Size of the component's own code in lines, e.g. 2400 (glue against ML code)."
+    )
     responsibilities: list[Responsibility] = Field(
         default_factory=list,
         description="The jobs the component does, from: ingest, clean, encode, train, evaluate, infer, report, "
-        "business_logic (three or more in one component is a big script).")
+        "business_logic (three or more in one component is a big script).",
+    )
     corrects: list[str] = Field(
         default_factory=list,
-        description="Ids of models whose output this model adjusts for a similar problem (a correction on top of them).")
+        description="Ids of models whose output this model adjusts for a similar problem (a correction on top of them).",
+    )
     influences: list[str] = Field(
         default_factory=list,
         description="Ids of components whose data this component's outputs change through the world, e.g. the "
-        "click log shaped by what a recommender shows.")
+        "click log shaped by what a recommender shows.",
+    )
     feedback_loop: str | None = Field(
-        None, description="How a known feedback loop through this model's outputs is kept in check, e.g. "
-        "'5 % of slates are random'; declaring it acknowledges the loop.")
+        None,
+        description="How a known feedback loop through this model's outputs is kept in check, e.g. "
+        "'5 % of slates are random'; declaring it acknowledges the loop.",
+    )
     properties: dict[str, PropertyValue] = Field(
-        default_factory=dict, description="Further attributes for plug-ins and checks, e.g. {'aggregation': 'vote'}.")
+        default_factory=dict, description="Further attributes for plug-ins and checks, e.g. {'aggregation': 'vote'}."
+    )
     suppress: list[Suppression] = Field(default_factory=list, description="Lint rules switched off here, with reasons.")
 
     @property
@@ -214,16 +251,24 @@ class Connector(Element):
     id: str = Field(pattern=CONNECTOR_ID_PATTERN, description="Unique identifier; defaults to 'source->target'.")
     source: str = Field(description="Id of the component that sends or calls.")
     target: str = Field(description="Id of the component that receives or is called.")
-    kind: ConnectorKind = Field("sync_call", description="sync_call, async_message, stream, batch_transfer or in_process.")
+    kind: ConnectorKind = Field(
+        "sync_call", description="sync_call, async_message, stream, batch_transfer or in_process."
+    )
     description: str | None = Field(None, description="What travels over it.")
     request_size: DataSize | None = Field(None, description="Bytes sent per request or message, e.g. '2.7 MB'.")
     response_size: DataSize | None = Field(None, description="Bytes returned per call (sync_call only), e.g. '1 kB'.")
-    rate: Rate | None = Field(None, description="Requests or messages per time at peak, per source device, e.g. '2 /s'.")
-    purpose: Purpose = Field("serving", description="serving, training, telemetry, model_artifact, control or feedback.")
+    rate: Rate | None = Field(
+        None, description="Requests or messages per time at peak, per source device, e.g. '2 /s'."
+    )
+    purpose: Purpose = Field(
+        "serving", description="serving, training, telemetry, model_artifact, control or feedback."
+    )
     op: Literal["invoke", "read", "write"] = Field(
-        "invoke", description="invoke (default), read (data flows target->source) or write (source->target).")
+        "invoke", description="invoke (default), read (data flows target->source) or write (source->target)."
+    )
     consumers: list[str] = Field(
-        default_factory=list, description="Components declared as consumers of what this connector carries.")
+        default_factory=list, description="Components declared as consumers of what this connector carries."
+    )
     conditional: bool = Field(False, description="Whether it is used only for some upstream events.")
     share: float | None = Field(None, gt=0, le=1, description="Fraction of the source's events that use it (0..1].")
     protocol: str | None = Field(None, description="Protocol or format, e.g. 'gRPC', 'HTTP/JSON'.")
@@ -266,7 +311,11 @@ class Node(Element):
     power: Power | None = Field(None, description="Power drawn while busy, for battery estimates, e.g. '1.5 W'.")
     count: int = Field(1, ge=1, le=MAX_COUNT, description="How many of these nodes exist (fixed fleet size).")
     per_user: float | None = Field(
-        None, gt=0, le=MAX_COUNT, description="Devices per user; when set, the count follows the number of users (e.g. 1 phone each).")
+        None,
+        gt=0,
+        le=MAX_COUNT,
+        description="Devices per user; when set, the count follows the number of users (e.g. 1 phone each).",
+    )
     cost_per_hour: CostPerTime | None = Field(None, description="Operating cost per node and hour, e.g. '0.40 USD/h'.")
     availability: float | None = Field(None, gt=0, le=1, description="Fraction of time the node is up (0..1].")
     properties: dict[str, PropertyValue] = Field(default_factory=dict, description="Further attributes.")
@@ -313,9 +362,14 @@ class Link(Element):
         if v[0] == v[1]:
             from pydantic_core import PydanticCustomError
 
-            raise PydanticCustomError("self_link", "{message}", {
-                "message": f"a link joins a node to itself ('{v[0]}')",
-                "hint": "a link joins two different nodes; components on one node need no link"})
+            raise PydanticCustomError(
+                "self_link",
+                "{message}",
+                {
+                    "message": f"a link joins a node to itself ('{v[0]}')",
+                    "hint": "a link joins two different nodes; components on one node need no link",
+                },
+            )
         return v
 
     def other(self, node: str) -> str:

@@ -103,11 +103,12 @@ def register_node_kind(name: str, description: str) -> None:
 
 def suggest(value: str, choices: Any) -> str | None:
     """The closest known choice to ``value``, if one is close enough."""
-    got = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    options = [str(c) for c in choices]
+    got = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
     if got:
         return got[0]
     low = value.lower().replace("-", "_").replace(" ", "_")
-    for c in choices:
+    for c in options:
         if c == low or c.startswith(low) or low.startswith(c):
             return c
     return None
@@ -124,21 +125,29 @@ class _KindAnnotation:
 
         def validate(value: Any) -> str:
             if not isinstance(value, str):
-                raise PydanticCustomError("unknown_kind", "{message}", {
-                    "message": f"{what} must be text, got {type(value).__name__}",
-                    "hint": f"use one of: {', '.join(vocab)}"})
+                raise PydanticCustomError(
+                    "unknown_kind",
+                    "{message}",
+                    {
+                        "message": f"{what} must be text, got {type(value).__name__}",
+                        "hint": f"use one of: {', '.join(vocab)}",
+                    },
+                )
             if value in vocab or (open_ and value.startswith("x-") and len(value) > 2):
                 return value
             close = suggest(value, vocab)
             hint = f"did you mean '{close}'?" if close else f"use one of: {', '.join(vocab)}"
             if open_:
                 hint += " (a kind of your own can be registered, or written with the 'x-' prefix)"
-            raise PydanticCustomError("unknown_kind", "{message}", {
-                "message": f"unknown {what} '{value}'", "hint": hint})
+            raise PydanticCustomError(
+                "unknown_kind", "{message}", {"message": f"unknown {what} '{value}'", "hint": hint}
+            )
 
         return core_schema.no_info_plain_validator_function(validate)
 
-    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> dict:
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
         enum = {"type": "string", "enum": list(self.vocabulary)}
         if self.open:
             return {"anyOf": [enum, {"type": "string", "pattern": "^x-.+"}]}

@@ -392,7 +392,7 @@ class _QuantityAnnotation:
             serialization=core_schema.plain_serializer_function_ser_schema(format_quantity, when_used="always"),
         )
 
-    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> dict:
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> dict[str, Any]:
         d = DIMENSIONS[self.dim]
         units = sorted({u for u, (dn, _) in _TABLE.items() if dn == self.dim and " " not in u})
         return {

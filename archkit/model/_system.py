@@ -27,11 +27,14 @@ class Variant(Element):
     name: str = Field(pattern=ID_PATTERN, description="Unique name of the variant.")
     description: str | None = Field(None, description="What this alternative is and why it is considered.")
     placement: dict[str, str] = Field(
-        default_factory=dict, description="Component id -> node id, overriding the system's base placement.")
+        default_factory=dict, description="Component id -> node id, overriding the system's base placement."
+    )
     links_down: list[str] = Field(
-        default_factory=list, description="Links taken as down in this variant (a scenario, e.g. offline use).")
+        default_factory=list, description="Links taken as down in this variant (a scenario, e.g. offline use)."
+    )
     preset: Literal["static", "client_side", "server_centric", "backend_cached", "hybrid"] | None = Field(
-        None, description="Which of Hulten's placements this variant stands for, if any.")
+        None, description="Which of Hulten's placements this variant stands for, if any."
+    )
 
 
 class Flow(Element):
@@ -41,7 +44,8 @@ class Flow(Element):
     name: str | None = Field(None, description="Human-readable name, e.g. 'camera frame -> translated overlay'.")
     description: str | None = Field(None, description="What the scenario is.")
     steps: list[str] = Field(
-        description="Connector ids in order. After a sync call the caller may call again (the response returns).")
+        description="Connector ids in order. After a sync call the caller may call again (the response returns)."
+    )
     rate: Rate | None = Field(None, description="How often the flow is triggered per device at peak, e.g. '1 /s'.")
     latency_budget: Duration | None = Field(None, description="End-to-end latency the flow must meet, e.g. '200 ms'.")
     offline: bool = Field(False, description="Whether the flow must keep working when intermittent links are down.")
@@ -59,11 +63,13 @@ class Flag(Element):
     id: str = Field(pattern=ID_PATTERN, description="Unique identifier of the flag.")
     description: str | None = Field(None, description="What the flag switches, e.g. 'trial of the new ranker'.")
     state: Literal["on", "off", "partial"] = Field(
-        description="on: the guarded elements are in use; off: they get no traffic; partial: some requests use them.")
+        description="on: the guarded elements are in use; off: they get no traffic; partial: some requests use them."
+    )
     owner: str | None = Field(None, description="Team or person who decides when the flag and its code path go.")
     since: date | None = Field(None, description="Date the flag got its current state, e.g. '2024-03-01'.")
     guards: list[str] = Field(
-        default_factory=list, description="Ids of the components and connectors used only while the flag is on.")
+        default_factory=list, description="Ids of the components and connectors used only while the flag is on."
+    )
     suppress: list[Suppression] = Field(default_factory=list, description="Lint rules switched off here, with reasons.")
 
     @field_validator("state", mode="before")
@@ -83,15 +89,23 @@ class System(Element):
     name: str = Field(description="Name of the system.")
     description: str | None = Field(None, description="What the system is for.")
     version: str | None = Field(None, description="Version of this architecture description.")
-    users: int | None = Field(None, ge=1, le=MAX_COUNT, description="Number of users assumed for cost and capacity, e.g. 100000.")
+    users: int | None = Field(
+        None, ge=1, le=MAX_COUNT, description="Number of users assumed for cost and capacity, e.g. 100000."
+    )
     peak_active_share: float | None = Field(
-        None, gt=0, le=1,
+        None,
+        gt=0,
+        le=1,
         description="Fraction of users active at the same time in the busiest hour, e.g. 0.05. Server-side load is "
-        "users x this share x per-device rates; when unset, every user is taken as active at once (a worst case).")
+        "users x this share x per-device rates; when unset, every user is taken as active at once (a worst case).",
+    )
     usage_hours_per_day: float | None = Field(
-        None, gt=0, le=24,
+        None,
+        gt=0,
+        le=24,
         description="Hours a user uses the system per day on average, e.g. 0.5. Daily and monthly volumes of "
-        "user-driven traffic count these hours; when unset, devices are taken as busy around the clock (a worst case).")
+        "user-driven traffic count these hours; when unset, devices are taken as busy around the clock (a worst case).",
+    )
     components: list[Component] = Field(default_factory=list, description="The components.")
     connectors: list[Connector] = Field(default_factory=list, description="The connectors between components.")
     nodes: list[Node] = Field(default_factory=list, description="The deployment nodes.")
@@ -100,12 +114,15 @@ class System(Element):
     variants: list[Variant] = Field(default_factory=list, description="Named alternative placements.")
     flows: list[Flow] = Field(default_factory=list, description="End-to-end scenarios with budgets.")
     flags: list[Flag] = Field(
-        default_factory=list, description="Feature flags and experiment switches, with the elements they guard.")
+        default_factory=list, description="Feature flags and experiment switches, with the elements they guard."
+    )
     requirements: list[str] = Field(
         default_factory=list,
-        description="Hard constraints for comparing alternatives, e.g. 'latency(overlay) <= 200 ms', 'offline(overlay)'.")
+        description="Hard constraints for comparing alternatives, e.g. 'latency(overlay) <= 200 ms', 'offline(overlay)'.",
+    )
     objectives: list[str] = Field(
-        default_factory=list, description="What to optimise when comparing alternatives, e.g. 'minimize cost'.")
+        default_factory=list, description="What to optimise when comparing alternatives, e.g. 'minimize cost'."
+    )
     properties: dict[str, PropertyValue] = Field(default_factory=dict, description="Further attributes.")
 
     # -- lookups -------------------------------------------------------------------------------
@@ -157,9 +174,14 @@ class System(Element):
         Raises:
             KeyError: the system has no element of that kind with that id.
         """
-        for name, kind, key in (("components", Component, "id"), ("connectors", Connector, "id"),
-                                ("nodes", Node, "id"), ("links", Link, "id"), ("flows", Flow, "id"),
-                                ("variants", Variant, "name")):
+        for name, kind, key in (
+            ("components", Component, "id"),
+            ("connectors", Connector, "id"),
+            ("nodes", Node, "id"),
+            ("links", Link, "id"),
+            ("flows", Flow, "id"),
+            ("variants", Variant, "name"),
+        ):
             if isinstance(element, kind):
                 items: list[Any] = list(getattr(self, name))
                 ident = getattr(element, key)

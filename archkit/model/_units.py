@@ -26,7 +26,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any, Callable, Final
 
 from ..errors import ArchkitError
 
@@ -143,7 +143,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 class _Reader:
     """Recursive descent over the tokens; ``lookup`` turns a unit name into a Unit."""
 
-    def __init__(self, tokens: list[tuple[str, str]], lookup: Any) -> None:
+    def __init__(self, tokens: list[tuple[str, str]], lookup: Callable[[str], Unit]) -> None:
         self.tokens = tokens
         self.i = 0
         self.lookup = lookup

@@ -45,9 +45,8 @@ _HEAD = "head"
 
 def _quiet_ray() -> None:
     # Ray prints its own deprecation warnings on import; they are not the user's concern
-    import warnings
-
     import logging
+    import warnings
 
     warnings.filterwarnings("ignore", module="ray")
     os.environ.setdefault("RAY_DEDUP_LOGS", "1")

@@ -112,7 +112,7 @@ async def _run(url: str, inputs: list[LoadInput], requests: int, concurrency: in
 
     async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
         async def worker() -> None:
-            nonlocal next_index
+            nonlocal next_index, retried
             while next_index < requests and time.monotonic() < deadline:
                 index = next_index
                 next_index += 1

@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UsageError
-from ..model import suggest
-from ..model import System
-from ._graph import Box, Group, LegendEntry, Line, View
+from ..model import System, suggest
 from ._compare import compare_view
 from ._dataflow import dataflow_view
 from ._deployment import deployment_view
 from ._flow import flow_view
+from ._graph import Box, Group, LegendEntry, Line, View
 from ._logical import logical_view
 from ._render import FORMATS, STYLES, GraphvizError, GraphvizTimeout, render_view
 from ._style import BoxStyle, LineStyle, component_style, connector_style, tier_of

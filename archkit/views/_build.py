@@ -11,10 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Component, Connector, Link, Node
-from ..model import SystemGraph
-from ..model import COMPONENT_KINDS, CONNECTOR_KINDS, LINK_MEDIA, NODE_KINDS, PURPOSES
-from ..model import System
+from ..model import (
+    COMPONENT_KINDS,
+    CONNECTOR_KINDS,
+    LINK_MEDIA,
+    NODE_KINDS,
+    PURPOSES,
+    Component,
+    Connector,
+    Link,
+    Node,
+    System,
+    SystemGraph,
+)
 from . import _style as st
 from ._graph import Box, Group, LegendEntry, Line
 

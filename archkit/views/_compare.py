@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from ..model import System
 from ._build import Canvas, connector_line, deployment, legend, rank_of
-from ._graph import Box, Group, LegendEntry, Line, View
 from ._deployment import placement_title
+from ._graph import Box, Group, LegendEntry, Line, View
 
 __all__ = ["compare_view", "moved_components"]
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 from ..model import Connector, Link, System
 from . import _style as st
 from ._build import Canvas, connector_line, deployment, legend, rank_of
-from ._graph import LegendEntry, View
-from ._traffic import fmt_range
 from ._deployment import placement_title
+from ._graph import LegendEntry, View
 from ._overlay import VERDICT_ORDER, Overlay, analysis_overlay
+from ._traffic import fmt_range
 
 __all__ = ["dataflow_view", "payload_label"]
 
@@ -38,7 +38,8 @@ def payload_label(c: Connector) -> str:
     t = connector_traffic(c).total
     if not t.known:
         return f"{size} x {c.rate}{share}\n= unknown ({'; '.join(t.missing)})"
-    return f"{size} x {c.rate}{share}\n= {fmt_range(t.best / 8, t.worst / 8)}"
+    best, _, worst = t.values()
+    return f"{size} x {c.rate}{share}\n= {fmt_range(best / 8, worst / 8)}"
 
 
 def _worst(verdicts: list[str]) -> str:

@@ -12,12 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from .._words import count
-from ..model import SystemGraph
-from ..model import System
+from ..model import System, SystemGraph
 from . import _style as st
 from ._build import Canvas, component_box, connector_line, legend, node_summary, rank_of, sorted_nodes, time_on
-from ._graph import Box, Group, LegendEntry, Line, View
 from ._deployment import placement_title
+from ._graph import Box, Group, LegendEntry, Line, View
 
 __all__ = ["flow_view", "step_rows"]
 

@@ -16,8 +16,8 @@ import tempfile
 
 from .._escape import DotHtml, visible
 from ..errors import MissingDependencyError
-from ._graph import Box, View
 from ._dot import _label, _legend
+from ._graph import Box, View
 
 __all__ = ["render_icons", "ICONS", "embed_images"]
 

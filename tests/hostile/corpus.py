@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["Case", "CASES", "INJECTIONS", "LOAD_ONLY"]
+__all__ = ["Case", "CASES", "INJECTIONS", "LOAD_ONLY", "REFUSED"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class Case:
 
 # what a model whose loading is stopped by the time limit goes through (each command loads it again)
 LOAD_ONLY = ("validate", "analyze-json", "render-svg")
+# what a file that must be refused goes through: each reporting command and each kind of file output
+REFUSED = ("validate", "validate-json", "analyze", "lint-sarif", "render-svg", "export-structurizr")
 
 
 def base() -> dict[str, Any]:

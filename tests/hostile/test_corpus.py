@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from . import checks
-from .corpus import CASES, Case
+from .corpus import CASES, REFUSED, Case
 from .worker import commands as _commands
 
 ALL = [label for label, _, _ in _commands("m", Path("."))]
@@ -94,13 +94,22 @@ def _materialise(case: Case, folder: Path) -> Path:
     return path
 
 
+def _commands_for(case: Case) -> list[str] | None:
+    """The commands a file goes through (None: the worker's default set, for valid models)."""
+    if case.commands:
+        return list(case.commands)
+    if case.name in EVERYTHING:
+        return ALL
+    return None if case.valid else list(REFUSED)
+
+
 def _run_all(cases: list[Case], folder: Path) -> dict[str, dict]:
     todo = []
     for case in cases:
         path = _materialise(case, folder / "models")
         todo.append({"name": case.name, "path": str(path), "out": str(folder / "out" / case.name),
                      "env": case.env,
-                     "commands": list(case.commands) if case.commands else (ALL if case.name in EVERYTHING else None)})
+                     "commands": _commands_for(case)})
     results: dict[str, dict] = {}
     workers: list[_Worker] = []
     try:

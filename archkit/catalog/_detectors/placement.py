@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-
 from .._context import Context
 from .._registry import Hit, detector
 from ._common import model_chains
