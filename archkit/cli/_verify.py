@@ -10,7 +10,18 @@ import typer
 from rich.table import Table
 
 from ..errors import ArchkitError
-from ._common import EXIT_PROBLEMS, MODEL_HELP, Format, cells, emit_json, fail, load_model, stdout, terminal, write_output
+from ._common import (
+    EXIT_PROBLEMS,
+    MODEL_HELP,
+    Format,
+    cells,
+    emit_json,
+    fail,
+    load_model,
+    stdout,
+    terminal,
+    write_output,
+)
 
 
 class VerifyFormat(str, Enum):

@@ -301,7 +301,7 @@ def _compare_deployment(out: _Findings, plan: DeploymentPlan, spec: DeploymentSp
     if nodes is not None:
         resource = NODE_RESOURCE_PREFIX + spec.node
         for replica in running:
-            node = nodes.get(replica.get("node_id"), {})
+            node = nodes.get(str(replica.get("node_id")), {})
             has = resource in node.get("resources", {})
             where = node.get("name") or str(replica.get("node_id", "?"))[:12]
             advertised = sorted(r for r in node.get("resources", {}) if r.startswith(NODE_RESOURCE_PREFIX)
@@ -433,7 +433,10 @@ def read_running(prefix: str, describe_timeout: float = 30.0) -> dict[str, Any]:
     # from the controller through the connected client, as the dashboard's REST API would
     from ray.serve.context import _get_global_client
 
-    details = _get_global_client().get_serve_details()
+    client = _get_global_client()
+    if client is None:  # raise_if_no_controller_running=True raises first; kept for the type checker
+        raise RuntimeError("Serve is not running on this Ray instance")
+    details = client.get_serve_details()
     out: dict[str, Any] = {"apps": {}, "nodes": {}}
     for node in ray.nodes():
         out["nodes"][node["NodeID"]] = {
@@ -464,6 +467,11 @@ def read_running(prefix: str, describe_timeout: float = 30.0) -> dict[str, Any]:
     return out
 
 
+def _first_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
 def _text(value: Any) -> str:
     """An enum's value, or the text itself (Serve's details hold enums or their strings)."""
     return str(getattr(value, "value", value))
@@ -486,7 +494,7 @@ def verify(model: str, variant: str | None = None, *, flow: str | None = None, a
         DeployError: Ray cannot be reached.
     """
     from ..errors import UsageError
-    from ._cluster import connect, ray_env, read_state
+    from ._cluster import DeployError, connect, ray_env, read_state
     from ._deploy import _HEAD, _load, _quiet_ray, model_file
     from ._plan import app_prefix, build_plan
 
@@ -514,7 +522,11 @@ def verify(model: str, variant: str | None = None, *, flow: str | None = None, a
             cpus = ray.cluster_resources().get("CPU")
         plan = build_plan(system, variant, flow, emulate_links=links, emulate_devices=devices, cpus=cpus,
                           model_path=model_file(model), point=recorded_plan.get("emulation_point", "typical"))
-        running = read_running(prefix)
+        try:
+            running = read_running(prefix)
+        except Exception as exc:  # Serve not started there, or the controller gone
+            raise DeployError(f"cannot read what Ray Serve runs at {ray_address}: {_first_line(exc)}; deploy the "
+                              f"model there first ('archkit deploy {model}')") from None
     finally:
         if ray.is_initialized():
             ray.shutdown()
