@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 
 from archkit.cli import app
 from archkit.runtime._plan import build_plan, deployment_options
-from archkit.runtime._verify import RULES, VerifyResult, compare, to_sarif
+from archkit.runtime._drift import RULES, compare
+from archkit.runtime._verify import VerifyResult, to_sarif
 
 from .conftest import EXAMPLE_MODEL, TINY_MODEL
 
