@@ -133,9 +133,12 @@ def _xml(text: str) -> str:
 def dot_html(text: str) -> str:
     """``text`` for the inside of a graphviz HTML-like label (a line feed becomes ``<BR/>``).
 
-    Graphviz expands ``\\N``, ``\\G`` and the like even here, so a backslash is doubled.
+    Graphviz expands ``\\N``, ``\\G`` and the like even here, so a backslash is doubled; its
+    scanner rejects a ``]`` right after a tag's ``>``, so every ``]`` is written as a character
+    reference.
     """
-    return _xml(_cut(text)).replace("\\", "\\\\").replace("\t", " ").replace("\n", "<BR/>")
+    return (_xml(_cut(text)).replace("\\", "\\\\").replace("]", "&#93;").replace("\t", " ")
+            .replace("\n", "<BR/>"))
 
 
 def html(text: str) -> str:

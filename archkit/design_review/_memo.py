@@ -2,9 +2,9 @@
 
 A chart is a function of its JSON inputs and a diagram's SVG a function of its DOT text, so a
 figure whose inputs did not change since the last build can be reused as it was drawn. The memo
-is an explicit object held by whoever rebuilds (one per watch session) and passed to
+is an explicit object held by whoever rebuilds (one per ``archkit watch`` run) and passed to
 :func:`~archkit.design_review.review` (``options={"memo": memo}``) and to the page; nothing is
-remembered between sessions, and the memo keeps only the most recently used figures.
+remembered from one run to the next, and the memo keeps only the most recently used figures.
 """
 
 from __future__ import annotations

@@ -212,7 +212,7 @@ def to_html(review: "Review", *, charts: bool = True, live: str | None = None, m
         charts: draw the charts (needs matplotlib).
         live: for ``archkit watch`` only: a small script that reloads the page when the report changes.
             The report itself has no script and its Content-Security-Policy allows none.
-        memo: charts drawn before, by their inputs (``archkit watch`` keeps one per session).
+        memo: charts drawn before, by their inputs (``archkit watch`` keeps one while it runs).
     """
     ctx = page_parts(review, charts=charts, memo=memo)
     return render_template("page.html.j2", live=live, **ctx)

@@ -4,7 +4,7 @@ A :class:`LivePreview` holds the current page. :meth:`LivePreview.build` loads t
 (:func:`~._loading.load_fresh`: edited sibling modules are read again), validates and reviews it
 and renders the page; a model with problems gives an error page that lists every problem with
 its file, line and hint instead of the last good report. Figures whose inputs did not change are
-taken from the session's :class:`~._memo.FigureMemo`.
+taken from the preview's :class:`~._memo.FigureMemo`.
 
 :func:`serve` answers on 127.0.0.1 only: ``/`` is the page, ``/version`` a small JSON document
 (``{"version": n, "status": ...}``) that the page's script polls to reload itself when the number
