@@ -33,13 +33,12 @@ from .model import (
     Location,
     Node,
     System,
-    SystemGraph,
     Variant,
     find_sync_cycles,
     suggest,
 )
 
-__all__ = ["build_system", "check", "validate", "Locator"]
+__all__ = ["build_system", "build_valid", "check", "validate", "Locator"]
 
 Locator = Callable[[tuple[Any, ...]], Location | None]
 
@@ -200,8 +199,14 @@ def build_system(
     locate: Locator | None = None,
     source: str | None = None,
     element_locations: dict[tuple[str, int], Location] | None = None,
+    json_text: str | bytes | None = None,
+    whole_failed: bool = False,
 ) -> System:
     """Build and check a System from raw data (mappings and lists), reporting every problem at once.
+
+    A valid model is validated whole, in one pass of pydantic's validator (of ``json_text``, when
+    given, by pydantic's own JSON parser); only a model with problems is taken apart element by
+    element, so that every problem is found and one bad field hides nothing else.
 
     Args:
         raw: the data, as read from YAML/JSON or assembled by the DSL.
@@ -209,11 +214,18 @@ def build_system(
         source: file name for messages when no locator is given.
         element_locations: where each element was declared, keyed by (list field, index);
             attached to the built elements so later reports (lint, analyses) can point at them.
+        json_text: the same data as JSON text (already checked for duplicate keys and depth).
+        whole_failed: :func:`build_valid` already said the model has problems: go straight to
+            taking it apart.
 
     Raises:
         ValidationError: listing every problem found.
     """
     locate = locate or _default_locator(source)
+    if json_text is not None or not whole_failed:
+        valid = build_valid(raw, locate, element_locations=element_locations, json_text=json_text)
+        if valid is not None:
+            return valid
     problems: list[Problem] = []
     if not isinstance(raw, dict):
         raise ValidationError(
@@ -271,6 +283,40 @@ def build_system(
     return system
 
 
+def build_valid(
+    raw: Any,
+    locate: Locator,
+    *,
+    element_locations: dict[tuple[str, int], Location] | None = None,
+    json_text: str | bytes | None = None,
+) -> System | None:
+    """The model validated whole and checked, with its elements located; None if it has any problem.
+
+    The fast path of :func:`build_system`: one pass of pydantic's validator over the whole model
+    (over ``json_text`` with pydantic's JSON parser, when given), then :func:`check`. It says
+    nothing about problems: :func:`build_system` finds and reports them.
+    """
+    if not isinstance(raw, dict):
+        return None
+    try:
+        system = System.model_validate_json(json_text) if json_text is not None else System.model_validate(raw)
+    except pydantic.ValidationError:
+        return None
+    _attach_locations(system, locate, element_locations)
+    return None if check(system, locate=locate) else system
+
+
+def _attach_locations(
+    system: System, locate: Locator, element_locations: dict[tuple[str, int], Location] | None
+) -> None:
+    """Tell every top-level element (and the system) where it was declared."""
+    known = element_locations or {}
+    for field in _LISTS:
+        for i, obj in enumerate(getattr(system, field)):
+            obj._location = known.get((field, i)) or locate((field, i))
+    system._location = locate(())
+
+
 # --------------------------------------------------------------------------------------------
 # whole-system checks
 # --------------------------------------------------------------------------------------------
@@ -310,6 +356,25 @@ def _duplicates_in_raw(raw: dict[str, Any], locate: Locator) -> list[Problem]:
             else:
                 first[ident] = i
     return out
+
+
+def _link_parts(system: System, nodes: set[str]) -> dict[str, str]:
+    """Node id -> one node of its linked part (nodes joined by any chain of declared links)."""
+    parent = {n: n for n in nodes}
+
+    def root(n: str) -> str:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for lk in system.links:
+        a, b = lk.ends
+        if a in parent and b in parent:
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    return {n: root(n) for n in nodes}
 
 
 def check(
@@ -370,9 +435,17 @@ def check(
     links = {lk.id for lk in system.links}
     conns = {c.id: c for c in system.connectors}
 
-    def ref(kind: str, value: str, known: set[str], loc: Location | None, owner: str, element: str) -> bool:
+    def ref(
+        kind: str,
+        value: str,
+        known: set[str] | dict[str, Any],
+        at: Callable[[], Location | None],
+        owner: str,
+        element: str,
+    ) -> bool:
         if value in known:
             return True
+        loc = at()  # located only when reported: a large valid model has hundreds of thousands of references
         if value in broken:
             return False
         close = suggest(value, sorted(known))
@@ -386,14 +459,14 @@ def check(
 
     # connectors ---------------------------------------------------------------------------
     for pos, c in enumerate(system.connectors):
-        ref("component", c.source, comps, where("connectors", pos, "source"), f"connector '{c.id}'", c.id)
-        ref("component", c.target, comps, where("connectors", pos, "target"), f"connector '{c.id}'", c.id)
+        ref("component", c.source, comps, lambda: where("connectors", pos, "source"), f"connector '{c.id}'", c.id)
+        ref("component", c.target, comps, lambda: where("connectors", pos, "target"), f"connector '{c.id}'", c.id)
         for j, consumer in enumerate(c.consumers):
             ref(
                 "component",
                 consumer,
                 comps,
-                where("connectors", pos, "consumers", j),
+                lambda: where("connectors", pos, "consumers", j),
                 f"connector '{c.id}' (consumers)",
                 c.id,
             )
@@ -417,7 +490,7 @@ def check(
                         "component",
                         other,
                         comps,
-                        where("components", pos, rel, j),
+                        lambda: where("components", pos, rel, j),
                         f"component '{comp.id}' ({rel})",
                         comp.id,
                     )
@@ -432,13 +505,14 @@ def check(
                             comp.id,
                         )
                     )
+    guardable = comps | set(conns) if system.flags else set()
     for pos, flag in enumerate(system.flags):
         for j, guarded in enumerate(flag.guards):
             ref(
                 "component or connector",
                 guarded,
-                comps | set(conns),
-                where("flags", pos, "guards", j),
+                guardable,
+                lambda: where("flags", pos, "guards", j),
                 f"flag '{flag.id}'",
                 flag.id,
             )
@@ -446,37 +520,36 @@ def check(
     # links --------------------------------------------------------------------------------
     for pos, lk in enumerate(system.links):
         for j, end in enumerate(lk.ends):
-            ref("node", end, nodes, where("links", pos, "ends", j), f"link '{lk.id}'", lk.id)
+            ref("node", end, nodes, lambda: where("links", pos, "ends", j), f"link '{lk.id}'", lk.id)
 
     # placements ---------------------------------------------------------------------------
     def check_placement(mapping: dict[str, str], path: tuple[Any, ...], owner: str) -> None:
         for comp, node in mapping.items():
-            loc = top(*path, comp)
-            ref("component", comp, comps, loc, owner, comp)
-            ref("node", node, nodes, loc, f"{owner} of '{comp}'", comp)
+            ref("component", comp, comps, lambda: top(*path, comp), owner, comp)
+            ref("node", node, nodes, lambda: top(*path, comp), f"{owner} of '{comp}'", comp)
 
     check_placement(system.placement, ("placement",), "the placement")
     for pos, v in enumerate(system.variants):
         idx = indices["variants"][pos] if indices else pos
         check_placement(v.placement, ("variants", idx, "placement"), f"variant '{v.name}'")
         for j, lid in enumerate(v.links_down):
-            ref("link", lid, links, where("variants", pos, "links_down", j), f"variant '{v.name}'", v.name)
+            ref("link", lid, links, lambda: where("variants", pos, "links_down", j), f"variant '{v.name}'", v.name)
 
     # routes -------------------------------------------------------------------------------
-    if system.links or len(nodes) > 1:
+    # a connector between two nodes needs a chain of links between them (whether up or down in a
+    # scenario: a link that is down is an analysis question, not a modelling error)
+    by_id_pos = {c.id: pos for pos, c in enumerate(system.connectors)}
+    part = _link_parts(system, nodes)
+    if len(set(part.values())) > 1:  # with every node in one linked part, every connector has a route
         scenarios: list[str | None] = [None] + [v.name for v in system.variants]
         reported: set[tuple[str, ...]] = set()
-        by_id_pos = {c.id: pos for pos, c in enumerate(system.connectors)}
         for scen in scenarios:
-            try:
-                g = SystemGraph(system, scen)
-            except KeyError:
-                continue
+            placement = system.placement_for(scen)
             for c in system.connectors:
-                a, b = g.placement.get(c.source), g.placement.get(c.target)
+                a, b = placement.get(c.source), placement.get(c.target)
                 if a is None or b is None or a == b or a not in nodes or b not in nodes:
                     continue
-                if g.route(a, b, exclude=()) is None:
+                if part[a] != part[b]:
                     key = (c.id, *sorted((a, b)))
                     if key in reported:
                         continue
@@ -510,7 +583,9 @@ def check(
         ok = True
         for j, sid in enumerate(f.steps):
             if sid not in conns:
-                ok = ref("connector", sid, set(conns), where("flows", pos, "steps", j), f"flow '{f.id}'", f.id) and ok
+                ok = (
+                    ref("connector", sid, conns, lambda: where("flows", pos, "steps", j), f"flow '{f.id}'", f.id) and ok
+                )
         if not ok:
             continue
         stack: list[str] = []  # components holding control; callers below callees
@@ -542,7 +617,6 @@ def check(
                 stack = [c.target]
 
     # sync call cycles ------------------------------------------------------------------------
-    by_id_pos = {c.id: pos for pos, c in enumerate(system.connectors)}
     for cyc in find_sync_cycles(system.connectors):
         path = " -> ".join([conns[cyc[0]].source] + [conns[x].target for x in cyc])
         P(

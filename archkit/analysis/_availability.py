@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .._digraph import Graph, bridges
 from ..model import System
 from ._common import Estimate, Options, input_text, missing_text
 from ._context import AnalysisContext, context_of
@@ -84,9 +85,7 @@ def _replicas(comp: Any) -> int | None:
 
 def _single_links(g: Any) -> set[str]:
     """Ids of usable links whose loss splits the link graph (bridges with no parallel link)."""
-    import networkx as nx
-
-    simple = nx.Graph()
+    simple = Graph()
     count: dict[frozenset[str], list[str]] = {}
     for lk in g.links.values():
         if lk.id in g.down or lk.ends[0] not in g.nodes or lk.ends[1] not in g.nodes:
@@ -94,8 +93,8 @@ def _single_links(g: Any) -> set[str]:
         simple.add_edge(*lk.ends)
         count.setdefault(frozenset(lk.ends), []).append(lk.id)
     out: set[str] = set()
-    for u, v in nx.bridges(simple):
-        ids = count[frozenset((u, v))]
+    for ends in bridges(simple):
+        ids = count[ends]
         if len(ids) == 1:
             out.add(ids[0])
     return out
@@ -126,7 +125,7 @@ def availability(
     system, variant = g.system, g.variant
     intermittent = sorted(lk.id for lk in system.links if lk.intermittent and lk.id not in g.down)
     offline_ex = frozenset(g.down | set(intermittent))
-    bridges = _single_links(g)
+    single = _single_links(g)
     out: list[FlowAvailability] = []
     for f in system.flows:
         comps: list[str] = []
@@ -158,7 +157,7 @@ def availability(
                 needed = [x for x in on_route if g.route(a, b, exclude=g.down | {x}) is None] or on_route
                 breaks.append(f"{c.id}: {a} -> {b} needs intermittent link {', '.join(needed)}")
             for h in hops:
-                if h.link.id in bridges and not any(s.get("link") == h.link.id for s in spof):
+                if h.link.id in single and not any(s.get("link") == h.link.id for s in spof):
                     spof.append({"kind": "link", "link": h.link.id, "why": f"only route for step '{c.id}'"})
         comps = list(dict.fromkeys(comps))
         nodes: dict[str, Any] = {}

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
-import networkx as nx
-
+from .._digraph import DiGraph, descendants
 from ..model import Component, Connector, Location, Node, System, SystemGraph
 from ._registry import ElementRef, Hit
 
@@ -87,7 +86,7 @@ class Context:
         return self._analysis
 
     @property
-    def call_graph(self) -> nx.DiGraph:
+    def call_graph(self) -> DiGraph:
         """Synchronous calls (sync_call, in_process) between components."""
         return self.memo("call_graph", lambda: self.graph.call_graph)
 
@@ -199,11 +198,11 @@ class Context:
                 out.setdefault(g, []).append(f)
         return out
 
-    def influences_graph(self) -> nx.DiGraph:
+    def influences_graph(self) -> DiGraph:
         """The data-flow graph plus an edge for every declared ``influences`` (effects through the world)."""
         return self.memo("influences_graph", self._influences_graph)
 
-    def _influences_graph(self) -> nx.DiGraph:
+    def _influences_graph(self) -> DiGraph:
         g = self.data_graph.copy()
         for c in self.system.components:
             for x in c.influences:
@@ -287,12 +286,12 @@ class Context:
 
     # -- data flow ----------------------------------------------------------------------------------
     @property
-    def data_graph(self) -> nx.DiGraph:
+    def data_graph(self) -> DiGraph:
         """Who receives data from whom, including responses of synchronous calls (edge attr ``via``)."""
         return self.memo("data_graph", self._data_graph)
 
-    def _data_graph(self) -> nx.DiGraph:
-        g = nx.DiGraph()
+    def _data_graph(self) -> DiGraph:
+        g = DiGraph()
         g.add_nodes_from(self.components)
         for e in self.system.connectors:
             a, b = _forward(e)
@@ -302,24 +301,24 @@ class Context:
         return g
 
     @property
-    def forward_graph(self) -> nx.DiGraph:
+    def forward_graph(self) -> DiGraph:
         """Who sends data to whom, without the responses of synchronous calls."""
         return self.memo("forward_graph", self._forward_graph)
 
-    def _forward_graph(self) -> nx.DiGraph:
-        g = nx.DiGraph()
+    def _forward_graph(self) -> DiGraph:
+        g = DiGraph()
         g.add_nodes_from(self.components)
         for e in self.system.connectors:
             a, b = _forward(e)
             g.add_edge(a, b, via=e.id)
         return g
 
-    def purpose_graph(self, *purposes: str) -> nx.DiGraph:
+    def purpose_graph(self, *purposes: str) -> DiGraph:
         """The forward data graph restricted to connectors of the given purposes."""
         return self.memo("purpose:" + ",".join(sorted(purposes)), lambda: self._purpose_graph(purposes))
 
-    def _purpose_graph(self, purposes: Sequence[str]) -> nx.DiGraph:
-        g = nx.DiGraph()
+    def _purpose_graph(self, purposes: Sequence[str]) -> DiGraph:
+        g = DiGraph()
         for e in self.system.connectors:
             if e.purpose in purposes:
                 a, b = _forward(e)
@@ -379,7 +378,7 @@ class Context:
         for t in sorted(c for c in self.components if self.is_training(c)):
             if t not in g:
                 continue
-            for m in nx.descendants(g, t):
+            for m in descendants(g, t):
                 if self.components.get(m) is not None and self.components[m].kind == "model":
                     out.setdefault(m, []).append(t)
         return out

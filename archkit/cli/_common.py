@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from enum import Enum
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -14,7 +14,9 @@ from typer.core import TyperCommand
 
 from .._escape import json_safe, terminal, visible
 from ..errors import ArchkitError, LoadError, Problem, UsageError, ValidationError
-from ..model import System
+
+if TYPE_CHECKING:
+    from ..model import System
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -138,7 +140,7 @@ def _positive(value: float | None) -> float | None:
 
 def users_option() -> Any:
     """``--users``: the same option on every command that analyses."""
-    from ..model import MAX_COUNT
+    from .._limits import MAX_COUNT
 
     return typer.Option(None, "--users", min=1, max=MAX_COUNT,
                         help="Number of users for cost and capacity (default: the model's users).")

@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 import typer
 
-from ..model import MAX_COUNT
+from .._limits import MAX_COUNT
 from ._common import EXIT_OK, EXIT_PROBLEMS, MODEL_HELP, Format, emit_json, fail, stdout, write_output
 
 

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from ..model import MAX_COUNT
+from .._limits import MAX_COUNT
 from ._common import MODEL_HELP, fail, stdout
 
 

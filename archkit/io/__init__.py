@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -21,6 +21,7 @@ from ..model import Location, System
 from ._files import MAX_TEXT_BYTES, os_error_text, read_user_text, write_atomic
 from ._pyfile import ModelOutputWarning
 from ._safe_yaml import MAX_BYTES as _MAX_BYTES
+from ._safe_yaml import check_json_depth as _check_json_depth
 from ._safe_yaml import parse_json as _parse_json
 from ._safe_yaml import parse_yaml as _parse_yaml
 from ._safe_yaml import read_text as _read_text
@@ -95,26 +96,42 @@ def loads(data: bytes | str, source: str = "<text>", fmt: str = "yaml") -> Syste
     """Load and validate a model from YAML or JSON text (``fmt`` 'yaml' or 'json')."""
     text = _read_text(data if isinstance(data, bytes) else data.encode("utf-8"), source)
     if fmt == "json":
+        # Parsed here to refuse duplicate keys (pydantic's parser keeps the last of two); a valid
+        # model is then validated straight from the text in one pass. Anything deeper than the
+        # model's own nesting fails that validation, so only then is the depth measured.
+        from .._validate import build_system, build_valid
+
         raw = _parse_json(text, source)
-        lines: dict[tuple[Any, ...], int] = {}
-    else:
-        raw, lines = _parse_yaml(text, source)
+        locate = _locator(source, {})
+        valid = build_valid(raw, locate, json_text=text)
+        if valid is not None:
+            return valid
+        _check_json_depth(raw, source)
+        return build_system(raw, locate=locate, source=source, whole_failed=True)
+    raw, lines = _parse_yaml(text, source)
     return load_data(raw, source, lines)
+
+
+def _locator(source: str, lines: dict[tuple[Any, ...], int]) -> Callable[[tuple[Any, ...]], Location]:
+    """Key path -> location: the line of the path's nearest part that has one."""
+
+    def locate(path: tuple[Any, ...]) -> Location:
+        p = tuple(path)
+        line = lines.get(p)
+        if line is None and lines:
+            while p and p not in lines:
+                p = p[:-1]
+            line = lines.get(p)
+        return Location(source, line, tuple(path))
+
+    return locate
 
 
 def load_data(raw: Any, source: str = "<data>", lines: dict[tuple[Any, ...], int] | None = None) -> System:
     """Validate plain data (as from YAML/JSON) into a System, with line numbers for messages if known."""
     from .._validate import build_system
 
-    lines = lines or {}
-
-    def locate(path: tuple[Any, ...]) -> Location:
-        p = tuple(path)
-        while p and p not in lines:
-            p = p[:-1]
-        return Location(source, lines.get(p), tuple(path))
-
-    return build_system(raw, locate=locate, source=source)
+    return build_system(raw, locate=_locator(source, lines or {}), source=source)
 
 
 def to_data(system: System) -> dict[str, Any]:

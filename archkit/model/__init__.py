@@ -1,8 +1,7 @@
 """The typed architecture model: quantities, elements, the system with its variants and flows.
 
 Everything a user or another part of archkit needs from the model is imported from here. The
-graph views (:class:`SystemGraph`: link routes, the component and call graphs) need networkx and
-are imported on first use, so that importing the model stays light.
+graph views (:class:`SystemGraph`: link routes and the call graph) are imported on first use.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Graph views of a system (networkx): link routes between nodes, the component graph, the call graph.
+"""Graph views of a system: link routes between nodes and the call graph (plain-Python graphs).
 
 Routes: when two nodes are not linked directly, traffic takes the route with the fewest hops,
 then the lowest typical latency, then the smallest link ids (so the choice is deterministic).
@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Mapping
 
-import networkx as nx
-
+from .._digraph import DiGraph, Graph, dijkstra_paths, find_cycle, strongly_connected_components
 from ._elements import Component, Connector, Link, Node
 from ._system import System
 
@@ -55,7 +54,7 @@ class SystemGraph:
         self.down: frozenset[str] = frozenset(system.links_down_for(variant))
         self._routes: dict[tuple[str, str, frozenset[str]], list[Hop] | None] = {}
         self._paths: dict[frozenset[str], dict[str, dict[str, list[str]]]] = {}
-        self._graphs: dict[frozenset[str], nx.Graph] = {}
+        self._graphs: dict[frozenset[str], Graph] = {}
 
     def with_placement(self, placement: Mapping[str, str]) -> "SystemGraph":
         """The same system, links and links down with components placed as ``placement`` says.
@@ -68,10 +67,10 @@ class SystemGraph:
         return other
 
     # -- link graph ------------------------------------------------------------------------------
-    def link_graph(self, exclude: Iterable[str] = ()) -> nx.Graph:
+    def link_graph(self, exclude: Iterable[str] = ()) -> Graph:
         """Nodes joined by their best usable link (by hop cost), leaving out excluded link ids."""
         excluded = set(exclude)
-        g = nx.Graph()
+        g = Graph()
         g.add_nodes_from(sorted(self.nodes))
         for lk in sorted(self.links.values(), key=lambda x: (_link_cost(x), x.id)):
             if lk.id in excluded or lk.ends[0] not in self.nodes or lk.ends[1] not in self.nodes:
@@ -93,17 +92,17 @@ class SystemGraph:
         if a == b:
             self._routes[key] = []
             return []
-        paths = self._paths.get(ex)
-        if paths is None:
-            g = self.link_graph(ex)
-            paths = dict(nx.all_pairs_dijkstra_path(g, weight="weight"))
-            self._paths[ex] = paths
-            self._graphs[ex] = g
-        path = paths.get(a, {}).get(b)
+        g = self._graphs.get(ex)
+        if g is None:
+            g = self._graphs[ex] = self.link_graph(ex)
+            self._paths[ex] = {}
+        paths = self._paths[ex]
+        if a not in paths:
+            paths[a] = dijkstra_paths(g, a, _weight) if a in g else {}
+        path = paths[a].get(b)
         if path is None:
             self._routes[key] = None
             return None
-        g = self._graphs[ex]
         hops = [Hop(g.edges[u, v]["link"], u, v) for u, v in zip(path, path[1:])]
         self._routes[key] = hops
         return hops
@@ -127,23 +126,17 @@ class SystemGraph:
 
     # -- component graphs ------------------------------------------------------------------------
     @cached_property
-    def component_graph(self) -> nx.MultiDiGraph:
-        """Every component and every connector (edge key = connector id)."""
-        g = nx.MultiDiGraph()
-        for c in self.system.components:
-            g.add_node(c.id, component=c)
-        for e in self.system.connectors:
-            g.add_edge(e.source, e.target, key=e.id, connector=e)
-        return g
-
-    @cached_property
-    def call_graph(self) -> nx.DiGraph:
+    def call_graph(self) -> DiGraph:
         """Synchronous calls only (sync_call and in_process): who waits on whom."""
         return _call_graph(self.system.connectors)
 
 
-def _call_graph(connectors: Iterable[Connector]) -> nx.DiGraph:
-    g = nx.DiGraph()
+def _weight(edge: dict[str, float]) -> float:
+    return edge["weight"]
+
+
+def _call_graph(connectors: Iterable[Connector]) -> DiGraph:
+    g = DiGraph()
     for e in connectors:
         if e.synchronous:
             g.add_edge(e.source, e.target, connector=e.id)
@@ -155,18 +148,18 @@ def find_sync_cycles(connectors: Iterable[Connector]) -> list[list[str]]:
     g = _call_graph(connectors)
     out: list[list[str]] = []
     seen: set[frozenset[str]] = set()
-    for comp in sorted(nx.strongly_connected_components(g), key=lambda s: sorted(s)):
-        if len(comp) == 1:
-            n = next(iter(comp))
-            if not g.has_edge(n, n):
-                continue
+    cyclic = [
+        comp
+        for comp in strongly_connected_components(g)
+        if len(comp) > 1 or g.has_edge(next(iter(comp)), next(iter(comp)))
+    ]
+    for comp in sorted(cyclic, key=lambda s: sorted(s)):
         sub = g.subgraph(comp)
         start = min(comp)
-        try:
-            cyc = nx.find_cycle(sub, source=start)
-        except nx.NetworkXNoCycle:  # pragma: no cover - a strongly connected part has a cycle
+        cyc = find_cycle(sub, start)
+        if cyc is None:  # pragma: no cover - a strongly connected part has a cycle
             continue
-        ids = [g.edges[u, v]["connector"] for u, v, *_ in cyc]
+        ids = [g.edges[u, v]["connector"] for u, v in cyc]
         key = frozenset(ids)
         if key not in seen:
             seen.add(key)

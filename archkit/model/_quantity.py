@@ -27,6 +27,7 @@ from typing import Any, Final
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
+from .._limits import MAX_COUNT  # counts, users, replicas, cores and GPUs (shared with the CLI)
 from ..errors import ArchkitError
 
 __all__ = [
@@ -139,7 +140,6 @@ _add("power", 1e-3, "mW")
 _add("power", 1e3, "kW")
 
 MAX_TEXT_CHARS: Final = 200
-MAX_COUNT: Final = 10**12  # counts, users, replicas, cores and GPUs in a model or on the command line
 _NUM = r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?"
 _RANGE_RE = re.compile(
     rf"^\s*(?P<a>{_NUM})(?:\s*\.\.\s*(?P<b>{_NUM}))?(?:\s*\.\.\s*(?P<c>{_NUM}))?\s*(?P<unit>\S.*?)?\s*$"

@@ -57,7 +57,10 @@ class Watch:
                     return line
                 if not line and self.proc.poll() is not None:
                     break
-        raise AssertionError(f"no line with {text!r} within {wait} s; output so far:\n{self.output}")
+        code = self.proc.poll()
+        if code is not None and self.proc.stdout is not None:
+            self.output += self.proc.stdout.read().decode("utf-8", "replace")
+        raise AssertionError(f"no line with {text!r} within {wait} s (exit code {code}); output:\n{self.output}")
 
     def get(self, path: str = "", host: str | None = None) -> tuple[int, str]:
         request = urllib.request.Request(self.url + path.lstrip("/"))

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import networkx as nx
-
+from ..._digraph import is_directed_acyclic_graph
 from ...model import RESPONSIBILITIES, Component
 from .._context import Context
 from .._registry import Hit, detector
@@ -78,7 +77,7 @@ def pipeline_jungles(ctx: Context) -> Iterator[Hit]:
         sources = [n for n in sub if sub.in_degree(n) == 0]
         stores = [n for n in sub if ctx.is_passive(n) and sub.in_degree(n) > 0 and sub.out_degree(n) > 0]
         joins = [n for n in sub if sub.in_degree(n) >= 2 and n != t.id]
-        cyclic = not nx.is_directed_acyclic_graph(sub)
+        cyclic = not is_directed_acyclic_graph(sub)
         if cyclic or (len(sources) >= JUNGLE_SOURCES and len(stores) >= JUNGLE_INTERMEDIATES and len(joins) >= JUNGLE_JOINS):
             why = "a cycle" if cyclic else f"{len(sources)} sources, {len(stores)} intermediate stores and {len(joins)} joins"
             yield ctx.found([t, *(ctx.components[n] for n in sorted(part - {t.id}))],

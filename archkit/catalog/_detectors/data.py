@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import networkx as nx
-
+from ..._digraph import descendants
 from .._context import Context
 from .._registry import Hit, detector
 
@@ -33,7 +32,7 @@ def federated_learning(ctx: Context) -> Iterator[Hit]:
             a = e.target
             if e.purpose != "training" or not ctx.on_server(a) or a not in artifacts:
                 continue
-            back = sorted(m for m in nx.descendants(artifacts, a)
+            back = sorted(m for m in descendants(artifacts, a)
                           if ctx.components[m].kind == "model" and ctx.on_client(m))
             if back:
                 yield ctx.found([t, ctx.components[a], ctx.components[back[0]]],

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import networkx as nx
-
+from ..._digraph import descendants, shortest_path
 from ...model import Component
 from .._context import Context
 from .._registry import Hit, detector
@@ -41,7 +40,7 @@ def _feedback_reach(ctx: Context) -> dict[str, set[str]]:
         if e.purpose != "feedback":
             continue
         start = e.source if e.op == "read" else e.target
-        for x in {start} | (nx.descendants(g, start) if start in g else set()):
+        for x in {start} | (descendants(g, start) if start in g else set()):
             out.setdefault(x, set()).add(e.id)
     return out
 
@@ -73,9 +72,8 @@ def feedback_loops(ctx: Context) -> list[tuple[Component, str, list[str]]]:
     g = ctx.influences_graph()
     for m in ctx.models():
         for t in ctx.trainers.get(m.id, []):
-            try:
-                path = nx.shortest_path(g, m.id, t)
-            except nx.NetworkXNoPath:
+            path = shortest_path(g, m.id, t)
+            if path is None:
                 continue
             out.append((m, t, path))
     return out

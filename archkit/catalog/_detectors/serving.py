@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import networkx as nx
-
+from ..._digraph import descendants
 from .._context import Context
 from .._registry import Hit, detector
 from ._common import LOOKUP_READER_KINDS, model_chains, table_writers
@@ -35,7 +34,7 @@ def _interactive(ctx: Context) -> set[str]:
     out: set[str] = set()
     for s in starts:
         if s not in out:
-            out |= nx.descendants(g, s)
+            out |= descendants(g, s)
     return out
 
 

@@ -4,25 +4,24 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import networkx as nx
-
+from ..._digraph import DiGraph, ancestors, descendants
 from .._context import Context
 from .._registry import Hit, detector
 
 
-def training_graph(ctx: Context) -> nx.DiGraph:
+def training_graph(ctx: Context) -> DiGraph:
     """Forward data graph of training-purpose connectors (cached per context)."""
     return ctx.purpose_graph("training")
 
 
-def serving_graph(ctx: Context) -> nx.DiGraph:
+def serving_graph(ctx: Context) -> DiGraph:
     """Forward data graph of serving-purpose connectors (cached per context)."""
     return ctx.purpose_graph("serving")
 
 
-def upstream(g: nx.DiGraph, node: str) -> set[str]:
+def upstream(g: DiGraph, node: str) -> set[str]:
     """Ancestors of ``node`` in ``g`` (empty if absent)."""
-    return nx.ancestors(g, node) if node in g else set()
+    return ancestors(g, node) if node in g else set()
 
 
 @detector("shared-feature-encoding", per_placement=False)
@@ -43,7 +42,7 @@ def feature_store(ctx: Context) -> Iterator[Hit]:
     """A feature store that is written, and read by training and by a serving model or encoder."""
     for fs in ctx.of_kind("feature_store"):
         writers = ctx.senders(fs.id)
-        below = nx.descendants(ctx.forward_graph, fs.id) | set(ctx.receivers(fs.id))
+        below = descendants(ctx.forward_graph, fs.id) | set(ctx.receivers(fs.id))
         trainers = sorted(x for x in below if ctx.is_training(x))
         servers = sorted(x for x in ctx.receivers(fs.id) if ctx.components[x].kind in ("model", "feature_encoder"))
         if writers and trainers and servers:
@@ -68,7 +67,7 @@ def decouple_training_from_serving(ctx: Context) -> Iterator[Hit]:
 @detector("workflow-pipeline", per_placement=False)
 def workflow_pipeline(ctx: Context) -> Iterator[Hit]:
     """At least three batch or training steps chained by batch transfers up to a training component."""
-    g = nx.DiGraph()
+    g = DiGraph()
     for e in ctx.system.connectors:
         if e.kind == "batch_transfer":
             a, b = (e.target, e.source) if e.op == "read" else (e.source, e.target)
@@ -76,6 +75,6 @@ def workflow_pipeline(ctx: Context) -> Iterator[Hit]:
     for t in ctx.system.components:
         if not ctx.is_training(t.id) or t.id not in g:
             continue
-        steps = sorted(x for x in nx.ancestors(g, t.id) if ctx.components[x].kind in ("batch_job", "training_pipeline"))
+        steps = sorted(x for x in ancestors(g, t.id) if ctx.components[x].kind in ("batch_job", "training_pipeline"))
         if len(steps) >= 2:
             yield ctx.found([*(ctx.components[s] for s in steps), t], f"'{t.id}' is fed by a pipeline of {len(steps) + 1} steps")
