@@ -15,7 +15,7 @@ Per-element primitives for vectorised evaluators (stable): :func:`component_time
 
 from __future__ import annotations
 
-from ._availability import AvailabilityResult, FlowAvailability, availability
+from ._availability import AvailabilityResult, FlowAvailability, availability, links_cutting_route
 from ._capacity import (
     CapacityResult,
     ComponentCapacity,
@@ -132,4 +132,5 @@ __all__ = [
     "component_plan", "ceil_estimate", "step_ceiling", "flow_demand", "ceiling_verdict", "flow_capacity",
     "fleet_size", "node_capacity", "link_price", "devices", "device_ratio",
     "connector_instances", "connector_rate", "replica_memory", "replica_storage", "connector_exits",
+    "links_cutting_route",
 ]

@@ -26,7 +26,7 @@ from ..model import System
 from ._common import Estimate, Options, input_text, missing_text
 from ._context import AnalysisContext, context_of
 
-__all__ = ["FlowAvailability", "AvailabilityResult", "availability"]
+__all__ = ["FlowAvailability", "AvailabilityResult", "availability", "links_cutting_route"]
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,23 @@ def _single_links(g: Any) -> set[str]:
     return out
 
 
+def links_cutting_route(ctx: AnalysisContext, a: str, b: str) -> list[str]:
+    """The links down in the context's variant that cut node ``a`` off from node ``b``.
+
+    Those whose return alone would bring a route back (a Wi-Fi hop that is down while Bluetooth
+    joins the same nodes is not one); when no single one would, every down link on the route
+    that exists with every link up. Empty when a route is up, or when none exists even with every
+    link up.
+    """
+    if a == b or ctx.route(a, b) is not None:
+        return []
+    nominal = ctx.route(a, b, exclude=())
+    if nominal is None:
+        return []
+    on_route = [h.link.id for h in nominal if h.link.id in ctx.down]
+    return [x for x in on_route if ctx.route(a, b, exclude=ctx.down - {x}) is not None] or on_route
+
+
 def availability(
     system: System | AnalysisContext, variant: str | None = None, options: Options | None = None
 ) -> AvailabilityResult:
@@ -129,7 +146,9 @@ def availability(
                 continue
             hops = g.route(a, b)
             if hops is None:
-                breaks.append(f"{c.id}: no route from '{a}' to '{b}' even with every link up")
+                cut = links_cutting_route(g, a, b)
+                breaks.append(f"{c.id}: {a} -> {b} is cut by link {', '.join(cut)}, down in the variant" if cut else
+                              f"{c.id}: no route from '{a}' to '{b}' even with every link up")
                 continue
             for h in hops:
                 links.setdefault(h.link.id, h.link)

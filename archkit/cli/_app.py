@@ -16,9 +16,9 @@ app = App(
 )
 
 # One module per command group; each defines register(app). Heavy imports happen inside the commands.
-from . import _analyze, _card, _catalog, _core, _deploy, _diff, _explore, _export, _render, _review, _watch  # noqa: E402
+from . import _analyze, _card, _catalog, _core, _deploy, _diff, _explore, _export, _render, _review, _verify, _watch  # noqa: E402
 
-for _module in (_core, _review, _diff, _watch, _card, _catalog, _render, _export, _analyze, _explore, _deploy):
+for _module in (_core, _review, _diff, _watch, _card, _catalog, _render, _export, _analyze, _explore, _deploy, _verify):
     _module.register(app)
 
 

@@ -57,6 +57,10 @@ def deploy_cmd(
     no_emulate_links: bool = typer.Option(
         False, "--no-emulate-links",
         help="Do not delay calls across nodes; map nodes to Ray resources 'node:<id>' instead (a real cluster)."),
+    no_emulate_devices: bool = typer.Option(
+        False, "--no-emulate-devices",
+        help="Run components at this machine's speed instead of padding each to the time declared for its node "
+             "(padding is on with link emulation)."),
     http_port: Optional[int] = typer.Option(None, "--http-port", help="Port of Serve's HTTP proxy (default 8000)."),
     timeout: float = typer.Option(300.0, "--timeout", min=1, callback=finite,
                                   help="Seconds to wait for the applications to run."),
@@ -73,7 +77,8 @@ def deploy_cmd(
     check_variant(system, variant, format)
     try:
         record = deploy(model, variant, flow=flow, address=address, emulate_links=not no_emulate_links,
-                        http_port=http_port, timeout=timeout, ray_auth=ray_auth.value)
+                        emulate_devices=False if no_emulate_devices else None, http_port=http_port, timeout=timeout,
+                        ray_auth=ray_auth.value)
     except ArchkitError as exc:
         fail(exc, format, model)
     if format == Format.json:
@@ -153,6 +158,8 @@ def serve_config_cmd(
     port: int = typer.Option(8000, "--port", help="Port of the HTTP proxy."),
     no_emulate_links: bool = typer.Option(False, "--no-emulate-links",
                                           help="Map nodes to Ray resources 'node:<id>' instead of emulating links."),
+    no_emulate_devices: bool = typer.Option(
+        False, "--no-emulate-devices", help="Do not pad components to the time declared for their node."),
     cpus: Optional[float] = typer.Option(None, "--cpus", min=0.1, callback=finite,
                                          help="CPUs to fit into when emulating (default: this machine's)."),
     package: Optional[Path] = typer.Option(
@@ -174,7 +181,8 @@ def serve_config_cmd(
     system = load_model(model)
     check_variant(system, variant)
     try:
-        plan = plan_for(model, variant, flow, emulate_links=not no_emulate_links, cpus=cpus)
+        plan = plan_for(model, variant, flow, emulate_links=not no_emulate_links, cpus=cpus,
+                        emulate_devices=False if no_emulate_devices else None)
     except ArchkitError as exc:
         fail(exc, Format.text, model)
     path = model_file(model)

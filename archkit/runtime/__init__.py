@@ -11,6 +11,12 @@ imports Ray only when called (``pip install 'archkit[serve]'``).
 * :class:`BadInput`, :class:`LinkDown` - errors implementations and links raise
 * :class:`EdgeLimits`, :func:`edge_env` - the HTTP edge's limits, and the environment of a Ray
   head whose Serve proxy enforces them
+* :func:`verify` (-> :class:`VerifyResult` of :class:`Drift`), :func:`verify_sarif` - what runs
+  against the model; :func:`compare_load` (-> :class:`FlowCheck`) - a load run against the
+  latency analysis; :func:`calibrate` (-> :class:`Calibration`) - measured component times written
+  into a copy of the model
+* :func:`start_local_cluster`, :func:`stop_local_cluster` - a Ray cluster of several nodes on this
+  machine, on loopback, for trying the multi-node mapping
 """
 
 from __future__ import annotations
@@ -39,7 +45,25 @@ __all__ = [
     "find_deployment",
     "plan_for",
     "model_file",
+    "verify",
+    "verify_sarif",
+    "VerifyResult",
+    "Drift",
+    "compare_load",
+    "FlowCheck",
+    "calibrate",
+    "Calibration",
+    "start_local_cluster",
+    "stop_local_cluster",
 ]
+
+_LAZY = {
+    "verify": ("_verify", "verify"), "verify_sarif": ("_verify", "to_sarif"), "VerifyResult": ("_verify", "VerifyResult"),
+    "Drift": ("_verify", "Drift"), "compare_load": ("_measured", "compare_load"), "FlowCheck": ("_measured", "FlowCheck"),
+    "calibrate": ("_calibrate", "calibrate"), "Calibration": ("_calibrate", "Calibration"),
+    "start_local_cluster": ("_local_cluster", "start_local_cluster"),
+    "stop_local_cluster": ("_local_cluster", "stop_local_cluster"),
+}
 
 
 
@@ -57,4 +81,15 @@ def __getattr__(name: str) -> Any:
         from . import _loadgen
 
         return getattr(_loadgen, name)
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        if module == "_verify":
+            from . import _verify as found
+        elif module == "_measured":
+            from . import _measured as found  # type: ignore[no-redef]
+        elif module == "_calibrate":
+            from . import _calibrate as found  # type: ignore[no-redef]
+        else:
+            from . import _local_cluster as found  # type: ignore[no-redef]
+        return getattr(found, attr)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -89,6 +89,7 @@ def deploy(
     flow: str | None = None,
     address: str | None = None,
     emulate_links: bool = True,
+    emulate_devices: bool | None = None,
     http_host: str = "127.0.0.1",
     http_port: int | None = None,
     cpus: int | None = None,
@@ -108,6 +109,8 @@ def deploy(
             instance Ray finds itself) or ``"ray://host:port"`` / ``"host:port"``.
         emulate_links: make calls across nodes wait as the declared links predict; False maps
             nodes to the Ray custom resources ``node:<id>`` instead.
+        emulate_devices: pad each component to the processing time declared for its node (see
+            :mod:`archkit.runtime._plan`); None: on exactly when links are emulated.
         http_host: address Serve's HTTP proxy binds (loopback unless asked otherwise).
         http_port: port of the proxy; 8000, or a free one when 8000 is taken on a local head.
         cpus: CPUs of a local head; defaults to the machine's.
@@ -133,7 +136,8 @@ def deploy(
         system, model_path = model, (str(Path(model_path).resolve()) if model_path else None)
     prefix = app_prefix(system.name)
     # a model that cannot be deployed fails here, before any Ray process is started
-    build_plan(system, variant, flow, emulate_links=emulate_links, cpus=cpus, model_path=model_path)
+    build_plan(system, variant, flow, emulate_links=emulate_links, cpus=cpus, model_path=model_path,
+               emulate_devices=emulate_devices)
     head = read_state(_HEAD)
     started = False
     if address is None:
@@ -169,7 +173,8 @@ def deploy(
         # CPUs this system may use: what is free now plus what its previous deployment holds
         budget = ray.available_resources().get("CPU", 0.0) + _held_cpus(read_state(prefix))
         budget = max(0.1, min(budget, ray.cluster_resources().get("CPU", float(os.cpu_count() or 1))))
-        plan = build_plan(system, variant, flow, emulate_links=emulate_links, cpus=budget, model_path=model_path)
+        plan = build_plan(system, variant, flow, emulate_links=emulate_links, cpus=budget, model_path=model_path,
+                          emulate_devices=emulate_devices)
         from ._serve_app import build_apps
 
         apps = build_apps(plan)
@@ -212,6 +217,7 @@ def deploy(
         "base_url": base,
         "url": base + plan.endpoint,
         "emulate_links": emulate_links,
+        "emulate_devices": plan.emulate_devices,
         "ray_auth": head.get("auth", "disabled") if address is None else None,
         "edge": head.get("edge") if address is None else None,
         "apps": [{"name": a.name, "node": a.node, "route_prefix": a.route_prefix, "deployments": a.deployments}
@@ -396,7 +402,7 @@ def undeploy(model: str) -> dict[str, Any]:
 
 
 def plan_for(model: str, variant: str | None = None, flow: str | None = None, *, emulate_links: bool = True,
-             cpus: float | None = None) -> DeploymentPlan:
+             cpus: float | None = None, emulate_devices: bool | None = None) -> DeploymentPlan:
     """The deployment plan of a model file without deploying it."""
     return build_plan(_load(model), variant, flow, emulate_links=emulate_links, cpus=cpus,
-                      model_path=model_file(model))
+                      model_path=model_file(model), emulate_devices=emulate_devices)

@@ -172,6 +172,7 @@ async def _run(url: str, inputs: list[LoadInput], requests: int, concurrency: in
             "p99": _r(percentile(latencies, 99)), "mean": _r(statistics.fmean(latencies) if latencies else None),
         },
         "steps_p50_ms": {k: _r(statistics.median(v)) for k, v in steps.items()},
+        "steps_p95_ms": {k: _r(percentile(v, 95)) for k, v in steps.items()},
         "errors": errors,
         "stopped_by_time_limit": done < requests,
     }

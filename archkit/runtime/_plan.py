@@ -27,6 +27,13 @@ config file and tested quickly. Rules:
   :class:`~archkit.runtime._protocol.LinkDown` naming the link.
 * Components with an implementation that are not in the flow still become deployments on their
   node (reachable by handle), so the whole declared system runs.
+* With device emulation on (by default exactly when links are emulated), each flow step takes
+  as long as the model says its target takes on the node it is placed on: the call's
+  ``device_time_s`` is the latency analysis' component time of the target there (typical
+  value), and the caller pads what the step cost on this machine (the handle hop and the
+  target's processing, link waits aside) up to it (see :mod:`archkit.runtime._runner`). A step
+  whose target has no implementation but a declared time then counts as doing something: it
+  runs inline as a padded no-op instead of being skipped.
 
 Serving limits (per deployment; a component may set each one in its ``properties``):
 ``max_ongoing_requests`` (requests a replica works on at once) and ``max_queued_requests``
@@ -57,7 +64,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..analysis import AnalysisContext, Point, connector_time, hop_at, message_bits
+from ..analysis import (
+    AnalysisContext,
+    Point,
+    component_time,
+    connector_time,
+    hop_at,
+    links_cutting_route,
+    message_bits,
+)
 from ..errors import UsageError
 
 __all__ = [
@@ -70,6 +85,7 @@ __all__ = [
     "DeploymentPlan",
     "build_plan",
     "deployment_options",
+    "device_times",
     "admission_capacity",
     "app_prefix",
     "NODE_RESOURCE_PREFIX",
@@ -142,6 +158,10 @@ class CallPlan(_Frozen):
     response_bytes: float | None = Field(
         None, description="Declared response size at the emulation point, used for link emulation; None: the actual "
                           "answer.")
+    device_time_s: float | None = Field(
+        None, description="With device emulation: seconds the target takes on its node (the latency analysis' "
+                          "component time at the emulation point); the caller pads the step up to it. None: no "
+                          "padding.")
 
 
 class ComponentRun(_Frozen):
@@ -216,6 +236,8 @@ class DeploymentPlan(_Frozen):
     emulate_links: bool = Field(description="Whether calls across nodes wait as the declared links predict.")
     emulation_point: Point = Field(
         "typical", description="Which point of each declared range link emulation uses: best, typical or worst.")
+    emulate_devices: bool = Field(
+        False, description="Whether each component is padded to the processing time declared for its node.")
     cpu_budget: float | None = Field(description="CPUs the plan was fitted into (one machine), or None.")
     python_path: list[str] = Field(
         default_factory=list, description="Folders added to sys.path in replicas to import implementations.")
@@ -284,7 +306,7 @@ def _hops(ctx: AnalysisContext, connector: Any, a: str, b: str, point: Point) ->
     nominal = ctx.route(a, b, exclude=())
     usable = ctx.route(a, b)
     if usable is None:
-        down = [hop.link.id for hop in (nominal or []) if hop.link.id in ctx.down]
+        down = links_cutting_route(ctx, a, b)
         if not down:
             raise UsageError(
                 f"connector {connector.id!r} joins nodes {a!r} and {b!r}, but no declared link joins them; "
@@ -337,6 +359,7 @@ def build_plan(
     cpus: float | None = None,
     model_path: str | Path | None = None,
     point: Point = "typical",
+    emulate_devices: bool | None = None,
 ) -> DeploymentPlan:
     """Compute the deployment plan of one flow of ``system`` under a variant's placement.
 
@@ -350,6 +373,8 @@ def build_plan(
         model_path: the model file, whose folder (and project root) replicas import from.
         point: the point of each declared range that link emulation waits (default the typical
             value); each call's ``expected_ms`` is the latency analysis' connector time there.
+        emulate_devices: pad each component to the processing time declared for its node (see
+            :func:`device_times`); None: on exactly when ``emulate_links`` is.
 
     Raises:
         UsageError: unknown variant or flow, a flow component not placed on a node, no component
@@ -378,9 +403,13 @@ def build_plan(
         raise UsageError(f"flow {chosen.id!r} uses components with no node in {where}: "
                          f"{', '.join(unplaced)}; place them on a node")
 
-    # which steps do something: a target that runs code, or calls something that does
+    devices = emulate_links if emulate_devices is None else emulate_devices
+    padded = device_times(graph, [s.target for s in steps], point) if devices else {}
+
+    # which steps do something: a target that runs code (or, emulating devices, takes declared time),
+    # or calls something that does
     def runs_code(cid: str, seen: frozenset[str] = frozenset()) -> bool:
-        if comps[cid].implementation:
+        if comps[cid].implementation or padded.get(cid) is not None:
             return True
         return any(runs_code(s.target, seen | {cid}) for s in steps if s.source == cid and s.target not in seen)
 
@@ -389,6 +418,7 @@ def build_plan(
                          f"implementation='module:Class' on the components to run")
     live = [s for s in steps if runs_code(s.target)]
     skipped = [f"{s.target}: step {s.id!r} skipped, nothing it reaches has an implementation"
+               + (" or a declared processing time" if devices else "")
                for s in steps if s not in live]
 
     # assign each component to a deployment: the caller's (inline) or its own
@@ -478,7 +508,7 @@ def build_plan(
                 inline=inline_step[step.id], deployment=names[target_head],
                 app=app_name[placement[target_head]], crossing=crossing,
                 legs=2 if step.synchronous else 1, request_bytes=_size_at(step, "request_size", point),
-                response_bytes=_size_at(step, "response_size", point)))
+                response_bytes=_size_at(step, "response_size", point), device_time_s=padded.get(step.target)))
         limits = _serving_limits(comps[item["head"]], item["ingress"])
         resources = {} if emulate_links else {f"{NODE_RESOURCE_PREFIX}{item['node']}": _NODE_RESOURCE_SHARE}
         accepts: list[str] = []
@@ -508,8 +538,19 @@ def build_plan(
         system=system.name, prefix=prefix, variant=variant, flow=chosen.id, entry_component=entry,
         entry_node=entry_node, endpoint=f"/{entry_node}/{chosen.id}", emulate_links=emulate_links,
         emulation_point=point,
+        emulate_devices=devices,
         cpu_budget=budget, python_path=roots, apps=apps, deployments=specs, skipped=skipped, notes=notes,
     )
+
+
+def device_times(ctx: AnalysisContext, components: list[str], point: Point = "typical") -> dict[str, float | None]:
+    """Seconds each component takes on the node it is placed on: the latency analysis' component time.
+
+    The value is :func:`archkit.analysis.component_time` at ``point`` of its range (typical by
+    default); None where the model declares no time for that node (the component then runs at
+    this machine's speed).
+    """
+    return {cid: component_time(ctx, cid, ctx.placement[cid]).at(point) for cid in components}
 
 
 def _serving_limits(component: Any, ingress: bool) -> dict[str, Any]:

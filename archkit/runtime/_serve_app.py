@@ -89,6 +89,12 @@ def _make_runner(spec_json: dict[str, Any], meta: dict[str, Any],
     return GroupRunner(spec, meta["python_path"], meta["variant"], meta["emulate_links"], _Remote(handles))
 
 
+def _describe(spec: DeploymentSpec, meta: dict[str, Any]) -> dict[str, Any]:
+    """What a replica runs, as it was built: its spec and the plan's emulation settings (``archkit verify``)."""
+    return {"spec": spec.model_dump(mode="json"), "variant": meta.get("variant"),
+            "emulate_links": bool(meta.get("emulate_links")), "emulate_devices": bool(meta.get("emulate_devices"))}
+
+
 @serve.deployment
 class ComponentDeployment:
     """One planned deployment: its components in one replica, then a call to the next deployment.
@@ -104,11 +110,16 @@ class ComponentDeployment:
                  handles: dict[str, DeploymentHandle] | None = None, peers: list[DeploymentHandle] | None = None) -> None:
         confine_replica()
         self.spec = DeploymentSpec.model_validate(spec)
+        self.meta = dict(meta)
         self.runner = _make_runner(spec, meta, handles)
 
     async def run(self, component: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Run one of this deployment's components on the payload, with the steps it makes."""
         return await self.runner.run(component, payload)
+
+    async def describe(self) -> dict[str, Any]:
+        """What this replica runs: its part of the plan and the emulation settings."""
+        return _describe(self.spec, self.meta)
 
     def check_health(self) -> None:
         """Serve's health check: raises when an implementation says it cannot serve."""
@@ -152,6 +163,7 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
                      peers: list[DeploymentHandle] | None = None) -> None:
             confine_replica()
             self.spec = DeploymentSpec.model_validate(spec)
+            self.meta = dict(meta)
             self.runner = _make_runner(spec, meta, handles)
 
         @api.get("/health", summary="Liveness check")
@@ -222,6 +234,10 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
             """Run one of this deployment's components on the payload, with the steps it makes."""
             return await self.runner.run(component, payload)
 
+        async def describe(self) -> dict[str, Any]:
+            """What this replica runs: its part of the plan and the emulation settings."""
+            return _describe(self.spec, self.meta)
+
         def check_health(self) -> None:
             """Serve's health check: raises when an implementation says it cannot serve."""
             self.runner.check_health()
@@ -230,7 +246,8 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
 
 
 def _meta(plan: DeploymentPlan) -> dict[str, Any]:
-    return {"python_path": list(plan.python_path), "variant": plan.variant, "emulate_links": plan.emulate_links}
+    return {"python_path": list(plan.python_path), "variant": plan.variant, "emulate_links": plan.emulate_links,
+            "emulate_devices": plan.emulate_devices}
 
 
 def build_apps(plan: DeploymentPlan) -> dict[str, Any]:
@@ -279,7 +296,8 @@ def build_node_app(args: dict[str, Any]) -> Any:
     """Application builder for Serve config files: the application of one node of a model.
 
     ``args``: ``model`` (path), ``node``, and optionally ``variant``, ``flow``, ``emulate_links``
-    (default true) and ``cpus`` (CPUs to fit into when emulating).
+    (default true), ``emulate_devices`` (default: as ``emulate_links``) and ``cpus`` (CPUs to fit
+    into when emulating).
     """
     from ..io import load
 
@@ -288,5 +306,5 @@ def build_node_app(args: dict[str, Any]) -> Any:
 
     plan = build_plan(system, args.get("variant"), args.get("flow"),
                       emulate_links=bool(args.get("emulate_links", True)), cpus=args.get("cpus"),
-                      model_path=args["model"])
+                      model_path=args["model"], emulate_devices=args.get("emulate_devices"))
     return build_apps(plan)[plan.app(args["node"]).name]

@@ -67,7 +67,7 @@ def serve_config(plan: DeploymentPlan, model_path: str, *, host: str = "127.0.0.
     apps = []
     for app in plan.apps:
         args: dict[str, Any] = {"model": model_path, "node": app.node, "flow": plan.flow,
-                                "emulate_links": plan.emulate_links}
+                                "emulate_links": plan.emulate_links, "emulate_devices": plan.emulate_devices}
         if plan.variant is not None:
             args["variant"] = plan.variant
         if plan.cpu_budget is not None:

@@ -12,7 +12,7 @@ from .conftest import EXAMPLE_MODEL, TINY_MODEL
 
 
 def test_one_application_per_node_of_the_variant(example_system):
-    plan = build_plan(example_system, "ocr-in-cloud", model_path=EXAMPLE_MODEL)
+    plan = build_plan(example_system, "ocr-in-cloud", model_path=EXAMPLE_MODEL, emulate_devices=False)
     assert [a.node for a in plan.apps] == ["glasses", "cloud", "phone"]
     assert [a.route_prefix for a in plan.apps] == ["/glasses", "/cloud", "/phone"]
     assert plan.endpoint == "/glasses/overlay"
@@ -116,3 +116,17 @@ def test_serve_config_is_a_valid_serve_schema(example_system, tmp_path):
     assert config["http_options"]["host"] == "127.0.0.1"
     assert {a["args"]["node"] for a in config["applications"]} == {"glasses", "cloud", "phone"}
     assert text == serve_config_yaml(plan, str(EXAMPLE_MODEL))
+
+
+def test_a_cut_route_names_the_link_whose_loss_cuts_it(example_system):
+    # with Wi-Fi Direct and cellular both down, Bluetooth still joins glasses and phone: cellular is the cause
+    from archkit.io import load_data, to_data
+
+    data = to_data(example_system)
+    data["variants"].append({"name": "cloud-offline", "placement": {"ocr": "cloud"},
+                             "links_down": ["glasses-phone-wifi", "phone-cloud"]})
+    plan = build_plan(load_data(data), "cloud-offline", model_path=EXAMPLE_MODEL, cpus=2)
+    calls = {c.target: c for c in plan.deployment("ingress").calls}
+    assert calls["ocr"].crossing.down == ["phone-cloud"]
+    assert calls["translator"].crossing.down == [] and [h.link for h in calls["translator"].crossing.hops] == [
+        "glasses-phone"]
