@@ -161,18 +161,52 @@ class Estimate:
         return self.best, self.typical, self.worst
 
     # -- arithmetic ----------------------------------------------------------------------------
+    # The three operations below are written out rather than built on one helper: analyses of large
+    # models make millions of them, and a call per value costs more than the arithmetic.
     def __add__(self, other: "Estimate") -> "Estimate":
-        if self.unit != other.unit:
-            raise ValueError(f"cannot add {self.unit} to {other.unit}")
-        return self._combine(other, lambda x, y: x + y, lambda x, y: x + y, lambda x, y: x + y, self.unit)
+        unit = self.unit
+        if unit != other.unit:
+            raise ValueError(f"cannot add {unit} to {other.unit}")
+        a, b = self.inputs, other.inputs
+        ins = a if not b else b if not a else tuple(dict.fromkeys(a + b))
+        if self.missing or other.missing:
+            return Estimate(None, None, None, unit, ins, _merge(self.missing, other.missing))
+        return Estimate(
+            self.best + other.best,  # type: ignore[operator]
+            self.typical + other.typical,  # type: ignore[operator]
+            self.worst + other.worst,  # type: ignore[operator]
+            unit,
+            ins,
+        )
 
     def times(self, other: "Estimate", unit: str) -> "Estimate":
         """Product of two non-negative estimates (best x best, worst x worst)."""
-        return self._combine(other, _mul, _mul, _mul, unit)
+        a, b = self.inputs, other.inputs
+        ins = a if not b else b if not a else tuple(dict.fromkeys(a + b))
+        if self.missing or other.missing:
+            return Estimate(None, None, None, unit, ins, _merge(self.missing, other.missing))
+        sb, st, sw, ob, ot, ow = self.best, self.typical, self.worst, other.best, other.typical, other.worst
+        return Estimate(
+            0.0 if sb == 0 or ob == 0 else sb * ob,  # type: ignore[operator]
+            0.0 if st == 0 or ot == 0 else st * ot,  # type: ignore[operator]
+            0.0 if sw == 0 or ow == 0 else sw * ow,  # type: ignore[operator]
+            unit,
+            ins,
+        )
 
     def per(self, other: "Estimate", unit: str) -> "Estimate":
         """Quotient of non-negative estimates: best = best / worst divisor, worst = worst / best divisor."""
-        return self._combine(other, _div, _div, _div, unit, swap=True)
+        a, b = self.inputs, other.inputs
+        ins = a if not b else b if not a else tuple(dict.fromkeys(a + b))
+        if self.missing or other.missing:
+            return Estimate(None, None, None, unit, ins, _merge(self.missing, other.missing))
+        return Estimate(
+            _div(self.best, other.worst),  # type: ignore[arg-type]
+            _div(self.typical, other.typical),  # type: ignore[arg-type]
+            _div(self.worst, other.best),  # type: ignore[arg-type]
+            unit,
+            ins,
+        )
 
     def scale(self, k: float, unit: str | None = None, inputs: Iterable[str] = ()) -> "Estimate":
         """This estimate times a known non-negative number."""
@@ -399,24 +433,37 @@ USERS_MISSING = "declare users on the system (or pass --users)"
 
 def devices(node: Node, users: float | None) -> Estimate:
     """How many instances of a node exist: users x per_user for per-user devices, else its count."""
-    if node.per_user is not None:
+    return _devices(node.id, node.per_user, node.count, users)
+
+
+# The estimates below are built from the values in their arguments alone (never from an object's
+# identity), so equal arguments give an equal estimate; analyses of large models ask for the same
+# few thousands of them again and again.
+@lru_cache(maxsize=65536)
+def _devices(node_id: str, per_user: float | None, count: int, users: float | None) -> Estimate:
+    if per_user is not None:
         if users is None:
             return Estimate.unknown("devices", USERS_MISSING)
         return Estimate.exact(
-            users * node.per_user,
+            users * per_user,
             "devices",
-            (f"users = {users:g}", input_text("node", node.id, "per_user", node.per_user)),
+            (f"users = {users:g}", input_text("node", node_id, "per_user", per_user)),
         )
-    return Estimate.exact(
-        float(node.count), "devices", (input_text("node", node.id, "count", node.count),) if node.count != 1 else ()
-    )
+    return Estimate.exact(float(count), "devices", (input_text("node", node_id, "count", count),) if count != 1 else ())
 
 
 def device_ratio(a: Node, b: Node, users: float | None) -> Estimate:
     """devices(a) / devices(b); for two per-user nodes the number of users cancels out."""
     if a.per_user is not None and b.per_user is not None:
         return Estimate.exact(a.per_user / b.per_user, "1")
-    return devices(a, users).per(devices(b, users), "1")
+    return _device_ratio(a.id, a.per_user, a.count, b.id, b.per_user, b.count, users)
+
+
+@lru_cache(maxsize=65536)
+def _device_ratio(
+    a: str, a_per_user: float | None, a_count: int, b: str, b_per_user: float | None, b_count: int, users: float | None
+) -> Estimate:
+    return _devices(a, a_per_user, a_count, users).per(_devices(b, b_per_user, b_count, users), "1")
 
 
 def connector_instances(source: Node, target: Node, users: float | None) -> Estimate:
@@ -427,9 +474,14 @@ def connector_instances(source: Node, target: Node, users: float | None) -> Esti
 
 def connector_rate(c: Connector) -> Estimate:
     """Messages per second of one instance of a connector: rate x share (share defaults to 1)."""
-    r = quantity_estimate(c.rate, "connector", c.id, "rate", "1/s")
-    if c.share is not None and c.share != 1:
-        r = r.scale(c.share, inputs=(input_text("connector", c.id, "share", f"{c.share:g}"),))
+    return _connector_rate(c.id, c.rate, c.share)
+
+
+@lru_cache(maxsize=65536)
+def _connector_rate(cid: str, rate: Quantity | None, share: float | None) -> Estimate:
+    r = quantity_estimate(rate, "connector", cid, "rate", "1/s")
+    if share is not None and share != 1:
+        r = r.scale(share, inputs=(input_text("connector", cid, "share", f"{share:g}"),))
     return r
 
 
@@ -439,6 +491,39 @@ def message_bits(c: Connector, field_name: str) -> Estimate:
     if q is None:
         return Estimate.unknown("bit", missing_text(field_name, "connector", c.id))
     return Estimate(q.lo * 8, q.mid * 8, q.hi * 8, "bit", (input_text("connector", c.id, field_name, q),))
+
+
+# -- the same values, computed once per analysis context -----------------------------------------
+# These depend only on the elements named, never on the placement; the contexts of a system's
+# placements keep each in their shared memo (``g.shared``), so analyses build each estimate once.
+
+
+def rate_in(g: Any, c: Connector) -> Estimate:
+    """:func:`connector_rate` of ``c``, once per context."""
+    key = ("rate", c.id)
+    hit = g.shared.get(key)
+    if hit is None:
+        hit = g.shared[key] = connector_rate(c)
+    return hit
+
+
+def devices_in(g: Any, node: Node, users: float | None) -> Estimate:
+    """:func:`devices` of ``node`` for ``users``, once per context."""
+    key = ("devices", node.id, users)
+    hit = g.shared.get(key)
+    if hit is None:
+        hit = g.shared[key] = devices(node, users)
+    return hit
+
+
+def instances_in(g: Any, source: Node, target: Node, users: float | None) -> Estimate:
+    """:func:`connector_instances` of two nodes for ``users``, once per context."""
+    key = ("instances", source.id, target.id, users)
+    hit = g.shared.get(key)
+    if hit is None:
+        da, db = devices_in(g, source, users), devices_in(g, target, users)
+        hit = g.shared[key] = da._combine(db, max, max, max, "devices")
+    return hit
 
 
 def replica_memory(c: Component) -> Estimate:

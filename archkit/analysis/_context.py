@@ -32,19 +32,37 @@ class AnalysisContext:
         variant: a variant name, or None for the base placement.
         graph: the system's :class:`~archkit.model.SystemGraph` for this variant, when the caller
             has one already (its routes are reused); built if not given.
+        shared: the :attr:`shared` memo of another context of the same system, so that the
+            contexts of its placements compute placement-independent values once.
     """
 
-    def __init__(self, system: System, variant: str | None = None, *, graph: SystemGraph | None = None) -> None:
+    def __init__(
+        self,
+        system: System,
+        variant: str | None = None,
+        *,
+        graph: SystemGraph | None = None,
+        shared: dict[tuple[Any, ...], Any] | None = None,
+    ) -> None:
         if graph is None:
             from ..model import SystemGraph
 
             graph = SystemGraph(system, variant)
         elif graph.system is not system or graph.variant != variant:
             raise ValueError("the graph given is for another system or variant")
-        self._start(system, variant, graph, None)
+        if shared is None:
+            shared = {}
+        if shared.setdefault(("system",), system) is not system:
+            raise ValueError("the shared memo given belongs to the contexts of another system")
+        self._start(system, variant, graph, None, shared)
 
     def _start(
-        self, system: System, variant: str | None, graph: SystemGraph, incoming: dict[str, list[Connector]] | None
+        self,
+        system: System,
+        variant: str | None,
+        graph: SystemGraph,
+        incoming: dict[str, list[Connector]] | None,
+        shared: dict[tuple[Any, ...], Any],
     ) -> None:
         self.system: System = system
         self.variant: str | None = variant
@@ -58,6 +76,9 @@ class AnalysisContext:
         self._incoming = incoming
         self.memo: dict[tuple[Any, ...], Any] = {}
         """Values derived under this placement, by a key that names the value and its arguments."""
+        self.shared: dict[tuple[Any, ...], Any] = shared
+        """Values that do not depend on the placement (or name in their key every part of it they
+        depend on: nodes, links down), shared by the contexts of one system's placements."""
 
     def with_placement(self, placement: Mapping[str, str]) -> AnalysisContext:
         """This context with components moved: ``{component id: node id}`` over the current placement.
@@ -67,7 +88,11 @@ class AnalysisContext:
         """
         other = AnalysisContext.__new__(AnalysisContext)
         other._start(
-            self.system, self.variant, self.graph.with_placement({**self.placement, **placement}), self.incoming
+            self.system,
+            self.variant,
+            self.graph.with_placement({**self.placement, **placement}),
+            self.incoming,
+            self.shared,
         )
         return other
 

@@ -31,12 +31,12 @@ from ._common import (
     SECONDS_PER_DAY,
     Estimate,
     Options,
-    connector_instances,
-    connector_rate,
     devices,
     input_text,
+    instances_in,
     missing_text,
     quantity_estimate,
+    rate_in,
 )
 from ._context import AnalysisContext, context_of
 from ._links import LinkLoadResult, link_load
@@ -154,18 +154,36 @@ def connector_volume(
     """
     opts = options or Options()
     g = context_of(system, variant)
-    system, variant = g.system, g.variant
     c = g.connectors[connector_id]
     a, b = g.node_of(c.source), g.node_of(c.target)
     if a is None or b is None:
         return Estimate.unknown("B/day", f"place component '{c.source if a is None else c.target}' on a node")
-    size = quantity_estimate(c.request_size, "connector", c.id, "request_size", "B")
-    if c.synchronous:
-        size = size + quantity_estimate(c.response_size, "connector", c.id, "response_size", "B")
+    return _volume(g, c, a, b, opts)
+
+
+def _volume(g: AnalysisContext, c: Any, a: Any, b: Any, opts: Options) -> Estimate:
+    """connector_volume of ``c`` from node ``a`` to node ``b``."""
+    memo = g.shared
+    size = memo.get(("payload", c.id))
+    if size is None:
+        size = quantity_estimate(c.request_size, "connector", c.id, "request_size", "B")
+        if c.synchronous:
+            size = size + quantity_estimate(c.response_size, "connector", c.id, "response_size", "B")
+        memo[("payload", c.id)] = size
     user_driven = a.user_device and c.purpose in _USER_DRIVEN
-    active = opts.usage_hours(system) * 3600 if user_driven else SECONDS_PER_DAY
-    volume = size.times(connector_rate(c), "B/day").times(connector_instances(a, b, opts.users_for(system)), "B/day")
+    active = opts.usage_hours(g.system) * 3600 if user_driven else SECONDS_PER_DAY
+    volume = size.times(rate_in(g, c), "B/day").times(instances_in(g, a, b, opts.users_for(g.system)), "B/day")
     return volume.scale(active)
+
+
+def _price_in(g: AnalysisContext, link: Any) -> Estimate | None:
+    """:func:`link_price` of a link, once per context."""
+    key = ("price", link.id)
+    memo = g.shared
+    if key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+    p = memo[key] = link_price(link)
+    return p
 
 
 def _data_costs(
@@ -180,24 +198,28 @@ def _data_costs(
     system, variant = g.system, g.variant
     seconds = opts.hours_per_month * 3600
     out: list[tuple[str, str, Estimate]] = []
+    nodes, placement = g.nodes, g.placement
     for c in system.connectors:
         if only is not None and c.id != only:
             continue
         if c.purpose == "model_artifact":
             continue
-        a, b = g.node_of(c.source), g.node_of(c.target)
-        if a is None or b is None or a.id == b.id:
+        na, nb = placement.get(c.source), placement.get(c.target)
+        if na is None or nb is None or na == nb:
             continue
-        hops = g.route(a.id, b.id)
+        a, b = nodes.get(na), nodes.get(nb)
+        if a is None or b is None:
+            continue
+        hops = g.route(na, nb)
         if not hops:
             continue
-        priced = [(h.link, link_price(h.link)) for h in hops]
-        priced = [(lk, p) for lk, p in priced if p is not None]
+        priced = [(h.link, p) for h in hops if (p := _price_in(g, h.link)) is not None]
         if not priced:
             continue
-        volume = connector_volume(g, c.id, options=opts).as_unit("B/month").scale(seconds / SECONDS_PER_DAY)
+        volume = _volume(g, c, a, b, opts).as_unit("B/month").scale(seconds / SECONDS_PER_DAY)
+        cat = "telemetry" if c.purpose == "telemetry" else "data"
         for lk, price in priced:
-            out.append(("telemetry" if c.purpose == "telemetry" else "data", lk.id, volume.times(price, "USD/month")))  # type: ignore[arg-type]
+            out.append((cat, lk.id, volume.times(price, "USD/month")))
     return out
 
 

@@ -81,7 +81,7 @@ def component_time(system_or_graph: System | AnalysisContext, component_id: str,
     Unknown (naming what to declare) when none applies. Pure; does not depend on the placement.
     """
     g = context_of(system_or_graph)
-    memo = g.memo
+    memo = g.shared
     key = ("time", component_id, node_id)
     hit = memo.get(key)
     if hit is None:

@@ -112,32 +112,43 @@ def connector_link_load(
     (link, from, to) gives exactly the loads of :func:`link_load`.
     """
     g = context_of(system_or_graph)
-    opts = options or Options()
-    users = opts.peak_users_for(g.system)
-    c = g.connectors[connector_id]
+    users = (options or Options()).peak_users_for(g.system)
+    return list(_shares(g, g.connectors[connector_id], source_node, target_node, users))
+
+
+def _shares(g: AnalysisContext, c: Connector, source_node: str, target_node: str, users: float | None) -> list[LoadShare]:
+    """connector_link_load's shares (``users``: those active at peak), once per system for the same
+    nodes and links down (the list is shared: treat it as read-only)."""
     if source_node == target_node:
         return []
+    memo = g.shared
+    key = ("shares", c.id, source_node, target_node, users, g.down)
+    out: list[LoadShare] | None = memo.get(key)
+    if out is not None:
+        return out
+    out = memo[key] = []
     hops = g.route(source_node, target_node)
     if not hops:
-        return []
-    traffic = connector_traffic(c)
+        return out
+    traffic = memo.get(("traffic", c.id))
+    if traffic is None:
+        traffic = memo[("traffic", c.id)] = connector_traffic(c)
     fwd, back = traffic.request, traffic.response
-    a, b = g.nodes[source_node], g.nodes[target_node]
-    out: list[LoadShare] = []
-    memo = g.memo
     for h in hops:
-        key = ("ratio", source_node, target_node, h.link.id, users)
-        ratio = memo.get(key)
+        lid = h.link.id
+        rkey = ("ratio", source_node, target_node, lid, users)
+        ratio = memo.get(rkey)
         if ratio is None:
             ends = (g.nodes[h.link.ends[0]], g.nodes[h.link.ends[1]])
-            ratio = memo[key] = _instance_ratio((a, b), ends, users)
-        out.append(
-            LoadShare(c.id, h.link.id, h.source, h.target, fwd if ratio.best == 1 else fwd.times(ratio, "bit/s"))
-        )
-        if back is not None:
-            out.append(
-                LoadShare(c.id, h.link.id, h.target, h.source, back if ratio.best == 1 else back.times(ratio, "bit/s"))
-            )
+            ratio = memo[rkey] = _instance_ratio((g.nodes[source_node], g.nodes[target_node]), ends, users)
+        if ratio.best == 1:
+            out.append(LoadShare(c.id, lid, h.source, h.target, fwd))
+            if back is not None:
+                out.append(LoadShare(c.id, lid, h.target, h.source, back))
+        else:
+            out.append(LoadShare(c.id, lid, h.source, h.target, fwd.times(ratio, "bit/s")))
+            if back is not None:
+                out.append(LoadShare(c.id, lid, h.target, h.source, back.times(ratio, "bit/s")))
     return out
 
 
@@ -192,13 +203,20 @@ def link_load(
     """Utilisation, headroom and responsible connectors of every link direction (see the module docstring)."""
     g = context_of(system, variant)
     system, variant = g.system, g.variant
+    users = (options or Options()).peak_users_for(system)
     shares: dict[tuple[str, str, str], list[LoadShare]] = {}
+    placement = g.placement
     for c in system.connectors:
-        a, b = g.placement.get(c.source), g.placement.get(c.target)
+        a, b = placement.get(c.source), placement.get(c.target)
         if a is None or b is None or a == b:
             continue
-        for s in connector_link_load(g, c.id, a, b, options):
-            shares.setdefault((s.link, s.from_node, s.to_node), []).append(s)
+        for s in _shares(g, c, a, b, users):
+            key = (s.link, s.from_node, s.to_node)
+            mine = shares.get(key)
+            if mine is None:
+                shares[key] = [s]
+            else:
+                mine.append(s)
     out: list[LinkDirectionLoad] = []
     for lk in system.links:
         for x, y in (lk.ends, (lk.ends[1], lk.ends[0])):

@@ -84,14 +84,17 @@ def analyze(
     variant: str | None = None,
     options: Options | None = None,
     timer: Callable[[str], Any] | None = None,
+    *,
+    shared: dict[tuple[Any, ...], Any] | None = None,
 ) -> VariantReport:
     """Run every analysis for one variant (None: the base placement).
 
     ``timer``, if given, is called with each analysis name and must return a context manager
-    (the benchmark uses it to time each stage).
+    (the benchmark uses it to time each stage). ``shared`` is the shared memo of the system's
+    analysis contexts (:attr:`AnalysisContext.shared`), when several placements are analysed.
     """
     with _cycle_collector_paused():
-        return _analyze(AnalysisContext(system, variant), options or Options(), timer)
+        return _analyze(AnalysisContext(system, variant, shared=shared), options or Options(), timer)
 
 
 @contextmanager
@@ -145,8 +148,9 @@ def analyze_all(system: System, variants: Iterable[str | None] | None = None, op
     """Every analysis for the given variants (default: :func:`every_placement`)."""
     opts = options or Options()
     names: list[str | None] = list(variants) if variants is not None else every_placement(system)
+    shared: dict[tuple[Any, ...], Any] = {}
     return Report(system.name, opts.users_for(system), opts.assumptions(system),
-                  [analyze(system, v, opts, timer) for v in names])
+                  [analyze(system, v, opts, timer, shared=shared) for v in names])
 
 
 def missing_inputs(data: Any) -> list[str]:

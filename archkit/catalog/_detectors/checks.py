@@ -87,7 +87,7 @@ def privacy_locality(ctx: Context) -> Iterator[Hit]:
     except ImportError:
         yield ctx.unknown([ctx.system], "the privacy check needs archkit.analysis, which this installation lacks")
         return
-    for x in analysis.privacy(ctx.system, ctx.variant).exits:
+    for x in analysis.privacy(ctx.analysis).exits:
         if not (x.personal and x.leaves_user):
             continue
         e = ctx.connectors[x.connector]
