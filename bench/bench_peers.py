@@ -13,20 +13,26 @@ machine slows both alike. Stages:
   ``TM.check()`` (sorts flows, applies defaults), ``resolve`` is ``TM.resolve()`` (every threat
   rule against every element: the findings).
 * archkit: ``load+validate yaml`` and ``load+validate json`` (:func:`archkit.io.loads` of the
-  model's text: parse, build, check), ``pydantic model_validate`` (the bare
+  model's text: parse, build, check, as ``archkit validate``), ``pydantic model_validate`` (the bare
   ``System.model_validate`` of the same data, already parsed: the floor of any validating load),
-  ``analyze`` (every analysis over the base placement and every variant, as ``archkit analyze
-  --all-variants``), ``lint`` (every anti-pattern and check over every placement, as ``archkit lint``).
+  ``analyze`` (every analysis of the model, as ``archkit analyze MODEL``: the base placement),
+  ``analyze every placement`` (every analysis of the base placement and of every variant, as
+  ``archkit analyze MODEL --all-variants``), ``lint`` (every anti-pattern and check over every
+  placement, as ``archkit lint``). Each archkit stage starts from the validated model alone and
+  shares nothing with the stages before it (lint computes the analyses it needs itself).
 
 Every stage is timed in CPU seconds of its process (``time.process_time``: what the work costs,
 however many other programs share the machine) and in wall seconds; the targets are checked on the
 CPU figures, and the wall-clock ratios are printed and stored next to them. Targets (medians of the
 per-round ratios, each round's ratio from that round's own figures):
 
-* archkit's pipeline (load+validate yaml + analyze + lint) at the largest size is >= 5x faster
-  than pytm's build+resolve of the same size;
+* archkit's pipeline, validate + analyze + lint (load+validate yaml + analyze + lint), at the
+  largest size is >= 5x faster than pytm's build+resolve of the same size (the same ratio with
+  ``analyze every placement`` instead of ``analyze``, and pytm's ``check`` counted too, is printed
+  beside it);
 * load+validate json <= 3x the bare ``model_validate`` of the same data;
-* lint <= 1x all analyses.
+* lint <= 1x all analyses (lint over every placement / every analysis over every placement: the
+  same placements on both sides).
 
 Prints a table (medians and the min..max spread over the rounds) and writes
 bench/results/peers.json. Exits 1 if a target is missed in the median, 2 if pytm is not installed.
@@ -52,7 +58,8 @@ TARGET_JSON_OVER_PYDANTIC = 3.0
 TARGET_LINT_OVER_ANALYSES = 1.0
 
 PYTM_STAGES = ("build", "check", "resolve")
-ARCHKIT_STAGES = ("load+validate yaml", "load+validate json", "pydantic model_validate", "analyze", "lint")
+ARCHKIT_STAGES = ("load+validate yaml", "load+validate json", "pydantic model_validate", "analyze",
+                  "analyze every placement", "lint")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -114,7 +121,7 @@ def _pytm_child(n: int) -> dict[str, Any]:
 
 def _archkit_child(n: int) -> dict[str, Any]:
     """Load, validate, analyse and lint the synthetic system of ``n`` components."""
-    from archkit.analysis import analyze
+    from archkit.analysis import analyze_all, every_placement
     from archkit.catalog import lint, load_catalog
     from archkit.io import loads, to_json, to_yaml
     from archkit.model import System
@@ -137,15 +144,18 @@ def _archkit_child(n: int) -> dict[str, Any]:
     System.model_validate(data)
     clock.stop("pydantic model_validate")
     clock.start()
-    for variant in [None, *(v.name for v in system.variants)]:
-        analyze(system, variant)
+    analyze_all(system, [None])
     clock.stop("analyze")
+    clock.start()
+    placements = every_placement(system)
+    analyze_all(system, placements)
+    clock.stop("analyze every placement")
     clock.start()
     result = lint(system, f"<synthetic {n}>", catalog=catalog)
     clock.stop("lint")
     return {**clock.result(), "components": len(system.components), "connectors": len(system.connectors),
             "yaml_bytes": len(yaml_text.encode()), "json_bytes": len(json_text.encode()),
-            "findings": len(result.findings), "undecided": len(result.unknown)}
+            "findings": len(result.findings), "undecided": len(result.unknown), "placements": len(placements)}
 
 
 def _child(tool: str, n: int) -> None:
@@ -168,12 +178,14 @@ def _measure(tool: str, n: int) -> dict[str, Any]:
 
 def _ratios(pytm: dict[str, float], ak: dict[str, float]) -> dict[str, float]:
     pipeline = ak["load+validate yaml"] + ak["analyze"] + ak["lint"]
+    every = ak["load+validate yaml"] + ak["analyze every placement"] + ak["lint"]
     return {
         "archkit pipeline seconds": pipeline,
         "pytm build+resolve / archkit pipeline": (pytm["build"] + pytm["resolve"]) / pipeline,
         "pytm build+check+resolve / archkit pipeline": (pytm["build"] + pytm["check"] + pytm["resolve"]) / pipeline,
+        "pytm build+resolve / archkit pipeline (analyze every placement)": (pytm["build"] + pytm["resolve"]) / every,
         "load+validate json / pydantic model_validate": ak["load+validate json"] / ak["pydantic model_validate"],
-        "lint / analyze": ak["lint"] / ak["analyze"],
+        "lint / analyze every placement": ak["lint"] / ak["analyze every placement"],
     }
 
 
@@ -231,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
             "wall_ratios": {k: _spread([e["wall_ratios"][k] for e in mine]) for k in mine[0]["wall_ratios"]},
             "pytm_findings": mine[0]["pytm"]["findings"], "archkit_findings": mine[0]["archkit"]["findings"],
             "archkit_undecided": mine[0]["archkit"]["undecided"], "connectors": mine[0]["archkit"]["connectors"],
+            "placements": mine[0]["archkit"]["placements"],
             "yaml_bytes": mine[0]["archkit"]["yaml_bytes"], "json_bytes": mine[0]["archkit"]["json_bytes"],
         })
 
@@ -268,9 +281,9 @@ def main(argv: list[str] | None = None) -> int:
                        "value": run["ratios"]["load+validate json / pydantic model_validate"],
                        "met": run["ratios"]["load+validate json / pydantic model_validate"]["median"]
                        <= TARGET_JSON_OVER_PYDANTIC})
-        checks.append({"target": f"lint / analyze at {run['size']:,} <= {TARGET_LINT_OVER_ANALYSES:g}",
-                       "value": run["ratios"]["lint / analyze"],
-                       "met": run["ratios"]["lint / analyze"]["median"] <= TARGET_LINT_OVER_ANALYSES})
+        checks.append({"target": f"lint / analyze every placement at {run['size']:,} <= {TARGET_LINT_OVER_ANALYSES:g}",
+                       "value": run["ratios"]["lint / analyze every placement"],
+                       "met": run["ratios"]["lint / analyze every placement"]["median"] <= TARGET_LINT_OVER_ANALYSES})
     for c in checks:
         v = c["value"]
         con.print(("[green]met[/]    " if c["met"] else "[red]MISSED[/] ")
