@@ -61,6 +61,18 @@ class LoadShare:
         }
 
 
+_new = object.__new__
+
+
+def _share(connector: str, link: str, from_node: str, to_node: str, load: Estimate) -> LoadShare:
+    """A LoadShare, built by filling its fields directly (a frozen dataclass's own constructor sets
+    each field through object.__setattr__; link loads of a large model build hundreds of thousands)."""
+    s = _new(LoadShare)
+    d = s.__dict__
+    d["connector"], d["link"], d["from_node"], d["to_node"], d["load"] = connector, link, from_node, to_node, load
+    return s
+
+
 def _instance_ratio(num: tuple[Any, ...], den: tuple[Any, ...], users: float | None) -> Estimate:
     """max(devices(num)) / max(devices(den)); when every node is per-user the users cancel out."""
     nodes = num + den
@@ -142,13 +154,13 @@ def _shares(g: AnalysisContext, c: Connector, source_node: str, target_node: str
             ends = (g.nodes[h.link.ends[0]], g.nodes[h.link.ends[1]])
             ratio = memo[rkey] = _instance_ratio((g.nodes[source_node], g.nodes[target_node]), ends, users)
         if ratio.best == 1:
-            out.append(LoadShare(c.id, lid, h.source, h.target, fwd))
+            out.append(_share(c.id, lid, h.source, h.target, fwd))
             if back is not None:
-                out.append(LoadShare(c.id, lid, h.target, h.source, back))
+                out.append(_share(c.id, lid, h.target, h.source, back))
         else:
-            out.append(LoadShare(c.id, lid, h.source, h.target, fwd.times(ratio, "bit/s")))
+            out.append(_share(c.id, lid, h.source, h.target, fwd.times(ratio, "bit/s")))
             if back is not None:
-                out.append(LoadShare(c.id, lid, h.target, h.source, back.times(ratio, "bit/s")))
+                out.append(_share(c.id, lid, h.target, h.source, back.times(ratio, "bit/s")))
     return out
 
 

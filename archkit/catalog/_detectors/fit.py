@@ -98,7 +98,7 @@ def link_capacity(ctx: Context) -> Iterator[Hit]:
         yield _no_analysis(ctx, "the link capacity check")
         return
     for d in an.link_load(ctx.analysis).links:
-        lk = next(x for x in ctx.system.links if x.id == d.link)
+        lk = ctx.graph.links[d.link]
         elements: list[Any] = [lk]
         if d.breaking_connector is not None:
             elements.append(ctx.connectors[d.breaking_connector])
@@ -163,7 +163,7 @@ def capacity_plan(ctx: Context) -> Iterator[Hit]:
     if an is None:
         yield _no_analysis(ctx, "the capacity check")
         return
-    plan = an.capacity(ctx.system, ctx.variant)
+    plan = an.capacity(ctx.analysis)
     for c in plan.components:
         if c.verdict not in ("under", "at risk") or c.declared is None:
             continue
