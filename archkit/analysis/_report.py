@@ -6,11 +6,10 @@ top-level ``schema`` names the version ("archkit.analysis/1"); fields are only e
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
+from .._gc import collector_paused
 from ..model import System
 from ._availability import AvailabilityResult, availability
 from ._capacity import CapacityResult, capacity
@@ -93,25 +92,8 @@ def analyze(
     (the benchmark uses it to time each stage). ``shared`` is the shared memo of the system's
     analysis contexts (:attr:`AnalysisContext.shared`), when several placements are analysed.
     """
-    with _cycle_collector_paused():
+    with collector_paused():
         return _analyze(AnalysisContext(system, variant, shared=shared), options or Options(), timer)
-
-
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while the analyses run.
-
-    The analyses build many small acyclic objects (freed by reference counting); on a large
-    model each automatic full collection walks the whole model again, which makes the run grow
-    faster than the model. The collector is restored (if it was on) however the block exits.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _analyze(ctx: AnalysisContext, opts: Options, timer: Callable[[str], Any] | None) -> VariantReport:

@@ -7,13 +7,12 @@ structural finding appears once while a placement-specific one names its variant
 
 from __future__ import annotations
 
-import gc
 import time
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Literal
+from typing import Iterable, Literal
 
+from .._gc import collector_paused
 from ..model import Location, System, SystemGraph
 from ._catalog import Catalog, default_catalog
 from ._context import Context
@@ -100,24 +99,8 @@ def detect(
     Returns:
         Detections sorted by entry id, status, then elements.
     """
-    with _cycle_collector_paused():
+    with collector_paused():
         return _detect(system, catalog, ids, kinds, timings, placements)
-
-
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while detectors run.
-
-    Detection creates many short-lived acyclic objects (freed by reference counting); on a large
-    model each automatic full collection walks the whole model again. Restored however the block exits.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _detect(

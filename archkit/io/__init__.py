@@ -16,6 +16,7 @@ from typing import Any, Callable
 import yaml
 
 from .._escape import json_safe
+from .._gc import collector_paused
 from ..errors import LoadError, Problem
 from ..model import Location, System
 from ._files import MAX_TEXT_BYTES, os_error_text, read_user_text, write_atomic
@@ -143,6 +144,11 @@ def _as_model(found: Any) -> System:
 
 def loads(data: bytes | str, source: str = "<text>", fmt: str = "yaml") -> System:
     """Load and validate a model from YAML or JSON text (``fmt`` 'yaml' or 'json')."""
+    with collector_paused():
+        return _loads(data, source, fmt)
+
+
+def _loads(data: bytes | str, source: str, fmt: str) -> System:
     text = _read_text(data if isinstance(data, bytes) else data.encode("utf-8"), source)
     if fmt == "json":
         # Parsed here to refuse duplicate keys (pydantic's parser keeps the last of two); a valid
