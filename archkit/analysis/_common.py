@@ -501,7 +501,7 @@ def message_bits(c: Connector, field_name: str) -> Estimate:
 def rate_in(g: Any, c: Connector) -> Estimate:
     """:func:`connector_rate` of ``c``, once per context."""
     key = ("rate", c.id)
-    hit = g.shared.get(key)
+    hit: Estimate | None = g.shared.get(key)
     if hit is None:
         hit = g.shared[key] = connector_rate(c)
     return hit
@@ -510,7 +510,7 @@ def rate_in(g: Any, c: Connector) -> Estimate:
 def devices_in(g: Any, node: Node, users: float | None) -> Estimate:
     """:func:`devices` of ``node`` for ``users``, once per context."""
     key = ("devices", node.id, users)
-    hit = g.shared.get(key)
+    hit: Estimate | None = g.shared.get(key)
     if hit is None:
         hit = g.shared[key] = devices(node, users)
     return hit
@@ -519,7 +519,7 @@ def devices_in(g: Any, node: Node, users: float | None) -> Estimate:
 def instances_in(g: Any, source: Node, target: Node, users: float | None) -> Estimate:
     """:func:`connector_instances` of two nodes for ``users``, once per context."""
     key = ("instances", source.id, target.id, users)
-    hit = g.shared.get(key)
+    hit: Estimate | None = g.shared.get(key)
     if hit is None:
         da, db = devices_in(g, source, users), devices_in(g, target, users)
         hit = g.shared[key] = da._combine(db, max, max, max, "devices")
