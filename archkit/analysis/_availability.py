@@ -82,7 +82,6 @@ def _replicas(comp: Any) -> int | None:
     return int(comp.autoscaling.max_replicas) if comp.autoscaling is not None else None
 
 
-
 def _single_links(g: Any) -> set[str]:
     """Ids of usable links whose loss splits the link graph (bridges with no parallel link)."""
     simple = Graph()
@@ -147,8 +146,11 @@ def availability(
             hops = g.route(a, b)
             if hops is None:
                 cut = links_cutting_route(g, a, b)
-                breaks.append(f"{c.id}: {a} -> {b} is cut by link {', '.join(cut)}, down in the variant" if cut else
-                              f"{c.id}: no route from '{a}' to '{b}' even with every link up")
+                breaks.append(
+                    f"{c.id}: {a} -> {b} is cut by link {', '.join(cut)}, down in the variant"
+                    if cut
+                    else f"{c.id}: no route from '{a}' to '{b}' even with every link up"
+                )
                 continue
             for h in hops:
                 links.setdefault(h.link.id, h.link)
@@ -172,12 +174,22 @@ def availability(
             comp = g.components[cid]
             reps = _replicas(comp)
             if reps is None or reps <= 1:
-                spof.append({"kind": "component", "component": cid,
-                             "why": "one replica" if reps is not None else "no replicas declared (taken as one)"})
+                spof.append(
+                    {
+                        "kind": "component",
+                        "component": cid,
+                        "why": "one replica" if reps is not None else "no replicas declared (taken as one)",
+                    }
+                )
         for n in nodes.values():  # a fleet that scales counts its fewest nodes
             if not n.user_device and n.fewest <= 1:
-                spof.append({"kind": "node", "node": n.id,
-                             "why": "count 1" if not n.scales else f"count {n.size_text}: it may run one node"})
+                spof.append(
+                    {
+                        "kind": "node",
+                        "node": n.id,
+                        "why": "count 1" if not n.scales else f"count {n.size_text}: it may run one node",
+                    }
+                )
         # availability
         parts: list[Estimate] = []
         for n in nodes.values():

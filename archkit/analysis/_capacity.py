@@ -35,8 +35,18 @@ from ._common import Estimate, Options, devices, input_text, missing_text
 from ._context import AnalysisContext, context_of
 from ._latency import arrival_rate, component_time
 
-__all__ = ["ComponentCapacity", "NodeCapacity", "FlowCapacity", "CapacityResult", "capacity", "component_plan",
-           "step_ceiling", "flow_demand", "ceiling_verdict", "flow_capacity"]
+__all__ = [
+    "ComponentCapacity",
+    "NodeCapacity",
+    "FlowCapacity",
+    "CapacityResult",
+    "capacity",
+    "component_plan",
+    "step_ceiling",
+    "flow_demand",
+    "ceiling_verdict",
+    "flow_capacity",
+]
 
 CapacityVerdict = Literal["ok", "at risk", "under", "planned", "unknown"]
 
@@ -96,9 +106,15 @@ class NodeCapacity:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"node": self.node, "count": self.count, "min_count": self.min_count,
-                "cores_needed": self.cores_needed.to_dict(), "nodes_needed": self.nodes_needed.to_dict(),
-                "verdict": self.verdict, "summary": self.summary}
+        return {
+            "node": self.node,
+            "count": self.count,
+            "min_count": self.min_count,
+            "cores_needed": self.cores_needed.to_dict(),
+            "nodes_needed": self.nodes_needed.to_dict(),
+            "verdict": self.verdict,
+            "summary": self.summary,
+        }
 
 
 @dataclass(frozen=True)
@@ -216,8 +232,13 @@ def _fleet_verdict(needed: Estimate, most: int) -> CapacityVerdict:
     return "under"
 
 
-def step_ceiling(g: AnalysisContext, flow: Any, step: str, options: Options | None = None,
-                 plans: dict[str, ComponentCapacity] | None = None) -> Estimate:
+def step_ceiling(
+    g: AnalysisContext,
+    flow: Any,
+    step: str,
+    options: Options | None = None,
+    plans: dict[str, ComponentCapacity] | None = None,
+) -> Estimate:
     """Most requests per second the target of one step of a flow can serve (stable primitive).
 
     Per device when the flow starts on a user's device, else for the whole system. ``plans`` may
@@ -261,7 +282,9 @@ def flow_demand(g: AnalysisContext, flow: Any, options: Options | None = None) -
     if flow.rate is None:
         return Estimate.unknown("1/s", missing_text("rate", "flow", flow.id))
     first = g.node_of(g.connectors[flow.steps[0]].source) if flow.steps else None
-    demand = Estimate(flow.rate.lo, flow.rate.mid, flow.rate.hi, "1/s", (input_text("flow", flow.id, "rate", flow.rate),))
+    demand = Estimate(
+        flow.rate.lo, flow.rate.mid, flow.rate.hi, "1/s", (input_text("flow", flow.id, "rate", flow.rate),)
+    )
     if first is not None and first.per_user is None:
         demand = demand.times(devices(first, opts.peak_users_for(g.system)), "1/s")
     return demand
@@ -291,23 +314,28 @@ def ceiling_verdict(ceilings: list[tuple[Estimate, str]], demand: Estimate | Non
     return ceiling, bottleneck, "over"
 
 
-def flow_capacity(g: AnalysisContext, flow: Any, options: Options | None = None,
-                  plans: dict[str, ComponentCapacity] | None = None) -> FlowCapacity:
+def flow_capacity(
+    g: AnalysisContext, flow: Any, options: Options | None = None, plans: dict[str, ComponentCapacity] | None = None
+) -> FlowCapacity:
     """Throughput ceiling, bottleneck, demand and verdict of one flow (see the module docstring)."""
     opts = options or Options()
     first = g.node_of(g.connectors[flow.steps[0]].source) if flow.steps else None
     per_device = first is not None and first.per_user is not None
-    ceilings = [(step_ceiling(g, flow, sid, opts, plans), g.connectors[sid].target) for sid in flow.steps
-                if g.node_of(g.connectors[sid].target) is not None]
+    ceilings = [
+        (step_ceiling(g, flow, sid, opts, plans), g.connectors[sid].target)
+        for sid in flow.steps
+        if g.node_of(g.connectors[sid].target) is not None
+    ]
     demand = flow_demand(g, flow, opts)
     ceiling, bottleneck, verdict = ceiling_verdict(ceilings, demand if flow.rate is not None else None)
     if not ceilings and flow.steps == []:
         ceiling = Estimate.unknown("1/s", f"add steps to flow '{flow.id}'")
-    return FlowCapacity(flow.id, ceiling, bottleneck, demand, "per device" if per_device else "whole system",
-                        verdict)  # type: ignore[arg-type]
+    return FlowCapacity(flow.id, ceiling, bottleneck, demand, "per device" if per_device else "whole system", verdict)  # type: ignore[arg-type]
 
 
-def capacity(system: System | AnalysisContext, variant: str | None = None, options: Options | None = None) -> CapacityResult:
+def capacity(
+    system: System | AnalysisContext, variant: str | None = None, options: Options | None = None
+) -> CapacityResult:
     """Replicas, cores and nodes needed per server-side component, and each flow's ceiling."""
     opts = options or Options()
     g = context_of(system, variant)
@@ -328,10 +356,13 @@ def capacity(system: System | AnalysisContext, variant: str | None = None, optio
         if n.cpu_cores is None:
             need = Estimate.unknown("nodes", missing_text("cpu_cores", "node", n.id))
         else:
-            need = ceil_estimate(cores.scale(1 / n.cpu_cores, "nodes",
-                                     (input_text("node", n.id, "cpu_cores", f"{n.cpu_cores:g}"),)), "nodes")
-        nodes.append(NodeCapacity(n.id, n.count, cores, need, n.min_count if n.scales else None,
-                                  _fleet_verdict(need, n.count)))
+            need = ceil_estimate(
+                cores.scale(1 / n.cpu_cores, "nodes", (input_text("node", n.id, "cpu_cores", f"{n.cpu_cores:g}"),)),
+                "nodes",
+            )
+        nodes.append(
+            NodeCapacity(n.id, n.count, cores, need, n.min_count if n.scales else None, _fleet_verdict(need, n.count))
+        )
     by_id = {c.component: c for c in comps}
     flows = [flow_capacity(g, f, opts, by_id) for f in system.flows]
     return CapacityResult(variant, comps, nodes, flows)

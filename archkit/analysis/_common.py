@@ -369,14 +369,23 @@ class Options:
         users = self.users_for(system)
         who = ("from --users" if self.users is not None else "declared") if users else "users not declared"
         hours = self.usage_hours(system)
-        h_from = ("from --usage-hours" if self.usage_hours_per_day is not None else
-                  "declared" if system.usage_hours_per_day is not None else "not declared: around the clock")
+        h_from = (
+            "from --usage-hours"
+            if self.usage_hours_per_day is not None
+            else "declared"
+            if system.usage_hours_per_day is not None
+            else "not declared: around the clock"
+        )
         share = self.peak_share(system)
         s_from = "from --peak-share" if self.peak_active_share is not None else "declared"
-        peak = (f"{share:.3g} of them active at once at peak ({s_from})" if share is not None else
-                "every user active at once at peak (peak_active_share not declared)")
+        peak = (
+            f"{share:.3g} of them active at once at peak ({s_from})"
+            if share is not None
+            else "every user active at once at peak (peak_active_share not declared)"
+        )
         return (f"assumes {users:,} users ({who}), " if users else "assumes an unknown number of users, ") + (
-            f"{hours:g} h of use per user a day ({h_from}), {peak}, a month of {self.hours_per_month:g} h")
+            f"{hours:g} h of use per user a day ({h_from}), {peak}, a month of {self.hours_per_month:g} h"
+        )
 
     def assumptions(self, system: System) -> dict[str, str]:
         """The assumptions in force, with the values of the options filled in."""
@@ -392,14 +401,19 @@ class Options:
         out["target-utilisation"] = ASSUMPTIONS["target-utilisation"].replace("70 %", f"{self.target_utilisation:.0%}")
         share = self.peak_share(system)
         where = "from --peak-share" if self.peak_active_share is not None else "declared"
-        out["peak-active-share"] = (f"{share:g} of the users are active at once at peak ({where}): server-side "
-                                    f"load and shared links see {self.peak_users_for(system) or 0:g} active users"
-                                    if share is not None else
-                                    "peak_active_share not declared: every user is taken as active at once (worst case)")
+        out["peak-active-share"] = (
+            f"{share:g} of the users are active at once at peak ({where}): server-side "
+            f"load and shared links see {self.peak_users_for(system) or 0:g} active users"
+            if share is not None
+            else "peak_active_share not declared: every user is taken as active at once (worst case)"
+        )
         out["usage-hours-value"] = f"{self.usage_hours(system):g} hours of use per user per day" + (
-            " (from --usage-hours)" if self.usage_hours_per_day is not None else
-            " (declared)" if system.usage_hours_per_day is not None else
-            " (usage_hours_per_day not declared: around the clock, a worst case)")
+            " (from --usage-hours)"
+            if self.usage_hours_per_day is not None
+            else " (declared)"
+            if system.usage_hours_per_day is not None
+            else " (usage_hours_per_day not declared: around the clock, a worst case)"
+        )
         if self.hours_per_month != HOURS_PER_MONTH:
             out["month"] = f"a month has {self.hours_per_month:g} hours"
         return out
@@ -610,6 +624,13 @@ def format_value(v: float, unit: str) -> str:
     return f"{number} {_SINGULAR.get(unit, unit) if number == '1' else unit}"
 
 
-_SINGULAR: Final[dict[str, str]] = {"replicas": "replica", "cores": "core", "nodes": "node", "devices": "device",
-                                    "servers": "server", "copies": "copy", "requests": "request"}
+_SINGULAR: Final[dict[str, str]] = {
+    "replicas": "replica",
+    "cores": "core",
+    "nodes": "node",
+    "devices": "device",
+    "servers": "server",
+    "copies": "copy",
+    "requests": "request",
+}
 """Counted units read in the singular for exactly one: '1 node', '2 nodes'."""

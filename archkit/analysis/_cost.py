@@ -42,8 +42,15 @@ from ._context import AnalysisContext, context_of
 from ._links import LinkLoadResult, link_load
 from ._updates import UpdatesResult, link_price, updates
 
-__all__ = ["CostItem", "CostResult", "cost", "node_monthly_cost", "fleet_size", "connector_monthly_data_cost",
-           "connector_volume"]
+__all__ = [
+    "CostItem",
+    "CostResult",
+    "cost",
+    "node_monthly_cost",
+    "fleet_size",
+    "connector_monthly_data_cost",
+    "connector_volume",
+]
 
 _USER_DRIVEN = ("serving", "telemetry", "feedback")
 
@@ -99,12 +106,17 @@ def fleet_size(node: Any, needed: Estimate | None) -> Estimate:
     if not needed.known:
         return needed.as_unit("nodes")
     b, t, w = needed.values()
-    return Estimate(min(hi, max(lo, b)), min(hi, max(lo, t)), min(hi, max(lo, w)), "nodes",
-                    tuple(needed.inputs) + (size,))
+    return Estimate(
+        min(hi, max(lo, b)), min(hi, max(lo, t)), min(hi, max(lo, w)), "nodes", tuple(needed.inputs) + (size,)
+    )
 
 
-def node_monthly_cost(system: System | AnalysisContext, node_id: str, options: Options | None = None,
-                      instances: float | Estimate | None = None) -> Estimate | None:
+def node_monthly_cost(
+    system: System | AnalysisContext,
+    node_id: str,
+    options: Options | None = None,
+    instances: float | Estimate | None = None,
+) -> Estimate | None:
     """USD per month of a node: cost_per_hour x hours per month x instances (default: its count or devices).
 
     None for a user's device without a price (the user pays for it); unknown for a fleet node
@@ -120,8 +132,13 @@ def node_monthly_cost(system: System | AnalysisContext, node_id: str, options: O
         return Estimate.unknown("USD/month", missing_text("cost_per_hour", "node", n.id))
     q = n.cost_per_hour
     price = Estimate(q.lo, q.mid, q.hi, "USD/s", (input_text("node", n.id, "cost_per_hour", q),))
-    count = (instances if isinstance(instances, Estimate) else Estimate.exact(instances, "devices")
-             if instances is not None else devices(n, opts.users_for(system)))
+    count = (
+        instances
+        if isinstance(instances, Estimate)
+        else Estimate.exact(instances, "devices")
+        if instances is not None
+        else devices(n, opts.users_for(system))
+    )
     return price.times(count, "USD/month").scale(opts.hours_per_month * 3600)
 
 
@@ -253,8 +270,15 @@ def cost(
             e = node_monthly_cost(g, n.id, opts, running) if running.known else running.as_unit("USD/month")
             if e is None:
                 continue
-            items.append(CostItem("node fleet", n.id, e, f"{n.cost_per_hour} x {opts.hours_per_month:g} h x "
-                                  f"{running.text()} (of {n.size_text}, as the capacity plan needs)"))
+            items.append(
+                CostItem(
+                    "node fleet",
+                    n.id,
+                    e,
+                    f"{n.cost_per_hour} x {opts.hours_per_month:g} h x "
+                    f"{running.text()} (of {n.size_text}, as the capacity plan needs)",
+                )
+            )
             continue
         e = node_monthly_cost(g, n.id, opts)
         if e is None:
@@ -273,24 +297,38 @@ def cost(
         n = g.nodes[nc.node]
         if not nc.nodes_needed.known:
             if not n.scales:  # a fleet that scales says so in its own line
-                items.append(CostItem("scale-out", n.id, nc.nodes_needed.as_unit("USD/month"),
-                                      "nodes needed by the capacity plan"))
+                items.append(
+                    CostItem(
+                        "scale-out", n.id, nc.nodes_needed.as_unit("USD/month"), "nodes needed by the capacity plan"
+                    )
+                )
             continue
         need_best, need_typical, need_worst = nc.nodes_needed.values()
         extra_worst = max(0.0, need_worst - n.count)
         if extra_worst == 0:
             continue
-        extra = Estimate(max(0.0, nc.nodes_needed.best - n.count), max(0.0, nc.nodes_needed.typical - n.count),  # type: ignore[operator]
-                         extra_worst, "nodes", nc.nodes_needed.inputs)
+        extra = Estimate(
+            max(0.0, nc.nodes_needed.best - n.count),
+            max(0.0, nc.nodes_needed.typical - n.count),  # type: ignore[operator]
+            extra_worst,
+            "nodes",
+            nc.nodes_needed.inputs,
+        )
         if n.cost_per_hour is None:
             e = Estimate.unknown("USD/month", missing_text("cost_per_hour", "node", n.id))
         else:
             q = n.cost_per_hour
-            e = Estimate(q.lo, q.mid, q.hi, "USD/s", (input_text("node", n.id, "cost_per_hour", q),)).times(
-                extra, "USD/month").scale(opts.hours_per_month * 3600)
+            e = (
+                Estimate(q.lo, q.mid, q.hi, "USD/s", (input_text("node", n.id, "cost_per_hour", q),))
+                .times(extra, "USD/month")
+                .scale(opts.hours_per_month * 3600)
+            )
         most = f"the most ({n.count:,}) it may scale to" if n.scales else f"the {n.count:,} declared"
-        items.append(CostItem("scale-out", n.id, e, f"{extra.text()} more than {most}, for the capacity plan "
-                                                    f"(capacity: {nc.summary})"))
+        items.append(
+            CostItem(
+                "scale-out", n.id, e, f"{extra.text()} more than {most}, for the capacity plan (capacity: {nc.summary})"
+            )
+        )
     grouped: dict[tuple[str, str], list[Estimate]] = {}
     for cat, lid, e in _data_costs(g, None, opts):
         grouped.setdefault((cat, lid), []).append(e)

@@ -128,7 +128,9 @@ def connector_link_load(
     return list(_shares(g, g.connectors[connector_id], source_node, target_node, users))
 
 
-def _shares(g: AnalysisContext, c: Connector, source_node: str, target_node: str, users: float | None) -> list[LoadShare]:
+def _shares(
+    g: AnalysisContext, c: Connector, source_node: str, target_node: str, users: float | None
+) -> list[LoadShare]:
     """connector_link_load's shares (``users``: those active at peak), once per system for the same
     nodes and links down (the list is shared: treat it as read-only)."""
     if source_node == target_node:

@@ -69,11 +69,22 @@ class DataExit:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"connector": self.connector, "leg": self.leg, "purpose": self.purpose, "source": self.source,
-                "source_node": self.source_node, "target": self.target, "target_node": self.target_node,
-                "route": list(self.route), "sensitivity": self.sensitivity, "sensitivity_from": self.sensitivity_from,
-                "personal": self.personal, "leaves_user_devices": self.leaves_user, "encrypted": self.encrypted,
-                "missing": list(self.missing)}
+        return {
+            "connector": self.connector,
+            "leg": self.leg,
+            "purpose": self.purpose,
+            "source": self.source,
+            "source_node": self.source_node,
+            "target": self.target,
+            "target_node": self.target_node,
+            "route": list(self.route),
+            "sensitivity": self.sensitivity,
+            "sensitivity_from": self.sensitivity_from,
+            "personal": self.personal,
+            "leaves_user_devices": self.leaves_user,
+            "encrypted": self.encrypted,
+            "missing": list(self.missing),
+        }
 
 
 @dataclass(frozen=True)
@@ -143,8 +154,9 @@ def connector_exits(g: Any, c: Any, source_node: str, target_node: str) -> list[
         else:
             sens, frm, miss = None, "unknown", (missing_text("data_sensitivity", "connector", c.id),)
         leaves = not b.user_device or any(not g.nodes[h.target].user_device for h in (hops or []))
-        out.append(DataExit(c.id, c.purpose, origin, a.id, dest, b.id, route, sens, frm, leaves, c.encrypted,
-                            miss, leg))
+        out.append(
+            DataExit(c.id, c.purpose, origin, a.id, dest, b.id, route, sens, frm, leaves, c.encrypted, miss, leg)
+        )
     return out
 
 

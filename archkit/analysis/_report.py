@@ -23,8 +23,16 @@ from ._resources import ResourcesResult, resources
 from ._updates import UpdatesResult, updates
 from ._verdicts import variant_verdicts
 
-__all__ = ["SCHEMA", "ANALYSES", "VariantReport", "Report", "analyze", "analyze_all", "every_placement",
-           "missing_inputs"]
+__all__ = [
+    "SCHEMA",
+    "ANALYSES",
+    "VariantReport",
+    "Report",
+    "analyze",
+    "analyze_all",
+    "every_placement",
+    "missing_inputs",
+]
 
 SCHEMA = "archkit.analysis/1"
 
@@ -120,19 +128,28 @@ def every_placement(system: System) -> list[str | None]:
     A variant is the base placement when it moves nothing and takes no link down; then the base
     is analysed under the variant's name only, so no placement is counted twice.
     """
-    same = any(system.placement_for(v) == system.placement and not system.links_down_for(v)
-               for v in system.variant_names)
+    same = any(
+        system.placement_for(v) == system.placement and not system.links_down_for(v) for v in system.variant_names
+    )
     return ([] if same else [None]) + list(system.variant_names)
 
 
-def analyze_all(system: System, variants: Iterable[str | None] | None = None, options: Options | None = None,
-                timer: Callable[[str], Any] | None = None) -> Report:
+def analyze_all(
+    system: System,
+    variants: Iterable[str | None] | None = None,
+    options: Options | None = None,
+    timer: Callable[[str], Any] | None = None,
+) -> Report:
     """Every analysis for the given variants (default: :func:`every_placement`)."""
     opts = options or Options()
     names: list[str | None] = list(variants) if variants is not None else every_placement(system)
     shared: dict[tuple[Any, ...], Any] = {}
-    return Report(system.name, opts.users_for(system), opts.assumptions(system),
-                  [analyze(system, v, opts, timer, shared=shared) for v in names])
+    return Report(
+        system.name,
+        opts.users_for(system),
+        opts.assumptions(system),
+        [analyze(system, v, opts, timer, shared=shared) for v in names],
+    )
 
 
 def missing_inputs(data: Any) -> list[str]:

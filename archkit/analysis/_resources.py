@@ -56,8 +56,13 @@ class ResourceCheck:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"resource": self.resource, "verdict": self.verdict, "need": self.need.to_dict(),
-                "have": self.have.to_dict(), "at_least": self.at_least.to_dict() if self.at_least else None}
+        return {
+            "resource": self.resource,
+            "verdict": self.verdict,
+            "need": self.need.to_dict(),
+            "have": self.have.to_dict(),
+            "at_least": self.at_least.to_dict() if self.at_least else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -112,8 +117,7 @@ def _checked(check: ResourceCheck, parts: list[Estimate]) -> ResourceCheck:
         known = [p for p in parts if p.known]
         at_least = Estimate.total(known, check.need.unit) if known else None
     verdict = _verdict(check.need, check.have)
-    if (verdict == "unknown" and at_least is not None and check.have.known
-            and at_least.best > check.have.worst):  # type: ignore[operator]
+    if verdict == "unknown" and at_least is not None and check.have.known and at_least.best > check.have.worst:  # type: ignore[operator]
         verdict = "over"
     return ResourceCheck(check.resource, check.need, check.have, verdict, at_least)
 
@@ -224,6 +228,9 @@ def resources(
             pw = quantity_estimate(n.power, "node", n.id, "power", "W")
             hours = bat.per(pw, "s").scale(1 / 3600, "h")
             energy = pw.scale(3600, "J")
-        out.append(NodeFit(n.id, "per device" if per_device else f"fleet of {n.size_text}", ids, checks, hours, energy,
-                           servers))
+        out.append(
+            NodeFit(
+                n.id, "per device" if per_device else f"fleet of {n.size_text}", ids, checks, hours, energy, servers
+            )
+        )
     return ResourcesResult(variant, out)

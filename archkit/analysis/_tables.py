@@ -126,8 +126,13 @@ def variant_tables(vr: VariantReport, breakdown: bool = True, basis: str | None 
         )
     out.append(t)
     # cost
-    t = _table(f"Monthly cost ({f'{vr.cost.users:,}' if vr.cost.users is not None else '?'} users)", "category", "item",
-               "USD / month", "detail")
+    t = _table(
+        f"Monthly cost ({f'{vr.cost.users:,}' if vr.cost.users is not None else '?'} users)",
+        "category",
+        "item",
+        "USD / month",
+        "detail",
+    )
     for item in vr.cost.items:
         t.add_row(
             item.category,
@@ -183,9 +188,14 @@ def variant_tables(vr: VariantReport, breakdown: bool = True, basis: str | None 
     t = _table("Resource fit", "node", "scope", "resource", "need", "have", "verdict")
     for n in vr.resources.nodes:
         for k, chk in enumerate(n.checks):
-            t.add_row(n.node if k == 0 else "", n.scope if k == 0 else "", chk.resource,
-                      Text(visible(chk.need_text), style="" if chk.need.known else "magenta"),
-                      estimate_text(chk.have), verdict_text(chk.verdict))
+            t.add_row(
+                n.node if k == 0 else "",
+                n.scope if k == 0 else "",
+                chk.resource,
+                Text(visible(chk.need_text), style="" if chk.need.known else "magenta"),
+                estimate_text(chk.have),
+                verdict_text(chk.verdict),
+            )
         if n.battery_hours is not None:
             t.add_row(
                 "",
@@ -221,12 +231,19 @@ def variant_tables(vr: VariantReport, breakdown: bool = True, basis: str | None 
         )
     out.append(t)
     if vr.capacity.nodes:
-        t = _table("Fleet size (nodes needed against the most each fleet may have)", "node", "declared",
-                   "cores needed", "nodes needed", "verdict")
+        t = _table(
+            "Fleet size (nodes needed against the most each fleet may have)",
+            "node",
+            "declared",
+            "cores needed",
+            "nodes needed",
+            "verdict",
+        )
         for nc in vr.capacity.nodes:
             size = f"{nc.min_count}..{nc.count}" if nc.min_count is not None else str(nc.count)
-            t.add_row(nc.node, size, estimate_text(nc.cores_needed), estimate_text(nc.nodes_needed),
-                      verdict_text(nc.verdict))
+            t.add_row(
+                nc.node, size, estimate_text(nc.cores_needed), estimate_text(nc.nodes_needed), verdict_text(nc.verdict)
+            )
         out.append(t)
     t = _table("Flow throughput ceilings", "flow", "scope", "ceiling", "bottleneck", "demand", "verdict")
     for fc in vr.capacity.flows:
@@ -251,14 +268,22 @@ def variant_tables(vr: VariantReport, breakdown: bool = True, basis: str | None 
         "encrypted",
     )
     for e in vr.privacy.exits:
-        sens = Text(e.sensitivity or "unknown", style="red" if e.personal and e.leaves_user else
-                    ("magenta" if e.sensitivity is None else ""))
+        sens = Text(
+            e.sensitivity or "unknown",
+            style="red" if e.personal and e.leaves_user else ("magenta" if e.sensitivity is None else ""),
+        )
         if e.sensitivity_from.endswith("(inherited)"):
             sens.append(" (inherited)", style="dim")
         way = f"{e.source_node} -> {e.target_node}" + (" (response)" if e.leg == "response" else "")
-        t.add_row(e.connector, e.purpose, way, ", ".join(e.route),
-                  sens, Text("yes", style="yellow") if e.leaves_user else Text("no"),
-                  {True: "yes", False: "no", None: "?"}[e.encrypted])
+        t.add_row(
+            e.connector,
+            e.purpose,
+            way,
+            ", ".join(e.route),
+            sens,
+            Text("yes", style="yellow") if e.leaves_user else Text("no"),
+            {True: "yes", False: "no", None: "?"}[e.encrypted],
+        )
     out.append(t)
     t = _table("Telemetry", "connector", "per device per day", "all devices per day", "USD / month")
     for x in vr.privacy.telemetry:

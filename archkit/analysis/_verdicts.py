@@ -25,8 +25,21 @@ from typing import Any, Iterable
 
 __all__ = ["VERDICT_ORDER", "VIOLATIONS", "worst_verdict", "VariantVerdicts", "variant_verdicts"]
 
-VERDICT_ORDER: tuple[str, ...] = ("meets", "ok", "fits", "planned", "not required", "no budget", "no rate", "unknown",
-                          "at risk", "down", "violates", "over", "under")
+VERDICT_ORDER: tuple[str, ...] = (
+    "meets",
+    "ok",
+    "fits",
+    "planned",
+    "not required",
+    "no budget",
+    "no rate",
+    "unknown",
+    "at risk",
+    "down",
+    "violates",
+    "over",
+    "under",
+)
 """Verdicts from best to worst."""
 
 VIOLATIONS: frozenset[str] = frozenset({"violates", "over", "under"})
@@ -56,9 +69,15 @@ class VariantVerdicts:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"latency": self.latency, "offline": self.offline, "links": self.links,
-                "resources": self.resources, "capacity": self.capacity, "feasible": self.feasible,
-                "violations": list(self.violations)}
+        return {
+            "latency": self.latency,
+            "offline": self.offline,
+            "links": self.links,
+            "resources": self.resources,
+            "capacity": self.capacity,
+            "feasible": self.feasible,
+            "violations": list(self.violations),
+        }
 
 
 def variant_verdicts(report: Any) -> VariantVerdicts:
@@ -75,8 +94,9 @@ def variant_verdicts(report: Any) -> VariantVerdicts:
             why.append(f"flow '{fa.flow}' must work offline but does not" + (f" ({breaks})" if breaks else ""))
     for d in report.links.links:
         if d.verdict in VIOLATIONS:
-            why.append(f"link '{d.link}' {d.from_node} -> {d.to_node} must carry {d.load.text()}, "
-                       f"has {d.bandwidth.text()}")
+            why.append(
+                f"link '{d.link}' {d.from_node} -> {d.to_node} must carry {d.load.text()}, has {d.bandwidth.text()}"
+            )
     for n in report.resources.nodes:
         for chk in n.checks:
             if chk.verdict in VIOLATIONS:
@@ -95,7 +115,10 @@ def variant_verdicts(report: Any) -> VariantVerdicts:
         offline=worst_verdict((f.offline_verdict for f in required), none="not required"),
         links=worst_verdict(d.verdict for d in report.links.links),
         resources=worst_verdict(n.verdict for n in report.resources.nodes),
-        capacity=worst_verdict([c.verdict for c in report.capacity.components] + [n.verdict for n in report.capacity.nodes]
-                               + [f.verdict for f in report.capacity.flows]),
-        violations=tuple(why))
-
+        capacity=worst_verdict(
+            [c.verdict for c in report.capacity.components]
+            + [n.verdict for n in report.capacity.nodes]
+            + [f.verdict for f in report.capacity.flows]
+        ),
+        violations=tuple(why),
+    )
