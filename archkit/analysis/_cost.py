@@ -308,8 +308,8 @@ def cost(
         if extra_worst == 0:
             continue
         extra = Estimate(
-            max(0.0, nc.nodes_needed.best - n.count),
-            max(0.0, nc.nodes_needed.typical - n.count),  # type: ignore[operator]
+            max(0.0, need_best - n.count),
+            max(0.0, need_typical - n.count),
             extra_worst,
             "nodes",
             nc.nodes_needed.inputs,

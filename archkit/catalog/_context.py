@@ -87,8 +87,9 @@ class Context:
         if self._analysis is None:
             from ..analysis import AnalysisContext
 
-            self._analysis = AnalysisContext(self.system, self.variant, graph=self.graph,
-                                             shared=self.memo("analysis", dict))
+            self._analysis = AnalysisContext(
+                self.system, self.variant, graph=self.graph, shared=self.memo("analysis", dict)
+            )
         return self._analysis
 
     @property

@@ -57,7 +57,11 @@ class Element(BaseModel):
 
     # no infinities or NaN in any float field: every analysis gets finite numbers
     model_config = ConfigDict(
-        extra="forbid", frozen=True, validate_default=False, use_attribute_docstrings=False, allow_inf_nan=False,
+        extra="forbid",
+        frozen=True,
+        validate_default=False,
+        use_attribute_docstrings=False,
+        allow_inf_nan=False,
         defer_build=True,
     )
 
