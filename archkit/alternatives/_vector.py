@@ -95,6 +95,23 @@ def _rate(row: np.ndarray) -> Any:
     return Estimate(float(row[0]), float(row[1]), float(row[2]), "1/s")
 
 
+def _rate_key(e: Any) -> tuple[Any, ...]:
+    return (e.best, e.typical, e.worst)
+
+
+def _distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each distinct combination of the columns' values, and each row's combination."""
+    code = np.zeros(columns[0].shape[0], dtype=np.int64)
+    for k, c in enumerate(columns):
+        values, inv = np.unique(c, return_inverse=True)
+        code = code * values.shape[0] + inv.reshape(-1)
+        if k < len(columns) - 1:
+            _, code = np.unique(code, return_inverse=True)  # renumbered: codes stay below the row count
+            code = code.reshape(-1)
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
 #: Entries up to which a term that depends on a component's callers is tabulated over all of them;
 #: beyond, it is evaluated chunk by chunk for the distinct arrival rates the chunk holds.
 TABLE_LIMIT = 1 << 18
@@ -185,9 +202,11 @@ class VectorEvaluator:
         for e in self.system.connectors:
             self._sources.setdefault(e.target, []).append(e.source)
         self._share_terms: dict[str, list[Term]] = {}
+        self._grids: dict[tuple[str, tuple[int, ...]], tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]] = {}
         self.column = {k: i for i, k in enumerate(self.keys)}  # quality key -> its column of the matrix
         self._progress = progress
         self._build()
+        self._grids.clear()
 
     # -- helpers ---------------------------------------------------------------------------------
     def _scope(self, comps: list[str]) -> tuple[int, ...]:
@@ -262,24 +281,39 @@ class VectorEvaluator:
 
     def _by_arrival(self, tag: tuple[Any, ...], small: tuple[int, ...], target: str,
                     fn: Callable[[tuple[int, ...], Any], Any], tail: tuple[int, ...], digits: np.ndarray,
-                    flat: dict[tuple[int, ...], np.ndarray] | None) -> np.ndarray:
+                    flat: dict[tuple[int, ...], np.ndarray] | None,
+                    rates: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         """``fn(small digits, arrival rate at target)`` for every row of ``digits``, called once per
-        distinct (small placement, arrival rate) and remembered across chunks."""
-        lam = self._arrival_at(target, digits, flat)
+        distinct (small placement, arrival rate) and remembered across chunks. ``rates``: the arrival
+        rates of the rows and their distinct-value codes, when already known."""
+        lam, code = rates if rates is not None else self._rates(target, digits, flat)
         idx = np.zeros(digits.shape[0], dtype=np.int64)
         for d in small:
             idx *= self.radices[d]
             idx += digits[:, d]
-        rows = np.column_stack([idx.astype(np.float64), np.where(np.isnan(lam), -1.0, lam)])
-        uniq, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
-        vals = np.empty((uniq.shape[0],) + tail)
+        first, inverse = _distinct_rows([idx * (int(code.max(initial=0)) + 1) + code])
+        vals = np.empty((first.shape[0],) + tail)
         for j, i in enumerate(first):
             dg = [0] * len(self.radices)
             for d in small:
                 dg[d] = int(digits[i, d])
-            key = (tag, uniq[j].tobytes())
-            vals[j] = self._probes.memo(key, lambda: fn(tuple(dg), _rate(lam[i])))
-        return vals[inverse.reshape(-1)]
+            rate = _rate(lam[i])
+            vals[j] = self._probes.memo((tag, int(idx[i]), _rate_key(rate)), lambda: fn(tuple(dg), rate))
+        return vals[inverse]
+
+    def _rates(self, cid: str, digits: np.ndarray, flat: dict[tuple[int, ...], np.ndarray] | None
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """Arrival rates at ``cid`` (n, 3) and a code per row that is equal for equal rates."""
+        lam = self._arrival_at(cid, digits, flat)
+        _, code = _distinct_rows([np.where(np.isnan(lam[:, j]), -1.0, lam[:, j]) for j in range(3)])
+        return lam, code
+
+    def _plan_at(self, cid: str, dg: tuple[int, ...], lam: Any) -> Any:
+        """The capacity plan of ``cid`` at its node in ``dg`` for arrival rate ``lam`` (archkit.analysis.component_plan)."""
+        from ..analysis import component_plan
+
+        key = ("plan", cid, self._node_of(cid, dg), _rate_key(lam))
+        return self._probes.memo(key, lambda: component_plan(self._probes.place(dg), cid, self.options, arrival=lam))
 
     def _arrival_term(self, tag: tuple[Any, ...], small_comps: list[str], target: str,
                       fn: Callable[[tuple[int, ...], Any], Any], tail: tuple[int, ...] = ()) -> Any:
@@ -290,10 +324,13 @@ class VectorEvaluator:
         shape = tuple(self.radices[d] for d in full)
         if math.prod(shape) > TABLE_LIMIT:
             return ArrivalTerm(self, tag, small, target, fn, tail)
-        grid = np.zeros((math.prod(shape), len(self.radices)), dtype=np.int64)
-        if full:
-            grid[:, list(full)] = np.indices(shape).reshape(len(full), -1).T
-        vals = self._by_arrival(tag, small, target, fn, tail, grid, {})
+        hit = self._grids.get((target, full))
+        if hit is None:  # the terms of one component over the same decisions share the grid and its rates
+            grid = np.zeros((math.prod(shape), len(self.radices)), dtype=np.int64)
+            if full:
+                grid[:, list(full)] = np.indices(shape).reshape(len(full), -1).T
+            hit = self._grids[(target, full)] = (grid, self._rates(target, grid, {}))
+        vals = self._by_arrival(tag, small, target, fn, tail, hit[0], None, hit[1])
         return Term(full, vals.reshape(shape + tail))
 
     def _shares(self, cid: str, a: str, b: str) -> Any:
@@ -330,7 +367,9 @@ class VectorEvaluator:
 
                 def step(dg: tuple[int, ...], lam: Any, e: Any = e) -> np.ndarray:
                     a, b = self._node_of(e.source, dg), self._node_of(e.target, dg)
-                    wait = queueing_delay(self._probes.place(dg), e.target, self.options, arrival=lam)
+                    key = ("wait", e.target, b, _rate_key(lam))
+                    wait = self._probes.memo(
+                        key, lambda: queueing_delay(self._probes.place(dg), e.target, self.options, arrival=lam))
                     st = StepLatency(e.id, e.source, e.target, a, b, self._conn_time(e.id, a, b),
                                      self._comp_time(e.target, b), wait).total
                     return np.array([_worst(st), _typical(st), _best(st)])
@@ -423,9 +462,7 @@ class VectorEvaluator:
                 tgt = s.connector(sid).target
 
                 def ceiling(dg: tuple[int, ...], lam: Any, f: Any = f, sid: str = sid, tgt: str = tgt) -> np.ndarray:
-                    g = self._probes.place(dg)
-                    plan = component_plan(g, tgt, self.options, arrival=lam)
-                    e = step_ceiling(g, f, sid, self.options, plans={tgt: plan})  # type: ignore[dict-item]
+                    e = step_ceiling(self._probes.place(dg), f, sid, self.options, plans={tgt: self._plan_at(tgt, dg, lam)})
                     return np.array([_best(e), _typical(e)])
 
                 steps.append(self._arrival_term(("ceiling", f.id, sid), [first, tgt], tgt, ceiling, (2,)))
@@ -474,7 +511,7 @@ class VectorEvaluator:
                     """Cores the capacity plan gives the component on this node: worst, planned (0/1), best."""
                     plan = None
                     if self._node_of(c.id, dg) == nid:
-                        plan = component_plan(self._probes.place(dg), c.id, self.options, arrival=lam)
+                        plan = self._plan_at(c.id, dg, lam)
                     if plan is None:
                         return np.zeros(3)
                     return np.array([_worst(plan.cores_needed), 1.0, _best(plan.cores_needed)])
@@ -564,7 +601,7 @@ class VectorEvaluator:
             if c.replicas is None and c.autoscaling is None:
                 continue
             def under(dg: tuple[int, ...], lam: Any, cid: str = c.id) -> float:
-                plan = component_plan(self._probes.place(dg), cid, self.options, arrival=lam)
+                plan = self._plan_at(cid, dg, lam)
                 return float(plan is not None and plan.verdict == "under")
 
             self.under_terms.append(self._arrival_term(("under", c.id), [c.id], c.id, under))
