@@ -376,7 +376,7 @@ def _reason_counts(F: np.ndarray, fits: np.ndarray, reqs: list[Requirement]) -> 
 def explore(system: System, vary: dict[str, list[str]], requirements: list[str] | None = None,
             objectives: list[str] | None = None, *, together: list[list[str]] | None = None,
             base_variant: str | None = None, options: Any = None, use_model: bool = True, limit: int = 20,
-            chunk: int = 1 << 16, progress: Progress | None = None) -> Exploration:
+            chunk: int = 1 << 16, progress: Progress | None = None, prune: bool = False) -> Exploration:
     """Explore every placement of the varied components (see :func:`archkit.alternatives._space.generated_space`).
 
     Args:
@@ -390,6 +390,9 @@ def explore(system: System, vary: dict[str, list[str]], requirements: list[str] 
         limit: how many Pareto-optimal, dominated and infeasible alternatives to list (counts are always exact).
         chunk: alternatives evaluated at a time (bounds memory).
         progress: callable(stage, done, total) for 'tables' and 'alternatives'.
+        prune: skip blocks of alternatives that provably hold nothing feasible or nothing on the Pareto
+            front (branch and bound): the same front, much faster on large spaces; the counts (feasible,
+            reasons) are then those of the alternatives evaluated, ``stats['evaluated']`` of them.
 
     Raises:
         UsageError: unknown components or nodes, nothing to vary, or unreadable requirements.
@@ -401,12 +404,105 @@ def explore(system: System, vary: dict[str, list[str]], requirements: list[str] 
     if base_variant is not None and base_variant not in system.variant_names:
         raise UsageError(f"unknown variant '{base_variant}' (declared: {', '.join(system.variant_names) or 'none'})")
     space = generated_space(system, vary, together=together, base_variant=base_variant)
-    return explore_space(space, reqs, objs, options=opts, limit=limit, chunk=chunk, progress=progress)
+    return explore_space(space, reqs, objs, options=opts, limit=limit, chunk=chunk, progress=progress, prune=prune)
+
+
+class _Collector:
+    """What a sweep keeps of the alternatives it evaluates: counts, the Pareto candidates, the best few
+    dominated and the closest few infeasible ones.
+
+    With ``running`` the candidates are reduced to the front of everything seen after every chunk
+    (:attr:`front_criteria` then bounds what a later alternative must beat); otherwise once, at the end.
+    """
+
+    def __init__(self, keys: list[str], reqs: list[Requirement], objs: list[Objective], limit: int,
+                 running: bool = False) -> None:
+        self.keys, self.reqs, self.objs, self.limit, self.running = keys, reqs, objs, limit, running
+        self.width = len(keys)
+        self.cand_i: list[np.ndarray] = []
+        self.cand_Q: list[np.ndarray] = []
+        self.dom_i: list[np.ndarray] = []
+        self.dom_Q: list[np.ndarray] = []
+        self.inf_i: list[np.ndarray] = []
+        self.inf_Q: list[np.ndarray] = []
+        self.reasons: dict[str, int] = {}
+        self.feasible = 0
+        self.evaluated = 0
+        self.known_any = np.zeros(self.width, dtype=bool)
+        self.known_inf = np.zeros(self.width, dtype=bool)
+        self.front_criteria = np.zeros((0, self.width))
+
+    def add(self, idx: np.ndarray, Q: np.ndarray, fits: np.ndarray) -> None:
+        """One chunk: alternative indices, their quantised quality matrix and whether each fits the model."""
+        keys, reqs, objs, limit = self.keys, self.reqs, self.objs, self.limit
+        self.evaluated += idx.shape[0]
+        F = _failures(Q, keys, reqs)
+        ok = fits & ~F.any(axis=1)
+        for k, v in _reason_counts(F, fits, reqs).items():
+            self.reasons[k] = self.reasons.get(k, 0) + v
+        self.feasible += int(ok.sum())
+        self.known_inf |= ~np.all(np.isnan(Q), axis=0)
+        if ok.any():
+            Qok, iok = Q[ok], idx[ok]
+            self.known_any |= ~np.all(np.isnan(Qok), axis=0)
+            M = _criteria(Qok, keys)
+            m = nondominated(M)
+            self.cand_i.append(iok[m])
+            self.cand_Q.append(Qok[m])
+            # keep the best few dominated ones of the chunk, to explain them
+            if (~m).any():
+                o = _order(M[~m], keys, objs, iok[~m])[:limit]
+                self.dom_i.append(iok[~m][o])
+                self.dom_Q.append(Qok[~m][o])
+            if self.running:
+                self._merge()
+        if (~ok).any():
+            Qb, ib = Q[~ok], idx[~ok]
+            nfail = _failures(Qb, keys, reqs).sum(axis=1) + (~fits[~ok])
+            Mb = _criteria(Qb, keys)
+            o = np.lexsort(tuple(reversed([nfail * 1.0] + [Mb[:, j] for j in range(Mb.shape[1])] + [ib * 1.0])))[:limit]
+            self.inf_i.append(ib[o])
+            self.inf_Q.append(Qb[o])
+
+    def _merge(self) -> None:
+        ci, cq = _cat(self.cand_i), _cat(self.cand_Q, self.width)
+        M = _criteria(cq, self.keys)
+        m = nondominated(M)
+        if (~m).any():  # dropped by the front: dominated; keep the best few
+            o = _order(M[~m], self.keys, self.objs, ci[~m])[: self.limit]
+            self.dom_i.append(ci[~m][o])
+            self.dom_Q.append(cq[~m][o])
+        self.cand_i, self.cand_Q, self.front_criteria = [ci[m]], [cq[m]], M[m]
+
+    def result(self) -> tuple[np.ndarray, ...]:
+        """front indices and matrix, dominated indices and matrix, infeasible indices and matrix."""
+        ci, cq = _cat(self.cand_i), _cat(self.cand_Q, self.width)
+        if ci.size:
+            m = nondominated(_criteria(cq, self.keys))
+            fi, fq = ci[m], cq[m]
+            # candidates dropped by the global front are dominated too
+            di = np.concatenate([_cat(self.dom_i), ci[~m]])
+            dq = np.concatenate([_cat(self.dom_Q, self.width), cq[~m]])
+        else:
+            fi, fq, di, dq = ci, cq, _cat(self.dom_i), _cat(self.dom_Q, self.width)
+        return fi, fq, di, dq, _cat(self.inf_i), _cat(self.inf_Q, self.width)
+
+
+def _cat(xs: list[np.ndarray], w: int | None = None) -> np.ndarray:
+    if xs:
+        return np.concatenate(xs)
+    return np.zeros((0, w)) if w is not None else np.zeros(0, dtype=np.int64)
 
 
 def explore_space(space: Space, reqs: list[Requirement], objs: list[Objective], *, options: Any = None,
-                  limit: int = 20, chunk: int = 1 << 16, progress: Progress | None = None) -> Exploration:
-    """Sweep a generated space chunk by chunk with the vectorised evaluator (see the module docstring)."""
+                  limit: int = 20, chunk: int = 1 << 16, progress: Progress | None = None,
+                  prune: bool = False) -> Exploration:
+    """Sweep a generated space chunk by chunk with the vectorised evaluator (see the module docstring).
+
+    With ``prune``, blocks of alternatives that provably hold nothing feasible or nothing on the front
+    are skipped (:mod:`archkit.alternatives._prune`): the front is the same, the counts are those of
+    the alternatives evaluated (``stats`` says how many).
+    """
     import time
 
     from ..analysis import Options
@@ -418,69 +514,24 @@ def explore_space(space: Space, reqs: list[Requirement], objs: list[Objective], 
     t1 = time.perf_counter()
     keys = ev.keys
     n = space.size
-    cand_i: list[np.ndarray] = []
-    cand_Q: list[np.ndarray] = []
-    dom_i: list[np.ndarray] = []
-    dom_Q: list[np.ndarray] = []
-    inf_i: list[np.ndarray] = []
-    inf_Q: list[np.ndarray] = []
-    reasons: dict[str, int] = {}
-    feasible = 0
-    known_any = np.zeros(len(keys), dtype=bool)
-    known_inf = np.zeros(len(keys), dtype=bool)
-    for start, stop in space.chunks(chunk):
-        Q, fits = ev.evaluate(space.digits(start, stop))
-        Q = quantise(Q)
-        idx = np.arange(start, stop)
-        F = _failures(Q, keys, reqs)
-        ok = fits & ~F.any(axis=1)
-        for k, v in _reason_counts(F, fits, reqs).items():
-            reasons[k] = reasons.get(k, 0) + v
-        feasible += int(ok.sum())
-        known_inf |= ~np.all(np.isnan(Q), axis=0)
-        if ok.any():
-            Qok, iok = Q[ok], idx[ok]
-            known_any |= ~np.all(np.isnan(Qok), axis=0)
-            M = _criteria(Qok, keys)
-            m = nondominated(M)
-            cand_i.append(iok[m])
-            cand_Q.append(Qok[m])
-            # keep the best few dominated ones of the chunk, to explain them
-            if (~m).any():
-                o = _order(M[~m], keys, objs, iok[~m])[:limit]
-                dom_i.append(iok[~m][o])
-                dom_Q.append(Qok[~m][o])
-        if (~ok).any():
-            Qb, ib = Q[~ok], idx[~ok]
-            nfail = _failures(Qb, keys, reqs).sum(axis=1) + (~fits[~ok])
-            Mb = _criteria(Qb, keys)
-            o = np.lexsort(tuple(reversed([nfail * 1.0] + [Mb[:, j] for j in range(Mb.shape[1])] + [ib * 1.0])))[:limit]
-            inf_i.append(ib[o])
-            inf_Q.append(Qb[o])
-        if progress is not None:
-            progress("alternatives", stop, n)
-    t2 = time.perf_counter()
-    width = len(keys)
+    out = _Collector(keys, reqs, objs, limit, running=prune)
+    stats: dict[str, Any] = {"alternatives": n, "method": "vectorised lookup tables", "chunk": chunk}
+    if prune:
+        from ._prune import sweep_pruned
 
-    def cat(xs: list[np.ndarray], w: int | None = None) -> np.ndarray:
-        if xs:
-            return np.concatenate(xs)
-        return np.zeros((0, w)) if w is not None else np.zeros(0, dtype=np.int64)
-
-    ci, cq = cat(cand_i), cat(cand_Q, width)
-    if ci.size:
-        m = nondominated(_criteria(cq, keys))
-        fi, fq = ci[m], cq[m]
-        # candidates dropped by the global front are dominated too
-        di, dq = np.concatenate([cat(dom_i), ci[~m]]), np.concatenate([cat(dom_Q, width), cq[~m]])
+        stats.update(sweep_pruned(ev, out, chunk, progress))
     else:
-        fi, fq, di, dq = ci, cq, cat(dom_i), cat(dom_Q, width)
+        for start, stop in space.chunks(chunk):
+            Q, fits = ev.evaluate(space.digits(start, stop))
+            out.add(np.arange(start, stop), quantise(Q), fits)
+            if progress is not None:
+                progress("alternatives", stop, n)
+    t2 = time.perf_counter()
+    fi, fq, di, dq, ii, iq = out.result()
     t3 = time.perf_counter()
-    if not known_any.any() and feasible == 0:
-        known_any = known_inf
-    stats = {"alternatives": n, "method": "vectorised lookup tables", "chunk": chunk,
-             "primitive_evaluations": ev.probe_runs}
-    exp = _finish(space, keys, reqs, objs, n, feasible, fi, fq, di, dq, cat(inf_i), cat(inf_Q, width), reasons,
+    known_any = out.known_any if out.known_any.any() or out.feasible else out.known_inf
+    stats["primitive_evaluations"] = ev.probe_runs
+    exp = _finish(space, keys, reqs, objs, n, out.feasible, fi, fq, di, dq, ii, iq, out.reasons,
                   known_any, opts, limit, stats, "explore")
     exp.timings = {"tables": t1 - t0, "sweep": t2 - t1, "front": t3 - t2}
     return exp

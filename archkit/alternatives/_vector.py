@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -169,6 +170,10 @@ class _Probes:
 
 
 _MISSING = object()
+
+
+class _NoTable(Exception):
+    """A term has no table (it is evaluated chunk by chunk)."""
 
 
 AnyTerm = Term | ArrivalTerm
@@ -605,6 +610,52 @@ class VectorEvaluator:
                 return float(plan is not None and plan.verdict == "under")
 
             self.under_terms.append(self._arrival_term(("under", c.id), [c.id], c.id, under))
+
+    # -- bounds ----------------------------------------------------------------------------------
+    def bounds(self, depth: int, propagate_unknown: bool) -> "VectorEvaluator | None":
+        """An evaluator of bounds over blocks: the first ``depth`` decisions fixed, the others open.
+
+        Every table is reduced over the open decisions to its minimum (the offline terms to their
+        maximum), so :meth:`evaluate` on a block's first alternative gives, for every quality key, a
+        value no worse than any alternative of the block reaches (a lower bound, an upper one for
+        ``offline``), and its violations are violations of every alternative of the block. With
+        ``propagate_unknown`` an unknown entry makes the reduced entry unknown (for violations: an
+        unknown value never proves one); otherwise unknown entries are left out (for the quality
+        bounds: unknown ranks last). The flows' throughput ceilings prove nothing here (their
+        bottleneck is an arg-minimum, not a monotone combination). None when a term is evaluated
+        chunk by chunk (:class:`ArrivalTerm`), which has no table to reduce.
+        """
+        import copy
+
+        lo = np.min if propagate_unknown else np.nanmin
+        hi = np.max if propagate_unknown else np.nanmax
+
+        def red(t: AnyTerm, how: Callable[..., np.ndarray] = lo) -> Term:
+            if not isinstance(t, Term):
+                raise _NoTable
+            axes = tuple(i for i, d in enumerate(t.scope) if d >= depth)
+            if not axes:
+                return t
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-unknown slices stay unknown
+                return Term(tuple(d for d in t.scope if d < depth), how(t.table, axis=axes))
+
+        b = copy.copy(self)
+        try:
+            b.lat_terms = [[red(t) for t in ts] for ts in self.lat_terms]
+            b.off_terms = [[red(t, hi) for t in ts] for ts in self.off_terms]
+            b.load_terms = [red(t) for t in self.load_terms]
+            b.cost_terms = [red(t) for t in self.cost_terms]
+            b.update_terms = [red(t) for t in self.update_terms]
+            b.privacy_terms = [red(t) for t in self.privacy_terms]
+            b.device_terms = [red(t) for t in self.device_terms]
+            b.scale_nodes = [(node, [red(t) for t in ts]) for node, ts in self.scale_nodes]
+            b.fit_nodes = [(nid, have, [red(t) for t in ts]) for nid, have, ts in self.fit_nodes]
+            b.under_terms = [red(t) for t in self.under_terms]
+        except _NoTable:
+            return None
+        b.ceiling_flows = []
+        return b
 
     # -- evaluation ------------------------------------------------------------------------------
     def evaluate(self, digits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
