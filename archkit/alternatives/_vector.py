@@ -281,7 +281,7 @@ class VectorEvaluator:
         """Arrival rate at ``cid`` for every alternative: (n, 3) best/typical/worst, summed in the analyses' order."""
         acc = np.zeros((digits.shape[0], 3))
         for t in self._shares_into(cid):
-            acc = acc + t.gather(digits, flat)
+            acc += t.gather(digits, flat)
         return acc
 
     def _by_arrival(self, tag: tuple[Any, ...], small: tuple[int, ...], target: str,
@@ -416,7 +416,7 @@ class VectorEvaluator:
         self.bw_worst = np.array([_worst(link_bandwidth(next(lk for lk in s.links if lk.id == lid), x))
                                   for lid, x, _ in self.linkdirs], dtype=np.float64)
         ld_index = {k: i for i, k in enumerate(self.linkdirs)}
-        self.load_terms: list[Term] = []
+        self.load_terms: list[tuple[Term, np.ndarray]] = []  # a connector's loads and the directions they fall on
         for e in s.connectors:
             scope = self._scope([e.source, e.target])
             if not scope and self.space.base.get(e.source) == self.space.base.get(e.target):
@@ -428,7 +428,11 @@ class VectorEvaluator:
                 for sh in self._shares(e.id, a, b):
                     row[ld_index[(sh.link, sh.from_node, sh.to_node)]] = (_worst(sh.load), _best(sh.load))
                 return row
-            self.load_terms.append(self._tabulate(scope, shares, (len(self.linkdirs), 2)))
+            t = self._tabulate(scope, shares, (len(self.linkdirs), 2))
+            axes = tuple(range(len(scope))) + (len(scope) + 1,)
+            cols = np.flatnonzero(np.any(t.table != 0, axis=axes))  # the link directions it may load
+            if cols.size:
+                self.load_terms.append((Term(scope, t.table[..., cols, :].copy()), cols))
         tick()
         self._build_cost(models)
         tick()
@@ -597,7 +601,10 @@ class VectorEvaluator:
                     return np.array([0.0 if x is None else _best(x) for x in (r.memory, r.storage, r.gpus, r.cpus,
                                                                             r.busy)])
 
-                terms.append(self._arrival_term(("need", c.id, n.id), [c.id], c.id, need, (5,)))
+                t = self._arrival_term(("need", c.id, n.id), [c.id], c.id, need, (5,))
+                if isinstance(t, Term):  # an unknown part counts as nothing (see evaluate)
+                    t = Term(t.scope, np.nan_to_num(t.table, nan=0.0))
+                terms.append(t)
             if terms:
                 self.fit_nodes.append((n.id, np.array(have), terms))
         # a component with fixed replicas (or an autoscaling maximum) below what even the best case needs
@@ -644,7 +651,7 @@ class VectorEvaluator:
         try:
             b.lat_terms = [[red(t) for t in ts] for ts in self.lat_terms]
             b.off_terms = [[red(t, hi) for t in ts] for ts in self.off_terms]
-            b.load_terms = [red(t) for t in self.load_terms]
+            b.load_terms = [(red(t), cols) for t, cols in self.load_terms]
             b.cost_terms = [red(t) for t in self.cost_terms]
             b.update_terms = [red(t) for t in self.update_terms]
             b.privacy_terms = [red(t) for t in self.privacy_terms]
@@ -675,7 +682,7 @@ class VectorEvaluator:
         for f, terms in zip(self.system.flows, self.lat_terms):
             acc = np.zeros((n, 3))
             for t in terms:
-                acc = acc + t.gather(digits, flat)
+                acc += t.gather(digits, flat)
             Q[:, col[metric_key("latency", f.id)]] = acc[:, 0]
             Q[:, col[metric_key("typical_latency", f.id)]] = acc[:, 1]
             if f.latency_budget is not None:
@@ -689,8 +696,8 @@ class VectorEvaluator:
                 violated |= ~works
         if self.linkdirs:
             load = np.zeros((n, len(self.linkdirs), 2))
-            for t in self.load_terms:
-                load = load + t.gather(digits, flat)
+            for t, cols in self.load_terms:
+                load[:, cols] += t.gather(digits, flat)
             worst, best = load[..., 0], load[..., 1]
             with np.errstate(divide="ignore", invalid="ignore"):
                 util = np.where(self.bw_best == 0, np.where(worst == 0, 0.0, math.inf), worst / self.bw_best)
@@ -701,14 +708,14 @@ class VectorEvaluator:
             Q[:, col["utilisation"]] = 0.0
         cost = np.full(n, self.cost_const)
         for t in self.cost_terms:
-            cost = cost + t.gather(digits, flat)
+            cost += t.gather(digits, flat)
         hours = self.options.hours_per_month * 3600
         for node, cores_terms in self.scale_nodes:
             cores = np.zeros((n, 2))
             present = np.zeros(n, dtype=bool)
             for t in cores_terms:
                 got = t.gather(digits, flat)
-                cores = cores + got[:, [0, 2]]
+                cores += got[:, [0, 2]]
                 present |= got[:, 1] > 0.5
             price = float(node.cost_per_hour.hi) if node.cost_per_hour is not None else math.nan
             if node.cpu_cores is None:
@@ -730,15 +737,15 @@ class VectorEvaluator:
                         extra = np.maximum(0.0, worst - node.count)
                         extra = np.where(np.isnan(worst), math.nan, extra)
                         item = np.where(present, np.where(extra == 0, 0.0, price * extra) * hours, 0.0)
-            cost = cost + item
+            cost += item
         upd = np.zeros(n)
         for t in self.update_terms:
-            upd = upd + t.gather(digits, flat)
+            upd += t.gather(digits, flat)
         Q[:, col["cost"]] = cost + upd
         Q[:, col["update_cost"]] = upd
         priv = np.zeros(n)
         for t in self.privacy_terms:
-            priv = priv + t.gather(digits, flat)
+            priv += t.gather(digits, flat)
         Q[:, col["personal_data"]] = priv
         dev = np.zeros(n, dtype=bool)
         for t in self.device_terms:
@@ -747,7 +754,8 @@ class VectorEvaluator:
         for _, have, terms in self.fit_nodes:
             need = np.zeros((n, have.shape[0]))
             for t in terms:  # a part that is unknown counts as nothing: the declared part alone may be over
-                need = need + np.nan_to_num(t.gather(digits, flat), nan=0.0)
+                part = t.gather(digits, flat)
+                need += part if isinstance(t, Term) else np.nan_to_num(part, nan=0.0)  # tables hold 0 for unknown
             violated |= np.any(need > have, axis=1)
         for t in self.under_terms:
             violated |= t.gather(digits, flat) > 0.5
