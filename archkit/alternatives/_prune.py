@@ -87,8 +87,9 @@ def _levels(radices: list[int], fan_out: int, top: int) -> list[int]:
     return depths[::-1]
 
 
-def sweep_pruned(ev: VectorEvaluator, out: _Collector, chunk: int,
-                 progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
+def sweep_pruned(
+    ev: VectorEvaluator, out: _Collector, chunk: int, progress: Callable[[str, int, int], None] | None = None
+) -> dict[str, Any]:
     """Evaluate the alternatives of ``ev``'s space that may be feasible and Pareto-optimal into ``out``.
 
     Blocks are bounded level by level: the blocks at the top are ordered best bound first and taken a
@@ -100,8 +101,7 @@ def sweep_pruned(ev: VectorEvaluator, out: _Collector, chunk: int,
     radices = [int(r) for r in space.radices]
     n = space.size
     levels = _levels(radices, FAN_OUT, TOP)
-    bounders = {d: (ev.bounds(d, propagate_unknown=False), ev.bounds(d, propagate_unknown=True))
-                for d in levels[:-1]}
+    bounders = {d: (ev.bounds(d, propagate_unknown=False), ev.bounds(d, propagate_unknown=True)) for d in levels[:-1]}
     if any(q is None or c is None for q, c in bounders.values()) or len(levels) == 1:
         for start, stop in space.chunks(chunk):
             Q, fits = ev.evaluate(space.digits(start, stop))
@@ -118,7 +118,7 @@ def sweep_pruned(ev: VectorEvaluator, out: _Collector, chunk: int,
         size = math.prod(radices[depth:])
         kept: list[np.ndarray] = []
         for s in range(0, prefixes.shape[0], chunk):
-            p = prefixes[s:s + chunk]
+            p = prefixes[s : s + chunk]
             first = space.digits_of(p * size)
             Qb = quantise(quality.evaluate(first)[0])
             _, fits = checks.evaluate(first)
@@ -137,10 +137,10 @@ def sweep_pruned(ev: VectorEvaluator, out: _Collector, chunk: int,
         return (prefixes[:, None] * k + np.arange(k, dtype=np.int64)[None, :]).reshape(-1)
 
     top = bound(levels[0], np.arange(math.prod(radices[: levels[0]]), dtype=np.int64), False)
-    done = (math.prod(radices[: levels[0]]) - top.shape[0]) * math.prod(radices[levels[0]:])
+    done = (math.prod(radices[: levels[0]]) - top.shape[0]) * math.prod(radices[levels[0] :])
     per_batch = max(1, FAN_OUT // 4)
     for s in range(0, top.shape[0], per_batch):
-        rows = top[s:s + per_batch]
+        rows = top[s : s + per_batch]
         for a, b in zip(levels, levels[1:]):
             if out.front_criteria.shape[0] and a == levels[0]:
                 quality = bounders[a][0]
@@ -153,11 +153,15 @@ def sweep_pruned(ev: VectorEvaluator, out: _Collector, chunk: int,
             if b < len(radices):
                 rows = bound(b, rows, True)
         for t in range(0, rows.shape[0], chunk):
-            idx = rows[t:t + chunk]
+            idx = rows[t : t + chunk]
             Q, fits = ev.evaluate(space.digits_of(idx))
             out.add(idx, quantise(Q), fits)
-        done += per_batch * math.prod(radices[levels[0]:])
+        done += per_batch * math.prod(radices[levels[0] :])
         if progress is not None:
             progress("alternatives", min(done, n), n)
-    return {"method": "vectorised lookup tables, branch and bound", "levels": levels, "evaluated": out.evaluated,
-            **stats}
+    return {
+        "method": "vectorised lookup tables, branch and bound",
+        "levels": levels,
+        "evaluated": out.evaluated,
+        **stats,
+    }

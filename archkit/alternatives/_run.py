@@ -35,8 +35,13 @@ __all__ = ["resolve_spec", "compare", "explore", "explore_space"]
 Progress = Callable[[str, int, int], None]
 
 
-def resolve_spec(system: System, requirements: list[str] | None = None, objectives: list[str] | None = None,
-                 *, use_model: bool = True) -> tuple[list[Requirement], list[Objective]]:
+def resolve_spec(
+    system: System,
+    requirements: list[str] | None = None,
+    objectives: list[str] | None = None,
+    *,
+    use_model: bool = True,
+) -> tuple[list[Requirement], list[Objective]]:
     """The requirements and objectives in force: the model's own (unless ``use_model`` is False) and the given ones.
 
     Raises:
@@ -69,6 +74,7 @@ def resolve_spec(system: System, requirements: list[str] | None = None, objectiv
 
 # -- matrix helpers ------------------------------------------------------------------------------
 
+
 def _criteria(Q: np.ndarray, keys: list[str]) -> np.ndarray:
     """Lower-is-better matrix: higher-is-better keys negated, unknown as +inf (ranks last)."""
     signs = np.array([better_sign(k) for k in keys])
@@ -82,8 +88,7 @@ def _failures(Q: np.ndarray, keys: list[str], reqs: list[Requirement]) -> np.nda
     for j, r in enumerate(reqs):
         x = Q[:, keys.index(r.key)]
         with np.errstate(invalid="ignore"):
-            ok = {"<=": x <= r.value, "<": x < r.value, ">=": x >= r.value, ">": x > r.value,
-                  "==": x == r.value}[r.op]
+            ok = {"<=": x <= r.value, "<": x < r.value, ">=": x >= r.value, ">": x > r.value, "==": x == r.value}[r.op]
         out[:, j] = ~ok | np.isnan(x)
     return out
 
@@ -124,8 +129,10 @@ def _dominance(row_m: np.ndarray, front_m: np.ndarray) -> np.ndarray:
 
 # -- assembly ------------------------------------------------------------------------------------
 
-def _failed_texts(values: dict[str, float], reqs: list[Requirement], fails: np.ndarray,
-                  fit_reasons: list[str]) -> list[str]:
+
+def _failed_texts(
+    values: dict[str, float], reqs: list[Requirement], fails: np.ndarray, fit_reasons: list[str]
+) -> list[str]:
     out = [f"{r.text}: {format_metric(r.metric, values[r.key])}" for r, f in zip(reqs, fails) if f]
     return out + [f"violates: {x}" for x in fit_reasons]
 
@@ -134,28 +141,34 @@ def _justify(exp: Exploration, keys: list[str], front_rows: list[Row], closest: 
     reqs, objs = exp.requirements, exp.objectives
     rec = exp.recommended
     if rec is None:
-        text = (f"No alternative of the {exp.size:,} meets every requirement"
-                + (" and violates nothing the model declares." if exp.infeasible_reasons else "."))
+        text = f"No alternative of the {exp.size:,} meets every requirement" + (
+            " and violates nothing the model declares." if exp.infeasible_reasons else "."
+        )
         if closest is not None:
-            text += (f" The closest is {closest.name}, which fails " + "; ".join(closest.failed) + ".")
+            text += f" The closest is {closest.name}, which fails " + "; ".join(closest.failed) + "."
         text += " Relax a requirement, allow more nodes, or change the design (e.g. a faster link or model)."
         return text
-    parts = [f"Recommended: {rec.name}"
-             + (f" ({PRESETS[rec.preset].title.lower()})" if rec.preset else "") + "."]
+    parts = [f"Recommended: {rec.name}" + (f" ({PRESETS[rec.preset].title.lower()})" if rec.preset else "") + "."]
     if reqs:
         met = ", ".join(f"{r.text} ({rec.text(r.key)})" for r in reqs)
         parts.append(f"It meets every requirement: {met}.")
-    parts.append(f"{exp.feasible:,} of {exp.size:,} alternatives are feasible"
-                 + (f"; {exp.size - exp.feasible:,} fail a requirement or do not fit"
-                    if exp.size > exp.feasible else "") + ".")
+    parts.append(
+        f"{exp.feasible:,} of {exp.size:,} alternatives are feasible"
+        + (f"; {exp.size - exp.feasible:,} fail a requirement or do not fit" if exp.size > exp.feasible else "")
+        + "."
+    )
     others = [r for r in front_rows if r.index != rec.index]
     for o in objs:
         if o.key in exp.unknown:
-            parts.append(f"Objective '{o.text}' cannot be applied: {o.key} is unknown "
-                         f"({'; '.join(exp.unknown[o.key][:2])}).")
+            parts.append(
+                f"Objective '{o.text}' cannot be applied: {o.key} is unknown ({'; '.join(exp.unknown[o.key][:2])})."
+            )
             continue
-        pool = [r for r in exp.dominated + others if r.values[o.key] != rec.values[o.key]
-                and r.values[o.key] == r.values[o.key]]
+        pool = [
+            r
+            for r in exp.dominated + others
+            if r.values[o.key] != rec.values[o.key] and r.values[o.key] == r.values[o.key]
+        ]
         sign = 1.0 if o.sense == "minimize" else -1.0
         runner = min(pool, key=lambda r: (sign * r.values[o.key], r.index), default=None)
         best_word = "lowest" if o.sense == "minimize" else "highest"
@@ -164,27 +177,34 @@ def _justify(exp: Exploration, keys: list[str], front_rows: list[Row], closest: 
             line += f" (next: {runner.name} with {runner.text(o.key)})"
         parts.append(line + ".")
     if not objs:
-        parts.append("No objective was given: it is the best on the quality keys in order "
-                     f"({', '.join(keys[:3])}, ...).")
+        parts.append(
+            f"No objective was given: it is the best on the quality keys in order ({', '.join(keys[:3])}, ...)."
+        )
     if others:
         trade = []
         for r in others[:3]:
             better = [k for k in exp.criteria if _better(r.values[k], rec.values[k], k)]
             if better:
-                trade.append(f"{r.name} is better on " + ", ".join(f"{k} ({r.text(k)} vs {rec.text(k)})"
-                                                                  for k in better[:3]))
+                trade.append(
+                    f"{r.name} is better on " + ", ".join(f"{k} ({r.text(k)} vs {rec.text(k)})" for k in better[:3])
+                )
         if trade:
             parts.append("It is Pareto-optimal; the other Pareto-optimal alternatives trade: " + "; ".join(trade) + ".")
     else:
-        parts.append("It is the only Pareto-optimal alternative: it is at least as good as every other feasible "
-                     "alternative on every key.")
+        parts.append(
+            "It is the only Pareto-optimal alternative: it is at least as good as every other feasible "
+            "alternative on every key."
+        )
     if rec.preset:
         p = PRESETS[rec.preset]
-        parts.append(f"As {p.title.lower()}: {p.ratings['offline use']}; {p.ratings['model updates']}; "
-                     f"{p.ratings['model (IP) protection']}.")
+        parts.append(
+            f"As {p.title.lower()}: {p.ratings['offline use']}; {p.ratings['model updates']}; "
+            f"{p.ratings['model (IP) protection']}."
+        )
     if exp.unknown:
-        parts.append("Not compared (unknown): " + "; ".join(f"{k} ({', '.join(v[:1])})" for k, v in
-                                                         exp.unknown.items()) + ".")
+        parts.append(
+            "Not compared (unknown): " + "; ".join(f"{k} ({', '.join(v[:1])})" for k, v in exp.unknown.items()) + "."
+        )
     return " ".join(parts)
 
 
@@ -199,8 +219,18 @@ def _better(a: float, b: float, key: str) -> bool:
 _DETAIL = 8  # rows of each kind that get the full analyses' details (missing inputs, what does not fit)
 
 
-def _row(space: Space, i: int, Q_row: np.ndarray, keys: list[str], reqs: list[Requirement], fails: np.ndarray,
-         options: Any, movable_only: bool, detail: bool = True, infeasible: bool = False) -> Row:
+def _row(
+    space: Space,
+    i: int,
+    Q_row: np.ndarray,
+    keys: list[str],
+    reqs: list[Requirement],
+    fails: np.ndarray,
+    options: Any,
+    movable_only: bool,
+    detail: bool = True,
+    infeasible: bool = False,
+) -> Row:
     system = space.system
     pl = space.placement(i)
     values = {k: float(v) for k, v in zip(keys, Q_row)}
@@ -209,8 +239,11 @@ def _row(space: Space, i: int, Q_row: np.ndarray, keys: list[str], reqs: list[Re
     else:
         from ._quality import Quality
 
-        q = Quality(values, {}, ["violates what the model declares (archkit analyze names it)"]
-                    if infeasible and not fails.any() else [])
+        q = Quality(
+            values,
+            {},
+            ["violates what the model declares (archkit analyze names it)"] if infeasible and not fails.any() else [],
+        )
     if space.generated:
         shown = {c: pl[c] for d in space.decisions for c in d.components}
         preset, desc = infer_preset(system, pl), None
@@ -222,14 +255,39 @@ def _row(space: Space, i: int, Q_row: np.ndarray, keys: list[str], reqs: list[Re
         preset = var.preset if var is not None and var.preset else infer_preset(system, pl)
         desc = var.description if var is not None else None
     feasible = not fails.any() and not q.infeasible
-    return Row(i, space.name(i), shown, preset, values, feasible, _failed_texts(values, reqs, fails, q.infeasible),
-               {k: v for k, v in q.missing.items()}, description=desc)
+    return Row(
+        i,
+        space.name(i),
+        shown,
+        preset,
+        values,
+        feasible,
+        _failed_texts(values, reqs, fails, q.infeasible),
+        {k: v for k, v in q.missing.items()},
+        description=desc,
+    )
 
 
-def _finish(space: Space, keys: list[str], reqs: list[Requirement], objs: list[Objective], size: int,
-            feasible_count: int, front_idx: np.ndarray, front_Q: np.ndarray, dom_idx: np.ndarray, dom_Q: np.ndarray,
-            inf_idx: np.ndarray, inf_Q: np.ndarray, reasons: dict[str, int], known_any: np.ndarray,
-            options: Any, limit: int, stats: dict[str, Any], mode: str) -> Exploration:
+def _finish(
+    space: Space,
+    keys: list[str],
+    reqs: list[Requirement],
+    objs: list[Objective],
+    size: int,
+    feasible_count: int,
+    front_idx: np.ndarray,
+    front_Q: np.ndarray,
+    dom_idx: np.ndarray,
+    dom_Q: np.ndarray,
+    inf_idx: np.ndarray,
+    inf_Q: np.ndarray,
+    reasons: dict[str, int],
+    known_any: np.ndarray,
+    options: Any,
+    limit: int,
+    stats: dict[str, Any],
+    mode: str,
+) -> Exploration:
     M_front = _criteria(front_Q, keys)
     order = _order(M_front, keys, objs, front_idx) if front_idx.size else np.zeros(0, dtype=np.int64)
     front_idx, front_Q, M_front = front_idx[order], front_Q[order], M_front[order]
@@ -258,12 +316,31 @@ def _finish(space: Space, keys: list[str], reqs: list[Requirement], objs: list[O
     if inf_idx.size:
         nfail = _failures(inf_Q, keys, reqs).sum(axis=1)
         # closest first: fewest failed requirements, then the smallest relative miss, then the criteria
-        iorder = np.lexsort(tuple(reversed([nfail.astype(np.float64), _shortfall(inf_Q, keys, reqs)]
-                                           + [M_inf[:, j] for j in range(M_inf.shape[1])] + [inf_idx * 1.0])))
+        iorder = np.lexsort(
+            tuple(
+                reversed(
+                    [nfail.astype(np.float64), _shortfall(inf_Q, keys, reqs)]
+                    + [M_inf[:, j] for j in range(M_inf.shape[1])]
+                    + [inf_idx * 1.0]
+                )
+            )
+        )
         for n, p in enumerate(iorder[:limit]):
             q = inf_Q[p]
-            infeasible.append(_row(space, int(inf_idx[p]), q, keys, reqs, _failures(q[None, :], keys, reqs)[0],
-                                   options, True, n < _DETAIL, infeasible=True))
+            infeasible.append(
+                _row(
+                    space,
+                    int(inf_idx[p]),
+                    q,
+                    keys,
+                    reqs,
+                    _failures(q[None, :], keys, reqs)[0],
+                    options,
+                    True,
+                    n < _DETAIL,
+                    infeasible=True,
+                )
+            )
     unknown: dict[str, list[str]] = {}
     probe_rows = rows + dominated + infeasible
     for j, k in enumerate(keys):
@@ -273,18 +350,40 @@ def _finish(space: Space, keys: list[str], reqs: list[Requirement], objs: list[O
                 msgs.extend(r.missing.get(k, []))
             unknown[k] = list(dict.fromkeys(msgs)) or ["a needed input is missing"]
     criteria = [k for j, k in enumerate(keys) if known_any[j]]
-    exp = Exploration(space.system.name, mode, keys, criteria, unknown, reqs, objs, size, feasible_count,
-                      int(front_idx.size), rows, dominated, infeasible, reasons, rows[0] if rows else None, "",
-                      decisions=[{"components": list(d.components), "nodes": list(d.nodes)} for d in space.decisions],
-                      exclusions=[{"component": e.component, "node": e.node, "reason": e.reason}
-                                  for e in space.exclusions],
-                      stats=stats)
+    exp = Exploration(
+        space.system.name,
+        mode,
+        keys,
+        criteria,
+        unknown,
+        reqs,
+        objs,
+        size,
+        feasible_count,
+        int(front_idx.size),
+        rows,
+        dominated,
+        infeasible,
+        reasons,
+        rows[0] if rows else None,
+        "",
+        decisions=[{"components": list(d.components), "nodes": list(d.nodes)} for d in space.decisions],
+        exclusions=[{"component": e.component, "node": e.node, "reason": e.reason} for e in space.exclusions],
+        stats=stats,
+    )
     exp.justification = _justify(exp, keys, rows, infeasible[0] if infeasible else None)
     return exp
 
 
-def compare(system: System, variants: list[str] | None = None, requirements: list[str] | None = None,
-            objectives: list[str] | None = None, *, options: Any = None, use_model: bool = True) -> Exploration:
+def compare(
+    system: System,
+    variants: list[str] | None = None,
+    requirements: list[str] | None = None,
+    objectives: list[str] | None = None,
+    *,
+    options: Any = None,
+    use_model: bool = True,
+) -> Exploration:
     """Compare declared variants (all, or the named ones) with the full analyses of each.
 
     Args:
@@ -312,12 +411,32 @@ def compare(system: System, variants: list[str] | None = None, requirements: lis
         Q[i] = q.vector(keys)
         fits[i] = not q.infeasible
     Q = quantise(Q)
-    return _assess(space, keys, Q, fits, reqs, objs, opts, limit=max(n, 1), mode="compare",
-                   stats={"alternatives": n, "method": "full analysis per variant"})
+    return _assess(
+        space,
+        keys,
+        Q,
+        fits,
+        reqs,
+        objs,
+        opts,
+        limit=max(n, 1),
+        mode="compare",
+        stats={"alternatives": n, "method": "full analysis per variant"},
+    )
 
 
-def _assess(space: Space, keys: list[str], Q: np.ndarray, fits: np.ndarray, reqs: list[Requirement],
-            objs: list[Objective], opts: Any, limit: int, mode: str, stats: dict[str, Any]) -> Exploration:
+def _assess(
+    space: Space,
+    keys: list[str],
+    Q: np.ndarray,
+    fits: np.ndarray,
+    reqs: list[Requirement],
+    objs: list[Objective],
+    opts: Any,
+    limit: int,
+    mode: str,
+    stats: dict[str, Any],
+) -> Exploration:
     n = Q.shape[0]
     idx = np.arange(n)
     F = _failures(Q, keys, reqs)
@@ -328,8 +447,26 @@ def _assess(space: Space, keys: list[str], Q: np.ndarray, fits: np.ndarray, reqs
     fi = idx[ok][front_mask]
     di = idx[ok][~front_mask]
     known_any = ~np.all(np.isnan(Q[ok] if ok.any() else Q), axis=0)
-    exp = _finish(space, keys, reqs, objs, n, int(ok.sum()), fi, Q[fi], di, Q[di], idx[~ok], Q[~ok], reasons,
-                  known_any, opts, limit, stats, mode)
+    exp = _finish(
+        space,
+        keys,
+        reqs,
+        objs,
+        n,
+        int(ok.sum()),
+        fi,
+        Q[fi],
+        di,
+        Q[di],
+        idx[~ok],
+        Q[~ok],
+        reasons,
+        known_any,
+        opts,
+        limit,
+        stats,
+        mode,
+    )
     if not ok.any() and n:
         exp.relaxed = _relaxed(space, keys, Q, objs)
     return exp
@@ -348,9 +485,13 @@ def _relaxed(space: Space, keys: list[str], Q: np.ndarray, objs: list[Objective]
         if not front[i]:
             by = next(j for j in fidx if np.all(M[j] <= M[i]) and np.any(M[j] < M[i]))
             better = [k for c, k in enumerate(keys) if M[by, c] < M[i, c]]
-            item["dominated_by"] = {"by": space.name(by), "by_index": by, "better_on": better,
-                                    "by_values": {k: _jnum(Q[by, keys.index(k)]) for k in better},
-                                    "values": {k: _jnum(Q[i, keys.index(k)]) for k in better}}
+            item["dominated_by"] = {
+                "by": space.name(by),
+                "by_index": by,
+                "better_on": better,
+                "by_values": {k: _jnum(Q[by, keys.index(k)]) for k in better},
+                "values": {k: _jnum(Q[i, keys.index(k)]) for k in better},
+            }
         out.append(item)
     return out
 
@@ -373,10 +514,21 @@ def _reason_counts(F: np.ndarray, fits: np.ndarray, reqs: list[Requirement]) -> 
     return out
 
 
-def explore(system: System, vary: dict[str, list[str]], requirements: list[str] | None = None,
-            objectives: list[str] | None = None, *, together: list[list[str]] | None = None,
-            base_variant: str | None = None, options: Any = None, use_model: bool = True, limit: int = 20,
-            chunk: int = 1 << 16, progress: Progress | None = None, prune: bool = False) -> Exploration:
+def explore(
+    system: System,
+    vary: dict[str, list[str]],
+    requirements: list[str] | None = None,
+    objectives: list[str] | None = None,
+    *,
+    together: list[list[str]] | None = None,
+    base_variant: str | None = None,
+    options: Any = None,
+    use_model: bool = True,
+    limit: int = 20,
+    chunk: int = 1 << 16,
+    progress: Progress | None = None,
+    prune: bool = False,
+) -> Exploration:
     """Explore every placement of the varied components (see :func:`archkit.alternatives._space.generated_space`).
 
     Args:
@@ -415,8 +567,9 @@ class _Collector:
     (:attr:`front_criteria` then bounds what a later alternative must beat); otherwise once, at the end.
     """
 
-    def __init__(self, keys: list[str], reqs: list[Requirement], objs: list[Objective], limit: int,
-                 running: bool = False) -> None:
+    def __init__(
+        self, keys: list[str], reqs: list[Requirement], objs: list[Objective], limit: int, running: bool = False
+    ) -> None:
         self.keys, self.reqs, self.objs, self.limit, self.running = keys, reqs, objs, limit, running
         self.width = len(keys)
         self.cand_i: list[np.ndarray] = []
@@ -494,9 +647,17 @@ def _cat(xs: list[np.ndarray], w: int | None = None) -> np.ndarray:
     return np.zeros((0, w)) if w is not None else np.zeros(0, dtype=np.int64)
 
 
-def explore_space(space: Space, reqs: list[Requirement], objs: list[Objective], *, options: Any = None,
-                  limit: int = 20, chunk: int = 1 << 16, progress: Progress | None = None,
-                  prune: bool = False) -> Exploration:
+def explore_space(
+    space: Space,
+    reqs: list[Requirement],
+    objs: list[Objective],
+    *,
+    options: Any = None,
+    limit: int = 20,
+    chunk: int = 1 << 16,
+    progress: Progress | None = None,
+    prune: bool = False,
+) -> Exploration:
     """Sweep a generated space chunk by chunk with the vectorised evaluator (see the module docstring).
 
     With ``prune``, blocks of alternatives that provably hold nothing feasible or nothing on the front
@@ -531,7 +692,25 @@ def explore_space(space: Space, reqs: list[Requirement], objs: list[Objective], 
     t3 = time.perf_counter()
     known_any = out.known_any if out.known_any.any() or out.feasible else out.known_inf
     stats["primitive_evaluations"] = ev.probe_runs
-    exp = _finish(space, keys, reqs, objs, n, out.feasible, fi, fq, di, dq, ii, iq, out.reasons,
-                  known_any, opts, limit, stats, "explore")
+    exp = _finish(
+        space,
+        keys,
+        reqs,
+        objs,
+        n,
+        out.feasible,
+        fi,
+        fq,
+        di,
+        dq,
+        ii,
+        iq,
+        out.reasons,
+        known_any,
+        opts,
+        limit,
+        stats,
+        "explore",
+    )
     exp.timings = {"tables": t1 - t0, "sweep": t2 - t1, "front": t3 - t2}
     return exp

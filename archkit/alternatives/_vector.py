@@ -36,8 +36,8 @@ from typing import Any, Callable
 import numpy as np
 
 from ._quality import PROBE_VARIANT, probe_system, quality_keys
-from ._spec import metric_key
 from ._space import Space
+from ._spec import metric_key
 
 __all__ = ["Term", "VectorEvaluator"]
 
@@ -127,8 +127,15 @@ class ArrivalTerm:
     incoming connector (:func:`archkit.analysis.arrival_share`), so it costs a gather per caller.
     """
 
-    def __init__(self, ev: "VectorEvaluator", tag: tuple[Any, ...], small: tuple[int, ...], target: str,
-                 fn: Callable[[tuple[int, ...], Any], Any], tail: tuple[int, ...]) -> None:
+    def __init__(
+        self,
+        ev: "VectorEvaluator",
+        tag: tuple[Any, ...],
+        small: tuple[int, ...],
+        target: str,
+        fn: Callable[[tuple[int, ...], Any], Any],
+        tail: tuple[int, ...],
+    ) -> None:
         self.ev, self.tag, self.small, self.target, self.fn, self.tail = ev, tag, small, target, fn, tail
         self.scope = tuple(sorted(set(small) | set(ev._scope([target] + ev._callers(target)))))
 
@@ -270,8 +277,9 @@ class VectorEvaluator:
 
                 def share(dg: tuple[int, ...], e: Any = e) -> np.ndarray:
                     key = ("share", e.id) + self._where([e.source, e.target], dg)
-                    return _three(self._probes.memo(key, lambda: arrival_share(self._probes.place(dg), e,
-                                                                               self.options)))
+                    return _three(
+                        self._probes.memo(key, lambda: arrival_share(self._probes.place(dg), e, self.options))
+                    )
 
                 terms.append(self._tabulate(self._scope([e.source, e.target]), share, (3,)))
             self._share_terms[cid] = terms
@@ -284,10 +292,17 @@ class VectorEvaluator:
             acc += t.gather(digits, flat)
         return acc
 
-    def _by_arrival(self, tag: tuple[Any, ...], small: tuple[int, ...], target: str,
-                    fn: Callable[[tuple[int, ...], Any], Any], tail: tuple[int, ...], digits: np.ndarray,
-                    flat: dict[tuple[int, ...], np.ndarray] | None,
-                    rates: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    def _by_arrival(
+        self,
+        tag: tuple[Any, ...],
+        small: tuple[int, ...],
+        target: str,
+        fn: Callable[[tuple[int, ...], Any], Any],
+        tail: tuple[int, ...],
+        digits: np.ndarray,
+        flat: dict[tuple[int, ...], np.ndarray] | None,
+        rates: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> np.ndarray:
         """``fn(small digits, arrival rate at target)`` for every row of ``digits``, called once per
         distinct (small placement, arrival rate) and remembered across chunks. ``rates``: the arrival
         rates of the rows and their distinct-value codes, when already known."""
@@ -306,8 +321,9 @@ class VectorEvaluator:
             vals[j] = self._probes.memo((tag, int(idx[i]), _rate_key(rate)), lambda: fn(tuple(dg), rate))
         return vals[inverse]
 
-    def _rates(self, cid: str, digits: np.ndarray, flat: dict[tuple[int, ...], np.ndarray] | None
-               ) -> tuple[np.ndarray, np.ndarray]:
+    def _rates(
+        self, cid: str, digits: np.ndarray, flat: dict[tuple[int, ...], np.ndarray] | None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Arrival rates at ``cid`` (n, 3) and a code per row that is equal for equal rates."""
         lam = self._arrival_at(cid, digits, flat)
         _, code = _distinct_rows([np.where(np.isnan(lam[:, j]), -1.0, lam[:, j]) for j in range(3)])
@@ -320,8 +336,14 @@ class VectorEvaluator:
         key = ("plan", cid, self._node_of(cid, dg), _rate_key(lam))
         return self._probes.memo(key, lambda: component_plan(self._probes.place(dg), cid, self.options, arrival=lam))
 
-    def _arrival_term(self, tag: tuple[Any, ...], small_comps: list[str], target: str,
-                      fn: Callable[[tuple[int, ...], Any], Any], tail: tuple[int, ...] = ()) -> Any:
+    def _arrival_term(
+        self,
+        tag: tuple[Any, ...],
+        small_comps: list[str],
+        target: str,
+        fn: Callable[[tuple[int, ...], Any], Any],
+        tail: tuple[int, ...] = (),
+    ) -> Any:
         """A term of the placement of ``small_comps`` and the arrival rate at ``target`` (which depends on
         where its callers live): a whole table when it is small enough, else an :class:`ArrivalTerm`."""
         small = self._scope(small_comps)
@@ -374,9 +396,11 @@ class VectorEvaluator:
                     a, b = self._node_of(e.source, dg), self._node_of(e.target, dg)
                     key = ("wait", e.target, b, _rate_key(lam))
                     wait = self._probes.memo(
-                        key, lambda: queueing_delay(self._probes.place(dg), e.target, self.options, arrival=lam))
-                    st = StepLatency(e.id, e.source, e.target, a, b, self._conn_time(e.id, a, b),
-                                     self._comp_time(e.target, b), wait).total
+                        key, lambda: queueing_delay(self._probes.place(dg), e.target, self.options, arrival=lam)
+                    )
+                    st = StepLatency(
+                        e.id, e.source, e.target, a, b, self._conn_time(e.id, a, b), self._comp_time(e.target, b), wait
+                    ).total
                     return np.array([_worst(st), _typical(st), _best(st)])
 
                 terms.append(self._arrival_term(("step", e.id), [e.source, e.target], e.target, step, (3,)))
@@ -413,8 +437,10 @@ class VectorEvaluator:
                 self.linkdirs.append((lk.id, x, y))
                 bw.append(_best(link_bandwidth(lk, x)))
         self.bw_best = np.array(bw, dtype=np.float64)
-        self.bw_worst = np.array([_worst(link_bandwidth(next(lk for lk in s.links if lk.id == lid), x))
-                                  for lid, x, _ in self.linkdirs], dtype=np.float64)
+        self.bw_worst = np.array(
+            [_worst(link_bandwidth(next(lk for lk in s.links if lk.id == lid), x)) for lid, x, _ in self.linkdirs],
+            dtype=np.float64,
+        )
         ld_index = {k: i for i, k in enumerate(self.linkdirs)}
         self.load_terms: list[tuple[Term, np.ndarray]] = []  # a connector's loads and the directions they fall on
         for e in s.connectors:
@@ -428,6 +454,7 @@ class VectorEvaluator:
                 for sh in self._shares(e.id, a, b):
                     row[ld_index[(sh.link, sh.from_node, sh.to_node)]] = (_worst(sh.load), _best(sh.load))
                 return row
+
             t = self._tabulate(scope, shares, (len(self.linkdirs), 2))
             axes = tuple(range(len(scope))) + (len(scope) + 1,)
             cols = np.flatnonzero(np.any(t.table != 0, axis=axes))  # the link directions it may load
@@ -445,11 +472,16 @@ class VectorEvaluator:
 
                 exits = connector_exits(g, e, self._node_of(e.source, dg), self._node_of(e.target, dg))
                 return float(any(x.personal and x.leaves_user for x in exits))
+
             self.privacy_terms.append(self._tabulate(self._scope([e.source, e.target]), leaves))
         # models on user devices
-        self.device_terms = [
-            self._tabulate(self._scope([m]), lambda dg, m=m: float(self._node_of(m, dg) in users)) for m in models
-        ]
+        self.device_terms = []
+        for m in models:
+
+            def on_device(dg: tuple[int, ...], m: str = m) -> float:
+                return float(self._node_of(m, dg) in users)
+
+            self.device_terms.append(self._tabulate(self._scope([m]), on_device))
         tick()
         self._build_fit()
         self._build_ceilings()
@@ -458,7 +490,7 @@ class VectorEvaluator:
     def _build_ceilings(self) -> None:
         """Per flow with a rate: each step's throughput ceiling and the flow's demand (archkit.analysis:
         step_ceiling, flow_demand), for the verdict "over" of ceiling_verdict."""
-        from ..analysis import component_plan, flow_demand, step_ceiling
+        from ..analysis import flow_demand, step_ceiling
 
         s = self.system
         self.ceiling_flows: list[tuple[Term, list[AnyTerm]]] = []
@@ -471,18 +503,21 @@ class VectorEvaluator:
                 tgt = s.connector(sid).target
 
                 def ceiling(dg: tuple[int, ...], lam: Any, f: Any = f, sid: str = sid, tgt: str = tgt) -> np.ndarray:
-                    e = step_ceiling(self._probes.place(dg), f, sid, self.options, plans={tgt: self._plan_at(tgt, dg, lam)})
+                    e = step_ceiling(
+                        self._probes.place(dg), f, sid, self.options, plans={tgt: self._plan_at(tgt, dg, lam)}
+                    )
                     return np.array([_best(e), _typical(e)])
 
                 steps.append(self._arrival_term(("ceiling", f.id, sid), [first, tgt], tgt, ceiling, (2,)))
 
             def demand(dg: tuple[int, ...], f: Any = f) -> float:
                 return _best(flow_demand(self._probes.place(dg), f, self.options))
+
             self.ceiling_flows.append((self._tabulate(self._scope([first]), demand), steps))
 
     def _build_cost(self, models: list[str]) -> None:
         """Cost terms: node fleet, scale-out from the capacity plan, metered data, model updates."""
-        from ..analysis import component_plan, model_update, node_monthly_cost
+        from ..analysis import model_update, node_monthly_cost
 
         s = self.system
         opts = self.options
@@ -497,12 +532,11 @@ class VectorEvaluator:
                 # a fleet node without a price is unknown as soon as it hosts something
                 for c in s.components:
                     if c.id in self._dec_of:
-                        self.cost_terms.append(
-                            self._tabulate(
-                                (self._dec_of[c.id],),
-                                lambda dg, cid=c.id, nid=n.id: math.nan if self._node_of(cid, dg) == nid else 0.0,
-                            )
-                        )
+
+                        def unpriced(dg: tuple[int, ...], cid: str = c.id, nid: str = n.id) -> float:
+                            return math.nan if self._node_of(cid, dg) == nid else 0.0
+
+                        self.cost_terms.append(self._tabulate((self._dec_of[c.id],), unpriced))
                     elif self.space.base.get(c.id) == n.id:
                         const += math.nan
         self.cost_const = const
@@ -575,7 +609,7 @@ class VectorEvaluator:
 
     def _build_fit(self) -> None:
         """Best-case need per user device and resource (as in archkit.analysis._resources)."""
-        from ..analysis import component_plan, node_capacity, replica_needs
+        from ..analysis import node_capacity, replica_needs
 
         s = self.system
         self.fit_nodes: list[tuple[str, np.ndarray, list[AnyTerm]]] = []
@@ -586,7 +620,8 @@ class VectorEvaluator:
                 _worst(node_capacity(n.storage, n, "storage", "B", per_device)),
                 _worst(node_capacity(n.gpus, n, "gpus", "gpus", per_device)),
                 _worst(node_capacity(n.cpu_cores, n, "cpu_cores", "cores", per_device))
-                if n.cpu_cores is not None else math.nan,
+                if n.cpu_cores is not None
+                else math.nan,
             ]
             have.append(have[3])
             terms = []
@@ -598,8 +633,9 @@ class VectorEvaluator:
                     if self._node_of(c.id, dg) != nid:
                         return np.zeros(5)
                     r = replica_needs(self._probes.place(dg), c.id, nid, self.options, arrival=lam)
-                    return np.array([0.0 if x is None else _best(x) for x in (r.memory, r.storage, r.gpus, r.cpus,
-                                                                            r.busy)])
+                    return np.array(
+                        [0.0 if x is None else _best(x) for x in (r.memory, r.storage, r.gpus, r.cpus, r.busy)]
+                    )
 
                 t = self._arrival_term(("need", c.id, n.id), [c.id], c.id, need, (5,))
                 if isinstance(t, Term):  # an unknown part counts as nothing (see evaluate)
@@ -612,6 +648,7 @@ class VectorEvaluator:
         for c in s.components:
             if c.replicas is None and c.autoscaling is None:
                 continue
+
             def under(dg: tuple[int, ...], lam: Any, cid: str = c.id) -> float:
                 plan = self._plan_at(cid, dg, lam)
                 return float(plan is not None and plan.verdict == "under")

@@ -206,15 +206,19 @@ def resources(
         if not ids:
             continue
         per_device = n.per_user is not None
-        mem, sto, gpu, cpu, busy = [], [], [], [], []
+        mem: list[Estimate] = []
+        sto: list[Estimate] = []
+        gpu: list[Estimate] = []
+        cpu: list[Estimate] = []
+        busy: list[Estimate] = []
         servers: dict[str, int | None] = {}
         for cid in ids:
             need = replica_needs(g, cid, n.id, options)
             servers[cid] = need.servers
             mem.append(need.memory)
-            for parts, part in ((sto, need.storage), (gpu, need.gpus), (cpu, need.cpus), (busy, need.busy)):
+            for into, part in ((sto, need.storage), (gpu, need.gpus), (cpu, need.cpus), (busy, need.busy)):
                 if part is not None:
-                    parts.append(part)
+                    into.append(part)
         checks = [
             ResourceCheck(
                 "memory", Estimate.total(mem, "B"), node_capacity(n.memory, n, "memory", "B", per_device), "fits"
