@@ -109,7 +109,7 @@ def sweep_pruned(
             if progress is not None:
                 progress("alternatives", stop, n)
         return {"evaluated": out.evaluated}
-    stats = {"skipped_infeasible": 0, "skipped_dominated": 0}
+    stats = {"bounded_blocks": 0, "skipped_infeasible": 0, "skipped_dominated": 0}
 
     def bound(depth: int, prefixes: np.ndarray, check_front: bool) -> np.ndarray:
         """The prefixes (at ``depth``) whose blocks may hold a feasible Pareto-optimal alternative, best first."""
@@ -119,6 +119,7 @@ def sweep_pruned(
         kept: list[np.ndarray] = []
         for s in range(0, prefixes.shape[0], chunk):
             p = prefixes[s : s + chunk]
+            stats["bounded_blocks"] += p.shape[0]
             first = space.digits_of(p * size)
             Qb = quantise(quality.evaluate(first)[0])
             _, fits = checks.evaluate(first)
@@ -159,6 +160,11 @@ def sweep_pruned(
         done += per_batch * math.prod(radices[levels[0] :])
         if progress is not None:
             progress("alternatives", min(done, n), n)
+    if out.evaluated == 0:  # everything provably infeasible: evaluate a first chunk, to show the closest
+        idx = np.arange(min(chunk, n), dtype=np.int64)
+        Q, fits = ev.evaluate(space.digits_of(idx))
+        out.add(idx, quantise(Q), fits)
+        stats["skipped_infeasible"] -= idx.shape[0]
     return {
         "method": "vectorised lookup tables, branch and bound",
         "levels": levels,

@@ -152,11 +152,18 @@ def _justify(exp: Exploration, keys: list[str], front_rows: list[Row], closest: 
     if reqs:
         met = ", ".join(f"{r.text} ({rec.text(r.key)})" for r in reqs)
         parts.append(f"It meets every requirement: {met}.")
-    parts.append(
-        f"{exp.feasible:,} of {exp.size:,} alternatives are feasible"
-        + (f"; {exp.size - exp.feasible:,} fail a requirement or do not fit" if exp.size > exp.feasible else "")
-        + "."
-    )
+    evaluated = exp.stats.get("evaluated", exp.size)
+    if evaluated < exp.size:  # branch and bound
+        parts.append(
+            f"{exp.feasible:,} of the {evaluated:,} alternatives evaluated are feasible; the bound skipped the "
+            f"other {exp.size - evaluated:,}, which hold nothing feasible or nothing on the front."
+        )
+    else:
+        parts.append(
+            f"{exp.feasible:,} of {exp.size:,} alternatives are feasible"
+            + (f"; {exp.size - exp.feasible:,} fail a requirement or do not fit" if exp.size > exp.feasible else "")
+            + "."
+        )
     others = [r for r in front_rows if r.index != rec.index]
     for o in objs:
         if o.key in exp.unknown:

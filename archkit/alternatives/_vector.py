@@ -442,7 +442,7 @@ class VectorEvaluator:
             dtype=np.float64,
         )
         ld_index = {k: i for i, k in enumerate(self.linkdirs)}
-        self.load_terms: list[tuple[Term, np.ndarray]] = []  # a connector's loads and the directions they fall on
+        self.load_terms: list[Term] = []
         for e in s.connectors:
             scope = self._scope([e.source, e.target])
             if not scope and self.space.base.get(e.source) == self.space.base.get(e.target):
@@ -455,11 +455,7 @@ class VectorEvaluator:
                     row[ld_index[(sh.link, sh.from_node, sh.to_node)]] = (_worst(sh.load), _best(sh.load))
                 return row
 
-            t = self._tabulate(scope, shares, (len(self.linkdirs), 2))
-            axes = tuple(range(len(scope))) + (len(scope) + 1,)
-            cols = np.flatnonzero(np.any(t.table != 0, axis=axes))  # the link directions it may load
-            if cols.size:
-                self.load_terms.append((Term(scope, t.table[..., cols, :].copy()), cols))
+            self.load_terms.append(self._tabulate(scope, shares, (len(self.linkdirs), 2)))
         tick()
         self._build_cost(models)
         tick()
@@ -688,7 +684,7 @@ class VectorEvaluator:
         try:
             b.lat_terms = [[red(t) for t in ts] for ts in self.lat_terms]
             b.off_terms = [[red(t, hi) for t in ts] for ts in self.off_terms]
-            b.load_terms = [(red(t), cols) for t, cols in self.load_terms]
+            b.load_terms = [red(t) for t in self.load_terms]
             b.cost_terms = [red(t) for t in self.cost_terms]
             b.update_terms = [red(t) for t in self.update_terms]
             b.privacy_terms = [red(t) for t in self.privacy_terms]
@@ -733,8 +729,8 @@ class VectorEvaluator:
                 violated |= ~works
         if self.linkdirs:
             load = np.zeros((n, len(self.linkdirs), 2))
-            for t, cols in self.load_terms:
-                load[:, cols] += t.gather(digits, flat)
+            for t in self.load_terms:
+                load += t.gather(digits, flat)
             worst, best = load[..., 0], load[..., 1]
             with np.errstate(divide="ignore", invalid="ignore"):
                 util = np.where(self.bw_best == 0, np.where(worst == 0, 0.0, math.inf), worst / self.bw_best)

@@ -70,3 +70,32 @@ def test_levels_split_the_space_from_a_few_blocks_down_to_every_decision():
     assert _prune._levels([4] * 13, 16, 1024) == [5, 7, 9, 11, 13]
     assert _prune._levels([3, 4, 2], 16, 1) == [0, 3]
     assert _prune._levels([3, 4, 2], 4, 1) == [0, 1, 3]
+
+
+def test_the_command_line_prunes_to_the_same_front(runner, monkeypatch, small_blocks):
+    import json
+    from pathlib import Path
+
+    from archkit.cli import app
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])
+    args = ["explore", "examples/ar_translation/system.py", "--vary", "ocr=glasses,phone,cloud",
+            "--vary", "translator=glasses,phone,cloud", "--vary", "frame_selector=glasses,phone",
+            "--require", "latency(overlay) <= 2 s", "--ignore-model-requirements", "--format", "json", "--limit", "50"]
+    whole = runner.invoke(app, args, catch_exceptions=False)
+    pruned = runner.invoke(app, args + ["--prune"], catch_exceptions=False)
+    assert whole.exit_code == pruned.exit_code == 0, pruned.output
+    a, b = json.loads(whole.output), json.loads(pruned.output)
+    assert [r["index"] for r in b["alternatives"]] == [r["index"] for r in a["alternatives"]]
+    assert b["recommended"]["index"] == a["recommended"]["index"]
+    assert b["stats"]["evaluated"] <= a["size"]
+
+
+def test_when_nothing_can_be_feasible_the_closest_are_still_shown(example, small_blocks):
+    vary = {"ocr": ["glasses", "phone", "cloud"], "translator": ["glasses", "phone", "cloud"]}
+    whole = explore(example, vary, ["latency(overlay) <= 1 ms"])
+    pruned = explore(example, vary, ["latency(overlay) <= 1 ms"], prune=True)
+    assert whole.feasible == pruned.feasible == 0 and pruned.recommended is None
+    assert pruned.stats["skipped_infeasible"] + pruned.stats["evaluated"] == pruned.size
+    assert pruned.infeasible and pruned.criteria == whole.criteria
+    assert pruned.infeasible[0].index == whole.infeasible[0].index
