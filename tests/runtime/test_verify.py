@@ -228,3 +228,24 @@ def test_the_docs_give_the_json_forms_the_code_writes(plans, example_system):
     assert _top_keys(load_form[load_form.rindex("load: {") + 6 : -1]) == list(check.to_dict()["load"])
     calibration = Calibration(example_system, "cloud", "overlay", None, 0, 0, [])
     assert _top_keys(_form_after(_section("### Calibrate"), "JSON:")) == [*calibration.to_dict(), "output"]
+
+
+def test_the_docs_show_the_figures_of_the_benchmark_run():
+    results = json.loads((DEPLOY_DOC.parents[1] / "bench" / "results" / "verify.json").read_text())["results"]
+    agreement = results["agreement"]
+    rows = [[c.strip() for c in line.strip("|").split("|")]
+            for line in _section("### The AR example: predicted against measured").splitlines()
+            if line.startswith("| ") and not line.startswith("| variant")]
+    assert [r[0] for r in rows] == agreement["ranking_predicted"]
+    for variant, best_worst, typical, *passes in rows:
+        figures = agreement["variants"][variant]
+        predicted = figures["predicted_ms"]
+        assert best_worst == f"{predicted['best']:.1f}..{predicted['worst']:.1f}" and typical == f"{predicted['typical']:.1f}"
+        shown = [(float(passes[i]), float(passes[i + 1].rstrip(" %"))) for i in range(0, len(passes), 2)]
+        assert shown == [(round(p["p50_ms"], 1), p["error_pct"]) for p in figures["passes"]], variant
+    assert agreement["all_within_tolerance"] and all(agreement["ranking_same_per_pass"])
+    assert agreement["no_drift_on_fresh_deployments"]
+    faults = _section("### Faults and overload, measured")
+    fault, flood, soak = results["fault"], results["overload"]["flood"], results["soak"]
+    assert fault["lost"] == 0 and f"{fault['recovery_s']:.1f} s after the kill" in faults
+    assert f"503 p50 {flood['503_p50_ms']:.1f} ms" in faults and f"(+{soak['growth_pct']:.1f} %)" in faults
