@@ -46,7 +46,7 @@ def _clean(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _component_meta(c: Component) -> dict[str, Any]:
-    meta = {
+    meta: dict[str, Any] = {
         "archkit-element": "component",
         "kind": c.kind,
         "owner": c.owner,
@@ -132,22 +132,23 @@ def to_calm(system: System, variant: str | None = None) -> dict[str, Any]:
             }
         )
     conn_ids: dict[str, str] = {}
-    for c in system.connectors:
-        rid = ids("connector", c.id)
-        conn_ids[c.id] = rid
+    for conn in system.connectors:
+        rid = ids("connector", conn.id)
+        conn_ids[conn.id] = rid
         rel: dict[str, Any] = {
             "unique-id": rid,
-            "description": c.description or f"{c.source} {c.kind.replace('_', ' ')} to {c.target} ({c.purpose})",
+            "description": conn.description
+            or f"{conn.source} {conn.kind.replace('_', ' ')} to {conn.target} ({conn.purpose})",
             "relationship-type": {
                 "connects": {
-                    "source": {"node": ids("component", c.source)},
-                    "destination": {"node": ids("component", c.target)},
+                    "source": {"node": ids("component", conn.source)},
+                    "destination": {"node": ids("component", conn.target)},
                 }
             },
-            "metadata": _connector_meta(c),
+            "metadata": _connector_meta(conn),
         }
-        if c.protocol in _PROTOCOLS:
-            rel["protocol"] = c.protocol
+        if conn.protocol in _PROTOCOLS:
+            rel["protocol"] = conn.protocol
         rels.append(rel)
     for lk in system.links:
         rels.append(

@@ -82,8 +82,9 @@ def to_structurizr(system: System) -> str:
         placement = system.placement_for(variant)
         down = system.links_down_for(variant)
         out.append("")
-        if variant is not None and system.variant(variant).description:
-            out.append(f"        // {_comment(system.variant(variant).description)}")
+        described = system.variant(variant).description if variant is not None else None
+        if described:
+            out.append(f"        // {_comment(described)}")
         out.append(f"        deploymentEnvironment {_s(env)} {{")
         nmap: dict[str, str] = {}
         for n in sorted(system.nodes, key=lambda n: (tier_of(n.kind)[0], n.id)):
@@ -123,18 +124,18 @@ def to_structurizr(system: System) -> str:
     for f in system.flows:
         key = ids("view", f"flow-{f.id}").replace("_", "-")
         out.append(f"        dynamic {sys_id} {_s(key)} {_s(f.label)} {{")
-        for s in f.steps:
-            c = system.connector(s)
-            what = c.description or c.kind.replace("_", " ")
-            out.append(f"            {comp[c.source]} -> {comp[c.target]} {_s(what)}")
+        for step in f.steps:
+            conn = system.connector(step)
+            what = conn.description or conn.kind.replace("_", " ")
+            out.append(f"            {comp[conn.source]} -> {comp[conn.target]} {_s(what)}")
         out.append("            autoLayout lr")
         out.append("        }")
     out.append("        styles {")
     for kind in sorted({c.kind for c in system.components}):
-        s = component_style(kind)
+        box = component_style(kind)
         out.append(f"            element {_s(kind)} {{")
-        out.append(f"                background {s.fill}")
-        out.append(f"                shape {_SHAPES.get(s.shape, 'RoundedBox' if 'rounded' in s.style else 'Box')}")
+        out.append(f"                background {box.fill}")
+        out.append(f"                shape {_SHAPES.get(box.shape, 'RoundedBox' if 'rounded' in box.style else 'Box')}")
         out.append("            }")
     for kind in sorted({e.kind for e in system.connectors}):
         ls = connector_style(kind)
