@@ -245,6 +245,12 @@ def test_the_docs_show_the_figures_of_the_benchmark_run():
         assert shown == [(round(p["p50_ms"], 1), p["error_pct"]) for p in figures["passes"]], variant
     assert agreement["all_within_tolerance"] and all(agreement["ranking_same_per_pass"])
     assert agreement["no_drift_on_fresh_deployments"]
+    from archkit.runtime._calibrate import _range_text
+
+    calibrate_doc = _section("### Calibrate")
+    for row in agreement["calibration"]["components"]:
+        if row["component"] in ("ocr", "translator"):
+            assert f"`{_range_text(row['p5_ms'], row['p50_ms'], row['p95_ms'])}`" in calibrate_doc, row
     faults = _section("### Faults and overload, measured")
     fault, flood, soak = results["fault"], results["overload"]["flood"], results["soak"]
     assert fault["lost"] == 0 and f"{fault['recovery_s']:.1f} s after the kill" in faults
