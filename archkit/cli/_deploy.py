@@ -33,6 +33,13 @@ class RayAuth(str, Enum):
     disabled = "disabled"
 
 
+class Edge(str, Enum):
+    """The HTTP edge of a local Ray head."""
+
+    haproxy = "haproxy"
+    proxy = "proxy"
+
+
 VARIANT_HELP = "Variant to deploy (its placement and links that are down); the base placement if omitted."
 FLOW_HELP = "Flow to serve over HTTP; the first declared flow if omitted."
 
@@ -68,6 +75,10 @@ def deploy_cmd(
         RayAuth.token, "--ray-auth",
         help="Authentication of the local Ray head archkit starts: token (a fresh token only archkit's "
              "commands know) or disabled."),
+    edge: Optional[Edge] = typer.Option(
+        None, "--edge",
+        help="HTTP edge of the local Ray head archkit starts: haproxy (HAProxy in front of the ingress "
+             "replicas; the default when haproxy is installed) or proxy (Serve's own HTTP proxy)."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Run a variant on Ray Serve: one application per node, HTTP ingress on 127.0.0.1."""
@@ -78,7 +89,7 @@ def deploy_cmd(
     try:
         record = deploy(model, variant, flow=flow, address=address, emulate_links=not no_emulate_links,
                         emulate_devices=False if no_emulate_devices else None, http_port=http_port, timeout=timeout,
-                        ray_auth=ray_auth.value)
+                        ray_auth=ray_auth.value, edge_mode=edge.value if edge is not None else None)
     except ArchkitError as exc:
         fail(exc, format, model)
     if format == Format.json:

@@ -236,14 +236,15 @@ def _session_members(sid: int) -> list[int]:
 
 
 def head_processes(head: dict[str, Any]) -> list[int]:
-    """Processes of a head started by :func:`start_local_head`: its session and all their descendants.
+    """Processes of a head started by :func:`start_local_head`: its sessions and all their descendants.
 
-    Descendants count too: a replica may start helpers in sessions of their own (the example's
+    The head's own session, the further ``sessions`` recorded with it (the HTTP edge's keeper),
+    and every descendant: a replica may start helpers in sessions of their own (the example's
     Apertium pipeline does).
     """
     table = _process_table()
-    sid = int(head["pid"])
-    found = {pid for pid, (_, session, _) in table.items() if session == sid}
+    sessions = {int(head["pid"]), *(int(s) for s in head.get("sessions", ()))}
+    found = {pid for pid, (_, session, _) in table.items() if session in sessions}
     children: dict[int, list[int]] = {}
     for pid, (parent, _, _) in table.items():
         children.setdefault(parent, []).append(pid)

@@ -14,10 +14,10 @@ to overload and faults ones a client can act on:
   ``max_ongoing_requests`` plus its ``max_queued_requests``, see
   :func:`archkit.runtime._plan.admission_capacity`); archkit writes that capacity per route
   prefix to a small JSON file (``routes_file``) when it deploys. A request beyond its route's
-  capacity gets 503 at once, before Serve's router sees it: under
-  a flood the refusals stay cheap and the admitted requests keep their usual latency. A request
-  counts once its whole body is in, so slow clients never take a route's places. At most
-  ``max_pending`` requests may be at the edge at once whatever their route.
+  capacity gets 503 at once, before Serve's router sees it: under a flood the refusals stay
+  cheap and the admitted requests keep their usual latency. A request counts once its whole
+  body is in, so slow clients never take a route's places. At most ``max_pending`` requests
+  may be at the edge at once whatever their route.
 * **Retryable failures say so.** Every 503 carries ``Retry-After`` (whole seconds, as HTTP
   requires) and a JSON body ``{"error": ..., "retry_after_ms": ...}`` with a finer hint: the
   recent median time of a successful answer (an estimate of when a slot frees up), at least
@@ -41,9 +41,10 @@ import json
 import math
 import time
 from collections import deque
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Iterable
 
-__all__ = ["EdgeGuard", "EdgeLimits", "edge_env", "write_routes", "proxy_middlewares", "PROXY_CALLBACK_ENV",
+__all__ = ["EdgeGuard", "EdgeLimits", "edge_env", "write_routes", "read_routes", "proxy_middlewares",
+           "PROXY_CALLBACK_ENV",
            "LIMITS_ENV", "ROUTES_ENV"]
 
 Scope = dict[str, Any]
@@ -263,7 +264,8 @@ class _Routes:
         except (OSError, ValueError):
             return  # being rewritten: keep the table until the next check
         self._seen = stamp
-        rows = [(str(k), int(v)) for k, v in data.items() if isinstance(v, int) and v > 0]
+        rows = [(str(k), int(v["capacity"])) for k, v in data.items()
+                if isinstance(v, dict) and isinstance(v.get("capacity"), int) and v["capacity"] > 0]
         self.table = sorted(rows, key=lambda row: -len(row[0]))
 
 
@@ -337,29 +339,38 @@ def edge_env(limits: EdgeLimits | None = None) -> dict[str, str]:
             LIMITS_ENV: json.dumps((limits or EdgeLimits()).as_dict(), sort_keys=True)}
 
 
-def write_routes(path: str, capacities: dict[str, int | None], drop: list[str] = ()) -> None:
-    """Set the capacity of route prefixes in a routes file (None or a dropped prefix: no bound).
+def write_routes(path: str, routes: dict[str, dict[str, Any] | None], drop: Iterable[str] = ()) -> None:
+    """Set route prefixes in a routes file (a dropped prefix, or None, removes the entry).
 
-    The file is replaced in one step (written aside, then renamed), so the edge never reads half.
+    Each entry describes the flow ingress behind a route prefix: ``app`` and ``ingress`` (Serve's
+    application and deployment names), ``replicas``, ``max_ongoing`` and ``max_queued`` (per
+    replica and in all), and ``capacity``, the requests it holds at once (None: unbounded). The
+    file is replaced in one step (written aside, then renamed), so a reader never sees half.
     """
     import os
 
-    try:
-        with open(path, encoding="utf-8") as handle:
-            table = json.load(handle)
-    except (OSError, ValueError):
-        table = {}
+    table = read_routes(path)
     for prefix in drop:
         table.pop(prefix, None)
-    for prefix, capacity in capacities.items():
-        if capacity is None:
+    for prefix, entry in routes.items():
+        if entry is None:
             table.pop(prefix, None)
         else:
-            table[prefix] = int(capacity)
+            table[prefix] = dict(entry)
     aside = f"{path}.{os.getpid()}.new"
     with open(aside, "w", encoding="utf-8") as handle:
         json.dump(table, handle, sort_keys=True)
     os.replace(aside, path)
+
+
+def read_routes(path: str) -> dict[str, dict[str, Any]]:
+    """The entries of a routes file (empty when it is missing or unreadable)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            table = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return {str(k): v for k, v in table.items() if isinstance(v, dict)} if isinstance(table, dict) else {}
 
 
 def proxy_middlewares() -> list[Any]:
