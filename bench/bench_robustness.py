@@ -12,11 +12,12 @@ and measures, side by side in one run:
              the usual one;
 * images     a 100000x100 PNG, a dense ~12-megapixel page of text and a dense 4-megapixel page
              (within the pixel bound, beyond the OCR time budget): status and seconds;
-* fault      closed-loop load with retries (``archkit load --retries``) while one OCR replica's
+* fault      closed-loop load with retries (``archkit load --retries``) while one replica's
              process is killed: first-try statuses (only 200 and 503 expected), whether every
              request succeeds after retrying, and the stall: the longest time without a
-             successful answer. Run twice: OCR with two replicas and with one (the replacement
-             must start before anything is answered).
+             successful answer. Four runs: an OCR replica of two, the only OCR replica (the
+             replacement must start before anything is answered), an ingress replica of two, and
+             the only ingress replica.
 
 Usage: python bench/bench_robustness.py [--only usual,slow,flood,images,fault]
 Writes bench/results/robustness.json. Needs archkit[serve] and the example's Debian packages.
@@ -32,7 +33,6 @@ import platform
 import shutil
 import signal
 import socket
-import statistics
 import sys
 import tempfile
 import threading
@@ -62,12 +62,13 @@ def _post(url: str, body: bytes, timeout: float = 60.0):
     return httpx.post(url, content=body, headers={"content-type": "image/png"}, timeout=timeout)
 
 
-def example(ocr_replicas: int):
-    """The example as loaded, with the OCR's replica count set."""
+def example(ocr_replicas: int, ingress_replicas: int = 1):
+    """The example as loaded, with the replica counts of the OCR and of the ingress (the camera) set."""
     from archkit.io import load
 
     system = load(str(EXAMPLE / "system.py"))
-    components = [c.model_copy(update={"replicas": ocr_replicas}) if c.id == "ocr" else c for c in system.components]
+    counts = {"ocr": ocr_replicas, "camera": ingress_replicas}
+    components = [c.model_copy(update={"replicas": counts[c.id]}) if c.id in counts else c for c in system.components]
     return load_copy(system, components)
 
 
@@ -81,8 +82,9 @@ def load_copy(system, components):
 class Deployment:
     """The example deployed on a local head of its own for the duration of a ``with`` block."""
 
-    def __init__(self, ocr_replicas: int) -> None:
+    def __init__(self, ocr_replicas: int, ingress_replicas: int = 1) -> None:
         self.ocr_replicas = ocr_replicas
+        self.ingress_replicas = ingress_replicas
 
     def __enter__(self) -> "Deployment":
         from archkit.runtime._cluster import free_port, read_state
@@ -90,7 +92,7 @@ class Deployment:
 
         self.state = tempfile.mkdtemp(prefix="akbench-")
         os.environ["ARCHKIT_STATE_DIR"] = self.state
-        self.record = deploy(example(self.ocr_replicas), "all-in-cloud", model_path=str(EXAMPLE / "system.py"),
+        self.record = deploy(example(self.ocr_replicas, self.ingress_replicas), "all-in-cloud", model_path=str(EXAMPLE / "system.py"),
                              emulate_links=False, http_port=free_port())
         self.head = read_state("head")
         self.url = self.record["url"]
@@ -227,13 +229,13 @@ def measure_images(dep: Deployment) -> dict:
     return out
 
 
-def measure_fault(replicas: int) -> dict:
+def measure_fault(deployment: str, ocr: int, ingress: int) -> dict:
     from archkit.runtime._loadgen import LoadInput, run_load
 
     inputs = [LoadInput(body, "image/png") for body in signs()]
-    with Deployment(replicas) as dep:
+    with Deployment(ocr, ingress) as dep:
         run_load(dep.url, inputs, requests=8, concurrency=4, time_limit=60)  # warm-up
-        victims = dep.replica_pids("ocr")
+        victims = dep.replica_pids(deployment)
         killed: dict = {}
 
         def kill_later() -> None:
@@ -242,8 +244,8 @@ def measure_fault(replicas: int) -> dict:
             os.kill(victims[0], signal.SIGKILL)
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:  # when does a replacement process appear?
-                now = [p for p in dep.replica_pids("ocr") if p != victims[0]]
-                if len(now) >= replicas:
+                now = [p for p in dep.replica_pids(deployment) if p != victims[0]]
+                if len(now) >= len(victims):  # as many as before the kill
                     killed["replacement_process_s"] = round(time.perf_counter() - killed["at"], 2)
                     return
                 time.sleep(0.05)
@@ -254,7 +256,8 @@ def measure_fault(replicas: int) -> dict:
         thread.join()
     firsts = report["first_try"]
     return {
-        "ocr_replicas": replicas, "requests": report["requests"], "first_try": firsts,
+        "killed": deployment, "replicas": {"ocr": ocr, "ingress": ingress}, "edge": dep.record.get("edge_mode"),
+        "requests": report["requests"], "first_try": firsts, "errors": report["errors"],
         "final": report["statuses"], "retried": report["retried"],
         "only_200_and_503": set(firsts) <= {"200", "503"},
         "all_succeeded_after_retry": report["statuses"] == {"200": report["requests"]},
@@ -288,9 +291,9 @@ def main() -> None:
                 results["images"] = measure_images(dep)
     if "fault" in wanted:
         results["fault"] = []
-        for replicas in (2, 1):
-            print(f"killed OCR replica ({replicas} running) ...", flush=True)
-            results["fault"].append(measure_fault(replicas))
+        for deployment, ocr, ingress in (("ocr", 2, 1), ("ocr", 1, 1), ("ingress", 2, 2), ("ingress", 2, 1)):
+            print(f"killed one {deployment} replica (OCR {ocr}, ingress {ingress}) ...", flush=True)
+            results["fault"].append(measure_fault(deployment, ocr, ingress))
     report(results)
     doc = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                        "load_average_1min": round(os.getloadavg()[0], 2)},
@@ -324,7 +327,7 @@ def report(results: dict) -> None:
     for name, row in results.get("images", {}).items():
         table.add_row(name, str(row["status"]), f"{row['seconds']} s", "4xx < 2 s")
     for row in results.get("fault", []):
-        table.add_row(f"OCR replica killed ({row['ocr_replicas']} running)",
+        table.add_row(f"one {row['killed']} replica of {row['replicas'][row['killed']]} killed",
                       f"first tries {row['first_try']}, final {row['final']}, {row['retried']} retries",
                       f"stall {row['stall_ms']} ms; replacement process after {row['replacement_process_s']} s",
                       "only 503s, all succeed on retry, stall < 3 s")
