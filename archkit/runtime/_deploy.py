@@ -178,8 +178,9 @@ def deploy(
         # CPUs this system may use: what is free now plus what its previous deployment holds
         budget = ray.available_resources().get("CPU", 0.0) + _held_cpus(read_state(prefix))
         budget = max(0.1, min(budget, ray.cluster_resources().get("CPU", float(os.cpu_count() or 1))))
+        # a local head is one machine: reservations that do not fit would leave replicas unscheduled
         plan = build_plan(system, variant, flow, emulate_links=emulate_links, cpus=budget, model_path=model_path,
-                          emulate_devices=emulate_devices)
+                          emulate_devices=emulate_devices, one_machine=emulate_links or address is None)
         from ._serve_app import build_apps
 
         apps = build_apps(plan)

@@ -48,8 +48,9 @@ Sizing (per replica): ``num_cpus`` from the component's ``cpus`` (summed over co
 one deployment), else 0.5 for a deployment that runs an implementation and 0.1 for one that only
 passes calls on; ``memory`` from the component's ``memory`` or its model's ``memory``; replicas
 from ``replicas`` or ``autoscaling`` of the deployment's first component, else 1. When the
-deployment runs on one machine (link emulation on), replica counts are capped at the machine's
-CPU count and every ``num_cpus`` is scaled down by one factor so the total fits the CPUs Ray has;
+deployment runs on one machine (link emulation on, or a local head archkit starts), replica
+counts are capped at the machine's CPU count and every ``num_cpus`` is scaled down by one factor
+so the total fits the CPUs Ray has (a reservation that does not fit leaves a replica unscheduled);
 each adjustment is recorded in ``notes``. With link emulation off each replica also asks for the
 custom resource ``node:<node id>``, so on a cluster whose machines advertise those resources the
 deployments land where their node stands for.
@@ -360,6 +361,7 @@ def build_plan(
     model_path: str | Path | None = None,
     point: Point = "typical",
     emulate_devices: bool | None = None,
+    one_machine: bool | None = None,
 ) -> DeploymentPlan:
     """Compute the deployment plan of one flow of ``system`` under a variant's placement.
 
@@ -369,12 +371,15 @@ def build_plan(
         flow: flow id; None takes the first declared flow.
         emulate_links: wait on calls across nodes as the links predict (one machine), or map nodes
             to Ray custom resources ``node:<id>`` (a cluster).
-        cpus: CPUs of the machine to fit into when emulating; defaults to ``os.cpu_count()``.
+        cpus: CPUs of the machine to fit into when it is one machine; defaults to ``os.cpu_count()``.
         model_path: the model file, whose folder (and project root) replicas import from.
         point: the point of each declared range that link emulation waits (default the typical
             value); each call's ``expected_ms`` is the latency analysis' connector time there.
         emulate_devices: pad each component to the processing time declared for its node (see
             :func:`device_times`); None: on exactly when ``emulate_links`` is.
+        one_machine: every deployment runs on one machine of ``cpus`` CPUs (a local head), so
+            replica counts and CPU reservations are fitted to it; None: exactly when
+            ``emulate_links`` is.
 
     Raises:
         UsageError: unknown variant or flow, a flow component not placed on a node, no component
@@ -464,7 +469,9 @@ def build_plan(
                         "num_cpus": float(comp.cpus) if comp.cpus else _DEFAULT_CPUS, "memory": _memory(comp),
                         "num_replicas": replicas, "autoscaling": auto, "most": most, "ingress": False})
 
-    budget = float(cpus if cpus is not None else (os.cpu_count() or 1)) if emulate_links else None
+    if one_machine is None:
+        one_machine = emulate_links
+    budget = float(cpus if cpus is not None else (os.cpu_count() or 1)) if one_machine else None
     notes: list[str] = []
     if budget is not None:
         cap = max(1, int(budget))

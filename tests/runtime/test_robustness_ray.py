@@ -40,7 +40,8 @@ from archkit.runtime import deploy
 system = load(sys.argv[1])
 data = system.model_dump(mode="python")
 data["components"] = [dict(c, replicas=2) if c["id"] in ("camera", "ocr") else c for c in data["components"]]
-record = deploy(type(system).model_validate(data), "all-in-cloud", model_path=sys.argv[1], emulate_links=False)
+record = deploy(type(system).model_validate(data), "all-in-cloud", model_path=sys.argv[1], emulate_links=False,
+                timeout=240)
 print(json.dumps({k: v for k, v in record.items() if k != "plan"}))
 """
 
@@ -51,14 +52,16 @@ def deployed(tmp_path_factory):
     old = os.environ.get("ARCHKIT_STATE_DIR")
     os.environ["ARCHKIT_STATE_DIR"] = str(state)
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAY_AUTH_")}
-    done = subprocess.run([sys.executable, "-c", DEPLOY, str(EXAMPLE_MODEL)], capture_output=True, text=True,
-                          timeout=300, env=env)
-    head = read_state("head")
+    head = None
     try:
+        done = subprocess.run([sys.executable, "-c", DEPLOY, str(EXAMPLE_MODEL)], capture_output=True, text=True,
+                              timeout=300, env=env)
+        head = read_state("head")
         assert done.returncode == 0, done.stderr[-3000:]
         record = json.loads(done.stdout.strip().splitlines()[-1])
         yield {"record": record, "head": head}
     finally:
+        head = head or read_state("head")  # a deploy that did not finish may have left its head
         if head is not None:
             stop_local_head(head)
         if old is None:
