@@ -137,8 +137,7 @@ def dot_html(text: str) -> str:
     scanner rejects a ``]`` right after a tag's ``>``, so every ``]`` is written as a character
     reference.
     """
-    return (_xml(_cut(text)).replace("\\", "\\\\").replace("]", "&#93;").replace("\t", " ")
-            .replace("\n", "<BR/>"))
+    return _xml(_cut(text)).replace("\\", "\\\\").replace("]", "&#93;").replace("\t", " ").replace("\n", "<BR/>")
 
 
 def html(text: str) -> str:
@@ -148,9 +147,17 @@ def html(text: str) -> str:
 
 # Mermaid reads '#name;' and '#123;' as entities and renders labels as HTML; its Markdown strings
 # start with a backtick. Each character that could start something is written as an entity.
-_MERMAID: Final = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;",
-                   "\n": "<br/>", "\t": " "}
-_MERMAID_RE: Final = re.compile("[#\"<>&`\n\t]")
+_MERMAID: Final = {
+    "#": "#35;",
+    '"': "#quot;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "&": "#amp;",
+    "`": "#96;",
+    "\n": "<br/>",
+    "\t": " ",
+}
+_MERMAID_RE: Final = re.compile('[#"<>&`\n\t]')
 
 
 def mermaid(text: str) -> str:
@@ -191,7 +198,7 @@ def structurizr(text: str | None) -> str:
 # makes each of these characters literal. '<', '>', '&' and '"' are written as entities (raw HTML,
 # block quotes, entity syntax). Block syntax matters only where a line starts: the value's start.
 _MD_RE: Final = re.compile(r"[\\`*_\[\]|~$]")
-_MD_ENTITIES: Final = re.compile("[<>&\"\n]")
+_MD_ENTITIES: Final = re.compile('[<>&"\n]')
 _MD_ENTITY: Final = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "\n": "<br>"}
 _MD_BLOCK: Final = re.compile(r"^([ \t]*)([#+\-=]|\d{1,9}[.)])")
 
@@ -207,10 +214,10 @@ def markdown(text: str) -> str:
     m = _MD_BLOCK.match(out)
     if m is not None:
         lead, mark = m.group(1), m.group(2)
-        out = "&#32;" * len(lead.expandtabs(4)) + mark[:-1] + "\\" + mark[-1] + out[m.end():]
+        out = "&#32;" * len(lead.expandtabs(4)) + mark[:-1] + "\\" + mark[-1] + out[m.end() :]
     elif out[:1] in (" ", "\t"):
         stripped = out.lstrip(" \t")
-        out = "&#32;" * len(out[:len(out) - len(stripped)].expandtabs(4)) + stripped
+        out = "&#32;" * len(out[: len(out) - len(stripped)].expandtabs(4)) + stripped
     return out
 
 

@@ -24,8 +24,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..model import Component, System
     from ._card import ModelCard
 
-__all__ = ["MITCHELL_SECTIONS", "FACTSHEET_QUESTIONS", "Undeclared", "undeclared", "model_card", "model_cards",
-           "ModelCard"]
+__all__ = [
+    "MITCHELL_SECTIONS",
+    "FACTSHEET_QUESTIONS",
+    "Undeclared",
+    "undeclared",
+    "model_card",
+    "model_cards",
+    "ModelCard",
+]
 
 # (id, title, ModelInfo fields that feed it; Component fields are prefixed "component.")
 MITCHELL_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (

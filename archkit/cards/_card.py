@@ -39,10 +39,19 @@ class ModelCard:
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form (schema ``archkit.card/1``, docs/review.md)."""
-        return {"schema": SCHEMA, "component": self.component, "title": self.title, "variant": self.variant,
-                "summary": self.summary, "metadata": self.metadata, "sections": self.sections,
-                "factsheet": self.factsheet, "interface": self.interface, "undeclared": self.undeclared,
-                "complete": self.complete}
+        return {
+            "schema": SCHEMA,
+            "component": self.component,
+            "title": self.title,
+            "variant": self.variant,
+            "summary": self.summary,
+            "metadata": self.metadata,
+            "sections": self.sections,
+            "factsheet": self.factsheet,
+            "interface": self.interface,
+            "undeclared": self.undeclared,
+            "complete": self.complete,
+        }
 
 
 def _lines(values: Any) -> list[str]:
@@ -82,24 +91,40 @@ def _service_levels(system: System, component: str, variant: str | None) -> list
     for f in vr["latency"]["flows"]:
         if any(step["target"] == component or step["source"] == component for step in f["steps"]):
             budget = f" against a budget of {f['budget']}" if f.get("budget") else ""
-            out.append({"what": f"latency of flow '{f['flow']}'", "value": f"{f['total'].get('text', 'unknown')}"
-                        f" ({f['verdict']}{budget})"})
+            out.append(
+                {
+                    "what": f"latency of flow '{f['flow']}'",
+                    "value": f"{f['total'].get('text', 'unknown')} ({f['verdict']}{budget})",
+                }
+            )
             step = next(s for s in f["steps"] if s["target"] == component or s["source"] == component)
-            out.append({"what": f"time in this model per call ('{f['flow']}')",
-                        "value": step["processing"].get("text", "unknown")})
+            out.append(
+                {
+                    "what": f"time in this model per call ('{f['flow']}')",
+                    "value": step["processing"].get("text", "unknown"),
+                }
+            )
     for f in vr["capacity"]["flows"]:
         if f.get("bottleneck") == component:
-            out.append({"what": f"throughput ceiling of flow '{f['flow']}' ({f['scope']})",
-                        "value": f["ceiling"].get("text", "unknown")})
+            out.append(
+                {
+                    "what": f"throughput ceiling of flow '{f['flow']}' ({f['scope']})",
+                    "value": f["ceiling"].get("text", "unknown"),
+                }
+            )
     for c in vr["capacity"]["components"]:
         if c["component"] == component:
             out.append({"what": "replicas needed at peak", "value": c["replicas_needed"].get("text", "unknown")})
     for n in vr["resources"]["nodes"]:
         for check in n.get("checks", []):
             if check.get("resource") == "memory" and component in n.get("components", []):
-                out.append({"what": f"memory on '{n['node']}' ({n['scope']})",
-                            "value": f"{check['verdict']}: needs {check['need'].get('text', 'unknown')}, "
-                                     f"has {check['have'].get('text', 'unknown')}"})
+                out.append(
+                    {
+                        "what": f"memory on '{n['node']}' ({n['scope']})",
+                        "value": f"{check['verdict']}: needs {check['need'].get('text', 'unknown')}, "
+                        f"has {check['have'].get('text', 'unknown')}",
+                    }
+                )
     for m in vr["updates"]["models"]:
         if m["model"] == component:
             out.append({"what": "update period", "value": m["update_period"].get("text", "unknown")})
@@ -117,8 +142,9 @@ def build_card(system: System, component: str, variant: str | None = None) -> Mo
     ids = [c.id for c in system.components if c.kind == "model"]
     c = next((x for x in system.components if x.id == component), None)
     if c is None or c.kind != "model":
-        raise UsageError(f"'{component}' is not a model component of '{system.name}'; models: "
-                         f"{', '.join(ids) or 'none declared'}")
+        raise UsageError(
+            f"'{component}' is not a model component of '{system.name}'; models: {', '.join(ids) or 'none declared'}"
+        )
     if variant is not None and variant not in system.variant_names:
         raise UsageError(f"unknown variant '{variant}'; declared: {', '.join(system.variant_names) or 'none'}")
     m = c.model
@@ -132,16 +158,30 @@ def build_card(system: System, component: str, variant: str | None = None) -> Mo
     sections = []
     for sid, title, fields in MITCHELL_SECTIONS:
         u = gaps.get(("model card", title))
-        sections.append({"id": sid, "title": title, "lines": [] if u else _field_lines(c, fields),
-                         "undeclared": u.declare(c.id) if u else None})
+        sections.append(
+            {
+                "id": sid,
+                "title": title,
+                "lines": [] if u else _field_lines(c, fields),
+                "undeclared": u.declare(c.id) if u else None,
+            }
+        )
     factsheet = []
     for qid, question, fields in FACTSHEET_QUESTIONS:
         u = gaps.get(("FactSheet", question))
-        factsheet.append({"id": qid, "question": question, "answer": [] if u else _field_lines(c, fields),
-                          "undeclared": u.declare(c.id) if u else None})
-    interface = {"inputs": [f.model_dump(exclude_none=True) for f in m.inputs],
-                 "outputs": [f.model_dump(exclude_none=True) for f in m.outputs],
-                 "service_levels": _service_levels(system, c.id, variant)}
+        factsheet.append(
+            {
+                "id": qid,
+                "question": question,
+                "answer": [] if u else _field_lines(c, fields),
+                "undeclared": u.declare(c.id) if u else None,
+            }
+        )
+    interface = {
+        "inputs": [f.model_dump(exclude_none=True) for f in m.inputs],
+        "outputs": [f.model_dump(exclude_none=True) for f in m.outputs],
+        "service_levels": _service_levels(system, c.id, variant),
+    }
     metadata: dict[str, Any] = {"model_name": c.label, "tags": ["archkit", f"system:{system.name}"]}
     if m.license:
         metadata["license"] = m.license
@@ -149,9 +189,24 @@ def build_card(system: System, component: str, variant: str | None = None) -> Mo
         metadata["library_name"] = m.framework
     if m.task:
         metadata["tags"].append(m.task)
-    metadata["archkit"] = {"component": c.id, "system": system.name, "variant": variant,
-                           "version": c.version, "owner": c.owner}
-    summary = (f"{m.task or 'model'}; " + ("every section declared" if not missing else
-               f"{len(missing)} section(s) undeclared"))
-    return ModelCard(c.id, f"Model card: {c.label}", variant, summary, metadata, sections, factsheet, interface,
-                     [{"part": u.part, "section": u.section, "fix": u.declare(c.id)} for u in missing])
+    metadata["archkit"] = {
+        "component": c.id,
+        "system": system.name,
+        "variant": variant,
+        "version": c.version,
+        "owner": c.owner,
+    }
+    summary = f"{m.task or 'model'}; " + (
+        "every section declared" if not missing else f"{len(missing)} section(s) undeclared"
+    )
+    return ModelCard(
+        c.id,
+        f"Model card: {c.label}",
+        variant,
+        summary,
+        metadata,
+        sections,
+        factsheet,
+        interface,
+        [{"part": u.part, "section": u.section, "fix": u.declare(c.id)} for u in missing],
+    )

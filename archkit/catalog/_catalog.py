@@ -26,8 +26,16 @@ from typing import Callable, Iterable
 from ._entry import CatalogError, CatalogProblem, Entry, parse_entry
 from ._registry import BUILTIN, DetectorFn, Registry
 
-__all__ = ["Plugin", "Catalog", "PluginWarning", "ENTRY_POINT_GROUP", "DISABLE_ENV", "builtin_entries",
-           "load_catalog", "default_catalog"]
+__all__ = [
+    "Plugin",
+    "Catalog",
+    "PluginWarning",
+    "ENTRY_POINT_GROUP",
+    "DISABLE_ENV",
+    "builtin_entries",
+    "load_catalog",
+    "default_catalog",
+]
 
 ENTRY_POINT_GROUP = "archkit.patterns"
 DISABLE_ENV = "ARCHKIT_DISABLE_PLUGINS"
@@ -73,7 +81,9 @@ def _read_entries(files: Iterable[Traversable | Path], origin_prefix: str = "") 
             problems += exc.problems
             continue
         if entry.id + ".md" != f.name:
-            problems.append(CatalogProblem(origin=origin, key="id", message=f"id '{entry.id}' must match the file name '{f.name}'"))
+            problems.append(
+                CatalogProblem(origin=origin, key="id", message=f"id '{entry.id}' must match the file name '{f.name}'")
+            )
             continue
         entries.append(entry)
     if problems:
@@ -139,7 +149,9 @@ def _load_plugin(name: str, factory: Callable[[], Plugin], entries: dict[str, En
     ids = {e.id for e in new}
     orphans = sorted(set(plugin.detectors) ^ ids)
     if orphans:
-        raise ValueError(f"every plugin entry needs a detector and every detector an entry; unmatched: {', '.join(orphans)}")
+        raise ValueError(
+            f"every plugin entry needs a detector and every detector an entry; unmatched: {', '.join(orphans)}"
+        )
     for e in new:
         entries[e.id] = e
     for i, fn in plugin.detectors.items():
@@ -169,8 +181,9 @@ def load_catalog(plugins: bool | None = None) -> Catalog:
             try:
                 _load_plugin(ep.name, ep.load(), trial_entries, trial_registry)
             except Exception as exc:  # a broken plugin must not take the catalog down
-                warnings.warn(f"archkit catalog plugin '{ep.name}' ({ep.value}) was skipped: {exc}",
-                              PluginWarning, stacklevel=2)
+                warnings.warn(
+                    f"archkit catalog plugin '{ep.name}' ({ep.value}) was skipped: {exc}", PluginWarning, stacklevel=2
+                )
                 continue
             entries, registry = trial_entries, trial_registry
             loaded.append(ep.name)

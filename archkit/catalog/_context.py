@@ -50,8 +50,13 @@ class Context:
         graph: An existing :class:`SystemGraph` for this placement (built if not given).
     """
 
-    def __init__(self, system: System, variant: str | None = None, graph: SystemGraph | None = None,
-                 shared: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        system: System,
+        variant: str | None = None,
+        graph: SystemGraph | None = None,
+        shared: dict[str, Any] | None = None,
+    ) -> None:
         self._shared: dict[str, Any] = shared if shared is not None else {}
         self.system = system
         self.variant = variant
@@ -96,10 +101,13 @@ class Context:
         """A typed reference to a component, connector, node, link, flow or flag."""
         name = type(element).__name__.lower()
         ident = getattr(element, "id", None) or getattr(element, "name", "")
-        return ElementRef(name if name in ("component", "connector", "node", "link", "flow", "flag") else "system", ident)
+        return ElementRef(
+            name if name in ("component", "connector", "node", "link", "flow", "flag") else "system", ident
+        )
 
-    def found(self, elements: Sequence[object], message: str, severity: str | None = None,
-              fix: str | None = None) -> Hit:
+    def found(
+        self, elements: Sequence[object], message: str, severity: str | None = None, fix: str | None = None
+    ) -> Hit:
         """A hit saying the entry is present at these elements (objects or ElementRefs); the first
         element is the one it is about, and ``fix`` (if given) how to remove it there."""
         return Hit("found", self._refs(elements), message, severity, fix)
@@ -118,9 +126,14 @@ class Context:
 
     def _index(self) -> dict[str, dict[str, Any]]:
         s = self.system
-        return {"component": {c.id: c for c in s.components}, "connector": {c.id: c for c in s.connectors},
-                "node": {n.id: n for n in s.nodes}, "link": {lk.id: lk for lk in s.links},
-                "flow": {f.id: f for f in s.flows}, "flag": {f.id: f for f in s.flags}}
+        return {
+            "component": {c.id: c for c in s.components},
+            "connector": {c.id: c for c in s.connectors},
+            "node": {n.id: n for n in s.nodes},
+            "link": {lk.id: lk for lk in s.links},
+            "flow": {f.id: f for f in s.flows},
+            "flag": {f.id: f for f in s.flags},
+        }
 
     def location(self, ref: ElementRef) -> Location | None:
         """Where an element was declared, if known."""
@@ -276,8 +289,9 @@ class Context:
 
     def callers(self, cid: str, synchronous: bool | None = None) -> list[Connector]:
         """Invoking connectors into the component (all, or only sync/async ones)."""
-        return [e for e in self.incoming(cid) if e.op == "invoke"
-                and (synchronous is None or e.synchronous == synchronous)]
+        return [
+            e for e in self.incoming(cid) if e.op == "invoke" and (synchronous is None or e.synchronous == synchronous)
+        ]
 
     @staticmethod
     def is_async(e: Connector) -> bool:

@@ -39,8 +39,12 @@ class ElementInfo:
     def to_dict(self) -> dict[str, object]:
         """JSON form: type, id, file, line."""
         loc = self.location
-        return {"type": self.ref.type, "id": self.ref.id,
-                "file": loc.file if loc is not None else None, "line": loc.line if loc is not None else None}
+        return {
+            "type": self.ref.type,
+            "id": self.ref.id,
+            "file": loc.file if loc is not None else None,
+            "line": loc.line if loc is not None else None,
+        }
 
 
 @dataclass
@@ -74,9 +78,15 @@ def placements_of(system: System) -> list[str | None]:
     return [None, *system.variant_names]
 
 
-def detect(system: System, catalog: Catalog | None = None, *, ids: Iterable[str] | None = None,
-           kinds: Iterable[str] | None = None, timings: dict[str, float] | None = None,
-           placements: Iterable[str] | None = None) -> list[Detection]:
+def detect(
+    system: System,
+    catalog: Catalog | None = None,
+    *,
+    ids: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = None,
+    timings: dict[str, float] | None = None,
+    placements: Iterable[str] | None = None,
+) -> list[Detection]:
     """Run detectors over every placement of a system.
 
     Args:
@@ -110,8 +120,14 @@ def _cycle_collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _detect(system: System, catalog: Catalog | None, ids: Iterable[str] | None, kinds: Iterable[str] | None,
-            timings: dict[str, float] | None, placements: Iterable[str] | None) -> list[Detection]:
+def _detect(
+    system: System,
+    catalog: Catalog | None,
+    ids: Iterable[str] | None,
+    kinds: Iterable[str] | None,
+    timings: dict[str, float] | None,
+    placements: Iterable[str] | None,
+) -> list[Detection]:
     cat = catalog or default_catalog()
     entries = cat.select(kinds)
     if ids is not None:
@@ -128,8 +144,14 @@ def _detect(system: System, catalog: Catalog | None, ids: Iterable[str] | None, 
             from ..model import suggest
 
             close = suggest(unknown[0], [v or BASE for v in chosen])
-            raise UsageError(f"unknown placement '{unknown[0]}'; " + (f"did you mean '{close}'?" if close else
-                             f"use '{BASE}' or a variant: {', '.join(system.variant_names) or 'none declared'}"))
+            raise UsageError(
+                f"unknown placement '{unknown[0]}'; "
+                + (
+                    f"did you mean '{close}'?"
+                    if close
+                    else f"use '{BASE}' or a variant: {', '.join(system.variant_names) or 'none declared'}"
+                )
+            )
         chosen = [v for v in chosen if (v or BASE) in wanted]
     names = [v or BASE for v in chosen]
     first = chosen[0] if chosen else None
@@ -146,8 +168,11 @@ def _detect(system: System, catalog: Catalog | None, ids: Iterable[str] | None, 
             try:
                 hits = list(cat.detector(entry.id)(ctx))
             except Exception as exc:  # a faulty (plugin) detector must not stop the others
-                warnings.warn(f"detector '{entry.id}' failed on placement '{pname}': {type(exc).__name__}: {exc}",
-                              DetectorCrashWarning, stacklevel=2)
+                warnings.warn(
+                    f"detector '{entry.id}' failed on placement '{pname}': {type(exc).__name__}: {exc}",
+                    DetectorCrashWarning,
+                    stacklevel=2,
+                )
                 hits = [ctx.unknown([], f"the detector failed: {type(exc).__name__}: {exc}")]
             if timings is not None:
                 timings[entry.id] = timings.get(entry.id, 0.0) + time.perf_counter() - t0
@@ -157,7 +182,7 @@ def _detect(system: System, catalog: Catalog | None, ids: Iterable[str] | None, 
                 if det is None:
                     infos = tuple(ElementInfo(r, ctx.location(r)) for r in h.elements)
                     det = merged[key] = Detection(entry.id, h.status, infos, h.message, [], h.severity, h.fix)
-                for p in (names if once else [pname]):
+                for p in names if once else [pname]:
                     if p not in det.placements:
                         det.placements.append(p)
     return sorted(merged.values(), key=lambda d: (d.entry_id, d.status, [str(r) for r in d.refs], d.message))

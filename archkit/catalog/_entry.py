@@ -113,9 +113,13 @@ class Entry(BaseModel):
     solution: str = Field(min_length=1, description="The solution, or for anti-patterns the remedy.")
     effects: Effects = Field(description="Effect on each quality attribute.")
     related: tuple[str, ...] = Field(default=(), description="Ids of related entries.")
-    severity: Severity | None = Field(default=None, description="Default severity of findings (anti-patterns and checks only).")
+    severity: Severity | None = Field(
+        default=None, description="Default severity of findings (anti-patterns and checks only)."
+    )
     fix: str | None = Field(default=None, description="How to remove a finding (anti-patterns and checks only).")
-    template: str | None = Field(default=None, description="Name of the function in archkit.catalog.templates that builds this pattern.")
+    template: str | None = Field(
+        default=None, description="Name of the function in archkit.catalog.templates that builds this pattern."
+    )
     body: str = Field(default="", description="Markdown body after the front matter.")
     origin: str = Field(default="", description="File or plugin the entry was read from.")
 
@@ -159,17 +163,37 @@ def parse_entry(text: str, origin: str) -> Entry:
     """
     split = _split_front_matter(text)
     if split is None:
-        raise CatalogError([CatalogProblem(origin=origin, key="", message="no front matter: the file must start with a '---' line, YAML, and a closing '---' line")])
+        raise CatalogError(
+            [
+                CatalogProblem(
+                    origin=origin,
+                    key="",
+                    message="no front matter: the file must start with a '---' line, YAML, and a closing '---' line",
+                )
+            ]
+        )
     front, body = split
     try:
         data = yaml.load(front, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
-        raise CatalogError([CatalogProblem(origin=origin, key="", message=f"front matter is not valid YAML: {exc}")]) from None
+        raise CatalogError(
+            [CatalogProblem(origin=origin, key="", message=f"front matter is not valid YAML: {exc}")]
+        ) from None
     if not isinstance(data, dict):
-        raise CatalogError([CatalogProblem(origin=origin, key="", message="front matter must be a YAML mapping of keys to values")])
+        raise CatalogError(
+            [CatalogProblem(origin=origin, key="", message="front matter must be a YAML mapping of keys to values")]
+        )
     for reserved in ("body", "origin"):
         if reserved in data:
-            raise CatalogError([CatalogProblem(origin=origin, key=reserved, message=f"'{reserved}' is filled in by the loader; remove it from the front matter")])
+            raise CatalogError(
+                [
+                    CatalogProblem(
+                        origin=origin,
+                        key=reserved,
+                        message=f"'{reserved}' is filled in by the loader; remove it from the front matter",
+                    )
+                ]
+            )
     try:
         entry = Entry.model_validate({**data, "body": body.strip(), "origin": origin})
     except ValidationError as exc:
@@ -186,11 +210,21 @@ def parse_entry(text: str, origin: str) -> Entry:
     problems = []
     if entry.is_rule:
         if entry.severity is None:
-            problems.append(CatalogProblem(origin=origin, key="severity", message=f"a {entry.kind} needs a severity (info, warning or error)"))
+            problems.append(
+                CatalogProblem(
+                    origin=origin, key="severity", message=f"a {entry.kind} needs a severity (info, warning or error)"
+                )
+            )
         if not entry.fix:
-            problems.append(CatalogProblem(origin=origin, key="fix", message=f"a {entry.kind} needs a fix saying how to remove a finding"))
+            problems.append(
+                CatalogProblem(
+                    origin=origin, key="fix", message=f"a {entry.kind} needs a fix saying how to remove a finding"
+                )
+            )
     elif entry.severity is not None or entry.fix is not None:
-        problems.append(CatalogProblem(origin=origin, key="severity", message="only anti-patterns and checks take severity and fix"))
+        problems.append(
+            CatalogProblem(origin=origin, key="severity", message="only anti-patterns and checks take severity and fix")
+        )
     if entry.id in entry.related:
         problems.append(CatalogProblem(origin=origin, key="related", message="an entry cannot be related to itself"))
     if problems:

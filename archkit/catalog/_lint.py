@@ -27,8 +27,16 @@ from ._entry import Entry, severity_rank
 from ._lint_config import LintConfig
 from ._registry import ElementRef
 
-__all__ = ["Finding", "Suppressed", "LintResult", "lint", "fingerprint", "read_baseline", "write_baseline",
-           "BASELINE_VERSION"]
+__all__ = [
+    "Finding",
+    "Suppressed",
+    "LintResult",
+    "lint",
+    "fingerprint",
+    "read_baseline",
+    "write_baseline",
+    "BASELINE_VERSION",
+]
 
 BASELINE_VERSION = 1
 
@@ -81,11 +89,17 @@ class Finding:
         """The documented JSON form of a finding (docs/lint.md)."""
         loc = self.location
         out: dict[str, Any] = {
-            "rule": self.rule, "name": self.name, "kind": self.kind, "severity": self.severity,
-            "message": self.message, "fix": self.fix,
+            "rule": self.rule,
+            "name": self.name,
+            "kind": self.kind,
+            "severity": self.severity,
+            "message": self.message,
+            "fix": self.fix,
             "location": {"file": loc.file, "line": loc.line} if loc is not None else None,
             "elements": [e.to_dict() for e in self.elements],
-            "placements": list(self.placements), "fingerprint": self.fingerprint, "status": self.status,
+            "placements": list(self.placements),
+            "fingerprint": self.fingerprint,
+            "status": self.status,
         }
         if self.suppression is not None:
             out["suppression"] = self.suppression.to_dict()
@@ -128,8 +142,11 @@ class LintResult:
     def summary(self) -> dict[str, int]:
         """Counts by severity of open findings, plus suppressed, baselined and unknown."""
         out = {s: sum(1 for f in self.open if f.severity == s) for s in ("error", "warning", "info")}
-        out.update(suppressed=len(self.of_status("suppressed")), baselined=len(self.of_status("baselined")),
-                   unknown=len(self.unknown))
+        out.update(
+            suppressed=len(self.of_status("suppressed")),
+            baselined=len(self.of_status("baselined")),
+            unknown=len(self.unknown),
+        )
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -148,9 +165,16 @@ class LintResult:
             "findings": [f.to_dict() for f in self.open],
             "suppressed": [f.to_dict() for f in self.of_status("suppressed")],
             "baselined": [f.to_dict() for f in self.of_status("baselined")],
-            "unknown": [{"rule": d.entry_id, "message": d.message, "placements": d.placements,
-                         "location": ({"file": d.location.file, "line": d.location.line} if d.location else None),
-                         "elements": [e.to_dict() for e in d.elements]} for d in self.unknown],
+            "unknown": [
+                {
+                    "rule": d.entry_id,
+                    "message": d.message,
+                    "placements": d.placements,
+                    "location": ({"file": d.location.file, "line": d.location.line} if d.location else None),
+                    "elements": [e.to_dict() for e in d.elements],
+                }
+                for d in self.unknown
+            ],
             "warnings": list(self.warnings),
         }
 
@@ -158,14 +182,20 @@ class LintResult:
 def _element_suppressions(system: System) -> dict[ElementRef, list[tuple[str, str, str | None]]]:
     out: dict[ElementRef, list[tuple[str, str, str | None]]] = {}
     groups: list[tuple[str, list[Any], str]] = [
-        ("component", system.components, "id"), ("connector", system.connectors, "id"), ("node", system.nodes, "id"),
-        ("link", system.links, "id"), ("flow", system.flows, "id"), ("flag", system.flags, "id")]
+        ("component", system.components, "id"),
+        ("connector", system.connectors, "id"),
+        ("node", system.nodes, "id"),
+        ("link", system.links, "id"),
+        ("flow", system.flows, "id"),
+        ("flag", system.flags, "id"),
+    ]
     for kind, items, attr in groups:
         for item in items:
             for s in getattr(item, "suppress", []):
                 loc = s.location or item.location
                 out.setdefault(ElementRef(kind, getattr(item, attr)), []).append(  # type: ignore[arg-type]
-                    (s.rule, s.reason, str(loc) if loc is not None else None))
+                    (s.rule, s.reason, str(loc) if loc is not None else None)
+                )
     return out
 
 
@@ -180,28 +210,60 @@ def read_baseline(path: Path) -> set[str]:
     try:
         data = json.loads(read_user_text(path, "baseline"))
     except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}: not a JSON baseline ({exc.msg} at line {exc.lineno}); write one with --write-baseline") from None
-    if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or not isinstance(data.get("findings"), list):
-        raise UsageError(f"{path}: not an archkit lint baseline (expected version {BASELINE_VERSION} and a 'findings' list)")
+        raise UsageError(
+            f"{path}: not a JSON baseline ({exc.msg} at line {exc.lineno}); write one with --write-baseline"
+        ) from None
+    if (
+        not isinstance(data, dict)
+        or data.get("version") != BASELINE_VERSION
+        or not isinstance(data.get("findings"), list)
+    ):
+        raise UsageError(
+            f"{path}: not an archkit lint baseline (expected version {BASELINE_VERSION} and a 'findings' list)"
+        )
     return {f["fingerprint"] for f in data["findings"] if isinstance(f, dict) and isinstance(f.get("fingerprint"), str)}
 
 
 def write_baseline(result: LintResult, path: Path) -> int:
     """Write the open findings of a run as a baseline file; returns how many were written."""
-    items = sorted(({"rule": f.rule, "fingerprint": f.fingerprint, "message": f.message,
-                     "elements": [str(e.ref) for e in f.elements]} for f in result.open),
-                   key=lambda d: (d["rule"], d["fingerprint"]))
+    items = sorted(
+        (
+            {
+                "rule": f.rule,
+                "fingerprint": f.fingerprint,
+                "message": f.message,
+                "elements": [str(e.ref) for e in f.elements],
+            }
+            for f in result.open
+        ),
+        key=lambda d: (d["rule"], d["fingerprint"]),
+    )
     from .._escape import json_safe
     from ..io import write_atomic
 
-    write_atomic(path, json_safe(json.dumps({"version": BASELINE_VERSION, "tool": "archkit lint", "findings": items},
-                                            indent=2, ensure_ascii=False)) + "\n")
+    write_atomic(
+        path,
+        json_safe(
+            json.dumps(
+                {"version": BASELINE_VERSION, "tool": "archkit lint", "findings": items}, indent=2, ensure_ascii=False
+            )
+        )
+        + "\n",
+    )
     return len(items)
 
 
-def lint(system: System, source: str = "<model>", *, config: LintConfig | None = None,
-         baseline: set[str] | None = None, baseline_source: str | None = None, fail_on: str | None = None,
-         catalog: Catalog | None = None, placements: Iterable[str] | None = None) -> LintResult:
+def lint(
+    system: System,
+    source: str = "<model>",
+    *,
+    config: LintConfig | None = None,
+    baseline: set[str] | None = None,
+    baseline_source: str | None = None,
+    fail_on: str | None = None,
+    catalog: Catalog | None = None,
+    placements: Iterable[str] | None = None,
+) -> LintResult:
     """Lint a system against the catalog's anti-patterns and checks.
 
     Args:
@@ -226,7 +288,9 @@ def lint(system: System, source: str = "<model>", *, config: LintConfig | None =
     warnings: list[str] = []
     for rid in [*cfg.disable, *cfg.severity]:
         if rid not in known:
-            warnings.append(f"{cfg.source or 'configuration'}: unknown rule '{rid}' (see `archkit patterns list --kind anti-pattern --kind check`)")
+            warnings.append(
+                f"{cfg.source or 'configuration'}: unknown rule '{rid}' (see `archkit patterns list --kind anti-pattern --kind check`)"
+            )
     rules = [e for e in cat.rules() if e.id not in set(cfg.disable)]
     detections = detect(system, cat, ids=[e.id for e in rules], placements=placements)
     by_id = {e.id: e for e in rules}
@@ -239,7 +303,9 @@ def lint(system: System, source: str = "<model>", *, config: LintConfig | None =
     in_config: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for s in cfg.suppress:
         if s.rule not in known:
-            warnings.append(f"{cfg.source or 'configuration'}: suppression for '{s.element}' names unknown rule '{s.rule}'")
+            warnings.append(
+                f"{cfg.source or 'configuration'}: suppression for '{s.element}' names unknown rule '{s.rule}'"
+            )
         in_config.setdefault((s.rule, s.element), []).append((s.reason, cfg.source or "configuration"))
 
     findings: list[Finding] = []
@@ -250,8 +316,17 @@ def lint(system: System, source: str = "<model>", *, config: LintConfig | None =
             unknown.append(d)
             continue
         sev = cfg.severity.get(entry.id) or d.severity or entry.severity or "warning"
-        f = Finding(entry.id, entry.name, entry.kind, sev, d.message, d.fix or entry.fix or "", d.elements,
-                    list(d.placements), fingerprint(entry.id, d.refs))
+        f = Finding(
+            entry.id,
+            entry.name,
+            entry.kind,
+            sev,
+            d.message,
+            d.fix or entry.fix or "",
+            d.elements,
+            list(d.placements),
+            fingerprint(entry.id, d.refs),
+        )
         for ref in d.refs:
             hit = next(((reason, loc) for rule, reason, loc in in_model.get(ref, []) if rule == entry.id), None)
             if hit is not None:
@@ -265,7 +340,15 @@ def lint(system: System, source: str = "<model>", *, config: LintConfig | None =
             f.status = "baselined"
         findings.append(f)
     order = {"error": 0, "warning": 1, "info": 2}
-    findings.sort(key=lambda f: ((f.location.file or "") if f.location else "", (f.location.line or 0) if f.location else 0,
-                                 order[f.severity], f.rule, f.fingerprint))
-    return LintResult(source, system.name, threshold, sorted(rules, key=lambda e: e.id), findings, unknown,
-                      warnings, baseline_source)
+    findings.sort(
+        key=lambda f: (
+            (f.location.file or "") if f.location else "",
+            (f.location.line or 0) if f.location else 0,
+            order[f.severity],
+            f.rule,
+            f.fingerprint,
+        )
+    )
+    return LintResult(
+        source, system.name, threshold, sorted(rules, key=lambda e: e.id), findings, unknown, warnings, baseline_source
+    )

@@ -35,7 +35,9 @@ class ConfigSuppression(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     rule: str = Field(min_length=1, description="Id of the rule, e.g. 'privacy-locality'.")
-    element: str = Field(min_length=1, description="The element: 'type:id' (component, connector, node, link, flow) or a bare id.")
+    element: str = Field(
+        min_length=1, description="The element: 'type:id' (component, connector, node, link, flow) or a bare id."
+    )
     reason: str = Field(min_length=3, description="Why the finding does not apply; mandatory and kept in reports.")
 
 
@@ -101,7 +103,11 @@ def load_config(path: Path | None) -> LintConfig:
         lines = []
         for err in exc.errors():
             key = ".".join(str(p) for p in err["loc"])
-            msg = "unknown key (allowed: fail-on, disable, severity, suppress)" if err["type"] == "extra_forbidden" else err["msg"]
+            msg = (
+                "unknown key (allowed: fail-on, disable, severity, suppress)"
+                if err["type"] == "extra_forbidden"
+                else err["msg"]
+            )
             if err["type"] == "missing" and "suppress" in key:
                 msg = "missing; every suppression needs rule, element and reason"
             lines.append(f"{path}: {where} {key}: {msg}")

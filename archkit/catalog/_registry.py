@@ -72,7 +72,9 @@ class Registry:
         self._detectors: dict[str, DetectorFn] = {}
         self._per_placement: dict[str, bool] = {}
 
-    def register(self, entry_id: str, fn: DetectorFn, *, per_placement: bool = True, replace: bool = False) -> DetectorFn:
+    def register(
+        self, entry_id: str, fn: DetectorFn, *, per_placement: bool = True, replace: bool = False
+    ) -> DetectorFn:
         """Register ``fn`` as the detector of ``entry_id``.
 
         Args:
@@ -115,8 +117,9 @@ BUILTIN = Registry()
 """The detectors shipped with archkit (filled when :mod:`archkit.catalog._detectors` is imported)."""
 
 
-def detector(entry_id: str, registry: Registry | None = None, *, per_placement: bool = True
-             ) -> Callable[[DetectorFn], DetectorFn]:
+def detector(
+    entry_id: str, registry: Registry | None = None, *, per_placement: bool = True
+) -> Callable[[DetectorFn], DetectorFn]:
     """Decorator: register a function as the detector of the catalog entry ``entry_id``.
 
     Args:

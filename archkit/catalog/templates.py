@@ -29,18 +29,30 @@ from .._dsl import Component, Connector, Flow, Model, Node, connect
 from ..errors import UsageError
 
 __all__ = [
-    "StatelessService", "stateless_service",
-    "BatchServing", "batch_serving",
-    "PrecomputedTable", "precomputed_table",
-    "TwoPhase", "two_phase",
-    "Cascade", "cascade",
-    "Ensemble", "ensemble",
-    "Stacking", "stacking",
-    "FeatureStore", "feature_store",
-    "PredictionCache", "prediction_cache",
-    "Safeguard", "safeguard",
-    "TrainingPipeline", "training_pipeline",
-    "Telemetry", "telemetry",
+    "StatelessService",
+    "stateless_service",
+    "BatchServing",
+    "batch_serving",
+    "PrecomputedTable",
+    "precomputed_table",
+    "TwoPhase",
+    "two_phase",
+    "Cascade",
+    "cascade",
+    "Ensemble",
+    "ensemble",
+    "Stacking",
+    "stacking",
+    "FeatureStore",
+    "feature_store",
+    "PredictionCache",
+    "prediction_cache",
+    "Safeguard",
+    "safeguard",
+    "TrainingPipeline",
+    "training_pipeline",
+    "Telemetry",
+    "telemetry",
 ]
 
 NodeRef = Node | str | None
@@ -58,8 +70,9 @@ class StatelessService:
     call: Connector
 
 
-def stateless_service(model: Component, caller: Component, *, replicas: int = 2, max_replicas: int | None = None
-                      ) -> StatelessService:
+def stateless_service(
+    model: Component, caller: Component, *, replicas: int = 2, max_replicas: int | None = None
+) -> StatelessService:
     """Serve ``model`` as a stateless, replicated service that ``caller`` calls synchronously.
 
     Args:
@@ -86,8 +99,15 @@ class BatchServing:
     connectors: tuple[Connector, ...]
 
 
-def batch_serving(model: Component, inputs: Component, *, id: str | None = None, outputs: Component | str = "predictions",
-                  schedule: str = "daily", node: NodeRef = None) -> BatchServing:
+def batch_serving(
+    model: Component,
+    inputs: Component,
+    *,
+    id: str | None = None,
+    outputs: Component | str = "predictions",
+    schedule: str = "daily",
+    node: NodeRef = None,
+) -> BatchServing:
     """A scheduled job that reads ``inputs``, runs ``model`` over them and writes a predictions store.
 
     Args:
@@ -100,8 +120,11 @@ def batch_serving(model: Component, inputs: Component, *, id: str | None = None,
     """
     job = _new(id or f"{model.id}_batch", "batch_job", node, properties={"schedule": schedule})
     out = outputs if isinstance(outputs, Component) else _new(outputs, "datastore", node)
-    conns = (connect(job, inputs, "batch_transfer", op="read"), connect(job, model, "sync_call"),
-             connect(job, out, "batch_transfer", op="write"))
+    conns = (
+        connect(job, inputs, "batch_transfer", op="read"),
+        connect(job, model, "sync_call"),
+        connect(job, out, "batch_transfer", op="write"),
+    )
     return BatchServing(job, inputs, out, conns)
 
 
@@ -115,8 +138,16 @@ class PrecomputedTable:
     fallback: Connector | None
 
 
-def precomputed_table(model: Component, reader: Component, *, table: str = "prediction_table", job: str | None = None,
-                      fallback: bool = False, table_node: NodeRef = None, node: NodeRef = None) -> PrecomputedTable:
+def precomputed_table(
+    model: Component,
+    reader: Component,
+    *,
+    table: str = "prediction_table",
+    job: str | None = None,
+    fallback: bool = False,
+    table_node: NodeRef = None,
+    node: NodeRef = None,
+) -> PrecomputedTable:
     """Precompute predictions of ``model`` into a keyed table that ``reader`` looks up.
 
     Args:
@@ -148,8 +179,9 @@ class TwoPhase:
     flow: Flow | None
 
 
-def two_phase(small: Component, large: Component, *, caller: Component | None = None, share: float | None = None
-              ) -> TwoPhase:
+def two_phase(
+    small: Component, large: Component, *, caller: Component | None = None, share: float | None = None
+) -> TwoPhase:
     """Two-phase prediction: ``small`` (on the device) decides which inputs go to ``large`` (on a server).
 
     Args:
@@ -204,8 +236,13 @@ class Ensemble:
     calls: tuple[Connector, ...]
 
 
-def ensemble(models: Sequence[Component], aggregator: Component | str = "ensemble", *, aggregation: str = "vote",
-             node: NodeRef = None) -> Ensemble:
+def ensemble(
+    models: Sequence[Component],
+    aggregator: Component | str = "ensemble",
+    *,
+    aggregation: str = "vote",
+    node: NodeRef = None,
+) -> Ensemble:
     """An ensemble: ``aggregator`` calls every model and combines the answers by ``aggregation``.
 
     Args:
@@ -231,8 +268,9 @@ class Stacking:
     connectors: tuple[Connector, ...]
 
 
-def stacking(models: Sequence[Component], meta: Component | str = "metamodel", *, task: str | None = None,
-             node: NodeRef = None) -> Stacking:
+def stacking(
+    models: Sequence[Component], meta: Component | str = "metamodel", *, task: str | None = None, node: NodeRef = None
+) -> Stacking:
     """A metamodel (stacking): the members' predictions are the input of a learned combiner.
 
     Args:
@@ -260,8 +298,14 @@ class FeatureStore:
     connectors: tuple[Connector, ...]
 
 
-def feature_store(trainer: Component, models: Sequence[Component], *, id: str = "feature_store",
-                  writer: Component | str = "feature_pipeline", node: NodeRef = None) -> FeatureStore:
+def feature_store(
+    trainer: Component,
+    models: Sequence[Component],
+    *,
+    id: str = "feature_store",
+    writer: Component | str = "feature_pipeline",
+    node: NodeRef = None,
+) -> FeatureStore:
     """A feature store filled by a pipeline and read by training and by the serving models.
 
     Args:
@@ -273,8 +317,10 @@ def feature_store(trainer: Component, models: Sequence[Component], *, id: str = 
     """
     fs = _new(id, "feature_store", node)
     w = writer if isinstance(writer, Component) else _new(writer, "batch_job", node)
-    conns = [connect(w, fs, "batch_transfer", op="write"),
-             connect(trainer, fs, "batch_transfer", op="read", purpose="training")]
+    conns = [
+        connect(w, fs, "batch_transfer", op="write"),
+        connect(trainer, fs, "batch_transfer", op="read", purpose="training"),
+    ]
     conns += [connect(m, fs, "sync_call", op="read") for m in models]
     return FeatureStore(fs, w, tuple(conns))
 
@@ -287,8 +333,9 @@ class PredictionCache:
     connectors: tuple[Connector, ...]
 
 
-def prediction_cache(model: Component, caller: Component, *, id: str | None = None, ttl: str | None = None,
-                     node: NodeRef = None) -> PredictionCache:
+def prediction_cache(
+    model: Component, caller: Component, *, id: str | None = None, ttl: str | None = None, node: NodeRef = None
+) -> PredictionCache:
     """A cache in front of ``model``: ``caller`` reads it first; the model writes fresh predictions back.
 
     Args:
@@ -300,8 +347,11 @@ def prediction_cache(model: Component, caller: Component, *, id: str | None = No
     """
     props = {"key": "input"} | ({"ttl": ttl} if ttl else {})
     c = _new(id or f"{model.id}_cache", "cache", node, properties=props)
-    conns = (connect(caller, c, "sync_call", op="read"), connect(caller, model, "sync_call", conditional=True),
-             connect(model, c, "async_message", op="write"))
+    conns = (
+        connect(caller, c, "sync_call", op="read"),
+        connect(caller, model, "sync_call", conditional=True),
+        connect(model, c, "async_message", op="write"),
+    )
     return PredictionCache(c, conns)
 
 
@@ -313,8 +363,9 @@ class Safeguard:
     connectors: tuple[Connector, ...]
 
 
-def safeguard(model: Component, consumer: Component, *, id: str | None = None, rules: Sequence[str] = (),
-              node: NodeRef = None) -> Safeguard:
+def safeguard(
+    model: Component, consumer: Component, *, id: str | None = None, rules: Sequence[str] = (), node: NodeRef = None
+) -> Safeguard:
     """Put deterministic checks between ``model`` and ``consumer``: the model's output goes through the guard.
 
     Args:
@@ -337,8 +388,14 @@ class TrainingPipeline:
     connectors: tuple[Connector, ...]
 
 
-def training_pipeline(models: Sequence[Component], data: Component, *, id: str = "training",
-                      registry: Component | str = "model_registry", node: NodeRef = None) -> TrainingPipeline:
+def training_pipeline(
+    models: Sequence[Component],
+    data: Component,
+    *,
+    id: str = "training",
+    registry: Component | str = "model_registry",
+    node: NodeRef = None,
+) -> TrainingPipeline:
     """Training decoupled from serving: a pipeline reads ``data`` and ships artifacts via a registry.
 
     Args:
@@ -350,8 +407,10 @@ def training_pipeline(models: Sequence[Component], data: Component, *, id: str =
     """
     t = _new(id, "training_pipeline", node)
     reg = registry if isinstance(registry, Component) else _new(registry, "model_registry", node)
-    conns = [connect(t, data, "batch_transfer", op="read", purpose="training"),
-             connect(t, reg, "batch_transfer", purpose="model_artifact")]
+    conns = [
+        connect(t, data, "batch_transfer", op="read", purpose="training"),
+        connect(t, reg, "batch_transfer", purpose="model_artifact"),
+    ]
     conns += [connect(reg, m, "batch_transfer", purpose="model_artifact") for m in models]
     return TrainingPipeline(t, reg, tuple(conns))
 
@@ -364,8 +423,14 @@ class Telemetry:
     connectors: tuple[Connector, ...]
 
 
-def telemetry(sources: Sequence[Component], *, sink: Component | str = "telemetry", node: NodeRef = None,
-              request_size: str | None = None, rate: str | None = None) -> Telemetry:
+def telemetry(
+    sources: Sequence[Component],
+    *,
+    sink: Component | str = "telemetry",
+    node: NodeRef = None,
+    request_size: str | None = None,
+    rate: str | None = None,
+) -> Telemetry:
     """Prediction logging: each source sends telemetry asynchronously to a telemetry component.
 
     Args:

@@ -50,13 +50,16 @@ def violations(data: dict) -> list[str]:
 
 def analyze_cmd(
     model: str = typer.Argument(..., help=MODEL_HELP),
-    variant: Optional[str] = typer.Option(None, "--variant", "-v", help="Analyse this variant (default: the base placement)."),
+    variant: Optional[str] = typer.Option(
+        None, "--variant", "-v", help="Analyse this variant (default: the base placement)."
+    ),
     all_variants: bool = typer.Option(False, "--all-variants", "-a", help="Analyse every declared variant."),
     users: Optional[int] = users_option(),
     usage_hours: Optional[float] = usage_hours_option(),
     peak_share: Optional[float] = peak_share_option(),
-    target_utilisation: float = typer.Option(0.7, "--target-utilisation", min=0.01, max=1.0, callback=finite,
-                                             help="Utilisation capacity planning aims for."),
+    target_utilisation: float = typer.Option(
+        0.7, "--target-utilisation", min=0.01, max=1.0, callback=finite, help="Utilisation capacity planning aims for."
+    ),
     breakdown: bool = typer.Option(True, "--breakdown/--no-breakdown", help="Show the latency breakdown per step."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json (docs/analyses.md)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any result violates its requirement."),
@@ -79,8 +82,12 @@ def analyze_cmd(
 
         con = stdout()
         for vr in report.variants:
-            con.print(Rule(f"[bold]{terminal(report.system)}[/] - variant "
-                           f"[cyan]{terminal(vr.variant or 'base placement')}[/]", align="left"))
+            con.print(
+                Rule(
+                    f"[bold]{terminal(report.system)}[/] - variant [cyan]{terminal(vr.variant or 'base placement')}[/]",
+                    align="left",
+                )
+            )
             for r in variant_tables(vr, breakdown=breakdown, basis=opts.basis(system)):
                 con.print(r)
         con.print(Rule("Assumptions", align="left"))

@@ -36,8 +36,10 @@ def card_cmd(
     check_variant(system, variant, fmt)
     try:
         cards = [model_card(system, component, variant)] if component else model_cards(system, variant)
-        texts = [card_markdown(c) if format == CardFormat.md else card_html(c) if format == CardFormat.html
-                 else None for c in cards]
+        texts = [
+            card_markdown(c) if format == CardFormat.md else card_html(c) if format == CardFormat.html else None
+            for c in cards
+        ]
     except ArchkitError as exc:
         fail(exc, fmt)
     if out is not None:

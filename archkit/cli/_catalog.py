@@ -27,8 +27,7 @@ from ._common import (
     write_output,
 )
 
-patterns_app = App(help="The catalog of ML architecture patterns, anti-patterns and checks.",
-                           no_args_is_help=True)
+patterns_app = App(help="The catalog of ML architecture patterns, anti-patterns and checks.", no_args_is_help=True)
 
 
 class Kind(str, Enum):
@@ -83,8 +82,14 @@ def list_cmd(
     entries = cat.select([k.value for k in kind] if kind else None)
     if format == Format.json:
         counts = {k: sum(1 for e in entries if e.kind == k) for k in ("pattern", "anti-pattern", "check")}
-        emit_json({"count": len(entries), "counts": counts, "plugins": cat.plugins,
-                   "entries": [{k: v for k, v in entry_dict(e).items() if k != "body"} for e in entries]})
+        emit_json(
+            {
+                "count": len(entries),
+                "counts": counts,
+                "plugins": cat.plugins,
+                "entries": [{k: v for k, v in entry_dict(e).items() if k != "body"} for e in entries],
+            }
+        )
         return
     t = Table(title=f"archkit catalog: {len(entries)} entries")
     for col in ("id", "kind", "category", "severity", "name"):
@@ -104,15 +109,24 @@ def show_cmd(
         from ..model import suggest
 
         close = suggest(entry_id, list(cat.entries))
-        fail(UsageError(f"no catalog entry '{entry_id}'" + (f"; did you mean '{close}'?" if close else
-                                                               "; see `archkit patterns list`")), format)
+        fail(
+            UsageError(
+                f"no catalog entry '{entry_id}'"
+                + (f"; did you mean '{close}'?" if close else "; see `archkit patterns list`")
+            ),
+            format,
+        )
     e = cat.get(entry_id)
     if format == Format.json:
         emit_json(entry_dict(e))
         return
     con = stdout()
-    con.print(f"[bold]{terminal(e.name)}[/] [dim]({terminal(e.id)}, {e.kind}, {terminal(e.category)}"
-              + (f", severity {e.severity}" if e.severity else "") + ")[/]", highlight=False)
+    con.print(
+        f"[bold]{terminal(e.name)}[/] [dim]({terminal(e.id)}, {e.kind}, {terminal(e.category)}"
+        + (f", severity {e.severity}" if e.severity else "")
+        + ")[/]",
+        highlight=False,
+    )
     if e.aliases:
         con.print(f"[dim]also known as:[/] {terminal(', '.join(e.aliases))}", highlight=False)
     con.print(f"[bold]Problem.[/] {terminal(e.problem)}", highlight=False)
@@ -148,7 +162,9 @@ def _reflow(markdown: str) -> str:
 
 def detect_cmd(
     model: str = typer.Argument(..., help=MODEL_HELP),
-    kind: Optional[List[Kind]] = typer.Option(None, "--kind", "-k", help="Only entries of this kind (default: pattern)."),
+    kind: Optional[List[Kind]] = typer.Option(
+        None, "--kind", "-k", help="Only entries of this kind (default: pattern)."
+    ),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
 ) -> None:
     """List the patterns the design uses, where (elements, DSL lines) and in which placements."""
@@ -159,11 +175,25 @@ def detect_cmd(
     kinds = [k.value for k in kind] if kind else ["pattern"]
     dets = detect(system, cat, kinds=kinds)
     if format == Format.json:
-        emit_json({"source": model, "system": system.name, "kinds": kinds,
-                   "detections": [{"id": d.entry_id, "name": cat.get(d.entry_id).name, "status": d.status,
-                                   "message": d.message, "placements": d.placements,
-                                   "location": ({"file": d.location.file, "line": d.location.line} if d.location else None),
-                                   "elements": [x.to_dict() for x in d.elements]} for d in dets]})
+        emit_json(
+            {
+                "source": model,
+                "system": system.name,
+                "kinds": kinds,
+                "detections": [
+                    {
+                        "id": d.entry_id,
+                        "name": cat.get(d.entry_id).name,
+                        "status": d.status,
+                        "message": d.message,
+                        "placements": d.placements,
+                        "location": ({"file": d.location.file, "line": d.location.line} if d.location else None),
+                        "elements": [x.to_dict() for x in d.elements],
+                    }
+                    for d in dets
+                ],
+            }
+        )
         return
     con = stdout()
     found = [d for d in dets if d.status == "found"]
@@ -185,11 +215,23 @@ def lint_cmd(
     model: str = typer.Argument(..., help=MODEL_HELP),
     format: LintFormat = typer.Option(LintFormat.text, "--format", "-f", help="text, json, sarif or junit."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report only findings not in this baseline file."),
-    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Write the current findings as a baseline and exit 0."),
-    fail_on: Optional[Level] = typer.Option(None, "--fail-on", help="Lowest severity that fails (default: config, else warning)."),
-    config: Optional[Path] = typer.Option(None, "--config", help="Lint configuration (default: nearest archkit.toml or pyproject.toml with [tool.archkit])."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout."),
-    variant: Optional[List[str]] = typer.Option(None, "--variant", "-v", help="Only this placement: 'base' or a variant name (repeatable; default all)."),
+    write_baseline: Optional[Path] = typer.Option(
+        None, "--write-baseline", help="Write the current findings as a baseline and exit 0."
+    ),
+    fail_on: Optional[Level] = typer.Option(
+        None, "--fail-on", help="Lowest severity that fails (default: config, else warning)."
+    ),
+    config: Optional[Path] = typer.Option(
+        None,
+        "--config",
+        help="Lint configuration (default: nearest archkit.toml or pyproject.toml with [tool.archkit]).",
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Write the report to this file instead of stdout."
+    ),
+    variant: Optional[List[str]] = typer.Option(
+        None, "--variant", "-v", help="Only this placement: 'base' or a variant name (repeatable; default all)."
+    ),
 ) -> None:
     """Lint a model for ML anti-patterns and deployment-fit problems (exit 1 on findings at or above --fail-on)."""
     from ..catalog import find_config, lint, load_config, print_text, read_baseline, to_json, to_junit, to_sarif
@@ -206,10 +248,16 @@ def lint_cmd(
         fail(exc, as_json)
     system = load_model(model, as_json)
     try:
-        result = lint(system, model, config=cfg, baseline=fingerprints,
-                      baseline_source=str(baseline) if baseline is not None else None,
-                      fail_on=fail_on.value if fail_on is not None else None, catalog=_catalog(),
-                      placements=variant or None)
+        result = lint(
+            system,
+            model,
+            config=cfg,
+            baseline=fingerprints,
+            baseline_source=str(baseline) if baseline is not None else None,
+            fail_on=fail_on.value if fail_on is not None else None,
+            catalog=_catalog(),
+            placements=variant or None,
+        )
     except ArchkitError as exc:
         fail(exc, as_json)
     if write_baseline is not None:

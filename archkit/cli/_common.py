@@ -22,8 +22,9 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 
-MODEL_HELP = ("The model: a .py file defining a System (file.py or file.py:variable), "
-              "a .yaml/.json file, or module:attr.")
+MODEL_HELP = (
+    "The model: a .py file defining a System (file.py or file.py:variable), a .yaml/.json file, or module:attr."
+)
 
 
 class _Command(TyperCommand):
@@ -142,22 +143,39 @@ def users_option() -> Any:
     """``--users``: the same option on every command that analyses."""
     from .._limits import MAX_COUNT
 
-    return typer.Option(None, "--users", min=1, max=MAX_COUNT,
-                        help="Number of users for cost and capacity (default: the model's users).")
+    return typer.Option(
+        None,
+        "--users",
+        min=1,
+        max=MAX_COUNT,
+        help="Number of users for cost and capacity (default: the model's users).",
+    )
 
 
 def usage_hours_option() -> Any:
     """``--usage-hours``: the same option on every command that analyses."""
-    return typer.Option(None, "--usage-hours", min=0.0, max=24.0, callback=_positive,
-                        help="Hours of use per user per day, for daily and monthly volumes and costs (default: the "
-                             "model's usage_hours_per_day, else 24: around the clock).")
+    return typer.Option(
+        None,
+        "--usage-hours",
+        min=0.0,
+        max=24.0,
+        callback=_positive,
+        help="Hours of use per user per day, for daily and monthly volumes and costs (default: the "
+        "model's usage_hours_per_day, else 24: around the clock).",
+    )
 
 
 def peak_share_option() -> Any:
     """``--peak-share``: the same option on every command that analyses."""
-    return typer.Option(None, "--peak-share", min=0.0, max=1.0, callback=_positive,
-                        help="Fraction of the users active at once in the busiest hour, e.g. 0.05, for loads and "
-                             "capacity (default: the model's peak_active_share, else 1: every user at once).")
+    return typer.Option(
+        None,
+        "--peak-share",
+        min=0.0,
+        max=1.0,
+        callback=_positive,
+        help="Fraction of the users active at once in the busiest hour, e.g. 0.05, for loads and "
+        "capacity (default: the model's peak_active_share, else 1: every user at once).",
+    )
 
 
 def analysis_options(users: int | None, usage_hours: float | None, peak_share: float | None, **more: Any) -> Any:
@@ -196,8 +214,11 @@ def print_problems(problems: list[Problem], headline: str, console: Console | No
     con.print(f"[bold red]{terminal(headline)}[/]")
     for p in problems:
         where = str(p.location) if p.location is not None else "<model>"
-        con.print(f"[cyan]{terminal(where)}[/]: [bold]{p.code}[/] [magenta]{terminal(p.name)}[/]: "
-                  f"{terminal(p.message)}", markup=True, highlight=False)
+        con.print(
+            f"[cyan]{terminal(where)}[/]: [bold]{p.code}[/] [magenta]{terminal(p.name)}[/]: {terminal(p.message)}",
+            markup=True,
+            highlight=False,
+        )
         if p.hint:
             con.print(f"    [dim]hint:[/] {terminal(p.hint)}", highlight=False)
 
@@ -211,26 +232,32 @@ def fail(exc: ArchkitError, fmt: Format = Format.text, spec: str | None = None) 
     if isinstance(exc, LoadError) and problems and all(p.name == "file-not-found" for p in problems):
         code = EXIT_USAGE
     if fmt == Format.json:
-        emit_json({
-            "ok": False,
-            "source": spec,
-            "error": type(exc).__name__,
-            "message": str(exc) if not problems else None,
-            "problems": [p.to_dict() for p in problems],
-        })
+        emit_json(
+            {
+                "ok": False,
+                "source": spec,
+                "error": type(exc).__name__,
+                "message": str(exc) if not problems else None,
+                "problems": [p.to_dict() for p in problems],
+            }
+        )
     elif problems:
         n = len(problems)
         what = "problem" if n == 1 else "problems"
-        head = (f"{spec}: {n} {what} reading the model" if isinstance(exc, LoadError)
-                else f"{spec}: {n} {what} found in the model")
+        head = (
+            f"{spec}: {n} {what} reading the model"
+            if isinstance(exc, LoadError)
+            else f"{spec}: {n} {what} found in the model"
+        )
         print_problems(problems, head)
     else:
         stderr().print(f"[bold red]error:[/] {terminal(str(exc))}", highlight=False)
     raise typer.Exit(code)
 
 
-def write_output(path: Any, data: str | bytes, fmt: Format = Format.text, spec: str | None = None,
-                 what: str = "output") -> None:
+def write_output(
+    path: Any, data: str | bytes, fmt: Format = Format.text, spec: str | None = None, what: str = "output"
+) -> None:
     """Write a command's output file whole (or not at all); on failure say why and exit 2."""
     from ..io import os_error_text, write_atomic
 
@@ -298,8 +325,28 @@ def check_variant(system: System, variant: str | None, fmt: Format = Format.text
 
 
 __all__ = [
-    "App", "users_option", "usage_hours_option", "peak_share_option", "analysis_options",
-    "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "MODEL_HELP", "Format", "stdout", "stderr", "emit_json", "plain", "finite",
-    "cells", "terminal",
-    "print_problems", "fail", "load_model", "check_variant", "ValidationError", "write_output", "output_folder",
+    "App",
+    "users_option",
+    "usage_hours_option",
+    "peak_share_option",
+    "analysis_options",
+    "EXIT_OK",
+    "EXIT_PROBLEMS",
+    "EXIT_USAGE",
+    "MODEL_HELP",
+    "Format",
+    "stdout",
+    "stderr",
+    "emit_json",
+    "plain",
+    "finite",
+    "cells",
+    "terminal",
+    "print_problems",
+    "fail",
+    "load_model",
+    "check_variant",
+    "ValidationError",
+    "write_output",
+    "output_folder",
 ]

@@ -50,26 +50,47 @@ def show_data(system, variant: str | None) -> dict:
     placement = system.placement_for(variant)
     nodes = []
     for n in system.nodes:
-        nodes.append({
-            "id": n.id, "kind": n.kind, "name": n.label,
-            "components": [c.id for c in system.components if placement.get(c.id) == n.id],
-        })
+        nodes.append(
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "name": n.label,
+                "components": [c.id for c in system.components if placement.get(c.id) == n.id],
+            }
+        )
     return {
         "system": system.name,
         "variant": variant,
         "nodes": nodes,
         "unplaced": [c.id for c in system.components if c.id not in placement],
         "connectors": [
-            {"id": c.id, "source": c.source, "target": c.target, "kind": c.kind, "purpose": c.purpose,
-             "request_size": c.request_size and str(c.request_size), "rate": c.rate and str(c.rate)}
-            for c in system.connectors],
+            {
+                "id": c.id,
+                "source": c.source,
+                "target": c.target,
+                "kind": c.kind,
+                "purpose": c.purpose,
+                "request_size": c.request_size and str(c.request_size),
+                "rate": c.rate and str(c.rate),
+            }
+            for c in system.connectors
+        ],
         "links": [
-            {"id": lk.id, "ends": list(lk.ends), "medium": lk.medium, "bandwidth": lk.bandwidth and str(lk.bandwidth),
-             "latency": lk.latency and str(lk.latency), "intermittent": lk.intermittent}
-            for lk in system.links],
+            {
+                "id": lk.id,
+                "ends": list(lk.ends),
+                "medium": lk.medium,
+                "bandwidth": lk.bandwidth and str(lk.bandwidth),
+                "latency": lk.latency and str(lk.latency),
+                "intermittent": lk.intermittent,
+            }
+            for lk in system.links
+        ],
         "variants": [{"name": v.name, "placement": v.placement, "description": v.description} for v in system.variants],
-        "flows": [{"id": f.id, "steps": f.steps, "latency_budget": f.latency_budget and str(f.latency_budget)}
-                  for f in system.flows],
+        "flows": [
+            {"id": f.id, "steps": f.steps, "latency_budget": f.latency_budget and str(f.latency_budget)}
+            for f in system.flows
+        ],
     }
 
 
@@ -91,15 +112,25 @@ def show_cmd(
     tree = Tree(title)
     for n in data["nodes"]:
         node = system.node(n["id"])
-        extra = ", ".join(x for x in (
-            node.memory and f"{node.memory} RAM", node.cpu_cores and f"{node.cpu_cores:g} cores",
-            node.cost_per_hour and str(node.cost_per_hour)) if x)
-        branch = tree.add(f"[bold cyan]{terminal(n['name'])}[/] "
-                          f"[dim]({terminal(n['kind'])}{'; ' + terminal(extra) if extra else ''})[/]")
+        extra = ", ".join(
+            x
+            for x in (
+                node.memory and f"{node.memory} RAM",
+                node.cpu_cores and f"{node.cpu_cores:g} cores",
+                node.cost_per_hour and str(node.cost_per_hour),
+            )
+            if x
+        )
+        branch = tree.add(
+            f"[bold cyan]{terminal(n['name'])}[/] "
+            f"[dim]({terminal(n['kind'])}{'; ' + terminal(extra) if extra else ''})[/]"
+        )
         for cid in n["components"]:
             c = comps[cid]
-            branch.add(f"{terminal(c.label)} [dim]{terminal(c.kind)}[/]"
-                       + (f" [magenta]{terminal(c.model.task)}[/]" if c.model and c.model.task else ""))
+            branch.add(
+                f"{terminal(c.label)} [dim]{terminal(c.kind)}[/]"
+                + (f" [magenta]{terminal(c.model.task)}[/]" if c.model and c.model.task else "")
+            )
     if data["unplaced"]:
         branch = tree.add("[bold yellow]not placed[/]")
         for cid in data["unplaced"]:
@@ -115,8 +146,17 @@ def show_cmd(
     for col in ("id", "between", "medium", "bandwidth", "latency", "cost", "intermittent"):
         t.add_column(col)
     for lk in system.links:
-        t.add_row(*cells(lk.id, f"{lk.ends[0]} - {lk.ends[1]}", lk.medium, _q(lk.bandwidth), _q(lk.latency),
-                         _q(lk.cost_per_gb), "yes" if lk.intermittent else "no"))
+        t.add_row(
+            *cells(
+                lk.id,
+                f"{lk.ends[0]} - {lk.ends[1]}",
+                lk.medium,
+                _q(lk.bandwidth),
+                _q(lk.latency),
+                _q(lk.cost_per_gb),
+                "yes" if lk.intermittent else "no",
+            )
+        )
     con.print(t)
     if system.variants:
         t = Table(title="Variants")
@@ -133,8 +173,9 @@ def show_cmd(
         for col in ("id", "steps", "rate", "budget", "offline"):
             t.add_column(col)
         for f in system.flows:
-            t.add_row(*cells(f.id, " | ".join(f.steps), _q(f.rate), _q(f.latency_budget),
-                             "required" if f.offline else "-"))
+            t.add_row(
+                *cells(f.id, " | ".join(f.steps), _q(f.rate), _q(f.latency_budget), "required" if f.offline else "-")
+            )
         con.print(t)
 
 

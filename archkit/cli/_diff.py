@@ -22,17 +22,26 @@ class DiffFormat(str, Enum):
 
 
 def diff_cmd(
-    old: str = typer.Argument(..., help="The model before the change (with --against: the model, as it is now). "
-                              + MODEL_HELP),
+    old: str = typer.Argument(
+        ..., help="The model before the change (with --against: the model, as it is now). " + MODEL_HELP
+    ),
     new: Optional[str] = typer.Argument(None, help="The model after the change (leave out with --against)."),
     against: Optional[str] = typer.Option(
-        None, "--against", metavar="GIT_REF",
+        None,
+        "--against",
+        metavar="GIT_REF",
         help="Compare the model file with itself as it was at this git revision (branch, tag, commit); "
-             "the work tree is not touched."),
-    format: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f",
-                                      help="text, json (schema archkit.diff/1) or markdown (a pull-request comment)."),
-    users: Optional[int] = typer.Option(None, "--users", min=1, max=MAX_COUNT,
-                                        help="Users for cost and capacity (default: each model's)."),
+        "the work tree is not touched.",
+    ),
+    format: DiffFormat = typer.Option(
+        DiffFormat.text,
+        "--format",
+        "-f",
+        help="text, json (schema archkit.diff/1) or markdown (a pull-request comment).",
+    ),
+    users: Optional[int] = typer.Option(
+        None, "--users", min=1, max=MAX_COUNT, help="Users for cost and capacity (default: each model's)."
+    ),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the json or markdown into a file."),
 ) -> None:
     """What a change moved: elements added, removed and changed, every analysis and alternative, lint.
@@ -45,8 +54,13 @@ def diff_cmd(
 
     fmt = Format.json if format == DiffFormat.json else Format.text
     if (against is None) == (new is None):
-        fail(UsageError("give two models (archkit diff OLD NEW) or one model and a revision "
-                        "(archkit diff MODEL --against GIT_REF)"), fmt)
+        fail(
+            UsageError(
+                "give two models (archkit diff OLD NEW) or one model and a revision "
+                "(archkit diff MODEL --against GIT_REF)"
+            ),
+            fmt,
+        )
     if output is not None and format == DiffFormat.text:
         fail(UsageError("--output writes the json or markdown form; add --format json or --format markdown"), fmt)
     con = stdout()
@@ -68,8 +82,15 @@ def diff_cmd(
         new_system = _load(lambda: load_fresh(new_spec).system, fmt, new_spec)
         progress = (lambda what: status.update(what)) if status is not None else None
         try:
-            result = diff_models(old_system, new_system, old_source=old_source, new_source=new_spec, users=users,
-                                 progress=progress, relabel=relabel)
+            result = diff_models(
+                old_system,
+                new_system,
+                old_source=old_source,
+                new_source=new_spec,
+                users=users,
+                progress=progress,
+                relabel=relabel,
+            )
         except ArchkitError as exc:
             fail(exc, fmt)
     _emit(result, format, output, fmt)
@@ -77,7 +98,7 @@ def diff_cmd(
 
 
 def _relative(copy: Any) -> str:
-    return copy.spec[len(str(copy.folder)) + 1:]
+    return copy.spec[len(str(copy.folder)) + 1 :]
 
 
 def _load(fn: Any, fmt: Format, source: str, relocate: Any = None) -> Any:
@@ -106,8 +127,12 @@ def _emit(result: Any, format: DiffFormat, output: Path | None, fmt: Format) -> 
 
     if format == DiffFormat.json:
         if output is not None:
-            write_output(output, json_safe(json.dumps(result.to_dict(), indent=2, ensure_ascii=False)) + "\n",
-                         fmt, what="the diff")
+            write_output(
+                output,
+                json_safe(json.dumps(result.to_dict(), indent=2, ensure_ascii=False)) + "\n",
+                fmt,
+                what="the diff",
+            )
         else:
             emit_json(result.to_dict())
     elif format == DiffFormat.markdown:

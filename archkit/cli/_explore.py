@@ -23,8 +23,10 @@ from ._common import (
     users_option,
 )
 
-REQUIRE_HELP = ("A hard constraint, e.g. 'latency(overlay) <= 200 ms', 'offline(overlay)', 'cost <= 5000 USD/month', "
-                "'not model_on_device'. Repeat for more; the model's own requirements apply too.")
+REQUIRE_HELP = (
+    "A hard constraint, e.g. 'latency(overlay) <= 200 ms', 'offline(overlay)', 'cost <= 5000 USD/month', "
+    "'not model_on_device'. Repeat for more; the model's own requirements apply too."
+)
 MINIMIZE_HELP = "An objective to minimise, e.g. 'cost' or 'latency(overlay)'. Repeat for tie-breaks, in order."
 MAXIMIZE_HELP = "An objective to maximise, e.g. 'offline(overlay)'."
 
@@ -55,8 +57,9 @@ def compare_cmd(
     require: list[str] = typer.Option([], "--require", "-r", help=REQUIRE_HELP),
     minimize: list[str] = typer.Option([], "--minimize", help=MINIMIZE_HELP),
     maximize: list[str] = typer.Option([], "--maximize", help=MAXIMIZE_HELP),
-    ignore_model: bool = typer.Option(False, "--ignore-model-requirements",
-                                      help="Apply only the requirements and objectives given here."),
+    ignore_model: bool = typer.Option(
+        False, "--ignore-model-requirements", help="Apply only the requirements and objectives given here."
+    ),
     users: Optional[int] = users_option(),
     usage_hours: Optional[float] = usage_hours_option(),
     peak_share: Optional[float] = peak_share_option(),
@@ -71,8 +74,14 @@ def compare_cmd(
     system = load_model(model, format)
     objectives = [f"minimize {m}" for m in minimize] + [f"maximize {m}" for m in maximize]
     try:
-        exp = compare(system, _split([variants]) if variants else None, require, objectives,
-                      options=analysis_options(users, usage_hours, peak_share), use_model=not ignore_model)
+        exp = compare(
+            system,
+            _split([variants]) if variants else None,
+            require,
+            objectives,
+            options=analysis_options(users, usage_hours, peak_share),
+            use_model=not ignore_model,
+        )
     except ArchkitError as exc:
         fail(exc, format, model)
     _emit(exp, system, format)
@@ -80,15 +89,17 @@ def compare_cmd(
 
 def explore_cmd(
     model: str = typer.Argument(..., help=MODEL_HELP),
-    vary: list[str] = typer.Option(..., "--vary", "-v",
-                                   help="COMPONENT=node1,node2,... (repeat; 'a+b=n1,n2' keeps a and b together)."),
+    vary: list[str] = typer.Option(
+        ..., "--vary", "-v", help="COMPONENT=node1,node2,... (repeat; 'a+b=n1,n2' keeps a and b together)."
+    ),
     together: list[str] = typer.Option([], "--together", help="Comma-separated components that must share a node."),
     from_variant: Optional[str] = typer.Option(None, "--from-variant", help="Start from this variant's placement."),
     require: list[str] = typer.Option([], "--require", "-r", help=REQUIRE_HELP),
     minimize: list[str] = typer.Option([], "--minimize", help=MINIMIZE_HELP),
     maximize: list[str] = typer.Option([], "--maximize", help=MAXIMIZE_HELP),
-    ignore_model: bool = typer.Option(False, "--ignore-model-requirements",
-                                      help="Apply only the requirements and objectives given here."),
+    ignore_model: bool = typer.Option(
+        False, "--ignore-model-requirements", help="Apply only the requirements and objectives given here."
+    ),
     limit: int = typer.Option(15, "--limit", min=1, help="How many alternatives of each kind to list."),
     users: Optional[int] = users_option(),
     usage_hours: Optional[float] = usage_hours_option(),
@@ -107,12 +118,32 @@ def explore_cmd(
         spec = parse_vary(vary)
         groups = [_split([g]) for g in together]
         if format == Format.text:
-            exp = _with_progress(lambda p: explore(
-                system, spec, require, objectives, together=groups, base_variant=from_variant,
-                options=analysis_options(users, usage_hours, peak_share), use_model=not ignore_model, limit=limit, progress=p))
+            exp = _with_progress(
+                lambda p: explore(
+                    system,
+                    spec,
+                    require,
+                    objectives,
+                    together=groups,
+                    base_variant=from_variant,
+                    options=analysis_options(users, usage_hours, peak_share),
+                    use_model=not ignore_model,
+                    limit=limit,
+                    progress=p,
+                )
+            )
         else:
-            exp = explore(system, spec, require, objectives, together=groups, base_variant=from_variant,
-                          options=analysis_options(users, usage_hours, peak_share), use_model=not ignore_model, limit=limit)
+            exp = explore(
+                system,
+                spec,
+                require,
+                objectives,
+                together=groups,
+                base_variant=from_variant,
+                options=analysis_options(users, usage_hours, peak_share),
+                use_model=not ignore_model,
+                limit=limit,
+            )
     except ArchkitError as exc:
         fail(exc, format, model)
     _emit(exp, system, format)
@@ -122,8 +153,15 @@ def _with_progress(run: Any) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     con: Console = stderr()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=con, transient=True, disable=not con.is_terminal) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=con,
+        transient=True,
+        disable=not con.is_terminal,
+    ) as bar:
         tasks: dict[str, Any] = {}
 
         def progress(stage: str, done: int, total: int) -> None:

@@ -34,14 +34,22 @@ def render_cmd(
     view: str = typer.Option("deployment", "--view", help="logical, deployment, dataflow, flow:NAME or compare:V1,V2."),
     variant: Optional[str] = typer.Option(None, "--variant", "-v", help="Placement to draw (default: the base one)."),
     style: Style = typer.Option(Style.plain, "--style", help="plain (graphviz) or icons (needs archkit[diagrams])."),
-    image: Optional[ImageFormat] = typer.Option(None, "--format", "-f",
-                                                help="svg, png, pdf, dot or mermaid (default: from the file suffix)."),
+    image: Optional[ImageFormat] = typer.Option(
+        None, "--format", "-f", help="svg, png, pdf, dot or mermaid (default: from the file suffix)."
+    ),
     output: Path = typer.Option(..., "--output", "-o", help="File to write (with --all: a folder)."),
-    all_views: bool = typer.Option(False, "--all", help="Draw every view (logical, deployment, dataflow, each "
-                                                        "flow, each variant against the base) into the -o folder."),
+    all_views: bool = typer.Option(
+        False,
+        "--all",
+        help="Draw every view (logical, deployment, dataflow, each "
+        "flow, each variant against the base) into the -o folder.",
+    ),
     layout: Optional[str] = typer.Option(
-        None, "--layout", help="Graphviz layout engine: dot (tiers left to right), or neato, fdp, sfdp (faster on "
-                               "large views), circo, twopi, osage. Default: dot, sfdp/fdp above 150 boxes."),
+        None,
+        "--layout",
+        help="Graphviz layout engine: dot (tiers left to right), or neato, fdp, sfdp (faster on "
+        "large views), circo, twopi, osage. Default: dot, sfdp/fdp above 150 boxes.",
+    ),
     report: Format = typer.Option(Format.text, "--report", help="How to report what was written: text or json."),
 ) -> None:
     """Draw a view of a model; every diagram carries a legend (see docs/views.md)."""
@@ -72,14 +80,23 @@ def render_cmd(
     else:
         con = stdout()
         for w in written:
-            con.print(f"wrote {terminal(w['path'])} ({terminal(w['view'])}, {w['format']}, {w['bytes']} bytes)",
-                      highlight=False)
+            con.print(
+                f"wrote {terminal(w['path'])} ({terminal(w['view'])}, {w['format']}, {w['bytes']} bytes)",
+                highlight=False,
+            )
 
 
 def _format_from_suffix(path: Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
-    known = {"svg": "svg", "png": "png", "pdf": "pdf", "dot": "dot", "gv": "dot", "mmd": "mermaid",
-             "mermaid": "mermaid"}
+    known = {
+        "svg": "svg",
+        "png": "png",
+        "pdf": "pdf",
+        "dot": "dot",
+        "gv": "dot",
+        "mmd": "mermaid",
+        "mermaid": "mermaid",
+    }
     if suffix not in known:
         raise UsageError(f"cannot tell the format of '{path}'; give --format svg|png|pdf|dot|mermaid")
     return known[suffix]

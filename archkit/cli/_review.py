@@ -35,9 +35,12 @@ def review_cmd(
     usage_hours: Optional[float] = usage_hours_option(),
     peak_share: Optional[float] = peak_share_option(),
     out: Optional[Path] = typer.Option(
-        None, "--out", "-o",
+        None,
+        "--out",
+        "-o",
         help="Folder to write the report into: index.html (self-contained), review.md (for a pull request), "
-             "model cards, diagrams and Serve configs."),
+        "model cards, diagrams and Serve configs.",
+    ),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any section reports an error."),
 ) -> None:
     """The design review: validate, then every analysis, comparison, lint and diagram of the system."""
@@ -51,15 +54,23 @@ def review_cmd(
     files = None
     if format == Format.text:
         with con.status("reviewing...") as status:
-            result = review(system, model, users=users, usage_hours=usage_hours, peak_share=peak_share,
-                            out_dir=out, options=options,
-                            progress=lambda name: status.update(f"reviewing: {name}"))
+            result = review(
+                system,
+                model,
+                users=users,
+                usage_hours=usage_hours,
+                peak_share=peak_share,
+                out_dir=out,
+                options=options,
+                progress=lambda name: status.update(f"reviewing: {name}"),
+            )
             if out is not None:
                 status.update("writing the report...")
                 files = _write(result, system, out, format)
     else:
-        result = review(system, model, users=users, usage_hours=usage_hours, peak_share=peak_share,
-                            out_dir=out, options=options)
+        result = review(
+            system, model, users=users, usage_hours=usage_hours, peak_share=peak_share, out_dir=out, options=options
+        )
         if out is not None:
             files = _write(result, system, out, format)
     if format == Format.json:

@@ -30,10 +30,34 @@ from ._page import render_template
 from ._watch import Build, LivePreview, serve, watch_files
 from ._write import ReportFiles, write_report
 
-__all__ = ["ReviewContext", "Section", "Review", "SECTIONS", "review", "ReportFiles", "write_report",
-           "render_markdown", "render_template", "ModelDiff", "diff_models", "diff_reviews", "diff_markdown",
-           "diff_renderables", "card_markdown", "card_html", "notebook_html", "Checkout", "Loaded", "checkout",
-           "load_fresh", "FigureMemo", "Build", "LivePreview", "serve", "watch_files"]
+__all__ = [
+    "ReviewContext",
+    "Section",
+    "Review",
+    "SECTIONS",
+    "review",
+    "ReportFiles",
+    "write_report",
+    "render_markdown",
+    "render_template",
+    "ModelDiff",
+    "diff_models",
+    "diff_reviews",
+    "diff_markdown",
+    "diff_renderables",
+    "card_markdown",
+    "card_html",
+    "notebook_html",
+    "Checkout",
+    "Loaded",
+    "checkout",
+    "load_fresh",
+    "FigureMemo",
+    "Build",
+    "LivePreview",
+    "serve",
+    "watch_files",
+]
 
 Status = Literal["ok", "info", "warning", "error", "skipped"]
 
@@ -84,8 +108,7 @@ class Section:
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form of a section."""
-        return {"id": self.id, "title": self.title, "status": self.status, "summary": self.summary,
-                "data": self.data}
+        return {"id": self.id, "title": self.title, "status": self.status, "summary": self.summary, "data": self.data}
 
 
 @dataclass
@@ -108,13 +131,26 @@ class Review:
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form of a review (see docs/cli.md)."""
-        return {"system": self.system, "source": self.source, "status": self.status,
-                "sections": [s.to_dict() for s in self.sections]}
+        return {
+            "system": self.system,
+            "source": self.source,
+            "status": self.status,
+            "sections": [s.to_dict() for s in self.sections],
+        }
 
 
-def review(system: System, source: str = "<model>", *, users: int | None = None, usage_hours: float | None = None,
-           peak_share: float | None = None, out_dir: Path | None = None, only: list[str] | None = None,
-           options: dict[str, Any] | None = None, progress: Any = None) -> Review:
+def review(
+    system: System,
+    source: str = "<model>",
+    *,
+    users: int | None = None,
+    usage_hours: float | None = None,
+    peak_share: float | None = None,
+    out_dir: Path | None = None,
+    only: list[str] | None = None,
+    options: dict[str, Any] | None = None,
+    progress: Any = None,
+) -> Review:
     """Run every review section over a system.
 
     Args:
@@ -128,8 +164,9 @@ def review(system: System, source: str = "<model>", *, users: int | None = None,
         only: section ids to run (default: all).
         progress: optional callable(section_module) called before each section runs.
     """
-    ctx = ReviewContext(system, source, users if users is not None else system.users, out_dir, options or {},
-                        usage_hours, peak_share)
+    ctx = ReviewContext(
+        system, source, users if users is not None else system.users, out_dir, options or {}, usage_hours, peak_share
+    )
     sections: list[Section] = []
     builders = _section_builders()
     for short in SECTIONS:
@@ -148,6 +185,12 @@ def _section_builders() -> dict[str, Callable[[ReviewContext], Section]]:
     """The function that builds each section, by id (imported here: the section modules import this one)."""
     from . import _alternatives, _analyses, _cards, _deployment, _diagrams, _lint, _overview
 
-    return {"overview": _overview.section, "analyses": _analyses.section, "alternatives": _alternatives.section,
-            "lint": _lint.section, "cards": _cards.section, "diagrams": _diagrams.section,
-            "deployment": _deployment.section}
+    return {
+        "overview": _overview.section,
+        "analyses": _analyses.section,
+        "alternatives": _alternatives.section,
+        "lint": _lint.section,
+        "cards": _cards.section,
+        "diagrams": _diagrams.section,
+        "deployment": _deployment.section,
+    }

@@ -16,12 +16,17 @@ def section(ctx: ReviewContext) -> Section:
         return Section("alternatives", "Alternatives", "error", f"cannot compare the variants: {exc}")
     if exp.recommended is None:
         status = "warning"
-        summary = (f"None of the {exp.size} alternatives meets every requirement"
-                   + (f" ({'; '.join(r.text for r in exp.requirements)})" if exp.requirements else "") + ".")
+        summary = (
+            f"None of the {exp.size} alternatives meets every requirement"
+            + (f" ({'; '.join(r.text for r in exp.requirements)})" if exp.requirements else "")
+            + "."
+        )
     else:
         status = "ok"
-        summary = (f"{exp.feasible} of {exp.size} alternatives are feasible, {exp.pareto_count} Pareto-optimal; "
-                   f"recommended: {exp.recommended.name}.")
+        summary = (
+            f"{exp.feasible} of {exp.size} alternatives are feasible, {exp.pareto_count} Pareto-optimal; "
+            f"recommended: {exp.recommended.name}."
+        )
     if not s.variants:
         status = "info"
         summary = "No variants declared: only the base placement is assessed. " + summary

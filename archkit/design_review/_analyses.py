@@ -41,8 +41,15 @@ def section(ctx: ReviewContext) -> Section:
         verdicts = variant_verdicts(vr)  # each column: the things that declare a requirement for it
         link_v, off_v, res_v, cap_v = verdicts.links, verdicts.offline, verdicts.resources, verdicts.capacity
         cost = Text(visible(vr.cost.total.text()), style="" if vr.cost.total.known else "magenta")
-        t.add_row(Text(visible(name)), *cells, verdict_text(link_v), cost, verdict_text(off_v), verdict_text(res_v),
-                  verdict_text(cap_v))
+        t.add_row(
+            Text(visible(name)),
+            *cells,
+            verdict_text(link_v),
+            cost,
+            verdict_text(off_v),
+            verdict_text(res_v),
+            verdict_text(cap_v),
+        )
         if not verdicts.feasible:
             bad.append(name)
         elif "at risk" in (verdicts.latency, link_v, off_v, res_v, cap_v):
@@ -50,11 +57,14 @@ def section(ctx: ReviewContext) -> Section:
         lines.append(f"{name}: " + ", ".join(f"{fl.flow} {fl.verdict}" for fl in vr.latency.flows))
     miss = missing_inputs(data)
     status: Status = "error" if bad else ("warning" if risky or miss else "ok")
-    summary = (f"{len(report.variants)} variant(s) analysed; "
-               + (f"violations in: {', '.join(bad)}; " if bad else "")
-               + (f"at risk: {', '.join(risky)}; " if risky else "")
-               + f"{len(miss)} input(s) missing. Latency: " + " | ".join(lines)
-               + f". Costs and loads {options.basis(s)}.")
+    summary = (
+        f"{len(report.variants)} variant(s) analysed; "
+        + (f"violations in: {', '.join(bad)}; " if bad else "")
+        + (f"at risk: {', '.join(risky)}; " if risky else "")
+        + f"{len(miss)} input(s) missing. Latency: "
+        + " | ".join(lines)
+        + f". Costs and loads {options.basis(s)}."
+    )
     t.caption, t.caption_justify = terminal(options.basis(s)), "left"
     renderables: list = [t]
     if miss:

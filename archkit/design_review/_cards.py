@@ -18,6 +18,7 @@ def section(ctx: ReviewContext) -> Section:
         items.append(dict(card.to_dict(), markdown=card_markdown(card), file=f"{card.component}.md"))
     gaps = sum(len(c.undeclared) for c in cards)
     complete = [c.component for c in cards if c.complete]
-    summary = (f"{len(cards)} model card(s) with FactSheets; complete: {', '.join(complete) or 'none'}"
-               + (f"; {gaps} section(s) undeclared (see lint: model-documentation)." if gaps else "."))
+    summary = f"{len(cards)} model card(s) with FactSheets; complete: {', '.join(complete) or 'none'}" + (
+        f"; {gaps} section(s) undeclared (see lint: model-documentation)." if gaps else "."
+    )
     return Section("cards", "Model cards", "ok" if not gaps else "info", summary, {"cards": items})

@@ -25,8 +25,12 @@ from ._svg import inline_svg
 __all__ = ["Chart", "latency_chart", "links_chart", "cost_chart", "pareto_chart", "pareto_pairs"]
 
 # Colour-blind-safe palette (Okabe & Ito), each with a hatch so that it also reads without colour.
-PARTS = (("link_latency", "link latency", "#0072B2", ""), ("transfer", "transfer", "#E69F00", "//"),
-         ("processing", "processing", "#009E73", ".."), ("queueing", "queueing", "#CC79A7", "xx"))
+PARTS = (
+    ("link_latency", "link latency", "#0072B2", ""),
+    ("transfer", "transfer", "#E69F00", "//"),
+    ("processing", "processing", "#009E73", ".."),
+    ("queueing", "queueing", "#CC79A7", "xx"),
+)
 GOOD, RISK, BAD, GREY = "#009E73", "#E69F00", "#D55E00", "#999999"
 WIDTH = 7.5  # inches: fits an A4 page and a notebook cell
 
@@ -57,9 +61,16 @@ class _Figure:
         from matplotlib.figure import Figure
 
         self.chart_id = chart_id
-        self.rc = {"svg.fonttype": "none", "svg.hashsalt": chart_id, "text.parse_math": False,
-                   "font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False,
-                   "axes.spines.right": False, "hatch.linewidth": 0.6}
+        self.rc = {
+            "svg.fonttype": "none",
+            "svg.hashsalt": chart_id,
+            "text.parse_math": False,
+            "font.family": "DejaVu Sans",
+            "font.size": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "hatch.linewidth": 0.6,
+        }
         with self.mpl.rc_context(self.rc):
             self.fig = Figure(figsize=(WIDTH, height))
             self.ax = self.fig.add_subplot()
@@ -113,8 +124,9 @@ class _Figure:
             top += legend.get_window_extent(renderer).height + 4 * pt
         width, height = fig.bbox.width, fig.bbox.height
         right = 1 - 14 / width
-        fig.subplots_adjust(left=min(left / width, 0.6), right=right, bottom=min(bottom / height, 0.5),
-                            top=max(1 - top / height, 0.55))
+        fig.subplots_adjust(
+            left=min(left / width, 0.6), right=right, bottom=min(bottom / height, 0.5), top=max(1 - top / height, 0.55)
+        )
         # notes written right of the bars may run past the edge: narrow the axes until they fit (a
         # note starts at a data point, which moves with the axes' width, and keeps its own width)
         x0 = ax.bbox.x0
@@ -181,8 +193,9 @@ def latency_chart(chart_id: str, flow: str, variants: list[dict[str, Any]], budg
     lefts = [0.0] * len(rows)
     for key, name, colour, hatch in PARTS:
         widths = [sum(_ms(_steps_part(step, key)) or 0.0 for step in f["steps"]) for _, f in rows]
-        ax.barh(ys, widths, left=lefts, color=colour, hatch=hatch, edgecolor="white", linewidth=0.4,
-                label=name, height=0.5)
+        ax.barh(
+            ys, widths, left=lefts, color=colour, hatch=hatch, edgecolor="white", linewidth=0.4, label=name, height=0.5
+        )
         lefts = [a + b for a, b in zip(lefts, widths)]
     alt_parts = []
     top = max([_ms(f["total"], "worst") or 0.0 for _, f in rows] + [budget * 1e3 if budget else 0.0])
@@ -191,13 +204,25 @@ def latency_chart(chart_id: str, flow: str, variants: list[dict[str, Any]], budg
         if lo is not None and hi is not None:
             ax.plot([lo, hi], [y + 0.33, y + 0.33], color="#333333", linewidth=1.1, marker="|", markersize=6)
         text = f"{f['verdict']}: {f['total'].get('text', 'unknown')}"
-        ax.annotate(text, (max(lefts[len(rows) - 1 - y], hi or 0.0), y), fontsize=7.5,
-                    xytext=(4, -3), textcoords="offset points", va="center")
+        ax.annotate(
+            text,
+            (max(lefts[len(rows) - 1 - y], hi or 0.0), y),
+            fontsize=7.5,
+            xytext=(4, -3),
+            textcoords="offset points",
+            va="center",
+        )
         alt_parts.append(f"{name}: {text}")
     if budget is not None:
         ax.axvline(budget * 1e3, color=BAD, linestyle="--", linewidth=1.2)
-        ax.annotate(f"budget {budget * 1e3:g} ms", (budget * 1e3, len(rows) - 0.5), fontsize=7.5, color=BAD,
-                    xytext=(3, 0), textcoords="offset points")
+        ax.annotate(
+            f"budget {budget * 1e3:g} ms",
+            (budget * 1e3, len(rows) - 0.5),
+            fontsize=7.5,
+            color=BAD,
+            xytext=(3, 0),
+            textcoords="offset points",
+        )
     ax.set_yticks(ys, labels=[name for name, _ in rows])
     ax.set_xlim(0, top * 1.45 or 1.0)
     ax.set_xlabel("typical latency by part, ms (line: best..worst case" + ("; dashed: budget)" if budget else ")"))
@@ -212,7 +237,7 @@ def links_chart(chart_id: str, variants: list[dict[str, Any]]) -> Chart | None:
     for v in variants:
         by_link: dict[str, dict[str, Any]] = {}
         for d in v["links"]["links"]:
-            u = (d.get("utilisation") or {})
+            u = d.get("utilisation") or {}
             key = float(u["worst"]) if u.get("known") and _finite(u.get("worst")) else -1.0
             old = by_link.get(d["link"])
             if old is None or key > old[0]:
@@ -232,8 +257,15 @@ def links_chart(chart_id: str, variants: list[dict[str, Any]]) -> Chart | None:
         colour = GREY if worst is None or down else (BAD if worst > 100 else RISK if worst > 70 else GOOD)
         value = 0.0 if worst is None or down else worst
         top = max(top, value)
-        ax.barh([y], [value], color=colour, height=0.6, hatch="" if colour == GOOD else "//",
-                edgecolor="white", linewidth=0.4)
+        ax.barh(
+            [y],
+            [value],
+            color=colour,
+            height=0.6,
+            hatch="" if colour == GOOD else "//",
+            edgecolor="white",
+            linewidth=0.4,
+        )
         note = "down" if down else ("unknown" if worst is None else f"{u.get('text')} ({d['verdict']})")
         ax.annotate(note, (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
         alt.append(f"{name}, {d['link']} {d['from']}->{d['to']}: {note}")
@@ -241,7 +273,9 @@ def links_chart(chart_id: str, variants: list[dict[str, Any]]) -> Chart | None:
     ax.annotate("100 %", (100, len(rows) - 0.6), color=BAD, fontsize=7.5, xytext=(3, 0), textcoords="offset points")
     ax.set_xlim(0, top * 1.35)
     ax.set_ylim(-0.6, len(rows) - 0.3)
-    ax.set_yticks(ys, labels=[f"{name} \u00b7 {d['link']} {d['from']}\u2192{d['to']}" for name, d in rows], fontsize=7.5)
+    ax.set_yticks(
+        ys, labels=[f"{name} \u00b7 {d['link']} {d['from']}\u2192{d['to']}" for name, d in rows], fontsize=7.5
+    )
     ax.set_xlabel("peak utilisation of the busier direction, worst case (% of bandwidth)")
     return _finish(fig, "Link utilisation per variant", "; ".join(alt))
 
@@ -258,17 +292,37 @@ def cost_chart(chart_id: str, variants: list[dict[str, Any]]) -> Chart | None:
     ys = list(range(len(variants)))[::-1]
     lefts = [0.0] * len(variants)
     for k, cat in enumerate(categories):
-        widths = [sum(float(i["monthly"]["typical"]) for i in v["cost"]["items"]
-                      if i["category"] == cat and i["monthly"].get("known") and _finite(i["monthly"].get("typical")))
-                  for v in variants]
-        ax.barh(ys, widths, left=lefts, color=palette[k % len(palette)], hatch=hatches[k % len(hatches)],
-                edgecolor="white", linewidth=0.4, height=0.55, label=cat)
+        widths = [
+            sum(
+                float(i["monthly"]["typical"])
+                for i in v["cost"]["items"]
+                if i["category"] == cat and i["monthly"].get("known") and _finite(i["monthly"].get("typical"))
+            )
+            for v in variants
+        ]
+        ax.barh(
+            ys,
+            widths,
+            left=lefts,
+            color=palette[k % len(palette)],
+            hatch=hatches[k % len(hatches)],
+            edgecolor="white",
+            linewidth=0.4,
+            height=0.55,
+            label=cat,
+        )
         lefts = [a + b for a, b in zip(lefts, widths)]
     alt = []
     for y, v, left in zip(ys, variants, lefts):
         text = v["cost"]["total"].get("text", "unknown") if v["cost"]["total"].get("known") else "unknown"
-        ax.annotate(text.replace(" (typ ", "\n(typ "), (left, y), xytext=(3, 0), textcoords="offset points",
-                    va="center", fontsize=7.5)
+        ax.annotate(
+            text.replace(" (typ ", "\n(typ "),
+            (left, y),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7.5,
+        )
         alt.append(f"{_name(v)}: {text}")
     ax.set_xlim(0, (max(lefts) or 1.0) * 1.4)
     ax.set_ylim(-0.6, len(variants) - 0.2)
@@ -324,9 +378,14 @@ def pareto_chart(chart_id: str, exploration: dict[str, Any], x_key: str, y_key: 
     rows = [r for r in _rows(exploration) if _finite(r["values"].get(x_key)) and _finite(r["values"].get(y_key))]
     if len(rows) < 2:
         return None
-    scale = {k: (1e3, "ms") if key_metric(k)[0] in ("latency", "typical_latency") else
-             (100.0, "%") if key_metric(k)[0] == "utilisation" else (1.0, METRICS[key_metric(k)[0]].unit)
-             for k in (x_key, y_key)}
+    scale = {
+        k: (1e3, "ms")
+        if key_metric(k)[0] in ("latency", "typical_latency")
+        else (100.0, "%")
+        if key_metric(k)[0] == "utilisation"
+        else (1.0, METRICS[key_metric(k)[0]].unit)
+        for k in (x_key, y_key)
+    }
     xs = np.array([r["values"][x_key] for r in rows], dtype=float)
     ys = np.array([r["values"][y_key] for r in rows], dtype=float)
     feasible = np.array([bool(r["feasible"]) for r in rows])
@@ -340,18 +399,55 @@ def pareto_chart(chart_id: str, exploration: dict[str, Any], x_key: str, y_key: 
     ax = fig.ax
     sx, sy = scale[x_key][0], scale[y_key][0]
     order = np.argsort(xs[front])
-    ax.plot(xs[front][order] * sx, ys[front][order] * sy, color=GOOD, linewidth=1.5, zorder=1,
-            drawstyle="steps-post" if better_sign(x_key) > 0 and better_sign(y_key) > 0 else "default")
+    ax.plot(
+        xs[front][order] * sx,
+        ys[front][order] * sy,
+        color=GOOD,
+        linewidth=1.5,
+        zorder=1,
+        drawstyle="steps-post" if better_sign(x_key) > 0 and better_sign(y_key) > 0 else "default",
+    )
     front_label = "Pareto front" if feasible.any() else "front, ignoring the requirements"
-    ax.scatter(xs[front & feasible] * sx, ys[front & feasible] * sy, s=60, color=GOOD, marker="o",
-               label=front_label, zorder=3, edgecolors="black", linewidths=0.6)
-    ax.scatter(xs[~front & feasible] * sx, ys[~front & feasible] * sy, s=40, color="#56B4E9", marker="s",
-               label="feasible, dominated", zorder=2)
-    ax.scatter(xs[~feasible & front] * sx, ys[~feasible & front] * sy, s=70, color=BAD, marker="X",
-               label="infeasible (on the front ignoring requirements)" if not feasible.any() else "infeasible",
-               zorder=3, edgecolors="black", linewidths=0.6)
-    ax.scatter(xs[~feasible & ~front] * sx, ys[~feasible & ~front] * sy, s=50, color=BAD, marker="x",
-               label="infeasible", zorder=2)
+    ax.scatter(
+        xs[front & feasible] * sx,
+        ys[front & feasible] * sy,
+        s=60,
+        color=GOOD,
+        marker="o",
+        label=front_label,
+        zorder=3,
+        edgecolors="black",
+        linewidths=0.6,
+    )
+    ax.scatter(
+        xs[~front & feasible] * sx,
+        ys[~front & feasible] * sy,
+        s=40,
+        color="#56B4E9",
+        marker="s",
+        label="feasible, dominated",
+        zorder=2,
+    )
+    ax.scatter(
+        xs[~feasible & front] * sx,
+        ys[~feasible & front] * sy,
+        s=70,
+        color=BAD,
+        marker="X",
+        label="infeasible (on the front ignoring requirements)" if not feasible.any() else "infeasible",
+        zorder=3,
+        edgecolors="black",
+        linewidths=0.6,
+    )
+    ax.scatter(
+        xs[~feasible & ~front] * sx,
+        ys[~feasible & ~front] * sy,
+        s=50,
+        color=BAD,
+        marker="x",
+        label="infeasible",
+        zorder=2,
+    )
     alt = []
     for r, x, y, fr, ok in zip(rows, xs, ys, front, feasible):
         star = " \u2605 recommended" if r["name"] == recommended else ""

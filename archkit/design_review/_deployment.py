@@ -36,9 +36,13 @@ def section(ctx: ReviewContext) -> Section:
     system = ctx.system
     model_path = _model_path(ctx.source)
     if not system.flows or not any(c.implementation for c in system.components):
-        return Section("deployment", "Deployment", "info",
-                       "Nothing to deploy: no flow, or no component names an implementation ('module:Class').",
-                       {"variants": []})
+        return Section(
+            "deployment",
+            "Deployment",
+            "info",
+            "Nothing to deploy: no flow, or no component names an implementation ('module:Class').",
+            {"variants": []},
+        )
     rows: list[dict[str, Any]] = []
     table = Table(title="Deployment per variant (Ray Serve, one application per node)")
     for col in ("variant", "node", "deployments: components x replicas @ CPUs", "calls across links"):
@@ -58,9 +62,14 @@ def section(ctx: ReviewContext) -> Section:
             for call in spec.calls:
                 if call.crossing is None:
                     continue
-                crossings.append({
-                    "connector": call.connector, "links": [h.link for h in call.crossing.hops],
-                    "down": call.crossing.down, "expected_ms": call.crossing.expected_ms})
+                crossings.append(
+                    {
+                        "connector": call.connector,
+                        "links": [h.link for h in call.crossing.hops],
+                        "down": call.crossing.down,
+                        "expected_ms": call.crossing.expected_ms,
+                    }
+                )
         if any(c["down"] for c in crossings):
             status = "warning" if status == "ok" or status == "info" else status
         elif plan.skipped and status == "ok":
@@ -73,20 +82,39 @@ def section(ctx: ReviewContext) -> Section:
             deps = []
             for dep_name in app.deployments:
                 spec = plan.deployment(dep_name)
-                replicas = spec.num_replicas if spec.num_replicas is not None else \
-                    f"{spec.autoscaling['min_replicas']}..{spec.autoscaling['max_replicas']}"
+                replicas = (
+                    spec.num_replicas
+                    if spec.num_replicas is not None
+                    else f"{spec.autoscaling['min_replicas']}..{spec.autoscaling['max_replicas']}"
+                )
                 deps.append(f"{dep_name}: {'+'.join(c.id for c in spec.components)} x{replicas} @{spec.num_cpus:g}")
-            calls = [f"{c['connector']} via {'+'.join(c['links'])}"
-                     + (f" [red](down: {', '.join(c['down'])})[/]" if c["down"] else
-                        f" ~{c['expected_ms']:g} ms" if c["expected_ms"] is not None else " (time unknown)")
-                     for c in crossings if c["connector"] and index == 0]
+            calls = [
+                f"{c['connector']} via {'+'.join(c['links'])}"
+                + (
+                    f" [red](down: {', '.join(c['down'])})[/]"
+                    if c["down"]
+                    else f" ~{c['expected_ms']:g} ms"
+                    if c["expected_ms"] is not None
+                    else " (time unknown)"
+                )
+                for c in crossings
+                if c["connector"] and index == 0
+            ]
             table.add_row(name if index == 0 else "", app.node, "\n".join(deps), "\n".join(calls))
-        rows.append({
-            "variant": variant, "endpoint": plan.endpoint, "apps": [a.model_dump(mode="json") for a in plan.apps],
-            "deployments": [d.model_dump(mode="json") for d in plan.deployments], "crossings": crossings,
-            "skipped": plan.skipped, "serve_config": config,
-        })
+        rows.append(
+            {
+                "variant": variant,
+                "endpoint": plan.endpoint,
+                "apps": [a.model_dump(mode="json") for a in plan.apps],
+                "deployments": [d.model_dump(mode="json") for d in plan.deployments],
+                "crossings": crossings,
+                "skipped": plan.skipped,
+                "serve_config": config,
+            }
+        )
     deployable = sum(1 for r in rows if "error" not in r)
-    summary = (f"{deployable} of {len(rows)} placements can be deployed with 'archkit deploy'; each runs one "
-               f"Serve application per node, the flow's entry as an HTTP ingress.")
+    summary = (
+        f"{deployable} of {len(rows)} placements can be deployed with 'archkit deploy'; each runs one "
+        f"Serve application per node, the flow's entry as an HTTP ingress."
+    )
     return Section("deployment", "Deployment", status, summary, {"variants": rows}, [table])

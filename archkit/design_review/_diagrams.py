@@ -32,8 +32,15 @@ def section(ctx: ReviewContext) -> Section:
                 figures[spec] = view.svg() if memo is None else memo.get_or_make(content_key("view", dot), view.svg)
             except ArchkitError:
                 pass  # reported below when the files are drawn; the report shows the view as missing
-        rows.append({"view": spec, "title": view.title, "dot_bytes": len(dot.encode("utf-8")),
-                     "boxes": sum(not b.anchor for b in view.boxes), "legend_rows": len(view.legend)})
+        rows.append(
+            {
+                "view": spec,
+                "title": view.title,
+                "dot_bytes": len(dot.encode("utf-8")),
+                "boxes": sum(not b.anchor for b in view.boxes),
+                "legend_rows": len(view.legend),
+            }
+        )
     written: list[dict] = []
     status = "ok"
     if ctx.out_dir is not None:
@@ -45,8 +52,11 @@ def section(ctx: ReviewContext) -> Section:
             status = "warning"
             summary = f"{count(len(specs), 'view')} built, but drawing them failed: {exc}"
     else:
-        summary = (f"{count(len(specs), 'view')} would be drawn (give an output folder to write them): "
-                   + ", ".join(specs) + ".")
+        summary = (
+            f"{count(len(specs), 'view')} would be drawn (give an output folder to write them): "
+            + ", ".join(specs)
+            + "."
+        )
     t = Table(title="Diagrams")
     for col in ("view", "boxes", "DOT bytes", "file"):
         t.add_column(col)

@@ -36,12 +36,25 @@ REVIEW_PARTS = ["analyses", "alternatives", "lint"]
 Direction = Literal["worse", "better"]
 
 # collections of the model's canonical data, the key that names an element, and its type
-_COLLECTIONS = (("components", "id", "component"), ("connectors", "id", "connector"), ("nodes", "id", "node"),
-                ("links", "id", "link"), ("flows", "id", "flow"), ("flags", "id", "flag"),
-                ("variants", "name", "variant"))
+_COLLECTIONS = (
+    ("components", "id", "component"),
+    ("connectors", "id", "connector"),
+    ("nodes", "id", "node"),
+    ("links", "id", "link"),
+    ("flows", "id", "flow"),
+    ("flags", "id", "flag"),
+    ("variants", "name", "variant"),
+)
 _TONE_RANK = {"good": 0, "neutral": 0, "risk": 1, "bad": 2}
-_LOWER_IS_BETTER = {"latency": True, "link": True, "cost": True, "offline": False, "capacity": None,
-                    "resources": None, "privacy": None}
+_LOWER_IS_BETTER = {
+    "latency": True,
+    "link": True,
+    "cost": True,
+    "offline": False,
+    "capacity": None,
+    "resources": None,
+    "privacy": None,
+}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -107,11 +120,17 @@ class Move:
     direction: Direction | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"variant": self.variant, "quality": self.quality, "subject": self.subject,
-                "old": self.old.to_dict() if self.old else None, "new": self.new.to_dict() if self.new else None,
-                "delta": None if self.delta is None else {"value": self.delta, "unit": (self.new or self.old).unit,
-                                                          "text": self.delta_text},
-                "direction": self.direction}
+        return {
+            "variant": self.variant,
+            "quality": self.quality,
+            "subject": self.subject,
+            "old": self.old.to_dict() if self.old else None,
+            "new": self.new.to_dict() if self.new else None,
+            "delta": None
+            if self.delta is None
+            else {"value": self.delta, "unit": (self.new or self.old).unit, "text": self.delta_text},
+            "direction": self.direction,
+        }
 
 
 @dataclass(frozen=True)
@@ -125,9 +144,13 @@ class AlternativeChange:
     direction: Direction | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "old_status": self.old_status, "new_status": self.new_status,
-                "criteria": [{"key": c.field, "old": c.old, "new": c.new} for c in self.criteria],
-                "direction": self.direction}
+        return {
+            "name": self.name,
+            "old_status": self.old_status,
+            "new_status": self.new_status,
+            "criteria": [{"key": c.field, "old": c.old, "new": c.new} for c in self.criteria],
+            "direction": self.direction,
+        }
 
 
 @dataclass
@@ -152,9 +175,19 @@ class ModelDiff:
     @property
     def has_changes(self) -> bool:
         """Whether anything differs: an element, a figure, an alternative or a lint finding."""
-        return bool(self.added or self.removed or self.changed or self.variants_added or self.variants_removed
-                    or self.moves or self.recommended.get("changed") or self.alternatives or self.lint_new
-                    or self.lint_fixed or self.lint_changed)
+        return bool(
+            self.added
+            or self.removed
+            or self.changed
+            or self.variants_added
+            or self.variants_removed
+            or self.moves
+            or self.recommended.get("changed")
+            or self.alternatives
+            or self.lint_new
+            or self.lint_fixed
+            or self.lint_changed
+        )
 
     @property
     def worse(self) -> bool:
@@ -164,14 +197,23 @@ class ModelDiff:
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form (schema ``archkit.diff/1``)."""
         return {
-            "schema": SCHEMA, "old": self.old, "new": self.new, "changed": self.has_changes, "worse": self.worse,
+            "schema": SCHEMA,
+            "old": self.old,
+            "new": self.new,
+            "changed": self.has_changes,
+            "worse": self.worse,
             "worse_reasons": list(self.worse_reasons),
-            "elements": {"added": [e.to_dict() for e in self.added], "removed": [e.to_dict() for e in self.removed],
-                         "changed": [e.to_dict() for e in self.changed]},
+            "elements": {
+                "added": [e.to_dict() for e in self.added],
+                "removed": [e.to_dict() for e in self.removed],
+                "changed": [e.to_dict() for e in self.changed],
+            },
             "variants": {"added": list(self.variants_added), "removed": list(self.variants_removed)},
             "moves": [m.to_dict() for m in self.moves],
-            "alternatives": {"recommended": dict(self.recommended),
-                             "changed": [a.to_dict() for a in self.alternatives]},
+            "alternatives": {
+                "recommended": dict(self.recommended),
+                "changed": [a.to_dict() for a in self.alternatives],
+            },
             "lint": {"new": list(self.lint_new), "fixed": list(self.lint_fixed), "changed": list(self.lint_changed)},
         }
 
@@ -180,9 +222,16 @@ class ModelDiff:
 # entry points
 
 
-def diff_models(old: "System", new: "System", *, old_source: str = "<old>", new_source: str = "<new>",
-                users: int | None = None, progress: Callable[[str], Any] | None = None,
-                relabel: dict[str, str] | None = None) -> ModelDiff:
+def diff_models(
+    old: "System",
+    new: "System",
+    *,
+    old_source: str = "<old>",
+    new_source: str = "<new>",
+    users: int | None = None,
+    progress: Callable[[str], Any] | None = None,
+    relabel: dict[str, str] | None = None,
+) -> ModelDiff:
     """Review both versions of a model and compare the reviews.
 
     Args:
@@ -208,8 +257,9 @@ def diff_models(old: "System", new: "System", *, old_source: str = "<old>", new_
     return diff_reviews(old_review, reviews[1], to_data(old), to_data(new))
 
 
-def diff_reviews(old_review: dict[str, Any], new_review: dict[str, Any], old_model: dict[str, Any],
-                 new_model: dict[str, Any]) -> ModelDiff:
+def diff_reviews(
+    old_review: dict[str, Any], new_review: dict[str, Any], old_model: dict[str, Any], new_model: dict[str, Any]
+) -> ModelDiff:
     """Compare two reviews (their JSON forms) and the two models' canonical data.
 
     Args:
@@ -218,8 +268,10 @@ def diff_reviews(old_review: dict[str, Any], new_review: dict[str, Any], old_mod
         old_model: :func:`archkit.io.to_data` of the old model.
         new_model: the same for the new model.
     """
-    d = ModelDiff(old={"source": old_review.get("source"), "system": old_review.get("system")},
-                  new={"source": new_review.get("source"), "system": new_review.get("system")})
+    d = ModelDiff(
+        old={"source": old_review.get("source"), "system": old_review.get("system")},
+        new={"source": new_review.get("source"), "system": new_review.get("system")},
+    )
     d.added, d.removed, d.changed = _element_changes(old_model, new_model)
     old_s, new_s = _sections(old_review), _sections(new_review)
     _analysis_moves(d, old_s.get("analyses", {}), new_s.get("analyses", {}))
@@ -267,8 +319,9 @@ def _field_changes(old: dict[str, Any], new: dict[str, Any], skip: Iterable[str]
     return tuple(FieldChange(k, a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k))
 
 
-def _element_changes(old: dict[str, Any], new: dict[str, Any]
-                     ) -> tuple[list[ElementChange], list[ElementChange], list[ElementChange]]:
+def _element_changes(
+    old: dict[str, Any], new: dict[str, Any]
+) -> tuple[list[ElementChange], list[ElementChange], list[ElementChange]]:
     added: list[ElementChange] = []
     removed: list[ElementChange] = []
     changed: list[ElementChange] = []
@@ -289,10 +342,12 @@ def _element_changes(old: dict[str, Any], new: dict[str, Any]
     new_ids = {c.get("id") for c in new.get("components") or []}
     for comp in dict.fromkeys([*old_place, *new_place]):
         if comp in old_ids and comp in new_ids and old_place.get(comp) != new_place.get(comp):
-            changed.append(ElementChange("placement", comp,
-                                         (FieldChange("node", old_place.get(comp), new_place.get(comp)),)))
-    system_fields = _field_changes({k: v for k, v in old.items() if k not in handled},
-                                   {k: v for k, v in new.items() if k not in handled})
+            changed.append(
+                ElementChange("placement", comp, (FieldChange("node", old_place.get(comp), new_place.get(comp)),))
+            )
+    system_fields = _field_changes(
+        {k: v for k, v in old.items() if k not in handled}, {k: v for k, v in new.items() if k not in handled}
+    )
     if system_fields:
         changed.insert(0, ElementChange("system", str(new.get("name", old.get("name", ""))), system_fields))
     return added, removed, changed
@@ -307,8 +362,9 @@ def _estimate(e: dict[str, Any] | None, verdict: str | None, text: str | None = 
         return Figure(verdict, text or "unknown")
     value = e.get("typical")
     known = bool(e.get("known")) and isinstance(value, (int, float)) and math.isfinite(value)
-    return Figure(verdict, text if text is not None else e.get("text", "unknown"),
-                  float(value) if known else None, e.get("unit"))
+    return Figure(
+        verdict, text if text is not None else e.get("text", "unknown"), float(value) if known else None, e.get("unit")
+    )
 
 
 def _figures(v: dict[str, Any]) -> dict[tuple[str, str], Figure]:
@@ -319,30 +375,38 @@ def _figures(v: dict[str, Any]) -> dict[tuple[str, str], Figure]:
     for d in v.get("links", {}).get("links", []):
         u = d.get("utilisation") or {}
         out[("link", f"{d['link']} {d['from']}\u2192{d['to']}")] = _estimate(
-            u, d.get("verdict"), f"{u.get('text', 'unknown')} of {(d.get('bandwidth') or {}).get('text', '?')}")
+            u, d.get("verdict"), f"{u.get('text', 'unknown')} of {(d.get('bandwidth') or {}).get('text', '?')}"
+        )
     total = v.get("cost", {}).get("total")
     if total is not None:
         out[("cost", "monthly total")] = _estimate(total, None)
     for f in v.get("availability", {}).get("flows", []):
         breaks = f.get("offline_breaks") or []
-        text = "works offline" if f.get("works_offline") else ("breaks: " + "; ".join(breaks) if breaks
-                                                                else "needs a link")
+        text = (
+            "works offline"
+            if f.get("works_offline")
+            else ("breaks: " + "; ".join(breaks) if breaks else "needs a link")
+        )
         out[("offline", f"flow {f['flow']}")] = Figure(f.get("offline_verdict"), text)
     for n in v.get("resources", {}).get("nodes", []):
         checks = ", ".join(f"{c.get('resource')} {c.get('verdict')}" for c in n.get("checks", []))
         out[("resources", f"node {n['node']}")] = Figure(n.get("verdict"), checks or n.get("verdict", "unknown"))
     for c in v.get("capacity", {}).get("components", []):
         out[("capacity", f"component {c['component']}")] = _estimate(
-            c.get("replicas_needed"), c.get("verdict"),
-            f"needs {(c.get('replicas_needed') or {}).get('text', 'unknown')} on {c.get('node')}")
+            c.get("replicas_needed"),
+            c.get("verdict"),
+            f"needs {(c.get('replicas_needed') or {}).get('text', 'unknown')} on {c.get('node')}",
+        )
     for f in v.get("capacity", {}).get("flows", []):
         out[("capacity", f"flow {f['flow']}")] = _estimate(
-            f.get("ceiling"), f.get("verdict"), f"ceiling {(f.get('ceiling') or {}).get('text', 'unknown')}")
+            f.get("ceiling"), f.get("verdict"), f"ceiling {(f.get('ceiling') or {}).get('text', 'unknown')}"
+        )
     for x in v.get("privacy", {}).get("data_leaving_devices", []):
         if x.get("personal") and x.get("leaves_user_devices"):
             out[("privacy", f"connector {x['connector']}")] = Figure(
-                "at risk", f"personal data leaves the user's devices ({x.get('source_node')} \u2192 "
-                           f"{x.get('target_node')})")
+                "at risk",
+                f"personal data leaves the user's devices ({x.get('source_node')} \u2192 {x.get('target_node')})",
+            )
     return out
 
 
@@ -411,8 +475,13 @@ def _alternative_status(row: dict[str, Any], recommended: str | None) -> str:
 def _alternative_changes(d: ModelDiff, old: dict[str, Any], new: dict[str, Any]) -> None:
     old_rec = (old.get("recommended") or {}).get("name")
     new_rec = (new.get("recommended") or {}).get("name")
-    d.recommended = {"old": old_rec, "new": new_rec, "changed": old_rec != new_rec,
-                     "old_justification": old.get("justification"), "new_justification": new.get("justification")}
+    d.recommended = {
+        "old": old_rec,
+        "new": new_rec,
+        "changed": old_rec != new_rec,
+        "old_justification": old.get("justification"),
+        "new_justification": new.get("justification"),
+    }
     if old_rec is not None and new_rec is None:
         d.worse_reasons.append(f"no alternative is recommended any more (was {old_rec})")
 
@@ -445,8 +514,15 @@ _GATING = ("error", "warning")
 def _finding(f: dict[str, Any]) -> dict[str, Any]:
     loc = f.get("location") or {}
     where = f"{loc.get('file')}:{loc.get('line')}" if loc.get("file") and loc.get("line") else loc.get("file")
-    return {"rule": f.get("rule"), "severity": f.get("severity"), "message": f.get("message"), "fix": f.get("fix"),
-            "where": where, "placements": list(f.get("placements", [])), "fingerprint": f.get("fingerprint")}
+    return {
+        "rule": f.get("rule"),
+        "severity": f.get("severity"),
+        "message": f.get("message"),
+        "fix": f.get("fix"),
+        "where": where,
+        "placements": list(f.get("placements", [])),
+        "fingerprint": f.get("fingerprint"),
+    }
 
 
 def _by_placement(lint: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -461,8 +537,9 @@ def _by_placement(lint: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]
     return out
 
 
-def _grouped(pairs: list[tuple[tuple[str, str], dict[str, Any]]], old: dict[tuple[str, str], dict[str, Any]] | None
-             = None) -> list[dict[str, Any]]:
+def _grouped(
+    pairs: list[tuple[tuple[str, str], dict[str, Any]]], old: dict[tuple[str, str], dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """Findings again, each with only the placements in ``pairs``, in first-seen order."""
     groups: dict[tuple[Any, ...], dict[str, Any]] = {}
     for (fp, placement), f in pairs:
@@ -479,16 +556,19 @@ def _lint_changes(d: ModelDiff, old: dict[str, Any], new: dict[str, Any]) -> Non
     a, b = _by_placement(old), _by_placement(new)
     d.lint_new = _grouped([(k, f) for k, f in b.items() if k not in a])
     d.lint_fixed = _grouped([(k, f) for k, f in a.items() if k not in b])
-    d.lint_changed = _grouped([(k, f) for k, f in b.items() if k in a and any(
-        a[k].get(n) != f.get(n) for n in ("severity", "message"))], a)
+    d.lint_changed = _grouped(
+        [(k, f) for k, f in b.items() if k in a and any(a[k].get(n) != f.get(n) for n in ("severity", "message"))], a
+    )
     for f in d.lint_new:
         if f["severity"] in _GATING:
-            d.worse_reasons.append(f"new lint {f['severity']} {f['rule']} in {', '.join(f['placements'])}: "
-                                   f"{f['message']}")
+            d.worse_reasons.append(
+                f"new lint {f['severity']} {f['rule']} in {', '.join(f['placements'])}: {f['message']}"
+            )
     for f in d.lint_changed:
         if f["severity"] in _GATING and f["old"].get("severity", f["severity"]) not in _GATING:
-            d.worse_reasons.append(f"lint {f['rule']} is now a {f['severity']} in {', '.join(f['placements'])}: "
-                                   f"{f['message']}")
+            d.worse_reasons.append(
+                f"lint {f['rule']} is now a {f['severity']} in {', '.join(f['placements'])}: {f['message']}"
+            )
 
 
 def value_text(value: Any) -> str:

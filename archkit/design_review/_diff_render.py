@@ -54,8 +54,10 @@ def diff_renderables(d: ModelDiff) -> list[Any]:
         return Text(visible("" if x is None else str(x)))
 
     style = "red" if d.worse else "green" if d.has_changes else "dim"
-    out: list[Any] = [Text(f"{visible(str(d.old['source']))} \u2192 {visible(str(d.new['source']))}", style="bold"),
-                      Text(diff_headline(d), style=f"bold {style}")]
+    out: list[Any] = [
+        Text(f"{visible(str(d.old['source']))} \u2192 {visible(str(d.new['source']))}", style="bold"),
+        Text(diff_headline(d), style=f"bold {style}"),
+    ]
     if not d.has_changes:
         return out
     rows = _element_rows(d)
@@ -67,16 +69,28 @@ def diff_renderables(d: ModelDiff) -> list[Any]:
             t.add_row(*[cell(x) for x in r])
         out.append(t)
     if d.variants_added or d.variants_removed:
-        out.append(Text(visible(f"variants added: {', '.join(d.variants_added) or 'none'}; "
-                                f"removed: {', '.join(d.variants_removed) or 'none'} (not compared)")))
+        out.append(
+            Text(
+                visible(
+                    f"variants added: {', '.join(d.variants_added) or 'none'}; "
+                    f"removed: {', '.join(d.variants_removed) or 'none'} (not compared)"
+                )
+            )
+        )
     if d.moves:
         t = Table(title="What moved, per variant", title_justify="left")
         for col in ("variant", "quality", "subject", "old", "new", "delta", ""):
             t.add_column(col)
         for m in d.moves:
-            t.add_row(cell(m.variant), cell(m.quality), cell(m.subject), cell(_side(m, "old")), cell(_side(m, "new")),
-                      cell(m.delta_text or ""), Text(_ARROW[m.direction],
-                                                     style="red" if m.direction == "worse" else "green"))
+            t.add_row(
+                cell(m.variant),
+                cell(m.quality),
+                cell(m.subject),
+                cell(_side(m, "old")),
+                cell(_side(m, "new")),
+                cell(m.delta_text or ""),
+                Text(_ARROW[m.direction], style="red" if m.direction == "worse" else "green"),
+            )
         out.append(t)
     rec = d.recommended
     if rec.get("changed") or d.alternatives:
@@ -85,19 +99,31 @@ def diff_renderables(d: ModelDiff) -> list[Any]:
             t.add_column(col)
         for a in d.alternatives:
             moved = "; ".join(f"{c.field}: {value_text(c.old)} \u2192 {value_text(c.new)}" for c in a.criteria)
-            t.add_row(cell(a.name), cell(f"{a.old_status or 'absent'} \u2192 {a.new_status or 'absent'}"),
-                      cell(moved), Text(_ARROW[a.direction], style="red" if a.direction == "worse" else "green"))
+            t.add_row(
+                cell(a.name),
+                cell(f"{a.old_status or 'absent'} \u2192 {a.new_status or 'absent'}"),
+                cell(moved),
+                Text(_ARROW[a.direction], style="red" if a.direction == "worse" else "green"),
+            )
         out.append(t)
         out.append(Text(visible(_recommendation(rec))))
-    for title, items in (("New lint findings", d.lint_new), ("Fixed lint findings", d.lint_fixed),
-                         ("Lint findings that changed", d.lint_changed)):
+    for title, items in (
+        ("New lint findings", d.lint_new),
+        ("Fixed lint findings", d.lint_fixed),
+        ("Lint findings that changed", d.lint_changed),
+    ):
         if items:
             t = Table(title=title, title_justify="left")
             for col in ("severity", "rule", "where", "finding", "placements"):
                 t.add_column(col)
             for f in items:
-                t.add_row(cell(f["severity"]), cell(f["rule"]), cell(f["where"] or "-"), cell(f["message"]),
-                          cell(lint_note(f)))
+                t.add_row(
+                    cell(f["severity"]),
+                    cell(f["rule"]),
+                    cell(f["where"] or "-"),
+                    cell(f["message"]),
+                    cell(lint_note(f)),
+                )
             out.append(t)
     if d.worse:
         out.append(Text("Worse:", style="bold red"))
@@ -126,23 +152,52 @@ def diff_markdown(d: ModelDiff) -> str:
     """The diff as GitHub-flavoured Markdown for a pull-request comment (tables cut at 200 rows)."""
     from ._markdown import LIMIT, render_markdown
 
-    moves = [{"variant": m.variant, "quality": m.quality, "subject": m.subject, "old": _side(m, "old"),
-              "new": _side(m, "new"), "delta": m.delta_text or "", "direction": m.direction,
-              "verdict": (m.new or m.old).verdict if (m.new or m.old) else None} for m in d.moves]
+    moves = [
+        {
+            "variant": m.variant,
+            "quality": m.quality,
+            "subject": m.subject,
+            "old": _side(m, "old"),
+            "new": _side(m, "new"),
+            "delta": m.delta_text or "",
+            "direction": m.direction,
+            "verdict": (m.new or m.old).verdict if (m.new or m.old) else None,
+        }
+        for m in d.moves
+    ]
     elements = _element_rows(d)
-    alternatives = [{"name": a.name, "old": a.old_status or "absent", "new": a.new_status or "absent",
-                     "criteria": "; ".join(f"{c.field}: {value_text(c.old)} \u2192 {value_text(c.new)}"
-                                           for c in a.criteria), "direction": a.direction} for a in d.alternatives]
+    alternatives = [
+        {
+            "name": a.name,
+            "old": a.old_status or "absent",
+            "new": a.new_status or "absent",
+            "criteria": "; ".join(f"{c.field}: {value_text(c.old)} \u2192 {value_text(c.new)}" for c in a.criteria),
+            "direction": a.direction,
+        }
+        for a in d.alternatives
+    ]
 
     def cut(rows: list[Any]) -> tuple[list[Any], int]:
         return rows[:_MAX_ROWS], max(0, len(rows) - _MAX_ROWS)
 
     text = render_markdown(
-        "diff.md.j2", d=d.to_dict(), headline=diff_headline(d), elements=cut(elements), moves=cut(moves),
-        alternatives=cut(alternatives), recommendation=_recommendation(d.recommended),
-        lint=[(title, *cut([dict(f, note=lint_note(f)) for f in items])) for title, items in (("New lint findings", d.lint_new),
-                                                         ("Fixed lint findings", d.lint_fixed),
-                                                         ("Lint findings that changed", d.lint_changed)) if items])
+        "diff.md.j2",
+        d=d.to_dict(),
+        headline=diff_headline(d),
+        elements=cut(elements),
+        moves=cut(moves),
+        alternatives=cut(alternatives),
+        recommendation=_recommendation(d.recommended),
+        lint=[
+            (title, *cut([dict(f, note=lint_note(f)) for f in items]))
+            for title, items in (
+                ("New lint findings", d.lint_new),
+                ("Fixed lint findings", d.lint_fixed),
+                ("Lint findings that changed", d.lint_changed),
+            )
+            if items
+        ],
+    )
     if len(text) >= LIMIT:
-        text = text[:LIMIT - 200] + "\n\n(cut to fit a comment; the whole diff: archkit diff --format json)\n"
+        text = text[: LIMIT - 200] + "\n\n(cut to fit a comment; the whole diff: archkit diff --format json)\n"
     return text

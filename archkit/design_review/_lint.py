@@ -27,17 +27,24 @@ def section(ctx: ReviewContext) -> Section:
     s = result.summary()
     worst = "error" if s["error"] else "warning" if s["warning"] else "info" if s["info"] else "ok"
     used = sorted({d.entry_id for d in patterns})
-    summary = (f"{count(s['error'], 'error')}, {count(s['warning'], 'warning')}, {count(s['info'], 'info')} from "
-               f"{count(len(result.rules), 'rule')} over {count(len(ctx.system.variants) + 1, 'placement')}; "
-               f"{s['suppressed']} suppressed, {s['unknown']} undecided. Patterns in use: "
-               f"{', '.join(used) if used else 'none recognised'}.")
+    summary = (
+        f"{count(s['error'], 'error')}, {count(s['warning'], 'warning')}, {count(s['info'], 'info')} from "
+        f"{count(len(result.rules), 'rule')} over {count(len(ctx.system.variants) + 1, 'placement')}; "
+        f"{s['suppressed']} suppressed, {s['unknown']} undecided. Patterns in use: "
+        f"{', '.join(used) if used else 'none recognised'}."
+    )
     table = Table(title="Lint findings")
     for col in ("severity", "rule", "where", "placements", "finding"):
         table.add_column(col)
     for f in result.open:
         loc = f.location
-        table.add_row(f.severity, f.rule, terminal(f"{loc.file}:{loc.line}") if loc is not None else "-",
-                      ", ".join(f.placements), terminal(f.message))
+        table.add_row(
+            f.severity,
+            f.rule,
+            terminal(f"{loc.file}:{loc.line}") if loc is not None else "-",
+            ", ".join(f.placements),
+            terminal(f.message),
+        )
     data = result.to_dict()
     data["patterns"] = [{"id": d.entry_id, "message": d.message, "placements": d.placements} for d in patterns]
     return Section("lint", "Lint", worst, summary, data, [table] if result.open else [])

@@ -144,16 +144,18 @@ class Checkout:
         def where(loc: Location | None) -> Location | None:
             if loc is None or not loc.file or not loc.file.startswith(prefix):
                 return loc
-            return dataclasses.replace(loc, file=self.label + loc.file[len(prefix):])
+            return dataclasses.replace(loc, file=self.label + loc.file[len(prefix) :])
 
-        fixed = [dataclasses.replace(p, location=where(p.location), related=tuple(where(r) for r in p.related))
-                 for p in problems]
+        fixed = [
+            dataclasses.replace(p, location=where(p.location), related=tuple(where(r) for r in p.related))
+            for p in problems
+        ]
         return type(exc)(fixed, f"{self.label}{_relative_spec(exc, prefix)}")  # type: ignore[call-arg]
 
 
 def _relative_spec(exc: ArchkitError, prefix: str) -> str:
     source = getattr(exc, "source", None) or ""
-    return source[len(prefix):] if source.startswith(prefix) else source
+    return source[len(prefix) :] if source.startswith(prefix) else source
 
 
 def _git(args: list[str], cwd: Path, what: str) -> bytes:
@@ -191,16 +193,22 @@ def checkout(spec: str, ref: str) -> Iterator[Checkout]:
     try:
         top = Path(_git(["rev-parse", "--show-toplevel"], folder, what).decode().strip()).resolve()
     except UsageError:
-        raise UsageError(f"'{model}' is not inside a git work tree; --against compares a model file with "
-                         f"itself at a git revision (or give two files: archkit diff OLD NEW)") from None
+        raise UsageError(
+            f"'{model}' is not inside a git work tree; --against compares a model file with "
+            f"itself at a git revision (or give two files: archkit diff OLD NEW)"
+        ) from None
     if ref.startswith("-") or not ref.strip():
         raise UsageError(f"'{ref}' is not a git revision (names starting with '-' are refused)")
     try:
-        revision = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], top,
-                        what).decode().strip()
+        revision = (
+            _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], top, what)
+            .decode()
+            .strip()
+        )
     except UsageError:
-        raise UsageError(f"'{ref}' is not a commit of the repository at '{top}'; give a branch, tag or commit "
-                         f"(e.g. HEAD~1, main)") from None
+        raise UsageError(
+            f"'{ref}' is not a commit of the repository at '{top}'; give a branch, tag or commit (e.g. HEAD~1, main)"
+        ) from None
     rel_folder = folder.relative_to(top).as_posix()
     rel_file = path.resolve().relative_to(top).as_posix()
     listed = _git(["ls-tree", "--name-only", "-z", revision, "--", rel_file], top, what)

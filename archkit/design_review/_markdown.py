@@ -36,6 +36,7 @@ def markdown_text(value: object) -> str:
         return value
     return _markdown("" if value is None else str(value))
 
+
 LIMIT = 65_536
 """GitHub's limit on the length of a comment, in characters."""
 
@@ -49,8 +50,15 @@ def _environment() -> Any:
     from ._page import _environment as html_environment
 
     loader = html_environment().loader
-    env = jinja2.Environment(loader=loader, autoescape=False, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, finalize=markdown_text, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=markdown_text,
+        undefined=jinja2.StrictUndefined,
+    )
     env.globals.update(raw=Raw, badge=_badge, link=_link)
     return env
 
@@ -68,8 +76,9 @@ def _link(href: str, text: str) -> Raw:
     return Raw(f"[{markdown_text(text)}]({href})")
 
 
-def to_markdown(review: "Review", *, report: str = "index.html", cards: dict[str, str] | None = None,
-                mermaid: str | None = None) -> str:
+def to_markdown(
+    review: "Review", *, report: str = "index.html", cards: dict[str, str] | None = None, mermaid: str | None = None
+) -> str:
     """The review as Markdown of at most :data:`LIMIT` characters.
 
     Args:
@@ -85,7 +94,7 @@ def to_markdown(review: "Review", *, report: str = "index.html", cards: dict[str
         text = _environment().get_template("review.md.j2").render(**_cut(ctx, limit))
         if len(text) < LIMIT:
             return text
-    return text[:LIMIT - 200] + f"\n\n(cut to fit a comment; the whole review: [{report}]({report}))\n"
+    return text[: LIMIT - 200] + f"\n\n(cut to fit a comment; the whole review: [{report}]({report}))\n"
 
 
 def _cut(ctx: dict[str, Any], limit: int | None) -> dict[str, Any]:
@@ -96,27 +105,35 @@ def _cut(ctx: dict[str, Any], limit: int | None) -> dict[str, Any]:
         rows = ctx["lint"]["rows"]
         out["lint"] = dict(ctx["lint"], rows=rows[:limit], more=len(rows) - min(limit, len(rows)))
     if ctx["alternatives"]:
-        out["alternatives"] = dict(ctx["alternatives"], rows=ctx["alternatives"]["rows"][:max(limit, 5)])
+        out["alternatives"] = dict(ctx["alternatives"], rows=ctx["alternatives"]["rows"][: max(limit, 5)])
     out["missing"] = ctx["missing"][:limit]
     if limit == 0:
         out["mermaid"] = None
     return out
 
 
-def _context(review: "Review", parts: dict[str, Any], report: str, cards: dict[str, str],
-             mermaid: str | None) -> dict[str, Any]:
+def _context(
+    review: "Review", parts: dict[str, Any], report: str, cards: dict[str, str], mermaid: str | None
+) -> dict[str, Any]:
     from ._page import _verdicts
 
     sections = parts["sections"]
     href = {t["title"]: f"{report}#{t['id']}" for t in parts["toc"] if t["level"] == 1}
     ctx: dict[str, Any] = {"review": parts["review"], "mermaid": mermaid, "parts": []}
-    part_ids = {"overview": parts["overview"], "analyses": parts["analyses"], "alternatives": parts["alternatives"],
-                "lint": parts["lint"], "cards": parts["cards"], "diagrams": parts["diagrams"],
-                "deployment": parts["deployment"]}
+    part_ids = {
+        "overview": parts["overview"],
+        "analyses": parts["analyses"],
+        "alternatives": parts["alternatives"],
+        "lint": parts["lint"],
+        "cards": parts["cards"],
+        "diagrams": parts["diagrams"],
+        "deployment": parts["deployment"],
+    }
     for s in review.sections:
         p = part_ids.get(s.id)
-        ctx["parts"].append({"title": s.title, "status": s.status, "summary": s.summary,
-                             "href": f"{report}#{p['id']}" if p else report})
+        ctx["parts"].append(
+            {"title": s.title, "status": s.status, "summary": s.summary, "href": f"{report}#{p['id']}" if p else report}
+        )
     ctx["analyses"] = None
     if parts["analyses"]:
         data = sections["analyses"].data
@@ -124,38 +141,78 @@ def _context(review: "Review", parts: dict[str, Any], report: str, cards: dict[s
         rows = []
         for v in data.get("variants", []):
             verdicts = {q["quality"]: q for q in _verdicts(v)}
-            rows.append({
-                "name": v["variant"] or "base",
-                "latency": [{"verdict": f["verdict"], "text": f["total"].get("text", "unknown")} for f in v["latency"]["flows"]],
-                "links": verdicts["link load"]["verdict"] if "link load" in verdicts else "ok",
-                "cost": v["cost"]["total"].get("text", "unknown"),
-                "offline": v["verdicts"]["offline"],
-                "resources": verdicts["resources"]["verdict"], "capacity": verdicts["capacity"]["verdict"],
-                "privacy": verdicts["privacy"]["verdict"]})
+            rows.append(
+                {
+                    "name": v["variant"] or "base",
+                    "latency": [
+                        {"verdict": f["verdict"], "text": f["total"].get("text", "unknown")}
+                        for f in v["latency"]["flows"]
+                    ],
+                    "links": verdicts["link load"]["verdict"] if "link load" in verdicts else "ok",
+                    "cost": v["cost"]["total"].get("text", "unknown"),
+                    "offline": v["verdicts"]["offline"],
+                    "resources": verdicts["resources"]["verdict"],
+                    "capacity": verdicts["capacity"]["verdict"],
+                    "privacy": verdicts["privacy"]["verdict"],
+                }
+            )
         ctx["analyses"] = {"flows": flows, "rows": rows, "href": f"{report}#{parts['analyses']['id']}"}
     ctx["alternatives"] = None
     if parts["alternatives"]:
         alt = parts["alternatives"]
         exp = alt["exp"]
-        keys = list(dict.fromkeys([r["key"] for r in exp.get("requirements", [])]
-                                  + [o["key"] for o in exp.get("objectives", [])])) or exp.get("criteria", [])[:3]
-        rows = [{"name": r["name"], "placement": ", ".join(f"{c} on {n}" for c, n in r["placement"].items()),
-                 "text": r["text"], "status": r["status"]} for r in alt["rows"]]
-        ctx["alternatives"] = {"summary": alt["s"].summary, "columns": [k for k in keys if k in exp.get("criteria", [])],
-                               "rows": rows, "justification": exp.get("justification", "")}
+        keys = (
+            list(
+                dict.fromkeys(
+                    [r["key"] for r in exp.get("requirements", [])] + [o["key"] for o in exp.get("objectives", [])]
+                )
+            )
+            or exp.get("criteria", [])[:3]
+        )
+        rows = [
+            {
+                "name": r["name"],
+                "placement": ", ".join(f"{c} on {n}" for c, n in r["placement"].items()),
+                "text": r["text"],
+                "status": r["status"],
+            }
+            for r in alt["rows"]
+        ]
+        ctx["alternatives"] = {
+            "summary": alt["s"].summary,
+            "columns": [k for k in keys if k in exp.get("criteria", [])],
+            "rows": rows,
+            "justification": exp.get("justification", ""),
+        }
     ctx["lint"] = None
     if parts["lint"]:
         d = sections["lint"].data
-        rows = [{"severity": f["severity"], "rule": f["rule"],
-                 "where": f"{f['location']['file']}:{f['location']['line']}" if f.get("location") else "-",
-                 "placements": ", ".join(f["placements"]), "message": f["message"]} for f in d.get("findings", [])]
-        ctx["lint"] = {"summary": sections["lint"].summary, "rows": rows, "more": 0,
-                       "href": f"{report}#{parts['lint']['id']}"}
+        rows = [
+            {
+                "severity": f["severity"],
+                "rule": f["rule"],
+                "where": f"{f['location']['file']}:{f['location']['line']}" if f.get("location") else "-",
+                "placements": ", ".join(f["placements"]),
+                "message": f["message"],
+            }
+            for f in d.get("findings", [])
+        ]
+        ctx["lint"] = {
+            "summary": sections["lint"].summary,
+            "rows": rows,
+            "more": 0,
+            "href": f"{report}#{parts['lint']['id']}",
+        }
     ctx["cards"] = []
     if parts["cards"]:
         for c in parts["cards"]["entries"]:
-            ctx["cards"].append({"title": c["title"], "summary": c["summary"],
-                                 "href": cards.get(c["component"], f"{report}#{c['anchor']}")})
+            ctx["cards"].append(
+                {
+                    "title": c["title"],
+                    "summary": c["summary"],
+                    "href": cards.get(c["component"], f"{report}#{c['anchor']}"),
+                }
+            )
     ctx["missing"] = [m["what"] for m in (parts["assumptions"] or {}).get("missing", [])]
     del href
     return ctx

@@ -67,16 +67,21 @@ def notebook_html(obj: Any) -> str:
         name = data["system"]
     elif kind == "Exploration":
         rec = (data.get("recommended") or {}).get("name")
-        summary = (f"{data['feasible']} of {data['size']} alternatives feasible, {data['pareto_count']} "
-                   f"Pareto-optimal; recommended: {rec}." if rec else
-                   f"None of the {data['size']} alternatives meets every requirement.")
+        summary = (
+            f"{data['feasible']} of {data['size']} alternatives feasible, {data['pareto_count']} "
+            f"Pareto-optimal; recommended: {rec}."
+            if rec
+            else f"None of the {data['size']} alternatives meets every requirement."
+        )
         sections = [Section("alternatives", "Alternatives", "ok" if rec else "warning", summary, data)]
         name = data["system"]
     elif kind == "LintResult":
         s = data["summary"]
         worst = "error" if s["error"] else "warning" if s["warning"] else "info" if s["info"] else "ok"
-        summary = (f"{s['error']} errors, {s['warning']} warnings, {s['info']} infos; {s['suppressed']} suppressed, "
-                   f"{s['unknown']} undecided.")
+        summary = (
+            f"{s['error']} errors, {s['warning']} warnings, {s['info']} infos; {s['suppressed']} suppressed, "
+            f"{s['unknown']} undecided."
+        )
         sections = [Section("lint", "Lint", worst, summary, dict(data, patterns=data.get("patterns", [])))]
         name = data.get("system") or "lint"
     else:
@@ -125,7 +130,7 @@ def scoped_css(css: str, scope: str) -> str:
         while j < len(css) and depth:
             depth += {"{": 1, "}": -1}.get(css[j], 0)
             j += 1
-        body = css[brace + 1:j - 1]
+        body = css[brace + 1 : j - 1]
         if head.startswith("@media"):
             out.append(f"{head} {{\n{scoped_css(body, scope)}\n}}")
         elif head.startswith("@"):

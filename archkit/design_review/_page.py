@@ -28,10 +28,25 @@ __all__ = ["to_html", "page_parts", "render_template", "badge_class", "TONES"]
 
 # verdict or status -> tone of its badge (good, risk, bad, neutral)
 TONES: dict[str, str] = {
-    "meets": "good", "ok": "good", "fits": "good", "planned": "good", "not required": "good", "yes": "good",
-    "Pareto": "good", "recommended": "good", "found": "good",
-    "at risk": "risk", "warning": "risk", "dominated": "risk",
-    "violates": "bad", "over": "bad", "under": "bad", "down": "bad", "error": "bad", "infeasible": "bad", "no": "bad",
+    "meets": "good",
+    "ok": "good",
+    "fits": "good",
+    "planned": "good",
+    "not required": "good",
+    "yes": "good",
+    "Pareto": "good",
+    "recommended": "good",
+    "found": "good",
+    "at risk": "risk",
+    "warning": "risk",
+    "dominated": "risk",
+    "violates": "bad",
+    "over": "bad",
+    "under": "bad",
+    "down": "bad",
+    "error": "bad",
+    "infeasible": "bad",
+    "no": "bad",
 }
 SYMBOLS = {"good": "\u2714", "risk": "\u26a0", "bad": "\u2716", "neutral": "\u2022"}
 
@@ -52,10 +67,14 @@ def _environment() -> Any:
     from .._escape import html
 
     # Every printed value: markup built by the templates passes; anything else is text for HTML.
-    env = jinja2.Environment(loader=jinja2.PackageLoader("archkit.design_review", "templates"),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                             undefined=jinja2.StrictUndefined,
-                             finalize=lambda v: v if hasattr(v, "__html__") else Markup(html(str(v))))
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("archkit.design_review", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=lambda v: v if hasattr(v, "__html__") else Markup(html(str(v))),
+    )
     env.filters["tone"] = badge_class
     env.globals["symbol"] = lambda v: SYMBOLS[badge_class(v)]
     env.filters["anchor"] = anchor
@@ -91,8 +110,9 @@ class _Ids:
         return name
 
 
-def page_parts(review: "Review", *, charts: bool = True, memo: "FigureMemo | None" = None,
-               id_prefix: str = "") -> dict[str, Any]:
+def page_parts(
+    review: "Review", *, charts: bool = True, memo: "FigureMemo | None" = None, id_prefix: str = ""
+) -> dict[str, Any]:
     """The template context of a review: its sections' data, drawings and charts, and the table of contents.
 
     With a ``memo``, a chart whose inputs were drawn before is taken from it; ``id_prefix`` starts
@@ -130,7 +150,11 @@ def page_parts(review: "Review", *, charts: bool = True, memo: "FigureMemo | Non
     ctx["overview"] = None
     if "overview" in sections:
         s = sections["overview"]
-        ctx["overview"] = {"id": toc(ids("overview"), s.title, s.status), "s": s, "deployment": figures.get("deployment")}
+        ctx["overview"] = {
+            "id": toc(ids("overview"), s.title, s.status),
+            "s": s,
+            "deployment": figures.get("deployment"),
+        }
 
     ctx["variants"] = []
     ctx["assumptions"] = None
@@ -143,18 +167,31 @@ def page_parts(review: "Review", *, charts: bool = True, memo: "FigureMemo | Non
         variants = data.get("variants", [])
         if charts and variants:
             for flow, budget in budgets.items():
-                item["charts"].append(chart(ch.latency_chart, [flow, budget, flow_part(variants, flow)],
-                                            ids("chart-latency", flow), flow, variants, budget))
-            item["charts"] += [chart(ch.links_chart, part(variants, "links"), ids("chart-links"), variants),
-                               chart(ch.cost_chart, part(variants, "cost"), ids("chart-cost"), variants)]
+                item["charts"].append(
+                    chart(
+                        ch.latency_chart,
+                        [flow, budget, flow_part(variants, flow)],
+                        ids("chart-latency", flow),
+                        flow,
+                        variants,
+                        budget,
+                    )
+                )
+            item["charts"] += [
+                chart(ch.links_chart, part(variants, "links"), ids("chart-links"), variants),
+                chart(ch.cost_chart, part(variants, "cost"), ids("chart-cost"), variants),
+            ]
             item["charts"] = [c for c in item["charts"] if c is not None]
         for v in variants:
             name = v["variant"] or "base"
             vid = ids("variant", name)
             toc(vid, name, _variant_status(v), 2)
             ctx["variants"].append({"id": vid, "name": name, "v": v, "verdicts": _verdicts(v)})
-        ctx["assumptions"] = {"id": ids("assumptions"), "assumptions": data.get("assumptions", {}),
-                              "missing": _missing(data)}
+        ctx["assumptions"] = {
+            "id": ids("assumptions"),
+            "assumptions": data.get("assumptions", {}),
+            "missing": _missing(data),
+        }
     else:
         ctx["analyses"] = None
 
@@ -162,8 +199,13 @@ def page_parts(review: "Review", *, charts: bool = True, memo: "FigureMemo | Non
     if "alternatives" in sections:
         s = sections["alternatives"]
         exp = s.data
-        item = {"id": toc(ids("alternatives"), s.title, s.status), "s": s, "exp": exp, "charts": [],
-                "rows": _alternative_rows(exp)}
+        item = {
+            "id": toc(ids("alternatives"), s.title, s.status),
+            "s": s,
+            "exp": exp,
+            "charts": [],
+            "rows": _alternative_rows(exp),
+        }
         if charts and exp.get("criteria"):
             for x_key, y_key in ch.pareto_pairs(exp):
                 drawn = chart(ch.pareto_chart, [exp, x_key, y_key], ids("pareto", x_key, y_key), exp, x_key, y_key)
@@ -176,14 +218,18 @@ def page_parts(review: "Review", *, charts: bool = True, memo: "FigureMemo | Non
     if "lint" in sections:
         s = sections["lint"]
         ctx["lint"] = {"id": toc(ids("lint"), "Patterns and lint findings", s.status), "s": s}
-        cited = _catalog_entries([f["rule"] for f in s.data.get("findings", [])]
-                                 + [p["id"] for p in s.data.get("patterns", [])], id_prefix)
+        cited = _catalog_entries(
+            [f["rule"] for f in s.data.get("findings", [])] + [p["id"] for p in s.data.get("patterns", [])], id_prefix
+        )
 
     ctx["cards"] = None
     if "cards" in sections:
         s = sections["cards"]
-        ctx["cards"] = {"id": toc(ids("cards"), s.title, s.status), "s": s,
-                        "entries": [dict(c, anchor=ids("card", c["component"])) for c in s.data.get("cards", [])]}
+        ctx["cards"] = {
+            "id": toc(ids("cards"), s.title, s.status),
+            "s": s,
+            "entries": [dict(c, anchor=ids("card", c["component"])) for c in s.data.get("cards", [])],
+        }
 
     ctx["diagrams"] = None
     if diagrams is not None:
@@ -193,11 +239,17 @@ def page_parts(review: "Review", *, charts: bool = True, memo: "FigureMemo | Non
     ctx["deployment"] = None
     if "deployment" in sections:
         s = sections["deployment"]
-        ctx["deployment"] = {"id": toc(ids("deployment"), "Deployment plan", s.status), "s": s,
-                             "variants": [dict(v, anchor=ids("deploy", v["variant"] or "base"))
-                                          for v in s.data.get("variants", [])]}
+        ctx["deployment"] = {
+            "id": toc(ids("deployment"), "Deployment plan", s.status),
+            "s": s,
+            "variants": [dict(v, anchor=ids("deploy", v["variant"] or "base")) for v in s.data.get("variants", [])],
+        }
     if ctx["assumptions"] is not None:
-        toc(ctx["assumptions"]["id"], "Assumptions and missing inputs", "warning" if ctx["assumptions"]["missing"] else "ok")
+        toc(
+            ctx["assumptions"]["id"],
+            "Assumptions and missing inputs",
+            "warning" if ctx["assumptions"]["missing"] else "ok",
+        )
     ctx["catalog"] = {"id": toc(ids("catalog"), "Catalog entries cited"), "entries": cited} if cited else None
     skipped = [s for s in review.sections if s.status == "skipped"]
     ctx["skipped"] = skipped
@@ -224,7 +276,7 @@ def _budgets(sections: dict[str, Any]) -> dict[str, float | None]:
 
     out: dict[str, float | None] = {}
     ov = sections.get("overview")
-    for f in (ov.data.get("flows", []) if ov is not None else []):
+    for f in ov.data.get("flows", []) if ov is not None else []:
         budget = f.get("latency_budget")
         out[f["id"]] = parse_quantity(budget, "duration").hi if budget else None
     if ov is None and "analyses" in sections:  # an analysis report alone: the budgets its flows name
@@ -245,31 +297,72 @@ def _verdicts(v: dict[str, Any]) -> list[dict[str, str]]:
     """One line per quality of a variant: the verdict and the figure behind it."""
     out = []
     for f in v["latency"]["flows"]:
-        out.append({"quality": f"latency of {f['flow']}", "verdict": f["verdict"],
-                    "figure": f["total"].get("text", "unknown") + (f" (budget {f['budget']})" if f.get("budget") else "")})
+        out.append(
+            {
+                "quality": f"latency of {f['flow']}",
+                "verdict": f["verdict"],
+                "figure": f["total"].get("text", "unknown") + (f" (budget {f['budget']})" if f.get("budget") else ""),
+            }
+        )
     links = v["links"]["links"]
     if links:
-        worst = max(links, key=lambda d: (_rank(d["verdict"]),
-                                          (d.get("utilisation") or {}).get("worst") or 0))
-        out.append({"quality": "link load", "verdict": v["verdicts"]["links"],
-                    "figure": f"busiest: {worst['link']} {worst['from']}\u2192{worst['to']} "
-                              f"{(worst.get('utilisation') or {}).get('text', 'unknown')}"})
-    out.append({"quality": "monthly cost", "verdict": "ok" if v["cost"]["total"].get("known") else "unknown",
-                "figure": v["cost"]["total"].get("text", "unknown")})
+        worst = max(links, key=lambda d: (_rank(d["verdict"]), (d.get("utilisation") or {}).get("worst") or 0))
+        out.append(
+            {
+                "quality": "link load",
+                "verdict": v["verdicts"]["links"],
+                "figure": f"busiest: {worst['link']} {worst['from']}\u2192{worst['to']} "
+                f"{(worst.get('utilisation') or {}).get('text', 'unknown')}",
+            }
+        )
+    out.append(
+        {
+            "quality": "monthly cost",
+            "verdict": "ok" if v["cost"]["total"].get("known") else "unknown",
+            "figure": v["cost"]["total"].get("text", "unknown"),
+        }
+    )
     for f in v["availability"]["flows"]:
-        out.append({"quality": f"offline: {f['flow']}", "verdict": f["offline_verdict"],
-                    "figure": "works offline" if f.get("works_offline") else
-                    ("breaks: " + ", ".join(str(b) for b in f.get("offline_breaks", [])[:3]) or "needs a link")})
-    out.append({"quality": "resources", "verdict": v["verdicts"]["resources"],
-                "figure": ", ".join(f"{n['node']} {n['verdict']}" for n in v["resources"]["nodes"])})
-    out.append({"quality": "capacity", "verdict": v["verdicts"]["capacity"],
-                "figure": "; ".join(f"{f['flow']} ceiling {f['ceiling'].get('text', 'unknown')}"
-                                    for f in v["capacity"]["flows"])})
-    leaving = [d for d in v["privacy"].get("data_leaving_devices", []) if d.get("personal") and d.get("leaves_user_devices")]
-    out.append({"quality": "privacy", "verdict": "at risk" if leaving else "ok",
-                "figure": (f"personal data leaves the user's devices over {len(leaving)} connector(s): "
-                           + ", ".join(d["connector"] for d in leaving)) if leaving else
-                "no personal data leaves the user's devices"})
+        out.append(
+            {
+                "quality": f"offline: {f['flow']}",
+                "verdict": f["offline_verdict"],
+                "figure": "works offline"
+                if f.get("works_offline")
+                else ("breaks: " + ", ".join(str(b) for b in f.get("offline_breaks", [])[:3]) or "needs a link"),
+            }
+        )
+    out.append(
+        {
+            "quality": "resources",
+            "verdict": v["verdicts"]["resources"],
+            "figure": ", ".join(f"{n['node']} {n['verdict']}" for n in v["resources"]["nodes"]),
+        }
+    )
+    out.append(
+        {
+            "quality": "capacity",
+            "verdict": v["verdicts"]["capacity"],
+            "figure": "; ".join(
+                f"{f['flow']} ceiling {f['ceiling'].get('text', 'unknown')}" for f in v["capacity"]["flows"]
+            ),
+        }
+    )
+    leaving = [
+        d for d in v["privacy"].get("data_leaving_devices", []) if d.get("personal") and d.get("leaves_user_devices")
+    ]
+    out.append(
+        {
+            "quality": "privacy",
+            "verdict": "at risk" if leaving else "ok",
+            "figure": (
+                f"personal data leaves the user's devices over {len(leaving)} connector(s): "
+                + ", ".join(d["connector"] for d in leaving)
+            )
+            if leaving
+            else "no personal data leaves the user's devices",
+        }
+    )
     return out
 
 
@@ -292,8 +385,11 @@ def _alternative_rows(exp: dict[str, Any]) -> list[dict[str, Any]]:
     rec = (exp.get("recommended") or {}).get("name")
     rows = []
     for r in exp.get("alternatives", []) + exp.get("dominated", []) + exp.get("infeasible", []):
-        status = "recommended" if r["name"] == rec else (
-            "infeasible" if not r["feasible"] else "Pareto" if r["pareto"] else "dominated")
+        status = (
+            "recommended"
+            if r["name"] == rec
+            else ("infeasible" if not r["feasible"] else "Pareto" if r["pareto"] else "dominated")
+        )
         rows.append(dict(r, status=status))
     return rows
 
@@ -309,6 +405,13 @@ def _catalog_entries(ids: list[str], prefix: str = "") -> dict[str, dict[str, An
             e = cat.get(entry_id)
         except KeyError:
             continue
-        out[entry_id] = {"id": e.id, "name": e.name, "kind": e.kind, "problem": e.problem, "solution": e.solution,
-                         "fix": e.fix, "anchor": prefix + "catalog-" + anchor(e.id)}
+        out[entry_id] = {
+            "id": e.id,
+            "name": e.name,
+            "kind": e.kind,
+            "problem": e.problem,
+            "solution": e.solution,
+            "fix": e.fix,
+            "anchor": prefix + "catalog-" + anchor(e.id),
+        }
     return out

@@ -20,7 +20,7 @@ def inline_svg(svg: str, prefix: str, title: str | None = None, css_class: str =
         title: already-escaped text for an accessible ``<title>`` (None: keep the drawing's own).
         css_class: class of the ``<svg>`` element.
     """
-    svg = svg[svg.find("<svg"):]
+    svg = svg[svg.find("<svg") :]
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", svg)
     svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', svg)
@@ -30,5 +30,5 @@ def inline_svg(svg: str, prefix: str, title: str | None = None, css_class: str =
     head = head.replace("<svg", f'<svg class="{css_class}" role="img"', 1)
     if title is not None:
         head += f' aria-labelledby="{prefix}-title"'
-        return head + f'><title id="{prefix}-title">{title}</title>' + svg[head_end + 1:]
+        return head + f'><title id="{prefix}-title">{title}</title>' + svg[head_end + 1 :]
     return head + svg[head_end:]

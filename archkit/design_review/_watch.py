@@ -158,20 +158,42 @@ class LivePreview:
             problems = len(exc.problems)
             status = "problems"
             message = f"{problems} problem(s) in the model"
-            page = render_template("watch_error.html.j2", live=script, spec=self.spec, title=_headline(exc),
-                                   problems=[_problem(p) for p in exc.problems], files=[str(f) for f in files],
-                                   trace=None)
+            page = render_template(
+                "watch_error.html.j2",
+                live=script,
+                spec=self.spec,
+                title=_headline(exc),
+                problems=[_problem(p) for p in exc.problems],
+                files=[str(f) for f in files],
+                trace=None,
+            )
         except MissingDependencyError:
             raise
         except (ArchkitError, Exception) as exc:  # a bug or an unreadable file: say so in the page, keep watching
             status = "failed"
             message = f"{type(exc).__name__}: {exc}"
-            page = render_template("watch_error.html.j2", live=script, spec=self.spec,
-                                   title="archkit could not build the review", problems=[], files=[str(f) for f in files],
-                                   trace="".join(traceback.format_exception(exc)))
+            page = render_template(
+                "watch_error.html.j2",
+                live=script,
+                spec=self.spec,
+                title="archkit could not build the review",
+                problems=[],
+                files=[str(f) for f in files],
+                trace="".join(traceback.format_exception(exc)),
+            )
         stamps.update({f: _stamp(f) for f in files if f not in stamps})
-        build = Build(version, status, time.perf_counter() - start, tuple(files), problems, message, stages,
-                      self.memo.misses - misses, _cpu() - cpu, stamps)
+        build = Build(
+            version,
+            status,
+            time.perf_counter() - start,
+            tuple(files),
+            problems,
+            message,
+            stages,
+            self.memo.misses - misses,
+            _cpu() - cpu,
+            stamps,
+        )
         return page, build
 
 
@@ -190,9 +212,15 @@ def _headline(exc: ArchkitError) -> str:
 
 def _problem(p: Any) -> dict[str, Any]:
     loc = p.location
-    return {"code": p.code, "name": p.name, "message": p.message, "hint": p.hint, "element": p.element,
-            "where": str(loc) if loc is not None else "<model>",
-            "related": [str(r) for r in p.related]}
+    return {
+        "code": p.code,
+        "name": p.name,
+        "message": p.message,
+        "hint": p.hint,
+        "element": p.element,
+        "where": str(loc) if loc is not None else "<model>",
+        "related": [str(r) for r in p.related],
+    }
 
 
 # ----------------------------------------------------------------------------------------------
@@ -253,8 +281,12 @@ def serve(preview: LivePreview, port: int = 8000) -> ThreadingHTTPServer:
 # watching files
 
 
-def watch_files(preview: LivePreview, on_build: Callable[[Build], Any] | None = None,
-                stop: threading.Event | None = None, debounce_ms: int = 50) -> None:
+def watch_files(
+    preview: LivePreview,
+    on_build: Callable[[Build], Any] | None = None,
+    stop: threading.Event | None = None,
+    debounce_ms: int = 50,
+) -> None:
     """Rebuild the preview each time one of its files is saved, until ``stop`` is set.
 
     The folders of the files are watched (editors often save by replacing the file); changes to
@@ -279,9 +311,16 @@ def watch_files(preview: LivePreview, on_build: Callable[[Build], Any] | None = 
 
         # Every quarter second without events the files are compared with what the last build read:
         # that catches a save made before the watcher started or while the watched set was changing.
-        for changes in watchfiles.watch(*folders, watch_filter=relevant, debounce=debounce_ms, step=20,
-                                        stop_event=stop, raise_interrupt=False, rust_timeout=250,
-                                        yield_on_timeout=True):
+        for changes in watchfiles.watch(
+            *folders,
+            watch_filter=relevant,
+            debounce=debounce_ms,
+            step=20,
+            stop_event=stop,
+            raise_interrupt=False,
+            rust_timeout=250,
+            yield_on_timeout=True,
+        ):
             if not changes and not (preview.last is not None and preview.last.stale()):
                 continue
             build = preview.build()

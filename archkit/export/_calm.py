@@ -46,23 +46,50 @@ def _clean(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _component_meta(c: Component) -> dict[str, Any]:
-    meta = {"archkit-element": "component", "kind": c.kind, "owner": c.owner, "version": c.version,
-            "language": c.language, "data-sensitivity": c.data_sensitivity,
-            "processing-time": _q(c.processing_time), "cpus": c.cpus, "memory": _q(c.memory)}
+    meta = {
+        "archkit-element": "component",
+        "kind": c.kind,
+        "owner": c.owner,
+        "version": c.version,
+        "language": c.language,
+        "data-sensitivity": c.data_sensitivity,
+        "processing-time": _q(c.processing_time),
+        "cpus": c.cpus,
+        "memory": _q(c.memory),
+    }
     if c.model is not None:
         m = c.model
-        meta["model"] = _clean({"task": m.task, "framework": m.framework, "size": _q(m.size),
-                                "memory": _q(m.memory), "update-period": _q(m.update_period),
-                                "inference-time": {k: str(v) for k, v in sorted(m.inference_time.items())},
-                                "intended-use": m.intended_use, "limitations": m.limitations})
+        meta["model"] = _clean(
+            {
+                "task": m.task,
+                "framework": m.framework,
+                "size": _q(m.size),
+                "memory": _q(m.memory),
+                "update-period": _q(m.update_period),
+                "inference-time": {k: str(v) for k, v in sorted(m.inference_time.items())},
+                "intended-use": m.intended_use,
+                "limitations": m.limitations,
+            }
+        )
     return _clean(meta)
 
 
 def _connector_meta(c: Connector) -> dict[str, Any]:
-    return _clean({"archkit-element": "connector", "kind": c.kind, "purpose": c.purpose, "op": c.op,
-                   "request-size": _q(c.request_size), "response-size": _q(c.response_size), "rate": _q(c.rate),
-                   "share": c.share, "protocol": c.protocol, "data-sensitivity": c.data_sensitivity,
-                   "encrypted": c.encrypted})
+    return _clean(
+        {
+            "archkit-element": "connector",
+            "kind": c.kind,
+            "purpose": c.purpose,
+            "op": c.op,
+            "request-size": _q(c.request_size),
+            "response-size": _q(c.response_size),
+            "rate": _q(c.rate),
+            "share": c.share,
+            "protocol": c.protocol,
+            "data-sensitivity": c.data_sensitivity,
+            "encrypted": c.encrypted,
+        }
+    )
 
 
 def to_calm(system: System, variant: str | None = None) -> dict[str, Any]:
@@ -72,15 +99,38 @@ def to_calm(system: System, variant: str | None = None) -> dict[str, Any]:
     nodes: list[dict[str, Any]] = []
     rels: list[dict[str, Any]] = []
     for c in system.components:
-        nodes.append({"unique-id": ids("component", c.id), "node-type": CALM_NODE_TYPES.get(c.kind, "service"),
-                      "name": c.label, "description": c.description or f"{c.kind} {c.label}",
-                      "metadata": _component_meta(c)})
+        nodes.append(
+            {
+                "unique-id": ids("component", c.id),
+                "node-type": CALM_NODE_TYPES.get(c.kind, "service"),
+                "name": c.label,
+                "description": c.description or f"{c.kind} {c.label}",
+                "metadata": _component_meta(c),
+            }
+        )
     for n in system.nodes:
-        meta = _clean({"archkit-element": "deployment-node", "kind": n.kind, "cpu-cores": n.cpu_cores,
-                       "memory": _q(n.memory), "storage": _q(n.storage), "count": n.count, "per-user": n.per_user,
-                       "cost-per-hour": _q(n.cost_per_hour), "availability": n.availability})
-        nodes.append({"unique-id": ids("node", n.id), "node-type": "system", "name": n.label,
-                      "description": n.description or f"{n.kind} deployment node {n.label}", "metadata": meta})
+        meta = _clean(
+            {
+                "archkit-element": "deployment-node",
+                "kind": n.kind,
+                "cpu-cores": n.cpu_cores,
+                "memory": _q(n.memory),
+                "storage": _q(n.storage),
+                "count": n.count,
+                "per-user": n.per_user,
+                "cost-per-hour": _q(n.cost_per_hour),
+                "availability": n.availability,
+            }
+        )
+        nodes.append(
+            {
+                "unique-id": ids("node", n.id),
+                "node-type": "system",
+                "name": n.label,
+                "description": n.description or f"{n.kind} deployment node {n.label}",
+                "metadata": meta,
+            }
+        )
     conn_ids: dict[str, str] = {}
     for c in system.connectors:
         rid = ids("connector", c.id)
@@ -88,47 +138,98 @@ def to_calm(system: System, variant: str | None = None) -> dict[str, Any]:
         rel: dict[str, Any] = {
             "unique-id": rid,
             "description": c.description or f"{c.source} {c.kind.replace('_', ' ')} to {c.target} ({c.purpose})",
-            "relationship-type": {"connects": {"source": {"node": ids("component", c.source)},
-                                               "destination": {"node": ids("component", c.target)}}},
+            "relationship-type": {
+                "connects": {
+                    "source": {"node": ids("component", c.source)},
+                    "destination": {"node": ids("component", c.target)},
+                }
+            },
             "metadata": _connector_meta(c),
         }
         if c.protocol in _PROTOCOLS:
             rel["protocol"] = c.protocol
         rels.append(rel)
     for lk in system.links:
-        rels.append({
-            "unique-id": ids("link", lk.id),
-            "description": lk.description or f"{lk.medium} link between {lk.ends[0]} and {lk.ends[1]}",
-            "relationship-type": {"connects": {"source": {"node": ids("node", lk.ends[0])},
-                                               "destination": {"node": ids("node", lk.ends[1])}}},
-            "metadata": _clean({"archkit-element": "link", "medium": lk.medium, "bandwidth": _q(lk.bandwidth),
-                                "bandwidth-reverse": _q(lk.bandwidth_reverse), "latency": _q(lk.latency),
-                                "cost-per-gb": _q(lk.cost_per_gb), "intermittent": lk.intermittent,
-                                "down-in-this-placement": lk.id in system.links_down_for(variant) or None}),
-        })
+        rels.append(
+            {
+                "unique-id": ids("link", lk.id),
+                "description": lk.description or f"{lk.medium} link between {lk.ends[0]} and {lk.ends[1]}",
+                "relationship-type": {
+                    "connects": {
+                        "source": {"node": ids("node", lk.ends[0])},
+                        "destination": {"node": ids("node", lk.ends[1])},
+                    }
+                },
+                "metadata": _clean(
+                    {
+                        "archkit-element": "link",
+                        "medium": lk.medium,
+                        "bandwidth": _q(lk.bandwidth),
+                        "bandwidth-reverse": _q(lk.bandwidth_reverse),
+                        "latency": _q(lk.latency),
+                        "cost-per-gb": _q(lk.cost_per_gb),
+                        "intermittent": lk.intermittent,
+                        "down-in-this-placement": lk.id in system.links_down_for(variant) or None,
+                    }
+                ),
+            }
+        )
     for n in system.nodes:
         placed = [ids("component", c.id) for c in system.components if placement.get(c.id) == n.id]
         if placed:
-            rels.append({"unique-id": ids("placement", f"{n.id}-hosts"),
-                         "description": f"components placed on {n.label}",
-                         "relationship-type": {"deployed-in": {"container": ids("node", n.id), "nodes": placed}}})
+            rels.append(
+                {
+                    "unique-id": ids("placement", f"{n.id}-hosts"),
+                    "description": f"components placed on {n.label}",
+                    "relationship-type": {"deployed-in": {"container": ids("node", n.id), "nodes": placed}},
+                }
+            )
     flows = []
     for f in system.flows:
         if not f.steps:
             continue
-        flows.append({
-            "unique-id": ids("flow", f.id), "name": f.label, "description": f.description or f.label,
-            "transitions": [{"relationship-unique-id": conn_ids[s], "sequence-number": i,
-                             "description": system.connector(s).description or s,
-                             "direction": "source-to-destination"} for i, s in enumerate(f.steps, 1)],
-            "metadata": _clean({"rate": _q(f.rate), "latency-budget": _q(f.latency_budget),
-                                "offline": f.offline or None}),
-        })
-    meta = _clean({"generator": "archkit", "system": system.name, "description": system.description,
-                   "version": system.version, "placement": variant or "base",
-                   "variants": [_clean({"name": v.name, "description": v.description, "placement": dict(v.placement),
-                                        "links-down": v.links_down, "preset": v.preset}) for v in system.variants],
-                   "requirements": system.requirements, "objectives": system.objectives})
+        flows.append(
+            {
+                "unique-id": ids("flow", f.id),
+                "name": f.label,
+                "description": f.description or f.label,
+                "transitions": [
+                    {
+                        "relationship-unique-id": conn_ids[s],
+                        "sequence-number": i,
+                        "description": system.connector(s).description or s,
+                        "direction": "source-to-destination",
+                    }
+                    for i, s in enumerate(f.steps, 1)
+                ],
+                "metadata": _clean(
+                    {"rate": _q(f.rate), "latency-budget": _q(f.latency_budget), "offline": f.offline or None}
+                ),
+            }
+        )
+    meta = _clean(
+        {
+            "generator": "archkit",
+            "system": system.name,
+            "description": system.description,
+            "version": system.version,
+            "placement": variant or "base",
+            "variants": [
+                _clean(
+                    {
+                        "name": v.name,
+                        "description": v.description,
+                        "placement": dict(v.placement),
+                        "links-down": v.links_down,
+                        "preset": v.preset,
+                    }
+                )
+                for v in system.variants
+            ],
+            "requirements": system.requirements,
+            "objectives": system.objectives,
+        }
+    )
     doc: dict[str, Any] = {"nodes": nodes, "relationships": rels}
     if flows:
         doc["flows"] = flows

@@ -23,8 +23,16 @@ from ._ids import IdSpace
 
 __all__ = ["to_structurizr"]
 
-_SHAPES = {"cylinder": "Cylinder", "folder": "Folder", "hexagon": "Hexagon", "box3d": "Box", "note": "Box",
-           "cds": "Pipe", "invhouse": "Box", "octagon": "Box"}
+_SHAPES = {
+    "cylinder": "Cylinder",
+    "folder": "Folder",
+    "hexagon": "Hexagon",
+    "box3d": "Box",
+    "note": "Box",
+    "cds": "Pipe",
+    "invhouse": "Box",
+    "octagon": "Box",
+}
 
 
 def _comment(text: str) -> str:
@@ -65,8 +73,9 @@ def to_structurizr(system: System) -> str:
         if e.request_size is not None and e.rate is not None:
             desc += f", {e.request_size} x {e.rate}"
         tags = [e.kind, e.purpose]
-        out.append(f"        {comp[e.source]} -> {comp[e.target]} {_s(desc)} {_s(e.protocol or e.kind)} "
-                   f"{_s(','.join(tags))}")
+        out.append(
+            f"        {comp[e.source]} -> {comp[e.target]} {_s(desc)} {_s(e.protocol or e.kind)} {_s(','.join(tags))}"
+        )
     envs = [("base", None)] + [(v.name, v.name) for v in system.variants]
     env_nodes: dict[str, dict[str, str]] = {}
     for env, variant in envs:
@@ -81,8 +90,10 @@ def to_structurizr(system: System) -> str:
             nid = ids("d", f"{env}_{n.id}")
             nmap[n.id] = nid
             # deploymentNode <name> [description] [technology] [tags] [instances]
-            out.append(f"            {nid} = deploymentNode {_s(n.label)} {_s(n.description)} {_s(n.kind)} "
-                       f"{_s(n.kind)} {n.count} {{")
+            out.append(
+                f"            {nid} = deploymentNode {_s(n.label)} {_s(n.description)} {_s(n.kind)} "
+                f"{_s(n.kind)} {n.count} {{"
+            )
             for c in system.components:
                 if placement.get(c.id) == n.id:
                     out.append(f"                containerInstance {comp[c.id]}")

@@ -26,8 +26,21 @@ from ._safe_yaml import parse_json as _parse_json
 from ._safe_yaml import parse_yaml as _parse_yaml
 from ._safe_yaml import read_text as _read_text
 
-__all__ = ["load", "load_data", "loads", "to_data", "to_yaml", "to_json", "save", "json_schema", "write_atomic",
-           "read_user_text", "os_error_text", "MAX_TEXT_BYTES", "ModelOutputWarning"]
+__all__ = [
+    "load",
+    "load_data",
+    "loads",
+    "to_data",
+    "to_yaml",
+    "to_json",
+    "save",
+    "json_schema",
+    "write_atomic",
+    "read_user_text",
+    "os_error_text",
+    "MAX_TEXT_BYTES",
+    "ModelOutputWarning",
+]
 
 _PY_SUFFIXES = (".py",)
 _YAML_SUFFIXES = (".yaml", ".yml")
@@ -63,24 +76,60 @@ def load(spec: str | os.PathLike[str]) -> System:
         return _as_model(found)
     if lower.endswith(_YAML_SUFFIXES + _JSON_SUFFIXES):
         if not os.path.isfile(path):
-            raise LoadError([Problem.of("file-not-found", f"no such file: '{path}'",
-                                        "check the path (relative to the current directory)", Location(path))], path)
+            raise LoadError(
+                [
+                    Problem.of(
+                        "file-not-found",
+                        f"no such file: '{path}'",
+                        "check the path (relative to the current directory)",
+                        Location(path),
+                    )
+                ],
+                path,
+            )
         try:
             with open(path, "rb") as fh:
                 data = fh.read(_MAX_BYTES + 1)  # read_text refuses more: a device or pipe cannot exhaust memory
         except OSError as exc:
-            raise LoadError([Problem.of("file-not-found", f"cannot read '{path}': {exc.strerror}",
-                                        "check the path and its permissions", Location(path))], path) from None
+            raise LoadError(
+                [
+                    Problem.of(
+                        "file-not-found",
+                        f"cannot read '{path}': {exc.strerror}",
+                        "check the path and its permissions",
+                        Location(path),
+                    )
+                ],
+                path,
+            ) from None
         return loads(data, path, fmt="json" if lower.endswith(_JSON_SUFFIXES) else "yaml")
     if ":" in spec and not os.path.exists(spec):
         from ._pyfile import load_module_attr
 
         return _as_model(load_module_attr(spec))
     if not os.path.exists(path):
-        raise LoadError([Problem.of("file-not-found", f"no such file: '{path}'",
-                                    "give a .py, .yaml or .json model file, or module:attr", Location(path))], path)
-    raise LoadError([Problem.of("not-a-model", f"'{path}' is not a model file archkit reads",
-                                "give a .py, .yaml, .yml or .json file, or module:attr", Location(path))], path)
+        raise LoadError(
+            [
+                Problem.of(
+                    "file-not-found",
+                    f"no such file: '{path}'",
+                    "give a .py, .yaml or .json model file, or module:attr",
+                    Location(path),
+                )
+            ],
+            path,
+        )
+    raise LoadError(
+        [
+            Problem.of(
+                "not-a-model",
+                f"'{path}' is not a model file archkit reads",
+                "give a .py, .yaml, .yml or .json file, or module:attr",
+                Location(path),
+            )
+        ],
+        path,
+    )
 
 
 def _as_model(found: Any) -> System:
@@ -153,8 +202,9 @@ _Dumper.add_representer(str, _str_presenter)
 
 def to_yaml(system: System) -> str:
     """Canonical YAML text of the model (deterministic; reads back to an equal model)."""
-    return yaml.dump(to_data(system), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=False, width=100)
+    return yaml.dump(
+        to_data(system), Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+    )
 
 
 def to_json(system: System) -> str:

@@ -92,5 +92,7 @@ def read_user_text(path: str | os.PathLike[str], what: str, *, limit: int = MAX_
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UsageError(f"{what} '{p}' is not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start}); "
-                         "is this the file you meant?") from None
+        raise UsageError(
+            f"{what} '{p}' is not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start}); "
+            "is this the file you meant?"
+        ) from None

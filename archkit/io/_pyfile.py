@@ -144,8 +144,9 @@ def guarded(source: str) -> Iterator[None]:
         if printed:
             lines = printed.rstrip("\n").splitlines()
             shown = "\n".join(lines[:20]) + (f"\n... ({len(lines) - 20} more lines)" if len(lines) > 20 else "")
-            warnings.warn(ModelOutputWarning(f"{source} printed while it was loaded (kept off stdout):\n{shown}"),
-                          stacklevel=3)
+            warnings.warn(
+                ModelOutputWarning(f"{source} printed while it was loaded (kept off stdout):\n{shown}"), stacklevel=3
+            )
 
 
 def _is_system(x: Any) -> bool:
@@ -162,10 +163,16 @@ def _builders_merged(found: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     """
     from .._dsl import System as DslSystem
 
-    built = {(v.name, v.location.file, v.location.line) for _, v in found
-             if isinstance(v, ModelSystem) and v.location is not None}
-    return [(k, v) for k, v in found
-            if not (isinstance(v, DslSystem) and (v.name, v.location.file, v.location.line) in built)]
+    built = {
+        (v.name, v.location.file, v.location.line)
+        for _, v in found
+        if isinstance(v, ModelSystem) and v.location is not None
+    }
+    return [
+        (k, v)
+        for k, v in found
+        if not (isinstance(v, DslSystem) and (v.name, v.location.file, v.location.line) in built)
+    ]
 
 
 def find_system(namespace: dict[str, Any], attr: str | None, source: str) -> Any:
@@ -173,14 +180,29 @@ def find_system(namespace: dict[str, Any], attr: str | None, source: str) -> Any
     if attr:
         if attr not in namespace:
             names = sorted(k for k, v in namespace.items() if _is_system(v))
-            raise LoadError([Problem.of(
-                "no-system", f"'{source}' defines no variable '{attr}'",
-                f"systems defined there: {', '.join(names)}" if names else "define a System in it",
-                Location(source))], source)
+            raise LoadError(
+                [
+                    Problem.of(
+                        "no-system",
+                        f"'{source}' defines no variable '{attr}'",
+                        f"systems defined there: {', '.join(names)}" if names else "define a System in it",
+                        Location(source),
+                    )
+                ],
+                source,
+            )
         if not _is_system(namespace[attr]):
-            raise LoadError([Problem.of(
-                "no-system", f"'{attr}' in '{source}' is a {type(namespace[attr]).__name__}, not a System",
-                "point at a variable that holds an archkit System", Location(source))], source)
+            raise LoadError(
+                [
+                    Problem.of(
+                        "no-system",
+                        f"'{attr}' in '{source}' is a {type(namespace[attr]).__name__}, not a System",
+                        "point at a variable that holds an archkit System",
+                        Location(source),
+                    )
+                ],
+                source,
+            )
         return namespace[attr]
     found: list[tuple[str, Any]] = []
     for k, v in namespace.items():
@@ -190,13 +212,29 @@ def find_system(namespace: dict[str, Any], attr: str | None, source: str) -> Any
     if len(found) == 1:
         return found[0][1]
     if not found:
-        raise LoadError([Problem.of(
-            "no-system", f"'{source}' defines no System",
-            "declare one with 'with System(\"name\") as s:' at module level", Location(source))], source)
+        raise LoadError(
+            [
+                Problem.of(
+                    "no-system",
+                    f"'{source}' defines no System",
+                    "declare one with 'with System(\"name\") as s:' at module level",
+                    Location(source),
+                )
+            ],
+            source,
+        )
     names = sorted(k for k, _ in found)
-    raise LoadError([Problem.of(
-        "no-system", f"'{source}' defines several systems: {', '.join(names)}",
-        f"choose one, e.g. '{source}:{names[0]}'", Location(source))], source)
+    raise LoadError(
+        [
+            Problem.of(
+                "no-system",
+                f"'{source}' defines several systems: {', '.join(names)}",
+                f"choose one, e.g. '{source}:{names[0]}'",
+                Location(source),
+            )
+        ],
+        source,
+    )
 
 
 def _user_frame(tb: Any, path: str) -> tuple[str, int | None]:
@@ -211,8 +249,17 @@ def _user_frame(tb: Any, path: str) -> tuple[str, int | None]:
 def load_python_file(path: str, attr: str | None = None) -> Any:
     """Run a Python model file and return the System it defines (DSL or model)."""
     if not os.path.isfile(path):
-        raise LoadError([Problem.of("file-not-found", f"no such file: '{path}'",
-                                    "check the path (relative to the current directory)", Location(path))], path)
+        raise LoadError(
+            [
+                Problem.of(
+                    "file-not-found",
+                    f"no such file: '{path}'",
+                    "check the path (relative to the current directory)",
+                    Location(path),
+                )
+            ],
+            path,
+        )
     folder = os.path.dirname(os.path.abspath(path))
     added = folder not in sys.path
     if added:
@@ -223,8 +270,17 @@ def load_python_file(path: str, attr: str | None = None) -> Any:
     except ArchkitError:
         raise
     except SyntaxError as exc:
-        raise LoadError([Problem.of("syntax-error", f"Python syntax error: {exc.msg}",
-                                    "fix the code at this line", Location(path, exc.lineno))], path) from None
+        raise LoadError(
+            [
+                Problem.of(
+                    "syntax-error",
+                    f"Python syntax error: {exc.msg}",
+                    "fix the code at this line",
+                    Location(path, exc.lineno),
+                )
+            ],
+            path,
+        ) from None
     except BaseException as exc:  # the user's code failed: say where, not how deep
         if isinstance(exc, KeyboardInterrupt):
             raise
@@ -238,9 +294,11 @@ def load_python_file(path: str, attr: str | None = None) -> Any:
 def _code_error(exc: BaseException, path: str) -> LoadError:
     file, line = _user_frame(exc.__traceback__, path)
     if isinstance(exc, _Refused) and exc.what.startswith("running longer"):
-        message = f"the model file was stopped after {exc.what[len('running longer than '):]}"
-        hint = ("a model file should only declare the system; look for a loop that does not end here, or raise "
-                "ARCHKIT_LOAD_TIMEOUT (seconds) for a model that is slow to build")
+        message = f"the model file was stopped after {exc.what[len('running longer than ') :]}"
+        hint = (
+            "a model file should only declare the system; look for a loop that does not end here, or raise "
+            "ARCHKIT_LOAD_TIMEOUT (seconds) for a model that is slow to build"
+        )
     elif isinstance(exc, (_Refused, SystemExit)):
         call = exc.what if isinstance(exc, _Refused) else f"sys.exit({'' if exc.code is None else repr(exc.code)})"
         message = f"the model file called {call}, which would end archkit"
@@ -260,14 +318,31 @@ def load_module_attr(spec: str) -> Any:
         with guarded(spec):
             module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise LoadError([Problem.of("file-not-found", f"cannot import module '{module_name}': {exc}",
-                                    "check the module name and that it is on the Python path", Location(spec))],
-                        spec) from None
+        raise LoadError(
+            [
+                Problem.of(
+                    "file-not-found",
+                    f"cannot import module '{module_name}': {exc}",
+                    "check the module name and that it is on the Python path",
+                    Location(spec),
+                )
+            ],
+            spec,
+        ) from None
     except ArchkitError:
         raise
     except (_Refused, SystemExit) as exc:
         raise _code_error(exc, spec) from None
     except Exception as exc:
-        raise LoadError([Problem.of("model-code-error", f"importing '{module_name}' raised {type(exc).__name__}: {exc}",
-                                    "fix the module so that it imports on its own", Location(spec))], spec) from None
+        raise LoadError(
+            [
+                Problem.of(
+                    "model-code-error",
+                    f"importing '{module_name}' raised {type(exc).__name__}: {exc}",
+                    "fix the module so that it imports on its own",
+                    Location(spec),
+                )
+            ],
+            spec,
+        ) from None
     return find_system(vars(module), attr or None, spec)

@@ -22,8 +22,14 @@ MAX_DEPTH = 64
 MAX_NODES = 5_000_000
 
 _SAFE_TAGS = {
-    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:merge",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:merge",
     "tag:yaml.org,2002:timestamp",
 }
 
@@ -36,19 +42,43 @@ except AttributeError:  # pragma: no cover
 def read_text(data: bytes, source: str) -> str:
     """Decode a model file, refusing binary data and over-large files."""
     if len(data) > MAX_BYTES:
-        raise LoadError([Problem.of(
-            "too-large", f"the file is {len(data) / 1e6:.1f} MB; archkit reads models up to {MAX_BYTES // 2**20} MiB",
-            "split the model, or check that this is the file you meant", Location(source))], source)
+        raise LoadError(
+            [
+                Problem.of(
+                    "too-large",
+                    f"the file is {len(data) / 1e6:.1f} MB; archkit reads models up to {MAX_BYTES // 2**20} MiB",
+                    "split the model, or check that this is the file you meant",
+                    Location(source),
+                )
+            ],
+            source,
+        )
     if b"\x00" in data[:65536]:
-        raise LoadError([Problem.of(
-            "not-text", "the file contains binary data (NUL bytes), not YAML or JSON text",
-            "pass a .yaml, .json or .py model file", Location(source))], source)
+        raise LoadError(
+            [
+                Problem.of(
+                    "not-text",
+                    "the file contains binary data (NUL bytes), not YAML or JSON text",
+                    "pass a .yaml, .json or .py model file",
+                    Location(source),
+                )
+            ],
+            source,
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise LoadError([Problem.of(
-            "not-text", f"the file is not UTF-8 text (bad byte at offset {exc.start})",
-            "save the model as UTF-8 text", Location(source))], source) from None
+        raise LoadError(
+            [
+                Problem.of(
+                    "not-text",
+                    f"the file is not UTF-8 text (bad byte at offset {exc.start})",
+                    "save the model as UTF-8 text",
+                    Location(source),
+                )
+            ],
+            source,
+        ) from None
 
 
 def parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
@@ -206,47 +236,96 @@ def _parse_nodes(text: str, source: str) -> tuple[Any, dict[tuple[Any, ...], int
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
         if "nesting depth" in str(exc.problem):
-            raise LoadError([Problem.of(
-                "too-deep", "the document is nested too deeply to be a model",
-                f"a model nests a few levels deep; archkit accepts up to {MAX_DEPTH}", Location(source, line))],
-                source) from None
-        raise LoadError([Problem.of(
-            "syntax-error", f"YAML syntax error: {exc.problem or exc}",
-            "fix the YAML at this line (check indentation, colons and quotes)", Location(source, line))],
-            source) from None
+            raise LoadError(
+                [
+                    Problem.of(
+                        "too-deep",
+                        "the document is nested too deeply to be a model",
+                        f"a model nests a few levels deep; archkit accepts up to {MAX_DEPTH}",
+                        Location(source, line),
+                    )
+                ],
+                source,
+            ) from None
+        raise LoadError(
+            [
+                Problem.of(
+                    "syntax-error",
+                    f"YAML syntax error: {exc.problem or exc}",
+                    "fix the YAML at this line (check indentation, colons and quotes)",
+                    Location(source, line),
+                )
+            ],
+            source,
+        ) from None
     except yaml.YAMLError as exc:
-        raise LoadError([Problem.of("syntax-error", f"YAML error: {exc}", "fix the YAML syntax",
-                                    Location(source))], source) from None
+        raise LoadError(
+            [Problem.of("syntax-error", f"YAML error: {exc}", "fix the YAML syntax", Location(source))], source
+        ) from None
     except RecursionError:
-        raise LoadError([Problem.of(
-            "too-deep", "the document is nested too deeply to be a model",
-            f"a model nests a few levels deep; archkit accepts up to {MAX_DEPTH}", Location(source))],
-            source) from None
+        raise LoadError(
+            [
+                Problem.of(
+                    "too-deep",
+                    "the document is nested too deeply to be a model",
+                    f"a model nests a few levels deep; archkit accepts up to {MAX_DEPTH}",
+                    Location(source),
+                )
+            ],
+            source,
+        ) from None
     if node is None:
-        raise LoadError([Problem.of("not-a-model", "the file is empty",
-                                    "a model starts with 'name: <system name>'", Location(source, 1))], source)
+        raise LoadError(
+            [
+                Problem.of(
+                    "not-a-model", "the file is empty", "a model starts with 'name: <system name>'", Location(source, 1)
+                )
+            ],
+            source,
+        )
     lines: dict[tuple[Any, ...], int] = {}
     try:
         data, problems, shared, merged = _build(node, source, lines, loader)
         if not problems and shared:
             total, _ = _measure(node)
             if total > MAX_NODES:
-                problems = [Problem.of(
-                    "too-large", f"the document expands to more than {MAX_NODES:,} values (aliases that repeat "
-                    "aliases can make a small file huge)", "remove the anchors and aliases, or split the model",
-                    Location(source))]
+                problems = [
+                    Problem.of(
+                        "too-large",
+                        f"the document expands to more than {MAX_NODES:,} values (aliases that repeat "
+                        "aliases can make a small file huge)",
+                        "remove the anchors and aliases, or split the model",
+                        Location(source),
+                    )
+                ]
         if problems:
             raise LoadError(problems, source)
         if merged:  # '<<' merge keys: let PyYAML's safe constructor apply them
             data = loader.construct_document(node)
     except _TooDeep as deep:
-        raise LoadError([Problem.of(
-            "too-deep", f"the document nests more than {MAX_DEPTH} levels deep",
-            "a model nests a few levels deep; check that this is a model file",
-            Location(source, deep.line, deep.path))], source) from None
+        raise LoadError(
+            [
+                Problem.of(
+                    "too-deep",
+                    f"the document nests more than {MAX_DEPTH} levels deep",
+                    "a model nests a few levels deep; check that this is a model file",
+                    Location(source, deep.line, deep.path),
+                )
+            ],
+            source,
+        ) from None
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
-        raise LoadError([Problem.of("syntax-error", f"YAML value could not be read: {exc}",
-                                    "fix the value at this place", Location(source))], source) from None
+        raise LoadError(
+            [
+                Problem.of(
+                    "syntax-error",
+                    f"YAML value could not be read: {exc}",
+                    "fix the value at this place",
+                    Location(source),
+                )
+            ],
+            source,
+        ) from None
     finally:
         loader.dispose()
     return data, lines
@@ -298,8 +377,9 @@ class _TooDeep(Exception):
 _STR = "tag:yaml.org,2002:str"
 
 
-def _build(root: yaml.Node, source: str, lines: dict[tuple[Any, ...], int],
-           loader: Any) -> tuple[Any, list[Problem], bool, bool]:
+def _build(
+    root: yaml.Node, source: str, lines: dict[tuple[Any, ...], int], loader: Any
+) -> tuple[Any, list[Problem], bool, bool]:
     """Turn checked nodes into plain data in one pass, recording lines and problems.
 
     Returns (data, problems, whether aliases were used, whether merge keys were used). Each node is
@@ -315,19 +395,27 @@ def _build(root: yaml.Node, source: str, lines: dict[tuple[Any, ...], int],
         if key in memo:
             flags["shared"] = True
             if key in on_path:  # an alias inside itself: infinitely large
-                problems.append(Problem.of(
-                    "too-large", "an alias refers to the value that contains it (an infinite document)",
-                    "remove the recursive alias", Location(source, node.start_mark.line + 1, path)))
+                problems.append(
+                    Problem.of(
+                        "too-large",
+                        "an alias refers to the value that contains it (an infinite document)",
+                        "remove the recursive alias",
+                        Location(source, node.start_mark.line + 1, path),
+                    )
+                )
             return memo[key]
         line = node.start_mark.line + 1
         if len(path) > MAX_DEPTH:
             raise _TooDeep(path, line)
         if node.tag not in _SAFE_TAGS:
-            problems.append(Problem.of(
-                "unsafe-content",
-                f"the tag '{node.tag}' is not plain data; archkit never constructs objects or runs code from a file",
-                "remove the tag and write the value as plain YAML (text, numbers, lists, mappings)",
-                Location(source, line, path)))
+            problems.append(
+                Problem.of(
+                    "unsafe-content",
+                    f"the tag '{node.tag}' is not plain data; archkit never constructs objects or runs code from a file",
+                    "remove the tag and write the value as plain YAML (text, numbers, lists, mappings)",
+                    Location(source, line, path),
+                )
+            )
             memo[key] = None
             return None
         lines.setdefault(path, line)
@@ -349,22 +437,39 @@ def _build(root: yaml.Node, source: str, lines: dict[tuple[Any, ...], int],
         for key_node, value_node in node.value:
             kline = key_node.start_mark.line + 1
             if key_node.tag not in _SAFE_TAGS:
-                problems.append(Problem.of("unsafe-content", f"the tag '{key_node.tag}' is not plain data",
-                                           "remove the tag", Location(source, kline, path)))
+                problems.append(
+                    Problem.of(
+                        "unsafe-content",
+                        f"the tag '{key_node.tag}' is not plain data",
+                        "remove the tag",
+                        Location(source, kline, path),
+                    )
+                )
                 continue
             if key_node.tag == "tag:yaml.org,2002:merge":
                 flags["merged"] = True
                 visit(value_node, path)
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(Problem.of("syntax-error", "a mapping key is a list or mapping, not plain text",
-                                           "use text keys", Location(source, kline, path)))
+                problems.append(
+                    Problem.of(
+                        "syntax-error",
+                        "a mapping key is a list or mapping, not plain text",
+                        "use text keys",
+                        Location(source, kline, path),
+                    )
+                )
                 continue
             k = key_node.value if key_node.tag == _STR else loader.construct_object(key_node)
             if k in seen:
-                problems.append(Problem.of(
-                    "syntax-error", f"the key '{k}' appears twice in one mapping (lines {seen[k]} and {kline})",
-                    "keep one of them", Location(source, kline, path + (k,))))
+                problems.append(
+                    Problem.of(
+                        "syntax-error",
+                        f"the key '{k}' appears twice in one mapping (lines {seen[k]} and {kline})",
+                        "keep one of them",
+                        Location(source, kline, path + (k,)),
+                    )
+                )
             seen[k] = kline
             lines.setdefault(path + (k,), kline)
             out[k] = visit(value_node, path + (k,))
@@ -393,15 +498,40 @@ def parse_json(text: str, source: str) -> Any:
     try:
         data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
-        raise LoadError([Problem.of("syntax-error", f"JSON syntax error: {exc.msg} (column {exc.colno})",
-                                    "fix the JSON at this line", Location(source, exc.lineno))], source) from None
+        raise LoadError(
+            [
+                Problem.of(
+                    "syntax-error",
+                    f"JSON syntax error: {exc.msg} (column {exc.colno})",
+                    "fix the JSON at this line",
+                    Location(source, exc.lineno),
+                )
+            ],
+            source,
+        ) from None
     except RecursionError:
-        raise LoadError([Problem.of("too-deep", f"the document nests more than {MAX_DEPTH} levels deep",
-                                    "check that this is a model file", Location(source))], source) from None
+        raise LoadError(
+            [
+                Problem.of(
+                    "too-deep",
+                    f"the document nests more than {MAX_DEPTH} levels deep",
+                    "check that this is a model file",
+                    Location(source),
+                )
+            ],
+            source,
+        ) from None
     if dupes:
         check_json_depth(data, source)
-        raise LoadError([Problem.of("syntax-error", f"the key '{k}' appears twice in one object", "keep one of them",
-                                    Location(source)) for k in sorted(set(dupes))], source)
+        raise LoadError(
+            [
+                Problem.of(
+                    "syntax-error", f"the key '{k}' appears twice in one object", "keep one of them", Location(source)
+                )
+                for k in sorted(set(dupes))
+            ],
+            source,
+        )
     return data
 
 
@@ -415,8 +545,17 @@ def check_json_depth(data: Any, source: str) -> None:
     while stack:
         item, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise LoadError([Problem.of("too-deep", f"the document nests more than {MAX_DEPTH} levels deep",
-                                        "check that this is a model file", Location(source))], source)
+            raise LoadError(
+                [
+                    Problem.of(
+                        "too-deep",
+                        f"the document nests more than {MAX_DEPTH} levels deep",
+                        "check that this is a model file",
+                        Location(source),
+                    )
+                ],
+                source,
+            )
         if isinstance(item, dict):
             stack.extend((v, depth + 1) for v in item.values() if isinstance(v, (dict, list)))
         elif isinstance(item, list):

@@ -293,8 +293,14 @@ class Connector(Element):
         synchronous call that answers (purpose serving or training, or a declared response_size).
         """
         request = (self.source, self.target, "request")
-        answers = self.op == "read" or (self.synchronous and self.op == "invoke" and (
-            self.purpose in ("serving", "training") or (self.response_size is not None and self.response_size.hi > 0)))
+        answers = self.op == "read" or (
+            self.synchronous
+            and self.op == "invoke"
+            and (
+                self.purpose in ("serving", "training")
+                or (self.response_size is not None and self.response_size.hi > 0)
+            )
+        )
         return (request, (self.target, self.source, "response")) if answers else (request,)
 
 
@@ -311,16 +317,30 @@ class Node(Element):
     storage: DataSize | None = Field(None, description="Storage available, e.g. '16 GB'.")
     battery: Energy | None = Field(None, description="Battery capacity, e.g. '2.1 Wh'.")
     power: Power | None = Field(None, description="Power drawn while busy, for battery estimates, e.g. '1.5 W'.")
-    count: Annotated[int, WithJsonSchema({"anyOf": [
-        {"type": "integer", "minimum": 1, "maximum": MAX_COUNT},
-        {"type": "string", "pattern": r"^\s*\d+\s*\.\.\s*\d+\s*$"}]})] = Field(
-        1, ge=1, le=MAX_COUNT,
+    count: Annotated[
+        int,
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "integer", "minimum": 1, "maximum": MAX_COUNT},
+                    {"type": "string", "pattern": r"^\s*\d+\s*\.\.\s*\d+\s*$"},
+                ]
+            }
+        ),
+    ] = Field(
+        1,
+        ge=1,
+        le=MAX_COUNT,
         description="How many of these nodes exist: a fixed fleet, e.g. 4; or 'min..max', e.g. '2..20', for a "
-        "fleet that scales between min_count and count with the load.")
+        "fleet that scales between min_count and count with the load.",
+    )
     min_count: int | None = Field(
-        None, ge=0, le=MAX_COUNT,
+        None,
+        ge=0,
+        le=MAX_COUNT,
         description="The fewest nodes of a fleet that scales (count is the most); unset: the fleet is fixed at count. "
-        "count: '2..20' sets both.")
+        "count: '2..20' sets both.",
+    )
     per_user: float | None = Field(
         None,
         gt=0,
@@ -349,9 +369,14 @@ class Node(Element):
         if v is not None and isinstance(most, int) and v > most:
             from pydantic_core import PydanticCustomError
 
-            raise PydanticCustomError("quantity_order", "{message}", {
-                "message": f"the fewest nodes ({v}) is more than the most ({most})",
-                "hint": "write count as 'min..max' with min at most max, e.g. '2..20'"})
+            raise PydanticCustomError(
+                "quantity_order",
+                "{message}",
+                {
+                    "message": f"the fewest nodes ({v}) is more than the most ({most})",
+                    "hint": "write count as 'min..max' with min at most max, e.g. '2..20'",
+                },
+            )
         return v
 
     @property

@@ -72,26 +72,69 @@ class Dimension:
 DIMENSIONS: Final[dict[str, Dimension]] = {
     d.name: d
     for d in (
-        Dimension("duration", "a duration", "s", "second",
-                  (("d", 86400.0), ("h", 3600.0), ("min", 60.0), ("s", 1.0), ("ms", 1e-3), ("us", 1e-6)), "40..200 ms",
-                  1e-12, 1e12),
-        Dimension("data", "a data size", "B", "byte",
-                  (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3), ("B", 1.0)), "2.7 MB", 1e-6, 1e21),
-        Dimension("bandwidth", "a bandwidth", "bit/s", "bit/second",
-                  (("Gbit/s", 1e9), ("Mbit/s", 1e6), ("kbit/s", 1e3), ("bit/s", 1.0)), "3 Mbit/s", 1e-6, 1e18),
-        Dimension("rate", "a rate", "/s", "1/second",
-                  (("/s", 1.0), ("/min", 1 / 60), ("/h", 1 / 3600), ("/day", 1 / 86400), ("/week", 1 / 604800)),
-                  "30 /s", 1e-12, 1e12),
-        Dimension("money", "an amount of money", "USD", "USD",
-                  (("USD", 1.0),), "1200 USD"),
-        Dimension("money_per_data", "a price per data volume", "USD/B", "USD/byte",
-                  (("USD/GB", 1e-9), ("USD/MB", 1e-6), ("USD/B", 1.0)), "10 USD/GB", 1e-21, 1e9),
-        Dimension("money_per_time", "a price per time", "USD/s", "USD/second",
-                  (("USD/h", 1 / 3600), ("USD/s", 1.0)), "0.40 USD/h", 1e-15, 1e12),
-        Dimension("energy", "an energy", "J", "joule",
-                  (("kWh", 3.6e6), ("Wh", 3600.0), ("J", 1.0)), "3.5 Wh"),
-        Dimension("power", "a power", "W", "watt",
-                  (("kW", 1e3), ("W", 1.0), ("mW", 1e-3)), "2.5 W", 1e-12, 1e12),
+        Dimension(
+            "duration",
+            "a duration",
+            "s",
+            "second",
+            (("d", 86400.0), ("h", 3600.0), ("min", 60.0), ("s", 1.0), ("ms", 1e-3), ("us", 1e-6)),
+            "40..200 ms",
+            1e-12,
+            1e12,
+        ),
+        Dimension(
+            "data",
+            "a data size",
+            "B",
+            "byte",
+            (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3), ("B", 1.0)),
+            "2.7 MB",
+            1e-6,
+            1e21,
+        ),
+        Dimension(
+            "bandwidth",
+            "a bandwidth",
+            "bit/s",
+            "bit/second",
+            (("Gbit/s", 1e9), ("Mbit/s", 1e6), ("kbit/s", 1e3), ("bit/s", 1.0)),
+            "3 Mbit/s",
+            1e-6,
+            1e18,
+        ),
+        Dimension(
+            "rate",
+            "a rate",
+            "/s",
+            "1/second",
+            (("/s", 1.0), ("/min", 1 / 60), ("/h", 1 / 3600), ("/day", 1 / 86400), ("/week", 1 / 604800)),
+            "30 /s",
+            1e-12,
+            1e12,
+        ),
+        Dimension("money", "an amount of money", "USD", "USD", (("USD", 1.0),), "1200 USD"),
+        Dimension(
+            "money_per_data",
+            "a price per data volume",
+            "USD/B",
+            "USD/byte",
+            (("USD/GB", 1e-9), ("USD/MB", 1e-6), ("USD/B", 1.0)),
+            "10 USD/GB",
+            1e-21,
+            1e9,
+        ),
+        Dimension(
+            "money_per_time",
+            "a price per time",
+            "USD/s",
+            "USD/second",
+            (("USD/h", 1 / 3600), ("USD/s", 1.0)),
+            "0.40 USD/h",
+            1e-15,
+            1e12,
+        ),
+        Dimension("energy", "an energy", "J", "joule", (("kWh", 3.6e6), ("Wh", 3600.0), ("J", 1.0)), "3.5 Wh"),
+        Dimension("power", "a power", "W", "watt", (("kW", 1e3), ("W", 1.0), ("mW", 1e-3)), "2.5 W", 1e-12, 1e12),
     )
 }
 
@@ -186,19 +229,27 @@ def _unit_factor(unit: str) -> tuple[str, float]:
         where = f" in '{unit}'" if exc.name != unit else ""
         raise QuantityError("unit", f"unknown unit '{exc.name}'{where}", _UNIT_HINT) from None
     except UnitSyntaxError as exc:
-        raise QuantityError("unit", f"cannot read the unit '{unit}': {exc}",
-                            "write unit names joined by *, / or a space, e.g. 'Mbit/s', '/(14 d)', 'kW h'") from None
+        raise QuantityError(
+            "unit",
+            f"cannot read the unit '{unit}': {exc}",
+            "write unit names joined by *, / or a space, e.g. 'Mbit/s', '/(14 d)', 'kW h'",
+        ) from None
     found = _by_signature().get(u.signature)
     if found is not None:
         dim, ref = found
         return dim, u.factor / ref
     if u.signature == _CHARGE:
         raise QuantityError(
-            "unit", f"'{unit}' is an electric charge, not an energy",
+            "unit",
+            f"'{unit}' is an electric charge, not an energy",
             "a battery holds energy: Wh = mAh x V / 1000, e.g. 4000 mAh at 3.85 V is 15.4 Wh; "
-            "write '15.4 Wh' or '4000 mAh at 3.85 V'")
-    raise QuantityError("unit", f"'{unit}' is not a unit archkit measures with", "use a duration, data size, "
-                        "bandwidth, rate, price, energy or power unit")
+            "write '15.4 Wh' or '4000 mAh at 3.85 V'",
+        )
+    raise QuantityError(
+        "unit",
+        f"'{unit}' is not a unit archkit measures with",
+        "use a duration, data size, bandwidth, rate, price, energy or power unit",
+    )
 
 
 _AT = re.compile(r"^(?P<unit>.+?)\s+(?:at|@)\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<volt>[A-Za-z]+)$")
@@ -219,9 +270,11 @@ def _unit_at(unit: str) -> tuple[str, float] | None:
     energy = charge.times(volt)
     found = _by_signature().get(energy.signature)
     if charge.signature != _CHARGE or found is None or found[0] != "energy" or not 0 < volts <= 1e6:
-        raise QuantityError("unit", f"'{unit}' is not a charge at a voltage",
-                            "write a battery as energy, e.g. '15.4 Wh', or as charge at a voltage, "
-                            "e.g. '4000 mAh at 3.85 V'")
+        raise QuantityError(
+            "unit",
+            f"'{unit}' is not a charge at a voltage",
+            "write a battery as energy, e.g. '15.4 Wh', or as charge at a voltage, e.g. '4000 mAh at 3.85 V'",
+        )
     return "energy", energy.factor * volts / found[1]
 
 
@@ -239,14 +292,21 @@ def parse_quantity(value: Any, dim: str) -> "Quantity":
     if isinstance(value, Quantity):
         if value.dim != dim:
             raise QuantityError(
-                "dimension", f"{value} is {DIMENSIONS[value.dim].label}, but {want.label} is expected",
-                f"give {want.label}, e.g. '{want.example}'")
+                "dimension",
+                f"{value} is {DIMENSIONS[value.dim].label}, but {want.label} is expected",
+                f"give {want.label}, e.g. '{want.example}'",
+            )
         return value
     if isinstance(value, bool) or isinstance(value, (int, float)):
-        raise QuantityError("syntax", f"{value!r} has no unit", f"write {want.label} with its unit, e.g. '{want.example}'")
+        raise QuantityError(
+            "syntax", f"{value!r} has no unit", f"write {want.label} with its unit, e.g. '{want.example}'"
+        )
     if not isinstance(value, str):
-        raise QuantityError("syntax", f"expected text such as '{want.example}', got {type(value).__name__}",
-                            f"write {want.label} as text with a unit, e.g. '{want.example}'")
+        raise QuantityError(
+            "syntax",
+            f"expected text such as '{want.example}', got {type(value).__name__}",
+            f"write {want.label} as text with a unit, e.g. '{want.example}'",
+        )
     return _parse_text(value, dim)
 
 
@@ -254,20 +314,29 @@ def parse_quantity(value: Any, dim: str) -> "Quantity":
 def _parse_text(text: str, dim: str) -> "Quantity":
     want = DIMENSIONS[dim]
     if len(text) > MAX_TEXT_CHARS:
-        raise QuantityError("syntax", f"the text is {len(text)} characters long; a quantity is at most {MAX_TEXT_CHARS}",
-                            f"write a number or a range with a unit, e.g. '{want.example}'")
+        raise QuantityError(
+            "syntax",
+            f"the text is {len(text)} characters long; a quantity is at most {MAX_TEXT_CHARS}",
+            f"write a number or a range with a unit, e.g. '{want.example}'",
+        )
     m = _RANGE_RE.match(text)
     if not m:
-        raise QuantityError("syntax", f"cannot read '{text}' as {want.label}",
-                            f"write a number or a range with a unit, e.g. '{want.example}'")
+        raise QuantityError(
+            "syntax",
+            f"cannot read '{text}' as {want.label}",
+            f"write a number or a range with a unit, e.g. '{want.example}'",
+        )
     unit = m.group("unit")
     if not unit:
         raise QuantityError("syntax", f"'{text}' has no unit", f"add a unit, e.g. '{want.example}'")
     unit = unit.strip()
     got, factor = _unit_at(unit) or _unit_factor(unit)
     if got != dim:
-        raise QuantityError("dimension", f"'{text}' is {DIMENSIONS[got].label}, but {want.label} is expected",
-                            f"give {want.label}, e.g. '{want.example}'")
+        raise QuantityError(
+            "dimension",
+            f"'{text}' is {DIMENSIONS[got].label}, but {want.label} is expected",
+            f"give {want.label}, e.g. '{want.example}'",
+        )
     nums = [_num(g) for g in (m.group("a"), m.group("b"), m.group("c")) if g is not None]
     vals = [n * factor for n in nums]
     if any(not math.isfinite(v) for v in vals):
@@ -275,8 +344,11 @@ def _parse_text(text: str, dim: str) -> "Quantity":
     if any(v < 0 for v in vals):
         raise QuantityError("negative", f"'{text}' is negative", f"{want.label} cannot be negative")
     if any(v != 0 and not want.smallest <= v <= want.largest for v in vals):
-        raise QuantityError("range", f"'{text}' is out of range for {want.label}",
-                            f"{want.label} is 0 or between {want.smallest:g} and {want.largest:g} {want.canonical}")
+        raise QuantityError(
+            "range",
+            f"'{text}' is out of range for {want.label}",
+            f"{want.label} is 0 or between {want.smallest:g} and {want.largest:g} {want.canonical}",
+        )
     if len(vals) == 1:
         return Quantity(vals[0], vals[0], None, dim)
     if len(vals) == 2:
@@ -284,8 +356,11 @@ def _parse_text(text: str, dim: str) -> "Quantity":
     else:
         lo, typ, hi = vals
     if lo > hi or (typ is not None and not lo <= typ <= hi):
-        raise QuantityError("order", f"in '{text}' the best case is greater than the worst case",
-                            "write best..worst (or best..typical..worst) in increasing order")
+        raise QuantityError(
+            "order",
+            f"in '{text}' the best case is greater than the worst case",
+            "write best..worst (or best..typical..worst) in increasing order",
+        )
     return Quantity(lo, hi, typ, dim)
 
 
@@ -392,7 +467,9 @@ class _QuantityAnnotation:
             serialization=core_schema.plain_serializer_function_ser_schema(format_quantity, when_used="always"),
         )
 
-    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
         d = DIMENSIONS[self.dim]
         units = sorted({u for u, (dn, _) in _TABLE.items() if dn == self.dim and " " not in u})
         return {

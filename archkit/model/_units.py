@@ -63,7 +63,7 @@ class Unit:
         dims: dict[str, int] = dict(self.signature)
         for base, exp in other.signature:
             dims[base] = dims.get(base, 0) + exp * power
-        factor = self.factor * other.factor ** power
+        factor = self.factor * other.factor**power
         if not math.isfinite(factor) or factor == 0:
             raise UnitSyntaxError("the unit's size is out of range")
         return Unit(factor, tuple(sorted((b, e) for b, e in dims.items() if e)))
@@ -132,8 +132,11 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         else:
             tok = ("op", m.group("op"))
         # two terms side by side ("kW h", "14 d", "2(...)") multiply
-        if out and (out[-1][0] in ("name", "num", "exp") or out[-1] == ("op", ")")) and \
-                (tok[0] in ("name", "num") or tok == ("op", "(")):
+        if (
+            out
+            and (out[-1][0] in ("name", "num", "exp") or out[-1] == ("op", ")"))
+            and (tok[0] in ("name", "num") or tok == ("op", "("))
+        ):
             out.append(("op", "*"))
         out.append(tok)
         pos = m.end()

@@ -31,11 +31,33 @@ from ._render import FORMATS, STYLES, GraphvizError, GraphvizTimeout, render_vie
 from ._style import BoxStyle, LineStyle, component_style, connector_style, tier_of
 
 __all__ = [
-    "View", "Box", "Group", "Line", "LegendEntry",
-    "logical_view", "deployment_view", "dataflow_view", "flow_view", "compare_view",
-    "build_view", "view_specs", "render_view", "render_all", "notebook_svg", "RenderedFile",
-    "VIEW_KINDS", "FORMATS", "STYLES", "GraphvizError", "GraphvizTimeout", "render",
-    "BoxStyle", "LineStyle", "component_style", "connector_style", "tier_of",
+    "View",
+    "Box",
+    "Group",
+    "Line",
+    "LegendEntry",
+    "logical_view",
+    "deployment_view",
+    "dataflow_view",
+    "flow_view",
+    "compare_view",
+    "build_view",
+    "view_specs",
+    "render_view",
+    "render_all",
+    "notebook_svg",
+    "RenderedFile",
+    "VIEW_KINDS",
+    "FORMATS",
+    "STYLES",
+    "GraphvizError",
+    "GraphvizTimeout",
+    "render",
+    "BoxStyle",
+    "LineStyle",
+    "component_style",
+    "connector_style",
+    "tier_of",
 ]
 
 VIEW_KINDS = ("logical", "deployment", "dataflow", "flow", "compare")
@@ -46,8 +68,11 @@ def _check_variant(system: System, variant: str | None) -> str | None:
         return None
     if variant not in system.variant_names:
         close = suggest(variant, system.variant_names)
-        hint = f"did you mean '{close}'?" if close else \
-            f"declared variants: {', '.join(system.variant_names) or 'none'} (or 'base')"
+        hint = (
+            f"did you mean '{close}'?"
+            if close
+            else f"declared variants: {', '.join(system.variant_names) or 'none'} (or 'base')"
+        )
         raise UsageError(f"unknown variant '{variant}'; {hint}")
     return variant
 
@@ -95,8 +120,9 @@ def build_view(system: System, spec: str, variant: str | None = None, *, analysi
     raise UsageError(f"unknown view '{spec}'; use logical, deployment, dataflow, flow:NAME or compare:V1,V2")
 
 
-def render(system: System, view: str = "deployment", variant: str | None = None, *, format: str = "svg",
-           style: str = "plain") -> bytes:
+def render(
+    system: System, view: str = "deployment", variant: str | None = None, *, format: str = "svg", style: str = "plain"
+) -> bytes:
     """Draw one view of a system: :func:`build_view` then :meth:`View.render`.
 
     Args:
@@ -141,8 +167,15 @@ def _file_name(spec: str, variant: str | None, fmt: str) -> str:
     return f"{base}.{'mmd' if fmt == 'mermaid' else fmt}"
 
 
-def render_all(system: System, out_dir: str, *, formats: tuple[str, ...] = ("svg",), style: str = "plain",
-               variant: str | None = None, layout: str | None = None) -> list[RenderedFile]:
+def render_all(
+    system: System,
+    out_dir: str,
+    *,
+    formats: tuple[str, ...] = ("svg",),
+    style: str = "plain",
+    variant: str | None = None,
+    layout: str | None = None,
+) -> list[RenderedFile]:
     """Draw every view of :func:`view_specs` into ``out_dir`` (atomic writes), one file per format."""
     import os
 
@@ -153,8 +186,9 @@ def render_all(system: System, out_dir: str, *, formats: tuple[str, ...] = ("svg
         view = build_view(system, spec, None if spec.startswith("compare:") else variant)
         for fmt in formats:
             data = view.render(fmt, style, layout)
-            path = os.path.join(out_dir, _file_name(spec, None if spec.startswith(("compare:", "logical"))
-                                                    else variant, fmt))
+            path = os.path.join(
+                out_dir, _file_name(spec, None if spec.startswith(("compare:", "logical")) else variant, fmt)
+            )
             write_atomic(path, data)
             out.append(RenderedFile(spec, path, fmt, len(data)))
     return out

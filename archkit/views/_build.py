@@ -27,8 +27,17 @@ from ..model import (
 from . import _style as st
 from ._graph import Box, Group, LegendEntry, Line
 
-__all__ = ["Canvas", "component_box", "connector_line", "deployment", "legend", "time_on", "node_summary",
-           "link_label", "sorted_nodes"]
+__all__ = [
+    "Canvas",
+    "component_box",
+    "connector_line",
+    "deployment",
+    "legend",
+    "time_on",
+    "node_summary",
+    "link_label",
+    "sorted_nodes",
+]
 
 
 @dataclass
@@ -63,8 +72,17 @@ def time_on(c: Component, node: Node | None) -> str | None:
     return str(c.processing_time) if c.processing_time is not None else None
 
 
-def component_box(canvas: Canvas, c: Component, id: str, group: str | None, *, node: Node | None = None,
-                  extra: tuple[str, ...] = (), border: str | None = None, penwidth: float | None = None) -> Box:
+def component_box(
+    canvas: Canvas,
+    c: Component,
+    id: str,
+    group: str | None,
+    *,
+    node: Node | None = None,
+    extra: tuple[str, ...] = (),
+    border: str | None = None,
+    penwidth: float | None = None,
+) -> Box:
     """A box for a component: its name, «kind», and (placed on a node) its time there."""
     s = st.component_style(c.kind)
     lines = [f"«{c.kind}»"]
@@ -75,22 +93,53 @@ def component_box(canvas: Canvas, c: Component, id: str, group: str | None, *, n
         lines.append(t)
     lines.extend(extra)
     tip = c.description or c.label
-    box = Box(id=id, title=c.label, lines=tuple(lines), kind=c.kind, group=group, shape=s.shape, fill=s.fill,
-              style=s.style, border=border or "#444444", penwidth=penwidth if penwidth is not None else
-              (1.6 if "bold" in s.style else 1.0), tooltip=f"{c.id}: {tip}")
+    box = Box(
+        id=id,
+        title=c.label,
+        lines=tuple(lines),
+        kind=c.kind,
+        group=group,
+        shape=s.shape,
+        fill=s.fill,
+        style=s.style,
+        border=border or "#444444",
+        penwidth=penwidth if penwidth is not None else (1.6 if "bold" in s.style else 1.0),
+        tooltip=f"{c.id}: {tip}",
+    )
     canvas.boxes.append(box)
     canvas.component_kinds.add(c.kind)
     return box
 
 
-def connector_line(canvas: Canvas, c: Connector, id: str, source: str, target: str, *, label: str = "",
-                   colour: str | None = None, constraint: bool = True, penwidth: float | None = None) -> Line:
+def connector_line(
+    canvas: Canvas,
+    c: Connector,
+    id: str,
+    source: str,
+    target: str,
+    *,
+    label: str = "",
+    colour: str | None = None,
+    constraint: bool = True,
+    penwidth: float | None = None,
+) -> Line:
     """A line for a connector: style by kind, colour by purpose (unless ``colour`` overrides it)."""
     ls = st.connector_style(c.kind)
     col = colour or st.purpose_colour(c.purpose)
-    line = Line(id=id, source=source, target=target, label=label, kind=c.kind, colour=col, style=ls.style,
-                penwidth=penwidth if penwidth is not None else ls.penwidth, arrowhead=ls.arrowhead,
-                constraint=constraint, tooltip=f"{c.id} ({c.kind}, {c.purpose})", fontcolour=col)
+    line = Line(
+        id=id,
+        source=source,
+        target=target,
+        label=label,
+        kind=c.kind,
+        colour=col,
+        style=ls.style,
+        penwidth=penwidth if penwidth is not None else ls.penwidth,
+        arrowhead=ls.arrowhead,
+        constraint=constraint,
+        tooltip=f"{c.id} ({c.kind}, {c.purpose})",
+        fontcolour=col,
+    )
     canvas.lines.append(line)
     canvas.connector_kinds.add(c.kind)
     if colour is None:
@@ -132,9 +181,18 @@ def link_label(lk: Link) -> str:
     return "\n".join([parts[0], " · ".join(parts[1:])]) if len(parts) > 1 else parts[0]
 
 
-def deployment(canvas: Canvas, system: System, variant: str | None, *, prefix: str = "", parent: str | None = None,
-               box_extra=None, link_colour=None, link_extra=None, highlight: set[str] | None = None
-               ) -> dict[str, str]:
+def deployment(
+    canvas: Canvas,
+    system: System,
+    variant: str | None,
+    *,
+    prefix: str = "",
+    parent: str | None = None,
+    box_extra=None,
+    link_colour=None,
+    link_extra=None,
+    highlight: set[str] | None = None,
+) -> dict[str, str]:
     """Add tier clusters, node clusters with their components, and link lines for one placement.
 
     Args:
@@ -161,8 +219,11 @@ def deployment(canvas: Canvas, system: System, variant: str | None, *, prefix: s
     has_pred: set[str] = set()
     has_succ: set[str] = set()
     for e in system.connectors:
-        if e.source != e.target and placement.get(e.source) is not None and \
-                placement.get(e.source) == placement.get(e.target):
+        if (
+            e.source != e.target
+            and placement.get(e.source) is not None
+            and placement.get(e.source) == placement.get(e.target)
+        ):
             has_pred.add(e.target)
             has_succ.add(e.source)
     boxes: dict[str, str] = {}
@@ -171,13 +232,32 @@ def deployment(canvas: Canvas, system: System, variant: str | None, *, prefix: s
     canvas.has_tiers = canvas.has_tiers or bool(tiers)
     for tier in tiers:
         gid = f"{prefix}tier:{tier}"
-        canvas.groups.append(Group(gid, st.tier_label(tier), kind="tier", parent=parent, fill="#ffffff",
-                                   border="#bbbbbb", style="dashed,rounded", tooltip=f"{tier} tier"))
+        canvas.groups.append(
+            Group(
+                gid,
+                st.tier_label(tier),
+                kind="tier",
+                parent=parent,
+                fill="#ffffff",
+                border="#bbbbbb",
+                style="dashed,rounded",
+                tooltip=f"{tier} tier",
+            )
+        )
         for n in by_tier[tier]:
             nid = f"{prefix}node:{n.id}"
-            canvas.groups.append(Group(nid, n.label, (node_summary(n),), kind=n.kind, parent=gid,
-                                       fill=st.node_fill(n.kind), border="#666666",
-                                       tooltip=f"{n.id}: {n.description or n.label}"))
+            canvas.groups.append(
+                Group(
+                    nid,
+                    n.label,
+                    (node_summary(n),),
+                    kind=n.kind,
+                    parent=gid,
+                    fill=st.node_fill(n.kind),
+                    border="#666666",
+                    tooltip=f"{n.id}: {n.description or n.label}",
+                )
+            )
             canvas.node_kinds.add(n.kind)
             # two invisible anchors per node: one ranked before its components, one after
             ins[n.id] = f"{prefix}in:{n.id}"
@@ -188,25 +268,46 @@ def deployment(canvas: Canvas, system: System, variant: str | None, *, prefix: s
             for c in members:
                 extra = tuple(box_extra(c, n)) if box_extra else ()
                 moved = c.id in highlight
-                b = component_box(canvas, c, f"{prefix}c:{c.id}", nid, node=n, extra=extra,
-                                  border="#c62828" if moved else None, penwidth=3.0 if moved else None)
+                b = component_box(
+                    canvas,
+                    c,
+                    f"{prefix}c:{c.id}",
+                    nid,
+                    node=n,
+                    extra=extra,
+                    border="#c62828" if moved else None,
+                    penwidth=3.0 if moved else None,
+                )
                 boxes[c.id] = b.id
                 # only the first and last components of a node (by the connectors inside it) need
                 # hooking to the anchors; the others follow along the connectors (fewer, shorter edges)
                 if c.id not in has_pred:
-                    canvas.lines.append(Line(f"{prefix}order:{ins[n.id]}->{b.id}", ins[n.id], b.id, invisible=True,
-                                             kind="order"))
+                    canvas.lines.append(
+                        Line(f"{prefix}order:{ins[n.id]}->{b.id}", ins[n.id], b.id, invisible=True, kind="order")
+                    )
                 if c.id not in has_succ:
-                    canvas.lines.append(Line(f"{prefix}order:{b.id}->{outs[n.id]}", b.id, outs[n.id],
-                                             invisible=True, kind="order"))
+                    canvas.lines.append(
+                        Line(f"{prefix}order:{b.id}->{outs[n.id]}", b.id, outs[n.id], invisible=True, kind="order")
+                    )
             if not members:
                 canvas.lines.append(Line(f"{prefix}order:{n.id}", ins[n.id], outs[n.id], invisible=True, kind="order"))
-    unplaced = sorted((c for c in system.components if c.id not in placement or placement[c.id] not in graph.nodes),
-                      key=lambda c: c.id)
+    unplaced = sorted(
+        (c for c in system.components if c.id not in placement or placement[c.id] not in graph.nodes),
+        key=lambda c: c.id,
+    )
     if unplaced:
         gid = f"{prefix}unplaced"
-        canvas.groups.append(Group(gid, "Not placed", kind="unplaced", parent=parent, fill="#fff8e1",
-                                   border="#e69500", style="dashed,filled"))
+        canvas.groups.append(
+            Group(
+                gid,
+                "Not placed",
+                kind="unplaced",
+                parent=parent,
+                fill="#fff8e1",
+                border="#e69500",
+                style="dashed,filled",
+            )
+        )
         for c in unplaced:
             boxes[c.id] = component_box(canvas, c, f"{prefix}c:{c.id}", gid).id
     # gates between tier ranks: every node of one rank ends before any node of the next begins
@@ -217,11 +318,13 @@ def deployment(canvas: Canvas, system: System, variant: str | None, *, prefix: s
         for n in nodes:
             r = st.tier_of(n.kind)[0]
             if r == r0:
-                canvas.lines.append(Line(f"{prefix}order:{n.id}->{gate}", outs[n.id], gate, invisible=True,
-                                         kind="order"))
+                canvas.lines.append(
+                    Line(f"{prefix}order:{n.id}->{gate}", outs[n.id], gate, invisible=True, kind="order")
+                )
             elif r == r1:
-                canvas.lines.append(Line(f"{prefix}order:{gate}->{n.id}", gate, ins[n.id], invisible=True,
-                                         kind="order"))
+                canvas.lines.append(
+                    Line(f"{prefix}order:{gate}->{n.id}", gate, ins[n.id], invisible=True, kind="order")
+                )
     rank = {n.id: st.tier_of(n.kind)[0] for n in nodes}
     for lk in sorted(system.links, key=lambda x: x.id):
         a, b = sorted(lk.ends, key=lambda e: (rank.get(e, 2), e))
@@ -236,11 +339,23 @@ def deployment(canvas: Canvas, system: System, variant: str | None, *, prefix: s
         if down:
             label += "\n(down in this variant)"
         colour = st.DOWN_LINK_COLOUR if down else (link_colour(lk) if link_colour else st.LINK_COLOUR)
-        canvas.lines.append(Line(
-            f"{prefix}link:{lk.id}", outs[a], ins[b], label=label, kind="link", colour=colour,
-            style="dotted" if down else ("dashed" if lk.intermittent else "solid"), penwidth=1.0 if down else 2.6,
-            directed=False, tail_group=f"{prefix}node:{a}", head_group=f"{prefix}node:{b}",
-            tooltip=f"link {lk.id}: {lk.description or lk.medium}", fontcolour=colour if not down else "#757575"))
+        canvas.lines.append(
+            Line(
+                f"{prefix}link:{lk.id}",
+                outs[a],
+                ins[b],
+                label=label,
+                kind="link",
+                colour=colour,
+                style="dotted" if down else ("dashed" if lk.intermittent else "solid"),
+                penwidth=1.0 if down else 2.6,
+                directed=False,
+                tail_group=f"{prefix}node:{a}",
+                head_group=f"{prefix}node:{b}",
+                tooltip=f"link {lk.id}: {lk.description or lk.medium}",
+                fontcolour=colour if not down else "#757575",
+            )
+        )
         canvas.media.add(lk.medium)
         canvas.has_down = canvas.has_down or down
         canvas.has_intermittent = canvas.has_intermittent or lk.intermittent
@@ -258,35 +373,83 @@ def legend(canvas: Canvas, *, extra: list[LegendEntry] | None = None, purposes: 
     out: list[LegendEntry] = []
     for k in sorted(canvas.component_kinds):
         s = st.component_style(k)
-        out.append(LegendEntry("box", f"{k}: {COMPONENT_KINDS.get(k, 'a kind of its own')}", fill=s.fill,
-                               shape=s.shape, style=s.style, sketch=s.look, kind=k))
+        out.append(
+            LegendEntry(
+                "box",
+                f"{k}: {COMPONENT_KINDS.get(k, 'a kind of its own')}",
+                fill=s.fill,
+                shape=s.shape,
+                style=s.style,
+                sketch=s.look,
+                kind=k,
+            )
+        )
     if canvas.has_tiers:
-        out.append(LegendEntry("group", "dashed frame: tier (user devices -> edge -> cloud)", fill="#ffffff",
-                               colour="#bbbbbb", style="dashed"))
+        out.append(
+            LegendEntry(
+                "group",
+                "dashed frame: tier (user devices -> edge -> cloud)",
+                fill="#ffffff",
+                colour="#bbbbbb",
+                style="dashed",
+            )
+        )
     for k in sorted(canvas.node_kinds, key=lambda k: (st.tier_of(k)[0], k)):
-        out.append(LegendEntry("group", f"shaded frame: {k} node ({NODE_KINDS.get(k, 'a kind of its own')}); "
-                                        "components inside run on it", fill=st.node_fill(k), colour="#666666"))
-    for k in sorted(canvas.connector_kinds, key=lambda k: list(CONNECTOR_KINDS).index(k) if k in CONNECTOR_KINDS
-                    else 99):
+        out.append(
+            LegendEntry(
+                "group",
+                f"shaded frame: {k} node ({NODE_KINDS.get(k, 'a kind of its own')}); components inside run on it",
+                fill=st.node_fill(k),
+                colour="#666666",
+            )
+        )
+    for k in sorted(
+        canvas.connector_kinds, key=lambda k: list(CONNECTOR_KINDS).index(k) if k in CONNECTOR_KINDS else 99
+    ):
         ls = st.connector_style(k)
-        out.append(LegendEntry("line", f"{ls.sketch}: {k.replace('_', ' ')} ({CONNECTOR_KINDS.get(k, '')})",
-                               style=ls.style, sketch=ls.sketch))
+        out.append(
+            LegendEntry(
+                "line",
+                f"{ls.sketch}: {k.replace('_', ' ')} ({CONNECTOR_KINDS.get(k, '')})",
+                style=ls.style,
+                sketch=ls.sketch,
+            )
+        )
     if purposes:
         for p in sorted(canvas.purposes, key=lambda p: list(PURPOSES).index(p) if p in PURPOSES else 99):
-            out.append(LegendEntry("colour", f"line colour: {p.replace('_', ' ')} ({PURPOSES.get(p, '')})",
-                                   colour=st.purpose_colour(p)))
+            out.append(
+                LegendEntry(
+                    "colour", f"line colour: {p.replace('_', ' ')} ({PURPOSES.get(p, '')})", colour=st.purpose_colour(p)
+                )
+            )
     if canvas.media:
         media = ", ".join(LINK_MEDIA.get(m, m) for m in sorted(canvas.media))
         what = "thick line" if canvas.links_coloured else "thick blue line"
         sample = st.LINK_SAMPLE_COLOUR if canvas.links_coloured else st.LINK_COLOUR
-        out.append(LegendEntry("line", f"{what} between frames: network link ({media}), labelled "
-                                       "medium, bandwidth, one-way latency", colour=sample, style="solid",
-                               sketch="thick line"))
+        out.append(
+            LegendEntry(
+                "line",
+                f"{what} between frames: network link ({media}), labelled medium, bandwidth, one-way latency",
+                colour=sample,
+                style="solid",
+                sketch="thick line",
+            )
+        )
     if canvas.has_intermittent:
-        out.append(LegendEntry("line", "dashed link: intermittent (may be down)", colour=sample, style="dashed",
-                               sketch="dashed line"))
+        out.append(
+            LegendEntry(
+                "line", "dashed link: intermittent (may be down)", colour=sample, style="dashed", sketch="dashed line"
+            )
+        )
     if canvas.has_down:
-        out.append(LegendEntry("line", "grey dotted link: down in this variant", colour=st.DOWN_LINK_COLOUR,
-                               style="dotted", sketch="dotted line"))
+        out.append(
+            LegendEntry(
+                "line",
+                "grey dotted link: down in this variant",
+                colour=st.DOWN_LINK_COLOUR,
+                style="dotted",
+                sketch="dotted line",
+            )
+        )
     out.extend(extra or [])
     return out

@@ -30,8 +30,7 @@ def compare_view(system: System, a: str | None, b: str | None) -> View:
         prefix = f"{side}/"
         gid = f"{side}/side"
         title = f"{side.upper()}: {placement_title(system, variant)}"
-        canvas.groups.append(Group(gid, title, kind="side", fill="#ffffff",
-                                   border="#444444", style="rounded"))
+        canvas.groups.append(Group(gid, title, kind="side", fill="#ffffff", border="#444444", style="rounded"))
         top = f"{side}/top"
         canvas.boxes.append(Box(top, "", group=gid, shape="point", anchor=True))
         tops.append(top)
@@ -39,30 +38,59 @@ def compare_view(system: System, a: str | None, b: str | None) -> View:
         rank = rank_of(system, system.placement_for(variant))
         for e in sorted(system.connectors, key=lambda e: (e.source, e.target, e.id)):
             if e.source in boxes and e.target in boxes:
-                connector_line(canvas, e, f"{prefix}e:{e.id}", boxes[e.source], boxes[e.target],
-                               constraint=rank[e.source] <= rank[e.target])
+                connector_line(
+                    canvas,
+                    e,
+                    f"{prefix}e:{e.id}",
+                    boxes[e.source],
+                    boxes[e.target],
+                    constraint=rank[e.source] <= rank[e.target],
+                )
     # both sides start on one rank
     canvas.lines.append(Line("order:sides", tops[0], tops[1], invisible=True, kind="order"))
     for side in ("a", "b"):
         for g in canvas.groups:
             if g.parent == f"{side}/side":
-                canvas.lines.append(Line(f"order:{side}/top->{g.id}", f"{side}/top", _first_in(canvas, g.id),
-                                         invisible=True, kind="order"))
+                canvas.lines.append(
+                    Line(
+                        f"order:{side}/top->{g.id}",
+                        f"{side}/top",
+                        _first_in(canvas, g.id),
+                        invisible=True,
+                        kind="order",
+                    )
+                )
                 break
     extra = []
     if moved:
-        extra.append(LegendEntry("box", "thick red border (icon style: red label, '(moved)'): placed on a "
-                                        "different node in the other variant",
-                                 fill="#ffffff", colour="#c62828"))
+        extra.append(
+            LegendEntry(
+                "box",
+                "thick red border (icon style: red label, '(moved)'): placed on a different node in the other variant",
+                fill="#ffffff",
+                colour="#c62828",
+            )
+        )
     # dot places the cluster written last on the left here, so side B is written first: A ends up left
-    canvas.groups = ([g for g in canvas.groups if g.id.startswith("b/")]
-                     + [g for g in canvas.groups if not g.id.startswith("b/")])
+    canvas.groups = [g for g in canvas.groups if g.id.startswith("b/")] + [
+        g for g in canvas.groups if not g.id.startswith("b/")
+    ]
     names = [v or "base" for v in (a, b)]
-    notes = [f"A: {names[0]}   B: {names[1]}",
-             f"moved: {', '.join(sorted(moved))}" if moved else "same placement on both sides"]
-    return View(f"compare:{names[0]},{names[1]}", f"{system.name}: {names[0]} vs {names[1]}", canvas.boxes,
-                canvas.groups, canvas.lines, legend(canvas, extra=extra), notes, rankdir="TB",
-                same_rank=[tuple(tops)])
+    notes = [
+        f"A: {names[0]}   B: {names[1]}",
+        f"moved: {', '.join(sorted(moved))}" if moved else "same placement on both sides",
+    ]
+    return View(
+        f"compare:{names[0]},{names[1]}",
+        f"{system.name}: {names[0]} vs {names[1]}",
+        canvas.boxes,
+        canvas.groups,
+        canvas.lines,
+        legend(canvas, extra=extra),
+        notes,
+        rankdir="TB",
+        same_rank=[tuple(tops)],
+    )
 
 
 def _first_in(canvas: Canvas, group: str) -> str:

@@ -95,21 +95,51 @@ def dataflow_view(system: System, variant: str | None = None, overlay: Overlay |
             colour = st.VERDICT_COLOURS.get(v, st.UNKNOWN_COLOUR)
             seen_verdicts.add(v)
             pen = max(st.connector_style(e.kind).penwidth, 2.0)
-        connector_line(canvas, e, f"e:{e.id}", boxes[e.source], boxes[e.target], label=payload_label(e),
-                       colour=colour, penwidth=pen, constraint=rank[e.source] <= rank[e.target])
-    extra = [LegendEntry("note", "connector label: bytes per event x events per second = traffic "
-                                 "(best..worst case; sync calls add the response)")]
+        connector_line(
+            canvas,
+            e,
+            f"e:{e.id}",
+            boxes[e.source],
+            boxes[e.target],
+            label=payload_label(e),
+            colour=colour,
+            penwidth=pen,
+            constraint=rank[e.source] <= rank[e.target],
+        )
+    extra = [
+        LegendEntry(
+            "note",
+            "connector label: bytes per event x events per second = traffic "
+            "(best..worst case; sync calls add the response)",
+        )
+    ]
     if system.links:
         for bound, colour, text in st.UTILISATION_BANDS:
             extra.append(LegendEntry("colour", f"link colour: {text}", colour=colour))
-        extra.append(LegendEntry("colour", "link colour: utilisation unknown (no bandwidth or traffic)",
-                                 colour=st.UNKNOWN_UTILISATION_COLOUR))
+        extra.append(
+            LegendEntry(
+                "colour",
+                "link colour: utilisation unknown (no bandwidth or traffic)",
+                colour=st.UNKNOWN_UTILISATION_COLOUR,
+            )
+        )
     for v in VERDICT_ORDER:
         if v in seen_verdicts:
-            extra.append(LegendEntry("colour", f"thick connector in this colour: part of a flow whose latency "
-                                               f"verdict is '{v}'", colour=st.VERDICT_COLOURS[v]))
-    notes = [placement_title(system, variant),
-             "flows: " + ", ".join(f"{f} {verdicts[f]}" for f in sorted(verdicts))]
+            extra.append(
+                LegendEntry(
+                    "colour",
+                    f"thick connector in this colour: part of a flow whose latency verdict is '{v}'",
+                    colour=st.VERDICT_COLOURS[v],
+                )
+            )
+    notes = [placement_title(system, variant), "flows: " + ", ".join(f"{f} {verdicts[f]}" for f in sorted(verdicts))]
     name = "dataflow" if variant is None else f"dataflow@{variant}"
-    return View(name, f"{system.name}: dataflow view", canvas.boxes, canvas.groups, canvas.lines,
-                legend(canvas, extra=extra), notes)
+    return View(
+        name,
+        f"{system.name}: dataflow view",
+        canvas.boxes,
+        canvas.groups,
+        canvas.lines,
+        legend(canvas, extra=extra),
+        notes,
+    )

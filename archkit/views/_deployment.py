@@ -32,8 +32,16 @@ def deployment_view(system: System, variant: str | None = None) -> View:
     for e in sorted(system.connectors, key=lambda e: (e.source, e.target, e.id)):
         if e.source not in boxes or e.target not in boxes:
             continue
-        connector_line(canvas, e, f"e:{e.id}", boxes[e.source], boxes[e.target],
-                       constraint=rank[e.source] <= rank[e.target])
+        connector_line(
+            canvas, e, f"e:{e.id}", boxes[e.source], boxes[e.target], constraint=rank[e.source] <= rank[e.target]
+        )
     name = "deployment" if variant is None else f"deployment@{variant}"
-    return View(name, f"{system.name}: deployment view", canvas.boxes, canvas.groups, canvas.lines,
-                legend(canvas), [placement_title(system, variant)])
+    return View(
+        name,
+        f"{system.name}: deployment view",
+        canvas.boxes,
+        canvas.groups,
+        canvas.lines,
+        legend(canvas),
+        [placement_title(system, variant)],
+    )

@@ -52,21 +52,46 @@ def _label(title: str, lines: tuple[str, ...], size: int = 11, left: bool = Fals
 def _box(b: Box, indent: str) -> str:
     if b.anchor:
         return f"{indent}{quote(b.id)} {_attrs([('shape', 'point'), ('style', 'invis'), ('width', '0.01')])};"
-    return indent + quote(b.id) + " " + _attrs([
-        ("label", _label(b.title, b.lines, left=b.left)), ("shape", b.shape), ("style", b.style), ("fillcolor", b.fill),
-        ("color", b.border), ("penwidth", b.penwidth if b.penwidth != 1.0 else None), ("tooltip", b.tooltip),
-    ]) + ";"
+    return (
+        indent
+        + quote(b.id)
+        + " "
+        + _attrs(
+            [
+                ("label", _label(b.title, b.lines, left=b.left)),
+                ("shape", b.shape),
+                ("style", b.style),
+                ("fillcolor", b.fill),
+                ("color", b.border),
+                ("penwidth", b.penwidth if b.penwidth != 1.0 else None),
+                ("tooltip", b.tooltip),
+            ]
+        )
+        + ";"
+    )
 
 
 def _group(view: View, g: Group, depth: int, out: list[str]) -> None:
     ind = "  " * depth
     out.append(f"{ind}subgraph {quote('cluster_' + g.id)} {{")
     inner = ind + "  "
-    out.append(inner + "graph " + _attrs([
-        ("label", _label(g.title, g.lines, 12, left=True)), ("style", g.style), ("fillcolor", g.fill),
-        ("color", g.border),
-        ("tooltip", g.tooltip), ("labeljust", "l"), ("margin", "12"), ("peripheries", "1"),
-    ]) + ";")
+    out.append(
+        inner
+        + "graph "
+        + _attrs(
+            [
+                ("label", _label(g.title, g.lines, 12, left=True)),
+                ("style", g.style),
+                ("fillcolor", g.fill),
+                ("color", g.border),
+                ("tooltip", g.tooltip),
+                ("labeljust", "l"),
+                ("margin", "12"),
+                ("peripheries", "1"),
+            ]
+        )
+        + ";"
+    )
     for child in view.children(g.id):
         _group(view, child, depth + 1, out)
     for b in view.boxes_in(g.id):
@@ -76,19 +101,33 @@ def _group(view: View, g: Group, depth: int, out: list[str]) -> None:
 
 def _line(ln: Line) -> str:
     if ln.invisible:
-        return f"  {quote(ln.source)} -> {quote(ln.target)} " + _attrs(
-            [("style", "invis"), ("weight", str(ln.weight) if ln.weight != 1 else None)]) + ";"
+        return (
+            f"  {quote(ln.source)} -> {quote(ln.target)} "
+            + _attrs([("style", "invis"), ("weight", str(ln.weight) if ln.weight != 1 else None)])
+            + ";"
+        )
     label = DotHtml("<" + html(ln.label) + ">") if ln.label else None
-    return f"  {quote(ln.source)} -> {quote(ln.target)} " + _attrs([
-        ("label", label), ("color", ln.colour), ("fontcolor", ln.fontcolour), ("style", ln.style),
-        ("penwidth", ln.penwidth if ln.penwidth != 1.0 else None),
-        ("arrowhead", ln.arrowhead if ln.directed and ln.arrowhead != "normal" else None),
-        ("dir", None if ln.directed else "none"), ("constraint", None if ln.constraint else False),
-        ("weight", str(ln.weight) if ln.weight != 1 else None),
-        ("ltail", "cluster_" + ln.tail_group if ln.tail_group else None),
-        ("lhead", "cluster_" + ln.head_group if ln.head_group else None),
-        ("tooltip", ln.tooltip), ("id", ln.id),
-    ]) + ";"
+    return (
+        f"  {quote(ln.source)} -> {quote(ln.target)} "
+        + _attrs(
+            [
+                ("label", label),
+                ("color", ln.colour),
+                ("fontcolor", ln.fontcolour),
+                ("style", ln.style),
+                ("penwidth", ln.penwidth if ln.penwidth != 1.0 else None),
+                ("arrowhead", ln.arrowhead if ln.directed and ln.arrowhead != "normal" else None),
+                ("dir", None if ln.directed else "none"),
+                ("constraint", None if ln.constraint else False),
+                ("weight", str(ln.weight) if ln.weight != 1 else None),
+                ("ltail", "cluster_" + ln.tail_group if ln.tail_group else None),
+                ("lhead", "cluster_" + ln.head_group if ln.head_group else None),
+                ("tooltip", ln.tooltip),
+                ("id", ln.id),
+            ]
+        )
+        + ";"
+    )
 
 
 _SKETCH = {
@@ -102,8 +141,7 @@ _SKETCH = {
 def _legend_row(e: LegendEntry, icon_for=None) -> str:
     text = f'<TD ALIGN="LEFT" BALIGN="LEFT">{html(e.label)}</TD>'
     if e.sample == "box" and icon_for is not None and e.kind:
-        swatch = (f'<TD FIXEDSIZE="TRUE" WIDTH="24" HEIGHT="24"><IMG SRC="{html(icon_for(e.kind))}" '
-                  'SCALE="TRUE"/></TD>')
+        swatch = f'<TD FIXEDSIZE="TRUE" WIDTH="24" HEIGHT="24"><IMG SRC="{html(icon_for(e.kind))}" SCALE="TRUE"/></TD>'
     elif e.sample == "box":
         rounded = ' STYLE="rounded"' if "rounded" in e.style else ""
         border = "1" if e.colour == "#333333" else "3"
@@ -130,10 +168,13 @@ def _legend(view: View, icon_for=None) -> DotHtml:
     for part in (shapes, lines):
         if part:
             rows = "".join(_legend_row(e, icon_for) for e in part)
-            cols.append('<TD VALIGN="TOP"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1">'
-                        f"{rows}</TABLE></TD>")
-    return DotHtml('<<TABLE BORDER="1" COLOR="#999999" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2" BGCOLOR="#ffffff">'
-            f'<TR><TD COLSPAN="{len(cols)}" ALIGN="LEFT"><B>Legend</B></TD></TR><TR>{"".join(cols)}</TR></TABLE>>')
+            cols.append(
+                f'<TD VALIGN="TOP"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1">{rows}</TABLE></TD>'
+            )
+    return DotHtml(
+        '<<TABLE BORDER="1" COLOR="#999999" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2" BGCOLOR="#ffffff">'
+        f'<TR><TD COLSPAN="{len(cols)}" ALIGN="LEFT"><B>Legend</B></TD></TR><TR>{"".join(cols)}</TR></TABLE>>'
+    )
 
 
 LAYOUTS = ("dot", "neato", "fdp", "sfdp", "circo", "twopi", "osage")
@@ -151,24 +192,54 @@ def to_dot(view: View, layout: str | None = None) -> str:
         # lines; a force-directed layout (fdp keeps the clusters, sfdp is quicker without any) takes
         # seconds, at the price of the left-to-right tier ranking
         layout = "fdp" if view.groups else "sfdp"
-    notes = tuple(view.notes) + (("large view: force-directed layout, tiers not ranked",) if large and layout != "dot"
-                                 else (f"layout: {layout}",) if layout not in (None, "dot") else ())
+    notes = tuple(view.notes) + (
+        ("large view: force-directed layout, tiers not ranked",)
+        if large and layout != "dot"
+        else (f"layout: {layout}",)
+        if layout not in (None, "dot")
+        else ()
+    )
     out = [f"digraph {quote('archkit')} {{"]
-    out.append("  graph " + _attrs([
-        ("rankdir", view.rankdir), ("compound", True), ("newrank", True),
-        ("label", _legend(view) if view.legend else None), ("labelloc", "b"), ("labeljust", "l"),
-        ("fontname", FONT), ("fontsize", "9"), ("nodesep", "0.35"), ("ranksep", "0.7"),
-        ("pad", "0.3"), ("bgcolor", "#ffffff"), ("tooltip", view.title),
-    ]) + ";")
+    out.append(
+        "  graph "
+        + _attrs(
+            [
+                ("rankdir", view.rankdir),
+                ("compound", True),
+                ("newrank", True),
+                ("label", _legend(view) if view.legend else None),
+                ("labelloc", "b"),
+                ("labeljust", "l"),
+                ("fontname", FONT),
+                ("fontsize", "9"),
+                ("nodesep", "0.35"),
+                ("ranksep", "0.7"),
+                ("pad", "0.3"),
+                ("bgcolor", "#ffffff"),
+                ("tooltip", view.title),
+            ]
+        )
+        + ";"
+    )
     if layout not in (None, "dot"):
         out.append("  graph " + _attrs([("layout", layout), ("overlap", "false"), ("splines", "line")]) + ";")
     out.append("  node " + _attrs([("fontname", FONT), ("fontsize", "11"), ("margin", "0.12,0.05")]) + ";")
     out.append("  edge " + _attrs([("fontname", FONT), ("fontsize", "9")]) + ";")
     # the title is the label of an unframed cluster around everything, so the legend can sit below
     out.append(f"  subgraph {quote('cluster_' + VIEW_ID)} {{")
-    out.append("    graph " + _attrs([("label", _label(view.title, notes, 14, left=True)),
-                                       ("labelloc", "t"), ("labeljust", "l"), ("peripheries", "0"),
-                                       ("margin", "4")]) + ";")
+    out.append(
+        "    graph "
+        + _attrs(
+            [
+                ("label", _label(view.title, notes, 14, left=True)),
+                ("labelloc", "t"),
+                ("labeljust", "l"),
+                ("peripheries", "0"),
+                ("margin", "4"),
+            ]
+        )
+        + ";"
+    )
     for g in view.children(None):
         _group(view, g, 2, out)
     for b in view.boxes_in(None):

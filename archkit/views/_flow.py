@@ -25,6 +25,7 @@ def _seconds(lo: float, hi: float) -> str:
     def one(x: float) -> str:
         ms = x * 1e3
         return f"{ms:.3g}"
+
     return f"{one(lo)} ms" if lo == hi else f"{one(lo)}..{one(hi)} ms"
 
 
@@ -81,8 +82,17 @@ def flow_view(system: System, flow_id: str, variant: str | None = None, breakdow
     boxes: dict[str, str] = {}
     for n in nodes_used:
         gid = f"node:{n.id}"
-        canvas.groups.append(Group(gid, n.label, (node_summary(n),), kind=n.kind, fill=st.node_fill(n.kind),
-                                   border="#666666", tooltip=f"{n.id}: {n.description or n.label}"))
+        canvas.groups.append(
+            Group(
+                gid,
+                n.label,
+                (node_summary(n),),
+                kind=n.kind,
+                fill=st.node_fill(n.kind),
+                border="#666666",
+                tooltip=f"{n.id}: {n.description or n.label}",
+            )
+        )
         canvas.node_kinds.add(n.kind)
         for cid in sorted(i for i in on_path if placement.get(i) == n.id):
             boxes[cid] = component_box(canvas, graph.components[cid], f"c:{cid}", gid, node=n).id
@@ -102,8 +112,16 @@ def flow_view(system: System, flow_id: str, variant: str | None = None, breakdow
         label = f"{i}. {c.kind.replace('_', ' ')}" + (f" via {via}" if via else "")
         if c.request_size is not None:
             label += f"\n{c.request_size}"
-        connector_line(canvas, c, f"step:{i}", boxes[c.source], boxes[c.target], label=label, colour=colour,
-                       constraint=rank[c.source] <= rank[c.target] or c.source == c.target)
+        connector_line(
+            canvas,
+            c,
+            f"step:{i}",
+            boxes[c.source],
+            boxes[c.target],
+            label=label,
+            colour=colour,
+            constraint=rank[c.source] <= rank[c.target] or c.source == c.target,
+        )
     rows = step_rows(system, flow_id, variant)
     if step_totals:
         rows = [x for r, t in zip(rows, step_totals) for x in (r, f"      {t}")]
@@ -116,14 +134,32 @@ def flow_view(system: System, flow_id: str, variant: str | None = None, breakdow
         summary.append(f"end to end {breakdown.total_text}")
     if verdict:
         summary.append(f"verdict: {verdict}")
-    canvas.boxes.append(Box("breakdown", "Per-step latency", tuple(rows + ([" · ".join(summary)] if summary else [])),
-                            kind="note", shape="note", fill="#fffde7", style="filled", border="#bfa100", left=True,
-                            tooltip=f"steps of flow {flow.id}"))
+    canvas.boxes.append(
+        Box(
+            "breakdown",
+            "Per-step latency",
+            tuple(rows + ([" · ".join(summary)] if summary else [])),
+            kind="note",
+            shape="note",
+            fill="#fffde7",
+            style="filled",
+            border="#bfa100",
+            left=True,
+            tooltip=f"steps of flow {flow.id}",
+        )
+    )
     if boxes:
         last = boxes[ids[-1]]
         canvas.lines.append(Line("order:breakdown", last, "breakdown", invisible=True, kind="order"))
-    extra = [LegendEntry("box", "yellow note: per-step breakdown (hops with latency and send time, then the "
-                                "receiver's processing time on its node)", fill="#fffde7", shape="note")]
+    extra = [
+        LegendEntry(
+            "box",
+            "yellow note: per-step breakdown (hops with latency and send time, then the "
+            "receiver's processing time on its node)",
+            fill="#fffde7",
+            shape="note",
+        )
+    ]
     if colour:
         extra.append(LegendEntry("colour", f"step colour: the flow's latency verdict ({verdict})", colour=colour))
     notes = [f"flow '{flow.id}', {count(len(flow.steps), 'step')}; {placement_title(system, variant)}"]
@@ -132,5 +168,12 @@ def flow_view(system: System, flow_id: str, variant: str | None = None, breakdow
     else:
         notes.extend(getattr(breakdown, "caveats", ()) or ())
     name = f"flow:{flow.id}" if variant is None else f"flow:{flow.id}@{variant}"
-    return View(name, f"{system.name}: flow {flow.label}", canvas.boxes, canvas.groups, canvas.lines,
-                legend(canvas, extra=extra, purposes=colour is None), notes)
+    return View(
+        name,
+        f"{system.name}: flow {flow.label}",
+        canvas.boxes,
+        canvas.groups,
+        canvas.lines,
+        legend(canvas, extra=extra, purposes=colour is None),
+        notes,
+    )

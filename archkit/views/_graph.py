@@ -161,14 +161,16 @@ class View:
             return None
         start = svg.find("<svg")
         # scale wide drawings down to the cell's width (graphviz SVGs carry a viewBox)
-        body = '<svg style="max-width:100%;height:auto"' + svg[start + 4:]
+        body = '<svg style="max-width:100%;height:auto"' + svg[start + 4 :]
         from .._escape import html
 
         return f'<div class="archkit-view" title="{html(self.title)}">{body}</div>'
 
     def __repr__(self) -> str:
-        return (f"View({self.name!r}: {sum(not b.anchor for b in self.boxes)} boxes, {len(self.groups)} groups, "
-                f"{sum(not ln.invisible for ln in self.lines)} lines)")
+        return (
+            f"View({self.name!r}: {sum(not b.anchor for b in self.boxes)} boxes, {len(self.groups)} groups, "
+            f"{sum(not ln.invisible for ln in self.lines)} lines)"
+        )
 
     # -- lookups ---------------------------------------------------------------------------------
     def box(self, id: str) -> Box:

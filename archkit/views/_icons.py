@@ -93,8 +93,13 @@ def _text(text: str) -> str:
 def _legend_label(view: View) -> DotHtml:
     title = _label(view.title, tuple(view.notes), 14, left=True)
     legend = _legend(view, icon_for=_icon_path) if view.legend else "<>"
-    return DotHtml('<<TABLE BORDER="0" CELLBORDER="0"><TR><TD ALIGN="LEFT">' + title[1:-1] + "</TD></TR>"
-                   + ("<TR><TD>" + legend[1:-1] + "</TD></TR>" if view.legend else "") + "</TABLE>>")
+    return DotHtml(
+        '<<TABLE BORDER="0" CELLBORDER="0"><TR><TD ALIGN="LEFT">'
+        + title[1:-1]
+        + "</TD></TR>"
+        + ("<TR><TD>" + legend[1:-1] + "</TD></TR>" if view.legend else "")
+        + "</TABLE>>"
+    )
 
 
 def render_icons(view: View, format: str = "svg", layout: str | None = None) -> bytes:
@@ -124,25 +129,56 @@ def render_icons(view: View, format: str = "svg", layout: str | None = None) -> 
     made: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="archkit-icons-") as tmp:
         target = os.path.join(tmp, "view")
-        graph_attr = {"label": _legend_label(view), "labelloc": "t", "labeljust": "l", "compound": "true",
-                      "newrank": "true", "fontsize": "12", "pad": "0.4", "nodesep": "0.5", "ranksep": "0.9"}
+        graph_attr = {
+            "label": _legend_label(view),
+            "labelloc": "t",
+            "labeljust": "l",
+            "compound": "true",
+            "newrank": "true",
+            "fontsize": "12",
+            "pad": "0.4",
+            "nodesep": "0.5",
+            "ranksep": "0.9",
+        }
         if layout not in (None, "dot"):
             graph_attr.update(layout=layout, overlap="false")
-        with _Build(_text(view.title), filename=target, outformat=format, show=False, direction=view.rankdir,
-                    curvestyle="curved", graph_attr=graph_attr) as diagram:
+        with _Build(
+            _text(view.title),
+            filename=target,
+            outformat=format,
+            show=False,
+            direction=view.rankdir,
+            curvestyle="curved",
+            graph_attr=graph_attr,
+        ) as diagram:
 
             def add_boxes(group: str | None) -> None:
                 for b in boxes_by_group.get(group, []):
                     if b.anchor:
-                        made[b.id] = Node("", nodeid=safe[b.id], shape="point", style="invis", width="0.01",
-                                          height="0.01", fixedsize="true")
+                        made[b.id] = Node(
+                            "",
+                            nodeid=safe[b.id],
+                            shape="point",
+                            style="invis",
+                            width="0.01",
+                            height="0.01",
+                            fixedsize="true",
+                        )
                         continue
                     cls = _icon_class(b.kind)
                     label = "\n".join((b.title, *b.lines))
                     attrs = {"tooltip": _text(b.tooltip)} if b.tooltip else {}
                     if b.kind == "note":
-                        made[b.id] = Node(_text(label), nodeid=safe[b.id], shape="note", style="filled", fillcolor=b.fill,
-                                          fixedsize="false", labelloc="c", **attrs)
+                        made[b.id] = Node(
+                            _text(label),
+                            nodeid=safe[b.id],
+                            shape="note",
+                            style="filled",
+                            fillcolor=b.fill,
+                            fixedsize="false",
+                            labelloc="c",
+                            **attrs,
+                        )
                     else:
                         if b.penwidth >= 3:  # highlighted (e.g. moved between variants): icons have no border
                             label += "\n(moved)"
@@ -152,8 +188,16 @@ def render_icons(view: View, format: str = "svg", layout: str | None = None) -> 
             def add_group(group_id: str) -> None:
                 g = next(x for x in view.groups if x.id == group_id)
                 title = g.title + ("\n" + "\n".join(g.lines) if g.lines else "")
-                with Cluster(_text(title), graph_attr={"bgcolor": g.fill, "style": g.style, "pencolor": g.border,
-                                                "fontsize": "13", "labeljust": "l"}) as cl:
+                with Cluster(
+                    _text(title),
+                    graph_attr={
+                        "bgcolor": g.fill,
+                        "style": g.style,
+                        "pencolor": g.border,
+                        "fontsize": "13",
+                        "labeljust": "l",
+                    },
+                ) as cl:
                     cl.dot.name = "cluster_" + safe["cluster_" + g.id]  # unique even when two groups share a title
                     for child in view.children(group_id):
                         add_group(child.id)
@@ -176,8 +220,17 @@ def render_icons(view: View, format: str = "svg", layout: str | None = None) -> 
                     attrs["lhead"] = "cluster_" + safe["cluster_" + ln.head_group]
                 if ln.directed and ln.arrowhead != "normal":
                     attrs["arrowhead"] = ln.arrowhead
-                a.connect(b, Edge(a, forward=ln.directed, label=_text(ln.label), color=ln.colour,
-                                  style=ln.style if ln.style != "bold" else "solid", **attrs))
+                a.connect(
+                    b,
+                    Edge(
+                        a,
+                        forward=ln.directed,
+                        label=_text(ln.label),
+                        color=ln.colour,
+                        style=ln.style if ln.style != "bold" else "solid",
+                        **attrs,
+                    ),
+                )
         data = run_dot(diagram.dot.source, format)
     if format == "svg":
         return embed_images(data.decode("utf-8")).encode("utf-8")

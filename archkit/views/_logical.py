@@ -21,9 +21,17 @@ def logical_view(system: System) -> View:
     for c in sorted(system.components, key=lambda c: c.id):
         component_box(canvas, c, f"c:{c.id}", None)
     for e in sorted(system.connectors, key=lambda e: (e.source, e.target, e.id)):
-        connector_line(canvas, e, f"e:{e.id}", f"c:{e.source}", f"c:{e.target}", label=e.purpose.replace("_", " ")
-                       if e.purpose != "serving" else "")
-    notes = [f"logical view: {count(len(system.components), 'component')}, "
-             f"{count(len(system.connectors), 'connector')}"]
-    return View("logical", f"{system.name}: logical view", canvas.boxes, canvas.groups, canvas.lines,
-                legend(canvas), notes)
+        connector_line(
+            canvas,
+            e,
+            f"e:{e.id}",
+            f"c:{e.source}",
+            f"c:{e.target}",
+            label=e.purpose.replace("_", " ") if e.purpose != "serving" else "",
+        )
+    notes = [
+        f"logical view: {count(len(system.components), 'component')}, {count(len(system.connectors), 'connector')}"
+    ]
+    return View(
+        "logical", f"{system.name}: logical view", canvas.boxes, canvas.groups, canvas.lines, legend(canvas), notes
+    )

@@ -103,9 +103,14 @@ def to_mermaid(view: View) -> str:
             text = e.label
             if e.sample == "line" and e.sketch and text.startswith(e.sketch):
                 # Mermaid has three line styles: thick, dotted and solid, with one arrow head
-                drawn = ("thick line" if e.style == "bold" or "thick" in e.sketch else
-                         "dotted line" if e.style in ("dashed", "dotted") else "solid line")
-                text = drawn + text[len(e.sketch):]
+                drawn = (
+                    "thick line"
+                    if e.style == "bold" or "thick" in e.sketch
+                    else "dotted line"
+                    if e.style in ("dashed", "dotted")
+                    else "solid line"
+                )
+                text = drawn + text[len(e.sketch) :]
             fill = e.fill if e.sample in ("box", "group") else "#ffffff"
             out.append(f'    legend_{i}["{_text(text)}"]')
             out.append(f"    style legend_{i} fill:{fill},stroke:{e.colour},color:#333333")

@@ -46,8 +46,9 @@ class Overlay:
     links: dict[str, LinkOverlay] = field(default_factory=dict)
 
 
-def analysis_overlay(system: System, variant: str | None = None, *, flow: str | None = None,
-                     links: bool = True) -> Overlay:
+def analysis_overlay(
+    system: System, variant: str | None = None, *, flow: str | None = None, links: bool = True
+) -> Overlay:
     """Latency verdicts, per-step breakdowns and link loads from archkit.analysis, for one placement.
 
     Args:
@@ -76,7 +77,7 @@ def analysis_overlay(system: System, variant: str | None = None, *, flow: str | 
         flows[f.flow] = FlowBreakdown(f.verdict, f.total.text(), tuple(steps), tuple(f.caveats))
     loads: dict[str, LinkOverlay] = {}
     by_link: dict[str, list] = {}
-    for d in (link_load(ctx).links if links else ()):
+    for d in link_load(ctx).links if links else ():
         by_link.setdefault(d.link, []).append(d)
     for lid in sorted(by_link):
         dirs = by_link[lid]
@@ -89,6 +90,9 @@ def analysis_overlay(system: System, variant: str | None = None, *, flow: str | 
         else:
             busiest = max(known, key=lambda d: (d.utilisation.worst, d.from_node))
             u = busiest.utilisation.worst
-            loads[lid] = LinkOverlay(u if u is not None and not math.isnan(u) else None,
-                                     f"{busiest.load.text()} {busiest.from_node}->{busiest.to_node}", verdict)
+            loads[lid] = LinkOverlay(
+                u if u is not None and not math.isnan(u) else None,
+                f"{busiest.load.text()} {busiest.from_node}->{busiest.to_node}",
+                verdict,
+            )
     return Overlay(verdicts, flows, loads)

@@ -49,11 +49,14 @@ def run_dot(dot: str, fmt: str, timeout: float | None = None) -> bytes:
     limit = graphviz_timeout() if timeout is None else timeout
     program = shutil.which("dot")
     if program is None:
-        raise GraphvizError("rendering needs the graphviz 'dot' program, which is not on PATH; install it, "
-                            "e.g. 'apt-get install graphviz' (Debian/Ubuntu) or 'brew install graphviz'")
+        raise GraphvizError(
+            "rendering needs the graphviz 'dot' program, which is not on PATH; install it, "
+            "e.g. 'apt-get install graphviz' (Debian/Ubuntu) or 'brew install graphviz'"
+        )
     try:
-        done = subprocess.run([program, f"-T{fmt}"], input=dot.encode("utf-8", "backslashreplace"),
-                              capture_output=True, timeout=limit)
+        done = subprocess.run(
+            [program, f"-T{fmt}"], input=dot.encode("utf-8", "backslashreplace"), capture_output=True, timeout=limit
+        )
     except subprocess.TimeoutExpired:  # subprocess.run has ended the process
         raise GraphvizTimeout(f"graphviz did not finish within {limit:g} s") from None
     if done.returncode != 0:
@@ -68,7 +71,8 @@ def _timed_out(view: View, exc: GraphvizTimeout, layout: str | None) -> Graphviz
     return GraphvizTimeout(
         f"{exc} drawing the '{view.name}' view ({boxes} boxes, {sum(not ln.invisible for ln in view.lines)} "
         f"lines) and was stopped; try a faster layout engine, e.g. --layout {faster} (sfdp scales to thousands "
-        "of boxes), draw a smaller view (flow:NAME), or allow more time with ARCHKIT_GRAPHVIZ_TIMEOUT=SECONDS")
+        "of boxes), draw a smaller view (flow:NAME), or allow more time with ARCHKIT_GRAPHVIZ_TIMEOUT=SECONDS"
+    )
 
 
 def render_view(view: View, format: str = "svg", style: str = "plain", layout: str | None = None) -> bytes:
@@ -90,8 +94,9 @@ def render_view(view: View, format: str = "svg", style: str = "plain", layout: s
     try:
         if style == "icons":
             if format not in ICON_FORMATS:
-                raise UsageError(f"the icons style draws {', '.join(ICON_FORMATS)}, not {format}; "
-                                 "use --style plain for Mermaid")
+                raise UsageError(
+                    f"the icons style draws {', '.join(ICON_FORMATS)}, not {format}; use --style plain for Mermaid"
+                )
             from ._icons import render_icons
 
             return render_icons(view, format, layout)

@@ -81,7 +81,9 @@ def _model_chains(ctx: Context) -> list[Chain]:
             nxt: list[str] = []
             for cur in frontier:
                 came = parent[cur]
-                got_response = came is not None and _is_response(conns[came[1]], came[0]) and conns[came[1]].source == cur
+                got_response = (
+                    came is not None and _is_response(conns[came[1]], came[0]) and conns[came[1]].source == cur
+                )
                 for s, via in succ.get(cur, ()):
                     if s in parent:
                         continue

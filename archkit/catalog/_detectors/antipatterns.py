@@ -19,8 +19,24 @@ from .._registry import Hit, detector
 from .operations import feedback_reaches, telemetry_sinks
 from .training import serving_graph, training_graph, upstream
 
-PRIMITIVE_TYPES = frozenset({"float", "double", "int", "integer", "bool", "boolean", "bytes", "number",
-                             "float32", "float64", "int32", "int64", "list[float]", "list[int]"})
+PRIMITIVE_TYPES = frozenset(
+    {
+        "float",
+        "double",
+        "int",
+        "integer",
+        "bool",
+        "boolean",
+        "bytes",
+        "number",
+        "float32",
+        "float64",
+        "int32",
+        "int64",
+        "list[float]",
+        "list[int]",
+    }
+)
 CLIENT_RELEASE_DAYS = 14
 JUNGLE_SOURCES, JUNGLE_INTERMEDIATES, JUNGLE_JOINS = 3, 3, 2
 GLUE_RATIO = 19
@@ -30,6 +46,7 @@ BIG_SCRIPT_JOBS = 3
 
 def _adapters_of(ctx: Context, m: Component) -> tuple[list[Component], list[Component]]:
     """Adapters around a model (next to it, or next to a feature encoder next to it), and those encoders."""
+
     def neighbours(cid: str) -> set[str]:
         return {e.source if e.target == cid else e.target for e in ctx.incoming(cid) + ctx.outgoing(cid)} - {cid}
 
@@ -60,9 +77,12 @@ def glue_code(ctx: Context) -> Iterator[Hit]:
             if g >= GLUE_RATIO * k:
                 reasons.append(f"{g:,.0f} lines of adapters against {k:,.0f} lines of ML code ({g / k:.0f}:1)")
         if reasons:
-            yield ctx.found([m, *adapters], f"model '{m.id}' is wrapped in glue: {'; '.join(reasons)}",
-                            fix=f"Put one interface in front of '{m.id}' that every caller uses, and retire the "
-                                f"per-caller adapters ({', '.join(a.id for a in adapters)}).")
+            yield ctx.found(
+                [m, *adapters],
+                f"model '{m.id}' is wrapped in glue: {'; '.join(reasons)}",
+                fix=f"Put one interface in front of '{m.id}' that every caller uses, and retire the "
+                f"per-caller adapters ({', '.join(a.id for a in adapters)}).",
+            )
 
 
 @detector("pipeline-jungles", per_placement=False)
@@ -78,10 +98,17 @@ def pipeline_jungles(ctx: Context) -> Iterator[Hit]:
         stores = [n for n in sub if ctx.is_passive(n) and sub.in_degree(n) > 0 and sub.out_degree(n) > 0]
         joins = [n for n in sub if sub.in_degree(n) >= 2 and n != t.id]
         cyclic = not is_directed_acyclic_graph(sub)
-        if cyclic or (len(sources) >= JUNGLE_SOURCES and len(stores) >= JUNGLE_INTERMEDIATES and len(joins) >= JUNGLE_JOINS):
-            why = "a cycle" if cyclic else f"{len(sources)} sources, {len(stores)} intermediate stores and {len(joins)} joins"
-            yield ctx.found([t, *(ctx.components[n] for n in sorted(part - {t.id}))],
-                            f"data preparation for '{t.id}' has {why}")
+        if cyclic or (
+            len(sources) >= JUNGLE_SOURCES and len(stores) >= JUNGLE_INTERMEDIATES and len(joins) >= JUNGLE_JOINS
+        ):
+            why = (
+                "a cycle"
+                if cyclic
+                else f"{len(sources)} sources, {len(stores)} intermediate stores and {len(joins)} joins"
+            )
+            yield ctx.found(
+                [t, *(ctx.components[n] for n in sorted(part - {t.id}))], f"data preparation for '{t.id}' has {why}"
+            )
 
 
 def _dead_reasons(ctx: Context, c: Component) -> tuple[list[str], list[object]]:
@@ -120,9 +147,12 @@ def dead_experimental_code_paths(ctx: Context) -> Iterator[Hit]:
         reasons, involved = _dead_reasons(ctx, c)
         if reasons:
             label = c.status or "flagged"
-            yield ctx.found([c, *involved], f"{label} component '{c.id}': {'; '.join(reasons)}",
-                            fix=f"Remove '{c.id}' (and the flags and connectors that lead to it), or make it "
-                                f"production code with an owner and a date to decide by.")
+            yield ctx.found(
+                [c, *involved],
+                f"{label} component '{c.id}': {'; '.join(reasons)}",
+                fix=f"Remove '{c.id}' (and the flags and connectors that lead to it), or make it "
+                f"production code with an owner and a date to decide by.",
+            )
 
 
 @detector("big-ass-script-architecture", per_placement=False)
@@ -134,12 +164,18 @@ def big_ass_script_architecture(ctx: Context) -> Iterator[Hit]:
         own = [r for r in RESPONSIBILITIES if jobs and r in jobs]
         if len(own) >= BIG_SCRIPT_JOBS:
             size = f" in {ctx.lines_of_code(c):,.0f} lines" if ctx.lines_of_code(c) else ""
-            yield ctx.found([c], f"'{c.id}' does {len(own)} jobs{size}: {', '.join(own)}",
-                            fix=f"Split '{c.id}' into one component per stage ({', '.join(own)}) with declared "
-                                f"data between them, e.g. a pipeline of batch jobs.")
+            yield ctx.found(
+                [c],
+                f"'{c.id}' does {len(own)} jobs{size}: {', '.join(own)}",
+                fix=f"Split '{c.id}' into one component per stage ({', '.join(own)}) with declared "
+                f"data between them, e.g. a pipeline of batch jobs.",
+            )
         elif ctx.is_training(c.id) and any(e.synchronous and e.purpose == "serving" for e in ctx.callers(c.id)):
-            yield ctx.found([c], f"'{c.id}' both trains and answers serving requests",
-                            fix=f"Serve from a model component that '{c.id}' ships artifacts to.")
+            yield ctx.found(
+                [c],
+                f"'{c.id}' both trains and answers serving requests",
+                fix=f"Serve from a model component that '{c.id}' ships artifacts to.",
+            )
 
 
 def _language_neighbourhood(ctx: Context, m: Component) -> list[Component]:
@@ -161,9 +197,14 @@ def multiple_language_smell(ctx: Context) -> Iterator[Hit]:
         if len(comps) < 2:
             continue
         langs = sorted({c.language.lower() for c in comps if c.language})
-        mixed = [e for e in ctx.incoming(m.id) + ctx.outgoing(m.id) if e.kind == "in_process"
-                 and ctx.components[e.source].language and ctx.components[e.target].language
-                 and ctx.components[e.source].language.lower() != ctx.components[e.target].language.lower()]  # type: ignore[union-attr]
+        mixed = [
+            e
+            for e in ctx.incoming(m.id) + ctx.outgoing(m.id)
+            if e.kind == "in_process"
+            and ctx.components[e.source].language
+            and ctx.components[e.target].language
+            and ctx.components[e.source].language.lower() != ctx.components[e.target].language.lower()
+        ]  # type: ignore[union-attr]
         missing = [c.id for c in comps if not c.language]
         reasons = []
         if len(langs) >= 3:
@@ -173,12 +214,18 @@ def multiple_language_smell(ctx: Context) -> Iterator[Hit]:
             a, b = ctx.components[e.source], ctx.components[e.target]
             reasons.append(f"'{a.id}' ({a.language}) calls '{b.id}' ({b.language}) inside one process")
         if reasons:
-            yield ctx.found([m, *(c for c in comps if c is not m), *mixed], f"model '{m.id}': {'; '.join(reasons)}",
-                            fix=f"Keep the code that handles '{m.id}''s data in at most two languages, and put "
-                                f"a service boundary (not an in-process call) where languages change.")
+            yield ctx.found(
+                [m, *(c for c in comps if c is not m), *mixed],
+                f"model '{m.id}': {'; '.join(reasons)}",
+                fix=f"Keep the code that handles '{m.id}''s data in at most two languages, and put "
+                f"a service boundary (not an in-process call) where languages change.",
+            )
         elif missing and len(langs) >= 2 and len(langs) + len(missing) >= 3:
-            yield ctx.unknown([m, *comps], f"declare language on {', '.join(repr(x) for x in missing)} "
-                              f"to tell whether the code around '{m.id}' mixes three or more languages")
+            yield ctx.unknown(
+                [m, *comps],
+                f"declare language on {', '.join(repr(x) for x in missing)} "
+                f"to tell whether the code around '{m.id}' mixes three or more languages",
+            )
 
 
 @detector("plain-old-datatype-smell", per_placement=False)
@@ -189,10 +236,12 @@ def plain_old_datatype_smell(ctx: Context) -> Iterator[Hit]:
         outs = m.model.outputs if m.model is not None else []
         bare = [f for f in outs if f.type.strip().lower() in PRIMITIVE_TYPES and not f.unit and not f.meaning]
         if bare and len(bare) == len(outs):
-            yield ctx.found([m], f"model '{m.id}' returns bare {', '.join(f'{f.name}: {f.type}' for f in bare)} "
-                            f"without unit or meaning",
-                            fix=f"Declare what each output of '{m.id}' means and its unit (model.outputs[].meaning, "
-                                f".unit), or return a typed record instead of bare numbers.")
+            yield ctx.found(
+                [m],
+                f"model '{m.id}' returns bare {', '.join(f'{f.name}: {f.type}' for f in bare)} without unit or meaning",
+                fix=f"Declare what each output of '{m.id}' means and its unit (model.outputs[].meaning, "
+                f".unit), or return a typed record instead of bare numbers.",
+            )
 
 
 def _serves_every_request(ctx: Context, c: Component) -> str | None:
@@ -202,8 +251,14 @@ def _serves_every_request(ctx: Context, c: Component) -> str | None:
     for f in ctx.system.flows:
         for step in f.steps:
             e = ctx.connectors.get(step)
-            if (e is not None and e.target == c.id and e.synchronous and not e.conditional
-                    and (e.share is None or e.share >= 1) and not ctx.flags_guarding(e.id)):
+            if (
+                e is not None
+                and e.target == c.id
+                and e.synchronous
+                and not e.conditional
+                and (e.share is None or e.share >= 1)
+                and not ctx.flags_guarding(e.id)
+            ):
                 return f.id
     return None
 
@@ -213,16 +268,21 @@ def prototype_smell(ctx: Context) -> Iterator[Hit]:
     """Notebook or prototype code in production, or an experimental component that every request of a flow passes."""
     for c in ctx.system.components:
         if c.origin in ("notebook", "prototype") and c.status in (None, "production"):
-            yield ctx.found([c], f"'{c.id}' comes from a {c.origin} but serves production",
-                            fix=f"Rewrite '{c.id}' as engineered code (tests, packaging, review) before it serves "
-                                f"production, or mark it experimental and keep it off the production path.")
+            yield ctx.found(
+                [c],
+                f"'{c.id}' comes from a {c.origin} but serves production",
+                fix=f"Rewrite '{c.id}' as engineered code (tests, packaging, review) before it serves "
+                f"production, or mark it experimental and keep it off the production path.",
+            )
             continue
         flow = _serves_every_request(ctx, c) if c.status == "experimental" else None
         if flow is not None:
-            yield ctx.found([c, ctx.system.flow(flow)],
-                            f"experimental component '{c.id}' answers every request of flow '{flow}'",
-                            fix=f"Harden '{c.id}' and mark it production, or put it behind a flag or a traffic "
-                                f"share so that the production path does not depend on a prototype.")
+            yield ctx.found(
+                [c, ctx.system.flow(flow)],
+                f"experimental component '{c.id}' answers every request of flow '{flow}'",
+                fix=f"Harden '{c.id}' and mark it production, or put it behind a flag or a traffic "
+                f"share so that the production path does not depend on a prototype.",
+            )
 
 
 @detector("training-serving-skew", per_placement=False)
@@ -237,18 +297,29 @@ def training_serving_skew(ctx: Context) -> Iterator[Hit]:
             enc_s = {x for x in serve if ctx.components[x].kind == "feature_encoder"}
             shared_store = {x for x in train & serve if ctx.components[x].kind == "feature_store"}
             if enc_t and enc_s and not (enc_t & enc_s) and not shared_store:
-                yield ctx.found([ctx.components[m], *(ctx.components[x] for x in sorted(enc_t | enc_s))],
-                                f"model '{m}' is trained on features from {', '.join(sorted(enc_t))} but served "
-                                f"with {', '.join(sorted(enc_s))}")
+                yield ctx.found(
+                    [ctx.components[m], *(ctx.components[x] for x in sorted(enc_t | enc_s))],
+                    f"model '{m}' is trained on features from {', '.join(sorted(enc_t))} but served "
+                    f"with {', '.join(sorted(enc_s))}",
+                )
 
 
 @detector("all-in-one", per_placement=False)
 def all_in_one(ctx: Context) -> Iterator[Hit]:
     """One component hosts two or more models in its own process."""
     for c in ctx.system.components:
-        hosted = sorted({e.target for e in ctx.outgoing(c.id) if e.kind == "in_process" and ctx.components[e.target].kind == "model"})
+        hosted = sorted(
+            {
+                e.target
+                for e in ctx.outgoing(c.id)
+                if e.kind == "in_process" and ctx.components[e.target].kind == "model"
+            }
+        )
         if len(hosted) >= 2:
-            yield ctx.found([c, *(ctx.components[m] for m in hosted)], f"'{c.id}' runs {len(hosted)} models in one process: {', '.join(hosted)}")
+            yield ctx.found(
+                [c, *(ctx.components[m] for m in hosted)],
+                f"'{c.id}' runs {len(hosted)} models in one process: {', '.join(hosted)}",
+            )
 
 
 @detector("no-logging", per_placement=False)
@@ -256,9 +327,12 @@ def no_logging(ctx: Context) -> Iterator[Hit]:
     """A production model about which nobody sends telemetry: not the model, nor a component up its chain of callers."""
     for m in ctx.models():
         if m.status in (None, "production") and not telemetry_sinks(ctx, m.id):
-            yield ctx.found([m], f"no telemetry is sent about the predictions of model '{m.id}'",
-                            fix=f"Log the inputs, outputs and version of '{m.id}' (a telemetry connector from it "
-                                f"or from its caller), so that its behaviour in production can be watched.")
+            yield ctx.found(
+                [m],
+                f"no telemetry is sent about the predictions of model '{m.id}'",
+                fix=f"Log the inputs, outputs and version of '{m.id}' (a telemetry connector from it "
+                f"or from its caller), so that its behaviour in production can be watched.",
+            )
 
 
 @detector("offline-only-evaluation", per_placement=False)
@@ -268,19 +342,30 @@ def offline_only_evaluation(ctx: Context) -> Iterator[Hit]:
         if m.id not in ctx.trainers:
             continue
         if not feedback_reaches(ctx, m.id):
-            yield ctx.found([m], f"model '{m.id}' is evaluated only offline: no feedback connector reaches its "
-                            f"telemetry or its training ({', '.join(ctx.trainers[m.id])})")
+            yield ctx.found(
+                [m],
+                f"model '{m.id}' is evaluated only offline: no feedback connector reaches its "
+                f"telemetry or its training ({', '.join(ctx.trainers[m.id])})",
+            )
 
 
 @detector("nobody-knows", per_placement=False)
 def nobody_knows(ctx: Context) -> Iterator[Hit]:
     """A model without owner, version or intended use."""
     for m in ctx.models():
-        missing = [name for name, ok in (("owner", m.owner), ("version", m.version),
-                                          ("model.intended_use", m.model is not None and m.model.intended_use)) if not ok]
+        missing = [
+            name
+            for name, ok in (
+                ("owner", m.owner),
+                ("version", m.version),
+                ("model.intended_use", m.model is not None and m.model.intended_use),
+            )
+            if not ok
+        ]
         if missing:
-            yield ctx.found([m], f"model '{m.id}' has no {', '.join(missing)}",
-                            fix=f"Declare {', '.join(missing)} on '{m.id}'.")
+            yield ctx.found(
+                [m], f"model '{m.id}' has no {', '.join(missing)}", fix=f"Declare {', '.join(missing)} on '{m.id}'."
+            )
 
 
 @detector("training-code-in-serving")
@@ -288,11 +373,16 @@ def training_code_in_serving(ctx: Context) -> Iterator[Hit]:
     """A training component on the same node as the model it trains, or called synchronously by it."""
     for m in ctx.models():
         trainers = set(ctx.trainers.get(m.id, []))
-        trainers |= {e.target if e.source == m.id else e.source for e in ctx.incoming(m.id) + ctx.outgoing(m.id)
-                     if e.synchronous and ctx.is_training(e.target if e.source == m.id else e.source)}
+        trainers |= {
+            e.target if e.source == m.id else e.source
+            for e in ctx.incoming(m.id) + ctx.outgoing(m.id)
+            if e.synchronous and ctx.is_training(e.target if e.source == m.id else e.source)
+        }
         for t in sorted(trainers):
             if ctx.same_node(t, m.id):
-                yield ctx.found([ctx.components[t], m], f"'{t}' trains on the same node as model '{m.id}' serves "
-                                f"('{ctx.placement[t]}')")
+                yield ctx.found(
+                    [ctx.components[t], m],
+                    f"'{t}' trains on the same node as model '{m.id}' serves ('{ctx.placement[t]}')",
+                )
             elif any(e.synchronous for e in ctx.incoming(m.id) + ctx.outgoing(m.id) if t in (e.source, e.target)):
                 yield ctx.found([ctx.components[t], m], f"'{t}' and model '{m.id}' are coupled by a synchronous call")

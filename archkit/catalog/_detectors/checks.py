@@ -26,7 +26,9 @@ def offline_operation(ctx: Context) -> Iterator[Hit]:
             if e is None:
                 continue
             if e.source not in ctx.placement or e.target not in ctx.placement:
-                yield ctx.unknown([f, e], f"place '{e.source}' and '{e.target}' on nodes to check offline flow '{f.id}'")
+                yield ctx.unknown(
+                    [f, e], f"place '{e.source}' and '{e.target}' on nodes to check offline flow '{f.id}'"
+                )
                 continue
             weak = {lk.id for lk in ctx.system.links if lk.intermittent} | set(ctx.graph.down)
             if ctx.graph.connector_route(e, exclude=weak) is not None:
@@ -34,8 +36,11 @@ def offline_operation(ctx: Context) -> Iterator[Hit]:
             usual = ctx.graph.connector_route(e, exclude=ctx.graph.down) or []
             links = [h.link for h in usual if h.link.id in weak]
             if links:
-                yield ctx.found([f, e, *links], f"offline flow '{f.id}' needs '{e.id}', which has no route without intermittent "
-                                f"links (usually over {', '.join(repr(lk.id) for lk in links)})")
+                yield ctx.found(
+                    [f, e, *links],
+                    f"offline flow '{f.id}' needs '{e.id}', which has no route without intermittent "
+                    f"links (usually over {', '.join(repr(lk.id) for lk in links)})",
+                )
             else:
                 yield ctx.found([f, e], f"offline flow '{f.id}' needs '{e.id}', which has no route that stays up")
 
@@ -50,10 +55,15 @@ def update_cadence(ctx: Context) -> Iterator[Hit]:
             continue
         period = m.model.update_period if m.model is not None else None
         if period is None:
-            yield ctx.unknown([m], f"declare model.update_period on '{m.id}' (it runs on a client without an update channel)")
+            yield ctx.unknown(
+                [m], f"declare model.update_period on '{m.id}' (it runs on a client without an update channel)"
+            )
         elif period.lo < CLIENT_RELEASE_DAYS * _DAY:
-            yield ctx.found([m, ctx.node_of(m.id)], f"'{m.id}' must update every {period} but ships inside the client "
-                            f"on '{ctx.placement[m.id]}' (releases assumed every {CLIENT_RELEASE_DAYS} d)")
+            yield ctx.found(
+                [m, ctx.node_of(m.id)],
+                f"'{m.id}' must update every {period} but ships inside the client "
+                f"on '{ctx.placement[m.id]}' (releases assumed every {CLIENT_RELEASE_DAYS} d)",
+            )
 
 
 @detector("single-point-of-failure")
@@ -71,7 +81,9 @@ def single_point_of_failure(ctx: Context) -> Iterator[Hit]:
             seen.add(c.id)
             if c.autoscaling is not None:
                 if c.autoscaling.max_replicas < 2:
-                    yield ctx.found([c, f], f"'{c.id}' autoscales to at most one replica; flow '{f.id}' stops if it fails")
+                    yield ctx.found(
+                        [c, f], f"'{c.id}' autoscales to at most one replica; flow '{f.id}' stops if it fails"
+                    )
                 continue
             if c.replicas is None:
                 yield ctx.unknown([c, f], f"declare replicas (or autoscaling) on '{c.id}'")
@@ -92,9 +104,11 @@ def privacy_locality(ctx: Context) -> Iterator[Hit]:
             continue
         e = ctx.connectors[x.connector]
         way = " (in its response)" if x.leg == "response" else ""
-        yield ctx.found([e, ctx.components[x.source], ctx.components[x.target]],
-                        f"{x.sensitivity} data from '{x.source}' on '{x.source_node}' goes to '{x.target}' on "
-                        f"'{x.target_node}' through '{e.id}'{way}")
+        yield ctx.found(
+            [e, ctx.components[x.source], ctx.components[x.target]],
+            f"{x.sensitivity} data from '{x.source}' on '{x.source_node}' goes to '{x.target}' on "
+            f"'{x.target_node}' through '{e.id}'{way}",
+        )
 
 
 @detector("model-ip-exposure")
@@ -107,4 +121,6 @@ def model_ip_exposure(ctx: Context) -> Iterator[Hit]:
         if flag is None:
             yield ctx.unknown([m], f"declare model.ip_sensitive on '{m.id}' (it runs on a user device)")
         elif flag:
-            yield ctx.found([m], f"'{m.id}' is IP-sensitive but ships to '{ctx.placement[m.id]}', where it can be extracted")
+            yield ctx.found(
+                [m], f"'{m.id}' is IP-sensitive but ships to '{ctx.placement[m.id]}', where it can be extracted"
+            )

@@ -38,7 +38,10 @@ def ensemble(ctx: Context) -> Iterator[Hit]:
         comps = [ctx.components[m] for m in members]
         if any(ctx.task(c) is None for c in comps):
             missing = [c.id for c in comps if ctx.task(c) is None]
-            yield ctx.unknown([a, *comps], f"declare model.task on {', '.join(repr(x) for x in missing)} to tell whether '{a.id}' combines an ensemble")
+            yield ctx.unknown(
+                [a, *comps],
+                f"declare model.task on {', '.join(repr(x) for x in missing)} to tell whether '{a.id}' combines an ensemble",
+            )
             continue
         by_task: dict[str, list[str]] = {}
         for c in comps:
@@ -47,14 +50,21 @@ def ensemble(ctx: Context) -> Iterator[Hit]:
             if len(group) < 2 or any((x, y) in chained for x in group for y in group):
                 continue
             if "aggregation" in a.properties:
-                yield ctx.found([a, *(ctx.components[g] for g in group)],
-                                f"'{a.id}' combines {len(group)} '{task}' models by {a.properties['aggregation']}")
-            elif not any("weight" in e.properties or e.share is not None or ctx.components[e.target].properties.get("shadow")
-                         for e in ctx.outgoing(a.id) if e.target in group):
-                yield ctx.unknown([a, *(ctx.components[g] for g in group)],
-                                  f"declare properties.aggregation on '{a.id}' (e.g. 'vote') if it combines "
-                                  f"{', '.join(group)}, or corrects (or model.inputs naming the other's outputs) "
-                                  f"on the one that takes another's answer")
+                yield ctx.found(
+                    [a, *(ctx.components[g] for g in group)],
+                    f"'{a.id}' combines {len(group)} '{task}' models by {a.properties['aggregation']}",
+                )
+            elif not any(
+                "weight" in e.properties or e.share is not None or ctx.components[e.target].properties.get("shadow")
+                for e in ctx.outgoing(a.id)
+                if e.target in group
+            ):
+                yield ctx.unknown(
+                    [a, *(ctx.components[g] for g in group)],
+                    f"declare properties.aggregation on '{a.id}' (e.g. 'vote') if it combines "
+                    f"{', '.join(group)}, or corrects (or model.inputs naming the other's outputs) "
+                    f"on the one that takes another's answer",
+                )
 
 
 def _intermediates(ctx: Context, c: Chain) -> list[str]:
@@ -74,8 +84,10 @@ def metamodel_stacking(ctx: Context) -> Iterator[Hit]:
         inputs.setdefault(c.second, set()).add(c.first)
     for meta, members in sorted(inputs.items()):
         if len(members) >= 2:
-            yield ctx.found([ctx.components[meta], *(ctx.components[m] for m in sorted(members))],
-                            f"'{meta}' learns to combine {', '.join(sorted(members))}")
+            yield ctx.found(
+                [ctx.components[meta], *(ctx.components[m] for m in sorted(members))],
+                f"'{meta}' learns to combine {', '.join(sorted(members))}",
+            )
 
 
 @detector("sequential-decomposition", per_placement=False)
@@ -89,7 +101,10 @@ def sequential_decomposition(ctx: Context) -> Iterator[Hit]:
             missing = [x.id for x in (a, b) if ctx.task(x) is None]
             yield ctx.unknown([a, b], f"declare model.task on {', '.join(repr(x) for x in missing)}")
         elif ctx.task(a) != ctx.task(b):
-            yield ctx.found([a, b, *(ctx.connectors[v] for v in c.via)], f"'{c.first}' ({ctx.task(a)}) feeds '{c.second}' ({ctx.task(b)})")
+            yield ctx.found(
+                [a, b, *(ctx.connectors[v] for v in c.via)],
+                f"'{c.first}' ({ctx.task(a)}) feeds '{c.second}' ({ctx.task(b)})",
+            )
 
 
 @detector("retrieval-augmented-generation", per_placement=False)
@@ -98,9 +113,14 @@ def retrieval_augmented_generation(ctx: Context) -> Iterator[Hit]:
     for b in ctx.system.components:
         if b.kind == "model" or ctx.is_passive(b.id):
             continue
-        indexes = [r for r in ctx.data_graph.predecessors(b.id)
-                   if ctx.is_passive(r) and "index" in ctx.components[r].properties]
+        indexes = [
+            r
+            for r in ctx.data_graph.predecessors(b.id)
+            if ctx.is_passive(r) and "index" in ctx.components[r].properties
+        ]
         models = [m for m in ctx.forward_graph.successors(b.id) if ctx.components[m].kind == "model"]
         if indexes and models:
-            yield ctx.found([b, ctx.components[indexes[0]], ctx.components[models[0]]],
-                            f"'{b.id}' adds documents from '{indexes[0]}' to the prompt of '{models[0]}'")
+            yield ctx.found(
+                [b, ctx.components[indexes[0]], ctx.components[models[0]]],
+                f"'{b.id}' adds documents from '{indexes[0]}' to the prompt of '{models[0]}'",
+            )

@@ -32,8 +32,11 @@ def federated_learning(ctx: Context) -> Iterator[Hit]:
             a = e.target
             if e.purpose != "training" or not ctx.on_server(a) or a not in artifacts:
                 continue
-            back = sorted(m for m in descendants(artifacts, a)
-                          if ctx.components[m].kind == "model" and ctx.on_client(m))
+            back = sorted(
+                m for m in descendants(artifacts, a) if ctx.components[m].kind == "model" and ctx.on_client(m)
+            )
             if back:
-                yield ctx.found([t, ctx.components[a], ctx.components[back[0]]],
-                                f"'{t.id}' trains on the device; '{a}' merges updates and ships '{back[0]}' back")
+                yield ctx.found(
+                    [t, ctx.components[a], ctx.components[back[0]]],
+                    f"'{t.id}' trains on the device; '{a}' merges updates and ships '{back[0]}' back",
+                )

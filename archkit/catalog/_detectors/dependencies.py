@@ -80,7 +80,8 @@ def undeclared_consumers(ctx: Context) -> Iterator[Hit]:
             f"'{x}' reads the output of model {models} from '{store}' ({' -> '.join(path)}), "
             f"but no connector on the way declares it as a consumer",
             fix=f"Add '{x}' to the consumers of connector '{into.id}', so that the owners of '{m.id}' know "
-                f"who depends on it, or let '{x}' call '{m.id}' through a declared interface.")
+            f"who depends on it, or let '{x}' call '{m.id}' through a declared interface.",
+        )
 
 
 # -- unstable data dependencies ------------------------------------------------------------------------------
@@ -93,7 +94,9 @@ def read_sources(ctx: Context, reader: str) -> list[tuple[str, Connector]]:
         if e.purpose in DEPENDENCY_PURPOSES and (e.op == "read" or (e.op == "invoke" and e.synchronous)):
             out.append((e.target, e))
     for e in ctx.incoming(reader):
-        if e.purpose in DEPENDENCY_PURPOSES and (e.op == "write" or (e.op == "invoke" and e.kind in ("stream", "batch_transfer"))):
+        if e.purpose in DEPENDENCY_PURPOSES and (
+            e.op == "write" or (e.op == "invoke" and e.kind in ("stream", "batch_transfer"))
+        ):
             out.append((e.source, e))
     return out
 
@@ -134,7 +137,8 @@ def unstable_data_dependency(ctx: Context) -> Iterator[Hit]:
             [r, *(x for dep in deps for x in dep[:2])],
             f"{r.kind.replace('_', ' ')} '{r.id}' reads data from {what}, with no version pin or validation",
             fix=f"Pin the version of what '{r.id}' reads from '{src.id}' (properties version_pin on connector "
-                f"'{e.id}'), put a validating safeguard between them, or agree a versioned contract with its owner.")
+            f"'{e.id}'), put a validating safeguard between them, or agree a versioned contract with its owner.",
+        )
 
 
 # -- correction cascades -------------------------------------------------------------------------------
@@ -164,12 +168,16 @@ def correction_cascade(ctx: Context) -> Iterator[Hit]:
         task = ctx.task(ctx.components[m2])
         how = "declared in corrects" if first in ctx.corrections(m2) else f"same task '{task}'"
         yield ctx.found(
-            [ctx.components[m2], *(ctx.components[b] for b in sorted(bases)),
-             *(ctx.connectors[v] for b in sorted(bases) for v in bases[b])],
+            [
+                ctx.components[m2],
+                *(ctx.components[b] for b in sorted(bases)),
+                *(ctx.connectors[v] for b in sorted(bases) for v in bases[b]),
+            ],
             f"model '{m2}' corrects the output of model {names} ({how})",
             fix=f"Fold the correction into '{first}' (train it with what '{m2}' adds, e.g. the region as a feature), "
-                f"or give '{m2}' its own inputs instead of '{first}''s output; while both stay, release and "
-                f"evaluate them together.")
+            f"or give '{m2}' its own inputs instead of '{first}''s output; while both stay, release and "
+            f"evaluate them together.",
+        )
 
 
 # -- feedback loops ------------------------------------------------------------------------------------
@@ -189,4 +197,5 @@ def hidden_feedback_loop(ctx: Context) -> Iterator[Hit]:
             [ctx.components[mid], *(ctx.components[x] for x in path[1:])],
             f"model '{mid}' shapes its own training data: {' -> '.join(path)}{through}",
             fix=f"Declare how the loop is kept in check (feedback_loop on '{mid}': exploration, a holdout that "
-                f"never sees its outputs, propensity weighting), or train '{mid}' only on data its outputs did not shape.")
+            f"never sees its outputs, propensity weighting), or train '{mid}' only on data its outputs did not shape.",
+        )

@@ -46,19 +46,27 @@ def latency_budget(ctx: Context) -> Iterator[Hit]:
     for f in flows:
         res = an.flow_latency(ctx.analysis, f.id)
         if res.verdict == "violates":
-            yield ctx.found([f], f"flow '{f.id}' takes {res.total.text()}, over its budget of "
-                            f"{res.budget}{_why_slow(res)}")
+            yield ctx.found(
+                [f], f"flow '{f.id}' takes {res.total.text()}, over its budget of {res.budget}{_why_slow(res)}"
+            )
         elif res.verdict == "at risk":
-            yield ctx.found([f], f"flow '{f.id}' takes {res.total.text()}; the worst case is "
-                            f"over its budget of {res.budget}{_why_slow(res)}", severity="warning")
+            yield ctx.found(
+                [f],
+                f"flow '{f.id}' takes {res.total.text()}; the worst case is "
+                f"over its budget of {res.budget}{_why_slow(res)}",
+                severity="warning",
+            )
         elif res.verdict == "unknown":
             yield ctx.unknown([f], f"latency of flow '{f.id}' is unknown: {_missing(res.total)}")
 
 
 def _saturated(res: Any) -> list[Any]:
     """Steps whose target's queue is at or over capacity in the worst case (the latency analysis)."""
-    return [st for st in res.steps if st.queueing is not None and st.queueing.utilisation.known
-            and (st.queueing.utilisation.worst or 0) >= 1]
+    return [
+        st
+        for st in res.steps
+        if st.queueing is not None and st.queueing.utilisation.known and (st.queueing.utilisation.worst or 0) >= 1
+    ]
 
 
 def _slowest(res: Any) -> Any:
@@ -73,7 +81,9 @@ def _why_slow(res: Any) -> str:
     if full:
         return "; " + "; ".join(
             f"'{st.target}' is saturated (utilisation {st.queueing.utilisation.text()} with "
-            f"{st.queueing.servers} server{'s' if st.queueing.servers != 1 else ''})" for st in full)
+            f"{st.queueing.servers} server{'s' if st.queueing.servers != 1 else ''})"
+            for st in full
+        )
     st = _slowest(res)
     return f"; the slowest step is '{st.connector}' ({st.total.text()})" if st is not None else ""
 
@@ -98,11 +108,16 @@ def link_capacity(ctx: Context) -> Iterator[Hit]:
         if d.verdict == "violates":
             yield ctx.found(elements, f"{what} must carry {d.load.text()} but has {d.bandwidth.text()} ({use}{by})")
         elif d.verdict == "at risk":
-            yield ctx.found(elements, f"{what} may need {d.load.text()} against {d.bandwidth.text()} in the worst case "
-                            f"({use}{by})", severity="warning")
+            yield ctx.found(
+                elements,
+                f"{what} may need {d.load.text()} against {d.bandwidth.text()} in the worst case ({use}{by})",
+                severity="warning",
+            )
         elif d.verdict == "unknown" and (d.load.inputs or d.bandwidth.known):
             # silent while neither the traffic nor the link's capacity is declared: nothing to weigh yet
-            yield ctx.unknown([lk], f"load on {what} is unknown: {_missing(d.load if not d.load.known else d.bandwidth)}")
+            yield ctx.unknown(
+                [lk], f"load on {what} is unknown: {_missing(d.load if not d.load.known else d.bandwidth)}"
+            )
 
 
 @detector("resource-fit")
@@ -122,12 +137,23 @@ def resource_fit(ctx: Context) -> Iterator[Hit]:
             if check.verdict == "over":
                 yield ctx.found([node, *comps[:3]], f"{what}: needs {check.need_text}, has {check.have.text()}")
             elif check.verdict == "at risk":
-                yield ctx.found([node, *comps[:3]], f"{what}: needs up to {check.need.text()}, has {check.have.text()}",
-                                severity="warning")
-            elif check.verdict == "unknown" and check.resource == "memory" and (node.memory is not None or any(
-                    c.memory is not None or (c.model is not None and c.model.memory is not None) for c in comps)):
+                yield ctx.found(
+                    [node, *comps[:3]],
+                    f"{what}: needs up to {check.need.text()}, has {check.have.text()}",
+                    severity="warning",
+                )
+            elif (
+                check.verdict == "unknown"
+                and check.resource == "memory"
+                and (
+                    node.memory is not None
+                    or any(c.memory is not None or (c.model is not None and c.model.memory is not None) for c in comps)
+                )
+            ):
                 # silent while neither the node's memory nor any component's is declared
-                yield ctx.unknown([node], f"{what} is unknown: {_missing(check.need if not check.need.known else check.have)}")
+                yield ctx.unknown(
+                    [node], f"{what} is unknown: {_missing(check.need if not check.need.known else check.have)}"
+                )
 
 
 @detector("capacity")
@@ -146,16 +172,22 @@ def capacity_plan(ctx: Context) -> Iterator[Hit]:
         if c.verdict == "under":
             yield ctx.found([comp], f"'{c.component}' on '{c.node}' has {has}, needs {c.replicas_needed.text()}")
         elif c.verdict == "at risk":
-            yield ctx.found([comp], f"'{c.component}' on '{c.node}' has {has}, needs up to {c.replicas_needed.text()}",
-                            severity="warning")
+            yield ctx.found(
+                [comp],
+                f"'{c.component}' on '{c.node}' has {has}, needs up to {c.replicas_needed.text()}",
+                severity="warning",
+            )
     for n in plan.nodes:
         node = ctx.nodes.get(n.node)
         if node is not None and n.verdict in ("under", "at risk"):
-            yield ctx.found([node], f"fleet '{n.node}' {n.summary}", severity=None if n.verdict == "under" else "warning")
+            yield ctx.found(
+                [node], f"fleet '{n.node}' {n.summary}", severity=None if n.verdict == "under" else "warning"
+            )
     for f in plan.flows:
         flow = next(x for x in ctx.system.flows if x.id == f.flow)
-        what = (f"flow '{f.flow}' is asked for {f.demand.text()} ({f.scope}), its ceiling is {f.ceiling.text()}"
-                + (f" (bottleneck '{f.bottleneck}')" if f.bottleneck else ""))
+        what = f"flow '{f.flow}' is asked for {f.demand.text()} ({f.scope}), its ceiling is {f.ceiling.text()}" + (
+            f" (bottleneck '{f.bottleneck}')" if f.bottleneck else ""
+        )
         if f.verdict == "over":
             yield ctx.found([flow], what)
         elif f.verdict == "at risk":
@@ -196,8 +228,11 @@ def metered_model_distribution(ctx: Context) -> Iterator[Hit]:
             continue
         m = ctx.components[u.model]
         if not u.monthly_cost.known or not u.copies.known:
-            yield ctx.unknown([m, *metered], f"the monthly cost of shipping '{m.id}' over metered link "
-                              f"{', '.join(repr(lk.id) for lk in metered)} is unknown: {_missing(u.monthly_cost if not u.monthly_cost.known else u.copies)}")
+            yield ctx.unknown(
+                [m, *metered],
+                f"the monthly cost of shipping '{m.id}' over metered link "
+                f"{', '.join(repr(lk.id) for lk in metered)} is unknown: {_missing(u.monthly_cost if not u.monthly_cost.known else u.copies)}",
+            )
             continue
         cost, copies = u.monthly_cost, u.copies
         per_device = cost.per(copies, "USD/month")
@@ -217,6 +252,7 @@ def metered_model_distribution(ctx: Context) -> Iterator[Hit]:
             f"{_usd(DEVICE_LIMIT_USD)} per device)",
             severity=None if over_best else "warning",
             fix=f"Cheaper ways to update '{m.id}': delta updates (at {DELTA_SHARE:.0%} of the model about "
-                f"{_usd(c_typ * DELTA_SHARE)} a month), downloads on Wi-Fi only (no metered cost; declare the "
-                f"artifact route over an unmetered link), or a longer update_period (four times as long: about "
-                f"{_usd(c_typ / 4)} a month, {_usd(d_typ / 4)} per device).")
+            f"{_usd(c_typ * DELTA_SHARE)} a month), downloads on Wi-Fi only (no metered cost; declare the "
+            f"artifact route over an unmetered link), or a longer update_period (four times as long: about "
+            f"{_usd(c_typ / 4)} a month, {_usd(d_typ / 4)} per device).",
+        )

@@ -42,8 +42,9 @@ def parameter_based_serving(ctx: Context) -> Iterator[Hit]:
         if e.purpose != "control":
             continue
         tgt = ctx.components[e.target]
-        if tgt.kind == "model" or (tgt.kind == "gateway" and any(
-                ctx.components[x.target].kind == "model" for x in ctx.outgoing(tgt.id))):
+        if tgt.kind == "model" or (
+            tgt.kind == "gateway" and any(ctx.components[x.target].kind == "model" for x in ctx.outgoing(tgt.id))
+        ):
             yield ctx.found([tgt, e], f"'{e.source}' can switch or tune '{tgt.id}' at run time")
 
 
@@ -51,13 +52,22 @@ def parameter_based_serving(ctx: Context) -> Iterator[Hit]:
 def ml_gateway_routing(ctx: Context) -> Iterator[Hit]:
     """A gateway calls models that no UI or business logic calls directly."""
     for g in ctx.of_kind("gateway"):
-        models = sorted({e.target for e in ctx.outgoing(g.id) if e.op == "invoke" and ctx.components[e.target].kind == "model"})
+        models = sorted(
+            {e.target for e in ctx.outgoing(g.id) if e.op == "invoke" and ctx.components[e.target].kind == "model"}
+        )
         if not models:
             continue
-        bypass = [e for m in models for e in ctx.incoming(m) if e.source != g.id and e.op == "invoke"
-                  and ctx.components[e.source].kind in ("ui", "business_logic")]
+        bypass = [
+            e
+            for m in models
+            for e in ctx.incoming(m)
+            if e.source != g.id and e.op == "invoke" and ctx.components[e.source].kind in ("ui", "business_logic")
+        ]
         if not bypass:
-            yield ctx.found([g, *(ctx.components[m] for m in models)], f"requests to {', '.join(models)} go through gateway '{g.id}'")
+            yield ctx.found(
+                [g, *(ctx.components[m] for m in models)],
+                f"requests to {', '.join(models)} go through gateway '{g.id}'",
+            )
 
 
 @detector("microservice-per-model", per_placement=False)

@@ -51,7 +51,9 @@ def prediction_logging(ctx: Context) -> Iterator[Hit]:
     for m in ctx.models():
         sinks = telemetry_sinks(ctx, m.id)
         if sinks:
-            yield ctx.found([m, *(ctx.components[s] for s in sinks)], f"predictions of '{m.id}' are logged to '{sinks[0]}'")
+            yield ctx.found(
+                [m, *(ctx.components[s] for s in sinks)], f"predictions of '{m.id}' are logged to '{sinks[0]}'"
+            )
 
 
 @detector("continued-model-evaluation", per_placement=False)
@@ -62,7 +64,9 @@ def continued_model_evaluation(ctx: Context) -> Iterator[Hit]:
             continue
         fb = feedback_reaches(ctx, m.id)
         if fb:
-            yield ctx.found([m, ctx.connectors[fb[0]]], f"feedback via '{fb[0]}' lets '{m.id}' be evaluated in production")
+            yield ctx.found(
+                [m, ctx.connectors[fb[0]]], f"feedback via '{fb[0]}' lets '{m.id}' be evaluated in production"
+            )
 
 
 def feedback_loops(ctx: Context) -> list[tuple[Component, str, list[str]]]:
@@ -118,11 +122,14 @@ def shadow_deployment(ctx: Context) -> Iterator[Hit]:
                 c = ctx.components[cand]
                 into = [e for e in ctx.outgoing(x.id) if e.target == cand]
                 marked = c.properties.get("shadow") is True or (
-                    c.status == "experimental" and all(ctx.is_async(e) for e in into))
+                    c.status == "experimental" and all(ctx.is_async(e) for e in into)
+                )
                 onward = list(ctx.forward_graph.successors(cand))
                 if marked and all(ctx.is_passive(o) or ctx.components[o].kind == "monitor" for o in onward):
                     live = [mm for mm in models if mm != cand]
-                    yield ctx.found([x, c, ctx.components[live[0]]], f"'{cand}' shadows '{live[0]}' on the requests of '{x.id}'")
+                    yield ctx.found(
+                        [x, c, ctx.components[live[0]]], f"'{cand}' shadows '{live[0]}' on the requests of '{x.id}'"
+                    )
 
 
 def _split_share(e: object) -> float | None:
@@ -141,11 +148,16 @@ def canary_release(ctx: Context) -> Iterator[Hit]:
         for task, models in sorted(_same_task_targets(ctx, x.id).items()):
             if len(models) < 2 or any((a, b) in chained for a in models for b in models):
                 continue
-            split = [e for e in ctx.outgoing(x.id) if e.target in models and e.purpose == "serving"
-                     and (w := _split_share(e)) is not None and 0 < w < 1]
+            split = [
+                e
+                for e in ctx.outgoing(x.id)
+                if e.target in models and e.purpose == "serving" and (w := _split_share(e)) is not None and 0 < w < 1
+            ]
             if split:
-                yield ctx.found([x, *(ctx.components[m] for m in models), *split],
-                                f"'{x.id}' splits '{task}' traffic between {', '.join(models)}")
+                yield ctx.found(
+                    [x, *(ctx.components[m] for m in models), *split],
+                    f"'{x.id}' splits '{task}' traffic between {', '.join(models)}",
+                )
 
 
 @detector("input-validation-handshake", per_placement=False)
@@ -154,12 +166,16 @@ def input_validation_handshake(ctx: Context) -> Iterator[Hit]:
     for v in ctx.system.components:
         if not (v.kind == "safeguard" or v.properties.get("role") == "input_validation"):
             continue
-        downstream = [m for m in ctx.forward_graph.successors(v.id) if ctx.components[m].kind in ("model", "feature_encoder")]
+        downstream = [
+            m for m in ctx.forward_graph.successors(v.id) if ctx.components[m].kind in ("model", "feature_encoder")
+        ]
         if not downstream:
             continue
         target = ctx.components[downstream[0]]
         for s in ctx.senders(v.id):
             src = ctx.components[s]
-            foreign = src.kind == "external" or (src.owner is not None and target.owner is not None and src.owner != target.owner)
+            foreign = src.kind == "external" or (
+                src.owner is not None and target.owner is not None and src.owner != target.owner
+            )
             if foreign:
                 yield ctx.found([src, v, target], f"'{v.id}' validates input from '{s}' before '{target.id}'")

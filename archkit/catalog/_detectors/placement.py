@@ -11,16 +11,28 @@ from .serving import precomputed_tables
 
 
 def _artifact_sources(ctx: Context, mid: str) -> list[str]:
-    return [s for s in ctx.senders(mid)
-            if any(e.purpose == "model_artifact" for e in ctx.incoming(mid) + ctx.outgoing(mid)
-                   if s in (e.source, e.target))]
+    return [
+        s
+        for s in ctx.senders(mid)
+        if any(
+            e.purpose == "model_artifact" for e in ctx.incoming(mid) + ctx.outgoing(mid) if s in (e.source, e.target)
+        )
+    ]
 
 
 def _telemetry_leaving(ctx: Context) -> set[str]:
     """Nodes from which telemetry is sent to another node (in this placement)."""
     key = f"telemetry_leaving:{ctx.variant}"
-    return ctx.memo(key, lambda: {ctx.placement[e.source] for e in ctx.system.connectors if e.purpose == "telemetry"
-                                  and e.source in ctx.placement and ctx.placement.get(e.target) != ctx.placement[e.source]})
+    return ctx.memo(
+        key,
+        lambda: {
+            ctx.placement[e.source]
+            for e in ctx.system.connectors
+            if e.purpose == "telemetry"
+            and e.source in ctx.placement
+            and ctx.placement.get(e.target) != ctx.placement[e.source]
+        },
+    )
 
 
 @detector("static-intelligence")
@@ -33,7 +45,9 @@ def static_intelligence(ctx: Context) -> Iterator[Hit]:
             continue
         node = ctx.placement[m.id]
         if node not in _telemetry_leaving(ctx):
-            yield ctx.found([m, ctx.nodes[node]], f"'{m.id}' ships with the product on '{node}' and is not updated separately")
+            yield ctx.found(
+                [m, ctx.nodes[node]], f"'{m.id}' ships with the product on '{node}' and is not updated separately"
+            )
 
 
 @detector("client-side-intelligence")
@@ -65,7 +79,10 @@ def server_centric_intelligence(ctx: Context) -> Iterator[Hit]:
     for m in ctx.models():
         if ctx.on_server(m.id) and m.id in origin:
             client = origin[m.id]
-            yield ctx.found([m, ctx.components[client]], f"'{client}' on the device calls '{m.id}' on the server for each prediction")
+            yield ctx.found(
+                [m, ctx.components[client]],
+                f"'{client}' on the device calls '{m.id}' on the server for each prediction",
+            )
 
 
 @detector("backend-cached-intelligence")
@@ -94,8 +111,12 @@ def hybrid_intelligence(ctx: Context) -> Iterator[Hit]:
             by_task.setdefault(ctx.task(b) or "", []).append(b.id)
     server_ids = {b.id for b in server}
     for a in client:
-        partners = set(by_task.get(ctx.task(a) or "", []) if ctx.task(a) is not None else []) | (chained.get(a.id, set()) & server_ids)
+        partners = set(by_task.get(ctx.task(a) or "", []) if ctx.task(a) is not None else []) | (
+            chained.get(a.id, set()) & server_ids
+        )
         if partners:
             first = min(partners)
             more = f" (and {len(partners) - 1} more)" if len(partners) > 1 else ""
-            yield ctx.found([a, ctx.components[first]], f"'{a.id}' on the device and '{first}'{more} on the server share the work")
+            yield ctx.found(
+                [a, ctx.components[first]], f"'{a.id}' on the device and '{first}'{more} on the server share the work"
+            )

@@ -20,7 +20,9 @@ def stateless_serving_function(ctx: Context) -> Iterator[Hit]:
         if not remote:
             continue
         if m.stateless is None:
-            yield ctx.unknown([m], f"declare stateless on component '{m.id}' (it is called remotely from a server node)")
+            yield ctx.unknown(
+                [m], f"declare stateless on component '{m.id}' (it is called remotely from a server node)"
+            )
             continue
         scaled = (m.replicas or 0) >= 2 or (m.autoscaling is not None and m.autoscaling.max_replicas >= 2)
         if m.stateless and scaled:
@@ -53,8 +55,10 @@ def batch_serving(ctx: Context) -> Iterator[Hit]:
         outs = [t for t in ctx.forward_graph.successors(b.id) if ctx.is_passive(t)]
         for m in models:
             if ins and outs and not _on_interactive_path(ctx, m):
-                yield ctx.found([b, ctx.components[m], *(ctx.components[x] for x in sorted(set(ins + outs)))],
-                                f"batch job '{b.id}' runs '{m}' over '{', '.join(sorted(ins))}' into '{', '.join(sorted(outs))}'")
+                yield ctx.found(
+                    [b, ctx.components[m], *(ctx.components[x] for x in sorted(set(ins + outs)))],
+                    f"batch job '{b.id}' runs '{m}' over '{', '.join(sorted(ins))}' into '{', '.join(sorted(outs))}'",
+                )
 
 
 def precomputed_tables(ctx: Context) -> list[tuple[str, str, str, str]]:
@@ -66,8 +70,11 @@ def precomputed_tables(ctx: Context) -> list[tuple[str, str, str, str]]:
             writers = [(w, m) for w, m in writers if w != m]
         if not writers:
             continue
-        readers = [x for x in ctx.receivers(t.id)
-                   if ctx.components[x].kind in LOOKUP_READER_KINDS and x not in {w for w, _ in writers}]
+        readers = [
+            x
+            for x in ctx.receivers(t.id)
+            if ctx.components[x].kind in LOOKUP_READER_KINDS and x not in {w for w, _ in writers}
+        ]
         for w, m in writers:
             for x in readers:
                 out.append((t.id, w, m, x))
@@ -87,8 +94,10 @@ def cascade(ctx: Context) -> Iterator[Hit]:
     """A model's result decides (through a conditional connector) whether a second model runs."""
     for c in model_chains(ctx):
         if c.conditional:
-            yield ctx.found([ctx.components[c.first], ctx.components[c.second], *(ctx.connectors[v] for v in c.via)],
-                            f"'{c.first}' escalates some inputs to '{c.second}'")
+            yield ctx.found(
+                [ctx.components[c.first], ctx.components[c.second], *(ctx.connectors[v] for v in c.via)],
+                f"'{c.first}' escalates some inputs to '{c.second}'",
+            )
 
 
 @detector("two-phase-prediction")
@@ -101,8 +110,10 @@ def two_phase_prediction(ctx: Context) -> Iterator[Hit]:
         if ctx.node_kind(m1) is None or ctx.node_kind(m2) is None:
             yield ctx.unknown([ctx.components[m1], ctx.components[m2]], f"place '{m1}' and '{m2}' on nodes")
         elif ctx.on_client(m1) and ctx.on_server(m2):
-            yield ctx.found([ctx.components[m1], ctx.components[m2], *(ctx.connectors[v] for v in via)],
-                            f"'{m1}' on the device escalates some inputs to '{m2}' on the server")
+            yield ctx.found(
+                [ctx.components[m1], ctx.components[m2], *(ctx.connectors[v] for v in via)],
+                f"'{m1}' on the device escalates some inputs to '{m2}' on the server",
+            )
 
 
 @detector("multi-stage-prediction", per_placement=False)
@@ -110,8 +121,11 @@ def multi_stage_prediction(ctx: Context) -> Iterator[Hit]:
     """One component calls a fast model synchronously and sends the request asynchronously to a second
     model of the same task, whose better answer comes later."""
     for x in ctx.system.components:
-        sync_models = [e for e in ctx.outgoing(x.id) if e.synchronous and e.op == "invoke"
-                       and ctx.components[e.target].kind == "model"]
+        sync_models = [
+            e
+            for e in ctx.outgoing(x.id)
+            if e.synchronous and e.op == "invoke" and ctx.components[e.target].kind == "model"
+        ]
         if not sync_models:
             continue
         async_models: list[str] = []
@@ -128,8 +142,10 @@ def multi_stage_prediction(ctx: Context) -> Iterator[Hit]:
             for slow in sorted(set(async_models) - {fast.target}):
                 if task is None or ctx.task(ctx.components[slow]) != task:
                     continue  # a later stage of a pipeline, not a better answer to the same question
-                yield ctx.found([x, ctx.components[fast.target], ctx.components[slow]],
-                                f"'{x.id}' answers with '{fast.target}' now and with '{slow}' later")
+                yield ctx.found(
+                    [x, ctx.components[fast.target], ctx.components[slow]],
+                    f"'{x.id}' answers with '{fast.target}' now and with '{slow}' later",
+                )
 
 
 @detector("asynchronous-serving", per_placement=False)
@@ -148,16 +164,24 @@ def prediction_cache(ctx: Context) -> Iterator[Hit]:
     or calling the model on a miss itself) and read on the request path."""
     for c in ctx.of_kind("cache"):
         filled = [w for w in ctx.senders(c.id) if ctx.components[w].kind == "model"]
-        filled += [e.target for w in ctx.senders(c.id) if ctx.components[w].kind != "model"
-                   for e in ctx.outgoing(w) if e.op == "invoke" and e.purpose == "serving"
-                   and ctx.components[e.target].kind == "model"]
-        filled += [e.target for e in ctx.outgoing(c.id) if e.op == "invoke" and ctx.components[e.target].kind == "model"]
+        filled += [
+            e.target
+            for w in ctx.senders(c.id)
+            if ctx.components[w].kind != "model"
+            for e in ctx.outgoing(w)
+            if e.op == "invoke" and e.purpose == "serving" and ctx.components[e.target].kind == "model"
+        ]
+        filled += [
+            e.target for e in ctx.outgoing(c.id) if e.op == "invoke" and ctx.components[e.target].kind == "model"
+        ]
         if not filled:
             continue
         readers = [x for x in ctx.receivers(c.id) if x not in filled and not ctx.is_passive(x)]
         for m in sorted(set(filled)):
             for x in readers:
-                yield ctx.found([c, ctx.components[m], ctx.components[x]], f"'{x}' reads predictions of '{m}' from cache '{c.id}'")
+                yield ctx.found(
+                    [c, ctx.components[m], ctx.components[x]], f"'{x}' reads predictions of '{m}' from cache '{c.id}'"
+                )
 
 
 @detector("data-cache", per_placement=False)
@@ -167,8 +191,10 @@ def data_cache(ctx: Context) -> Iterator[Hit]:
         stores = [s for s in ctx.senders(c.id) if ctx.components[s].kind in ("datastore", "feature_store")]
         users = [x for x in ctx.receivers(c.id) if ctx.components[x].kind in ("model", "feature_encoder")]
         if stores and users:
-            yield ctx.found([c, *(ctx.components[x] for x in stores + users)],
-                            f"cache '{c.id}' keeps data from '{stores[0]}' for '{users[0]}'")
+            yield ctx.found(
+                [c, *(ctx.components[x] for x in stores + users)],
+                f"cache '{c.id}' keeps data from '{stores[0]}' for '{users[0]}'",
+            )
 
 
 @detector("prep-pred-separation", per_placement=False)
@@ -189,4 +215,6 @@ def prediction_circuit_breaker(ctx: Context) -> Iterator[Hit]:
         models = [t for t in targets if t.kind == "model"]
         fallbacks = [t for t in targets if t.kind != "model"]
         if models and fallbacks and ("rate_limit" in g.properties or "circuit_breaker" in g.properties):
-            yield ctx.found([g, *models, *fallbacks], f"gateway '{g.id}' sheds load from '{models[0].id}' to '{fallbacks[0].id}'")
+            yield ctx.found(
+                [g, *models, *fallbacks], f"gateway '{g.id}' sheds load from '{models[0].id}' to '{fallbacks[0].id}'"
+            )

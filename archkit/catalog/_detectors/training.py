@@ -33,8 +33,10 @@ def shared_feature_encoding(ctx: Context) -> Iterator[Hit]:
         for t in trainers:
             shared = sorted(f for f in upstream(tg, t) & serve_side if ctx.components[f].kind == "feature_encoder")
             for f in shared:
-                yield ctx.found([ctx.components[f], ctx.components[t], ctx.components[m]],
-                                f"'{f}' encodes features for both '{t}' and '{m}'")
+                yield ctx.found(
+                    [ctx.components[f], ctx.components[t], ctx.components[m]],
+                    f"'{f}' encodes features for both '{t}' and '{m}'",
+                )
 
 
 @detector("feature-store", per_placement=False)
@@ -46,8 +48,10 @@ def feature_store(ctx: Context) -> Iterator[Hit]:
         trainers = sorted(x for x in below if ctx.is_training(x))
         servers = sorted(x for x in ctx.receivers(fs.id) if ctx.components[x].kind in ("model", "feature_encoder"))
         if writers and trainers and servers:
-            yield ctx.found([fs, ctx.components[trainers[0]], ctx.components[servers[0]]],
-                            f"'{fs.id}' serves the same features to '{trainers[0]}' and '{servers[0]}'")
+            yield ctx.found(
+                [fs, ctx.components[trainers[0]], ctx.components[servers[0]]],
+                f"'{fs.id}' serves the same features to '{trainers[0]}' and '{servers[0]}'",
+            )
 
 
 @detector("decouple-training-from-serving")
@@ -60,8 +64,10 @@ def decouple_training_from_serving(ctx: Context) -> Iterator[Hit]:
                 continue
             direct = [e for e in ctx.outgoing(t) + ctx.incoming(t) if m in (e.source, e.target)]
             if not ctx.same_node(t, m) and all(e.purpose == "model_artifact" for e in direct):
-                yield ctx.found([ctx.components[t], ctx.components[m]],
-                                f"'{t}' trains on '{ctx.placement[t]}' and ships artifacts to '{m}' on '{ctx.placement[m]}'")
+                yield ctx.found(
+                    [ctx.components[t], ctx.components[m]],
+                    f"'{t}' trains on '{ctx.placement[t]}' and ships artifacts to '{m}' on '{ctx.placement[m]}'",
+                )
 
 
 @detector("workflow-pipeline", per_placement=False)
@@ -77,4 +83,6 @@ def workflow_pipeline(ctx: Context) -> Iterator[Hit]:
             continue
         steps = sorted(x for x in ancestors(g, t.id) if ctx.components[x].kind in ("batch_job", "training_pipeline"))
         if len(steps) >= 2:
-            yield ctx.found([*(ctx.components[s] for s in steps), t], f"'{t.id}' is fed by a pipeline of {len(steps) + 1} steps")
+            yield ctx.found(
+                [*(ctx.components[s] for s in steps), t], f"'{t.id}' is fed by a pipeline of {len(steps) + 1} steps"
+            )

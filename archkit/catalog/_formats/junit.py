@@ -28,25 +28,47 @@ def to_junit(result: LintResult) -> str:
         for f in items:
             loc = f.location
             where = f"{loc.file}:{loc.line}" if loc is not None and loc.line else (loc.file if loc else "<model>")
-            case = ET.Element("testcase", {"classname": f"archkit.lint.{rule}",
-                                           "name": f"{rule} {' '.join(str(e.ref) for e in f.elements[:2])}",
-                                           "file": loc.file if loc is not None and loc.file else "",
-                                           "line": str(loc.line) if loc is not None and loc.line else ""})
+            case = ET.Element(
+                "testcase",
+                {
+                    "classname": f"archkit.lint.{rule}",
+                    "name": f"{rule} {' '.join(str(e.ref) for e in f.elements[:2])}",
+                    "file": loc.file if loc is not None and loc.file else "",
+                    "line": str(loc.line) if loc is not None and loc.line else "",
+                },
+            )
             if f.status == "open":
                 fail = ET.SubElement(case, "failure", {"type": f.severity, "message": f.message})
-                fail.text = (f"{where}: {f.severity} {rule}: {f.message}\nplacements: {', '.join(f.placements)}\n"
-                             f"fix: {f.fix}")
+                fail.text = (
+                    f"{where}: {f.severity} {rule}: {f.message}\nplacements: {', '.join(f.placements)}\nfix: {f.fix}"
+                )
                 failures += 1
             else:
                 why = f.suppression.reason if f.suppression is not None else "in the baseline"
                 ET.SubElement(case, "skipped", {"message": f"{f.status}: {why}"})
                 skipped += 1
             cases.append(case)
-    suite = ET.Element("testsuite", {"name": f"archkit lint: {result.system}", "tests": str(len(cases)),
-                                     "failures": str(failures), "errors": "0", "skipped": str(skipped)})
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": f"archkit lint: {result.system}",
+            "tests": str(len(cases)),
+            "failures": str(failures),
+            "errors": "0",
+            "skipped": str(skipped),
+        },
+    )
     suite.extend(cases)
-    root = ET.Element("testsuites", {"name": "archkit lint", "tests": str(len(cases)), "failures": str(failures),
-                                     "errors": "0", "skipped": str(skipped)})
+    root = ET.Element(
+        "testsuites",
+        {
+            "name": "archkit lint",
+            "tests": str(len(cases)),
+            "failures": str(failures),
+            "errors": "0",
+            "skipped": str(skipped),
+        },
+    )
     root.append(suite)
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

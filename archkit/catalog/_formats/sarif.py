@@ -36,7 +36,8 @@ def _result(f: Finding, index: int, with_baseline: bool) -> dict[str, Any]:
             phys["region"] = {"startLine": loc.line}
         location["physicalLocation"] = phys
     location["logicalLocations"] = [
-        {"name": e.ref.id, "fullyQualifiedName": str(e.ref), "kind": e.ref.type} for e in f.elements]
+        {"name": e.ref.id, "fullyQualifiedName": str(e.ref), "kind": e.ref.type} for e in f.elements
+    ]
     out: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": index,
@@ -49,14 +50,25 @@ def _result(f: Finding, index: int, with_baseline: bool) -> dict[str, Any]:
     related = []
     for i, e in enumerate(f.elements[1:], start=1):
         if e.location is not None and e.location.file and e.location.line:
-            related.append({"id": i, "message": {"text": f"{e.ref}"},
-                            "physicalLocation": {"artifactLocation": {"uri": _uri(e.location.file)},
-                                                 "region": {"startLine": e.location.line}}})
+            related.append(
+                {
+                    "id": i,
+                    "message": {"text": f"{e.ref}"},
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(e.location.file)},
+                        "region": {"startLine": e.location.line},
+                    },
+                }
+            )
     if related:
         out["relatedLocations"] = related
     if f.suppression is not None:
-        out["suppressions"] = [{"kind": "inSource" if f.suppression.source == "model" else "external",
-                                "justification": f.suppression.reason}]
+        out["suppressions"] = [
+            {
+                "kind": "inSource" if f.suppression.source == "model" else "external",
+                "justification": f.suppression.reason,
+            }
+        ]
     if with_baseline:
         out["baselineState"] = "unchanged" if f.status == "baselined" else "new"
     return out
@@ -70,25 +82,29 @@ def to_sarif(result: LintResult) -> str:
     index = {r.id: i for i, r in enumerate(rules)}
     descriptors = []
     for r in rules:
-        descriptors.append({
-            "id": r.id,
-            "name": "".join(part.capitalize() for part in r.id.split("-")),
-            "shortDescription": {"text": r.name},
-            "fullDescription": {"text": r.problem},
-            "help": {"text": f"{r.solution}\nFix: {r.fix}"},
-            "defaultConfiguration": {"level": _LEVEL[r.severity or "warning"]},
-            "properties": {"tags": [r.kind, r.category]},
-        })
+        descriptors.append(
+            {
+                "id": r.id,
+                "name": "".join(part.capitalize() for part in r.id.split("-")),
+                "shortDescription": {"text": r.name},
+                "fullDescription": {"text": r.problem},
+                "help": {"text": f"{r.solution}\nFix: {r.fix}"},
+                "defaultConfiguration": {"level": _LEVEL[r.severity or "warning"]},
+                "properties": {"tags": [r.kind, r.category]},
+            }
+        )
     with_baseline = result.baseline is not None
     results = [_result(f, index[f.rule], with_baseline) for f in result.findings]
     log = {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
-        "runs": [{
-            "tool": {"driver": {"name": "archkit", "version": __version__, "rules": descriptors}},
-            "automationDetails": {"id": f"archkit-lint/{result.system}"},
-            "results": results,
-            "properties": {"source": result.source, "unknown": len(result.unknown)},
-        }],
+        "runs": [
+            {
+                "tool": {"driver": {"name": "archkit", "version": __version__, "rules": descriptors}},
+                "automationDetails": {"id": f"archkit-lint/{result.system}"},
+                "results": results,
+                "properties": {"source": result.source, "unknown": len(result.unknown)},
+            }
+        ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
