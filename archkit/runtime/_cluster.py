@@ -28,6 +28,7 @@ cluster given with ``--address``, the caller's own ``RAY_AUTH_*`` settings apply
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 import shutil
@@ -147,8 +148,13 @@ def _write_token(folder: str) -> Path:
     return path
 
 
-def start_local_head(cpus: int | None = None, resources: dict[str, float] | None = None,
-                     timeout: float = 60.0, auth: str = "token", env: dict[str, str] | None = None) -> LocalHead:
+def start_local_head(
+    cpus: int | None = None,
+    resources: dict[str, float] | None = None,
+    timeout: float = 60.0,
+    auth: str = "token",
+    env: dict[str, str] | None = None,
+) -> LocalHead:
     """Start a Ray head on this machine, listening on loopback only, and wait until it accepts connections.
 
     Args:
@@ -168,18 +174,30 @@ def start_local_head(cpus: int | None = None, resources: dict[str, float] | None
     temp_dir = tempfile.mkdtemp(prefix="akray-", dir="/tmp")
     count = int(cpus or os.cpu_count() or 1)
     cmd = _ray_command() + [
-        "start", "--head", f"--port={gcs_port}", f"--num-cpus={count}",
-        "--include-dashboard=false", "--disable-usage-stats", "--node-ip-address=127.0.0.1",
-        f"--temp-dir={temp_dir}", f"--dashboard-agent-listen-port={free_port()}",
+        "start",
+        "--head",
+        f"--port={gcs_port}",
+        f"--num-cpus={count}",
+        "--include-dashboard=false",
+        "--disable-usage-stats",
+        "--node-ip-address=127.0.0.1",
+        f"--temp-dir={temp_dir}",
+        f"--dashboard-agent-listen-port={free_port()}",
         f"--ray-client-server-port={free_port()}",
         # one machine, reached by its GCS address: no autoscaler monitor and no log forwarding
         # (replica logs stay in the temp folder) - about 160 MB of resident memory saved
-        "--no-monitor", "--include-log-monitor=false",
+        "--no-monitor",
+        "--include-log-monitor=false",
     ]
     if resources:
         cmd.append("--resources=" + json.dumps(resources, sort_keys=True))
-    head = LocalHead(address=f"127.0.0.1:{gcs_port}", temp_dir=temp_dir, cpus=count, auth=auth,
-                     routes_file=str(Path(temp_dir) / "edge-routes.json"))
+    head = LocalHead(
+        address=f"127.0.0.1:{gcs_port}",
+        temp_dir=temp_dir,
+        cpus=count,
+        auth=auth,
+        routes_file=str(Path(temp_dir) / "edge-routes.json"),
+    )
     if auth == "token":
         head["token_path"] = str(_write_token(temp_dir))
     log = open(Path(temp_dir) / "archkit-ray-start.log", "wb")
@@ -193,8 +211,9 @@ def start_local_head(cpus: int | None = None, resources: dict[str, float] | None
     environ["ARCHKIT_EDGE_ROUTES"] = head["routes_file"]  # read by the HTTP edge (see _edge.py)
     # Ray starts workers at nice 15; serving replicas must not yield to every other job on the host
     environ.setdefault("RAY_worker_niceness", "0")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            start_new_session=True, env=environ)
+    proc = subprocess.Popen(
+        cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, env=environ
+    )
     head["pid"] = proc.pid
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -252,7 +271,7 @@ def _process_table() -> dict[int, tuple[int, int, str]]:
         except OSError:
             continue
         # fields after the command name, which is in parentheses and may hold spaces
-        fields = stat[stat.rfind(")") + 2:].split()
+        fields = stat[stat.rfind(")") + 2 :].split()
         if len(fields) > 3:
             table[int(entry.name)] = (int(fields[1]), int(fields[3]), fields[0])
     return table
@@ -315,7 +334,7 @@ def _is_zombie(pid: int) -> bool:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return True
-    return stat[stat.rfind(")") + 2:].split()[0] == "Z"
+    return stat[stat.rfind(")") + 2 :].split()[0] == "Z"
 
 
 def connect(address: str, env: dict[str, str] | None = None) -> None:
@@ -336,7 +355,7 @@ def connect(address: str, env: dict[str, str] | None = None) -> None:
         os.environ.update(env)
         _reload_ray_settings(env)
     try:
-        ray.init(address=address, logging_level="ERROR", log_to_driver=False, namespace="archkit")
+        ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False, namespace="archkit")
     except Exception as exc:  # Ray raises several types for an unreachable or refusing cluster
         raise DeployError(f"cannot connect to Ray at {address}: {_first_line(exc)}") from None
 
@@ -353,7 +372,7 @@ def _reload_ray_settings(env: dict[str, str]) -> None:
     if single is not None:
         ray_constants.ENABLE_RAY_CLUSTER = single not in ("0", "false", "False")
     try:
-        from ray._raylet import AuthenticationTokenLoader, Config
+        from ray._raylet import AuthenticationTokenLoader, Config  # type: ignore[attr-defined]
     except ImportError:  # a Ray without token authentication
         return
     Config.initialize("")
@@ -388,7 +407,7 @@ def _hex_address(text: str, family: int) -> str:
     if family == socket.AF_INET:
         return socket.inet_ntop(family, raw[::-1])
     # /proc prints an IPv6 address as four 32-bit words, each in host (little-endian) order
-    return socket.inet_ntop(family, b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4)))
+    return socket.inet_ntop(family, b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4)))
 
 
 def listening_sockets(pids: list[int]) -> list[Listener]:
@@ -411,8 +430,12 @@ def listening_sockets(pids: list[int]) -> list[Listener]:
             if target.startswith("socket:["):
                 owners[target[8:-1]] = pid
     found = []
-    for table, family in (("tcp", socket.AF_INET), ("tcp6", socket.AF_INET6),
-                          ("udp", socket.AF_INET), ("udp6", socket.AF_INET6)):
+    for table, family in (
+        ("tcp", socket.AF_INET),
+        ("tcp6", socket.AF_INET6),
+        ("udp", socket.AF_INET),
+        ("udp6", socket.AF_INET6),
+    ):
         try:
             rows = Path(f"/proc/net/{table}").read_text().splitlines()[1:]
         except OSError:

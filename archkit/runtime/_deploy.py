@@ -41,8 +41,7 @@ from ._plan import (
     build_plan,
 )
 
-__all__ = ["deploy", "status", "undeploy", "find_deployment", "exposure", "plan_for", "model_file",
-           "DEFAULT_HTTP_PORT"]
+__all__ = ["deploy", "status", "undeploy", "find_deployment", "exposure", "plan_for", "model_file", "DEFAULT_HTTP_PORT"]
 
 DEFAULT_HTTP_PORT = 8000
 #: HTTP edges of a local head: HAProxy in front of the ingress replicas, or Serve's own proxy.
@@ -150,13 +149,27 @@ def deploy(
         system, model_path = model, (str(Path(model_path).resolve()) if model_path else None)
     prefix = app_prefix(system.name)
     # a model that cannot be deployed fails here, before any Ray process is started
-    build_plan(system, variant, flow, emulate_links=emulate_links, cpus=cpus, model_path=model_path,
-               emulate_devices=emulate_devices)
+    build_plan(
+        system,
+        variant,
+        flow,
+        emulate_links=emulate_links,
+        cpus=cpus,
+        model_path=model_path,
+        emulate_devices=emulate_devices,
+    )
     head: dict[str, Any] | None = None
     started = False
     if address is None:
-        head, started = _local_head(system, cpus=cpus, http_host=http_host, http_port=http_port,
-                                    ray_auth=ray_auth, edge=edge, edge_mode=edge_mode)
+        head, started = _local_head(
+            system,
+            cpus=cpus,
+            http_host=http_host,
+            http_port=http_port,
+            ray_auth=ray_auth,
+            edge=edge,
+            edge_mode=edge_mode,
+        )
         ray_address = head["address"]
         port = head["http_port"]
         proxy_port = head.get("proxy_port", port)
@@ -179,8 +192,16 @@ def deploy(
         budget = ray.available_resources().get("CPU", 0.0) + _held_cpus(read_state(prefix))
         budget = max(0.1, min(budget, ray.cluster_resources().get("CPU", float(os.cpu_count() or 1))))
         # a local head is one machine: reservations that do not fit would leave replicas unscheduled
-        plan = build_plan(system, variant, flow, emulate_links=emulate_links, cpus=budget, model_path=model_path,
-                          emulate_devices=emulate_devices, one_machine=emulate_links or address is None)
+        plan = build_plan(
+            system,
+            variant,
+            flow,
+            emulate_links=emulate_links,
+            cpus=budget,
+            model_path=model_path,
+            emulate_devices=emulate_devices,
+            one_machine=emulate_links or address is None,
+        )
         from ._serve_app import build_apps
 
         apps = build_apps(plan)
@@ -196,8 +217,13 @@ def deploy(
         from ray.serve.api import _run
 
         for spec in reversed(plan.apps):
-            _run(apps[spec.name], name=spec.name, route_prefix=spec.route_prefix, _blocking=False,
-                 logging_config=SERVE_LOGGING)
+            _run(
+                apps[spec.name],
+                name=spec.name,
+                route_prefix=spec.route_prefix,
+                _blocking=False,
+                logging_config=SERVE_LOGGING,
+            )
         _wait_running([a.name for a in plan.apps], timeout)
         if head is not None and head.get("edge_mode") == "haproxy":
             flows = [app.route_prefix for app in plan.apps if plan.deployment(app.ingress).ingress]
@@ -208,7 +234,7 @@ def deploy(
     except Exception as exc:
         if ray.is_initialized():
             ray.shutdown()
-        if started:  # leave no head behind that nothing records as deployed
+        if started and head is not None:  # leave no head behind that nothing records as deployed
             stop_local_head(head)
             remove_state(_HEAD)
         if isinstance(exc, (UsageError, DeployError)):
@@ -233,8 +259,10 @@ def deploy(
         "ray_auth": head.get("auth", "disabled") if head is not None else None,
         "edge": head.get("edge") if head is not None else None,
         "edge_mode": head.get("edge_mode", "proxy") if head is not None else None,
-        "apps": [{"name": a.name, "node": a.node, "route_prefix": a.route_prefix, "deployments": a.deployments}
-                 for a in plan.apps],
+        "apps": [
+            {"name": a.name, "node": a.node, "route_prefix": a.route_prefix, "deployments": a.deployments}
+            for a in plan.apps
+        ],
         "deployed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "plan": plan.model_dump(mode="json"),
     }
@@ -242,8 +270,16 @@ def deploy(
     return record
 
 
-def _local_head(system: Any, *, cpus: int | None, http_host: str, http_port: int | None, ray_auth: str,
-                edge: EdgeLimits | None, edge_mode: str | None) -> tuple[dict[str, Any], bool]:
+def _local_head(
+    system: Any,
+    *,
+    cpus: int | None,
+    http_host: str,
+    http_port: int | None,
+    ray_auth: str,
+    edge: EdgeLimits | None,
+    edge_mode: str | None,
+) -> tuple[dict[str, Any], bool]:
     """The local head archkit runs (started, with its HTTP edge, when none is alive); whether it was started."""
     head = read_state(_HEAD)
     if head is not None and _head_alive(head):
@@ -254,8 +290,9 @@ def _local_head(system: Any, *, cpus: int | None, http_host: str, http_port: int
     if mode not in EDGE_MODES:
         raise UsageError(f"unknown HTTP edge {mode!r}; use one of: {', '.join(EDGE_MODES)}")
     if mode == "haproxy" and haproxy_binary() is None:
-        raise UsageError("the HAProxy edge needs the program haproxy: apt-get install haproxy "
-                         "(or deploy with --edge proxy)")
+        raise UsageError(
+            "the HAProxy edge needs the program haproxy: apt-get install haproxy (or deploy with --edge proxy)"
+        )
     limits = edge or EdgeLimits()
     env = edge_env(limits)
     if mode == "haproxy":
@@ -283,7 +320,9 @@ def _admit(routes_file: str, plan: DeploymentPlan, previous: dict[str, Any] | No
             continue
         auto = spec.autoscaling or {}
         routes[app.route_prefix] = {
-            "app": app.name, "ingress": spec.name, "capacity": admission_capacity(spec),
+            "app": app.name,
+            "ingress": spec.name,
+            "capacity": admission_capacity(spec),
             "replicas": int(spec.num_replicas or auto.get("max_replicas") or 1),
             "max_ongoing": spec.max_ongoing_requests or SERVE_DEFAULT_MAX_ONGOING,
             "max_queued": spec.max_queued_requests,
@@ -322,8 +361,11 @@ def _wait_running(names: list[str], timeout: float) -> None:
                         message += f" [{dep_name}: {dep.message}]"
                 details.append(f"{name}: {message or states[name]}")
             why = "failed" if failed else f"did not start within {timeout:.0f} s"
-            raise DeployError(f"applications {why}: " + "; ".join(details)
-                              + "; check the CPUs and memory the deployments ask for ('archkit review')")
+            raise DeployError(
+                f"applications {why}: "
+                + "; ".join(details)
+                + "; check the CPUs and memory the deployments ask for ('archkit review')"
+            )
         if all(st.endswith("RUNNING") for st in states.values()):
             return
         time.sleep(0.5)
@@ -376,8 +418,11 @@ def status(model: str) -> dict[str, Any]:
         connect(record["address"], ray_env(head) if head else None)
         apps = serve.status().applications
     except Exception as exc:  # the cluster went away: report it instead of failing
-        out.update(healthy=False, error=f"cannot reach Ray at {record['address']}: {exc}",
-                   apps=[{**a, "status": "UNREACHABLE", "deployments": []} for a in record["apps"]])
+        out.update(
+            healthy=False,
+            error=f"cannot reach Ray at {record['address']}: {exc}",
+            apps=[{**a, "status": "UNREACHABLE", "deployments": []} for a in record["apps"]],
+        )
         return out
     finally:
         if ray.is_initialized():
@@ -389,11 +434,23 @@ def status(model: str) -> dict[str, Any]:
         if live is not None:
             for name, dep in sorted(live.deployments.items()):
                 running = sum(n for state, n in dep.replica_states.items() if str(state).endswith("RUNNING"))
-                deployments.append({"name": name, "status": str(dep.status.value if hasattr(dep.status, "value")
-                                                               else dep.status), "running_replicas": running})
+                deployments.append(
+                    {
+                        "name": name,
+                        "status": str(dep.status.value if hasattr(dep.status, "value") else dep.status),
+                        "running_replicas": running,
+                    }
+                )
         state = "MISSING" if live is None else str(live.status.value if hasattr(live.status, "value") else live.status)
-        rows.append({"name": app["name"], "node": app["node"], "route_prefix": app["route_prefix"],
-                     "status": state, "deployments": deployments})
+        rows.append(
+            {
+                "name": app["name"],
+                "node": app["node"],
+                "route_prefix": app["route_prefix"],
+                "status": state,
+                "deployments": deployments,
+            }
+        )
     out["apps"] = rows
     out["healthy"] = all(r["status"] == "RUNNING" for r in rows)
     if head is not None:
@@ -456,8 +513,22 @@ def undeploy(model: str) -> dict[str, Any]:
     return {"was_deployed": True, "removed": removed, "stopped_head": stopped, "system": system.name}
 
 
-def plan_for(model: str, variant: str | None = None, flow: str | None = None, *, emulate_links: bool = True,
-             cpus: float | None = None, emulate_devices: bool | None = None) -> DeploymentPlan:
+def plan_for(
+    model: str,
+    variant: str | None = None,
+    flow: str | None = None,
+    *,
+    emulate_links: bool = True,
+    cpus: float | None = None,
+    emulate_devices: bool | None = None,
+) -> DeploymentPlan:
     """The deployment plan of a model file without deploying it."""
-    return build_plan(_load(model), variant, flow, emulate_links=emulate_links, cpus=cpus,
-                      model_path=model_file(model), emulate_devices=emulate_devices)
+    return build_plan(
+        _load(model),
+        variant,
+        flow,
+        emulate_links=emulate_links,
+        cpus=cpus,
+        model_path=model_file(model),
+        emulate_devices=emulate_devices,
+    )

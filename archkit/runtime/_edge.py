@@ -43,9 +43,17 @@ import time
 from collections import deque
 from typing import Any, Awaitable, Callable, Iterable
 
-__all__ = ["EdgeGuard", "EdgeLimits", "edge_env", "write_routes", "read_routes", "proxy_middlewares",
-           "PROXY_CALLBACK_ENV",
-           "LIMITS_ENV", "ROUTES_ENV"]
+__all__ = [
+    "EdgeGuard",
+    "EdgeLimits",
+    "edge_env",
+    "write_routes",
+    "read_routes",
+    "proxy_middlewares",
+    "PROXY_CALLBACK_ENV",
+    "LIMITS_ENV",
+    "ROUTES_ENV",
+]
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -73,8 +81,15 @@ class EdgeLimits:
             admits every request up to ``max_pending``.
     """
 
-    def __init__(self, body_timeout_s: float = 10.0, max_body_bytes: int = 16_000_000, max_pending: int = 1024,
-                 response_timeout_s: float = 60.0, min_retry_ms: int = 50, routes_file: str | None = None) -> None:
+    def __init__(
+        self,
+        body_timeout_s: float = 10.0,
+        max_body_bytes: int = 16_000_000,
+        max_pending: int = 1024,
+        response_timeout_s: float = 60.0,
+        min_retry_ms: int = 50,
+        routes_file: str | None = None,
+    ) -> None:
         self.body_timeout_s = float(body_timeout_s)
         self.max_body_bytes = int(max_body_bytes)
         self.max_pending = int(max_pending)
@@ -133,8 +148,11 @@ class EdgeGuard:
             if name == b"content-length":
                 declared = value.decode("latin-1").strip()
                 if declared.isdigit() and int(declared) > limits.max_body_bytes:
-                    raise _Rejected(413, f"request body of {declared} bytes is larger than the "
-                                         f"{limits.max_body_bytes} bytes this service accepts")
+                    raise _Rejected(
+                        413,
+                        f"request body of {declared} bytes is larger than the "
+                        f"{limits.max_body_bytes} bytes this service accepts",
+                    )
         messages: list[Message] = []
         size = 0
         loop = asyncio.get_running_loop()
@@ -151,8 +169,9 @@ class EdgeGuard:
                 return messages, message
             size += len(message.get("body", b""))
             if size > limits.max_body_bytes:
-                raise _Rejected(413, f"request body is larger than the {limits.max_body_bytes} bytes "
-                                     f"this service accepts")
+                raise _Rejected(
+                    413, f"request body is larger than the {limits.max_body_bytes} bytes this service accepts"
+                )
             messages.append(message)
             if not message.get("more_body", False):
                 return messages, None
@@ -204,8 +223,9 @@ class EdgeGuard:
         task = asyncio.ensure_future(self.app(scope, receive_again, state.send))
         task.add_done_callback(_retrieve)
         try:
-            await asyncio.wait({task, state.begun}, timeout=self.limits.response_timeout_s,
-                               return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                {task, state.begun}, timeout=self.limits.response_timeout_s, return_when=asyncio.FIRST_COMPLETED
+            )
         except asyncio.CancelledError:  # the proxy gave up on this request (the client left)
             task.cancel()
             raise
@@ -264,8 +284,11 @@ class _Routes:
         except (OSError, ValueError):
             return  # being rewritten: keep the table until the next check
         self._seen = stamp
-        rows = [(str(k), int(v["capacity"])) for k, v in data.items()
-                if isinstance(v, dict) and isinstance(v.get("capacity"), int) and v["capacity"] > 0]
+        rows = [
+            (str(k), int(v["capacity"]))
+            for k, v in data.items()
+            if isinstance(v, dict) and isinstance(v.get("capacity"), int) and v["capacity"] > 0
+        ]
         self.table = sorted(rows, key=lambda row: -len(row[0]))
 
 
@@ -309,8 +332,11 @@ class _Response:
     async def _send_503(self) -> None:
         assert self._held is not None
         hint = self._guard.retry_after_ms()
-        headers = [(k, v) for k, v in self._held.get("headers", [])
-                   if k.lower() not in (b"content-length", b"retry-after", b"content-type")]
+        headers = [
+            (k, v)
+            for k, v in self._held.get("headers", [])
+            if k.lower() not in (b"content-length", b"retry-after", b"content-type")
+        ]
         try:
             payload = json.loads(self._body)
             if not isinstance(payload, dict):
@@ -319,8 +345,11 @@ class _Response:
             payload = {"error": self._body.decode("utf-8", errors="replace").strip() or "service unavailable"}
         payload.setdefault("retry_after_ms", hint)
         body = json.dumps(payload).encode()
-        headers += [*_JSON, (b"retry-after", str(math.ceil(payload["retry_after_ms"] / 1000)).encode()),
-                    (b"content-length", str(len(body)).encode())]
+        headers += [
+            *_JSON,
+            (b"retry-after", str(math.ceil(payload["retry_after_ms"] / 1000)).encode()),
+            (b"content-length", str(len(body)).encode()),
+        ]
         await self._send({**self._held, "headers": headers})
         await self._send({"type": "http.response.body", "body": body, "more_body": False})
 
@@ -335,8 +364,10 @@ ROUTES_ENV = "ARCHKIT_EDGE_ROUTES"
 
 def edge_env(limits: EdgeLimits | None = None) -> dict[str, str]:
     """Environment of a Ray head whose Serve proxies run the edge guard with ``limits``."""
-    return {PROXY_CALLBACK_ENV: f"{__name__}:proxy_middlewares",
-            LIMITS_ENV: json.dumps((limits or EdgeLimits()).as_dict(), sort_keys=True)}
+    return {
+        PROXY_CALLBACK_ENV: f"{__name__}:proxy_middlewares",
+        LIMITS_ENV: json.dumps((limits or EdgeLimits()).as_dict(), sort_keys=True),
+    }
 
 
 def write_routes(path: str, routes: dict[str, dict[str, Any] | None], drop: Iterable[str] = ()) -> None:
@@ -382,4 +413,4 @@ def proxy_middlewares() -> list[Any]:
     limits = json.loads(os.environ.get(LIMITS_ENV) or "{}")
     if limits.get("routes_file") is None and os.environ.get(ROUTES_ENV):
         limits["routes_file"] = os.environ[ROUTES_ENV]
-    return [Middleware(EdgeGuard, **EdgeLimits(**limits).as_dict())]
+    return [Middleware(EdgeGuard, **EdgeLimits(**limits).as_dict())]  # type: ignore[arg-type]

@@ -47,8 +47,19 @@ import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
-__all__ = ["EdgeRoute", "Slots", "admin", "render_config", "haproxy_binary", "start_keeper", "wait_for_routes",
-           "DIRECT_INGRESS_ENV", "RETRY_AFTER_MS", "SLOTS", "main"]
+__all__ = [
+    "EdgeRoute",
+    "Slots",
+    "admin",
+    "render_config",
+    "haproxy_binary",
+    "start_keeper",
+    "wait_for_routes",
+    "DIRECT_INGRESS_ENV",
+    "RETRY_AFTER_MS",
+    "SLOTS",
+    "main",
+]
 
 #: Environment of a head whose ingress replicas serve HTTP themselves, on 127.0.0.1, from these ports.
 DIRECT_INGRESS_ENV = {
@@ -103,10 +114,19 @@ def _answer(status: int, message: str, retry: bool = False) -> str:
     return line
 
 
-def render_config(routes: list[EdgeRoute], *, host: str = "127.0.0.1", port: int, fallback_port: int,
-                  socket_path: str,
-                  body_timeout_s: float, response_timeout_s: float, max_body_bytes: int, max_pending: int,
-                  access_log: bool = False) -> str:
+def render_config(
+    routes: list[EdgeRoute],
+    *,
+    host: str = "127.0.0.1",
+    port: int,
+    fallback_port: int,
+    socket_path: str,
+    body_timeout_s: float,
+    response_timeout_s: float,
+    max_body_bytes: int,
+    max_pending: int,
+    access_log: bool = False,
+) -> str:
     """HAProxy's configuration for the edge (deterministic: same routes, same text).
 
     Args:
@@ -122,6 +142,7 @@ def render_config(routes: list[EdgeRoute], *, host: str = "127.0.0.1", port: int
         access_log: log every request to HAProxy's standard error (``haproxy.log`` in the head's
             folder), for troubleshooting; off by default (a line per request costs time).
     """
+
     def seconds(value: float) -> str:
         return f"{max(1, int(round(value * 1000)))}ms"
 
@@ -237,8 +258,10 @@ class Slots:
         free = [slot for slot in range(1, SLOTS + 1) if slot not in held]
         for port in sorted(ports - set(held.values()))[: len(free)]:
             slot = free.pop(0)
-            commands += [f"set server {backend}/s{slot} addr 127.0.0.1 port {port}",
-                         f"set server {backend}/s{slot} state ready"]
+            commands += [
+                f"set server {backend}/s{slot} addr 127.0.0.1 port {port}",
+                f"set server {backend}/s{slot} state ready",
+            ]
             held[slot] = port
         if commands:
             answer = admin(self.socket_path, commands)
@@ -281,12 +304,21 @@ def main(argv: list[str] | None = None) -> int:
     while not stop:
         routes = read_routes(routes_file)
         ordered = sorted(routes.items(), key=lambda item: (-len(item[0]), item[0]))
-        text = render_config([EdgeRoute(prefix, (), int(entry.get("max_ongoing") or 1), entry.get("max_queued"))
-                              for prefix, entry in ordered],
-                             host=args.host, port=args.port, fallback_port=args.fallback_port,
-                             socket_path=socket_path, body_timeout_s=limits.body_timeout_s,
-                             response_timeout_s=limits.response_timeout_s, max_body_bytes=limits.max_body_bytes,
-                             max_pending=limits.max_pending, access_log=os.environ.get(LOG_ENV) == "1")
+        text = render_config(
+            [
+                EdgeRoute(prefix, (), int(entry.get("max_ongoing") or 1), entry.get("max_queued"))
+                for prefix, entry in ordered
+            ],
+            host=args.host,
+            port=args.port,
+            fallback_port=args.fallback_port,
+            socket_path=socket_path,
+            body_timeout_s=limits.body_timeout_s,
+            response_timeout_s=limits.response_timeout_s,
+            max_body_bytes=limits.max_body_bytes,
+            max_pending=limits.max_pending,
+            access_log=os.environ.get(LOG_ENV) == "1",
+        )
         if text != current or proc is None or proc.poll() is not None:
             proc = _run_haproxy(binary, config, text, proc, folder)
             if proc is not None:
@@ -313,8 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _run_haproxy(binary: str, config: Path, text: str, proc: subprocess.Popen[bytes] | None,
-                 folder: Path) -> subprocess.Popen[bytes] | None:
+def _run_haproxy(
+    binary: str, config: Path, text: str, proc: subprocess.Popen[bytes] | None, folder: Path
+) -> subprocess.Popen[bytes] | None:
     """Check ``text`` and start HAProxy with it, or reload the running one; None when it is refused."""
     aside = config.with_suffix(".new")
     aside.write_text(text)
@@ -326,8 +359,12 @@ def _run_haproxy(binary: str, config: Path, text: str, proc: subprocess.Popen[by
     sock = folder / "haproxy.sock"
     before = sock.stat().st_ino if sock.exists() else None
     if proc is None or proc.poll() is not None:
-        proc = subprocess.Popen([binary, "-W", "-db", "-f", str(config)], stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=open(folder / "haproxy.log", "ab"))
+        proc = subprocess.Popen(
+            [binary, "-W", "-db", "-f", str(config)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=open(folder / "haproxy.log", "ab"),
+        )
     else:
         proc.send_signal(signal.SIGUSR2)  # graceful reload: the master re-reads the file
     deadline = time.monotonic() + 5
@@ -338,20 +375,34 @@ def _run_haproxy(binary: str, config: Path, text: str, proc: subprocess.Popen[by
     return proc
 
 
-def start_keeper(head: dict[str, Any], port: int, fallback_port: int, limits: dict[str, Any],
-                 host: str = "127.0.0.1") -> int:
+def start_keeper(
+    head: dict[str, Any], port: int, fallback_port: int, limits: dict[str, Any], host: str = "127.0.0.1"
+) -> int:
     """Start the keeper (and through it HAProxy) for a local head; return its pid.
 
     It runs in a session of its own, whose id the caller records in the head's ``sessions`` so
     that it is listed and ended with the head (see :func:`archkit.runtime._cluster.head_processes`).
     """
     folder = Path(head["temp_dir"])
-    cmd = [sys.executable, "-m", "archkit.runtime._haproxy", "--folder", str(folder), "--host", host,
-           "--port", str(port),
-           "--fallback-port", str(fallback_port), "--session", str(head["pid"]), "--limits", json.dumps(limits)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "archkit.runtime._haproxy",
+        "--folder",
+        str(folder),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--fallback-port",
+        str(fallback_port),
+        "--session",
+        str(head["pid"]),
+        "--limits",
+        json.dumps(limits),
+    ]
     log = open(folder / "edge-keeper.log", "ab")
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     return proc.pid
 
 
