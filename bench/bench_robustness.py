@@ -9,7 +9,8 @@ and measures, side by side in one run:
              valid request then takes;
 * flood      256 requests sent at once: how many are answered (all correctly?), how many get a
              503, how fast the 503s come (p50/p99), and the admitted requests' latency against
-             the usual one;
+             the usual one; beside it, the same flood against a bare HAProxy that answers 503 to
+             everything: what the client and loopback alone cost per answer on this machine;
 * images     a 100000x100 PNG, a dense ~12-megapixel page of text and a dense 4-megapixel page
              (within the pixel bound, beyond the OCR time budget): status and seconds;
 * fault      closed-loop load with retries (``archkit load --retries``) while one replica's
@@ -33,6 +34,7 @@ import platform
 import shutil
 import signal
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -178,11 +180,9 @@ async def _raw_post(host: str, port: int, request: bytes, gate: asyncio.Event) -
     return int(lines[0].split()[1]), ms, headers, body
 
 
-def measure_flood(dep: Deployment, usual: dict | None) -> dict:
-    host, port = dep.record["base_url"].removeprefix("http://").split(":")
-    path = dep.url.split(dep.record["base_url"], 1)[1]
+def _flood(host: str, port: int, path: str) -> list[tuple[int, float, dict, bytes]]:
+    """FLOOD requests with the example's signs, sent at once, each on its own connection."""
     bodies = signs()
-    expected = list(ar_signs.SIGNS.values())
 
     def request(index: int) -> bytes:
         body = bodies[index % len(bodies)]
@@ -191,12 +191,56 @@ def measure_flood(dep: Deployment, usual: dict | None) -> dict:
 
     async def flood():
         gate = asyncio.Event()
-        tasks = [asyncio.create_task(_raw_post(host, int(port), request(i), gate)) for i in range(FLOOD)]
+        tasks = [asyncio.create_task(_raw_post(host, port, request(i), gate)) for i in range(FLOOD)]
         await asyncio.sleep(0.5)  # every connection open: the requests go out together
         gate.set()
         return await asyncio.gather(*tasks)
 
-    results = asyncio.run(flood())
+    return asyncio.run(flood())
+
+
+def measure_flood_floor() -> dict | None:
+    """The same flood against a bare HAProxy that answers 503 to everything (no Ray, no Python).
+
+    What the client itself and loopback cost per answer when 256 come at once on this machine:
+    the floor under the deployment's 503 latency.
+    """
+    from archkit.runtime._cluster import free_port
+    from archkit.runtime._haproxy import haproxy_binary
+
+    binary = haproxy_binary()
+    if binary is None:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="akfloor-"))
+    port = free_port()
+    (folder / "h.cfg").write_text(
+        "global\n    maxconn 1024\n    nbthread 1\ndefaults\n    mode http\n    option http-buffer-request\n"
+        "    timeout client 10s\n    timeout http-request 10s\n"
+        f"frontend f\n    bind 127.0.0.1:{port}\n"
+        "    http-request return status 503 content-type application/json string \"{}\"\n")
+    proc = subprocess.Popen([binary, "-db", "-f", str(folder / "h.cfg")], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        shed = [ms for status, ms, _, _ in _flood("127.0.0.1", port, "/glasses/overlay") if status == 503]
+        return {"requests": FLOOD, "503": len(shed), "503_p50_ms": pct(shed, 50), "503_p99_ms": pct(shed, 99)}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure_flood(dep: Deployment, usual: dict | None) -> dict:
+    host, port = dep.record["base_url"].removeprefix("http://").split(":")
+    path = dep.url.split(dep.record["base_url"], 1)[1]
+    expected = list(ar_signs.SIGNS.values())
+    results = _flood(host, int(port), path)
     ok_ms, shed_ms, statuses, wrong, hinted = [], [], {}, 0, 0
     for index, (status, ms, headers, body) in enumerate(results):
         statuses[str(status)] = statuses.get(str(status), 0) + 1
@@ -286,6 +330,7 @@ def main() -> None:
             if "flood" in wanted:
                 print(f"flood of {FLOOD} ...", flush=True)
                 results["flood"] = measure_flood(dep, results.get("usual"))
+                results["flood"]["client_floor"] = measure_flood_floor()
             if "images" in wanted:
                 print("hostile images ...", flush=True)
                 results["images"] = measure_images(dep)
@@ -324,6 +369,10 @@ def report(results: dict) -> None:
                       f"{f['503_with_retry_hint']} 503s with retry hint",
                       f"503 p50 {f['503_p50_ms']} / p99 {f['503_p99_ms']} ms; admitted p50 "
                       f"{f['admitted_p50_ms']} ms ({f.get('admitted_p50_vs_usual')}x usual)", "503 p99 < 100 ms")
+        floor = f.get("client_floor")
+        if floor:
+            table.add_row(f"same flood, bare HAProxy answering 503", f"{floor['503']} 503s",
+                          f"503 p50 {floor['503_p50_ms']} / p99 {floor['503_p99_ms']} ms", "(client + loopback floor)")
     for name, row in results.get("images", {}).items():
         table.add_row(name, str(row["status"]), f"{row['seconds']} s", "4xx < 2 s")
     for row in results.get("fault", []):
