@@ -371,7 +371,7 @@ def report(results: dict) -> None:
                       f"{f['admitted_p50_ms']} ms ({f.get('admitted_p50_vs_usual')}x usual)", "503 p99 < 100 ms")
         floor = f.get("client_floor")
         if floor:
-            table.add_row(f"same flood, bare HAProxy answering 503", f"{floor['503']} 503s",
+            table.add_row("same flood, bare HAProxy answering 503", f"{floor['503']} 503s",
                           f"503 p50 {floor['503_p50_ms']} / p99 {floor['503_p99_ms']} ms", "(client + loopback floor)")
     for name, row in results.get("images", {}).items():
         table.add_row(name, str(row["status"]), f"{row['seconds']} s", "4xx < 2 s")
