@@ -188,9 +188,15 @@ def deploy(
         raise MissingDependencyError("ray[serve]", "serve", "archkit deploy") from None
     try:
         connect(ray_address, env)
-        # CPUs this system may use: what is free now plus what its previous deployment holds
-        budget = ray.available_resources().get("CPU", 0.0) + _held_cpus(read_state(prefix))
-        budget = max(0.1, min(budget, ray.cluster_resources().get("CPU", float(os.cpu_count() or 1))))
+        # CPUs this system may use: all of a head started for it (Ray's view of what is free can
+        # lag behind a head that has just started), else what is free now plus what its previous
+        # deployment holds
+        total = ray.cluster_resources().get("CPU", float(os.cpu_count() or 1))
+        if started:
+            budget = total
+        else:
+            budget = ray.available_resources().get("CPU", 0.0) + _held_cpus(read_state(prefix))
+            budget = max(0.1, min(budget, total))
         # a local head is one machine: reservations that do not fit would leave replicas unscheduled
         plan = build_plan(
             system,

@@ -243,7 +243,7 @@ class Slots:
         self.socket_path = socket_path
         self.held: dict[str, dict[int, int]] = {}  # backend -> slot -> port
 
-    def forget(self) -> None:
+    def restarted(self) -> None:
         """HAProxy was (re)started: every slot is out of service again."""
         self.held = {}
 
@@ -323,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
             proc = _run_haproxy(binary, config, text, proc, folder)
             if proc is not None:
                 current = text
-                slots.forget()
+                slots.restarted()
         wanted = {(entry.get("app", ""), entry.get("ingress", "")): prefix for prefix, entry in routes.items()}
         ports = _ingress_ports(args.session, wanted)
         serving: dict[str, list[int]] = {}

@@ -489,7 +489,7 @@ def build_plan(
             ComponentRun(id=cid, implementation=comps[cid].implementation, config=dict(comps[cid].config))
             for cid in members
         ]
-        declared = [float(cpus) for cid in members if (cpus := comps[cid].cpus) is not None]
+        declared = [float(comps[cid].cpus or 0.0) for cid in members if comps[cid].cpus is not None]
         has_impl = any(r.implementation for r in runs)
         mem = [m for m in (_memory(comps[cid]) for cid in members) if m is not None]
         replicas, auto, most = _scaling(comps[head])
