@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import typing
+from functools import partial
 from typing import Any, Callable, Iterable
 
 import pydantic
@@ -386,56 +387,63 @@ def check(
 ) -> list[Problem]:
     """Every whole-system problem of a built system (duplicates, references, routes, flows, cycles).
 
+    The rules run in the order of :data:`_RULES`; each reports into one list, so problems come out in
+    the same order every time.
+
     Args:
         system: the system to check.
         locate: maps key paths to locations; default: each element's own location.
         broken: ids of elements that failed field validation (references to them are not reported again).
         indices: original list positions of the elements (when some were dropped while building).
+        duplicates: whether to look for duplicate ids (the builder has looked at the raw entries).
     """
-    broken = set(broken)
+    ck = _Check(system, locate, set(broken), indices)
+    for rule in _RULES:
+        if rule is not _duplicate_ids or duplicates:
+            rule(ck)
+    return ck.problems
 
-    def where(field: str, pos: int, *more: Any) -> Location | None:
-        idx = indices[field][pos] if indices else pos
-        if locate is not None:
-            return locate((field, idx) + more)
-        el = getattr(system, field)[pos]
-        loc = el.location
+
+class _Check:
+    """What the rules of :func:`check` share: the system, the declared ids, locating, reporting."""
+
+    def __init__(
+        self, system: System, locate: Locator | None, broken: set[str], indices: dict[str, list[int]] | None
+    ) -> None:
+        self.system = system
+        self.locate = locate
+        self.broken = broken
+        self.indices = indices
+        self.problems: list[Problem] = []
+        self.comps = {c.id for c in system.components}
+        self.nodes = {n.id for n in system.nodes}
+        self.links = {lk.id for lk in system.links}
+        self.conns = {c.id: c for c in system.connectors}
+
+    def index(self, field: str, pos: int) -> int:
+        """The position the element had where it was declared."""
+        return self.indices[field][pos] if self.indices else pos
+
+    def where(self, field: str, pos: int, *more: Any) -> Location | None:
+        """Where element ``pos`` of list ``field`` (or a key path inside it) was declared."""
+        idx = self.index(field, pos)
+        if self.locate is not None:
+            return self.locate((field, idx) + more)
+        loc = getattr(self.system, field)[pos].location
         return loc.with_path(*more) if loc is not None else Location(None, None, (field, idx) + more)
 
-    def top(*path: Any) -> Location | None:
-        if locate is not None:
-            return locate(path)
-        loc = system.location
+    def top(self, *path: Any) -> Location | None:
+        """Where a key path of the system itself was declared."""
+        if self.locate is not None:
+            return self.locate(path)
+        loc = self.system.location
         return loc.with_path(*path) if loc is not None else Location(None, None, path)
 
-    problems: list[Problem] = []
-    P = problems.append
-
-    # duplicate ids -----------------------------------------------------------------------
-    for field, (_, id_attr, what) in _LISTS.items() if duplicates else ():
-        first: dict[str, int] = {}
-        for pos, el in enumerate(getattr(system, field)):
-            ident = getattr(el, id_attr)
-            if ident in first:
-                P(
-                    Problem.of(
-                        "duplicate-id",
-                        f"{what} '{ident}' is declared more than once",
-                        f"give each {what} its own {id_attr}; the first one is at {where(field, first[ident])}",
-                        where(field, pos, id_attr),
-                        ident,
-                        related=[x for x in (where(field, first[ident]),) if x is not None],
-                    )
-                )
-            else:
-                first[ident] = pos
-
-    comps = {c.id for c in system.components}
-    nodes = {n.id for n in system.nodes}
-    links = {lk.id for lk in system.links}
-    conns = {c.id: c for c in system.connectors}
+    def report(self, code: str, message: str, hint: str, location: Location | None, element: str) -> None:
+        self.problems.append(Problem.of(code, message, hint, location, element))
 
     def ref(
+        self,
         kind: str,
         value: str,
         known: set[str] | dict[str, Any],
@@ -443,205 +451,237 @@ def check(
         owner: str,
         element: str,
     ) -> bool:
+        """Whether ``value`` names a declared ``kind``; reports a dangling reference if not."""
         if value in known:
             return True
         loc = at()  # located only when reported: a large valid model has hundreds of thousands of references
-        if value in broken:
+        if value in self.broken:
             return False
         close = suggest(value, sorted(known))
         hint = f"did you mean '{close}'?" if close else f"declare a {kind} '{value}' or fix the reference"
-        P(
-            Problem.of(
-                "dangling-reference", f"{owner} refers to {kind} '{value}', which is not declared", hint, loc, element
-            )
+        self.report(
+            "dangling-reference", f"{owner} refers to {kind} '{value}', which is not declared", hint, loc, element
         )
         return False
 
-    # connectors ---------------------------------------------------------------------------
-    for pos, c in enumerate(system.connectors):
-        ref("component", c.source, comps, lambda: where("connectors", pos, "source"), f"connector '{c.id}'", c.id)
-        ref("component", c.target, comps, lambda: where("connectors", pos, "target"), f"connector '{c.id}'", c.id)
+
+def _duplicate_ids(ck: _Check) -> None:
+    """Each element's id is declared once in its list."""
+    for field, (_, id_attr, what) in _LISTS.items():
+        first: dict[str, int] = {}
+        for pos, el in enumerate(getattr(ck.system, field)):
+            ident = getattr(el, id_attr)
+            if ident not in first:
+                first[ident] = pos
+                continue
+            earlier = ck.where(field, first[ident])
+            ck.problems.append(
+                Problem.of(
+                    "duplicate-id",
+                    f"{what} '{ident}' is declared more than once",
+                    f"give each {what} its own {id_attr}; the first one is at {earlier}",
+                    ck.where(field, pos, id_attr),
+                    ident,
+                    related=[earlier] if earlier is not None else [],
+                )
+            )
+
+
+def _connector_ends(ck: _Check) -> None:
+    """A connector's source, target and consumers are declared components, and it joins two of them."""
+    comps = ck.comps
+    for pos, c in enumerate(ck.system.connectors):
+        owner = f"connector '{c.id}'"
+        ck.ref("component", c.source, comps, partial(ck.where, "connectors", pos, "source"), owner, c.id)
+        ck.ref("component", c.target, comps, partial(ck.where, "connectors", pos, "target"), owner, c.id)
         for j, consumer in enumerate(c.consumers):
-            ref(
-                "component",
-                consumer,
-                comps,
-                lambda: where("connectors", pos, "consumers", j),
-                f"connector '{c.id}' (consumers)",
+            at = partial(ck.where, "connectors", pos, "consumers", j)
+            ck.ref("component", consumer, comps, at, f"{owner} (consumers)", c.id)
+        if c.source == c.target:
+            ck.report(
+                "self-connector",
+                f"connector '{c.id}' joins component '{c.source}' to itself",
+                "a component's internal steps are not connectors; remove it or split the component",
+                ck.where("connectors", pos),
                 c.id,
             )
-        if c.source == c.target:
-            P(
-                Problem.of(
-                    "self-connector",
-                    f"connector '{c.id}' joins component '{c.source}' to itself",
-                    "a component's internal steps are not connectors; remove it or split the component",
-                    where("connectors", pos),
-                    c.id,
-                )
-            )
 
-    # relations between components, and what flags guard ------------------------------------
-    for pos, comp in enumerate(system.components):
+
+def _component_relations(ck: _Check) -> None:
+    """The components a component corrects or influences are declared, and are others."""
+    for pos, comp in enumerate(ck.system.components):
         for rel in ("corrects", "influences"):
             for j, other in enumerate(getattr(comp, rel)):
-                if (
-                    ref(
-                        "component",
-                        other,
-                        comps,
-                        lambda: where("components", pos, rel, j),
-                        f"component '{comp.id}' ({rel})",
+                at = partial(ck.where, "components", pos, rel, j)
+                declared = ck.ref("component", other, ck.comps, at, f"component '{comp.id}' ({rel})", comp.id)
+                if declared and other == comp.id:
+                    ck.report(
+                        "invalid-value",
+                        f"component '{comp.id}' names itself in '{rel}'",
+                        f"'{rel}' lists other components; remove '{comp.id}'",
+                        at(),
                         comp.id,
                     )
-                    and other == comp.id
-                ):
-                    P(
-                        Problem.of(
-                            "invalid-value",
-                            f"component '{comp.id}' names itself in '{rel}'",
-                            f"'{rel}' lists other components; remove '{comp.id}'",
-                            where("components", pos, rel, j),
-                            comp.id,
-                        )
-                    )
-    guardable = comps | set(conns) if system.flags else set()
-    for pos, flag in enumerate(system.flags):
+
+
+def _flag_guards(ck: _Check) -> None:
+    """What a flag guards is a declared component or connector."""
+    guardable = ck.comps | set(ck.conns) if ck.system.flags else set()
+    for pos, flag in enumerate(ck.system.flags):
         for j, guarded in enumerate(flag.guards):
-            ref(
-                "component or connector",
-                guarded,
-                guardable,
-                lambda: where("flags", pos, "guards", j),
-                f"flag '{flag.id}'",
-                flag.id,
+            at = partial(ck.where, "flags", pos, "guards", j)
+            ck.ref("component or connector", guarded, guardable, at, f"flag '{flag.id}'", flag.id)
+
+
+def _link_ends(ck: _Check) -> None:
+    """A link's ends are declared nodes."""
+    for pos, lk in enumerate(ck.system.links):
+        for j, end in enumerate(lk.ends):
+            ck.ref("node", end, ck.nodes, partial(ck.where, "links", pos, "ends", j), f"link '{lk.id}'", lk.id)
+
+
+def _placements(ck: _Check) -> None:
+    """Placements (the base and each variant's) map declared components to declared nodes; links down exist."""
+
+    def placed(mapping: dict[str, str], path: tuple[Any, ...], owner: str) -> None:
+        for comp, node in mapping.items():
+            ck.ref("component", comp, ck.comps, partial(ck.top, *path, comp), owner, comp)
+            ck.ref("node", node, ck.nodes, partial(ck.top, *path, comp), f"{owner} of '{comp}'", comp)
+
+    placed(ck.system.placement, ("placement",), "the placement")
+    for pos, v in enumerate(ck.system.variants):
+        placed(v.placement, ("variants", ck.index("variants", pos), "placement"), f"variant '{v.name}'")
+        for j, lid in enumerate(v.links_down):
+            at = partial(ck.where, "variants", pos, "links_down", j)
+            ck.ref("link", lid, ck.links, at, f"variant '{v.name}'", v.name)
+
+
+def _routes(ck: _Check) -> None:
+    """A connector between two nodes has a chain of links between them, in every placement.
+
+    Whether the links are up or down in a variant does not matter here: a link that is down is an
+    analysis question, not a modelling error.
+    """
+    system = ck.system
+    part = _link_parts(system, ck.nodes)
+    if len(set(part.values())) <= 1:  # with every node in one linked part, every connector has a route
+        return
+    by_id_pos = {c.id: pos for pos, c in enumerate(system.connectors)}
+    reported: set[tuple[str, ...]] = set()
+    for scen in [None, *(v.name for v in system.variants)]:
+        placement = system.placement_for(scen)
+        for c in system.connectors:
+            a, b = placement.get(c.source), placement.get(c.target)
+            if a is None or b is None or a == b or a not in ck.nodes or b not in ck.nodes or part[a] == part[b]:
+                continue
+            key = (c.id, *sorted((a, b)))
+            if key in reported:
+                continue
+            reported.add(key)
+            in_what = f" in variant '{scen}'" if scen else ""
+            ck.report(
+                "no-route",
+                f"connector '{c.id}' joins '{c.source}' on node '{a}' and '{c.target}' on node '{b}'"
+                f"{in_what}, but no chain of links joins those nodes",
+                f"declare a link between '{a}' and '{b}' (or via a node linked to both), "
+                f"or place both components on one node",
+                ck.where("connectors", by_id_pos[c.id]),
+                c.id,
             )
 
-    # links --------------------------------------------------------------------------------
-    for pos, lk in enumerate(system.links):
-        for j, end in enumerate(lk.ends):
-            ref("node", end, nodes, lambda: where("links", pos, "ends", j), f"link '{lk.id}'", lk.id)
 
-    # placements ---------------------------------------------------------------------------
-    def check_placement(mapping: dict[str, str], path: tuple[Any, ...], owner: str) -> None:
-        for comp, node in mapping.items():
-            ref("component", comp, comps, lambda: top(*path, comp), owner, comp)
-            ref("node", node, nodes, lambda: top(*path, comp), f"{owner} of '{comp}'", comp)
-
-    check_placement(system.placement, ("placement",), "the placement")
-    for pos, v in enumerate(system.variants):
-        idx = indices["variants"][pos] if indices else pos
-        check_placement(v.placement, ("variants", idx, "placement"), f"variant '{v.name}'")
-        for j, lid in enumerate(v.links_down):
-            ref("link", lid, links, lambda: where("variants", pos, "links_down", j), f"variant '{v.name}'", v.name)
-
-    # routes -------------------------------------------------------------------------------
-    # a connector between two nodes needs a chain of links between them (whether up or down in a
-    # scenario: a link that is down is an analysis question, not a modelling error)
-    by_id_pos = {c.id: pos for pos, c in enumerate(system.connectors)}
-    part = _link_parts(system, nodes)
-    if len(set(part.values())) > 1:  # with every node in one linked part, every connector has a route
-        scenarios: list[str | None] = [None] + [v.name for v in system.variants]
-        reported: set[tuple[str, ...]] = set()
-        for scen in scenarios:
-            placement = system.placement_for(scen)
-            for c in system.connectors:
-                a, b = placement.get(c.source), placement.get(c.target)
-                if a is None or b is None or a == b or a not in nodes or b not in nodes:
-                    continue
-                if part[a] != part[b]:
-                    key = (c.id, *sorted((a, b)))
-                    if key in reported:
-                        continue
-                    reported.add(key)
-                    in_what = f" in variant '{scen}'" if scen else ""
-                    P(
-                        Problem.of(
-                            "no-route",
-                            f"connector '{c.id}' joins '{c.source}' on node '{a}' and '{c.target}' on node '{b}'"
-                            f"{in_what}, but no chain of links joins those nodes",
-                            f"declare a link between '{a}' and '{b}' (or via a node linked to both), "
-                            f"or place both components on one node",
-                            where("connectors", by_id_pos[c.id]),
-                            c.id,
-                        )
-                    )
-
-    # flows ----------------------------------------------------------------------------------
-    for pos, f in enumerate(system.flows):
+def _flows(ck: _Check) -> None:
+    """A flow has steps, each a declared connector, and each starting where control is after the last."""
+    for pos, f in enumerate(ck.system.flows):
         if not f.steps:
-            P(
-                Problem.of(
-                    "empty-flow",
-                    f"flow '{f.id}' has no steps",
-                    "list the connectors the scenario goes through, in order",
-                    where("flows", pos, "steps"),
-                    f.id,
-                )
+            ck.report(
+                "empty-flow",
+                f"flow '{f.id}' has no steps",
+                "list the connectors the scenario goes through, in order",
+                ck.where("flows", pos, "steps"),
+                f.id,
             )
             continue
         ok = True
         for j, sid in enumerate(f.steps):
-            if sid not in conns:
-                ok = (
-                    ref("connector", sid, conns, lambda: where("flows", pos, "steps", j), f"flow '{f.id}'", f.id) and ok
-                )
-        if not ok:
-            continue
-        stack: list[str] = []  # components holding control; callers below callees
-        for j, sid in enumerate(f.steps):
-            c = conns[sid]
-            if j > 0 and c.source not in stack:
-                prev = conns[f.steps[j - 1]]
-                can = " or ".join(f"'{s}'" for s in reversed(stack))
-                P(
-                    Problem.of(
-                        "flow-does-not-chain",
-                        f"flow '{f.id}': step {j + 1} '{sid}' starts at '{c.source}', but after step {j} "
-                        f"'{prev.id}' control is at {can}",
-                        f"the next step must start where the previous one ended (or, after a sync call, "
-                        f"at a caller waiting for its response): start it at {can}, or add the missing connector",
-                        where("flows", pos, "steps", j),
-                        f.id,
-                    )
-                )
-                break
-            if j > 0:
-                while stack and stack[-1] != c.source:
-                    stack.pop()
-            else:
-                stack = [c.source]
-            if c.synchronous:
-                stack.append(c.target)
-            else:
-                stack = [c.target]
+            if sid not in ck.conns:
+                at = partial(ck.where, "flows", pos, "steps", j)
+                ok = ck.ref("connector", sid, ck.conns, at, f"flow '{f.id}'", f.id) and ok
+        if ok:
+            _flow_chains(ck, pos, f)
 
-    # sync call cycles ------------------------------------------------------------------------
-    for cyc in find_sync_cycles(system.connectors):
-        path = " -> ".join([conns[cyc[0]].source] + [conns[x].target for x in cyc])
-        P(
-            Problem.of(
-                "sync-call-cycle",
-                f"synchronous calls form a cycle: {path}",
-                "a caller waits for its callee, so a cycle can deadlock; make one of these connectors "
-                "an async_message, or break the cycle",
-                where("connectors", by_id_pos[cyc[0]]),
-                cyc[0],
+
+def _flow_chains(ck: _Check, pos: int, f: Flow) -> None:
+    """Report the first step of flow ``f`` that does not start where control is."""
+    conns = ck.conns
+    stack: list[str] = []  # components holding control; callers below callees
+    for j, sid in enumerate(f.steps):
+        c = conns[sid]
+        if j > 0 and c.source not in stack:
+            prev = conns[f.steps[j - 1]]
+            can = " or ".join(f"'{s}'" for s in reversed(stack))
+            ck.report(
+                "flow-does-not-chain",
+                f"flow '{f.id}': step {j + 1} '{sid}' starts at '{c.source}', but after step {j} "
+                f"'{prev.id}' control is at {can}",
+                f"the next step must start where the previous one ended (or, after a sync call, "
+                f"at a caller waiting for its response): start it at {can}, or add the missing connector",
+                ck.where("flows", pos, "steps", j),
+                f.id,
             )
+            return
+        if j > 0:
+            while stack and stack[-1] != c.source:
+                stack.pop()
+        else:
+            stack = [c.source]
+        if c.synchronous:
+            stack.append(c.target)
+        else:
+            stack = [c.target]
+
+
+def _sync_cycles(ck: _Check) -> None:
+    """Synchronous calls form no cycle (a caller waits for its callee, so a cycle can deadlock)."""
+    conns = ck.conns
+    by_id_pos = {c.id: pos for pos, c in enumerate(ck.system.connectors)}
+    for cyc in find_sync_cycles(ck.system.connectors):
+        path = " -> ".join([conns[cyc[0]].source] + [conns[x].target for x in cyc])
+        ck.report(
+            "sync-call-cycle",
+            f"synchronous calls form a cycle: {path}",
+            "a caller waits for its callee, so a cycle can deadlock; make one of these connectors "
+            "an async_message, or break the cycle",
+            ck.where("connectors", by_id_pos[cyc[0]]),
+            cyc[0],
         )
 
-    # autoscaling bounds ------------------------------------------------------------------------
-    for pos, comp in enumerate(system.components):
+
+def _autoscaling_bounds(ck: _Check) -> None:
+    """A component's autoscaling bounds are in order."""
+    for pos, comp in enumerate(ck.system.components):
         bounds = comp.autoscaling
         if bounds is not None and bounds.min_replicas > bounds.max_replicas:
-            P(
-                Problem.of(
-                    "min-greater-than-max",
-                    f"component '{comp.id}': autoscaling min_replicas {bounds.min_replicas} > max_replicas "
-                    f"{bounds.max_replicas}",
-                    "set min_replicas <= max_replicas",
-                    where("components", pos, "autoscaling"),
-                    comp.id,
-                )
+            ck.report(
+                "min-greater-than-max",
+                f"component '{comp.id}': autoscaling min_replicas {bounds.min_replicas} > max_replicas "
+                f"{bounds.max_replicas}",
+                "set min_replicas <= max_replicas",
+                ck.where("components", pos, "autoscaling"),
+                comp.id,
             )
-    return problems
+
+
+_RULES: tuple[Callable[[_Check], None], ...] = (
+    _duplicate_ids,
+    _connector_ends,
+    _component_relations,
+    _flag_guards,
+    _link_ends,
+    _placements,
+    _routes,
+    _flows,
+    _sync_cycles,
+    _autoscaling_bounds,
+)
+"""The whole-system rules, in the order their problems are reported."""

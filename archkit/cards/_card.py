@@ -147,11 +147,12 @@ def build_card(system: System, component: str, variant: str | None = None) -> Mo
         )
     if variant is not None and variant not in system.variant_names:
         raise UsageError(f"unknown variant '{variant}'; declared: {', '.join(system.variant_names) or 'none'}")
-    m = c.model
-    if m is None:
+    if c.model is None:
         from ..model import ModelInfo
 
-        c = c.model_copy(update={"model": ModelInfo()})
+        m = ModelInfo()
+        c = c.model_copy(update={"model": m})
+    else:
         m = c.model
     missing = undeclared(c)
     gaps = {(u.part, u.section): u for u in missing}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.abc import Traversable
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from ._entry import CatalogError, CatalogProblem, Entry, parse_entry
 from ._registry import BUILTIN, DetectorFn, Registry
@@ -106,7 +106,7 @@ class Catalog:
         self.registry = registry
         self.plugins = list(plugins)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries.values())
 
     def __len__(self) -> int:

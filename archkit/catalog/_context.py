@@ -14,11 +14,11 @@ forward data; consumers of a model's output are found through them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar, cast
 
 from .._digraph import DiGraph, descendants
 from ..model import Component, Connector, Location, Node, System, SystemGraph
-from ._registry import ElementRef, Hit
+from ._registry import ELEMENT_TYPES, ElementRef, ElementType, Hit
 
 if TYPE_CHECKING:
     from ..analysis import AnalysisContext
@@ -100,10 +100,8 @@ class Context:
     def ref(element: Component | Connector | Node | object) -> ElementRef:
         """A typed reference to a component, connector, node, link, flow or flag."""
         name = type(element).__name__.lower()
-        ident = getattr(element, "id", None) or getattr(element, "name", "")
-        return ElementRef(
-            name if name in ("component", "connector", "node", "link", "flow", "flag") else "system", ident
-        )
+        ident = str(getattr(element, "id", None) or getattr(element, "name", ""))
+        return ElementRef(cast(ElementType, name) if name in ELEMENT_TYPES else "system", ident)
 
     def found(
         self, elements: Sequence[object], message: str, severity: str | None = None, fix: str | None = None

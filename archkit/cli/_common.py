@@ -41,7 +41,7 @@ class _Command(TyperCommand):
 class App(typer.Typer):
     """The typer application class of archkit's command groups (commands as :class:`_Command`)."""
 
-    def command(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def command(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("cls", _Command)
         return super().command(*args, **kwargs)
 
@@ -62,7 +62,7 @@ class _PipeConsole(Console):
     is printed wider, so cells wrap between words only and nothing is cut.
     """
 
-    def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def print(self, *objects: Any, **kwargs: Any) -> None:
         need = self._width_needed(objects) if not self.is_terminal and kwargs.get("width") is None else 0
         if need <= self.width:
             super().print(*objects, **kwargs)

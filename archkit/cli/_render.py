@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
@@ -61,7 +61,9 @@ def render_cmd(
             output_folder(output, report, model)
             formats = (image.value,) if image is not None else ("svg", "png")
             files = render_all(system, str(output), formats=formats, style=style.value, variant=variant, layout=layout)
-            written = [{"view": f.spec, "path": f.path, "format": f.format, "bytes": f.bytes} for f in files]
+            written: list[dict[str, Any]] = [
+                {"view": f.spec, "path": f.path, "format": f.format, "bytes": f.bytes} for f in files
+            ]
         else:
             fmt = image.value if image is not None else _format_from_suffix(output)
             data = build_view(system, view, variant).render(fmt, style.value, layout)

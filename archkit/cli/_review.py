@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.panel import Panel
@@ -24,6 +24,10 @@ from ._common import (
     usage_hours_option,
     users_option,
 )
+
+if TYPE_CHECKING:
+    from ..design_review import ReportFiles, Review
+    from ..model import System
 
 _STYLE = {"ok": "green", "info": "blue", "warning": "yellow", "error": "red", "skipped": "dim"}
 
@@ -91,7 +95,7 @@ def review_cmd(
         raise typer.Exit(EXIT_PROBLEMS)
 
 
-def _write(result, system, out: Path, format: Format):  # type: ignore[no-untyped-def]
+def _write(result: Review, system: System, out: Path, format: Format) -> ReportFiles:
     from ..design_review import write_report
     from ..errors import ArchkitError
 

@@ -62,7 +62,12 @@ def watch_cmd(
             import webbrowser
 
             webbrowser.open(url)
-        watch_files(preview, on_build=lambda b: (report(b), stdout_flush()))
+
+        def rebuilt(build: Build) -> None:
+            report(build)
+            stdout_flush()
+
+        watch_files(preview, on_build=rebuilt)
     except ArchkitError as exc:
         fail(exc)
     except KeyboardInterrupt:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import ReviewContext, Section
+from . import ReviewContext, Section, Status
 
 
 def section(ctx: ReviewContext) -> Section:
@@ -14,6 +14,7 @@ def section(ctx: ReviewContext) -> Section:
         exp = compare(s, options=ctx.analysis_options())
     except UsageError as exc:
         return Section("alternatives", "Alternatives", "error", f"cannot compare the variants: {exc}")
+    status: Status
     if exp.recommended is None:
         status = "warning"
         summary = (

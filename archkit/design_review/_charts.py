@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, cast
 
 from ..errors import MissingDependencyError
 from ._svg import inline_svg
@@ -103,7 +103,7 @@ class _Figure:
         def labels(axis: Any) -> tuple[list[str], float]:
             ticks = axis.get_majorticklabels()
             fixed = [t.get_text() for t in ticks]
-            points = ticks[0].get_fontsize() if ticks else self.mpl.rcParams["font.size"]
+            points = float(ticks[0].get_fontsize() if ticks else self.mpl.rcParams["font.size"])
             if any(fixed):
                 return fixed, points
             return axis.get_major_formatter().format_ticks(axis.get_majorticklocs()), points
@@ -114,10 +114,10 @@ class _Figure:
         x_texts, x_points = labels(ax.xaxis)
         left = size(y_texts, y_points)[0] + 8 * pt + pad
         if ax.get_ylabel():
-            left += size([ax.get_ylabel()], ax.yaxis.label.get_fontsize())[1] + 5 * pt
+            left += size([ax.get_ylabel()], float(ax.yaxis.label.get_fontsize()))[1] + 5 * pt
         bottom = size(x_texts, x_points)[1] + 8 * pt + pad
         if ax.get_xlabel():
-            bottom += size([ax.get_xlabel()], ax.xaxis.label.get_fontsize())[1] + 5 * pt
+            bottom += size([ax.get_xlabel()], float(ax.xaxis.label.get_fontsize()))[1] + 5 * pt
         top = pad
         legend = ax.get_legend()
         if legend is not None and legend.get_bbox_to_anchor().y0 >= ax.bbox.y1 - 1:
@@ -233,16 +233,16 @@ def latency_chart(chart_id: str, flow: str, variants: list[dict[str, Any]], budg
 
 def links_chart(chart_id: str, variants: list[dict[str, Any]]) -> Chart | None:
     """Every link in every variant: the worst-case utilisation of its busier direction against 100 %."""
-    rows = []
+    rows: list[tuple[str, dict[str, Any]]] = []
     for v in variants:
-        by_link: dict[str, dict[str, Any]] = {}
+        by_link: dict[str, tuple[float, dict[str, Any]]] = {}
         for d in v["links"]["links"]:
             u = d.get("utilisation") or {}
             key = float(u["worst"]) if u.get("known") and _finite(u.get("worst")) else -1.0
             old = by_link.get(d["link"])
             if old is None or key > old[0]:
-                by_link[d["link"]] = (key, d)  # type: ignore[assignment]
-        rows += [(_name(v), d) for _, d in by_link.values()]  # type: ignore[misc]
+                by_link[d["link"]] = (key, d)
+        rows += [(_name(v), d) for _, d in by_link.values()]
     if not rows:
         return None
     fig = _Figure(chart_id, 1.0 + 0.3 * len(rows))
@@ -465,7 +465,7 @@ def pareto_chart(chart_id: str, exploration: dict[str, Any], x_key: str, y_key: 
     ax.set_xlabel(f"{x_key} ({scale[x_key][1]}); {'lower' if better_sign(x_key) > 0 else 'higher'} is better")
     ax.set_ylabel(f"{y_key} ({scale[y_key][1]})")
     handles, labels = ax.get_legend_handles_labels()
-    seen = {lab: h for h, lab in zip(handles, labels) if len(h.get_offsets())}
+    seen = {lab: h for h, lab in zip(handles, labels) if len(cast(Any, h).get_offsets())}  # scatter collections
     ax.legend(seen.values(), seen.keys(), fontsize=7.5, frameon=False, loc="best")
     _thousands(ax)
     ax.margins(x=0.25, y=0.15)

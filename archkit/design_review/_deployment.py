@@ -21,7 +21,7 @@ from rich.table import Table
 
 from .._escape import terminal
 from ..errors import ArchkitError
-from . import ReviewContext, Section
+from . import ReviewContext, Section, Status
 
 
 def _model_path(source: str) -> str | None:
@@ -47,7 +47,7 @@ def section(ctx: ReviewContext) -> Section:
     table = Table(title="Deployment per variant (Ray Serve, one application per node)")
     for col in ("variant", "node", "deployments: components x replicas @ CPUs", "calls across links"):
         table.add_column(col)
-    status = "ok"
+    status: Status = "ok"
     for variant in ctx.scenarios:
         name = variant or "(base)"
         try:
@@ -57,7 +57,7 @@ def section(ctx: ReviewContext) -> Section:
             rows.append({"variant": variant, "error": str(exc)})
             table.add_row(name, "[red]cannot deploy[/]", terminal(str(exc)), "")
             continue
-        crossings = []
+        crossings: list[dict[str, Any]] = []
         for spec in plan.deployments:
             for call in spec.calls:
                 if call.crossing is None:
@@ -82,10 +82,11 @@ def section(ctx: ReviewContext) -> Section:
             deps = []
             for dep_name in app.deployments:
                 spec = plan.deployment(dep_name)
+                scaling = spec.autoscaling or {}
                 replicas = (
                     spec.num_replicas
                     if spec.num_replicas is not None
-                    else f"{spec.autoscaling['min_replicas']}..{spec.autoscaling['max_replicas']}"
+                    else f"{scaling['min_replicas']}..{scaling['max_replicas']}"
                 )
                 deps.append(f"{dep_name}: {'+'.join(c.id for c in spec.components)} x{replicas} @{spec.num_cpus:g}")
             calls = [

@@ -8,10 +8,12 @@ of each view's DOT text so that an unreadably large diagram shows up in the revi
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 
 from .._words import count
-from . import ReviewContext, Section
+from . import ReviewContext, Section, Status
 from ._memo import content_key
 
 
@@ -21,7 +23,7 @@ def section(ctx: ReviewContext) -> Section:
 
     s = ctx.system
     specs = view_specs(s)
-    rows = []
+    rows: list[dict[str, Any]] = []
     figures: dict[str, str] = {}
     memo = ctx.options.get("memo")
     for spec in specs:
@@ -41,12 +43,12 @@ def section(ctx: ReviewContext) -> Section:
                 "legend_rows": len(view.legend),
             }
         )
-    written: list[dict] = []
-    status = "ok"
+    written: list[dict[str, Any]] = []
+    status: Status = "ok"
     if ctx.out_dir is not None:
         try:
-            files = render_all(s, str(ctx.out_dir), formats=("svg", "png"))
-            written = [{"view": f.spec, "path": f.path, "format": f.format, "bytes": f.bytes} for f in files]
+            drawn = render_all(s, str(ctx.out_dir), formats=("svg", "png"))
+            written = [{"view": f.spec, "path": f.path, "format": f.format, "bytes": f.bytes} for f in drawn]
             summary = f"{count(len(specs), 'view')} drawn into {ctx.out_dir} ({count(len(written), 'file')})."
         except ArchkitError as exc:
             status = "warning"
@@ -61,6 +63,6 @@ def section(ctx: ReviewContext) -> Section:
     for col in ("view", "boxes", "DOT bytes", "file"):
         t.add_column(col)
     for r in rows:
-        files = ", ".join(w["path"] for w in written if w["view"] == r["view"]) or "-"
-        t.add_row(r["view"], str(r["boxes"]), str(r["dot_bytes"]), files)
+        paths = ", ".join(w["path"] for w in written if w["view"] == r["view"]) or "-"
+        t.add_row(r["view"], str(r["boxes"]), str(r["dot_bytes"]), paths)
     return Section("diagrams", "Diagrams", status, summary, {"views": rows, "written": written}, [t], figures)

@@ -120,6 +120,7 @@ class Move:
     direction: Direction | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        shown = self.new or self.old
         return {
             "variant": self.variant,
             "quality": self.quality,
@@ -127,8 +128,8 @@ class Move:
             "old": self.old.to_dict() if self.old else None,
             "new": self.new.to_dict() if self.new else None,
             "delta": None
-            if self.delta is None
-            else {"value": self.delta, "unit": (self.new or self.old).unit, "text": self.delta_text},
+            if self.delta is None or shown is None
+            else {"value": self.delta, "unit": shown.unit, "text": self.delta_text},
             "direction": self.direction,
         }
 
@@ -362,9 +363,8 @@ def _estimate(e: dict[str, Any] | None, verdict: str | None, text: str | None = 
         return Figure(verdict, text or "unknown")
     value = e.get("typical")
     known = bool(e.get("known")) and isinstance(value, (int, float)) and math.isfinite(value)
-    return Figure(
-        verdict, text if text is not None else e.get("text", "unknown"), float(value) if known else None, e.get("unit")
-    )
+    number = float(value) if known and value is not None else None
+    return Figure(verdict, text if text is not None else e.get("text", "unknown"), number, e.get("unit"))
 
 
 def _figures(v: dict[str, Any]) -> dict[tuple[str, str], Figure]:
@@ -455,7 +455,7 @@ def _analysis_moves(d: ModelDiff, old: dict[str, Any], new: dict[str, Any]) -> N
                 if x.text == y.text and x.verdict == y.verdict:
                     continue  # the same figure as printed: a rounding difference only
             d.moves.append(Move(name, quality, subject, x, y, delta, delta_text, direction))
-            if direction == "worse":
+            if direction == "worse" and y is not None:
                 was = f"{x.verdict or x.text}" if x is not None else "absent"
                 d.worse_reasons.append(f"{quality} of {subject} in {name}: {was} -> {y.verdict} ({y.text})")
 

@@ -161,7 +161,7 @@ def diff_markdown(d: ModelDiff) -> str:
             "new": _side(m, "new"),
             "delta": m.delta_text or "",
             "direction": m.direction,
-            "verdict": (m.new or m.old).verdict if (m.new or m.old) else None,
+            "verdict": shown.verdict if (shown := m.new or m.old) else None,
         }
         for m in d.moves
     ]

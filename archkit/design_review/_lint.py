@@ -9,7 +9,12 @@ from rich.table import Table
 from .._escape import terminal
 from .._words import count
 from ..errors import ArchkitError
-from . import ReviewContext, Section
+from . import ReviewContext, Section, Status
+
+
+def lint_status(summary: dict[str, int]) -> Status:
+    """The status of a lint result: its most severe open finding, or ok."""
+    return "error" if summary["error"] else "warning" if summary["warning"] else "info" if summary["info"] else "ok"
 
 
 def section(ctx: ReviewContext) -> Section:
@@ -25,7 +30,7 @@ def section(ctx: ReviewContext) -> Section:
     result = lint(ctx.system, ctx.source, config=cfg, catalog=cat)
     patterns = [d for d in detect(ctx.system, cat, kinds=["pattern"]) if d.status == "found"]
     s = result.summary()
-    worst = "error" if s["error"] else "warning" if s["warning"] else "info" if s["info"] else "ok"
+    worst = lint_status(s)
     used = sorted({d.entry_id for d in patterns})
     summary = (
         f"{count(s['error'], 'error')}, {count(s['warning'], 'warning')}, {count(s['info'], 'info')} from "

@@ -150,7 +150,7 @@ class Checkout:
             dataclasses.replace(p, location=where(p.location), related=tuple(where(r) for r in p.related))
             for p in problems
         ]
-        return type(exc)(fixed, f"{self.label}{_relative_spec(exc, prefix)}")  # type: ignore[call-arg]
+        return type(exc)(fixed, f"{self.label}{_relative_spec(exc, prefix)}")
 
 
 def _relative_spec(exc: ArchkitError, prefix: str) -> str:

@@ -39,7 +39,7 @@ class FigureMemo:
         if key in self._items:
             self.hits += 1
             self._items.move_to_end(key)
-            return self._items[key]  # type: ignore[no-any-return]
+            return self._items[key]
         self.misses += 1
         value = make()
         self._items[key] = value

@@ -52,6 +52,7 @@ def notebook_html(obj: Any) -> str:
         TypeError: the object is not one of them.
     """
     from . import Review, Section
+    from ._lint import lint_status
     from ._memo import content_key
     from ._page import page_parts, render_template
 
@@ -77,7 +78,7 @@ def notebook_html(obj: Any) -> str:
         name = data["system"]
     elif kind == "LintResult":
         s = data["summary"]
-        worst = "error" if s["error"] else "warning" if s["warning"] else "info" if s["info"] else "ok"
+        worst = lint_status(s)
         summary = (
             f"{s['error']} errors, {s['warning']} warnings, {s['info']} infos; {s['suppressed']} suppressed, "
             f"{s['unknown']} undecided."

@@ -162,7 +162,7 @@ def page_parts(
         s = sections["analyses"]
         data = s.data
         budgets = _budgets(sections)
-        item = {"id": toc(ids("analyses"), s.title, s.status), "s": s, "charts": []}
+        item: dict[str, Any] = {"id": toc(ids("analyses"), s.title, s.status), "s": s, "charts": []}
         ctx["analyses"] = item
         variants = data.get("variants", [])
         if charts and variants:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import Component, Connector, System
+from ..model import Component, Connector, Flow, Link, Node, System
 from ._ids import IdSpace
 
 __all__ = ["to_calm", "calm_json", "CALM_NODE_TYPES"]
@@ -46,7 +46,7 @@ def _clean(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _component_meta(c: Component) -> dict[str, Any]:
-    meta = {
+    meta: dict[str, Any] = {
         "archkit-element": "component",
         "kind": c.kind,
         "owner": c.owner,
@@ -95,85 +95,99 @@ def _connector_meta(c: Connector) -> dict[str, Any]:
 def to_calm(system: System, variant: str | None = None) -> dict[str, Any]:
     """The CALM 1.1 architecture document of a system under a placement (base or a variant)."""
     ids = IdSpace()
-    placement = system.placement_for(variant)
-    nodes: list[dict[str, Any]] = []
-    rels: list[dict[str, Any]] = []
-    for c in system.components:
-        nodes.append(
-            {
-                "unique-id": ids("component", c.id),
-                "node-type": CALM_NODE_TYPES.get(c.kind, "service"),
-                "name": c.label,
-                "description": c.description or f"{c.kind} {c.label}",
-                "metadata": _component_meta(c),
-            }
-        )
-    for n in system.nodes:
-        meta = _clean(
-            {
-                "archkit-element": "deployment-node",
-                "kind": n.kind,
-                "cpu-cores": n.cpu_cores,
-                "memory": _q(n.memory),
-                "storage": _q(n.storage),
-                "count": n.count,
-                "per-user": n.per_user,
-                "cost-per-hour": _q(n.cost_per_hour),
-                "availability": n.availability,
-            }
-        )
-        nodes.append(
-            {
-                "unique-id": ids("node", n.id),
-                "node-type": "system",
-                "name": n.label,
-                "description": n.description or f"{n.kind} deployment node {n.label}",
-                "metadata": meta,
-            }
-        )
-    conn_ids: dict[str, str] = {}
-    for c in system.connectors:
-        rid = ids("connector", c.id)
-        conn_ids[c.id] = rid
-        rel: dict[str, Any] = {
-            "unique-id": rid,
-            "description": c.description or f"{c.source} {c.kind.replace('_', ' ')} to {c.target} ({c.purpose})",
-            "relationship-type": {
-                "connects": {
-                    "source": {"node": ids("component", c.source)},
-                    "destination": {"node": ids("component", c.target)},
-                }
-            },
-            "metadata": _connector_meta(c),
+    nodes = [_component_node(c, ids) for c in system.components] + [_deployment_node(n, ids) for n in system.nodes]
+    conn_ids = {conn.id: ids("connector", conn.id) for conn in system.connectors}
+    rels = [_connector_relationship(conn, conn_ids[conn.id], ids) for conn in system.connectors]
+    down = system.links_down_for(variant)
+    rels += [_link_relationship(lk, lk.id in down, ids) for lk in system.links]
+    rels += _placement_relationships(system, system.placement_for(variant), ids)
+    flows = [_flow(system, f, conn_ids, ids) for f in system.flows if f.steps]
+    doc: dict[str, Any] = {"nodes": nodes, "relationships": rels}
+    if flows:
+        doc["flows"] = flows
+    doc["metadata"] = _document_meta(system, variant)
+    return doc
+
+
+def _component_node(c: Component, ids: IdSpace) -> dict[str, Any]:
+    return {
+        "unique-id": ids("component", c.id),
+        "node-type": CALM_NODE_TYPES.get(c.kind, "service"),
+        "name": c.label,
+        "description": c.description or f"{c.kind} {c.label}",
+        "metadata": _component_meta(c),
+    }
+
+
+def _deployment_node(n: Node, ids: IdSpace) -> dict[str, Any]:
+    meta = _clean(
+        {
+            "archkit-element": "deployment-node",
+            "kind": n.kind,
+            "cpu-cores": n.cpu_cores,
+            "memory": _q(n.memory),
+            "storage": _q(n.storage),
+            "count": n.count,
+            "per-user": n.per_user,
+            "cost-per-hour": _q(n.cost_per_hour),
+            "availability": n.availability,
         }
-        if c.protocol in _PROTOCOLS:
-            rel["protocol"] = c.protocol
-        rels.append(rel)
-    for lk in system.links:
-        rels.append(
-            {
-                "unique-id": ids("link", lk.id),
-                "description": lk.description or f"{lk.medium} link between {lk.ends[0]} and {lk.ends[1]}",
-                "relationship-type": {
-                    "connects": {
-                        "source": {"node": ids("node", lk.ends[0])},
-                        "destination": {"node": ids("node", lk.ends[1])},
-                    }
-                },
-                "metadata": _clean(
-                    {
-                        "archkit-element": "link",
-                        "medium": lk.medium,
-                        "bandwidth": _q(lk.bandwidth),
-                        "bandwidth-reverse": _q(lk.bandwidth_reverse),
-                        "latency": _q(lk.latency),
-                        "cost-per-gb": _q(lk.cost_per_gb),
-                        "intermittent": lk.intermittent,
-                        "down-in-this-placement": lk.id in system.links_down_for(variant) or None,
-                    }
-                ),
+    )
+    return {
+        "unique-id": ids("node", n.id),
+        "node-type": "system",
+        "name": n.label,
+        "description": n.description or f"{n.kind} deployment node {n.label}",
+        "metadata": meta,
+    }
+
+
+def _connector_relationship(conn: Connector, rid: str, ids: IdSpace) -> dict[str, Any]:
+    rel: dict[str, Any] = {
+        "unique-id": rid,
+        "description": conn.description
+        or f"{conn.source} {conn.kind.replace('_', ' ')} to {conn.target} ({conn.purpose})",
+        "relationship-type": {
+            "connects": {
+                "source": {"node": ids("component", conn.source)},
+                "destination": {"node": ids("component", conn.target)},
             }
-        )
+        },
+        "metadata": _connector_meta(conn),
+    }
+    if conn.protocol in _PROTOCOLS:
+        rel["protocol"] = conn.protocol
+    return rel
+
+
+def _link_relationship(lk: Link, down: bool, ids: IdSpace) -> dict[str, Any]:
+    return {
+        "unique-id": ids("link", lk.id),
+        "description": lk.description or f"{lk.medium} link between {lk.ends[0]} and {lk.ends[1]}",
+        "relationship-type": {
+            "connects": {
+                "source": {"node": ids("node", lk.ends[0])},
+                "destination": {"node": ids("node", lk.ends[1])},
+            }
+        },
+        "metadata": _clean(
+            {
+                "archkit-element": "link",
+                "medium": lk.medium,
+                "bandwidth": _q(lk.bandwidth),
+                "bandwidth-reverse": _q(lk.bandwidth_reverse),
+                "latency": _q(lk.latency),
+                "cost-per-gb": _q(lk.cost_per_gb),
+                "intermittent": lk.intermittent,
+                "down-in-this-placement": down or None,
+            }
+        ),
+    }
+
+
+def _placement_relationships(system: System, placement: dict[str, str], ids: IdSpace) -> list[dict[str, Any]]:
+    """One deployed-in relationship per node that hosts components."""
+    rels = []
     for n in system.nodes:
         placed = [ids("component", c.id) for c in system.components if placement.get(c.id) == n.id]
         if placed:
@@ -184,30 +198,29 @@ def to_calm(system: System, variant: str | None = None) -> dict[str, Any]:
                     "relationship-type": {"deployed-in": {"container": ids("node", n.id), "nodes": placed}},
                 }
             )
-    flows = []
-    for f in system.flows:
-        if not f.steps:
-            continue
-        flows.append(
+    return rels
+
+
+def _flow(system: System, f: Flow, conn_ids: dict[str, str], ids: IdSpace) -> dict[str, Any]:
+    return {
+        "unique-id": ids("flow", f.id),
+        "name": f.label,
+        "description": f.description or f.label,
+        "transitions": [
             {
-                "unique-id": ids("flow", f.id),
-                "name": f.label,
-                "description": f.description or f.label,
-                "transitions": [
-                    {
-                        "relationship-unique-id": conn_ids[s],
-                        "sequence-number": i,
-                        "description": system.connector(s).description or s,
-                        "direction": "source-to-destination",
-                    }
-                    for i, s in enumerate(f.steps, 1)
-                ],
-                "metadata": _clean(
-                    {"rate": _q(f.rate), "latency-budget": _q(f.latency_budget), "offline": f.offline or None}
-                ),
+                "relationship-unique-id": conn_ids[s],
+                "sequence-number": i,
+                "description": system.connector(s).description or s,
+                "direction": "source-to-destination",
             }
-        )
-    meta = _clean(
+            for i, s in enumerate(f.steps, 1)
+        ],
+        "metadata": _clean({"rate": _q(f.rate), "latency-budget": _q(f.latency_budget), "offline": f.offline or None}),
+    }
+
+
+def _document_meta(system: System, variant: str | None) -> dict[str, Any]:
+    return _clean(
         {
             "generator": "archkit",
             "system": system.name,
@@ -230,11 +243,6 @@ def to_calm(system: System, variant: str | None = None) -> dict[str, Any]:
             "objectives": system.objectives,
         }
     )
-    doc: dict[str, Any] = {"nodes": nodes, "relationships": rels}
-    if flows:
-        doc["flows"] = flows
-    doc["metadata"] = meta
-    return doc
 
 
 def calm_json(system: System, variant: str | None = None) -> str:

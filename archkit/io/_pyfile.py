@@ -105,7 +105,7 @@ def _no_exit() -> Iterator[None]:
     try:
         yield
     finally:
-        os._exit, posix._exit = saved  # type: ignore[assignment]
+        os._exit, posix._exit = saved
 
 
 @contextlib.contextmanager

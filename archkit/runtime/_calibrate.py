@@ -54,9 +54,18 @@ class ComponentTiming:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"component": self.component, "measured": self.measured, "samples": self.samples,
-                "p5_ms": self.p5_ms, "p50_ms": self.p50_ms, "p95_ms": self.p95_ms, "field": self.field,
-                "keys": list(self.keys), "declared": self.declared, "reason": self.reason}
+        return {
+            "component": self.component,
+            "measured": self.measured,
+            "samples": self.samples,
+            "p5_ms": self.p5_ms,
+            "p50_ms": self.p50_ms,
+            "p95_ms": self.p95_ms,
+            "field": self.field,
+            "keys": list(self.keys),
+            "declared": self.declared,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -74,9 +83,16 @@ class Calibration:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (documented in docs/deploy.md)."""
-        return {"system": self.system.name, "node_kind": self.node_kind, "flow": self.flow,
-                "variant": self.variant, "requests": self.requests, "failed": self.failed,
-                "components": [c.to_dict() for c in self.components], "errors": list(self.errors)}
+        return {
+            "system": self.system.name,
+            "node_kind": self.node_kind,
+            "flow": self.flow,
+            "variant": self.variant,
+            "requests": self.requests,
+            "failed": self.failed,
+            "components": [c.to_dict() for c in self.components],
+            "errors": list(self.errors),
+        }
 
 
 def _declared_text(component: Any, kind: str, keys: tuple[str, ...]) -> str | None:
@@ -104,9 +120,19 @@ def _range_text(p5: float, p50: float, p95: float) -> str:
     return f"{lo:g}..{mid:g}..{hi:g} ms"
 
 
-def calibrate(system: Any, inputs: list[LoadInput], *, model_path: str | None = None, variant: str | None = None,
-              flow: str | None = None, node_kind: str = DEFAULT_NODE_KIND, requests: int = 50, warmup: int = 3,
-              time_limit: float = 120.0, progress: Callable[[int], None] | None = None) -> Calibration:
+def calibrate(
+    system: Any,
+    inputs: list[LoadInput],
+    *,
+    model_path: str | None = None,
+    variant: str | None = None,
+    flow: str | None = None,
+    node_kind: str = DEFAULT_NODE_KIND,
+    requests: int = 50,
+    warmup: int = 3,
+    time_limit: float = 120.0,
+    progress: Callable[[int], None] | None = None,
+) -> Calibration:
     """Measure the processing times of a flow's implemented components; return the calibrated model.
 
     Args:
@@ -153,8 +179,9 @@ def calibrate(system: Any, inputs: list[LoadInput], *, model_path: str | None = 
     async def one(item: LoadInput) -> dict[str, float] | None:
         nonlocal failed
         try:
-            out = await runners[entry.name].run(plan.entry_component, {"body": item.body,
-                                                                       "content_type": item.content_type})
+            out = await runners[entry.name].run(
+                plan.entry_component, {"body": item.body, "content_type": item.content_type}
+            )
         except Exception as exc:  # an input the flow refuses: counted and named, not fatal
             failed += 1
             if len(errors) < 5:
@@ -196,19 +223,22 @@ def calibrate(system: Any, inputs: list[LoadInput], *, model_path: str | None = 
             components.append(ComponentTiming(comp.id, False, 0, declared=declared, reason="no implementation"))
             continue
         if not values:
-            why = (f"flow {plan.flow!r} does not reach it" if comp.id not in in_flow
-                   else "no request reached it (every input failed before it)")
+            why = (
+                f"flow {plan.flow!r} does not reach it"
+                if comp.id not in in_flow
+                else "no request reached it (every input failed before it)"
+            )
             components.append(ComponentTiming(comp.id, False, 0, declared=declared, reason=why))
             continue
         p5, p50, p95 = (percentile(values, q) for q in (5, 50, 95))
         assert p5 is not None and p50 is not None and p95 is not None
         changed[comp.id] = (keys, _range_text(p5, p50, p95))
-        components.append(ComponentTiming(comp.id, True, len(values), round(p5, 3), round(p50, 3), round(p95, 3),
-                                          fld, keys, declared))
+        components.append(
+            ComponentTiming(comp.id, True, len(values), round(p5, 3), round(p50, 3), round(p95, 3), fld, keys, declared)
+        )
     data = to_data(system)
     for item in data["components"]:
         if item["id"] in changed:
             _set_time(item, *changed[item["id"]])
     calibrated = load_data(data, source=model_path or system.name)
     return Calibration(calibrated, node_kind, plan.flow, variant, measured_requests, failed, components, errors)
-

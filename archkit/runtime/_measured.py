@@ -40,8 +40,12 @@ def _ms(value: float | None) -> float | None:
 def _predicted(estimate: Any) -> dict[str, Any]:
     if not estimate.known:
         return {"known": False, "missing": list(estimate.missing)}
-    return {"known": True, "best_ms": _ms(estimate.best), "typical_ms": _ms(estimate.typical),
-            "worst_ms": _ms(estimate.worst)}
+    return {
+        "known": True,
+        "best_ms": _ms(estimate.best),
+        "typical_ms": _ms(estimate.typical),
+        "worst_ms": _ms(estimate.worst),
+    }
 
 
 @dataclass(frozen=True)
@@ -65,11 +69,17 @@ class StepCheck:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"connector": self.connector, "source": self.source, "target": self.target,
-                "predicted": dict(self.predicted), "network_ms": self.network_ms,
-                "processing_ms": self.processing_ms, "queueing_ms": self.queueing_ms,
-                "measured": {"p50_ms": self.measured_p50_ms, "p95_ms": self.measured_p95_ms},
-                "error_pct": self.error_pct}
+        return {
+            "connector": self.connector,
+            "source": self.source,
+            "target": self.target,
+            "predicted": dict(self.predicted),
+            "network_ms": self.network_ms,
+            "processing_ms": self.processing_ms,
+            "queueing_ms": self.queueing_ms,
+            "measured": {"p50_ms": self.measured_p50_ms, "p95_ms": self.measured_p95_ms},
+            "error_pct": self.error_pct,
+        }
 
 
 @dataclass(frozen=True)
@@ -109,16 +119,36 @@ class FlowCheck:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (documented in docs/deploy.md)."""
-        return {"flow": self.flow, "variant": self.variant, "point": self.point, "predicted": dict(self.predicted),
-                "measured": {"p50_ms": self.measured_p50_ms, "p95_ms": self.measured_p95_ms},
-                "error_pct": self.error_pct, "in_range": self.in_range, "outside_steps_ms": self.outside_steps_ms,
-                "steps": [s.to_dict() for s in self.steps],
-                "load": {k: self.load.get(k) for k in ("url", "requests", "concurrency", "ok", "statuses", "wall_s",
-                                                       "throughput_rps", "latency_ms", "errors")}}
+        return {
+            "flow": self.flow,
+            "variant": self.variant,
+            "point": self.point,
+            "predicted": dict(self.predicted),
+            "measured": {"p50_ms": self.measured_p50_ms, "p95_ms": self.measured_p95_ms},
+            "error_pct": self.error_pct,
+            "in_range": self.in_range,
+            "outside_steps_ms": self.outside_steps_ms,
+            "steps": [s.to_dict() for s in self.steps],
+            "load": {
+                k: self.load.get(k)
+                for k in (
+                    "url",
+                    "requests",
+                    "concurrency",
+                    "ok",
+                    "statuses",
+                    "wall_s",
+                    "throughput_rps",
+                    "latency_ms",
+                    "errors",
+                )
+            },
+        }
 
 
-def compare_load(system: Any, variant: str | None, flow: str, report: dict[str, Any],
-                 point: str = "typical") -> FlowCheck:
+def compare_load(
+    system: Any, variant: str | None, flow: str, report: dict[str, Any], point: str = "typical"
+) -> FlowCheck:
     """Set a load report (:func:`~._loadgen.run_load`) of a deployed flow beside the latency analysis.
 
     Args:
@@ -142,9 +172,18 @@ def compare_load(system: Any, variant: str | None, flow: str, report: dict[str, 
         key = STEP + step.connector
         wait = step.queueing.wait if step.queueing is not None and step.queueing.wait.known else None
         network, processing = step.network.total, step.processing
-        steps.append(StepCheck(step.connector, step.source, step.target, _predicted(step.total),
-                               _ms(network.typical) if network.known else None,
-                               _ms(processing.typical) if processing.known else None,
-                               None if wait is None else _ms(wait.typical), p50.get(key), p95.get(key)))
+        steps.append(
+            StepCheck(
+                step.connector,
+                step.source,
+                step.target,
+                _predicted(step.total),
+                _ms(network.typical) if network.known else None,
+                _ms(processing.typical) if processing.known else None,
+                None if wait is None else _ms(wait.typical),
+                p50.get(key),
+                p95.get(key),
+            )
+        )
     lat = report.get("latency_ms") or {}
     return FlowCheck(flow, variant, point, _predicted(analysed.total), lat.get("p50"), lat.get("p95"), steps, report)

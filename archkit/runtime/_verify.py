@@ -45,16 +45,26 @@ class VerifyResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (documented in docs/deploy.md)."""
-        return {"system": self.system, "model": self.model, "variant": self.variant, "flow": self.flow,
-                "address": self.address, "emulate_links": self.emulate_links,
-                "emulate_devices": self.emulate_devices, "drift": self.drift, "checked": dict(self.checked),
-                "findings": [f.to_dict() for f in self.findings], "notes": list(self.notes),
-                "placements": [p.to_dict() for p in self.placements]}
+        return {
+            "system": self.system,
+            "model": self.model,
+            "variant": self.variant,
+            "flow": self.flow,
+            "address": self.address,
+            "emulate_links": self.emulate_links,
+            "emulate_devices": self.emulate_devices,
+            "drift": self.drift,
+            "checked": dict(self.checked),
+            "findings": [f.to_dict() for f in self.findings],
+            "notes": list(self.notes),
+            "placements": [p.to_dict() for p in self.placements],
+        }
 
 
 # ------------------------------------------------------------------------------------------------
 # reading a running Serve instance
 # ------------------------------------------------------------------------------------------------
+
 
 def read_running(prefix: str, describe_timeout: float = 30.0) -> dict[str, Any]:
     """The running state of a system's applications on the Ray instance this process is connected to.
@@ -88,10 +98,18 @@ def read_running(prefix: str, describe_timeout: float = 30.0) -> dict[str, Any]:
         deps: dict[str, Any] = {}
         for dname, dep in sorted(app.get("deployments", {}).items()):
             entry = {
-                "status": _text(dep.get("status")), "message": dep.get("message", ""),
+                "status": _text(dep.get("status")),
+                "message": dep.get("message", ""),
                 "config": dict(dep.get("deployment_config") or {}),
-                "replicas": [{"replica_id": r.get("replica_id"), "state": _text(r.get("state")),
-                              "node_id": r.get("node_id"), "pid": r.get("pid")} for r in dep.get("replicas", [])],
+                "replicas": [
+                    {
+                        "replica_id": r.get("replica_id"),
+                        "state": _text(r.get("state")),
+                        "node_id": r.get("node_id"),
+                        "pid": r.get("pid"),
+                    }
+                    for r in dep.get("replicas", [])
+                ],
             }
             if any(r["state"] == "RUNNING" for r in entry["replicas"]):
                 try:
@@ -100,8 +118,12 @@ def read_running(prefix: str, describe_timeout: float = 30.0) -> dict[str, Any]:
                 except Exception as exc:  # an old or foreign deployment without describe(), or a dying replica
                     entry["describe_error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             deps[dname] = entry
-        out["apps"][name] = {"route_prefix": app.get("route_prefix"), "status": _text(app.get("status")),
-                             "message": app.get("message", ""), "deployments": deps}
+        out["apps"][name] = {
+            "route_prefix": app.get("route_prefix"),
+            "status": _text(app.get("status")),
+            "message": app.get("message", ""),
+            "deployments": deps,
+        }
     return out
 
 
@@ -115,8 +137,15 @@ def _text(value: Any) -> str:
     return str(getattr(value, "value", value))
 
 
-def verify(model: str, variant: str | None = None, *, flow: str | None = None, address: str | None = None,
-           emulate_links: bool | None = None, emulate_devices: bool | None = None) -> VerifyResult:
+def verify(
+    model: str,
+    variant: str | None = None,
+    *,
+    flow: str | None = None,
+    address: str | None = None,
+    emulate_links: bool | None = None,
+    emulate_devices: bool | None = None,
+) -> VerifyResult:
     """Compare a deployed model with what runs on Ray Serve.
 
     Args:
@@ -141,8 +170,10 @@ def verify(model: str, variant: str | None = None, *, flow: str | None = None, a
     prefix = app_prefix(system.name)
     record = read_state(prefix)
     if record is None and address is None:
-        raise UsageError(f"{model} is not deployed (no record under the state folder); deploy it with "
-                         f"'archkit deploy {model}' or give --address of the Ray instance it runs on")
+        raise UsageError(
+            f"{model} is not deployed (no record under the state folder); deploy it with "
+            f"'archkit deploy {model}' or give --address of the Ray instance it runs on"
+        )
     recorded_plan = (record or {}).get("plan", {})
     if record is not None and variant is None:
         variant = record.get("variant")
@@ -158,31 +189,58 @@ def verify(model: str, variant: str | None = None, *, flow: str | None = None, a
         cpus = recorded_plan.get("cpu_budget")
         if links and cpus is None:
             cpus = ray.cluster_resources().get("CPU")
-        plan = build_plan(system, variant, flow, emulate_links=links, emulate_devices=devices, cpus=cpus,
-                          model_path=model_file(model), point=recorded_plan.get("emulation_point", "typical"))
+        plan = build_plan(
+            system,
+            variant,
+            flow,
+            emulate_links=links,
+            emulate_devices=devices,
+            cpus=cpus,
+            model_path=model_file(model),
+            point=recorded_plan.get("emulation_point", "typical"),
+        )
         try:
             running = read_running(prefix)
         except Exception as exc:  # Serve not started there, or the controller gone
-            raise DeployError(f"cannot read what Ray Serve runs at {ray_address}: {_first_line(exc)}; deploy the "
-                              f"model there first ('archkit deploy {model}')") from None
+            raise DeployError(
+                f"cannot read what Ray Serve runs at {ray_address}: {_first_line(exc)}; deploy the "
+                f"model there first ('archkit deploy {model}')"
+            ) from None
     finally:
         if ray.is_initialized():
             ray.shutdown()
     found = compare(plan, running, model=model)
     locations: dict[str, tuple[str | None, int | None]] = {}
-    for kind, elements in (("component", system.components), ("node", system.nodes),
-                           ("connector", system.connectors), ("link", system.links)):
+    for kind, elements in (
+        ("component", system.components),
+        ("node", system.nodes),
+        ("connector", system.connectors),
+        ("link", system.links),
+    ):
         for element in elements:
             loc = element.location
             if loc is not None:
                 locations[f"{kind}:{element.id}"] = (loc.file, loc.line)
-    return VerifyResult(system.name, model, plan.variant, plan.flow, ray_address, plan.emulate_links,
-                        plan.emulate_devices, found.findings, found.checked, found.notes, found.placements, locations)
+    return VerifyResult(
+        system.name,
+        model,
+        plan.variant,
+        plan.flow,
+        ray_address,
+        plan.emulate_links,
+        plan.emulate_devices,
+        found.findings,
+        found.checked,
+        found.notes,
+        found.placements,
+        locations,
+    )
 
 
 # ------------------------------------------------------------------------------------------------
 # SARIF
 # ------------------------------------------------------------------------------------------------
+
 
 def to_sarif(result: VerifyResult) -> str:
     """The SARIF 2.1.0 log of a verify run (same layout as lint's: a rule per drift kind, a result
@@ -194,14 +252,22 @@ def to_sarif(result: VerifyResult) -> str:
     from .._version import __version__
 
     rules = list(RULES)
-    descriptors = [{"id": rule, "name": "".join(p.capitalize() for p in rule.split("-")),
-                    "shortDescription": {"text": f"running system: {rule}"}, "fullDescription": {"text": RULES[rule]},
-                    "defaultConfiguration": {"level": "error"}} for rule in rules]
+    descriptors = [
+        {
+            "id": rule,
+            "name": "".join(p.capitalize() for p in rule.split("-")),
+            "shortDescription": {"text": f"running system: {rule}"},
+            "fullDescription": {"text": RULES[rule]},
+            "defaultConfiguration": {"level": "error"},
+        }
+        for rule in rules
+    ]
     results = []
     for drift in result.findings:
         kind, ident = drift.element
-        location: dict[str, Any] = {"logicalLocations": [
-            {"name": ident, "fullyQualifiedName": f"{kind} '{ident}'", "kind": kind}]}
+        location: dict[str, Any] = {
+            "logicalLocations": [{"name": ident, "fullyQualifiedName": f"{kind} '{ident}'", "kind": kind}]
+        }
         file, line = result.locations.get(f"{kind}:{ident}", (None, None))
         if file:
             phys: dict[str, Any] = {"artifactLocation": {"uri": PurePath(file).as_posix()}}
@@ -209,21 +275,33 @@ def to_sarif(result: VerifyResult) -> str:
                 phys["region"] = {"startLine": line}
             location["physicalLocation"] = phys
         key = "|".join([drift.rule, drift.app, drift.deployment or "", kind, ident])
-        results.append({
-            "ruleId": drift.rule, "ruleIndex": rules.index(drift.rule), "level": "error",
-            "message": {"text": drift.message}, "locations": [location],
-            "partialFingerprints": {"archkitVerify/v1": hashlib.sha256(key.encode()).hexdigest()[:32]},
-            "properties": {"app": drift.app, "deployment": drift.deployment, "expected": drift.expected,
-                           "actual": drift.actual, "fix": drift.fix},
-        })
+        results.append(
+            {
+                "ruleId": drift.rule,
+                "ruleIndex": rules.index(drift.rule),
+                "level": "error",
+                "message": {"text": drift.message},
+                "locations": [location],
+                "partialFingerprints": {"archkitVerify/v1": hashlib.sha256(key.encode()).hexdigest()[:32]},
+                "properties": {
+                    "app": drift.app,
+                    "deployment": drift.deployment,
+                    "expected": drift.expected,
+                    "actual": drift.actual,
+                    "fix": drift.fix,
+                },
+            }
+        )
     log = {
         "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "archkit", "version": __version__, "rules": descriptors}},
-            "automationDetails": {"id": f"archkit-verify/{result.system}"},
-            "results": results,
-            "properties": {"variant": result.variant, "flow": result.flow, "checked": dict(result.checked)},
-        }],
+        "runs": [
+            {
+                "tool": {"driver": {"name": "archkit", "version": __version__, "rules": descriptors}},
+                "automationDetails": {"id": f"archkit-verify/{result.system}"},
+                "results": results,
+                "properties": {"variant": result.variant, "flow": result.flow, "checked": dict(result.checked)},
+            }
+        ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False, default=str) + "\n"

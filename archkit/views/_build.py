@@ -10,6 +10,7 @@ ranking, so the layout keeps its device -> edge -> cloud order.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable, Iterable
 
 from ..model import (
     COMPONENT_KINDS,
@@ -181,6 +182,32 @@ def link_label(lk: Link) -> str:
     return "\n".join([parts[0], " · ".join(parts[1:])]) if len(parts) > 1 else parts[0]
 
 
+BoxExtra = Callable[[Component, Node], Iterable[str]]
+"""Extra label lines of a component's box on a node."""
+LinkText = Callable[[Link], str]
+"""Text (a colour, or extra label lines) for a link's line."""
+
+
+@dataclass
+class _Drawing:
+    """One placement being drawn: the ids it writes under and what later steps attach to."""
+
+    system: System
+    graph: SystemGraph
+    prefix: str
+    parent: str | None
+    boxes: dict[str, str] = field(default_factory=dict)
+    """component id -> box id"""
+    ins: dict[str, str] = field(default_factory=dict)
+    """node id -> the invisible anchor ranked before the node's components"""
+    outs: dict[str, str] = field(default_factory=dict)
+    """node id -> the invisible anchor ranked after them"""
+
+    def order(self, tail: str, head: str, key: str | None = None) -> Line:
+        """An invisible line that only ranks ``tail`` before ``head``."""
+        return Line(f"{self.prefix}order:{key or f'{tail}->{head}'}", tail, head, invisible=True, kind="order")
+
+
 def deployment(
     canvas: Canvas,
     system: System,
@@ -188,9 +215,9 @@ def deployment(
     *,
     prefix: str = "",
     parent: str | None = None,
-    box_extra=None,
-    link_colour=None,
-    link_extra=None,
+    box_extra: BoxExtra | None = None,
+    link_colour: LinkText | None = None,
+    link_extra: LinkText | None = None,
     highlight: set[str] | None = None,
 ) -> dict[str, str]:
     """Add tier clusters, node clusters with their components, and link lines for one placement.
@@ -208,14 +235,36 @@ def deployment(
     Returns:
         component id -> box id, for the components drawn.
     """
-    graph = SystemGraph(system, variant)
-    placement = graph.placement
-    highlight = highlight or set()
+    drawing = _Drawing(system, SystemGraph(system, variant), prefix, parent)
     nodes = sorted_nodes(system)
+    tiers = _tiers(nodes)
+    canvas.has_tiers = canvas.has_tiers or bool(tiers)
+    inner_first, inner_last = _chain_ends(system, drawing.graph.placement)
+    for tier, members in tiers:
+        gid = _tier_group(canvas, drawing, tier)
+        for n in members:
+            _node_cluster(canvas, drawing, n, gid, box_extra, highlight or set(), inner_first, inner_last)
+    _unplaced(canvas, drawing)
+    _tier_gates(canvas, drawing, nodes)
+    _link_lines(canvas, drawing, nodes, link_colour, link_extra)
+    return drawing.boxes
+
+
+def _tiers(nodes: list[Node]) -> list[tuple[str, list[Node]]]:
+    """The tiers the nodes fall into, in rank order, each with its nodes (in the given order)."""
     by_tier: dict[str, list[Node]] = {}
     for n in nodes:
         by_tier.setdefault(st.tier_of(n.kind)[1], []).append(n)
-    tiers = sorted(by_tier, key=lambda t: min(st.tier_of(n.kind)[0] for n in by_tier[t]))
+    order = sorted(by_tier, key=lambda t: min(st.tier_of(n.kind)[0] for n in by_tier[t]))
+    return [(tier, by_tier[tier]) for tier in order]
+
+
+def _chain_ends(system: System, placement: dict[str, str]) -> tuple[set[str], set[str]]:
+    """Components with a connector from / to another component on their own node.
+
+    Only the others (the first and last of a node, by the connectors inside it) need hooking to the
+    node's anchors; the rest follow along the connectors (fewer, shorter edges).
+    """
     has_pred: set[str] = set()
     has_succ: set[str] = set()
     for e in system.connectors:
@@ -226,111 +275,131 @@ def deployment(
         ):
             has_pred.add(e.target)
             has_succ.add(e.source)
-    boxes: dict[str, str] = {}
-    ins: dict[str, str] = {}
-    outs: dict[str, str] = {}
-    canvas.has_tiers = canvas.has_tiers or bool(tiers)
-    for tier in tiers:
-        gid = f"{prefix}tier:{tier}"
-        canvas.groups.append(
-            Group(
-                gid,
-                st.tier_label(tier),
-                kind="tier",
-                parent=parent,
-                fill="#ffffff",
-                border="#bbbbbb",
-                style="dashed,rounded",
-                tooltip=f"{tier} tier",
-            )
+    return has_pred, has_succ
+
+
+def _tier_group(canvas: Canvas, drawing: _Drawing, tier: str) -> str:
+    """Add the dashed cluster of one tier; returns its group id."""
+    gid = f"{drawing.prefix}tier:{tier}"
+    canvas.groups.append(
+        Group(
+            gid,
+            st.tier_label(tier),
+            kind="tier",
+            parent=drawing.parent,
+            fill="#ffffff",
+            border="#bbbbbb",
+            style="dashed,rounded",
+            tooltip=f"{tier} tier",
         )
-        for n in by_tier[tier]:
-            nid = f"{prefix}node:{n.id}"
-            canvas.groups.append(
-                Group(
-                    nid,
-                    n.label,
-                    (node_summary(n),),
-                    kind=n.kind,
-                    parent=gid,
-                    fill=st.node_fill(n.kind),
-                    border="#666666",
-                    tooltip=f"{n.id}: {n.description or n.label}",
-                )
-            )
-            canvas.node_kinds.add(n.kind)
-            # two invisible anchors per node: one ranked before its components, one after
-            ins[n.id] = f"{prefix}in:{n.id}"
-            outs[n.id] = f"{prefix}out:{n.id}"
-            canvas.boxes.append(Box(ins[n.id], "", group=nid, shape="point", anchor=True))
-            canvas.boxes.append(Box(outs[n.id], "", group=nid, shape="point", anchor=True))
-            members = sorted((c for c in system.components if placement.get(c.id) == n.id), key=lambda c: c.id)
-            for c in members:
-                extra = tuple(box_extra(c, n)) if box_extra else ()
-                moved = c.id in highlight
-                b = component_box(
-                    canvas,
-                    c,
-                    f"{prefix}c:{c.id}",
-                    nid,
-                    node=n,
-                    extra=extra,
-                    border="#c62828" if moved else None,
-                    penwidth=3.0 if moved else None,
-                )
-                boxes[c.id] = b.id
-                # only the first and last components of a node (by the connectors inside it) need
-                # hooking to the anchors; the others follow along the connectors (fewer, shorter edges)
-                if c.id not in has_pred:
-                    canvas.lines.append(
-                        Line(f"{prefix}order:{ins[n.id]}->{b.id}", ins[n.id], b.id, invisible=True, kind="order")
-                    )
-                if c.id not in has_succ:
-                    canvas.lines.append(
-                        Line(f"{prefix}order:{b.id}->{outs[n.id]}", b.id, outs[n.id], invisible=True, kind="order")
-                    )
-            if not members:
-                canvas.lines.append(Line(f"{prefix}order:{n.id}", ins[n.id], outs[n.id], invisible=True, kind="order"))
+    )
+    return gid
+
+
+def _node_cluster(
+    canvas: Canvas,
+    drawing: _Drawing,
+    n: Node,
+    tier_group: str,
+    box_extra: BoxExtra | None,
+    highlight: set[str],
+    has_pred: set[str],
+    has_succ: set[str],
+) -> None:
+    """Add one node's cluster: its two anchors and the boxes of the components placed on it."""
+    prefix = drawing.prefix
+    nid = f"{prefix}node:{n.id}"
+    canvas.groups.append(
+        Group(
+            nid,
+            n.label,
+            (node_summary(n),),
+            kind=n.kind,
+            parent=tier_group,
+            fill=st.node_fill(n.kind),
+            border="#666666",
+            tooltip=f"{n.id}: {n.description or n.label}",
+        )
+    )
+    canvas.node_kinds.add(n.kind)
+    # two invisible anchors per node: one ranked before its components, one after
+    first = drawing.ins[n.id] = f"{prefix}in:{n.id}"
+    last = drawing.outs[n.id] = f"{prefix}out:{n.id}"
+    canvas.boxes.append(Box(first, "", group=nid, shape="point", anchor=True))
+    canvas.boxes.append(Box(last, "", group=nid, shape="point", anchor=True))
+    placement = drawing.graph.placement
+    members = sorted((c for c in drawing.system.components if placement.get(c.id) == n.id), key=lambda c: c.id)
+    for c in members:
+        moved = c.id in highlight
+        box = component_box(
+            canvas,
+            c,
+            f"{prefix}c:{c.id}",
+            nid,
+            node=n,
+            extra=tuple(box_extra(c, n)) if box_extra else (),
+            border="#c62828" if moved else None,
+            penwidth=3.0 if moved else None,
+        )
+        drawing.boxes[c.id] = box.id
+        if c.id not in has_pred:
+            canvas.lines.append(drawing.order(first, box.id))
+        if c.id not in has_succ:
+            canvas.lines.append(drawing.order(box.id, last))
+    if not members:
+        canvas.lines.append(drawing.order(first, last, key=n.id))
+
+
+def _unplaced(canvas: Canvas, drawing: _Drawing) -> None:
+    """Add a "Not placed" cluster with the components that sit on no node of the placement."""
+    placement = drawing.graph.placement
     unplaced = sorted(
-        (c for c in system.components if c.id not in placement or placement[c.id] not in graph.nodes),
+        (c for c in drawing.system.components if c.id not in placement or placement[c.id] not in drawing.graph.nodes),
         key=lambda c: c.id,
     )
-    if unplaced:
-        gid = f"{prefix}unplaced"
-        canvas.groups.append(
-            Group(
-                gid,
-                "Not placed",
-                kind="unplaced",
-                parent=parent,
-                fill="#fff8e1",
-                border="#e69500",
-                style="dashed,filled",
-            )
+    if not unplaced:
+        return
+    gid = f"{drawing.prefix}unplaced"
+    canvas.groups.append(
+        Group(
+            gid,
+            "Not placed",
+            kind="unplaced",
+            parent=drawing.parent,
+            fill="#fff8e1",
+            border="#e69500",
+            style="dashed,filled",
         )
-        for c in unplaced:
-            boxes[c.id] = component_box(canvas, c, f"{prefix}c:{c.id}", gid).id
-    # gates between tier ranks: every node of one rank ends before any node of the next begins
+    )
+    for c in unplaced:
+        drawing.boxes[c.id] = component_box(canvas, c, f"{drawing.prefix}c:{c.id}", gid).id
+
+
+def _tier_gates(canvas: Canvas, drawing: _Drawing, nodes: list[Node]) -> None:
+    """Gates between tier ranks: every node of one rank ends before any node of the next begins."""
     ranks = sorted({st.tier_of(n.kind)[0] for n in nodes})
     for r0, r1 in zip(ranks, ranks[1:]):
-        gate = f"{prefix}gate:{r0}"
-        canvas.boxes.append(Box(gate, "", group=parent, shape="point", anchor=True))
+        gate = f"{drawing.prefix}gate:{r0}"
+        canvas.boxes.append(Box(gate, "", group=drawing.parent, shape="point", anchor=True))
         for n in nodes:
             r = st.tier_of(n.kind)[0]
             if r == r0:
-                canvas.lines.append(
-                    Line(f"{prefix}order:{n.id}->{gate}", outs[n.id], gate, invisible=True, kind="order")
-                )
+                canvas.lines.append(drawing.order(drawing.outs[n.id], gate, key=f"{n.id}->{gate}"))
             elif r == r1:
-                canvas.lines.append(
-                    Line(f"{prefix}order:{gate}->{n.id}", gate, ins[n.id], invisible=True, kind="order")
-                )
+                canvas.lines.append(drawing.order(gate, drawing.ins[n.id], key=f"{gate}->{n.id}"))
+
+
+def _link_lines(
+    canvas: Canvas, drawing: _Drawing, nodes: list[Node], link_colour: LinkText | None, link_extra: LinkText | None
+) -> None:
+    """One undirected line per link, from the node nearer the user to the other (down links dotted grey)."""
+    prefix = drawing.prefix
     rank = {n.id: st.tier_of(n.kind)[0] for n in nodes}
-    for lk in sorted(system.links, key=lambda x: x.id):
-        a, b = sorted(lk.ends, key=lambda e: (rank.get(e, 2), e))
-        if a not in outs or b not in ins:
+    for lk in sorted(drawing.system.links, key=lambda x: x.id):
+        near, far = sorted(lk.ends, key=lambda e: (rank.get(e, 2), e))
+        if near not in drawing.outs or far not in drawing.ins:
             continue
-        down = lk.id in graph.down
+        down = lk.id in drawing.graph.down
         label = link_label(lk)
         if link_extra is not None:
             more = link_extra(lk)
@@ -342,16 +411,16 @@ def deployment(
         canvas.lines.append(
             Line(
                 f"{prefix}link:{lk.id}",
-                outs[a],
-                ins[b],
+                drawing.outs[near],
+                drawing.ins[far],
                 label=label,
                 kind="link",
                 colour=colour,
                 style="dotted" if down else ("dashed" if lk.intermittent else "solid"),
                 penwidth=1.0 if down else 2.6,
                 directed=False,
-                tail_group=f"{prefix}node:{a}",
-                head_group=f"{prefix}node:{b}",
+                tail_group=f"{prefix}node:{near}",
+                head_group=f"{prefix}node:{far}",
                 tooltip=f"link {lk.id}: {lk.description or lk.medium}",
                 fontcolour=colour if not down else "#757575",
             )
@@ -359,7 +428,6 @@ def deployment(
         canvas.media.add(lk.medium)
         canvas.has_down = canvas.has_down or down
         canvas.has_intermittent = canvas.has_intermittent or lk.intermittent
-    return boxes
 
 
 def rank_of(system: System, placement: dict[str, str]) -> dict[str, int]:

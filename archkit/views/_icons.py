@@ -13,6 +13,7 @@ import importlib
 import os
 import re
 import tempfile
+from typing import Any
 
 from .._escape import DotHtml, visible
 from ..errors import MissingDependencyError
@@ -61,7 +62,9 @@ def _icon_class(kind: str):
 
 def _icon_path(kind: str) -> str:
     cls = _icon_class(kind)
-    base = os.path.dirname(os.path.dirname(os.path.abspath(importlib.import_module("diagrams").__file__)))
+    package = importlib.import_module("diagrams").__file__
+    assert package is not None  # diagrams is a regular package, with an __init__.py
+    base = os.path.dirname(os.path.dirname(os.path.abspath(package)))
     return os.path.join(base, cls._icon_dir, cls._icon)
 
 
@@ -113,7 +116,7 @@ def render_icons(view: View, format: str = "svg", layout: str | None = None) -> 
 
     from ._render import run_dot
 
-    class _Build(Diagram):  # type: ignore[misc]
+    class _Build(Diagram):
         """A Diagram that leaves the drawing to archkit: on leaving its block it only saves the DOT."""
 
         def render(self) -> None:
@@ -126,7 +129,7 @@ def render_icons(view: View, format: str = "svg", layout: str | None = None) -> 
     boxes_by_group: dict[str | None, list[Box]] = {}
     for b in view.boxes:
         boxes_by_group.setdefault(b.group, []).append(b)
-    made: dict[str, object] = {}
+    made: dict[str, Any] = {}  # the diagrams node drawn for each box
     with tempfile.TemporaryDirectory(prefix="archkit-icons-") as tmp:
         target = os.path.join(tmp, "view")
         graph_attr = {
@@ -207,9 +210,9 @@ def render_icons(view: View, format: str = "svg", layout: str | None = None) -> 
                 add_group(g.id)
             add_boxes(None)
             for ln in view.lines:
-                a, b = made[ln.source], made[ln.target]
+                tail, head = made[ln.source], made[ln.target]
                 if ln.invisible:
-                    a.connect(b, Edge(a, style="invis", weight=str(ln.weight)))
+                    tail.connect(head, Edge(tail, style="invis", weight=str(ln.weight)))
                     continue
                 attrs = {"fontcolor": ln.fontcolour, "penwidth": f"{ln.penwidth:g}", "fontsize": "10"}
                 if not ln.constraint:
@@ -220,10 +223,10 @@ def render_icons(view: View, format: str = "svg", layout: str | None = None) -> 
                     attrs["lhead"] = "cluster_" + safe["cluster_" + ln.head_group]
                 if ln.directed and ln.arrowhead != "normal":
                     attrs["arrowhead"] = ln.arrowhead
-                a.connect(
-                    b,
+                tail.connect(
+                    head,
                     Edge(
-                        a,
+                        tail,
                         forward=ln.directed,
                         label=_text(ln.label),
                         color=ln.colour,

@@ -79,14 +79,14 @@ def to_mermaid(view: View) -> str:
                 kinds.setdefault(b.kind, b)
 
     group(None, 1)
-    anchors = {b.id: b.group for b in view.boxes if b.anchor}
+    anchors = {b.id: b.group for b in view.boxes if b.anchor and b.group}
     styles: list[str] = []
     index = 0
     for ln in view.lines:
         if ln.invisible:
             continue
-        src = ids("g_" + anchors[ln.source]) if ln.source in anchors and anchors[ln.source] else ids(ln.source)
-        dst = ids("g_" + anchors[ln.target]) if ln.target in anchors and anchors[ln.target] else ids(ln.target)
+        src = ids("g_" + anchors[ln.source]) if ln.source in anchors else ids(ln.source)
+        dst = ids("g_" + anchors[ln.target]) if ln.target in anchors else ids(ln.target)
         if ln.style == "bold" or ln.penwidth >= 2:
             arrow = "==>" if ln.directed else "==="
         elif ln.style in ("dashed", "dotted"):

@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from archkit.cli import app
-from archkit.runtime._plan import build_plan, deployment_options
 from archkit.runtime._drift import RULES, compare
+from archkit.runtime._plan import build_plan, deployment_options
 from archkit.runtime._verify import VerifyResult, to_sarif
 
 from .conftest import EXAMPLE_MODEL, TINY_MODEL
@@ -171,3 +171,87 @@ def test_state_copy_is_independent(plans):
     a, b = running_state(plan), running_state(plan)
     a["apps"]["ar-translation-glasses-phone"]["deployments"]["ocr"]["config"]["num_replicas"] = 9
     assert compare(plan, copy.deepcopy(b))[0] == []
+
+
+DEPLOY_DOC = Path(__file__).resolve().parents[2] / "docs" / "deploy.md"
+
+
+def _section(title: str) -> str:
+    text = DEPLOY_DOC.read_text()
+    start = text.index(f"\n{title}\n")
+    end = text.find("\n#", start + len(title) + 2)
+    return text[start : end if end > 0 else None]
+
+
+def _top_keys(form: str) -> list[str]:
+    """The top-level keys of a documented JSON form such as ``{a, b: {c}, d: [{e}]}``."""
+    members, depth, member = [], 0, ""
+    for ch in form.strip()[1:-1] + ",":
+        depth += {"{": 1, "[": 1, "}": -1, "]": -1}.get(ch, 0)
+        if depth == 0 and ch == ",":
+            members.append(member)
+            member = ""
+        elif depth == 0:
+            member += ch
+    return [m.split(":")[0].strip() for m in members]
+
+
+def _form_after(text: str, marker: str) -> str:
+    start = text.index(marker) + len(marker)
+    start = text.index("`{", start) + 1
+    depth = 0
+    for i in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        if depth == 0:
+            return " ".join(text[start : i + 1].split())
+    raise AssertionError(f"no JSON form after {marker!r}")
+
+
+def test_the_docs_list_every_drift_rule():
+    rows = [line.split("|")[1].strip().strip("`") for line in _section("## Verify: the running system against the model")
+            .splitlines() if line.startswith("| `")]
+    assert rows == list(RULES)
+
+
+def test_the_docs_give_the_json_forms_the_code_writes(plans, example_system):
+    from archkit.runtime._calibrate import Calibration
+    from archkit.runtime._measured import FlowCheck
+
+    verify_doc = _section("## Verify: the running system against the model")
+    plan = plans["all-on-phone"]
+    result = VerifyResult(example_system.name, "system.py", plan.variant, plan.flow, "127.0.0.1:1", True, True,
+                          [], {}, [], [], {})
+    assert _top_keys(_form_after(verify_doc, "`--format json`")) == [*result.to_dict(), "load"]
+    check = FlowCheck("overlay", None, "typical", {"known": False}, None, None, [])
+    load_form = _form_after(_section("### Measured against predicted"), "`load` is")
+    assert _top_keys(load_form) == list(check.to_dict())
+    assert _top_keys(load_form[load_form.rindex("load: {") + 6 : -1]) == list(check.to_dict()["load"])
+    calibration = Calibration(example_system, "cloud", "overlay", None, 0, 0, [])
+    assert _top_keys(_form_after(_section("### Calibrate"), "JSON:")) == [*calibration.to_dict(), "output"]
+
+
+def test_the_docs_show_the_figures_of_the_benchmark_run():
+    results = json.loads((DEPLOY_DOC.parents[1] / "bench" / "results" / "verify.json").read_text())["results"]
+    agreement = results["agreement"]
+    rows = [[c.strip() for c in line.strip("|").split("|")]
+            for line in _section("### The AR example: predicted against measured").splitlines()
+            if line.startswith("| ") and not line.startswith("| variant")]
+    assert [r[0] for r in rows] == agreement["ranking_predicted"]
+    for variant, best_worst, typical, *passes in rows:
+        figures = agreement["variants"][variant]
+        predicted = figures["predicted_ms"]
+        assert best_worst == f"{predicted['best']:.1f}..{predicted['worst']:.1f}" and typical == f"{predicted['typical']:.1f}"
+        shown = [(float(passes[i]), float(passes[i + 1].rstrip(" %"))) for i in range(0, len(passes), 2)]
+        assert shown == [(round(p["p50_ms"], 1), p["error_pct"]) for p in figures["passes"]], variant
+    assert agreement["all_within_tolerance"] and all(agreement["ranking_same_per_pass"])
+    assert agreement["no_drift_on_fresh_deployments"]
+    from archkit.runtime._calibrate import _range_text
+
+    calibrate_doc = _section("### Calibrate")
+    for row in agreement["calibration"]["components"]:
+        if row["component"] in ("ocr", "translator"):
+            assert f"`{_range_text(row['p5_ms'], row['p50_ms'], row['p95_ms'])}`" in calibrate_doc, row
+    faults = _section("### Faults and overload, measured")
+    fault, flood, soak = results["fault"], results["overload"]["flood"], results["soak"]
+    assert fault["lost"] == 0 and f"{fault['recovery_s']:.1f} s after the kill" in faults
+    assert f"503 p50 {flood['503_p50_ms']:.1f} ms" in faults and f"(+{soak['growth_pct']:.1f} %)" in faults

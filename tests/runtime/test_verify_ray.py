@@ -2,7 +2,8 @@
 
 The example is deployed once (variant all-on-phone, links and devices emulated); verify must find
 no drift, set a short load run beside the prediction, and then report exactly what is changed by
-hand through Serve: a replica count, then a whole application deleted.
+hand through Serve: a replica count, a deployment redeployed with other CPUs, then a whole
+application deleted.
 """
 
 from __future__ import annotations
@@ -123,6 +124,34 @@ def test_a_replica_count_changed_through_serve_is_exactly_that_drift(deployed):
     assert code == 1
     (result,) = json.loads(out)["runs"][0]["results"]
     assert result["ruleId"] == "replicas" and result["locations"][0]["physicalLocation"]["region"]["startLine"] > 0
+
+
+def test_a_deployment_changed_through_serve_is_exactly_that_drift(deployed):
+    # the operator redeploys translator by hand: the declared single replica again, but half the CPUs reserved
+    _serve("""
+        from archkit.runtime._plan import DeploymentPlan
+        from archkit.runtime._serve_app import build_apps
+        from ray.serve.api import _run
+        plan = DeploymentPlan.model_validate(record["plan"])
+        changed = plan.model_copy(update={"deployments": [
+            d.model_copy(update={"num_cpus": d.num_cpus / 2}) if d.name == "translator" else d
+            for d in plan.deployments]})
+        app = changed.app("phone")
+        _run(build_apps(changed)[app.name], name=app.name, route_prefix=app.route_prefix, _blocking=False)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            dep = serve.status().applications[app.name].deployments["translator"]
+            states = {str(s).rsplit(".", 1)[-1]: n for s, n in dep.replica_states.items() if n}
+            if states == {"RUNNING": 1} and str(dep.status).endswith("HEALTHY"):
+                break
+            time.sleep(1)
+    """)
+    planned = next(d for d in read_state(PREFIX)["plan"]["deployments"] if d["name"] == "translator")
+    code, out = _cli("verify", MODEL, "--format", "json")
+    assert code == 1, out
+    findings = json.loads(out)["findings"]
+    assert [(f["rule"], f["deployment"], f["expected"], f["actual"]) for f in findings] == [
+        ("reservations", "translator", planned["num_cpus"], pytest.approx(planned["num_cpus"] / 2))]
 
 
 def test_an_application_deleted_through_serve_is_exactly_that_drift(deployed):

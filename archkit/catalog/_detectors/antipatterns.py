@@ -189,6 +189,11 @@ def _language_neighbourhood(ctx: Context, m: Component) -> list[Component]:
     return [ctx.components[x] for x in sorted(near)]
 
 
+def _languages_differ(a: Component, b: Component) -> bool:
+    """Whether both components name their language and the two differ (case aside)."""
+    return bool(a.language and b.language and a.language.lower() != b.language.lower())
+
+
 @detector("multiple-language-smell", per_placement=False)
 def multiple_language_smell(ctx: Context) -> Iterator[Hit]:
     """Three or more languages in the code around one model, or a call across languages inside one process."""
@@ -200,11 +205,8 @@ def multiple_language_smell(ctx: Context) -> Iterator[Hit]:
         mixed = [
             e
             for e in ctx.incoming(m.id) + ctx.outgoing(m.id)
-            if e.kind == "in_process"
-            and ctx.components[e.source].language
-            and ctx.components[e.target].language
-            and ctx.components[e.source].language.lower() != ctx.components[e.target].language.lower()
-        ]  # type: ignore[union-attr]
+            if e.kind == "in_process" and _languages_differ(ctx.components[e.source], ctx.components[e.target])
+        ]
         missing = [c.id for c in comps if not c.language]
         reasons = []
         if len(langs) >= 3:

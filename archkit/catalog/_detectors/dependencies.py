@@ -107,8 +107,8 @@ def _foreign(ctx: Context, src: Component, reader: Component) -> str | None:
         return "an external system"
     owner = src.owner
     if owner is None and ctx.is_passive(src.id):
-        writers = {ctx.components[w].owner for w in ctx.senders(src.id)} - {None}
-        owner = sorted(writers)[0] if len(writers) == 1 else None
+        writers = {w for w in (ctx.components[s].owner for s in ctx.senders(src.id)) if w is not None}
+        owner = next(iter(writers)) if len(writers) == 1 else None
     if owner and reader.owner and owner != reader.owner:
         return f"owned by '{owner}'"
     return None

@@ -102,9 +102,8 @@ def hybrid_intelligence(ctx: Context) -> Iterator[Hit]:
     server = [m for m in models if ctx.on_server(m.id)]
     chained: dict[str, set[str]] = {}
     for chain in model_chains(ctx):
-        a, b = chain.first, chain.second
-        chained.setdefault(a, set()).add(b)
-        chained.setdefault(b, set()).add(a)
+        chained.setdefault(chain.first, set()).add(chain.second)
+        chained.setdefault(chain.second, set()).add(chain.first)
     by_task: dict[str, list[str]] = {}
     for b in server:
         if ctx.task(b) is not None:
