@@ -278,7 +278,7 @@ def build_system(
     system._location = locate(())
     indices = {f: [i for i, _ in built[f]] for f in _LISTS}
     problems.extend(_duplicates_in_raw(raw, locate))
-    problems.extend(check(system, locate=locate, broken=broken, indices=indices, duplicates=False))
+    problems.extend(_whole_system_problems(system, locate, broken, indices, duplicates=False))
     if problems:
         raise ValidationError(problems, source)
     return system
@@ -294,8 +294,8 @@ def build_valid(
     """The model validated whole and checked, with its elements located; None if it has any problem.
 
     The fast path of :func:`build_system`: one pass of pydantic's validator over the whole model
-    (over ``json_text`` with pydantic's JSON parser, when given), then :func:`check`. It says
-    nothing about problems: :func:`build_system` finds and reports them.
+    (over ``json_text`` with pydantic's JSON parser, when given), then the whole-system rules of
+    :func:`check`. It says nothing about problems: :func:`build_system` finds and reports them.
     """
     if not isinstance(raw, dict):
         return None
@@ -304,7 +304,7 @@ def build_valid(
     except pydantic.ValidationError:
         return None
     _attach_locations(system, locate, element_locations)
-    return None if check(system, locate=locate) else system
+    return None if _whole_system_problems(system, locate) else system
 
 
 def _attach_locations(
@@ -378,14 +378,22 @@ def _link_parts(system: System, nodes: set[str]) -> dict[str, str]:
     return {n: root(n) for n in nodes}
 
 
-def check(
+def check(system: System) -> list[Problem]:
+    """Every whole-system problem of a system built in code (duplicates, references, routes, flows, cycles).
+
+    The problems are located at each element's own location; :func:`validate` raises them instead.
+    """
+    return _whole_system_problems(system)
+
+
+def _whole_system_problems(
     system: System,
     locate: Locator | None = None,
     broken: Iterable[str] = (),
     indices: dict[str, list[int]] | None = None,
     duplicates: bool = True,
 ) -> list[Problem]:
-    """Every whole-system problem of a built system (duplicates, references, routes, flows, cycles).
+    """The problems of :func:`check`, for the builders that know more than the system does.
 
     The rules run in the order of :data:`_RULES`; each reports into one list, so problems come out in
     the same order every time.
@@ -399,7 +407,7 @@ def check(
     """
     ck = _Check(system, locate, set(broken), indices)
     for rule in _RULES:
-        if rule is not _duplicate_ids or duplicates:
+        if duplicates or rule is not _duplicate_ids:
             rule(ck)
     return ck.problems
 

@@ -106,3 +106,11 @@ def test_the_load_generator_without_httpx_says_what_to_install():
             "except Exception as exc:\n    print(type(exc).__name__, exc)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.startswith("MissingDependencyError") and "pip install 'archkit[serve]'" in out
+
+
+def test_the_architecture_page_draws_every_exception():
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = page.split("## The exception hierarchy", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```text", 1)[1].split("```", 1)[0]
+    drawn = set(re.findall(r"\b[A-Z][a-z]+(?:[A-Z][a-z]*)+\b", block))
+    assert drawn == set(_archkit_exceptions()), drawn ^ set(_archkit_exceptions())

@@ -29,7 +29,7 @@ def _dominated_by_any(block: np.ndarray, front: np.ndarray, step: int = 2048) ->
     """For each row of ``block``, whether some row of ``front`` dominates it."""
     out = np.zeros(block.shape[0], dtype=bool)
     for s in range(0, front.shape[0], step):
-        f = front[s:s + step]
+        f = front[s : s + step]
         le = np.all(f[None, :, :] <= block[:, None, :], axis=2)
         lt = np.any(f[None, :, :] < block[:, None, :], axis=2)
         out |= np.any(le & lt, axis=1)
@@ -91,7 +91,7 @@ def _sweep(F: np.ndarray, block: int) -> np.ndarray:
     keep = np.zeros(U.shape[0], dtype=bool)
     front = np.empty((0, U.shape[1]))
     for s in range(0, U.shape[0], block):
-        B = U[s:s + block]
+        B = U[s : s + block]
         alive = ~_dominated_by_any(B, front) if front.shape[0] else np.ones(B.shape[0], dtype=bool)
         idx = np.flatnonzero(alive)
         if idx.size > 1:

@@ -16,8 +16,15 @@ from ..model import System
 
 __all__ = ["Preset", "PRESETS", "DIMENSIONS", "infer_preset"]
 
-DIMENSIONS = ("offline use", "inference latency", "model updates", "operating cost", "telemetry",
-              "model (IP) protection", "privacy")
+DIMENSIONS = (
+    "offline use",
+    "inference latency",
+    "model updates",
+    "operating cost",
+    "telemetry",
+    "model (IP) protection",
+    "privacy",
+)
 
 
 @dataclass(frozen=True)
@@ -34,38 +41,81 @@ class Preset:
         return {"name": self.name, "title": self.title, "summary": self.summary, "ratings": dict(self.ratings)}
 
 
-PRESETS: dict[str, Preset] = {p.name: p for p in (
-    Preset("static", "Static intelligence in the product",
-           "The model ships inside the product and changes only with a new release.",
-           {"offline use": "better: works offline", "inference latency": "better: local execution",
-            "model updates": "worse: needs a new release", "operating cost": "better: cheap to operate",
-            "telemetry": "worse: none to learn from", "model (IP) protection": "worse: model on the device",
-            "privacy": "better: inputs stay on the device"}),
-    Preset("client_side", "Client-side intelligence",
-           "The model runs on the user's device and is updated separately from the product.",
-           {"offline use": "better: works offline", "inference latency": "better: local, varies with the device",
-            "model updates": "worse: slow, copies out of sync", "operating cost": "neutral: distribution grows with "
-            "update rate and users", "telemetry": "partial: delayed and buffered",
-            "model (IP) protection": "worse: model on the device", "privacy": "better: inputs stay on the device"}),
-    Preset("server_centric", "Server-centric intelligence",
-           "The model runs on servers and every prediction is a remote call.",
-           {"offline use": "worse: no offline use", "inference latency": "worse: a network round trip per call",
-            "model updates": "better: easy to update and experiment", "operating cost": "worse: grows with usage",
-            "telemetry": "better: sees every input and output", "model (IP) protection": "better: model stays home",
-            "privacy": "worse: inputs leave the device"}),
-    Preset("backend_cached", "Back-end cached intelligence",
-           "Common predictions are computed on the back end ahead of time and looked up.",
-           {"offline use": "partial: covered inputs only", "inference latency": "better for covered inputs",
-            "model updates": "worse: recompute and redistribute", "operating cost": "neutral: grows with "
-            "update rate, saves bandwidth", "telemetry": "partial", "model (IP) protection": "better: no model "
-            "shipped", "privacy": "neutral: better when the table is on the device"}),
-    Preset("hybrid", "Hybrid",
-           "Part of the intelligence on the device, part on the server.",
-           {"offline use": "partial: the local part works", "inference latency": "mixed: fast when local, "
-            "slower when escalated", "model updates": "neutral: server part easy, device part slow",
-            "operating cost": "neutral: split", "telemetry": "partial", "model (IP) protection": "partial",
-            "privacy": "partial"}),
-)}
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset(
+            "static",
+            "Static intelligence in the product",
+            "The model ships inside the product and changes only with a new release.",
+            {
+                "offline use": "better: works offline",
+                "inference latency": "better: local execution",
+                "model updates": "worse: needs a new release",
+                "operating cost": "better: cheap to operate",
+                "telemetry": "worse: none to learn from",
+                "model (IP) protection": "worse: model on the device",
+                "privacy": "better: inputs stay on the device",
+            },
+        ),
+        Preset(
+            "client_side",
+            "Client-side intelligence",
+            "The model runs on the user's device and is updated separately from the product.",
+            {
+                "offline use": "better: works offline",
+                "inference latency": "better: local, varies with the device",
+                "model updates": "worse: slow, copies out of sync",
+                "operating cost": "neutral: distribution grows with update rate and users",
+                "telemetry": "partial: delayed and buffered",
+                "model (IP) protection": "worse: model on the device",
+                "privacy": "better: inputs stay on the device",
+            },
+        ),
+        Preset(
+            "server_centric",
+            "Server-centric intelligence",
+            "The model runs on servers and every prediction is a remote call.",
+            {
+                "offline use": "worse: no offline use",
+                "inference latency": "worse: a network round trip per call",
+                "model updates": "better: easy to update and experiment",
+                "operating cost": "worse: grows with usage",
+                "telemetry": "better: sees every input and output",
+                "model (IP) protection": "better: model stays home",
+                "privacy": "worse: inputs leave the device",
+            },
+        ),
+        Preset(
+            "backend_cached",
+            "Back-end cached intelligence",
+            "Common predictions are computed on the back end ahead of time and looked up.",
+            {
+                "offline use": "partial: covered inputs only",
+                "inference latency": "better for covered inputs",
+                "model updates": "worse: recompute and redistribute",
+                "operating cost": "neutral: grows with update rate, saves bandwidth",
+                "telemetry": "partial",
+                "model (IP) protection": "better: no model shipped",
+                "privacy": "neutral: better when the table is on the device",
+            },
+        ),
+        Preset(
+            "hybrid",
+            "Hybrid",
+            "Part of the intelligence on the device, part on the server.",
+            {
+                "offline use": "partial: the local part works",
+                "inference latency": "mixed: fast when local, slower when escalated",
+                "model updates": "neutral: server part easy, device part slow",
+                "operating cost": "neutral: split",
+                "telemetry": "partial",
+                "model (IP) protection": "partial",
+                "privacy": "partial",
+            },
+        ),
+    )
+}
 
 
 def infer_preset(system: System, placement: dict[str, str]) -> str | None:

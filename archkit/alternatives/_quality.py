@@ -96,7 +96,7 @@ def probe_system(system: System, placement: dict[str, str], links_down: frozense
 
     Analyses are then run for variant :data:`PROBE_VARIANT`.
     """
-    v = Variant(name=PROBE_VARIANT, links_down=sorted(links_down))
+    v = Variant(name=PROBE_VARIANT, description=None, links_down=sorted(links_down), preset=None)
     return system.model_copy(update={"placement": dict(placement), "variants": [v]})
 
 
@@ -164,8 +164,9 @@ def quality_of(
         missing["update_cost"] = list(upd.missing)
     vals["personal_data"] = float(len({e.connector for e in report.privacy.exits if e.personal and e.leaves_user}))
     user_nodes = {n.id for n in system.nodes if n.user_device}
-    vals["model_on_device"] = float(any(placement.get(c.id) in user_nodes for c in system.components
-                                        if c.kind == "model" or c.model is not None))
+    vals["model_on_device"] = float(
+        any(placement.get(c.id) in user_nodes for c in system.components if c.kind == "model" or c.model is not None)
+    )
     from ..analysis import variant_verdicts
 
     # infeasible: what the model declares is violated, the one definition every command uses

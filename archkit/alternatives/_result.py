@@ -35,8 +35,13 @@ class Dominance:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"by": self.by, "by_index": self.by_index, "better_on": list(self.better_on),
-                "equal_on": list(self.equal_on), "by_values": {k: _num(v) for k, v in self.by_values.items()}}
+        return {
+            "by": self.by,
+            "by_index": self.by_index,
+            "better_on": list(self.better_on),
+            "equal_on": list(self.equal_on),
+            "by_values": {k: _num(v) for k, v in self.by_values.items()},
+        }
 
 
 @dataclass
@@ -61,13 +66,20 @@ class Row:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"index": self.index, "name": self.name, "description": self.description,
-                "placement": dict(self.placement), "preset": self.preset,
-                "values": {k: _num(v) for k, v in self.values.items()},
-                "text": {k: self.text(k) for k in self.values},
-                "missing": {k: list(v) for k, v in self.missing.items()},
-                "feasible": self.feasible, "failed": list(self.failed), "pareto": self.pareto,
-                "dominated_by": self.dominated.to_dict() if self.dominated else None}
+        return {
+            "index": self.index,
+            "name": self.name,
+            "description": self.description,
+            "placement": dict(self.placement),
+            "preset": self.preset,
+            "values": {k: _num(v) for k, v in self.values.items()},
+            "text": {k: self.text(k) for k in self.values},
+            "missing": {k: list(v) for k, v in self.missing.items()},
+            "feasible": self.feasible,
+            "failed": list(self.failed),
+            "pareto": self.pareto,
+            "dominated_by": self.dominated.to_dict() if self.dominated else None,
+        }
 
 
 @dataclass
@@ -99,20 +111,27 @@ class Exploration:
     @property
     def presets(self) -> list[str]:
         """Hulten presets of the rows shown, in first-seen order."""
-        seen = dict.fromkeys(r.preset for r in self.rows + ([self.recommended] if self.recommended else [])
-                             if r is not None and r.preset)
+        seen = dict.fromkeys(
+            r.preset for r in self.rows + ([self.recommended] if self.recommended else []) if r is not None and r.preset
+        )
         return [p for p in seen if p]
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form (schema 'archkit.alternatives/1', see docs/alternatives.md)."""
         return {
-            "schema": SCHEMA, "system": self.system, "mode": self.mode,
-            "keys": list(self.keys), "criteria": list(self.criteria),
+            "schema": SCHEMA,
+            "system": self.system,
+            "mode": self.mode,
+            "keys": list(self.keys),
+            "criteria": list(self.criteria),
             "unknown": {k: list(v) for k, v in self.unknown.items()},
             "requirements": [{"text": r.text, "key": r.key, "op": r.op, "value": r.value} for r in self.requirements],
             "objectives": [{"text": o.text, "key": o.key, "sense": o.sense} for o in self.objectives],
-            "decisions": list(self.decisions), "exclusions": list(self.exclusions),
-            "size": self.size, "feasible": self.feasible, "pareto_count": self.pareto_count,
+            "decisions": list(self.decisions),
+            "exclusions": list(self.exclusions),
+            "size": self.size,
+            "feasible": self.feasible,
+            "pareto_count": self.pareto_count,
             "alternatives": [r.to_dict() for r in self.rows],
             "dominated": [r.to_dict() for r in self.dominated],
             "infeasible": [r.to_dict() for r in self.infeasible],

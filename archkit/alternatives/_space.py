@@ -171,8 +171,13 @@ def _fit_reason(system: System, comp_id: str, node_id: str) -> str | None:
     return None
 
 
-def generated_space(system: System, vary: dict[str, list[str]], *, together: list[list[str]] | None = None,
-                    base_variant: str | None = None) -> Space:
+def generated_space(
+    system: System,
+    vary: dict[str, list[str]],
+    *,
+    together: list[list[str]] | None = None,
+    base_variant: str | None = None,
+) -> Space:
     """The space of every placement of the varied components over their allowed nodes.
 
     Args:
@@ -200,8 +205,10 @@ def generated_space(system: System, vary: dict[str, list[str]], *, together: lis
         for n in allowed:
             if n not in nodes:
                 close = suggest(n, nodes)
-                errors.append(f"unknown node '{n}' for '{key}'" + (f"; did you mean '{close}'?" if close else
-                                                                   f"; nodes: {', '.join(nodes)}"))
+                errors.append(
+                    f"unknown node '{n}' for '{key}'"
+                    + (f"; did you mean '{close}'?" if close else f"; nodes: {', '.join(nodes)}")
+                )
         if len(members) > 1:
             groups.append(members)
     for g in together or []:
@@ -247,13 +254,17 @@ def generated_space(system: System, vary: dict[str, list[str]], *, together: lis
             reasons = [(m, _fit_reason(system, m, n)) for m in members]
             bad = [(m, r) for m, r in reasons if r]
             for m, r in bad:
-                exclusions.append(Exclusion(m, n, r))  # type: ignore[arg-type]
+                exclusions.append(Exclusion(m, n, r))
             if not bad:
                 kept.append(n)
         if not kept:
-            raise UsageError(f"no node can hold {'+'.join(members)}: "
-                             + ("; ".join(f"{e.node}: {e.component} {e.reason}" for e in exclusions
-                                          if e.component in members) or "the allowed nodes of the group do not overlap"))
+            raise UsageError(
+                f"no node can hold {'+'.join(members)}: "
+                + (
+                    "; ".join(f"{e.node}: {e.component} {e.reason}" for e in exclusions if e.component in members)
+                    or "the allowed nodes of the group do not overlap"
+                )
+            )
         decisions.append(Decision(tuple(members), tuple(kept)))
     if not decisions:
         raise UsageError("nothing to vary: give --vary COMPONENT=node1,node2")

@@ -22,8 +22,18 @@ from typing import Literal
 from ..errors import UsageError
 from ..model import QuantityError, parse_quantity, suggest
 
-__all__ = ["MetricInfo", "METRICS", "SECONDS_PER_MONTH", "Requirement", "Objective", "SpecError",
-           "parse_requirement", "parse_objective", "parse_metric", "metric_key"]
+__all__ = [
+    "MetricInfo",
+    "METRICS",
+    "SECONDS_PER_MONTH",
+    "Requirement",
+    "Objective",
+    "SpecError",
+    "parse_requirement",
+    "parse_objective",
+    "parse_metric",
+    "metric_key",
+]
 
 #: Length of the month monthly figures are given over, in seconds: 730 h, as in :mod:`archkit.analysis`.
 SECONDS_PER_MONTH = 730 * 3600.0
@@ -43,30 +53,97 @@ class MetricInfo:
     description: str
 
 
-METRICS: dict[str, MetricInfo] = {m.name: m for m in (
-    MetricInfo("latency", True, "number", "lower", "s", "duration", 1.0,
-               "worst-case end-to-end latency of the flow"),
-    MetricInfo("typical_latency", True, "number", "lower", "s", "duration", 1.0,
-               "typical end-to-end latency of the flow (declared typical values, else mid-range)"),
-    MetricInfo("offline", True, "boolean", "higher", "", None, 1.0,
-               "whether the flow still works with every intermittent link down"),
-    MetricInfo("utilisation", False, "number", "lower", "fraction", None, 1.0,
-               "peak utilisation of any link direction (worst case; 1.0 is full)"),
-    MetricInfo("cost", False, "number", "lower", "USD/month", "money_per_time", SECONDS_PER_MONTH,
-               "monthly operating cost (worst case)"),
-    MetricInfo("update_cost", False, "number", "lower", "USD/month", "money_per_time", SECONDS_PER_MONTH,
-               "monthly cost of distributing model updates"),
-    MetricInfo("personal_data", False, "number", "lower", "connectors", None, 1.0,
-               "connectors that carry personal data off the user's devices"),
-    MetricInfo("model_on_device", False, "boolean", "lower", "", None, 1.0,
-               "whether a model is shipped to user devices (its intellectual property is exposed)"),
-)}
+METRICS: dict[str, MetricInfo] = {
+    m.name: m
+    for m in (
+        MetricInfo(
+            "latency", True, "number", "lower", "s", "duration", 1.0, "worst-case end-to-end latency of the flow"
+        ),
+        MetricInfo(
+            "typical_latency",
+            True,
+            "number",
+            "lower",
+            "s",
+            "duration",
+            1.0,
+            "typical end-to-end latency of the flow (declared typical values, else mid-range)",
+        ),
+        MetricInfo(
+            "offline",
+            True,
+            "boolean",
+            "higher",
+            "",
+            None,
+            1.0,
+            "whether the flow still works with every intermittent link down",
+        ),
+        MetricInfo(
+            "utilisation",
+            False,
+            "number",
+            "lower",
+            "fraction",
+            None,
+            1.0,
+            "peak utilisation of any link direction (worst case; 1.0 is full)",
+        ),
+        MetricInfo(
+            "cost",
+            False,
+            "number",
+            "lower",
+            "USD/month",
+            "money_per_time",
+            SECONDS_PER_MONTH,
+            "monthly operating cost (worst case)",
+        ),
+        MetricInfo(
+            "update_cost",
+            False,
+            "number",
+            "lower",
+            "USD/month",
+            "money_per_time",
+            SECONDS_PER_MONTH,
+            "monthly cost of distributing model updates",
+        ),
+        MetricInfo(
+            "personal_data",
+            False,
+            "number",
+            "lower",
+            "connectors",
+            None,
+            1.0,
+            "connectors that carry personal data off the user's devices",
+        ),
+        MetricInfo(
+            "model_on_device",
+            False,
+            "boolean",
+            "lower",
+            "",
+            None,
+            1.0,
+            "whether a model is shipped to user devices (its intellectual property is exposed)",
+        ),
+    )
+}
 
 _ALIASES = {
-    "utilization": "utilisation", "link_utilisation": "utilisation", "link_utilization": "utilisation",
-    "peak_link_utilisation": "utilisation", "peak_utilisation": "utilisation", "monthly_cost": "cost",
-    "update_distribution_cost": "update_cost", "personal_data_leaving_devices": "personal_data",
-    "privacy": "personal_data", "ip_exposure": "model_on_device", "model_shipped": "model_on_device",
+    "utilization": "utilisation",
+    "link_utilisation": "utilisation",
+    "link_utilization": "utilisation",
+    "peak_link_utilisation": "utilisation",
+    "peak_utilisation": "utilisation",
+    "monthly_cost": "cost",
+    "update_distribution_cost": "update_cost",
+    "personal_data_leaving_devices": "personal_data",
+    "privacy": "personal_data",
+    "ip_exposure": "model_on_device",
+    "model_shipped": "model_on_device",
     "works_offline": "offline",
 }
 
@@ -95,8 +172,11 @@ def parse_metric(text: str, flows: list[str] | None = None, *, whole: str | None
     src = whole if whole is not None else text
     m = _METRIC_RE.match(text)
     if not m:
-        raise SpecError(src, f"'{text.strip()}' is not a metric",
-                        "write a metric such as cost or latency(FLOW); metrics: " + ", ".join(METRICS))
+        raise SpecError(
+            src,
+            f"'{text.strip()}' is not a metric",
+            "write a metric such as cost or latency(FLOW); metrics: " + ", ".join(METRICS),
+        )
     raw, flow = m.group(1).strip().lower().replace(" ", "_").replace("-", "_"), m.group(2)
     name = _ALIASES.get(raw, raw)
     if name not in METRICS:
@@ -211,7 +291,9 @@ def _value(text: str, name: str, raw: str) -> float:
     try:
         q = parse_quantity(unit_text, dim)
     except QuantityError as exc:
-        raise SpecError(text, exc.args[0] if exc.args else str(exc), f"write a value such as '{_example(name)}'") from None
+        raise SpecError(
+            text, exc.args[0] if exc.args else str(exc), f"write a value such as '{_example(name)}'"
+        ) from None
     if q.is_range:
         raise SpecError(text, "a requirement needs one threshold, not a range", "write a single value")
     return q.hi * factor
@@ -238,9 +320,12 @@ def parse_requirement(text: str, flows: list[str] | None = None) -> Requirement:
             name, flow = parse_metric(left, flows, whole=text)
             info = METRICS[name]
             if info.kind == "boolean":
-                raise SpecError(text, f"'{name}' is yes/no and is not compared with a number",
-                                f"write '{metric_key(name, flow or ('FLOW' if info.per_flow else None))}' or "
-                                f"'not {metric_key(name, flow or ('FLOW' if info.per_flow else None))}'")
+                raise SpecError(
+                    text,
+                    f"'{name}' is yes/no and is not compared with a number",
+                    f"write '{metric_key(name, flow or ('FLOW' if info.per_flow else None))}' or "
+                    f"'not {metric_key(name, flow or ('FLOW' if info.per_flow else None))}'",
+                )
             if not right.strip():
                 raise SpecError(text, "the value is missing", "write e.g. 'latency(FLOW) <= 200 ms'")
             return Requirement(text, name, flow, op, _value(text, name, right))
@@ -253,14 +338,23 @@ def parse_requirement(text: str, flows: list[str] | None = None) -> Requirement:
     name, flow = parse_metric(body, flows, whole=text)
     info = METRICS[name]
     if info.kind != "boolean":
-        raise SpecError(text, f"'{name}' is a number and needs a comparison",
-                        f"write e.g. '{metric_key(name, flow)} <= {_example(name)}'")
+        raise SpecError(
+            text,
+            f"'{name}' is a number and needs a comparison",
+            f"write e.g. '{metric_key(name, flow)} <= {_example(name)}'",
+        )
     return Requirement(text, name, flow, "==", 0.0 if neg else 1.0)
 
 
 def _example(name: str) -> str:
-    return {"latency": "200 ms", "typical_latency": "200 ms", "cost": "5000 USD/month", "update_cost": "100 USD/month",
-            "personal_data": "0", "utilisation": "80 %"}.get(name, "1")
+    return {
+        "latency": "200 ms",
+        "typical_latency": "200 ms",
+        "cost": "5000 USD/month",
+        "update_cost": "100 USD/month",
+        "personal_data": "0",
+        "utilisation": "80 %",
+    }.get(name, "1")
 
 
 def parse_objective(text: str, flows: list[str] | None = None) -> Objective:
@@ -281,8 +375,11 @@ def parse_objective(text: str, flows: list[str] | None = None) -> Objective:
         first = text.strip().split()[0].lower()
         if len(text.split()) > 1 and first not in METRICS and not first.startswith(tuple(METRICS)):
             close = suggest(first, ["minimize", "maximize"])
-            raise SpecError(text, f"unknown word '{first}'",
-                            f"did you mean '{close}'?" if close else "start with 'minimize' or 'maximize'")
+            raise SpecError(
+                text,
+                f"unknown word '{first}'",
+                f"did you mean '{close}'?" if close else "start with 'minimize' or 'maximize'",
+            )
         sense, body = None, text
     name, flow = parse_metric(body, flows, whole=text)
     if sense is None:

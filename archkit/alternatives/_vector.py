@@ -12,23 +12,29 @@ the placement of only a few components - its *scope*:
 
 For each term, the scope's decisions are enumerated (a handful of combinations) and the term is
 evaluated with the analyses' own per-element functions (``connector_time_parts``,
-``component_time``, ``queueing_delay``, ``arrival_rate``, ``servers_for``, ``connector_link_load``,
-``connector_monthly_data_cost``, ``model_update``) on a *probe* placement (the scope set,
-everything else at its first choice), each distinct call made once. Four short rules have no
-per-element function to call and follow the analyses' code step by step: a step's offline route
-(availability), a connector's personal-data exit (privacy), a component's cores (capacity) and its
-resource needs (resources); the tests compare every key with the full analyses. The whole space is then
-evaluated chunk by chunk: the row-major index of each scope's choices is computed once per chunk and
-every table is gathered with one ``np.take``;
-numpy adds, maximises or combines them in the order the analyses use (so latency and link load
-come out bit for bit; costs are sums in another order and agree to rounding, see
-:func:`archkit.alternatives._quality.quantise`).
+``component_time``, ``queueing_delay``, ``component_plan``, ``replica_needs``, ``step_ceiling``,
+``connector_link_load``, ``connector_exits``, ``connector_monthly_data_cost``, ``model_update``) on a
+*probe* placement (the scope set, everything else at its first choice), each distinct call made once.
+A component's arrival rate is the sum of one share per incoming connector (``arrival_share``, a small
+table per caller), and the terms that depend on it are evaluated once per distinct rate (``arrival=``),
+so a component with many movable callers costs one call per distinct rate, not one per placement of
+it and all its callers (:class:`ArrivalTerm` when even the table over them would be too large). Two
+rules have no per-element function yet and follow the analyses' code step by step: a step's offline
+route (availability) and a fleet's nodes and scale-out cost from the cores it needs (cost); the tests
+compare every key with the full analyses. The quality matrix's columns are found by key
+(:attr:`VectorEvaluator.column`). The whole space is then evaluated chunk by chunk: the row-major
+index of each scope's choices is computed once per chunk and every table is gathered with one
+``np.take``; numpy adds, maximises or combines them in the order the analyses use (so latency and
+link load come out bit for bit; costs are sums in another order and agree to rounding, see
+:func:`archkit.alternatives._quality.quantise`). :meth:`VectorEvaluator.bounds` reduces the tables
+over undecided components for branch and bound (:mod:`archkit.alternatives._prune`).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -36,6 +42,7 @@ import numpy as np
 
 from ._quality import PROBE_VARIANT, probe_system, quality_keys
 from ._space import Space
+from ._spec import metric_key
 
 __all__ = ["Term", "VectorEvaluator"]
 
@@ -76,6 +83,72 @@ def _best(e: Any) -> float:
     return float(e.best) if e.known else math.nan
 
 
+def _typical(e: Any) -> float:
+    return float(e.typical) if e.known else math.nan
+
+
+def _three(e: Any) -> np.ndarray:
+    """best, typical, worst (NaN when unknown)."""
+    return np.array([_best(e), _typical(e), _worst(e)])
+
+
+def _rate(row: np.ndarray) -> Any:
+    """The arrival rate (1/s) of one row best, typical, worst of the summed shares (NaN: unknown)."""
+    from ..analysis import Estimate
+
+    if np.isnan(row).any():
+        return Estimate.unknown("1/s", "an arrival share is unknown")
+    return Estimate(float(row[0]), float(row[1]), float(row[2]), "1/s")
+
+
+def _rate_key(e: Any) -> tuple[Any, ...]:
+    return (e.best, e.typical, e.worst)
+
+
+def _distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each distinct combination of the columns' values, and each row's combination."""
+    code = np.zeros(columns[0].shape[0], dtype=np.int64)
+    for k, c in enumerate(columns):
+        values, inv = np.unique(c, return_inverse=True)
+        code = code * values.shape[0] + inv.reshape(-1)
+        if k < len(columns) - 1:
+            _, code = np.unique(code, return_inverse=True)  # renumbered: codes stay below the row count
+            code = code.reshape(-1)
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
+#: Entries up to which a term that depends on a component's callers is tabulated over all of them;
+#: beyond, it is evaluated chunk by chunk for the distinct arrival rates the chunk holds.
+TABLE_LIMIT = 1 << 18
+
+
+class ArrivalTerm:
+    """A term that depends on the placement of a few components (``small``) and on the arrival rate
+    at one component, evaluated per chunk for each distinct (small placement, arrival rate).
+
+    Used instead of a :class:`Term` when the component has so many movable callers that a table over
+    all of them would be too large (a fan-in): the arrival rate is the sum of one small table per
+    incoming connector (:func:`archkit.analysis.arrival_share`), so it costs a gather per caller.
+    """
+
+    def __init__(
+        self,
+        ev: "VectorEvaluator",
+        tag: tuple[Any, ...],
+        small: tuple[int, ...],
+        target: str,
+        fn: Callable[[tuple[int, ...], Any], Any],
+        tail: tuple[int, ...],
+    ) -> None:
+        self.ev, self.tag, self.small, self.target, self.fn, self.tail = ev, tag, small, target, fn, tail
+        self.scope = tuple(sorted(set(small) | set(ev._scope([target] + ev._callers(target)))))
+
+    def gather(self, digits: np.ndarray, flat: dict[tuple[int, ...], np.ndarray] | None = None) -> np.ndarray:
+        """The term's value for every alternative of a chunk: shape (n,) + tail."""
+        return self.ev._by_arrival(self.tag, self.small, self.target, self.fn, self.tail, digits, flat)
+
+
 class _Probes:
     """The analyses' per-element primitives on probe placements, each computed once.
 
@@ -111,6 +184,13 @@ class _Probes:
 _MISSING = object()
 
 
+class _NoTable(Exception):
+    """A term has no table (it is evaluated chunk by chunk)."""
+
+
+AnyTerm = Term | ArrivalTerm
+
+
 class VectorEvaluator:
     """Evaluates the quality vector (:func:`archkit.alternatives._quality.quality_keys`) of many alternatives.
 
@@ -138,8 +218,12 @@ class VectorEvaluator:
         self._sources: dict[str, list[str]] = {}
         for e in self.system.connectors:
             self._sources.setdefault(e.target, []).append(e.source)
+        self._share_terms: dict[str, list[Term]] = {}
+        self._grids: dict[tuple[str, tuple[int, ...]], tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]] = {}
+        self.column = {k: i for i, k in enumerate(self.keys)}  # quality key -> its column of the matrix
         self._progress = progress
         self._build()
+        self._grids.clear()
 
     # -- helpers ---------------------------------------------------------------------------------
     def _scope(self, comps: list[str]) -> tuple[int, ...]:
@@ -183,19 +267,103 @@ class VectorEvaluator:
 
         return self._probes.memo(("proc", cid, n), lambda: component_time(self._probes.context, cid, n))
 
-    def _queue(self, cid: str, dg: tuple[int, ...]) -> Any:
-        from ..analysis import queueing_delay
+    def _callers(self, cid: str) -> list[str]:
+        return self._sources.get(cid, [])
 
-        who = [cid] + self._sources.get(cid, [])
-        key = ("queue", cid) + self._where(who, dg)
-        return self._probes.memo(key, lambda: queueing_delay(self._probes.place(dg), cid, self.options))
+    def _shares_into(self, cid: str) -> list[Term]:
+        """One table per incoming connector of ``cid``: its arrival share, best/typical/worst, in the
+        order :func:`archkit.analysis.arrival_rate` sums them."""
+        from ..analysis import arrival_share
 
-    def _arrival(self, cid: str, dg: tuple[int, ...]) -> Any:
-        from ..analysis import arrival_rate
+        terms = self._share_terms.get(cid)
+        if terms is None:
+            terms = []
+            for e in self._probes.context.incoming.get(cid, ()):
 
-        who = [cid] + self._sources.get(cid, [])
-        key = ("arrival", cid) + self._where(who, dg)
-        return self._probes.memo(key, lambda: arrival_rate(self._probes.place(dg), cid, self.options))
+                def share(dg: tuple[int, ...], e: Any = e) -> np.ndarray:
+                    key = ("share", e.id) + self._where([e.source, e.target], dg)
+                    return _three(
+                        self._probes.memo(key, lambda: arrival_share(self._probes.place(dg), e, self.options))
+                    )
+
+                terms.append(self._tabulate(self._scope([e.source, e.target]), share, (3,)))
+            self._share_terms[cid] = terms
+        return terms
+
+    def _arrival_at(self, cid: str, digits: np.ndarray, flat: dict[tuple[int, ...], np.ndarray] | None) -> np.ndarray:
+        """Arrival rate at ``cid`` for every alternative: (n, 3) best/typical/worst, summed in the analyses' order."""
+        acc = np.zeros((digits.shape[0], 3))
+        for t in self._shares_into(cid):
+            acc += t.gather(digits, flat)
+        return acc
+
+    def _by_arrival(
+        self,
+        tag: tuple[Any, ...],
+        small: tuple[int, ...],
+        target: str,
+        fn: Callable[[tuple[int, ...], Any], Any],
+        tail: tuple[int, ...],
+        digits: np.ndarray,
+        flat: dict[tuple[int, ...], np.ndarray] | None,
+        rates: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> np.ndarray:
+        """``fn(small digits, arrival rate at target)`` for every row of ``digits``, called once per
+        distinct (small placement, arrival rate) and remembered across chunks. ``rates``: the arrival
+        rates of the rows and their distinct-value codes, when already known."""
+        lam, code = rates if rates is not None else self._rates(target, digits, flat)
+        idx = np.zeros(digits.shape[0], dtype=np.int64)
+        for d in small:
+            idx *= self.radices[d]
+            idx += digits[:, d]
+        first, inverse = _distinct_rows([idx * (int(code.max(initial=0)) + 1) + code])
+        vals = np.empty((first.shape[0],) + tail)
+        for j, i in enumerate(first):
+            dg = [0] * len(self.radices)
+            for d in small:
+                dg[d] = int(digits[i, d])
+            rate = _rate(lam[i])
+            vals[j] = self._probes.memo((tag, int(idx[i]), _rate_key(rate)), lambda: fn(tuple(dg), rate))
+        return vals[inverse]
+
+    def _rates(
+        self, cid: str, digits: np.ndarray, flat: dict[tuple[int, ...], np.ndarray] | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Arrival rates at ``cid`` (n, 3) and a code per row that is equal for equal rates."""
+        lam = self._arrival_at(cid, digits, flat)
+        _, code = _distinct_rows([np.where(np.isnan(lam[:, j]), -1.0, lam[:, j]) for j in range(3)])
+        return lam, code
+
+    def _plan_at(self, cid: str, dg: tuple[int, ...], lam: Any) -> Any:
+        """The capacity plan of ``cid`` at its node in ``dg`` for arrival rate ``lam`` (archkit.analysis.component_plan)."""
+        from ..analysis import component_plan
+
+        key = ("plan", cid, self._node_of(cid, dg), _rate_key(lam))
+        return self._probes.memo(key, lambda: component_plan(self._probes.place(dg), cid, self.options, arrival=lam))
+
+    def _arrival_term(
+        self,
+        tag: tuple[Any, ...],
+        small_comps: list[str],
+        target: str,
+        fn: Callable[[tuple[int, ...], Any], Any],
+        tail: tuple[int, ...] = (),
+    ) -> Any:
+        """A term of the placement of ``small_comps`` and the arrival rate at ``target`` (which depends on
+        where its callers live): a whole table when it is small enough, else an :class:`ArrivalTerm`."""
+        small = self._scope(small_comps)
+        full = self._scope(small_comps + [target] + self._callers(target))
+        shape = tuple(self.radices[d] for d in full)
+        if math.prod(shape) > TABLE_LIMIT:
+            return ArrivalTerm(self, tag, small, target, fn, tail)
+        hit = self._grids.get((target, full))
+        if hit is None:  # the terms of one component over the same decisions share the grid and its rates
+            grid = np.zeros((math.prod(shape), len(self.radices)), dtype=np.int64)
+            if full:
+                grid[:, list(full)] = np.indices(shape).reshape(len(full), -1).T
+            hit = self._grids[(target, full)] = (grid, self._rates(target, grid, {}))
+        vals = self._by_arrival(tag, small, target, fn, tail, hit[0], None, hit[1])
+        return Term(full, vals.reshape(shape + tail))
 
     def _shares(self, cid: str, a: str, b: str) -> Any:
         from ..analysis import connector_link_load
@@ -206,7 +374,7 @@ class VectorEvaluator:
 
     # -- tables ----------------------------------------------------------------------------------
     def _build(self) -> None:
-        from ..analysis import StepLatency
+        from ..analysis import StepLatency, queueing_delay
 
         s = self.system
         g = self._probes.context
@@ -223,24 +391,29 @@ class VectorEvaluator:
                 self._progress(done, jobs)
 
         # latency: one term per step (network + processing + M/M/c wait), summed in step order
-        self.lat_terms: list[list[Term]] = []
+        self.lat_terms: list[list[AnyTerm]] = []
         for f in flows:
             terms = []
             for sid in f.steps:
                 e = s.connector(sid)
 
-                def step(dg: tuple[int, ...], e: Any = e) -> float:
+                def step(dg: tuple[int, ...], lam: Any, e: Any = e) -> np.ndarray:
                     a, b = self._node_of(e.source, dg), self._node_of(e.target, dg)
-                    st = StepLatency(e.id, e.source, e.target, a, b, self._conn_time(e.id, a, b),
-                                     self._comp_time(e.target, b), self._queue(e.target, dg)).total
-                    return np.array([_worst(st), float(st.typical) if st.known else math.nan, _best(st)])
-                terms.append(self._tabulate(self._scope([e.source, e.target] + self._sources.get(e.target, [])),
-                                            step, (3,)))
+                    key = ("wait", e.target, b, _rate_key(lam))
+                    wait = self._probes.memo(
+                        key, lambda: queueing_delay(self._probes.place(dg), e.target, self.options, arrival=lam)
+                    )
+                    st = StepLatency(
+                        e.id, e.source, e.target, a, b, self._conn_time(e.id, a, b), self._comp_time(e.target, b), wait
+                    ).total
+                    return np.array([_worst(st), _typical(st), _best(st)])
+
+                terms.append(self._arrival_term(("step", e.id), [e.source, e.target], e.target, step, (3,)))
             self.lat_terms.append(terms)
             tick()
         # offline: every step that crosses nodes keeps a route with every intermittent link down
         offline_ex = frozenset(g.down | {lk.id for lk in s.links if lk.intermittent})
-        self.off_terms: list[list[Term]] = []
+        self.off_terms: list[list[AnyTerm]] = []
         for f in flows:
             terms = []
             for sid in dict.fromkeys(f.steps):
@@ -269,8 +442,10 @@ class VectorEvaluator:
                 self.linkdirs.append((lk.id, x, y))
                 bw.append(_best(link_bandwidth(lk, x)))
         self.bw_best = np.array(bw, dtype=np.float64)
-        self.bw_worst = np.array([_worst(link_bandwidth(next(lk for lk in s.links if lk.id == lid), x))
-                                  for lid, x, _ in self.linkdirs], dtype=np.float64)
+        self.bw_worst = np.array(
+            [_worst(link_bandwidth(next(lk for lk in s.links if lk.id == lid), x)) for lid, x, _ in self.linkdirs],
+            dtype=np.float64,
+        )
         ld_index = {k: i for i, k in enumerate(self.linkdirs)}
         self.load_terms: list[Term] = []
         for e in s.connectors:
@@ -284,6 +459,7 @@ class VectorEvaluator:
                 for sh in self._shares(e.id, a, b):
                     row[ld_index[(sh.link, sh.from_node, sh.to_node)]] = (_worst(sh.load), _best(sh.load))
                 return row
+
             self.load_terms.append(self._tabulate(scope, shares, (len(self.linkdirs), 2)))
         tick()
         self._build_cost(models)
@@ -297,11 +473,16 @@ class VectorEvaluator:
 
                 exits = connector_exits(g, e, self._node_of(e.source, dg), self._node_of(e.target, dg))
                 return float(any(x.personal and x.leaves_user for x in exits))
+
             self.privacy_terms.append(self._tabulate(self._scope([e.source, e.target]), leaves))
         # models on user devices
-        self.device_terms = [
-            self._tabulate(self._scope([m]), lambda dg, m=m: float(self._node_of(m, dg) in users)) for m in models
-        ]
+        self.device_terms = []
+        for m in models:
+
+            def on_device(dg: tuple[int, ...], m: str = m) -> float:
+                return float(self._node_of(m, dg) in users)
+
+            self.device_terms.append(self._tabulate(self._scope([m]), on_device))
         tick()
         self._build_fit()
         self._build_ceilings()
@@ -313,7 +494,7 @@ class VectorEvaluator:
         from ..analysis import flow_demand, step_ceiling
 
         s = self.system
-        self.ceiling_flows: list[tuple[Term, list[Term]]] = []
+        self.ceiling_flows: list[tuple[Term, list[AnyTerm]]] = []
         for f in s.flows:
             if f.rate is None or not f.steps:
                 continue
@@ -321,16 +502,18 @@ class VectorEvaluator:
             steps = []
             for sid in f.steps:
                 tgt = s.connector(sid).target
-                who = [first, tgt] + self._sources.get(tgt, [])
 
-                def ceiling(dg: tuple[int, ...], f: Any = f, sid: str = sid, who: list[str] = who) -> np.ndarray:
-                    key = ("ceiling", f.id, sid) + self._where(who, dg)
-                    e = self._probes.memo(key, lambda: step_ceiling(self._probes.place(dg), f, sid, self.options))
-                    return np.array([_best(e), float(e.typical) if e.known else math.nan])
-                steps.append(self._tabulate(self._scope(who), ceiling, (2,)))
+                def ceiling(dg: tuple[int, ...], lam: Any, f: Any = f, sid: str = sid, tgt: str = tgt) -> np.ndarray:
+                    e = step_ceiling(
+                        self._probes.place(dg), f, sid, self.options, plans={tgt: self._plan_at(tgt, dg, lam)}
+                    )
+                    return np.array([_best(e), _typical(e)])
+
+                steps.append(self._arrival_term(("ceiling", f.id, sid), [first, tgt], tgt, ceiling, (2,)))
 
             def demand(dg: tuple[int, ...], f: Any = f) -> float:
                 return _best(flow_demand(self._probes.place(dg), f, self.options))
+
             self.ceiling_flows.append((self._tabulate(self._scope([first]), demand), steps))
 
     def _build_cost(self, models: list[str]) -> None:
@@ -350,35 +533,36 @@ class VectorEvaluator:
                 # a fleet node without a price is unknown as soon as it hosts something
                 for c in s.components:
                     if c.id in self._dec_of:
-                        self.cost_terms.append(
-                            self._tabulate(
-                                (self._dec_of[c.id],),
-                                lambda dg, cid=c.id, nid=n.id: math.nan if self._node_of(cid, dg) == nid else 0.0,
-                            )
-                        )
+
+                        def unpriced(dg: tuple[int, ...], cid: str = c.id, nid: str = n.id) -> float:
+                            return math.nan if self._node_of(cid, dg) == nid else 0.0
+
+                        self.cost_terms.append(self._tabulate((self._dec_of[c.id],), unpriced))
                     elif self.space.base.get(c.id) == n.id:
                         const += math.nan
         self.cost_const = const
         # scale-out: cores each server-side component needs (capacity plan), per fleet node
-        self.scale_nodes: list[tuple[Any, list[Term], list[Term]]] = []
+        self.scale_nodes: list[tuple[Any, list[Any]]] = []
         for n in s.nodes:
             if n.per_user is not None:
                 continue
-            cores_terms, present_terms = [], []
+            cores_terms: list[Any] = []
             for c in s.components:
                 if not self._may_live_on(c.id, n.id):
                     continue
 
-                def cores(dg: tuple[int, ...], c: Any = c, nid: str = n.id) -> np.ndarray:
-                    if self._node_of(c.id, dg) != nid:
-                        return np.array([0.0, 0.0, 0.0])
-                    e = self._cores_needed(c, nid, dg)
-                    return np.array([0.0, 0.0, 0.0]) if e is None else np.array([_worst(e), 1.0, _best(e)])
-                t = self._tabulate(self._scope([c.id] + self._sources.get(c.id, [])), cores, (3,))
-                cores_terms.append(Term(t.scope, t.table[..., [0, 2]].copy()))
-                present_terms.append(Term(t.scope, t.table[..., 1].copy()))
+                def cores(dg: tuple[int, ...], lam: Any, c: Any = c, nid: str = n.id) -> np.ndarray:
+                    """Cores the capacity plan gives the component on this node: worst, planned (0/1), best."""
+                    plan = None
+                    if self._node_of(c.id, dg) == nid:
+                        plan = self._plan_at(c.id, dg, lam)
+                    if plan is None:
+                        return np.zeros(3)
+                    return np.array([_worst(plan.cores_needed), 1.0, _best(plan.cores_needed)])
+
+                cores_terms.append(self._arrival_term(("cores", c.id, n.id), [c.id], c.id, cores, (3,)))
             if cores_terms:
-                self.scale_nodes.append((n, cores_terms, present_terms))
+                self.scale_nodes.append((n, cores_terms))
             elif n.scales and n.cost_per_hour is not None:  # nothing can run on it: its fewest nodes
                 self.cost_const += float(n.cost_per_hour.hi) * n.fewest * opts.hours_per_month * 3600
         # metered data of each connector (archkit.analysis._cost), on a probe system: it depends on its two ends
@@ -424,25 +608,12 @@ class VectorEvaluator:
             return nid in self.space.decisions[self._dec_of[cid]].nodes
         return self.space.base.get(cid) == nid
 
-    def _plan(self, cid: str, dg: tuple[int, ...]) -> Any:
-        """The capacity plan of a component at this placement (archkit.analysis.component_plan), or None."""
-        from ..analysis import component_plan
-
-        who = [cid] + self._sources.get(cid, [])
-        key = ("plan", cid) + self._where(who, dg)
-        return self._probes.memo(key, lambda: component_plan(self._probes.place(dg), cid, self.options))
-
-    def _cores_needed(self, c: Any, nid: str, dg: tuple[int, ...]) -> Any:
-        """Cores the capacity plan gives a component on a fleet node (None when nothing reaches it)."""
-        plan = self._plan(c.id, dg)
-        return None if plan is None else plan.cores_needed
-
     def _build_fit(self) -> None:
         """Best-case need per user device and resource (as in archkit.analysis._resources)."""
-        from ..analysis import Estimate, node_capacity, replica_memory, replica_storage, servers_for
+        from ..analysis import node_capacity, replica_needs
 
         s = self.system
-        self.fit_nodes: list[tuple[str, np.ndarray, list[Term]]] = []
+        self.fit_nodes: list[tuple[str, np.ndarray, list[AnyTerm]]] = []
         for n in s.nodes:  # every node: a device holds its own share, a fleet its count's
             per_device = n.per_user is not None
             have = [
@@ -450,7 +621,8 @@ class VectorEvaluator:
                 _worst(node_capacity(n.storage, n, "storage", "B", per_device)),
                 _worst(node_capacity(n.gpus, n, "gpus", "gpus", per_device)),
                 _worst(node_capacity(n.cpu_cores, n, "cpu_cores", "cores", per_device))
-                if n.cpu_cores is not None else math.nan,
+                if n.cpu_cores is not None
+                else math.nan,
             ]
             have.append(have[3])
             terms = []
@@ -458,38 +630,77 @@ class VectorEvaluator:
                 if not self._may_live_on(c.id, n.id):
                     continue
 
-                def need(dg: tuple[int, ...], c: Any = c, nid: str = n.id) -> np.ndarray:
-                    out = np.zeros(5)
+                def need(dg: tuple[int, ...], lam: Any, c: Any = c, nid: str = n.id) -> np.ndarray:
                     if self._node_of(c.id, dg) != nid:
-                        return out
-                    lam = self._arrival(c.id, dg)
-                    svc = self._comp_time(c.id, nid)
-                    g = self._probes.place(dg)
-                    srv, _ = servers_for(
-                        g, c.id, lam.typical if lam.known else None, svc.worst if svc.known else None, self.options
+                        return np.zeros(5)
+                    r = replica_needs(self._probes.place(dg), c.id, nid, self.options, arrival=lam)
+                    return np.array(
+                        [0.0 if x is None else _best(x) for x in (r.memory, r.storage, r.gpus, r.cpus, r.busy)]
                     )
-                    se = Estimate.exact(float(srv), "servers") if srv is not None else Estimate.unknown("servers", "?")
-                    out[0] = _best(replica_memory(c).times(se, "B"))
-                    st = replica_storage(c)
-                    out[1] = _best(st.times(se, "B")) if st is not None else 0.0
-                    gp = max(c.gpus, 1.0 if c.model is not None and c.model.requires_gpu else 0.0)
-                    out[2] = _best(Estimate.exact(gp, "gpus").times(se, "gpus")) if gp else 0.0
-                    out[3] = _best(Estimate.exact(c.cpus, "cores").times(se, "cores")) if c.cpus is not None else 0.0
-                    if not (lam.known and lam.worst == 0):
-                        out[4] = _best(lam.times(svc, "cores"))
-                    return out
 
-                terms.append(self._tabulate(self._scope([c.id] + self._sources.get(c.id, [])), need, (5,)))
+                t = self._arrival_term(("need", c.id, n.id), [c.id], c.id, need, (5,))
+                if isinstance(t, Term):  # an unknown part counts as nothing (see evaluate)
+                    t = Term(t.scope, np.nan_to_num(t.table, nan=0.0))
+                terms.append(t)
             if terms:
                 self.fit_nodes.append((n.id, np.array(have), terms))
         # a component with fixed replicas (or an autoscaling maximum) below what even the best case needs
-        self.under_terms: list[Term] = []
+        self.under_terms: list[AnyTerm] = []
         for c in s.components:
             if c.replicas is None and c.autoscaling is None:
                 continue
-            self.under_terms.append(self._tabulate(
-                self._scope([c.id] + self._sources.get(c.id, [])),
-                lambda dg, cid=c.id: float(getattr(self._plan(cid, dg), "verdict", None) == "under")))
+
+            def under(dg: tuple[int, ...], lam: Any, cid: str = c.id) -> float:
+                plan = self._plan_at(cid, dg, lam)
+                return float(plan is not None and plan.verdict == "under")
+
+            self.under_terms.append(self._arrival_term(("under", c.id), [c.id], c.id, under))
+
+    # -- bounds ----------------------------------------------------------------------------------
+    def bounds(self, depth: int, propagate_unknown: bool) -> "VectorEvaluator | None":
+        """An evaluator of bounds over blocks: the first ``depth`` decisions fixed, the others open.
+
+        Every table is reduced over the open decisions to its minimum (the offline terms to their
+        maximum), so :meth:`evaluate` on a block's first alternative gives, for every quality key, a
+        value no worse than any alternative of the block reaches (a lower bound, an upper one for
+        ``offline``), and its violations are violations of every alternative of the block. With
+        ``propagate_unknown`` an unknown entry makes the reduced entry unknown (for violations: an
+        unknown value never proves one); otherwise unknown entries are left out (for the quality
+        bounds: unknown ranks last). The flows' throughput ceilings prove nothing here (their
+        bottleneck is an arg-minimum, not a monotone combination). None when a term is evaluated
+        chunk by chunk (:class:`ArrivalTerm`), which has no table to reduce.
+        """
+        import copy
+
+        lo = np.min if propagate_unknown else np.nanmin
+        hi = np.max if propagate_unknown else np.nanmax
+
+        def red(t: AnyTerm, how: Callable[..., np.ndarray] = lo) -> Term:
+            if not isinstance(t, Term):
+                raise _NoTable
+            axes = tuple(i for i, d in enumerate(t.scope) if d >= depth)
+            if not axes:
+                return t
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-unknown slices stay unknown
+                return Term(tuple(d for d in t.scope if d < depth), how(t.table, axis=axes))
+
+        b = copy.copy(self)
+        try:
+            b.lat_terms = [[red(t) for t in ts] for ts in self.lat_terms]
+            b.off_terms = [[red(t, hi) for t in ts] for ts in self.off_terms]
+            b.load_terms = [red(t) for t in self.load_terms]
+            b.cost_terms = [red(t) for t in self.cost_terms]
+            b.update_terms = [red(t) for t in self.update_terms]
+            b.privacy_terms = [red(t) for t in self.privacy_terms]
+            b.device_terms = [red(t) for t in self.device_terms]
+            b.scale_nodes = [(node, [red(t) for t in ts]) for node, ts in self.scale_nodes]
+            b.fit_nodes = [(nid, have, [red(t) for t in ts]) for nid, have, ts in self.fit_nodes]
+            b.under_terms = [red(t) for t in self.under_terms]
+        except _NoTable:
+            return None
+        b.ceiling_flows = []
+        return b
 
     # -- evaluation ------------------------------------------------------------------------------
     def evaluate(self, digits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -502,49 +713,48 @@ class VectorEvaluator:
         """
         n = digits.shape[0]
         flat: dict[tuple[int, ...], np.ndarray] = {}
-        flows = len(self.system.flows)
+        col = self.column
         Q = np.empty((n, len(self.keys)), dtype=np.float64)
         # what the model declares and an alternative violates (archkit.analysis.variant_verdicts)
         violated = np.zeros(n, dtype=bool)
-        for fi, terms in enumerate(self.lat_terms):
+        for f, terms in zip(self.system.flows, self.lat_terms):
             acc = np.zeros((n, 3))
             for t in terms:
-                acc = acc + t.gather(digits, flat)
-            Q[:, fi] = acc[:, 0]
-            Q[:, flows + fi] = acc[:, 1]
-            budget = self.system.flows[fi].latency_budget
-            if budget is not None:
-                violated |= acc[:, 2] > budget.hi
-        for fi, terms in enumerate(self.off_terms):
-            acc = np.ones(n, dtype=bool)
+                acc += t.gather(digits, flat)
+            Q[:, col[metric_key("latency", f.id)]] = acc[:, 0]
+            Q[:, col[metric_key("typical_latency", f.id)]] = acc[:, 1]
+            if f.latency_budget is not None:
+                violated |= acc[:, 2] > f.latency_budget.hi
+        for f, terms in zip(self.system.flows, self.off_terms):
+            works = np.ones(n, dtype=bool)
             for t in terms:
-                acc &= t.gather(digits, flat) > 0.5
-            Q[:, 2 * flows + fi] = acc
-            if self.system.flows[fi].offline:
-                violated |= ~acc
-        k = 3 * flows
+                works &= t.gather(digits, flat) > 0.5
+            Q[:, col[metric_key("offline", f.id)]] = works
+            if f.offline:
+                violated |= ~works
         if self.linkdirs:
             load = np.zeros((n, len(self.linkdirs), 2))
             for t in self.load_terms:
-                load = load + t.gather(digits, flat)
+                load += t.gather(digits, flat)
             worst, best = load[..., 0], load[..., 1]
             with np.errstate(divide="ignore", invalid="ignore"):
                 util = np.where(self.bw_best == 0, np.where(worst == 0, 0.0, math.inf), worst / self.bw_best)
                 least = np.where(self.bw_worst == 0, np.where(best == 0, 0.0, math.inf), best / self.bw_worst)
-            Q[:, k] = util.max(axis=1)
+            Q[:, col["utilisation"]] = util.max(axis=1)
             violated |= np.any(least > 1, axis=1)
         else:
-            Q[:, k] = 0.0
+            Q[:, col["utilisation"]] = 0.0
         cost = np.full(n, self.cost_const)
         for t in self.cost_terms:
-            cost = cost + t.gather(digits, flat)
+            cost += t.gather(digits, flat)
         hours = self.options.hours_per_month * 3600
-        for node, cores_terms, present_terms in self.scale_nodes:
+        for node, cores_terms in self.scale_nodes:
             cores = np.zeros((n, 2))
             present = np.zeros(n, dtype=bool)
-            for t, p in zip(cores_terms, present_terms):
-                cores = cores + t.gather(digits, flat)
-                present |= p.gather(digits, flat) > 0.5
+            for t in cores_terms:
+                got = t.gather(digits, flat)
+                cores += got[:, [0, 2]]
+                present |= got[:, 1] > 0.5
             price = float(node.cost_per_hour.hi) if node.cost_per_hour is not None else math.nan
             if node.cpu_cores is None:
                 item = np.where(present, math.nan, 0.0)
@@ -565,24 +775,25 @@ class VectorEvaluator:
                         extra = np.maximum(0.0, worst - node.count)
                         extra = np.where(np.isnan(worst), math.nan, extra)
                         item = np.where(present, np.where(extra == 0, 0.0, price * extra) * hours, 0.0)
-            cost = cost + item
+            cost += item
         upd = np.zeros(n)
         for t in self.update_terms:
-            upd = upd + t.gather(digits, flat)
-        Q[:, k + 1] = cost + upd
-        Q[:, k + 2] = upd
+            upd += t.gather(digits, flat)
+        Q[:, col["cost"]] = cost + upd
+        Q[:, col["update_cost"]] = upd
         priv = np.zeros(n)
         for t in self.privacy_terms:
-            priv = priv + t.gather(digits, flat)
-        Q[:, k + 3] = priv
+            priv += t.gather(digits, flat)
+        Q[:, col["personal_data"]] = priv
         dev = np.zeros(n, dtype=bool)
         for t in self.device_terms:
             dev |= t.gather(digits, flat) > 0.5
-        Q[:, k + 4] = dev
+        Q[:, col["model_on_device"]] = dev
         for _, have, terms in self.fit_nodes:
             need = np.zeros((n, have.shape[0]))
             for t in terms:  # a part that is unknown counts as nothing: the declared part alone may be over
-                need = need + np.nan_to_num(t.gather(digits, flat), nan=0.0)
+                part = t.gather(digits, flat)
+                need += part if isinstance(t, Term) else np.nan_to_num(part, nan=0.0)  # tables hold 0 for unknown
             violated |= np.any(need > have, axis=1)
         for t in self.under_terms:
             violated |= t.gather(digits, flat) > 0.5

@@ -44,6 +44,11 @@ def renderables(exp: Any, system: Any) -> list[Any]:
         f"({'declared variants' if exp.mode == 'compare' else 'generated placements'}), "
         f"{exp.feasible:,} feasible, {exp.pareto_count:,} Pareto-optimal"
     )
+    evaluated = exp.stats.get("evaluated", exp.size)
+    if evaluated < exp.size:
+        head += (
+            f"\n{evaluated:,} evaluated: the bound skipped the rest (nothing feasible or nothing on the front there)"
+        )
     if exp.requirements:
         head += "\nrequirements: " + "; ".join(t_(r.text) for r in exp.requirements)
     if exp.objectives:

@@ -9,8 +9,8 @@ is imported from here. Formulas, units and assumptions: docs/analyses.md.
 
 Per-element primitives for vectorised evaluators (stable): :func:`component_time`,
 :func:`connector_time`, :func:`connector_time_parts`, :func:`queueing_delay`, :func:`mmc_wait`,
-:func:`arrival_rate`, :func:`connector_link_load`, :func:`node_monthly_cost`,
-:func:`connector_volume`, :func:`component_plan` (docs/analyses.md lists them).
+:func:`arrival_rate`, :func:`arrival_share`, :func:`connector_link_load`, :func:`node_monthly_cost`,
+:func:`connector_volume`, :func:`component_plan`, :func:`replica_needs` (docs/analyses.md lists them).
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ from ._latency import (
     Queueing,
     StepLatency,
     arrival_rate,
+    arrival_share,
     component_time,
     connector_time,
     connector_time_parts,
@@ -92,7 +93,7 @@ from ._links import (
 )
 from ._privacy import DataExit, PrivacyResult, TelemetryVolume, connector_exits, privacy
 from ._report import ANALYSES, SCHEMA, Report, VariantReport, analyze, analyze_all, every_placement, missing_inputs
-from ._resources import NodeFit, ResourceCheck, ResourcesResult, node_capacity, resources
+from ._resources import NodeFit, ReplicaNeeds, ResourceCheck, ResourcesResult, node_capacity, replica_needs, resources
 from ._tables import VERDICT_STYLES, estimate_text, variant_tables, verdict_text
 from ._updates import ModelUpdate, UpdatesResult, link_price, model_update, updates
 from ._verdicts import VERDICT_ORDER, VIOLATIONS, VariantVerdicts, variant_verdicts, worst_verdict
@@ -132,5 +133,5 @@ __all__ = [
     "component_plan", "ceil_estimate", "step_ceiling", "flow_demand", "ceiling_verdict", "flow_capacity",
     "fleet_size", "node_capacity", "link_price", "devices", "device_ratio",
     "connector_instances", "connector_rate", "replica_memory", "replica_storage", "connector_exits",
-    "links_cutting_route",
+    "links_cutting_route", "arrival_share", "replica_needs", "ReplicaNeeds",
 ]

@@ -156,13 +156,17 @@ def ceil_estimate(e: Estimate, unit: str) -> Estimate:
 
 
 def component_plan(
-    system_or_graph: System | AnalysisContext, component_id: str, options: Options | None = None
+    system_or_graph: System | AnalysisContext,
+    component_id: str,
+    options: Options | None = None,
+    arrival: Estimate | None = None,
 ) -> ComponentCapacity | None:
     """Capacity plan of one component under the graph's placement (stable primitive).
 
     None when it sits on a user's device or nothing reaches it. ``cores_needed`` (servers x cpus)
     is what the node's scale-out cost is computed from: nodes needed = ceil(sum of cores_needed
-    on the node / cpu_cores).
+    on the node / cpu_cores). ``arrival`` gives the arrival rate instead of :func:`arrival_rate`
+    under the graph's placement.
     """
     opts = options or Options()
     g = context_of(system_or_graph)
@@ -170,7 +174,7 @@ def component_plan(
     node = g.node_of(c.id)
     if node is None or node.per_user is not None:
         return None
-    lam = arrival_rate(g, c.id, opts)
+    lam = arrival if arrival is not None else arrival_rate(g, c.id, opts)
     svc = component_time(g, c.id, node.id)
     if lam.known and lam.worst == 0:
         return None  # nothing reaches it: no queue to plan

@@ -57,6 +57,7 @@ __all__ = [
     "connector_time_parts",
     "ConnectorTime",
     "arrival_rate",
+    "arrival_share",
     "servers_for",
     "mmc_wait",
     "queueing_delay",
@@ -306,20 +307,36 @@ def _arrival_rate(g: AnalysisContext, component_id: str, users: float | None) ->
         return Estimate.unknown("1/s", f"place component '{component_id}' on a node")
     total = Estimate.zero("1/s")
     for c in g.incoming.get(component_id, ()):
-        src = g.node_of(c.source)
-        if src is None:
-            total = total + Estimate.unknown("1/s", f"place component '{c.source}' on a node")
-            continue
-        r = connector_rate(c)
-        if node.per_user is not None:
-            ratio = device_ratio(src, node, users)
-            if ratio.known and ratio.worst >= 1:  # type: ignore[operator]
-                r = r.times(ratio, "1/s")
-        else:
-            d = devices(src, users)._combine(devices(node, users), max, max, max, "devices")
-            r = r.times(d, "1/s")
-        total = total + r
+        total = total + _arrival_share(g, c, node, users)
     return total
+
+
+def arrival_share(system_or_graph: System | AnalysisContext, connector: Any, options: Options | None = None) -> Estimate:
+    """Requests per second one incoming connector brings to one queue of its target (1/s).
+
+    :func:`arrival_rate` is the sum of these over the target's incoming connectors, in their order.
+    Depends only on where the connector's two ends live.
+    """
+    g = context_of(system_or_graph)
+    node = g.node_of(connector.target)
+    if node is None:
+        return Estimate.unknown("1/s", f"place component '{connector.target}' on a node")
+    return _arrival_share(g, connector, node, (options or Options()).peak_users_for(g.system))
+
+
+def _arrival_share(g: AnalysisContext, c: Any, node: Any, users: float | None) -> Estimate:
+    src = g.node_of(c.source)
+    if src is None:
+        return Estimate.unknown("1/s", f"place component '{c.source}' on a node")
+    r = connector_rate(c)
+    if node.per_user is not None:
+        ratio = device_ratio(src, node, users)
+        if ratio.known and ratio.worst >= 1:  # type: ignore[operator]
+            r = r.times(ratio, "1/s")
+    else:
+        d = devices(src, users)._combine(devices(node, users), max, max, max, "devices")
+        r = r.times(d, "1/s")
+    return r
 
 
 def servers_for(
@@ -380,16 +397,20 @@ class Queueing:
 
 
 def queueing_delay(
-    system_or_graph: System | AnalysisContext, component_id: str, options: Options | None = None
+    system_or_graph: System | AnalysisContext,
+    component_id: str,
+    options: Options | None = None,
+    arrival: Estimate | None = None,
 ) -> Queueing:
     """Mean M/M/c waiting time (s) at a component under the graph's placement, with its inputs.
 
     best/typical/worst use the best/typical/worst processing time at the same arrival rate.
-    Unknown when the arrival rate or processing time is unknown.
+    Unknown when the arrival rate or processing time is unknown. ``arrival`` gives the arrival
+    rate instead of :func:`arrival_rate` under the graph's placement.
     """
     g = context_of(system_or_graph)
     node = g.node_of(component_id)
-    lam = arrival_rate(g, component_id, options)
+    lam = arrival if arrival is not None else arrival_rate(g, component_id, options)
     if node is None:
         u = Estimate.unknown("s", f"place component '{component_id}' on a node")
         return Queueing(u, lam, None, "", u.as_unit("ratio"))

@@ -30,7 +30,7 @@ from ._common import Estimate, Options, input_text, missing_text, quantity_estim
 from ._context import AnalysisContext, context_of
 from ._latency import arrival_rate, component_time, servers_for
 
-__all__ = ["ResourceCheck", "NodeFit", "ResourcesResult", "resources"]
+__all__ = ["ResourceCheck", "NodeFit", "ResourcesResult", "ReplicaNeeds", "replica_needs", "resources"]
 
 FitVerdict = Literal["fits", "at risk", "over", "unknown"]
 
@@ -142,6 +142,53 @@ def node_capacity(q: Any, node: Any, name: str, unit: str, per_device: bool) -> 
     )
 
 
+@dataclass(frozen=True)
+class ReplicaNeeds:
+    """What one component placed on a node asks of it: its servers and their resources (None: asks none)."""
+
+    servers: int | None
+    memory: Estimate
+    storage: Estimate | None
+    gpus: Estimate | None
+    cpus: Estimate | None
+    busy: Estimate | None
+
+
+def replica_needs(
+    system_or_graph: System | AnalysisContext,
+    component_id: str,
+    node_id: str,
+    options: Options | None = None,
+    arrival: Estimate | None = None,
+) -> ReplicaNeeds:
+    """Servers of a component on a node and the memory, storage, GPUs, reserved and busy cores they need.
+
+    ``arrival`` gives the arrival rate instead of :func:`arrival_rate` under the graph's placement.
+    """
+    g = context_of(system_or_graph)
+    c = g.components[component_id]
+    lam = arrival if arrival is not None else arrival_rate(g, component_id, options)
+    svc = component_time(g, component_id, node_id)
+    s, _ = servers_for(g, component_id, lam.typical if lam.known else None, svc.worst if svc.known else None, options)
+    se = Estimate.exact(float(s), "servers") if s is not None else Estimate.unknown("servers", *(lam.missing + svc.missing))
+    st = replica_storage(c)
+    gp = max(c.gpus, 1.0 if c.model is not None and c.model.requires_gpu else 0.0)
+    return ReplicaNeeds(
+        s,
+        replica_memory(c).times(se, "B"),
+        st.times(se, "B") if st is not None else None,
+        Estimate.exact(gp, "gpus", (input_text("component", component_id, "gpus", f"{gp:g}"),)).times(se, "gpus")
+        if gp
+        else None,
+        Estimate.exact(c.cpus, "cores", (input_text("component", component_id, "cpus", f"{c.cpus:g}"),)).times(
+            se, "cores"
+        )
+        if c.cpus is not None
+        else None,
+        None if lam.known and lam.worst == 0 else lam.times(svc, "cores"),
+    )
+
+
 def resources(
     system: System | AnalysisContext, variant: str | None = None, options: Options | None = None
 ) -> ResourcesResult:
@@ -159,37 +206,19 @@ def resources(
         if not ids:
             continue
         per_device = n.per_user is not None
-        mem, sto, gpu, cpu, busy = [], [], [], [], []
+        mem: list[Estimate] = []
+        sto: list[Estimate] = []
+        gpu: list[Estimate] = []
+        cpu: list[Estimate] = []
+        busy: list[Estimate] = []
         servers: dict[str, int | None] = {}
         for cid in ids:
-            c = g.components[cid]
-            lam = arrival_rate(g, cid, options)
-            svc = component_time(g, cid, n.id)
-            s, _ = servers_for(g, cid, lam.typical if lam.known else None, svc.worst if svc.known else None, options)
-            servers[cid] = s
-            se = (
-                Estimate.exact(float(s), "servers")
-                if s is not None
-                else Estimate.unknown("servers", *(lam.missing + svc.missing))
-            )
-            mem.append(replica_memory(c).times(se, "B"))
-            st = replica_storage(c)
-            if st is not None:
-                sto.append(st.times(se, "B"))
-            gp = max(c.gpus, 1.0 if c.model is not None and c.model.requires_gpu else 0.0)
-            if gp:
-                gpu.append(
-                    Estimate.exact(gp, "gpus", (input_text("component", cid, "gpus", f"{gp:g}"),)).times(se, "gpus")
-                )
-            if c.cpus is not None:
-                cpu.append(
-                    Estimate.exact(c.cpus, "cores", (input_text("component", cid, "cpus", f"{c.cpus:g}"),)).times(
-                        se, "cores"
-                    )
-                )
-            if lam.known and lam.worst == 0:
-                continue
-            busy.append(lam.times(svc, "cores"))
+            need = replica_needs(g, cid, n.id, options)
+            servers[cid] = need.servers
+            mem.append(need.memory)
+            for into, part in ((sto, need.storage), (gpu, need.gpus), (cpu, need.cpus), (busy, need.busy)):
+                if part is not None:
+                    into.append(part)
         checks = [
             ResourceCheck(
                 "memory", Estimate.total(mem, "B"), node_capacity(n.memory, n, "memory", "B", per_device), "fits"

@@ -101,6 +101,12 @@ def explore_cmd(
         False, "--ignore-model-requirements", help="Apply only the requirements and objectives given here."
     ),
     limit: int = typer.Option(15, "--limit", min=1, help="How many alternatives of each kind to list."),
+    prune: bool = typer.Option(
+        False,
+        "--prune",
+        help="Skip blocks of placements that provably hold nothing feasible or nothing on the Pareto front "
+        "(the same front; counts are of the placements evaluated). For spaces of millions.",
+    ),
     users: Optional[int] = users_option(),
     usage_hours: Optional[float] = usage_hours_option(),
     peak_share: Optional[float] = peak_share_option(),
@@ -130,6 +136,7 @@ def explore_cmd(
                     use_model=not ignore_model,
                     limit=limit,
                     progress=p,
+                    prune=prune,
                 )
             )
         else:
@@ -143,6 +150,7 @@ def explore_cmd(
                 options=analysis_options(users, usage_hours, peak_share),
                 use_model=not ignore_model,
                 limit=limit,
+                prune=prune,
             )
     except ArchkitError as exc:
         fail(exc, format, model)

@@ -105,3 +105,42 @@ def _link(lid: str, a: dict[str, Any], b: dict[str, Any], rng: random.Random) ->
 def random_system(seed: int, n_components: int = 5, n_nodes: int = 3) -> System:
     """A validated random system (see :func:`random_data`)."""
     return load_data(random_data(seed, n_components, n_nodes), source=f"<random {seed}>")
+
+
+def fan_in_data(seed: int, callers: int = 10) -> dict[str, Any]:
+    """The raw data of a system whose one service ('hub') is called by ``callers`` components, over a
+    phone, an edge fleet and a cloud fleet: every caller's placement changes the hub's arrival rate."""
+    rng = random.Random(seed)
+    nodes = [
+        {"id": "phone", "kind": "mobile", "per_user": 1, "cpu_cores": 8, "memory": "6 GB", "storage": "64 GB"},
+        {"id": "edge", "kind": "edge", "count": 2, "cpu_cores": 8, "memory": "16 GB", "storage": "256 GB",
+         "cost_per_hour": "0.1 USD/h"},
+        {"id": "cloud", "kind": "cloud", "count": "1..40", "cpu_cores": 32, "memory": "128 GB", "storage": "1 TB",
+         "cost_per_hour": "1.2 USD/h"},
+    ]
+    links = [
+        {"id": "wifi", "ends": ["phone", "edge"], "medium": "wifi", "bandwidth": "54 Mbit/s",
+         "latency": "2..20 ms", "intermittent": True},
+        {"id": "lan", "ends": ["edge", "cloud"], "medium": "lan", "bandwidth": "1000 Mbit/s", "latency": "1..5 ms"},
+        {"id": "cell", "ends": ["phone", "cloud"], "medium": "cellular", "bandwidth": "10 Mbit/s",
+         "latency": "30..120 ms", "cost_per_gb": "2 USD/GB"},
+    ]
+    comps: list[dict[str, Any]] = [{"id": "hub", "kind": "business_logic", "cpus": 1, "memory": "400 MB",
+                                    "processing_time": "5..40 ms"}]
+    conns = []
+    for i in range(callers):
+        comps.append({"id": f"s{i}", "kind": "business_logic", "cpus": rng.choice([0.25, 0.5]),
+                      "memory": f"{rng.choice([50, 200])} MB",
+                      "processing_time": f"{rng.choice([1, 2, 5])}..{rng.choice([10, 30])} ms"})
+        conns.append({"id": f"s{i}-hub", "source": f"s{i}", "target": "hub", "kind": "sync_call",
+                      "request_size": f"{rng.choice([1, 20, 200])} kB", "response_size": "1 kB",
+                      "rate": f"{rng.choice([0.2, 1, 3])} /s"})
+    flows = [{"id": f"f{i}", "steps": [f"s{i}-hub"], "rate": "1 /s", "latency_budget": "400 ms"} for i in range(3)]
+    placement = {c["id"]: "cloud" for c in comps}
+    return {"name": f"fan-in-{seed}", "users": 2000, "peak_active_share": 0.1, "nodes": nodes, "links": links,
+            "components": comps, "connectors": conns, "placement": placement, "flows": flows}
+
+
+def fan_in_system(seed: int, callers: int = 10) -> System:
+    """A validated fan-in system (see :func:`fan_in_data`)."""
+    return load_data(fan_in_data(seed, callers), source=f"<fan-in {seed}>")
