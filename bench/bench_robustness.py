@@ -9,14 +9,16 @@ and measures, side by side in one run:
              valid request then takes;
 * flood      256 requests sent at once: how many are answered (all correctly?), how many get a
              503, how fast the 503s come (p50/p99), and the admitted requests' latency against
-             the usual one;
+             the usual one; beside it, the same flood against a bare HAProxy that answers 503 to
+             everything: what the client and loopback alone cost per answer on this machine;
 * images     a 100000x100 PNG, a dense ~12-megapixel page of text and a dense 4-megapixel page
              (within the pixel bound, beyond the OCR time budget): status and seconds;
-* fault      closed-loop load with retries (``archkit load --retries``) while one OCR replica's
+* fault      closed-loop load with retries (``archkit load --retries``) while one replica's
              process is killed: first-try statuses (only 200 and 503 expected), whether every
              request succeeds after retrying, and the stall: the longest time without a
-             successful answer. Run twice: OCR with two replicas and with one (the replacement
-             must start before anything is answered).
+             successful answer. Four runs: an OCR replica of two, the only OCR replica (the
+             replacement must start before anything is answered), an ingress replica of two, and
+             the only ingress replica.
 
 Usage: python bench/bench_robustness.py [--only usual,slow,flood,images,fault]
 Writes bench/results/robustness.json. Needs archkit[serve] and the example's Debian packages.
@@ -32,7 +34,7 @@ import platform
 import shutil
 import signal
 import socket
-import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -62,12 +64,13 @@ def _post(url: str, body: bytes, timeout: float = 60.0):
     return httpx.post(url, content=body, headers={"content-type": "image/png"}, timeout=timeout)
 
 
-def example(ocr_replicas: int):
-    """The example as loaded, with the OCR's replica count set."""
+def example(ocr_replicas: int, ingress_replicas: int = 1):
+    """The example as loaded, with the replica counts of the OCR and of the ingress (the camera) set."""
     from archkit.io import load
 
     system = load(str(EXAMPLE / "system.py"))
-    components = [c.model_copy(update={"replicas": ocr_replicas}) if c.id == "ocr" else c for c in system.components]
+    counts = {"ocr": ocr_replicas, "camera": ingress_replicas}
+    components = [c.model_copy(update={"replicas": counts[c.id]}) if c.id in counts else c for c in system.components]
     return load_copy(system, components)
 
 
@@ -81,8 +84,9 @@ def load_copy(system, components):
 class Deployment:
     """The example deployed on a local head of its own for the duration of a ``with`` block."""
 
-    def __init__(self, ocr_replicas: int) -> None:
+    def __init__(self, ocr_replicas: int, ingress_replicas: int = 1) -> None:
         self.ocr_replicas = ocr_replicas
+        self.ingress_replicas = ingress_replicas
 
     def __enter__(self) -> "Deployment":
         from archkit.runtime._cluster import free_port, read_state
@@ -90,7 +94,7 @@ class Deployment:
 
         self.state = tempfile.mkdtemp(prefix="akbench-")
         os.environ["ARCHKIT_STATE_DIR"] = self.state
-        self.record = deploy(example(self.ocr_replicas), "all-in-cloud", model_path=str(EXAMPLE / "system.py"),
+        self.record = deploy(example(self.ocr_replicas, self.ingress_replicas), "all-in-cloud", model_path=str(EXAMPLE / "system.py"),
                              emulate_links=False, http_port=free_port())
         self.head = read_state("head")
         self.url = self.record["url"]
@@ -176,11 +180,9 @@ async def _raw_post(host: str, port: int, request: bytes, gate: asyncio.Event) -
     return int(lines[0].split()[1]), ms, headers, body
 
 
-def measure_flood(dep: Deployment, usual: dict | None) -> dict:
-    host, port = dep.record["base_url"].removeprefix("http://").split(":")
-    path = dep.url.split(dep.record["base_url"], 1)[1]
+def _flood(host: str, port: int, path: str) -> list[tuple[int, float, dict, bytes]]:
+    """FLOOD requests with the example's signs, sent at once, each on its own connection."""
     bodies = signs()
-    expected = list(ar_signs.SIGNS.values())
 
     def request(index: int) -> bytes:
         body = bodies[index % len(bodies)]
@@ -189,12 +191,56 @@ def measure_flood(dep: Deployment, usual: dict | None) -> dict:
 
     async def flood():
         gate = asyncio.Event()
-        tasks = [asyncio.create_task(_raw_post(host, int(port), request(i), gate)) for i in range(FLOOD)]
+        tasks = [asyncio.create_task(_raw_post(host, port, request(i), gate)) for i in range(FLOOD)]
         await asyncio.sleep(0.5)  # every connection open: the requests go out together
         gate.set()
         return await asyncio.gather(*tasks)
 
-    results = asyncio.run(flood())
+    return asyncio.run(flood())
+
+
+def measure_flood_floor() -> dict | None:
+    """The same flood against a bare HAProxy that answers 503 to everything (no Ray, no Python).
+
+    What the client itself and loopback cost per answer when 256 come at once on this machine:
+    the floor under the deployment's 503 latency.
+    """
+    from archkit.runtime._cluster import free_port
+    from archkit.runtime._haproxy import haproxy_binary
+
+    binary = haproxy_binary()
+    if binary is None:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="akfloor-"))
+    port = free_port()
+    (folder / "h.cfg").write_text(
+        "global\n    maxconn 1024\n    nbthread 1\ndefaults\n    mode http\n    option http-buffer-request\n"
+        "    timeout client 10s\n    timeout http-request 10s\n"
+        f"frontend f\n    bind 127.0.0.1:{port}\n"
+        "    http-request return status 503 content-type application/json string \"{}\"\n")
+    proc = subprocess.Popen([binary, "-db", "-f", str(folder / "h.cfg")], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        shed = [ms for status, ms, _, _ in _flood("127.0.0.1", port, "/glasses/overlay") if status == 503]
+        return {"requests": FLOOD, "503": len(shed), "503_p50_ms": pct(shed, 50), "503_p99_ms": pct(shed, 99)}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure_flood(dep: Deployment, usual: dict | None) -> dict:
+    host, port = dep.record["base_url"].removeprefix("http://").split(":")
+    path = dep.url.split(dep.record["base_url"], 1)[1]
+    expected = list(ar_signs.SIGNS.values())
+    results = _flood(host, int(port), path)
     ok_ms, shed_ms, statuses, wrong, hinted = [], [], {}, 0, 0
     for index, (status, ms, headers, body) in enumerate(results):
         statuses[str(status)] = statuses.get(str(status), 0) + 1
@@ -227,13 +273,13 @@ def measure_images(dep: Deployment) -> dict:
     return out
 
 
-def measure_fault(replicas: int) -> dict:
+def measure_fault(deployment: str, ocr: int, ingress: int) -> dict:
     from archkit.runtime._loadgen import LoadInput, run_load
 
     inputs = [LoadInput(body, "image/png") for body in signs()]
-    with Deployment(replicas) as dep:
+    with Deployment(ocr, ingress) as dep:
         run_load(dep.url, inputs, requests=8, concurrency=4, time_limit=60)  # warm-up
-        victims = dep.replica_pids("ocr")
+        victims = dep.replica_pids(deployment)
         killed: dict = {}
 
         def kill_later() -> None:
@@ -242,8 +288,8 @@ def measure_fault(replicas: int) -> dict:
             os.kill(victims[0], signal.SIGKILL)
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:  # when does a replacement process appear?
-                now = [p for p in dep.replica_pids("ocr") if p != victims[0]]
-                if len(now) >= replicas:
+                now = [p for p in dep.replica_pids(deployment) if p != victims[0]]
+                if len(now) >= len(victims):  # as many as before the kill
                     killed["replacement_process_s"] = round(time.perf_counter() - killed["at"], 2)
                     return
                 time.sleep(0.05)
@@ -254,7 +300,8 @@ def measure_fault(replicas: int) -> dict:
         thread.join()
     firsts = report["first_try"]
     return {
-        "ocr_replicas": replicas, "requests": report["requests"], "first_try": firsts,
+        "killed": deployment, "replicas": {"ocr": ocr, "ingress": ingress}, "edge": dep.record.get("edge_mode"),
+        "requests": report["requests"], "first_try": firsts, "errors": report["errors"],
         "final": report["statuses"], "retried": report["retried"],
         "only_200_and_503": set(firsts) <= {"200", "503"},
         "all_succeeded_after_retry": report["statuses"] == {"200": report["requests"]},
@@ -283,14 +330,15 @@ def main() -> None:
             if "flood" in wanted:
                 print(f"flood of {FLOOD} ...", flush=True)
                 results["flood"] = measure_flood(dep, results.get("usual"))
+                results["flood"]["client_floor"] = measure_flood_floor()
             if "images" in wanted:
                 print("hostile images ...", flush=True)
                 results["images"] = measure_images(dep)
     if "fault" in wanted:
         results["fault"] = []
-        for replicas in (2, 1):
-            print(f"killed OCR replica ({replicas} running) ...", flush=True)
-            results["fault"].append(measure_fault(replicas))
+        for deployment, ocr, ingress in (("ocr", 2, 1), ("ocr", 1, 1), ("ingress", 2, 2), ("ingress", 2, 1)):
+            print(f"killed one {deployment} replica (OCR {ocr}, ingress {ingress}) ...", flush=True)
+            results["fault"].append(measure_fault(deployment, ocr, ingress))
     report(results)
     doc = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                        "load_average_1min": round(os.getloadavg()[0], 2)},
@@ -321,10 +369,14 @@ def report(results: dict) -> None:
                       f"{f['503_with_retry_hint']} 503s with retry hint",
                       f"503 p50 {f['503_p50_ms']} / p99 {f['503_p99_ms']} ms; admitted p50 "
                       f"{f['admitted_p50_ms']} ms ({f.get('admitted_p50_vs_usual')}x usual)", "503 p99 < 100 ms")
+        floor = f.get("client_floor")
+        if floor:
+            table.add_row("same flood, bare HAProxy answering 503", f"{floor['503']} 503s",
+                          f"503 p50 {floor['503_p50_ms']} / p99 {floor['503_p99_ms']} ms", "(client + loopback floor)")
     for name, row in results.get("images", {}).items():
         table.add_row(name, str(row["status"]), f"{row['seconds']} s", "4xx < 2 s")
     for row in results.get("fault", []):
-        table.add_row(f"OCR replica killed ({row['ocr_replicas']} running)",
+        table.add_row(f"one {row['killed']} replica of {row['replicas'][row['killed']]} killed",
                       f"first tries {row['first_try']}, final {row['final']}, {row['retried']} retries",
                       f"stall {row['stall_ms']} ms; replacement process after {row['replacement_process_s']} s",
                       "only 503s, all succeed on retry, stall < 3 s")

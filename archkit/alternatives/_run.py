@@ -546,7 +546,9 @@ def explore(
         together: groups of components that must share a node.
         base_variant: start from this variant's placement (and links down).
         options: :class:`archkit.analysis.Options`.
-        limit: how many Pareto-optimal, dominated and infeasible alternatives to list (counts are always exact).
+        limit: how many Pareto-optimal, dominated and infeasible alternatives to list (the counts cover every
+            alternative, except with ``prune=True``: then they cover the evaluated ones, and ``stats`` says how
+            many were skipped).
         chunk: alternatives evaluated at a time (bounds memory).
         progress: callable(stage, done, total) for 'tables' and 'alternatives'.
         prune: skip blocks of alternatives that provably hold nothing feasible or nothing on the Pareto

@@ -12,17 +12,22 @@ the placement of only a few components - its *scope*:
 
 For each term, the scope's decisions are enumerated (a handful of combinations) and the term is
 evaluated with the analyses' own per-element functions (``connector_time_parts``,
-``component_time``, ``queueing_delay``, ``arrival_rate``, ``servers_for``, ``connector_link_load``,
-``connector_monthly_data_cost``, ``model_update``) on a *probe* placement (the scope set,
-everything else at its first choice), each distinct call made once. Four short rules have no
-per-element function to call and follow the analyses' code step by step: a step's offline route
-(availability), a connector's personal-data exit (privacy), a component's cores (capacity) and its
-resource needs (resources); the tests compare every key with the full analyses. The whole space is then
-evaluated chunk by chunk: the row-major index of each scope's choices is computed once per chunk and
-every table is gathered with one ``np.take``;
-numpy adds, maximises or combines them in the order the analyses use (so latency and link load
-come out bit for bit; costs are sums in another order and agree to rounding, see
-:func:`archkit.alternatives._quality.quantise`).
+``component_time``, ``queueing_delay``, ``component_plan``, ``replica_needs``, ``step_ceiling``,
+``connector_link_load``, ``connector_exits``, ``connector_monthly_data_cost``, ``model_update``) on a
+*probe* placement (the scope set, everything else at its first choice), each distinct call made once.
+A component's arrival rate is the sum of one share per incoming connector (``arrival_share``, a small
+table per caller), and the terms that depend on it are evaluated once per distinct rate (``arrival=``),
+so a component with many movable callers costs one call per distinct rate, not one per placement of
+it and all its callers (:class:`ArrivalTerm` when even the table over them would be too large). Two
+rules have no per-element function yet and follow the analyses' code step by step: a step's offline
+route (availability) and a fleet's nodes and scale-out cost from the cores it needs (cost); the tests
+compare every key with the full analyses. The quality matrix's columns are found by key
+(:attr:`VectorEvaluator.column`). The whole space is then evaluated chunk by chunk: the row-major
+index of each scope's choices is computed once per chunk and every table is gathered with one
+``np.take``; numpy adds, maximises or combines them in the order the analyses use (so latency and
+link load come out bit for bit; costs are sums in another order and agree to rounding, see
+:func:`archkit.alternatives._quality.quantise`). :meth:`VectorEvaluator.bounds` reduces the tables
+over undecided components for branch and bound (:mod:`archkit.alternatives._prune`).
 """
 
 from __future__ import annotations

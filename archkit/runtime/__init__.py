@@ -58,13 +58,17 @@ __all__ = [
 ]
 
 _LAZY = {
-    "verify": ("_verify", "verify"), "verify_sarif": ("_verify", "to_sarif"), "VerifyResult": ("_verify", "VerifyResult"),
-    "Drift": ("_verify", "Drift"), "compare_load": ("_measured", "compare_load"), "FlowCheck": ("_measured", "FlowCheck"),
-    "calibrate": ("_calibrate", "calibrate"), "Calibration": ("_calibrate", "Calibration"),
+    "verify": ("_verify", "verify"),
+    "verify_sarif": ("_verify", "to_sarif"),
+    "VerifyResult": ("_verify", "VerifyResult"),
+    "Drift": ("_verify", "Drift"),
+    "compare_load": ("_measured", "compare_load"),
+    "FlowCheck": ("_measured", "FlowCheck"),
+    "calibrate": ("_calibrate", "calibrate"),
+    "Calibration": ("_calibrate", "Calibration"),
     "start_local_cluster": ("_local_cluster", "start_local_cluster"),
     "stop_local_cluster": ("_local_cluster", "stop_local_cluster"),
 }
-
 
 
 def __getattr__(name: str) -> Any:

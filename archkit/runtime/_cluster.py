@@ -15,7 +15,8 @@ desktops); archkit sets that for the head, so the GCS, the raylet and object man
 workers, the dashboard process and its agents, the client server and Serve's proxy and replicas
 all bind 127.0.0.1 (one server inside each replica needs a nudge, see
 :mod:`archkit.runtime._loopback`). :func:`listening_sockets` lists what the processes of a head
-listen on.
+listen on. Once the head runs, archkit ends the two processes of it that a local head never
+uses: the client server and the dashboard's head process (see ``_UNUSED``).
 
 Authentication: a local head runs with Ray's token authentication (``RAY_AUTH_MODE=token``).
 archkit writes a fresh random token (256 bits) to ``auth_token`` in the head's temp folder (mode
@@ -27,6 +28,7 @@ cluster given with ``--address``, the caller's own ``RAY_AUTH_*`` settings apply
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 import shutil
@@ -146,8 +148,13 @@ def _write_token(folder: str) -> Path:
     return path
 
 
-def start_local_head(cpus: int | None = None, resources: dict[str, float] | None = None,
-                     timeout: float = 60.0, auth: str = "token", env: dict[str, str] | None = None) -> LocalHead:
+def start_local_head(
+    cpus: int | None = None,
+    resources: dict[str, float] | None = None,
+    timeout: float = 60.0,
+    auth: str = "token",
+    env: dict[str, str] | None = None,
+) -> LocalHead:
     """Start a Ray head on this machine, listening on loopback only, and wait until it accepts connections.
 
     Args:
@@ -167,18 +174,30 @@ def start_local_head(cpus: int | None = None, resources: dict[str, float] | None
     temp_dir = tempfile.mkdtemp(prefix="akray-", dir="/tmp")
     count = int(cpus or os.cpu_count() or 1)
     cmd = _ray_command() + [
-        "start", "--head", f"--port={gcs_port}", f"--num-cpus={count}",
-        "--include-dashboard=false", "--disable-usage-stats", "--node-ip-address=127.0.0.1",
-        f"--temp-dir={temp_dir}", f"--dashboard-agent-listen-port={free_port()}",
+        "start",
+        "--head",
+        f"--port={gcs_port}",
+        f"--num-cpus={count}",
+        "--include-dashboard=false",
+        "--disable-usage-stats",
+        "--node-ip-address=127.0.0.1",
+        f"--temp-dir={temp_dir}",
+        f"--dashboard-agent-listen-port={free_port()}",
         f"--ray-client-server-port={free_port()}",
         # one machine, reached by its GCS address: no autoscaler monitor and no log forwarding
         # (replica logs stay in the temp folder) - about 160 MB of resident memory saved
-        "--no-monitor", "--include-log-monitor=false",
+        "--no-monitor",
+        "--include-log-monitor=false",
     ]
     if resources:
         cmd.append("--resources=" + json.dumps(resources, sort_keys=True))
-    head = LocalHead(address=f"127.0.0.1:{gcs_port}", temp_dir=temp_dir, cpus=count, auth=auth,
-                     routes_file=str(Path(temp_dir) / "edge-routes.json"))
+    head = LocalHead(
+        address=f"127.0.0.1:{gcs_port}",
+        temp_dir=temp_dir,
+        cpus=count,
+        auth=auth,
+        routes_file=str(Path(temp_dir) / "edge-routes.json"),
+    )
     if auth == "token":
         head["token_path"] = str(_write_token(temp_dir))
     log = open(Path(temp_dir) / "archkit-ray-start.log", "wb")
@@ -192,8 +211,9 @@ def start_local_head(cpus: int | None = None, resources: dict[str, float] | None
     environ["ARCHKIT_EDGE_ROUTES"] = head["routes_file"]  # read by the HTTP edge (see _edge.py)
     # Ray starts workers at nice 15; serving replicas must not yield to every other job on the host
     environ.setdefault("RAY_worker_niceness", "0")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            start_new_session=True, env=environ)
+    proc = subprocess.Popen(
+        cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, env=environ
+    )
     head["pid"] = proc.pid
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -206,12 +226,38 @@ def start_local_head(cpus: int | None = None, resources: dict[str, float] | None
         if code == 0:
             try:
                 socket.create_connection(("127.0.0.1", gcs_port), timeout=0.5).close()
-                return head
             except OSError:
-                pass
+                time.sleep(0.2)
+                continue
+            _end_unused(head)
+            return head
         time.sleep(0.2)
     stop_local_head(head)
     raise DeployError(f"the Ray head did not accept connections on port {gcs_port} within {timeout:.0f} s")
+
+
+#: Processes ``ray start --head`` always starts that a local head never uses, by a word of their
+#: command line: the Ray client server (archkit connects by the GCS address, never ``ray://``)
+#: and the dashboard's head process (the dashboard is off; it would serve only the job
+#: submission API). Ending them saves about 220 MB of resident memory; nothing restarts them.
+_UNUSED = ("ray.util.client.server", "/ray/dashboard/dashboard.py")
+
+
+def _end_unused(head: dict[str, Any]) -> list[int]:
+    """End the head's processes listed in ``_UNUSED``; return their ids."""
+    ended = []
+    for pid in _session_members(int(head["pid"])):
+        try:
+            words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:4]
+        except OSError:
+            continue
+        if any(mark.encode() in word for word in words for mark in _UNUSED):
+            try:
+                os.kill(pid, signal.SIGTERM)
+                ended.append(pid)
+            except ProcessLookupError:
+                pass
+    return ended
 
 
 def _process_table() -> dict[int, tuple[int, int, str]]:
@@ -225,7 +271,7 @@ def _process_table() -> dict[int, tuple[int, int, str]]:
         except OSError:
             continue
         # fields after the command name, which is in parentheses and may hold spaces
-        fields = stat[stat.rfind(")") + 2:].split()
+        fields = stat[stat.rfind(")") + 2 :].split()
         if len(fields) > 3:
             table[int(entry.name)] = (int(fields[1]), int(fields[3]), fields[0])
     return table
@@ -236,14 +282,15 @@ def _session_members(sid: int) -> list[int]:
 
 
 def head_processes(head: dict[str, Any]) -> list[int]:
-    """Processes of a head started by :func:`start_local_head`: its session and all their descendants.
+    """Processes of a head started by :func:`start_local_head`: its sessions and all their descendants.
 
-    Descendants count too: a replica may start helpers in sessions of their own (the example's
+    The head's own session, the further ``sessions`` recorded with it (the HTTP edge's keeper),
+    and every descendant: a replica may start helpers in sessions of their own (the example's
     Apertium pipeline does).
     """
     table = _process_table()
-    sid = int(head["pid"])
-    found = {pid for pid, (_, session, _) in table.items() if session == sid}
+    sessions = {int(head["pid"]), *(int(s) for s in head.get("sessions", ()))}
+    found = {pid for pid, (_, session, _) in table.items() if session in sessions}
     children: dict[int, list[int]] = {}
     for pid, (parent, _, _) in table.items():
         children.setdefault(parent, []).append(pid)
@@ -287,7 +334,7 @@ def _is_zombie(pid: int) -> bool:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return True
-    return stat[stat.rfind(")") + 2:].split()[0] == "Z"
+    return stat[stat.rfind(")") + 2 :].split()[0] == "Z"
 
 
 def connect(address: str, env: dict[str, str] | None = None) -> None:
@@ -308,7 +355,7 @@ def connect(address: str, env: dict[str, str] | None = None) -> None:
         os.environ.update(env)
         _reload_ray_settings(env)
     try:
-        ray.init(address=address, logging_level="ERROR", log_to_driver=False, namespace="archkit")
+        ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False, namespace="archkit")
     except Exception as exc:  # Ray raises several types for an unreachable or refusing cluster
         raise DeployError(f"cannot connect to Ray at {address}: {_first_line(exc)}") from None
 
@@ -325,7 +372,7 @@ def _reload_ray_settings(env: dict[str, str]) -> None:
     if single is not None:
         ray_constants.ENABLE_RAY_CLUSTER = single not in ("0", "false", "False")
     try:
-        from ray._raylet import AuthenticationTokenLoader, Config
+        from ray._raylet import AuthenticationTokenLoader, Config  # type: ignore[attr-defined]
     except ImportError:  # a Ray without token authentication
         return
     Config.initialize("")
@@ -360,7 +407,7 @@ def _hex_address(text: str, family: int) -> str:
     if family == socket.AF_INET:
         return socket.inet_ntop(family, raw[::-1])
     # /proc prints an IPv6 address as four 32-bit words, each in host (little-endian) order
-    return socket.inet_ntop(family, b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4)))
+    return socket.inet_ntop(family, b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4)))
 
 
 def listening_sockets(pids: list[int]) -> list[Listener]:
@@ -383,8 +430,12 @@ def listening_sockets(pids: list[int]) -> list[Listener]:
             if target.startswith("socket:["):
                 owners[target[8:-1]] = pid
     found = []
-    for table, family in (("tcp", socket.AF_INET), ("tcp6", socket.AF_INET6),
-                          ("udp", socket.AF_INET), ("udp6", socket.AF_INET6)):
+    for table, family in (
+        ("tcp", socket.AF_INET),
+        ("tcp6", socket.AF_INET6),
+        ("udp", socket.AF_INET),
+        ("udp6", socket.AF_INET6),
+    ):
         try:
             rows = Path(f"/proc/net/{table}").read_text().splitlines()[1:]
         except OSError:

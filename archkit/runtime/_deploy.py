@@ -31,12 +31,21 @@ from ._cluster import (
     write_state,
 )
 from ._edge import EdgeLimits, edge_env, write_routes
-from ._plan import NODE_RESOURCE_PREFIX, DeploymentPlan, admission_capacity, app_prefix, build_plan
+from ._haproxy import DIRECT_INGRESS_ENV, haproxy_binary, start_keeper, wait_for_routes
+from ._plan import (
+    NODE_RESOURCE_PREFIX,
+    SERVE_DEFAULT_MAX_ONGOING,
+    DeploymentPlan,
+    admission_capacity,
+    app_prefix,
+    build_plan,
+)
 
-__all__ = ["deploy", "status", "undeploy", "find_deployment", "exposure", "plan_for", "model_file",
-           "DEFAULT_HTTP_PORT"]
+__all__ = ["deploy", "status", "undeploy", "find_deployment", "exposure", "plan_for", "model_file", "DEFAULT_HTTP_PORT"]
 
 DEFAULT_HTTP_PORT = 8000
+#: HTTP edges of a local head: HAProxy in front of the ingress replicas, or Serve's own proxy.
+EDGE_MODES = ("haproxy", "proxy")
 #: Serve logging for deployed applications: warnings and errors only, no line per request (writing
 #: an access-log line per request costs milliseconds on a small machine; the timings are in answers).
 SERVE_LOGGING = {"log_level": "WARNING", "enable_access_log": False}
@@ -96,6 +105,7 @@ def deploy(
     timeout: float = 300.0,
     ray_auth: str = "token",
     edge: EdgeLimits | None = None,
+    edge_mode: str | None = None,
 ) -> dict[str, Any]:
     """Run a model's variant on Ray Serve and return the deployment record.
 
@@ -120,6 +130,9 @@ def deploy(
         edge: limits of the HTTP edge of a local head archkit starts (defaults: :class:`EdgeLimits`);
             a running head keeps its own. On a cluster, set the head's environment from
             :func:`archkit.runtime._edge.edge_env` to get the same edge.
+        edge_mode: the HTTP edge of a local head archkit starts: ``"haproxy"`` (HAProxy in front of
+            the ingress replicas, see :mod:`archkit.runtime._haproxy`; the default when the
+            ``haproxy`` program is installed) or ``"proxy"`` (Serve's own proxy with the edge guard).
 
     Returns:
         The record: ``system``, ``variant``, ``flow``, ``address``, ``url`` (the flow's endpoint),
@@ -136,30 +149,35 @@ def deploy(
         system, model_path = model, (str(Path(model_path).resolve()) if model_path else None)
     prefix = app_prefix(system.name)
     # a model that cannot be deployed fails here, before any Ray process is started
-    build_plan(system, variant, flow, emulate_links=emulate_links, cpus=cpus, model_path=model_path,
-               emulate_devices=emulate_devices)
-    head = read_state(_HEAD)
+    build_plan(
+        system,
+        variant,
+        flow,
+        emulate_links=emulate_links,
+        cpus=cpus,
+        model_path=model_path,
+        emulate_devices=emulate_devices,
+    )
+    head: dict[str, Any] | None = None
     started = False
     if address is None:
-        if head is None or not _head_alive(head):
-            if head is not None:
-                stop_local_head(head)
-            resources = {f"{NODE_RESOURCE_PREFIX}{n.id}": 1000.0 for n in system.nodes}
-            head = dict(start_local_head(cpus=cpus, resources=resources, auth=ray_auth,
-                                         env=edge_env(edge)))
-            head["edge"] = (edge or EdgeLimits()).as_dict()
-            port = http_port or (DEFAULT_HTTP_PORT if _port_free(DEFAULT_HTTP_PORT) else free_port())
-            head["http_port"] = port
-            head["http_host"] = http_host
-            write_state(_HEAD, head)
-            started = True
+        head, started = _local_head(
+            system,
+            cpus=cpus,
+            http_host=http_host,
+            http_port=http_port,
+            ray_auth=ray_auth,
+            edge=edge,
+            edge_mode=edge_mode,
+        )
         ray_address = head["address"]
         port = head["http_port"]
+        proxy_port = head.get("proxy_port", port)
         http_host = head.get("http_host", http_host)
         env: dict[str, str] | None = ray_env(head)
     else:
         ray_address = address
-        port = http_port or DEFAULT_HTTP_PORT
+        port = proxy_port = http_port or DEFAULT_HTTP_PORT
         env = None
     try:
         import ray
@@ -170,16 +188,31 @@ def deploy(
         raise MissingDependencyError("ray[serve]", "serve", "archkit deploy") from None
     try:
         connect(ray_address, env)
-        # CPUs this system may use: what is free now plus what its previous deployment holds
-        budget = ray.available_resources().get("CPU", 0.0) + _held_cpus(read_state(prefix))
-        budget = max(0.1, min(budget, ray.cluster_resources().get("CPU", float(os.cpu_count() or 1))))
-        plan = build_plan(system, variant, flow, emulate_links=emulate_links, cpus=budget, model_path=model_path,
-                          emulate_devices=emulate_devices)
+        # CPUs this system may use: all of a head started for it (Ray's view of what is free can
+        # lag behind a head that has just started), else what is free now plus what its previous
+        # deployment holds
+        total = ray.cluster_resources().get("CPU", float(os.cpu_count() or 1))
+        if started:
+            budget = total
+        else:
+            budget = ray.available_resources().get("CPU", 0.0) + _held_cpus(read_state(prefix))
+            budget = max(0.1, min(budget, total))
+        # a local head is one machine: reservations that do not fit would leave replicas unscheduled
+        plan = build_plan(
+            system,
+            variant,
+            flow,
+            emulate_links=emulate_links,
+            cpus=budget,
+            model_path=model_path,
+            emulate_devices=emulate_devices,
+            one_machine=emulate_links or address is None,
+        )
         from ._serve_app import build_apps
 
         apps = build_apps(plan)
         # a Serve instance that already runs keeps the options it was started with
-        serve.start(http_options={"host": http_host, "port": port})
+        serve.start(http_options={"host": http_host, "port": proxy_port})
         current = serve.status().applications
         for name in sorted(current):
             if name.startswith(prefix + "-") and name not in apps:
@@ -190,13 +223,24 @@ def deploy(
         from ray.serve.api import _run
 
         for spec in reversed(plan.apps):
-            _run(apps[spec.name], name=spec.name, route_prefix=spec.route_prefix, _blocking=False,
-                 logging_config=SERVE_LOGGING)
+            _run(
+                apps[spec.name],
+                name=spec.name,
+                route_prefix=spec.route_prefix,
+                _blocking=False,
+                logging_config=SERVE_LOGGING,
+            )
         _wait_running([a.name for a in plan.apps], timeout)
+        if head is not None and head.get("edge_mode") == "haproxy":
+            flows = [app.route_prefix for app in plan.apps if plan.deployment(app.ingress).ingress]
+            try:
+                wait_for_routes(head, flows, timeout=min(timeout, 60.0))
+            except TimeoutError as exc:
+                raise DeployError(f"{exc}; see {head['temp_dir']}/edge-keeper.log") from None
     except Exception as exc:
         if ray.is_initialized():
             ray.shutdown()
-        if started:  # leave no head behind that nothing records as deployed
+        if started and head is not None:  # leave no head behind that nothing records as deployed
             stop_local_head(head)
             remove_state(_HEAD)
         if isinstance(exc, (UsageError, DeployError)):
@@ -218,10 +262,13 @@ def deploy(
         "url": base + plan.endpoint,
         "emulate_links": emulate_links,
         "emulate_devices": plan.emulate_devices,
-        "ray_auth": head.get("auth", "disabled") if address is None else None,
-        "edge": head.get("edge") if address is None else None,
-        "apps": [{"name": a.name, "node": a.node, "route_prefix": a.route_prefix, "deployments": a.deployments}
-                 for a in plan.apps],
+        "ray_auth": head.get("auth", "disabled") if head is not None else None,
+        "edge": head.get("edge") if head is not None else None,
+        "edge_mode": head.get("edge_mode", "proxy") if head is not None else None,
+        "apps": [
+            {"name": a.name, "node": a.node, "route_prefix": a.route_prefix, "deployments": a.deployments}
+            for a in plan.apps
+        ],
         "deployed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "plan": plan.model_dump(mode="json"),
     }
@@ -229,11 +276,64 @@ def deploy(
     return record
 
 
+def _local_head(
+    system: Any,
+    *,
+    cpus: int | None,
+    http_host: str,
+    http_port: int | None,
+    ray_auth: str,
+    edge: EdgeLimits | None,
+    edge_mode: str | None,
+) -> tuple[dict[str, Any], bool]:
+    """The local head archkit runs (started, with its HTTP edge, when none is alive); whether it was started."""
+    head = read_state(_HEAD)
+    if head is not None and _head_alive(head):
+        return head, False
+    if head is not None:
+        stop_local_head(head)
+    mode = edge_mode or ("haproxy" if haproxy_binary() else "proxy")
+    if mode not in EDGE_MODES:
+        raise UsageError(f"unknown HTTP edge {mode!r}; use one of: {', '.join(EDGE_MODES)}")
+    if mode == "haproxy" and haproxy_binary() is None:
+        raise UsageError(
+            "the HAProxy edge needs the program haproxy: apt-get install haproxy (or deploy with --edge proxy)"
+        )
+    limits = edge or EdgeLimits()
+    env = edge_env(limits)
+    if mode == "haproxy":
+        env.update(DIRECT_INGRESS_ENV)
+    resources = {f"{NODE_RESOURCE_PREFIX}{n.id}": 1000.0 for n in system.nodes}
+    head = dict(start_local_head(cpus=cpus, resources=resources, auth=ray_auth, env=env))
+    port = http_port or (DEFAULT_HTTP_PORT if _port_free(DEFAULT_HTTP_PORT) else free_port())
+    head.update(http_port=port, http_host=http_host, edge=limits.as_dict(), edge_mode=mode)
+    if mode == "haproxy":  # HAProxy takes the public port; Serve's own proxy stays behind it
+        head["proxy_port"] = free_port()
+        head["sessions"] = [start_keeper(head, port, head["proxy_port"], limits.as_dict(), host=http_host)]
+    else:
+        head["proxy_port"] = port
+    write_state(_HEAD, head)
+    return head, True
+
+
 def _admit(routes_file: str, plan: DeploymentPlan, previous: dict[str, Any] | None) -> None:
-    """Tell the HTTP edge how many requests each application's ingress holds (see ``_edge.py``)."""
+    """Tell the HTTP edge which flow ingress serves each route and how many requests it holds."""
     old = [app["route_prefix"] for app in (previous or {}).get("apps", [])]
-    capacities = {app.route_prefix: admission_capacity(plan.deployment(app.ingress)) for app in plan.apps}
-    write_routes(routes_file, capacities, drop=old)
+    routes: dict[str, dict[str, Any] | None] = {}
+    for app in plan.apps:
+        spec = plan.deployment(app.ingress)
+        if not spec.ingress:  # another node's application: no flow is served from it
+            continue
+        auto = spec.autoscaling or {}
+        routes[app.route_prefix] = {
+            "app": app.name,
+            "ingress": spec.name,
+            "capacity": admission_capacity(spec),
+            "replicas": int(spec.num_replicas or auto.get("max_replicas") or 1),
+            "max_ongoing": spec.max_ongoing_requests or SERVE_DEFAULT_MAX_ONGOING,
+            "max_queued": spec.max_queued_requests,
+        }
+    write_routes(routes_file, routes, drop=old)
 
 
 def _held_cpus(record: dict[str, Any] | None) -> float:
@@ -267,8 +367,11 @@ def _wait_running(names: list[str], timeout: float) -> None:
                         message += f" [{dep_name}: {dep.message}]"
                 details.append(f"{name}: {message or states[name]}")
             why = "failed" if failed else f"did not start within {timeout:.0f} s"
-            raise DeployError(f"applications {why}: " + "; ".join(details)
-                              + "; check the CPUs and memory the deployments ask for ('archkit review')")
+            raise DeployError(
+                f"applications {why}: "
+                + "; ".join(details)
+                + "; check the CPUs and memory the deployments ask for ('archkit review')"
+            )
         if all(st.endswith("RUNNING") for st in states.values()):
             return
         time.sleep(0.5)
@@ -321,8 +424,11 @@ def status(model: str) -> dict[str, Any]:
         connect(record["address"], ray_env(head) if head else None)
         apps = serve.status().applications
     except Exception as exc:  # the cluster went away: report it instead of failing
-        out.update(healthy=False, error=f"cannot reach Ray at {record['address']}: {exc}",
-                   apps=[{**a, "status": "UNREACHABLE", "deployments": []} for a in record["apps"]])
+        out.update(
+            healthy=False,
+            error=f"cannot reach Ray at {record['address']}: {exc}",
+            apps=[{**a, "status": "UNREACHABLE", "deployments": []} for a in record["apps"]],
+        )
         return out
     finally:
         if ray.is_initialized():
@@ -334,11 +440,23 @@ def status(model: str) -> dict[str, Any]:
         if live is not None:
             for name, dep in sorted(live.deployments.items()):
                 running = sum(n for state, n in dep.replica_states.items() if str(state).endswith("RUNNING"))
-                deployments.append({"name": name, "status": str(dep.status.value if hasattr(dep.status, "value")
-                                                               else dep.status), "running_replicas": running})
+                deployments.append(
+                    {
+                        "name": name,
+                        "status": str(dep.status.value if hasattr(dep.status, "value") else dep.status),
+                        "running_replicas": running,
+                    }
+                )
         state = "MISSING" if live is None else str(live.status.value if hasattr(live.status, "value") else live.status)
-        rows.append({"name": app["name"], "node": app["node"], "route_prefix": app["route_prefix"],
-                     "status": state, "deployments": deployments})
+        rows.append(
+            {
+                "name": app["name"],
+                "node": app["node"],
+                "route_prefix": app["route_prefix"],
+                "status": state,
+                "deployments": deployments,
+            }
+        )
     out["apps"] = rows
     out["healthy"] = all(r["status"] == "RUNNING" for r in rows)
     if head is not None:
@@ -401,8 +519,22 @@ def undeploy(model: str) -> dict[str, Any]:
     return {"was_deployed": True, "removed": removed, "stopped_head": stopped, "system": system.name}
 
 
-def plan_for(model: str, variant: str | None = None, flow: str | None = None, *, emulate_links: bool = True,
-             cpus: float | None = None, emulate_devices: bool | None = None) -> DeploymentPlan:
+def plan_for(
+    model: str,
+    variant: str | None = None,
+    flow: str | None = None,
+    *,
+    emulate_links: bool = True,
+    cpus: float | None = None,
+    emulate_devices: bool | None = None,
+) -> DeploymentPlan:
     """The deployment plan of a model file without deploying it."""
-    return build_plan(_load(model), variant, flow, emulate_links=emulate_links, cpus=cpus,
-                      model_path=model_file(model), emulate_devices=emulate_devices)
+    return build_plan(
+        _load(model),
+        variant,
+        flow,
+        emulate_links=emulate_links,
+        cpus=cpus,
+        model_path=model_file(model),
+        emulate_devices=emulate_devices,
+    )

@@ -14,10 +14,10 @@ to overload and faults ones a client can act on:
   ``max_ongoing_requests`` plus its ``max_queued_requests``, see
   :func:`archkit.runtime._plan.admission_capacity`); archkit writes that capacity per route
   prefix to a small JSON file (``routes_file``) when it deploys. A request beyond its route's
-  capacity gets 503 at once, before Serve's router sees it: under
-  a flood the refusals stay cheap and the admitted requests keep their usual latency. A request
-  counts once its whole body is in, so slow clients never take a route's places. At most
-  ``max_pending`` requests may be at the edge at once whatever their route.
+  capacity gets 503 at once, before Serve's router sees it: under a flood the refusals stay
+  cheap and the admitted requests keep their usual latency. A request counts once its whole
+  body is in, so slow clients never take a route's places. At most ``max_pending`` requests
+  may be at the edge at once whatever their route.
 * **Retryable failures say so.** Every 503 carries ``Retry-After`` (whole seconds, as HTTP
   requires) and a JSON body ``{"error": ..., "retry_after_ms": ...}`` with a finer hint: the
   recent median time of a successful answer (an estimate of when a slot frees up), at least
@@ -41,10 +41,19 @@ import json
 import math
 import time
 from collections import deque
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Iterable
 
-__all__ = ["EdgeGuard", "EdgeLimits", "edge_env", "write_routes", "proxy_middlewares", "PROXY_CALLBACK_ENV",
-           "LIMITS_ENV", "ROUTES_ENV"]
+__all__ = [
+    "EdgeGuard",
+    "EdgeLimits",
+    "edge_env",
+    "write_routes",
+    "read_routes",
+    "proxy_middlewares",
+    "PROXY_CALLBACK_ENV",
+    "LIMITS_ENV",
+    "ROUTES_ENV",
+]
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -72,8 +81,15 @@ class EdgeLimits:
             admits every request up to ``max_pending``.
     """
 
-    def __init__(self, body_timeout_s: float = 10.0, max_body_bytes: int = 16_000_000, max_pending: int = 1024,
-                 response_timeout_s: float = 60.0, min_retry_ms: int = 50, routes_file: str | None = None) -> None:
+    def __init__(
+        self,
+        body_timeout_s: float = 10.0,
+        max_body_bytes: int = 16_000_000,
+        max_pending: int = 1024,
+        response_timeout_s: float = 60.0,
+        min_retry_ms: int = 50,
+        routes_file: str | None = None,
+    ) -> None:
         self.body_timeout_s = float(body_timeout_s)
         self.max_body_bytes = int(max_body_bytes)
         self.max_pending = int(max_pending)
@@ -132,8 +148,11 @@ class EdgeGuard:
             if name == b"content-length":
                 declared = value.decode("latin-1").strip()
                 if declared.isdigit() and int(declared) > limits.max_body_bytes:
-                    raise _Rejected(413, f"request body of {declared} bytes is larger than the "
-                                         f"{limits.max_body_bytes} bytes this service accepts")
+                    raise _Rejected(
+                        413,
+                        f"request body of {declared} bytes is larger than the "
+                        f"{limits.max_body_bytes} bytes this service accepts",
+                    )
         messages: list[Message] = []
         size = 0
         loop = asyncio.get_running_loop()
@@ -150,8 +169,9 @@ class EdgeGuard:
                 return messages, message
             size += len(message.get("body", b""))
             if size > limits.max_body_bytes:
-                raise _Rejected(413, f"request body is larger than the {limits.max_body_bytes} bytes "
-                                     f"this service accepts")
+                raise _Rejected(
+                    413, f"request body is larger than the {limits.max_body_bytes} bytes this service accepts"
+                )
             messages.append(message)
             if not message.get("more_body", False):
                 return messages, None
@@ -203,8 +223,9 @@ class EdgeGuard:
         task = asyncio.ensure_future(self.app(scope, receive_again, state.send))
         task.add_done_callback(_retrieve)
         try:
-            await asyncio.wait({task, state.begun}, timeout=self.limits.response_timeout_s,
-                               return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                {task, state.begun}, timeout=self.limits.response_timeout_s, return_when=asyncio.FIRST_COMPLETED
+            )
         except asyncio.CancelledError:  # the proxy gave up on this request (the client left)
             task.cancel()
             raise
@@ -263,7 +284,11 @@ class _Routes:
         except (OSError, ValueError):
             return  # being rewritten: keep the table until the next check
         self._seen = stamp
-        rows = [(str(k), int(v)) for k, v in data.items() if isinstance(v, int) and v > 0]
+        rows = [
+            (str(k), int(v["capacity"]))
+            for k, v in data.items()
+            if isinstance(v, dict) and isinstance(v.get("capacity"), int) and v["capacity"] > 0
+        ]
         self.table = sorted(rows, key=lambda row: -len(row[0]))
 
 
@@ -307,8 +332,11 @@ class _Response:
     async def _send_503(self) -> None:
         assert self._held is not None
         hint = self._guard.retry_after_ms()
-        headers = [(k, v) for k, v in self._held.get("headers", [])
-                   if k.lower() not in (b"content-length", b"retry-after", b"content-type")]
+        headers = [
+            (k, v)
+            for k, v in self._held.get("headers", [])
+            if k.lower() not in (b"content-length", b"retry-after", b"content-type")
+        ]
         try:
             payload = json.loads(self._body)
             if not isinstance(payload, dict):
@@ -317,8 +345,11 @@ class _Response:
             payload = {"error": self._body.decode("utf-8", errors="replace").strip() or "service unavailable"}
         payload.setdefault("retry_after_ms", hint)
         body = json.dumps(payload).encode()
-        headers += [*_JSON, (b"retry-after", str(math.ceil(payload["retry_after_ms"] / 1000)).encode()),
-                    (b"content-length", str(len(body)).encode())]
+        headers += [
+            *_JSON,
+            (b"retry-after", str(math.ceil(payload["retry_after_ms"] / 1000)).encode()),
+            (b"content-length", str(len(body)).encode()),
+        ]
         await self._send({**self._held, "headers": headers})
         await self._send({"type": "http.response.body", "body": body, "more_body": False})
 
@@ -333,33 +364,44 @@ ROUTES_ENV = "ARCHKIT_EDGE_ROUTES"
 
 def edge_env(limits: EdgeLimits | None = None) -> dict[str, str]:
     """Environment of a Ray head whose Serve proxies run the edge guard with ``limits``."""
-    return {PROXY_CALLBACK_ENV: f"{__name__}:proxy_middlewares",
-            LIMITS_ENV: json.dumps((limits or EdgeLimits()).as_dict(), sort_keys=True)}
+    return {
+        PROXY_CALLBACK_ENV: f"{__name__}:proxy_middlewares",
+        LIMITS_ENV: json.dumps((limits or EdgeLimits()).as_dict(), sort_keys=True),
+    }
 
 
-def write_routes(path: str, capacities: dict[str, int | None], drop: list[str] = ()) -> None:
-    """Set the capacity of route prefixes in a routes file (None or a dropped prefix: no bound).
+def write_routes(path: str, routes: dict[str, dict[str, Any] | None], drop: Iterable[str] = ()) -> None:
+    """Set route prefixes in a routes file (a dropped prefix, or None, removes the entry).
 
-    The file is replaced in one step (written aside, then renamed), so the edge never reads half.
+    Each entry describes the flow ingress behind a route prefix: ``app`` and ``ingress`` (Serve's
+    application and deployment names), ``replicas``, ``max_ongoing`` and ``max_queued`` (per
+    replica and in all), and ``capacity``, the requests it holds at once (None: unbounded). The
+    file is replaced in one step (written aside, then renamed), so a reader never sees half.
     """
     import os
 
-    try:
-        with open(path, encoding="utf-8") as handle:
-            table = json.load(handle)
-    except (OSError, ValueError):
-        table = {}
+    table = read_routes(path)
     for prefix in drop:
         table.pop(prefix, None)
-    for prefix, capacity in capacities.items():
-        if capacity is None:
+    for prefix, entry in routes.items():
+        if entry is None:
             table.pop(prefix, None)
         else:
-            table[prefix] = int(capacity)
+            table[prefix] = dict(entry)
     aside = f"{path}.{os.getpid()}.new"
     with open(aside, "w", encoding="utf-8") as handle:
         json.dump(table, handle, sort_keys=True)
     os.replace(aside, path)
+
+
+def read_routes(path: str) -> dict[str, dict[str, Any]]:
+    """The entries of a routes file (empty when it is missing or unreadable)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            table = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return {str(k): v for k, v in table.items() if isinstance(v, dict)} if isinstance(table, dict) else {}
 
 
 def proxy_middlewares() -> list[Any]:
@@ -371,4 +413,4 @@ def proxy_middlewares() -> list[Any]:
     limits = json.loads(os.environ.get(LIMITS_ENV) or "{}")
     if limits.get("routes_file") is None and os.environ.get(ROUTES_ENV):
         limits["routes_file"] = os.environ[ROUTES_ENV]
-    return [Middleware(EdgeGuard, **EdgeLimits(**limits).as_dict())]
+    return [Middleware(EdgeGuard, **EdgeLimits(**limits).as_dict())]  # type: ignore[arg-type]

@@ -32,7 +32,8 @@ def load_class(reference: str, roots: list[str] | tuple[str, ...] = ()) -> Any:
     except ImportError as exc:
         raise UsageError(
             f"implementation {reference!r}: module {module_name!r} cannot be imported ({exc}); "
-            f"check the name and that its folder is on the import path") from None
+            f"check the name and that its folder is on the import path"
+        ) from None
     target: Any = module
     for part in attr.split("."):
         if not hasattr(target, part):

@@ -27,8 +27,13 @@ from typing import Any, Callable
 
 __all__ = ["LoadInput", "percentile", "run_load", "read_inputs"]
 
-_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".json": "application/json",
-          ".txt": "text/plain"}
+_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".json": "application/json",
+    ".txt": "text/plain",
+}
 
 
 class LoadInput(tuple):
@@ -95,8 +100,16 @@ def _require_httpx() -> None:
         raise MissingDependencyError("httpx", "serve", "archkit load (the load generator)") from None
 
 
-async def _run(url: str, inputs: list[LoadInput], requests: int, concurrency: int, time_limit: float,
-               timeout: float, progress: Callable[[int], None] | None, retries: int = 0) -> dict[str, Any]:
+async def _run(
+    url: str,
+    inputs: list[LoadInput],
+    requests: int,
+    concurrency: int,
+    time_limit: float,
+    timeout: float,
+    progress: Callable[[int], None] | None,
+    retries: int = 0,
+) -> dict[str, Any]:
     import httpx
 
     latencies: list[float] = []
@@ -111,6 +124,7 @@ async def _run(url: str, inputs: list[LoadInput], requests: int, concurrency: in
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
 
     async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
+
         async def worker() -> None:
             nonlocal next_index, retried
             while next_index < requests and time.monotonic() < deadline:
@@ -127,8 +141,9 @@ async def _run(url: str, inputs: list[LoadInput], requests: int, concurrency: in
                             break
                         retried += 1
                         await asyncio.sleep(_retry_delay(response))
-                        response = await client.post(url, content=item.body,
-                                                     headers={"content-type": item.content_type})
+                        response = await client.post(
+                            url, content=item.body, headers={"content-type": item.content_type}
+                        )
                 except httpx.HTTPError as exc:
                     statuses["error"] = statuses.get("error", 0) + 1
                     if len(errors) < 5:
@@ -168,8 +183,10 @@ async def _run(url: str, inputs: list[LoadInput], requests: int, concurrency: in
         "wall_s": round(wall, 3),
         "throughput_rps": round(len(latencies) / wall, 2) if wall > 0 else None,
         "latency_ms": {
-            "p50": _r(percentile(latencies, 50)), "p95": _r(percentile(latencies, 95)),
-            "p99": _r(percentile(latencies, 99)), "mean": _r(statistics.fmean(latencies) if latencies else None),
+            "p50": _r(percentile(latencies, 50)),
+            "p95": _r(percentile(latencies, 95)),
+            "p99": _r(percentile(latencies, 99)),
+            "mean": _r(statistics.fmean(latencies) if latencies else None),
         },
         "steps_p50_ms": {k: _r(statistics.median(v)) for k, v in steps.items()},
         "steps_p95_ms": {k: _r(percentile(v, 95)) for k, v in steps.items()},
@@ -182,9 +199,17 @@ def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def run_load(url: str, inputs: list[LoadInput], *, requests: int = 100, concurrency: int = 1,
-             time_limit: float = 300.0, timeout: float = 60.0, retries: int = 0,
-             progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+def run_load(
+    url: str,
+    inputs: list[LoadInput],
+    *,
+    requests: int = 100,
+    concurrency: int = 1,
+    time_limit: float = 300.0,
+    timeout: float = 60.0,
+    retries: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
     """Send ``requests`` POSTs to ``url`` from ``concurrency`` closed-loop clients; return the report.
 
     Args:
@@ -202,5 +227,6 @@ def run_load(url: str, inputs: list[LoadInput], *, requests: int = 100, concurre
 
         raise UsageError("--requests and --concurrency must be at least 1, --retries at least 0")
     _require_httpx()
-    return asyncio.run(_run(url, inputs, requests, max(1, min(concurrency, requests)), time_limit, timeout, progress,
-                            retries))
+    return asyncio.run(
+        _run(url, inputs, requests, max(1, min(concurrency, requests)), time_limit, timeout, progress, retries)
+    )

@@ -68,11 +68,19 @@ def start_local_cluster(nodes: list[dict[str, Any]], timeout: float = 240.0) -> 
     (scratch / "ray").mkdir()  # Ray writes the cluster's address there
     env["TMPDIR"] = str(scratch)
     env.setdefault("RAY_worker_niceness", "0")
-    spec = {"nodes": [{"cpus": float(n.get("cpus", 1)), "resources": dict(n.get("resources", {}))} for n in nodes],
-            "temp_dir": str(Path(temp_dir) / "ray")}
+    spec = {
+        "nodes": [{"cpus": float(n.get("cpus", 1)), "resources": dict(n.get("resources", {}))} for n in nodes],
+        "temp_dir": str(Path(temp_dir) / "ray"),
+    }
     log = open(Path(temp_dir) / "cluster.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-c", _SCRIPT, json.dumps(spec)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=log, start_new_session=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SCRIPT, json.dumps(spec)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        start_new_session=True,
+        env=env,
+    )
     record["pid"] = proc.pid
     record["process"] = proc
     deadline = time.monotonic() + timeout

@@ -48,8 +48,9 @@ Sizing (per replica): ``num_cpus`` from the component's ``cpus`` (summed over co
 one deployment), else 0.5 for a deployment that runs an implementation and 0.1 for one that only
 passes calls on; ``memory`` from the component's ``memory`` or its model's ``memory``; replicas
 from ``replicas`` or ``autoscaling`` of the deployment's first component, else 1. When the
-deployment runs on one machine (link emulation on), replica counts are capped at the machine's
-CPU count and every ``num_cpus`` is scaled down by one factor so the total fits the CPUs Ray has;
+deployment runs on one machine (link emulation on, or a local head archkit starts), replica
+counts are capped at the machine's CPU count and every ``num_cpus`` is scaled down by one factor
+so the total fits the CPUs Ray has (a reservation that does not fit leaves a replica unscheduled);
 each adjustment is recorded in ``notes``. With link emulation off each replica also asks for the
 custom resource ``node:<node id>``, so on a cluster whose machines advertise those resources the
 deployments land where their node stands for.
@@ -117,12 +118,15 @@ class HopPlan(_Frozen):
     source: str = Field(description="Node the request leaves.")
     target: str = Field(description="Node the request reaches.")
     latency_s: float | None = Field(
-        description="One-way latency in seconds at the plan's emulation point; None when not declared.")
+        description="One-way latency in seconds at the plan's emulation point; None when not declared."
+    )
     bandwidth_bps: float | None = Field(
-        description="Bandwidth source -> target in bit/s at the plan's emulation point; None when not declared.")
+        description="Bandwidth source -> target in bit/s at the plan's emulation point; None when not declared."
+    )
     bandwidth_back_bps: float | None = Field(
         description="Bandwidth target -> source in bit/s (the response's way) at the emulation point; None when "
-                    "not declared.")
+        "not declared."
+    )
 
 
 class CrossingPlan(_Frozen):
@@ -132,11 +136,14 @@ class CrossingPlan(_Frozen):
     target_node: str = Field(description="Node of the callee.")
     hops: list[HopPlan] = Field(default_factory=list, description="Links crossed, in order; empty on one node.")
     down: list[str] = Field(
-        default_factory=list, description="Links that are down and leave no route; calls fail naming the first.")
+        default_factory=list, description="Links that are down and leave no route; calls fail naming the first."
+    )
     expected_ms: float | None = Field(
-        None, description="Network time the latency analysis predicts for one call (its connector time at the plan's "
-                          "emulation point), in ms; None when the analysis cannot tell (a size, latency or bandwidth "
-                          "not declared, or no route).")
+        None,
+        description="Network time the latency analysis predicts for one call (its connector time at the plan's "
+        "emulation point), in ms; None when the analysis cannot tell (a size, latency or bandwidth "
+        "not declared, or no route).",
+    )
 
 
 class CallPlan(_Frozen):
@@ -150,18 +157,25 @@ class CallPlan(_Frozen):
     deployment: str = Field(description="Deployment that runs the target.")
     app: str = Field(description="Application of that deployment.")
     crossing: CrossingPlan | None = Field(None, description="Links crossed when caller and target are on two nodes.")
-    legs: int = Field(2, description="Legs the call crosses its route: 2 for a synchronous call (sync_call, "
-                                     "in_process: the request out, the response back), 1 for any other connector.")
+    legs: int = Field(
+        2,
+        description="Legs the call crosses its route: 2 for a synchronous call (sync_call, "
+        "in_process: the request out, the response back), 1 for any other connector.",
+    )
     request_bytes: float | None = Field(
-        None, description="Declared request size at the emulation point, used for link emulation; None: the actual "
-                          "payload.")
+        None,
+        description="Declared request size at the emulation point, used for link emulation; None: the actual payload.",
+    )
     response_bytes: float | None = Field(
-        None, description="Declared response size at the emulation point, used for link emulation; None: the actual "
-                          "answer.")
+        None,
+        description="Declared response size at the emulation point, used for link emulation; None: the actual answer.",
+    )
     device_time_s: float | None = Field(
-        None, description="With device emulation: seconds the target takes on its node (the latency analysis' "
-                          "component time at the emulation point); the caller pads the step up to it. None: no "
-                          "padding.")
+        None,
+        description="With device emulation: seconds the target takes on its node (the latency analysis' "
+        "component time at the emulation point); the caller pads the step up to it. None: no "
+        "padding.",
+    )
 
 
 class ComponentRun(_Frozen):
@@ -178,7 +192,9 @@ class DeploymentSpec(_Frozen):
     name: str = Field(description="Deployment name, unique within its application.")
     app: str = Field(description="Name of the Serve application it belongs to.")
     node: str = Field(description="Deployment node of the model it stands for.")
-    components: list[ComponentRun] = Field(description="Components this deployment runs, first the one it is named for.")
+    components: list[ComponentRun] = Field(
+        description="Components this deployment runs, first the one it is named for."
+    )
     calls: list[CallPlan] = Field(default_factory=list, description="Flow steps made from its components, in order.")
     ingress: bool = Field(False, description="Whether it is the HTTP ingress of the flow.")
     num_replicas: int | None = Field(description="Fixed replica count; None when autoscaling.")
@@ -188,12 +204,15 @@ class DeploymentSpec(_Frozen):
     resources: dict[str, float] = Field(default_factory=dict, description="Custom Ray resources per replica.")
     max_ongoing_requests: int | None = Field(description="Serve max_ongoing_requests; None keeps Serve's default.")
     max_queued_requests: int | None = Field(
-        None, description="Serve max_queued_requests: requests waiting beyond it get 503; None: unbounded.")
+        None, description="Serve max_queued_requests: requests waiting beyond it get 503; None: unbounded."
+    )
     request_timeout_s: float | None = Field(
-        None, description="Deadline of one request at the ingress in seconds (504 beyond it); None for others.")
+        None, description="Deadline of one request at the ingress in seconds (504 beyond it); None for others."
+    )
     health_check_period_s: float = Field(_HEALTH_CHECK_PERIOD_S, description="Seconds between health checks.")
     health_check_timeout_s: float = Field(
-        _HEALTH_CHECK_TIMEOUT_S, description="Seconds a health check may take before the replica counts as failed.")
+        _HEALTH_CHECK_TIMEOUT_S, description="Seconds a health check may take before the replica counts as failed."
+    )
     accepts: list[str] = Field(default_factory=list, description="Content types the ingress accepts (empty: any).")
     max_body_bytes: int | None = Field(None, description="Largest request body the ingress accepts.")
 
@@ -235,12 +254,15 @@ class DeploymentPlan(_Frozen):
     endpoint: str = Field(description="HTTP path that runs the flow, e.g. '/glasses/read-sign'.")
     emulate_links: bool = Field(description="Whether calls across nodes wait as the declared links predict.")
     emulation_point: Point = Field(
-        "typical", description="Which point of each declared range link emulation uses: best, typical or worst.")
+        "typical", description="Which point of each declared range link emulation uses: best, typical or worst."
+    )
     emulate_devices: bool = Field(
-        False, description="Whether each component is padded to the processing time declared for its node.")
+        False, description="Whether each component is padded to the processing time declared for its node."
+    )
     cpu_budget: float | None = Field(description="CPUs the plan was fitted into (one machine), or None.")
     python_path: list[str] = Field(
-        default_factory=list, description="Folders added to sys.path in replicas to import implementations.")
+        default_factory=list, description="Folders added to sys.path in replicas to import implementations."
+    )
     apps: list[AppSpec] = Field(description="Serve applications, entry node first.")
     deployments: list[DeploymentSpec] = Field(description="All deployments.")
     skipped: list[str] = Field(default_factory=list, description="Flow components not run, with the reason.")
@@ -310,7 +332,8 @@ def _hops(ctx: AnalysisContext, connector: Any, a: str, b: str, point: Point) ->
         if not down:
             raise UsageError(
                 f"connector {connector.id!r} joins nodes {a!r} and {b!r}, but no declared link joins them; "
-                f"add a link between them or place both components on one node")
+                f"add a link between them or place both components on one node"
+            )
         hops = nominal or []
     else:
         down, hops = [], usable
@@ -318,8 +341,16 @@ def _hops(ctx: AnalysisContext, connector: Any, a: str, b: str, point: Point) ->
     for hop in hops:
         latency, forward = hop_at(hop.link, hop.source, point)
         _, backward = hop_at(hop.link, hop.target, point)
-        out.append(HopPlan(link=hop.link.id, source=hop.source, target=hop.target, latency_s=latency,
-                           bandwidth_bps=forward, bandwidth_back_bps=backward))
+        out.append(
+            HopPlan(
+                link=hop.link.id,
+                source=hop.source,
+                target=hop.target,
+                latency_s=latency,
+                bandwidth_bps=forward,
+                bandwidth_back_bps=backward,
+            )
+        )
     return out, down
 
 
@@ -342,7 +373,9 @@ def _undeclared_links(calls: list[CallPlan]) -> list[str]:
         if crossing is None or crossing.down:
             continue
         for hop in crossing.hops:
-            gaps = [name for name, value in (("latency", hop.latency_s), ("bandwidth", hop.bandwidth_bps)) if value is None]
+            gaps = [
+                name for name, value in (("latency", hop.latency_s), ("bandwidth", hop.bandwidth_bps)) if value is None
+            ]
             if call.legs == 2 and hop.bandwidth_back_bps is None and "bandwidth" not in gaps:
                 gaps.append(f"bandwidth from {hop.target!r}")
             if gaps:
@@ -360,6 +393,7 @@ def build_plan(
     model_path: str | Path | None = None,
     point: Point = "typical",
     emulate_devices: bool | None = None,
+    one_machine: bool | None = None,
 ) -> DeploymentPlan:
     """Compute the deployment plan of one flow of ``system`` under a variant's placement.
 
@@ -369,12 +403,15 @@ def build_plan(
         flow: flow id; None takes the first declared flow.
         emulate_links: wait on calls across nodes as the links predict (one machine), or map nodes
             to Ray custom resources ``node:<id>`` (a cluster).
-        cpus: CPUs of the machine to fit into when emulating; defaults to ``os.cpu_count()``.
+        cpus: CPUs of the machine to fit into when it is one machine; defaults to ``os.cpu_count()``.
         model_path: the model file, whose folder (and project root) replicas import from.
         point: the point of each declared range that link emulation waits (default the typical
             value); each call's ``expected_ms`` is the latency analysis' connector time there.
         emulate_devices: pad each component to the processing time declared for its node (see
             :func:`device_times`); None: on exactly when ``emulate_links`` is.
+        one_machine: every deployment runs on one machine of ``cpus`` CPUs (a local head), so
+            replica counts and CPU reservations are fitted to it; None: exactly when
+            ``emulate_links`` is.
 
     Raises:
         UsageError: unknown variant or flow, a flow component not placed on a node, no component
@@ -400,8 +437,9 @@ def build_plan(
     unplaced = sorted({cid for cid in in_flow if cid not in placement})
     if unplaced:
         where = f"variant {variant!r}" if variant else "the base placement"
-        raise UsageError(f"flow {chosen.id!r} uses components with no node in {where}: "
-                         f"{', '.join(unplaced)}; place them on a node")
+        raise UsageError(
+            f"flow {chosen.id!r} uses components with no node in {where}: {', '.join(unplaced)}; place them on a node"
+        )
 
     devices = emulate_links if emulate_devices is None else emulate_devices
     padded = device_times(graph, [s.target for s in steps], point) if devices else {}
@@ -414,12 +452,17 @@ def build_plan(
         return any(runs_code(s.target, seen | {cid}) for s in steps if s.source == cid and s.target not in seen)
 
     if not runs_code(entry):
-        raise UsageError(f"no component in flow {chosen.id!r} has an implementation; set "
-                         f"implementation='module:Class' on the components to run")
+        raise UsageError(
+            f"no component in flow {chosen.id!r} has an implementation; set "
+            f"implementation='module:Class' on the components to run"
+        )
     live = [s for s in steps if runs_code(s.target)]
-    skipped = [f"{s.target}: step {s.id!r} skipped, nothing it reaches has an implementation"
-               + (" or a declared processing time" if devices else "")
-               for s in steps if s not in live]
+    skipped = [
+        f"{s.target}: step {s.id!r} skipped, nothing it reaches has an implementation"
+        + (" or a declared processing time" if devices else "")
+        for s in steps
+        if s not in live
+    ]
 
     # assign each component to a deployment: the caller's (inline) or its own
     owner: dict[str, str] = {entry: entry}
@@ -442,36 +485,62 @@ def build_plan(
     raw: list[dict[str, Any]] = []
     for head in heads:
         members = [cid for cid in owner if owner[cid] == head]
-        runs = [ComponentRun(id=cid, implementation=comps[cid].implementation, config=dict(comps[cid].config))
-                for cid in members]
-        declared = [comps[cid].cpus for cid in members if comps[cid].cpus is not None]
+        runs = [
+            ComponentRun(id=cid, implementation=comps[cid].implementation, config=dict(comps[cid].config))
+            for cid in members
+        ]
+        declared = [float(comps[cid].cpus or 0.0) for cid in members if comps[cid].cpus is not None]
         has_impl = any(r.implementation for r in runs)
         mem = [m for m in (_memory(comps[cid]) for cid in members) if m is not None]
         replicas, auto, most = _scaling(comps[head])
-        raw.append({"name": names[head], "head": head, "node": placement[head], "components": runs,
-                    "num_cpus": float(sum(declared)) if declared else (_DEFAULT_CPUS if has_impl else _INGRESS_CPUS),
-                    "memory": sum(mem) if mem else None, "num_replicas": replicas, "autoscaling": auto,
-                    "most": most, "ingress": head == entry})
+        raw.append(
+            {
+                "name": names[head],
+                "head": head,
+                "node": placement[head],
+                "components": runs,
+                "num_cpus": float(sum(declared)) if declared else (_DEFAULT_CPUS if has_impl else _INGRESS_CPUS),
+                "memory": sum(mem) if mem else None,
+                "num_replicas": replicas,
+                "autoscaling": auto,
+                "most": most,
+                "ingress": head == entry,
+            }
+        )
     # components with an implementation outside the flow still run on their node
     for comp in system.components:
         if comp.implementation and comp.id not in owner and comp.id in placement:
             replicas, auto, most = _scaling(comp)
             owner[comp.id] = comp.id
             names[comp.id] = comp.id
-            raw.append({"name": comp.id, "head": comp.id, "node": placement[comp.id],
-                        "components": [ComponentRun(id=comp.id, implementation=comp.implementation,
-                                                    config=dict(comp.config))],
-                        "num_cpus": float(comp.cpus) if comp.cpus else _DEFAULT_CPUS, "memory": _memory(comp),
-                        "num_replicas": replicas, "autoscaling": auto, "most": most, "ingress": False})
+            raw.append(
+                {
+                    "name": comp.id,
+                    "head": comp.id,
+                    "node": placement[comp.id],
+                    "components": [
+                        ComponentRun(id=comp.id, implementation=comp.implementation, config=dict(comp.config))
+                    ],
+                    "num_cpus": float(comp.cpus) if comp.cpus else _DEFAULT_CPUS,
+                    "memory": _memory(comp),
+                    "num_replicas": replicas,
+                    "autoscaling": auto,
+                    "most": most,
+                    "ingress": False,
+                }
+            )
 
-    budget = float(cpus if cpus is not None else (os.cpu_count() or 1)) if emulate_links else None
+    if one_machine is None:
+        one_machine = emulate_links
+    budget = float(cpus if cpus is not None else (os.cpu_count() or 1)) if one_machine else None
     notes: list[str] = []
     if budget is not None:
         cap = max(1, int(budget))
         for item in raw:
             if item["num_replicas"] is not None and item["num_replicas"] > cap:
-                notes.append(f"{item['name']}: {item['num_replicas']} replicas capped at {cap} "
-                             f"(one machine with {cap} CPUs)")
+                notes.append(
+                    f"{item['name']}: {item['num_replicas']} replicas capped at {cap} (one machine with {cap} CPUs)"
+                )
                 item["num_replicas"] = item["most"] = cap
             auto = item["autoscaling"]
             if auto is not None and auto["max_replicas"] > cap:
@@ -491,55 +560,97 @@ def build_plan(
     roots = _import_roots(model_path)
     specs: list[DeploymentSpec] = []
     for item in raw:
-        members = {run.id for run in item["components"]}
+        member_ids = {run.id for run in item["components"]}
         calls = []
         for step in live:
-            if step.source not in members:
+            if step.source not in member_ids:
                 continue
             target_head = owner[step.target]
             crossing = None
             a, b = placement[step.source], placement[step.target]
             if a != b:
                 hops, down = _hops(graph, step, a, b, point)
-                crossing = CrossingPlan(source_node=a, target_node=b, hops=hops, down=down,
-                                        expected_ms=_expected_ms(graph, step, a, b, point))
-            calls.append(CallPlan(
-                connector=step.id, kind=step.kind, source=step.source, target=step.target,
-                inline=inline_step[step.id], deployment=names[target_head],
-                app=app_name[placement[target_head]], crossing=crossing,
-                legs=2 if step.synchronous else 1, request_bytes=_size_at(step, "request_size", point),
-                response_bytes=_size_at(step, "response_size", point), device_time_s=padded.get(step.target)))
+                crossing = CrossingPlan(
+                    source_node=a,
+                    target_node=b,
+                    hops=hops,
+                    down=down,
+                    expected_ms=_expected_ms(graph, step, a, b, point),
+                )
+            calls.append(
+                CallPlan(
+                    connector=step.id,
+                    kind=step.kind,
+                    source=step.source,
+                    target=step.target,
+                    inline=inline_step[step.id],
+                    deployment=names[target_head],
+                    app=app_name[placement[target_head]],
+                    crossing=crossing,
+                    legs=2 if step.synchronous else 1,
+                    request_bytes=_size_at(step, "request_size", point),
+                    response_bytes=_size_at(step, "response_size", point),
+                    device_time_s=padded.get(step.target),
+                )
+            )
         limits = _serving_limits(comps[item["head"]], item["ingress"])
         resources = {} if emulate_links else {f"{NODE_RESOURCE_PREFIX}{item['node']}": _NODE_RESOURCE_SHARE}
         accepts: list[str] = []
         max_body: int | None = None
         if item["ingress"]:
             accepts, max_body = _ingress_limits(item["components"][0].implementation, roots)
-        specs.append(DeploymentSpec(
-            name=item["name"], app=app_name[item["node"]], node=item["node"], components=item["components"],
-            calls=calls, ingress=item["ingress"], num_replicas=item["num_replicas"],
-            autoscaling=item["autoscaling"], num_cpus=item["num_cpus"], memory=item["memory"],
-            resources=resources,
-            accepts=accepts, max_body_bytes=max_body, **limits,
-        ))
+        specs.append(
+            DeploymentSpec(
+                name=item["name"],
+                app=app_name[item["node"]],
+                node=item["node"],
+                components=item["components"],
+                calls=calls,
+                ingress=item["ingress"],
+                num_replicas=item["num_replicas"],
+                autoscaling=item["autoscaling"],
+                num_cpus=item["num_cpus"],
+                memory=item["memory"],
+                resources=resources,
+                accepts=accepts,
+                max_body_bytes=max_body,
+                **limits,
+            )
+        )
 
     gaps = _undeclared_links([call for spec in specs for call in spec.calls]) if emulate_links else []
     if gaps:
-        raise UsageError("link emulation needs the latency and bandwidth of every link a call crosses; not "
-                         f"declared: {'; '.join(gaps)}. Declare them, or deploy without link emulation")
+        raise UsageError(
+            "link emulation needs the latency and bandwidth of every link a call crosses; not "
+            f"declared: {'; '.join(gaps)}. Declare them, or deploy without link emulation"
+        )
 
     apps = []
     for node in node_order:
         names_here = [s.name for s in specs if s.node == node]
-        apps.append(AppSpec(name=app_name[node], node=node, route_prefix=f"/{node}", ingress=names_here[0],
-                            deployments=names_here))
+        apps.append(
+            AppSpec(
+                name=app_name[node], node=node, route_prefix=f"/{node}", ingress=names_here[0], deployments=names_here
+            )
+        )
     entry_node = placement[entry]
     return DeploymentPlan(
-        system=system.name, prefix=prefix, variant=variant, flow=chosen.id, entry_component=entry,
-        entry_node=entry_node, endpoint=f"/{entry_node}/{chosen.id}", emulate_links=emulate_links,
+        system=system.name,
+        prefix=prefix,
+        variant=variant,
+        flow=chosen.id,
+        entry_component=entry,
+        entry_node=entry_node,
+        endpoint=f"/{entry_node}/{chosen.id}",
+        emulate_links=emulate_links,
         emulation_point=point,
         emulate_devices=devices,
-        cpu_budget=budget, python_path=roots, apps=apps, deployments=specs, skipped=skipped, notes=notes,
+        cpu_budget=budget,
+        python_path=roots,
+        apps=apps,
+        deployments=specs,
+        skipped=skipped,
+        notes=notes,
     )
 
 

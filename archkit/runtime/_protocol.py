@@ -60,9 +60,7 @@ class LinkDown(ArchkitError, ConnectionError):
 
     def __init__(self, link: str, connector: str, variant: str | None = None) -> None:
         where = f" in variant {variant!r}" if variant else ""
-        super().__init__(
-            f"link {link!r} is down{where}: the call over connector {connector!r} cannot reach its target"
-        )
+        super().__init__(f"link {link!r} is down{where}: the call over connector {connector!r} cannot reach its target")
         self.link = link
         self.connector = connector
         self.variant = variant

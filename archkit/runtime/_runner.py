@@ -44,8 +44,11 @@ RemoteCall = Callable[[CallPlan, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 def public_view(payload: dict[str, Any], hidden: tuple[str, ...] = ("body", "content_type")) -> dict[str, Any]:
     """The payload as the HTTP client sees it: byte values, private keys and the raw request left out."""
-    return {k: v for k, v in payload.items()
-            if k not in hidden and not k.startswith("_") and not isinstance(v, (bytes, bytearray, memoryview))}
+    return {
+        k: v
+        for k, v in payload.items()
+        if k not in hidden and not k.startswith("_") and not isinstance(v, (bytes, bytearray, memoryview))
+    }
 
 
 def _steps_total(timings: dict[str, float]) -> float:
@@ -63,8 +66,14 @@ class GroupRunner:
         remote: coroutine function that runs a call's target in its own deployment.
     """
 
-    def __init__(self, spec: DeploymentSpec, roots: list[str], variant: str | None, emulate_links: bool,
-                 remote: RemoteCall | None = None) -> None:
+    def __init__(
+        self,
+        spec: DeploymentSpec,
+        roots: list[str],
+        variant: str | None,
+        emulate_links: bool,
+        remote: RemoteCall | None = None,
+    ) -> None:
         self.spec = spec
         self.variant = variant
         self.emulate_links = emulate_links
@@ -131,11 +140,12 @@ class GroupRunner:
         if self.remote is None:
             raise RuntimeError(f"deployment {self.spec.name!r} has no way to call {call.deployment!r}")
         timings = dict(payload[TIMINGS])
-        emulate = self.emulate_links and crossing is not None and bool(crossing.hops)
+        hops = crossing.hops if crossing is not None else []
+        emulate = self.emulate_links and bool(hops)
         waited = 0.0
         if emulate:
             size = call.request_bytes if call.request_bytes is not None else payload_size(payload)
-            waited += await self._wait(route_delay(crossing.hops, size), timings)
+            waited += await self._wait(route_delay(hops, size), timings)
         # keys starting with "_" hold in-process objects (a decoded image): they never leave the replica
         private = {k: v for k, v in payload.items() if k.startswith("_")}
         sent = {k: v for k, v in payload.items() if not k.startswith("_")}
@@ -149,7 +159,7 @@ class GroupRunner:
             timings[key] = round(timings.get(key, 0.0) + value, 3)
         if emulate and call.legs == 2:  # only a synchronous call's answer crosses the links in the model
             size = call.response_bytes if call.response_bytes is not None else payload_size(result)
-            waited += await self._wait(route_delay(crossing.hops, size, back=True), timings)
+            waited += await self._wait(route_delay(hops, size, back=True), timings)
         return {**private, **result, TIMINGS: timings}, waited
 
     @staticmethod

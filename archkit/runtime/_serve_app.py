@@ -83,16 +83,21 @@ class _Remote:
         return await handle.run.remote(call.target, payload)
 
 
-def _make_runner(spec_json: dict[str, Any], meta: dict[str, Any],
-                 handles: dict[str, DeploymentHandle] | None) -> GroupRunner:
+def _make_runner(
+    spec_json: dict[str, Any], meta: dict[str, Any], handles: dict[str, DeploymentHandle] | None
+) -> GroupRunner:
     spec = DeploymentSpec.model_validate(spec_json)
     return GroupRunner(spec, meta["python_path"], meta["variant"], meta["emulate_links"], _Remote(handles))
 
 
 def _describe(spec: DeploymentSpec, meta: dict[str, Any]) -> dict[str, Any]:
     """What a replica runs, as it was built: its spec and the plan's emulation settings (``archkit verify``)."""
-    return {"spec": spec.model_dump(mode="json"), "variant": meta.get("variant"),
-            "emulate_links": bool(meta.get("emulate_links")), "emulate_devices": bool(meta.get("emulate_devices"))}
+    return {
+        "spec": spec.model_dump(mode="json"),
+        "variant": meta.get("variant"),
+        "emulate_links": bool(meta.get("emulate_links")),
+        "emulate_devices": bool(meta.get("emulate_devices")),
+    }
 
 
 @serve.deployment
@@ -106,8 +111,13 @@ class ComponentDeployment:
         peers: other deployments of the same application, bound here so the application holds them.
     """
 
-    def __init__(self, spec: dict[str, Any], meta: dict[str, Any],
-                 handles: dict[str, DeploymentHandle] | None = None, peers: list[DeploymentHandle] | None = None) -> None:
+    def __init__(
+        self,
+        spec: dict[str, Any],
+        meta: dict[str, Any],
+        handles: dict[str, DeploymentHandle] | None = None,
+        peers: list[DeploymentHandle] | None = None,
+    ) -> None:
         confine_replica()
         self.spec = DeploymentSpec.model_validate(spec)
         self.meta = dict(meta)
@@ -127,8 +137,11 @@ class ComponentDeployment:
 
     async def __call__(self, request: Any) -> dict[str, Any]:
         """``GET /<node>``: what this node's application runs."""
-        return {"node": self.spec.node, "deployment": self.spec.name,
-                "components": [c.id for c in self.spec.components]}
+        return {
+            "node": self.spec.node,
+            "deployment": self.spec.name,
+            "components": [c.id for c in self.spec.components],
+        }
 
 
 def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
@@ -140,10 +153,13 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
     content = {t: {"schema": {"type": "string", "format": "binary"}} for t in (accepts or ["application/octet-stream"])}
     api = FastAPI(
         title=title,
-        description=(f"Runs flow '{flow}' from component '{spec.components[0].id}' on node '{spec.node}'. "
-                     f"POST the raw input as the request body."),
+        description=(
+            f"Runs flow '{flow}' from component '{spec.components[0].id}' on node '{spec.node}'. "
+            f"POST the raw input as the request body."
+        ),
         version="1",
     )
+
     def _accepted(content_type: str) -> bool:
         return not accepts or content_type.split(";")[0].strip().lower() in accepts
 
@@ -151,16 +167,23 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
         shown = content_type.split(";")[0].strip().lower() or "none"
         return {"error": f"content type {shown!r} is not accepted; send one of: {', '.join(accepts)}"}
 
-    error_schema = {"application/json": {"schema": {
-        "type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}}}
+    error_schema = {
+        "application/json": {
+            "schema": {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
+        }
+    }
 
     @serve.ingress(api)
     class FlowIngress:
         """HTTP ingress of the flow: checks the request, runs the chain, answers JSON."""
 
-        def __init__(self, spec: dict[str, Any], meta: dict[str, Any],
-                     handles: dict[str, DeploymentHandle] | None = None,
-                     peers: list[DeploymentHandle] | None = None) -> None:
+        def __init__(
+            self,
+            spec: dict[str, Any],
+            meta: dict[str, Any],
+            handles: dict[str, DeploymentHandle] | None = None,
+            peers: list[DeploymentHandle] | None = None,
+        ) -> None:
             confine_replica()
             self.spec = DeploymentSpec.model_validate(spec)
             self.meta = dict(meta)
@@ -177,13 +200,19 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
             responses={
                 200: {"description": "The flow's outputs and per-step timings in ms (`timings`)."},
                 413: {"description": f"Body larger than {limit} bytes.", "content": error_schema},
-                415: {"description": "Content type not accepted: " + (", ".join(accepts) or "any"),
-                      "content": error_schema},
-                422: {"description": "Input that cannot be processed (e.g. an undecodable image).",
-                      "content": error_schema},
-                503: {"description": "A declared link on the way is down in this variant, or the service is full "
-                                     "or replacing a replica: retry after `Retry-After` seconds.",
-                      "content": error_schema},
+                415: {
+                    "description": "Content type not accepted: " + (", ".join(accepts) or "any"),
+                    "content": error_schema,
+                },
+                422: {
+                    "description": "Input that cannot be processed (e.g. an undecodable image).",
+                    "content": error_schema,
+                },
+                503: {
+                    "description": "A declared link on the way is down in this variant, or the service is full "
+                    "or replacing a replica: retry after `Retry-After` seconds.",
+                    "content": error_schema,
+                },
                 504: {"description": f"No answer within {deadline} s.", "content": error_schema},
             },
         )
@@ -223,8 +252,10 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
                 if isinstance(cause, LinkDown):
                     return 503, {"error": str(cause), "link": cause.link, "connector": cause.connector}
                 if isinstance(cause, _RETRYABLE):
-                    return 503, {"error": f"a part of the flow is unavailable for a moment "
-                                          f"({type(cause).__name__}); retry shortly"}
+                    return 503, {
+                        "error": f"a part of the flow is unavailable for a moment "
+                        f"({type(cause).__name__}); retry shortly"
+                    }
                 raise
             out = public_view(result)
             out[TIMINGS] = {**(out.get(TIMINGS) or {}), "total": round((time.perf_counter() - start) * 1000, 3)}
@@ -246,8 +277,12 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
 
 
 def _meta(plan: DeploymentPlan) -> dict[str, Any]:
-    return {"python_path": list(plan.python_path), "variant": plan.variant, "emulate_links": plan.emulate_links,
-            "emulate_devices": plan.emulate_devices}
+    return {
+        "python_path": list(plan.python_path),
+        "variant": plan.variant,
+        "emulate_links": plan.emulate_links,
+        "emulate_devices": plan.emulate_devices,
+    }
 
 
 def build_apps(plan: DeploymentPlan) -> dict[str, Any]:
@@ -260,17 +295,21 @@ def build_apps(plan: DeploymentPlan) -> dict[str, Any]:
         if name in bound:
             return bound[name]
         if name in path:
-            raise UsageError(f"deployments {' -> '.join(path + (name,))} call each other in a cycle on one node; "
-                             f"break the cycle or place them on different nodes")
+            raise UsageError(
+                f"deployments {' -> '.join(path + (name,))} call each other in a cycle on one node; "
+                f"break the cycle or place them on different nodes"
+            )
         spec = specs[name]
         local = sorted({c.deployment for c in spec.calls if not c.inline and c.app == spec.app})
         handles = {target: bind(target, [], path + (name,)) for target in local}
+        deployment: Any
         if spec.ingress:
             deployment = serve.deployment(ingress_deployment(spec, plan.flow, f"{plan.system} - {spec.node}"))
         else:
             deployment = ComponentDeployment
         bound[name] = deployment.options(**deployment_options(spec)).bind(
-            spec.model_dump(mode="json"), meta, handles or None, peers or None)
+            spec.model_dump(mode="json"), meta, handles or None, peers or None
+        )
         return bound[name]
 
     def reach(name: str, seen: set[str]) -> None:
@@ -304,7 +343,13 @@ def build_node_app(args: dict[str, Any]) -> Any:
     system = load(args["model"])
     from ._plan import build_plan
 
-    plan = build_plan(system, args.get("variant"), args.get("flow"),
-                      emulate_links=bool(args.get("emulate_links", True)), cpus=args.get("cpus"),
-                      model_path=args["model"], emulate_devices=args.get("emulate_devices"))
+    plan = build_plan(
+        system,
+        args.get("variant"),
+        args.get("flow"),
+        emulate_links=bool(args.get("emulate_links", True)),
+        cpus=args.get("cpus"),
+        model_path=args["model"],
+        emulate_devices=args.get("emulate_devices"),
+    )
     return build_apps(plan)[plan.app(args["node"]).name]

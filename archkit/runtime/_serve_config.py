@@ -51,8 +51,9 @@ def write_model_package(model_path: str, package: Path) -> str:
     return Path(file).resolve().relative_to(folder).as_posix() + colon + attr
 
 
-def serve_config(plan: DeploymentPlan, model_path: str, *, host: str = "127.0.0.1", port: int = 8000,
-                 working_dir: str | None = None) -> dict[str, Any]:
+def serve_config(
+    plan: DeploymentPlan, model_path: str, *, host: str = "127.0.0.1", port: int = 8000, working_dir: str | None = None
+) -> dict[str, Any]:
     """The Serve config (a dict in ``ServeDeploySchema`` form) that deploys ``plan``.
 
     Args:
@@ -66,8 +67,13 @@ def serve_config(plan: DeploymentPlan, model_path: str, *, host: str = "127.0.0.
     """
     apps = []
     for app in plan.apps:
-        args: dict[str, Any] = {"model": model_path, "node": app.node, "flow": plan.flow,
-                                "emulate_links": plan.emulate_links, "emulate_devices": plan.emulate_devices}
+        args: dict[str, Any] = {
+            "model": model_path,
+            "node": app.node,
+            "flow": plan.flow,
+            "emulate_links": plan.emulate_links,
+            "emulate_devices": plan.emulate_devices,
+        }
         if plan.variant is not None:
             args["variant"] = plan.variant
         if plan.cpu_budget is not None:
@@ -100,16 +106,18 @@ def serve_config_yaml(plan: DeploymentPlan, model_path: str, **kwargs: Any) -> s
     """:func:`serve_config` as YAML text, with a header saying how to use it."""
     import yaml
 
-    where = (f"# The model comes from the package at {kwargs['working_dir']} (its runtime_env.working_dir);\n"
-             "# the cluster must be able to fetch that URI.\n" if kwargs.get("working_dir") else
-             f"# The model is read from {model_path} on the cluster's machines; for a config that runs\n"
-             "# elsewhere, write it with --package (and --package-uri) so that the model travels with it.\n")
+    where = (
+        f"# The model comes from the package at {kwargs['working_dir']} (its runtime_env.working_dir);\n"
+        "# the cluster must be able to fetch that URI.\n"
+        if kwargs.get("working_dir")
+        else f"# The model is read from {model_path} on the cluster's machines; for a config that runs\n"
+        "# elsewhere, write it with --package (and --package-uri) so that the model travels with it.\n"
+    )
     header = (
         f"# Ray Serve config for '{plan.system}'"
         + (f", variant '{plan.variant}'" if plan.variant else ", base placement")
         + f", flow '{plan.flow}'.\n"
         "# Written by archkit serve-config. Deploy with: serve deploy <this file> -a http://127.0.0.1:8265\n"
-        "# or paste it under spec.serveConfigV2 of a KubeRay RayService.\n"
-        + where
+        "# or paste it under spec.serveConfigV2 of a KubeRay RayService.\n" + where
     )
     return header + yaml.safe_dump(serve_config(plan, model_path, **kwargs), sort_keys=False)

@@ -60,7 +60,7 @@ def routes(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def edge(routes):
-    write_routes(str(routes), {"/cap": 3})
+    write_routes(str(routes), {"/cap": {"capacity": 3}})
     limits = EdgeLimits(body_timeout_s=1.0, max_body_bytes=1000, max_pending=20, response_timeout_s=1.5,
                         routes_file=str(routes))
     port = free_port()

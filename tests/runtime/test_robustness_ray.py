@@ -1,8 +1,8 @@
 """A deployment that cannot be reached from the network, stalled, flooded or broken by one fault (marked ``ray``).
 
-The example is deployed once for the module (variant all-in-cloud, link emulation off, OCR with
-two replicas) on a local head of its own, through archkit's Python API in a child process, as a
-user would run it. The tests check behaviour only; ``bench/bench_robustness.py`` measures the
+The example is deployed once for the module (variant all-in-cloud, link emulation off, the
+ingress and OCR with two replicas each) on a local head of its own, through archkit's Python API
+in a child process, as a user would run it. The tests check behaviour only; ``bench/bench_robustness.py`` measures the
 times (the 503s' latency, the stall after a fault) on the same scenarios.
 Every load here is bounded in count and time and stays on loopback.
 """
@@ -39,8 +39,9 @@ from archkit.io import load
 from archkit.runtime import deploy
 system = load(sys.argv[1])
 data = system.model_dump(mode="python")
-data["components"] = [dict(c, replicas=2) if c["id"] == "ocr" else c for c in data["components"]]
-record = deploy(type(system).model_validate(data), "all-in-cloud", model_path=sys.argv[1], emulate_links=False)
+data["components"] = [dict(c, replicas=2) if c["id"] in ("camera", "ocr") else c for c in data["components"]]
+record = deploy(type(system).model_validate(data), "all-in-cloud", model_path=sys.argv[1], emulate_links=False,
+                timeout=240)
 print(json.dumps({k: v for k, v in record.items() if k != "plan"}))
 """
 
@@ -51,14 +52,16 @@ def deployed(tmp_path_factory):
     old = os.environ.get("ARCHKIT_STATE_DIR")
     os.environ["ARCHKIT_STATE_DIR"] = str(state)
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAY_AUTH_")}
-    done = subprocess.run([sys.executable, "-c", DEPLOY, str(EXAMPLE_MODEL)], capture_output=True, text=True,
-                          timeout=300, env=env)
-    head = read_state("head")
+    head = None
     try:
+        done = subprocess.run([sys.executable, "-c", DEPLOY, str(EXAMPLE_MODEL)], capture_output=True, text=True,
+                              timeout=300, env=env)
+        head = read_state("head")
         assert done.returncode == 0, done.stderr[-3000:]
         record = json.loads(done.stdout.strip().splitlines()[-1])
         yield {"record": record, "head": head}
     finally:
+        head = head or read_state("head")  # a deploy that did not finish may have left its head
         if head is not None:
             stop_local_head(head)
         if old is None:
@@ -95,9 +98,10 @@ def test_nothing_listens_beyond_loopback(deployed):
     processes = {row["process"] for row in listening}
     # the whole head is there: GCS, raylet, agents, Serve's controller, proxy and every replica
     assert {"gcs_server", "raylet", "ray::ServeController", "ray::ProxyActor"} <= processes
-    assert sum(p.startswith("ray::ServeReplica:") for p in processes) == 3
+    assert sum(p.startswith("ray::ServeReplica:") for p in processes) == 3  # ingress, ocr, translator
     port = int(deployed["record"]["base_url"].rsplit(":", 1)[1])
-    assert any(row["port"] == port and row["process"] == "ray::ProxyActor" for row in listening)
+    edge = "haproxy" if deployed["record"]["edge_mode"] == "haproxy" else "ray::ProxyActor"
+    assert any(row["port"] == port and row["process"] == edge for row in listening)
     assert seen["exposed"] == [], seen["exposed"]
 
 
@@ -176,7 +180,7 @@ def test_a_flood_gets_correct_answers_or_503_with_a_retry_hint(deployed):
     answers = asyncio.run(flood())
     statuses = [status for status, _, _ in answers]
     assert set(statuses) <= {200, 503}, statuses
-    assert statuses.count(200) >= 1 and statuses.count(503) >= 128  # the ingress holds 12 at once
+    assert statuses.count(200) >= 1 and statuses.count(503) >= 128  # the ingress holds 16 at once
     for index, (status, headers, body) in enumerate(answers):
         answer = json.loads(body)
         if status == 200:
@@ -220,6 +224,29 @@ def test_a_killed_replica_costs_only_retryable_503s(deployed):
     while time.monotonic() < deadline and len([p for p in _replica_pids(head, "ocr") if p != victims[0]]) < 2:
         time.sleep(0.5)
     assert len([p for p in _replica_pids(head, "ocr") if p != victims[0]]) == 2
+
+
+def test_a_killed_ingress_replica_costs_only_retryable_503s(deployed):
+    """One of the flow's two ingress replicas dies: the edge sends its requests to the other one."""
+    from archkit.runtime._loadgen import LoadInput, run_load
+
+    head = deployed["head"]
+    victims = _replica_pids(head, "ingress")
+    assert len(victims) == 2
+    inputs = [LoadInput(ar_signs.sign_png(t), "image/png") for t in ar_signs.SIGNS]
+
+    def kill() -> None:
+        time.sleep(1.0)
+        os.kill(victims[0], signal.SIGKILL)
+
+    killer = threading.Thread(target=kill)
+    killer.start()
+    report = run_load(_url(deployed), inputs, requests=60, concurrency=4, time_limit=150, retries=60)
+    killer.join()
+    print(f"\nkilled one of two ingress replicas: first tries {report['first_try']}, final {report['statuses']}, "
+          f"{report['retried']} retries, stall {report['max_gap_ms']} ms")
+    assert set(report["first_try"]) <= {"200", "503"}, report["errors"]
+    assert report["statuses"] == {"200": report["requests"]}, report["errors"]
 
 
 def test_the_deployment_writes_no_temporary_files_and_leaves_nothing(deployed, tmp_path):

@@ -1,9 +1,10 @@
 """archkit deploy on a real Ray instance over HTTP on loopback (slow: marked ``ray``).
 
-One Ray head serves the whole module: the example is deployed in three variants one after the
-other, the tiny system next to it, and everything is taken down at the end; a last test checks
-that the serve-config output is accepted by ``serve deploy`` against its own ``ray start --head``,
-from another folder, with the model shipped in the config's package.
+One Ray head serves the whole module, with Serve's own HTTP proxy as its edge: the example is
+deployed in three variants one after the other, the tiny system next to it, and everything is
+taken down at the end; a last test checks that the serve-config output is accepted by ``serve
+deploy`` against its own ``ray start --head``, from another folder, with the model shipped in the
+config's package.
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ def deployment(tmp_path_factory):
     old = os.environ.get("ARCHKIT_STATE_DIR")
     os.environ["ARCHKIT_STATE_DIR"] = str(state)
     port = free_port()
-    code, out = _cli("deploy", MODEL, "--variant", "ocr-in-cloud", "--http-port", str(port), "--format", "json")
+    # Serve's own HTTP proxy as the edge here; tests/runtime/test_robustness_ray.py runs the HAProxy edge
+    code, out = _cli("deploy", MODEL, "--variant", "ocr-in-cloud", "--http-port", str(port), "--edge", "proxy",
+                     "--format", "json")
     assert code == 0, out
     head = read_state("head")
     try:
