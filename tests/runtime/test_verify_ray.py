@@ -41,6 +41,11 @@ def _serve(code: str, timeout: float = 240) -> None:
         from archkit.runtime._cluster import connect, ray_env, read_state
         record, head = read_state({PREFIX!r}), read_state("head")
         connect(record["address"], ray_env(head))
+
+        def _settled(status):
+            # the redeployed application may touch its other deployments too: wait until all of it is steady
+            return str(status.status).endswith("RUNNING") and all(
+                str(d.status).endswith("HEALTHY") for d in status.deployments.values())
     """) + textwrap.dedent(code)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout,
                           env=dict(os.environ))
@@ -110,8 +115,9 @@ def test_a_replica_count_changed_through_serve_is_exactly_that_drift(deployed):
         _run(build_apps(changed)[app.name], name=app.name, route_prefix=app.route_prefix, _blocking=False)
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
-            dep = serve.status().applications[app.name].deployments["translator"]
-            if sum(n for s, n in dep.replica_states.items() if str(s).endswith("RUNNING")) == 2:
+            status = serve.status().applications[app.name]
+            dep = status.deployments["translator"]
+            if sum(n for s, n in dep.replica_states.items() if str(s).endswith("RUNNING")) == 2 and _settled(status):
                 break
             time.sleep(1)
     """)
@@ -140,9 +146,10 @@ def test_a_deployment_changed_through_serve_is_exactly_that_drift(deployed):
         _run(build_apps(changed)[app.name], name=app.name, route_prefix=app.route_prefix, _blocking=False)
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
-            dep = serve.status().applications[app.name].deployments["translator"]
+            status = serve.status().applications[app.name]
+            dep = status.deployments["translator"]
             states = {str(s).rsplit(".", 1)[-1]: n for s, n in dep.replica_states.items() if n}
-            if states == {"RUNNING": 1} and str(dep.status).endswith("HEALTHY"):
+            if states == {"RUNNING": 1} and _settled(status):
                 break
             time.sleep(1)
     """)
