@@ -123,24 +123,9 @@ def explore_cmd(
     try:
         spec = parse_vary(vary)
         groups = [_split([g]) for g in together]
-        if format == Format.text:
-            exp = _with_progress(
-                lambda p: explore(
-                    system,
-                    spec,
-                    require,
-                    objectives,
-                    together=groups,
-                    base_variant=from_variant,
-                    options=analysis_options(users, usage_hours, peak_share),
-                    use_model=not ignore_model,
-                    limit=limit,
-                    progress=p,
-                    prune=prune,
-                )
-            )
-        else:
-            exp = explore(
+
+        def run(progress: Any = None) -> Any:
+            return explore(
                 system,
                 spec,
                 require,
@@ -150,8 +135,11 @@ def explore_cmd(
                 options=analysis_options(users, usage_hours, peak_share),
                 use_model=not ignore_model,
                 limit=limit,
+                progress=progress,
                 prune=prune,
             )
+
+        exp = _with_progress(run) if format == Format.text else run()
     except ArchkitError as exc:
         fail(exc, format, model)
     _emit(exp, system, format)
