@@ -79,6 +79,9 @@ class AnalysisContext:
         self.shared: dict[tuple[Any, ...], Any] = shared
         """Values that do not depend on the placement (or name in their key every part of it they
         depend on: nodes, links down), shared by the contexts of one system's placements."""
+        self._route_links: dict[tuple[str, str], tuple[str, ...] | None] = shared.setdefault(
+            ("route links", graph.down), {}
+        )
 
     def with_placement(self, placement: Mapping[str, str]) -> AnalysisContext:
         """This context with components moved: ``{component id: node id}`` over the current placement.
@@ -112,6 +115,21 @@ class AnalysisContext:
         nid = self.placement.get(component_id)
         return self.nodes.get(nid) if nid is not None else None
 
+    def neighbourhood(self, component_id: str) -> tuple[str | None, ...]:
+        """Nodes of a component and of the sources of its incoming connectors (in their order):
+        all of the placement that its arrival rate, capacity plan and replica needs depend on, so
+        the contexts of placements that leave them as they are share those values."""
+        key = ("neighbourhood", component_id)
+        try:
+            return self.memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            placement = self.placement
+            found = self.memo[key] = (
+                placement.get(component_id),
+                *[placement.get(c.source) for c in self.incoming.get(component_id, ())],
+            )
+            return found
+
     def components_on(self, node_id: str) -> list[Component]:
         """Components placed on a node, in declaration order."""
         return [c for c in self.system.components if self.placement.get(c.id) == node_id]
@@ -119,6 +137,19 @@ class AnalysisContext:
     def route(self, a: str, b: str, exclude: Any = None) -> list[Hop] | None:
         """Links crossed from node ``a`` to node ``b`` ([] on one node; None when no route is up)."""
         return self.graph.route(a, b, exclude)
+
+    def route_links(self, a: str, b: str) -> tuple[str, ...] | None:
+        """Ids of the links of :meth:`route` from node ``a`` to node ``b`` (None when no route is up).
+
+        Values that depend on a route rather than on the links down key on these ids, so the
+        contexts of placements that take other links down share them.
+        """
+        try:
+            return self._route_links[a, b]
+        except KeyError:
+            hops = self.graph.route(a, b)
+            ids = self._route_links[a, b] = tuple(h.link.id for h in hops) if hops is not None else None
+            return ids
 
     def connector_route(self, connector: Connector, exclude: Any = None) -> list[Hop] | None:
         """Links a connector's request crosses under this placement (None: unplaced or no route)."""

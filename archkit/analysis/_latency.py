@@ -39,12 +39,12 @@ from ._common import (
     Point,
     Verdict,
     budget_verdict,
-    connector_rate,
     device_ratio,
-    devices,
     input_text,
+    instances_in,
     message_bits,
     missing_text,
+    rate_in,
 )
 from ._context import AnalysisContext, context_of
 
@@ -293,8 +293,8 @@ def arrival_rate(
     g = context_of(system_or_graph)
     opts = options or Options()
     users = opts.peak_users_for(g.system)
-    memo = g.memo
-    key = ("arrival", component_id, users)
+    memo = g.shared
+    key = ("arrival", component_id, users, g.neighbourhood(component_id))
     hit = memo.get(key)
     if hit is None:
         hit = memo[key] = _arrival_rate(g, component_id, users)
@@ -305,10 +305,7 @@ def _arrival_rate(g: AnalysisContext, component_id: str, users: float | None) ->
     node = g.node_of(component_id)
     if node is None:
         return Estimate.unknown("1/s", f"place component '{component_id}' on a node")
-    total = Estimate.zero("1/s")
-    for c in g.incoming.get(component_id, ()):
-        total = total + _arrival_share(g, c, node, users)
-    return total
+    return Estimate.total([_arrival_share(g, c, node, users) for c in g.incoming.get(component_id, ())], "1/s")
 
 
 def arrival_share(
@@ -330,15 +327,19 @@ def _arrival_share(g: AnalysisContext, c: Any, node: Any, users: float | None) -
     src = g.node_of(c.source)
     if src is None:
         return Estimate.unknown("1/s", f"place component '{c.source}' on a node")
-    r = connector_rate(c)
-    if node.per_user is not None:
-        ratio = device_ratio(src, node, users)
-        if ratio.known and ratio.worst >= 1:  # type: ignore[operator]
-            r = r.times(ratio, "1/s")
-    else:
-        d = devices(src, users)._combine(devices(node, users), max, max, max, "devices")
-        r = r.times(d, "1/s")
-    return r
+    # depends only on the two nodes: computed once for the contexts of all placements
+    key = ("arrival share", c.id, src.id, node.id, users)
+    hit: Estimate | None = g.shared.get(key)
+    if hit is None:
+        r = rate_in(g, c)
+        if node.per_user is not None:
+            ratio = device_ratio(src, node, users)
+            if ratio.known and ratio.worst >= 1:  # type: ignore[operator]
+                r = r.times(ratio, "1/s")
+        else:
+            r = r.times(instances_in(g, src, node, users), "1/s")
+        hit = g.shared[key] = r
+    return hit
 
 
 def servers_for(

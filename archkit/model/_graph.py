@@ -85,10 +85,12 @@ class SystemGraph:
 
         ``exclude`` defaults to the links that are down in this variant.
         """
-        ex = frozenset(self.down if exclude is None else exclude)
+        ex = self.down if exclude is None else frozenset(exclude)
         key = (a, b, ex)
-        if key in self._routes:
+        try:
             return self._routes[key]
+        except KeyError:
+            pass
         if a == b:
             self._routes[key] = []
             return []
