@@ -54,6 +54,9 @@ class AnalysisContext:
             shared = {}
         if shared.setdefault(("system",), system) is not system:
             raise ValueError("the shared memo given belongs to the contexts of another system")
+        first = shared.setdefault(("graph",), graph)
+        if first is not graph:
+            graph.share_routes(first)  # the placements of a system find each route once
         self._start(system, variant, graph, None, shared)
 
     def _start(
@@ -74,6 +77,7 @@ class AnalysisContext:
         self.connectors: Mapping[str, Connector] = graph.connectors
         self.down: frozenset[str] = graph.down
         self._incoming = incoming
+        self._neighbourhoods: dict[str, tuple[str | None, ...]] | None = None
         self.memo: dict[tuple[Any, ...], Any] = {}
         """Values derived under this placement, by a key that names the value and its arguments."""
         self.shared: dict[tuple[Any, ...], Any] = shared
@@ -119,16 +123,17 @@ class AnalysisContext:
         """Nodes of a component and of the sources of its incoming connectors (in their order):
         all of the placement that its arrival rate, capacity plan and replica needs depend on, so
         the contexts of placements that leave them as they are share those values."""
-        key = ("neighbourhood", component_id)
+        hoods = self._neighbourhoods
+        if hoods is None:  # every component's at once: analyses ask for (nearly) all of them
+            placement, incoming = self.placement, self.incoming
+            hoods = self._neighbourhoods = {
+                cid: (placement.get(cid), *[placement.get(c.source) for c in incoming.get(cid, ())])
+                for cid in self.components
+            }
         try:
-            return self.memo[key]  # type: ignore[no-any-return]
+            return hoods[component_id]
         except KeyError:
-            placement = self.placement
-            found = self.memo[key] = (
-                placement.get(component_id),
-                *[placement.get(c.source) for c in self.incoming.get(component_id, ())],
-            )
-            return found
+            return (self.placement.get(component_id),)
 
     def components_on(self, node_id: str) -> list[Component]:
         """Components placed on a node, in declaration order."""

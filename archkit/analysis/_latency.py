@@ -148,6 +148,16 @@ def connector_time_parts(
     The route uses the graph's variant (links down); a System means its base placement.
     """
     g = context_of(system_or_graph)
+    route = g.route_links(source_node, target_node)
+    # the same nodes and route give the same times (without a route, the message names the links down)
+    key = ("time parts", connector_id, source_node, target_node, route, g.down if route is None else None)
+    hit: ConnectorTime | None = g.shared.get(key)
+    if hit is None:
+        hit = g.shared[key] = _connector_time_parts(g, connector_id, source_node, target_node)
+    return hit
+
+
+def _connector_time_parts(g: AnalysisContext, connector_id: str, source_node: str, target_node: str) -> ConnectorTime:
     c = g.connectors[connector_id]
     legs = 2 if c.synchronous else 1
     if source_node == target_node:

@@ -177,6 +177,8 @@ def privacy(
         na, nb = placement.get(c.source), placement.get(c.target)
         if na is None or nb is None or na not in nodes or nb not in nodes:
             continue
+        if c.purpose != "telemetry" and not (nodes[na].user_device or nodes[nb].user_device):
+            continue  # neither leg starts on a user's device: nothing leaves one
         # the same nodes, routes and figures give the same exits and volume: once for all placements
         key = ("privacy", c.id, na, nb, g.route_links(na, nb), g.route_links(nb, na), figures)
         found = memo.get(key)

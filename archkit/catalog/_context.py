@@ -144,8 +144,8 @@ class Context:
         return [c for c in self.system.components if c.kind in kinds]
 
     def models(self) -> list[Component]:
-        """Model components, in declaration order."""
-        return self.of_kind("model")
+        """Model components, in declaration order (a new list each time)."""
+        return list(self.memo("models", lambda: self.of_kind("model")))
 
     def is_passive(self, cid: str) -> bool:
         """Whether a component only stores and forwards data."""
