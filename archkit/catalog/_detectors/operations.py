@@ -80,7 +80,7 @@ def continued_model_evaluation(ctx: Context) -> Iterator[Hit]:
 def feedback_loops(ctx: Context) -> list[tuple[Component, str, list[str]]]:
     """(model, trainer, path) where the model's output flows back into its own training, through
     connectors or through declared ``influences`` (effects on data through the world)."""
-    out = []
+    out: list[tuple[Component, str, list[str]]] = []
     trainers = ctx.trainers
     if not trainers:
         return out  # no model is trained here: no loop to find (and no graph to build)
