@@ -352,7 +352,14 @@ def run_archkit(inputs, expected, levels, requests, fused: bool, edge: str | Non
 # -- (r) Ray Serve's own floor: a hand-written app, no archkit in the request path -----------------------
 def run_plain(inputs, expected, levels, requests, kind: str) -> dict:
     """bench/serve_plain.py's application on a local head as archkit starts one, load straight to its replicas."""
-    from archkit.runtime._cluster import connect, head_processes, listening_sockets, ray_env, start_local_head, stop_local_head
+    from archkit.runtime._cluster import (
+        connect,
+        head_processes,
+        listening_sockets,
+        ray_env,
+        start_local_head,
+        stop_local_head,
+    )
     from archkit.runtime._deploy import SERVE_THROUGHPUT_ENV
     from archkit.runtime._haproxy import DIRECT_INGRESS_ENV
 
@@ -361,9 +368,8 @@ def run_plain(inputs, expected, levels, requests, kind: str) -> dict:
     head = start_local_head(cpus=os.cpu_count(), env=env)
     try:
         connect(head["address"], ray_env(head))
-        from ray import serve
-
         import serve_plain
+        from ray import serve
 
         serve.run(serve_plain.app(kind), name=f"plain-{kind}", route_prefix="/")
         ingress = 2 if kind == "fused" else 1
