@@ -11,18 +11,29 @@
      c-fused     the selector's calls to OCR and translation declared in_process and all on the
                  glasses node, so archkit runs the whole flow inside one deployment (2 replicas);
      c-fused-proxy, c-declared-proxy  the same behind Serve's own HTTP proxy (the fallback edge).
+(r)  Ray Serve's own floor: bench/serve_plain.py, the same engines in a hand-written Ray Serve app on a
+     local head as archkit starts one, with the load sent straight to the replicas (no edge):
+     r-fused      one deployment, 2 replicas;
+     r-declared   ingress -> OCR (2 replicas) -> translation through DeploymentHandles.
+     It says how much of the gap to (a) is Ray Serve's and how much archkit's.
 
 Every setup gets the same requests at concurrency 1, 4 and 8 from a closed-loop client on the
-same machine (which competes with the servers for the 2 cores). OMP_THREAD_LIMIT=1 is set for
-all setups (Tesseract's OpenMP threads only contend on 2 busy cores). Reported: throughput, p50/p99
-latency, exact OCR results, and the total RSS of the serving processes after the run. With
+same machine (which competes with the servers for the 2 cores). The HTTP client is written to cost
+little (plain asyncio streams, one keep-alive connection per concurrent client; it replaced httpx,
+which spent about 4 ms of CPU per request, a third of the engines' own, and so slowed every HTTP
+setup); (a) needs no HTTP client at all. OMP_THREAD_LIMIT=1 is set for all setups (Tesseract's
+OpenMP threads only contend on 2 busy cores). Reported: throughput, p50/p99 latency, exact OCR
+results, the total RSS of the serving processes after the run, and the CPU time the serving
+processes and the load generator spent per answer (``cpu_ms_per_request``; on a machine shared
+with other work this is the steadier figure: throughput then depends on how the kernel shares
+the cores between sessions). With
 ``--rounds N`` every setup runs N times, round after round (a, b, c..., then again), so each
 ratio is taken within one round and the spread over rounds shows how much the shared machine
 moved; the table shows the median round, the targets the median and the range of the ratios.
 Writes bench/results/serve.json and prints a table with ratios against (a) and (b) and the targets.
 
 Usage: python bench/bench_serve.py [--requests 120] [--requests-b 40] [--levels 1,4,8] [--rounds 1]
-       [--only a,b,c-declared,c-fused,c-fused-proxy,c-declared-proxy]
+       [--only a,b,c-declared,c-fused,c-fused-proxy,c-declared-proxy,r-fused,r-declared]
 Needs: archkit[serve], Debian tesseract-ocr(-spa) apertium apertium-eng-spa haproxy, bench/requirements.txt.
 """
 
@@ -54,6 +65,48 @@ TIME_LIMIT_S = 150.0  # per setup and concurrency level
 
 
 # -- measuring ---------------------------------------------------------------------------------------
+def process_tree(pids: list[int]) -> list[int]:
+    """The given processes and all their descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat[stat.rfind(")") + 2:].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+    seen, stack = set(), list(pids)
+    while stack:
+        pid = stack.pop()
+        if pid not in seen:
+            seen.add(pid)
+            stack.extend(children.get(pid, []))
+    return sorted(seen)
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system, with that of children they waited for) of the processes and their descendants,
+    plus this process's own (the load generator)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    total = own.ru_utime + own.ru_stime
+    for pid in process_tree(pids):
+        if pid == os.getpid():
+            continue
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()
+        total += sum(int(v) for v in fields[11:15]) / _TICK
+    return total
+
+
 def rss_bytes(pids: list[int]) -> int:
     """Sum of resident memory of the given processes and all their descendants."""
     children: dict[int, list[int]] = {}
@@ -90,8 +143,9 @@ def pct(values: list[float], q: float) -> float | None:
     return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1]
 
 
-def summarize(latencies: list[float], wall: float, exact: int, done: int) -> dict:
+def summarize(latencies: list[float], wall: float, exact: int, done: int, cpu_s: float | None = None) -> dict:
     return {
+        "cpu_ms_per_request": round(cpu_s * 1000 / len(latencies), 2) if cpu_s and latencies else None,
         "requests": done,
         "ok": len(latencies),
         "exact_ocr": exact,
@@ -145,12 +199,14 @@ def run_floor(inputs, expected, levels, requests) -> dict:
                         exact[0] += text == expected[index % len(inputs)]
 
             threads = [threading.Thread(target=client) for _ in range(level)]
-            start = time.perf_counter()
+            workers = [p.pid for p in pool._pool]
+            cpu, start = cpu_seconds(workers), time.perf_counter()
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
-            out[str(level)] = summarize(latencies, time.perf_counter() - start, exact[0], counter[0])
+            out[str(level)] = summarize(latencies, time.perf_counter() - start, exact[0], counter[0],
+                                        cpu_seconds(workers) - cpu)
         out["rss_bytes"] = rss_bytes([p.pid for p in pool._pool])
         return out
     finally:
@@ -223,11 +279,13 @@ class _Connection:
         self.reader = self.writer = None
 
 
-def http_levels(url, inputs, expected, levels, requests) -> dict:
+def http_levels(url, inputs, expected, levels, requests, servers=None) -> dict:
     """Closed-loop load at each concurrency level: one keep-alive connection per client.
 
     ``url`` may be a list: the clients' connections go to its entries in turn (replicas that each
-    serve HTTP themselves, with no edge in front).
+    serve HTTP themselves, with no edge in front). ``servers()``, when given, names the server's
+    processes (their descendants count too): the CPU they and the load generator spend per answer
+    is reported as ``cpu_ms_per_request``.
     """
     import asyncio
     from urllib.parse import urlsplit
@@ -259,9 +317,11 @@ def http_levels(url, inputs, expected, levels, requests) -> dict:
             for conn in connections[: len(targets)]:  # warm-up, not counted
                 for _ in range(2):
                     await conn.post(path, inputs[0], "image/png")
-            start = time.perf_counter()
+            pids = servers() if servers else None
+            cpu, start = cpu_seconds(pids) if pids else None, time.perf_counter()
             await asyncio.gather(*(worker(c) for c in connections))
-            return summarize(latencies, time.perf_counter() - start, exact, counter)
+            wall = time.perf_counter() - start
+            return summarize(latencies, wall, exact, counter, cpu_seconds(pids) - cpu if pids else None)
         finally:
             for conn in connections:
                 conn.close()
@@ -300,7 +360,8 @@ def run_easy(inputs, expected, levels, requests) -> dict:
                             stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         _wait_http(f"http://127.0.0.1:{port}/")
-        out = http_levels(f"http://127.0.0.1:{port}/translate", inputs, expected, levels, requests)
+        out = http_levels(f"http://127.0.0.1:{port}/translate", inputs, expected, levels, requests,
+                          servers=lambda: [proc.pid])
         out["rss_bytes"] = rss_bytes([proc.pid])
         return out
     finally:
@@ -334,9 +395,9 @@ def run_archkit(inputs, expected, levels, requests, fused: bool, edge: str | Non
         record = deploy(system, variant, model_path=str(EXAMPLE / "system.py"), emulate_links=False,
                         http_port=_free_port(), edge_mode=edge)
         head = read_state("head")
-        out = http_levels(record["url"], inputs, expected, levels, requests)
         from archkit.runtime._cluster import head_processes
 
+        out = http_levels(record["url"], inputs, expected, levels, requests, servers=lambda: head_processes(head))
         out["rss_bytes"] = rss_bytes(head_processes(head))
         out["deployments"] = [d["name"] for d in record["plan"]["deployments"]]
         out["edge"] = record.get("edge_mode")
@@ -381,7 +442,8 @@ def run_plain(inputs, expected, levels, requests, kind: str) -> dict:
             time.sleep(0.5)
         if len(ports) < ingress:
             raise RuntimeError(f"the plain {kind} app's replicas serve HTTP on {ports}, expected {ingress} ports")
-        out = http_levels([f"http://127.0.0.1:{p}/" for p in ports], inputs, expected, levels, requests)
+        out = http_levels([f"http://127.0.0.1:{p}/" for p in ports], inputs, expected, levels, requests,
+                          servers=lambda: head_processes(head))
         out["rss_bytes"] = rss_bytes(head_processes(head))
         out["edge"] = "none (direct to replicas)"
         return out
@@ -549,7 +611,8 @@ def report(results: dict, levels: list[int], per_round: list[dict]) -> None:
 
     a, b = results.get("a"), results.get("b")
     table = Table(title="Serving the AR example: OCR + translation per sign image (median round)", title_justify="left")
-    for col in ("setup", "edge", "conc.", "req/s", "p50 ms", "p99 ms", "exact OCR", "RSS MB", "x (a)", "x (b)"):
+    for col in ("setup", "edge", "conc.", "req/s", "p50 ms", "p99 ms", "exact OCR", "RSS MB", "CPU ms/req", "x (a)",
+                "x (b)"):
         table.add_column(col, justify="right" if col not in ("setup", "edge") else "left")
     for key, res in results.items():
         for level in levels:
@@ -560,7 +623,7 @@ def report(results: dict, levels: list[int], per_round: list[dict]) -> None:
             table.add_row(res["label"] if first else "", (res.get("edge") or "-") if first else "", str(level),
                           f"{row['throughput_rps']}", f"{row['p50_ms']}", f"{row['p99_ms']}",
                           f"{row['exact_ocr']}/{row['ok']}", f"{res['rss_bytes'] / 1e6:.0f}" if first else "",
-                          vs_a, vs_b)
+                          str(row.get("cpu_ms_per_request") or "-"), vs_a, vs_b)
     console = Console()
     console.print(table)
     if not per_round or not per_round[0]:
