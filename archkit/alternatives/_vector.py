@@ -18,10 +18,10 @@ evaluated with the analyses' own per-element functions (``connector_time_parts``
 A component's arrival rate is the sum of one share per incoming connector (``arrival_share``, a small
 table per caller), and the terms that depend on it are evaluated once per distinct rate (``arrival=``),
 so a component with many movable callers costs one call per distinct rate, not one per placement of
-it and all its callers (:class:`ArrivalTerm` when even the table over them would be too large). Two
-rules have no per-element function yet and follow the analyses' code step by step: a step's offline
-route (availability) and a fleet's nodes and scale-out cost from the cores it needs (cost); the tests
-compare every key with the full analyses. The quality matrix's columns are found by key
+it and all its callers (:class:`ArrivalTerm` when even the table over them would be too large). A
+step's offline route comes from the availability analysis' ``offline_route``. One rule has no
+per-element function yet and follows the cost analysis step by step: a fleet's nodes and scale-out
+cost from the cores it needs; the tests compare every key with the full analyses. The quality matrix's columns are found by key
 (:attr:`VectorEvaluator.column`). The whole space is then evaluated chunk by chunk: the row-major
 index of each scope's choices is computed once per chunk and every table is gathered with one
 ``np.take``; numpy adds, maximises or combines them in the order the analyses use (so latency and
@@ -412,7 +412,9 @@ class VectorEvaluator:
             self.lat_terms.append(terms)
             tick()
         # offline: every step that crosses nodes keeps a route with every intermittent link down
-        offline_ex = frozenset(g.down | {lk.id for lk in s.links if lk.intermittent})
+        from ..analysis import offline_links, offline_route
+
+        offline_ex = offline_links(g)
         self.off_terms: list[list[AnyTerm]] = []
         for f in flows:
             terms = []
@@ -423,7 +425,7 @@ class VectorEvaluator:
                     a, b = self._node_of(e.source, dg), self._node_of(e.target, dg)
                     if a == b:
                         return 1.0
-                    if g.route(a, b) is None or g.route(a, b, exclude=offline_ex) is None:
+                    if g.route(a, b) is None or offline_route(g, a, b, offline_ex) is None:
                         return 0.0
                     return 1.0
 

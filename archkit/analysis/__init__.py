@@ -15,7 +15,14 @@ Per-element primitives for vectorised evaluators (stable): :func:`component_time
 
 from __future__ import annotations
 
-from ._availability import AvailabilityResult, FlowAvailability, availability, links_cutting_route
+from ._availability import (
+    AvailabilityResult,
+    FlowAvailability,
+    availability,
+    links_cutting_route,
+    offline_links,
+    offline_route,
+)
 from ._capacity import (
     CapacityResult,
     ComponentCapacity,
@@ -204,6 +211,8 @@ __all__ = [
     "replica_storage",
     "connector_exits",
     "links_cutting_route",
+    "offline_links",
+    "offline_route",
     "arrival_share",
     "replica_needs",
     "ReplicaNeeds",

@@ -22,11 +22,18 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .._digraph import Graph, bridges
-from ..model import System
+from ..model import Hop, System
 from ._common import Estimate, Options, input_text, missing_text
 from ._context import AnalysisContext, context_of
 
-__all__ = ["FlowAvailability", "AvailabilityResult", "availability", "links_cutting_route"]
+__all__ = [
+    "FlowAvailability",
+    "AvailabilityResult",
+    "availability",
+    "links_cutting_route",
+    "offline_links",
+    "offline_route",
+]
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,19 @@ def links_cutting_route(ctx: AnalysisContext, a: str, b: str) -> list[str]:
     return [x for x in on_route if ctx.route(a, b, exclude=ctx.down - {x}) is not None] or on_route
 
 
+def offline_links(ctx: AnalysisContext) -> frozenset[str]:
+    """The links that are down offline: the variant's down links and every intermittent link."""
+    return frozenset(ctx.down | {lk.id for lk in ctx.system.links if lk.intermittent})
+
+
+def offline_route(ctx: AnalysisContext, a: str, b: str, offline: frozenset[str] | None = None) -> list[Hop] | None:
+    """The route from node ``a`` to node ``b`` with every link of :func:`offline_links` down (None: no route).
+
+    ``offline`` passes :func:`offline_links` when the caller asks for many routes of one context.
+    """
+    return ctx.route(a, b, exclude=offline_links(ctx) if offline is None else offline)
+
+
 def availability(
     system: System | AnalysisContext, variant: str | None = None, options: Options | None = None
 ) -> AvailabilityResult:
@@ -123,7 +143,7 @@ def availability(
     g = context_of(system, variant)
     system, variant = g.system, g.variant
     intermittent = sorted(lk.id for lk in system.links if lk.intermittent and lk.id not in g.down)
-    offline_ex = frozenset(g.down | set(intermittent))
+    offline_ex = offline_links(g)
     single = _single_links(g)
     out: list[FlowAvailability] = []
     for f in system.flows:
@@ -154,7 +174,7 @@ def availability(
                 continue
             for h in hops:
                 links.setdefault(h.link.id, h.link)
-            if g.route(a, b, exclude=offline_ex) is None:
+            if offline_route(g, a, b, offline_ex) is None:
                 on_route = sorted({h.link.id for h in hops} & offline_ex)
                 needed = [x for x in on_route if g.route(a, b, exclude=g.down | {x}) is None] or on_route
                 breaks.append(f"{c.id}: {a} -> {b} needs intermittent link {', '.join(needed)}")

@@ -116,61 +116,92 @@ def page_parts(
     """The template context of a review: its sections' data, drawings and charts, and the table of contents.
 
     With a ``memo``, a chart whose inputs were drawn before is taken from it; ``id_prefix`` starts
-    every anchor and chart id (notebook outputs share one document).
+    every anchor and chart id (notebook outputs share one document). Sections are visited in page
+    order, so anchors and table-of-contents entries come out in the order the page shows them.
     """
-    from . import _charts as ch
-    from ._memo import content_key
+    return _Page(review, charts, memo, id_prefix).context()
 
-    def chart(make: Any, reads: Any, *args: Any) -> Any:
-        """Draw a chart, or take it from the memo when the part of the data it ``reads`` is unchanged."""
-        if memo is None:
-            return make(*args)
-        return memo.get_or_make(content_key("chart", make.__name__, args[0], reads), lambda: make(*args))
 
-    def part(variants: list[dict[str, Any]], key: str) -> list[Any]:
-        return [(v["variant"], v[key]) for v in variants]
+def _part(variants: list[dict[str, Any]], key: str) -> list[Any]:
+    return [(v["variant"], v[key]) for v in variants]
 
-    def flow_part(variants: list[dict[str, Any]], flow: str) -> list[Any]:
-        return [(v["variant"], [f for f in v["latency"]["flows"] if f["flow"] == flow]) for v in variants]
 
-    ids = _Ids({"top", "contents"}, id_prefix)
-    sections = {s.id: s for s in review.sections}
-    ctx: dict[str, Any] = {"review": review.to_dict(), "sections": sections, "toc": []}
+def _flow_part(variants: list[dict[str, Any]], flow: str) -> list[Any]:
+    return [(v["variant"], [f for f in v["latency"]["flows"] if f["flow"] == flow]) for v in variants]
 
-    def toc(anchor_id: str, title: str, status: str | None = None, level: int = 1) -> str:
-        ctx["toc"].append({"id": anchor_id, "title": title, "status": status, "level": level})
+
+class _Page:
+    """Builds :func:`page_parts`' context one section at a time."""
+
+    def __init__(self, review: "Review", charts: bool, memo: "FigureMemo | None", id_prefix: str) -> None:
+        self.review = review
+        self.charts = charts
+        self.memo = memo
+        self.id_prefix = id_prefix
+        self.ids = _Ids({"top", "contents"}, id_prefix)
+        self.sections = {s.id: s for s in review.sections}
+        self.ctx: dict[str, Any] = {"review": review.to_dict(), "sections": self.sections, "toc": []}
+        self.figures: dict[str, str] = {}
+
+    def context(self) -> dict[str, Any]:
+        diagrams = self.sections.get("diagrams")
+        if diagrams is not None:
+            for spec, svg in diagrams.figures.items():
+                self.figures[spec] = inline_svg(svg, self.ids("view", spec))
+        self.ctx["overview"] = self._overview()
+        self.ctx["analyses"], self.ctx["variants"], self.ctx["assumptions"] = self._analyses()
+        self.ctx["alternatives"] = self._alternatives()
+        self.ctx["lint"], cited = self._lint()
+        self.ctx["cards"] = self._cards()
+        self.ctx["diagrams"] = self._diagrams()
+        self.ctx["deployment"] = self._deployment()
+        assumptions = self.ctx["assumptions"]
+        if assumptions is not None:
+            self.toc(assumptions["id"], "Assumptions and missing inputs", "warning" if assumptions["missing"] else "ok")
+        self.ctx["catalog"] = (
+            {"id": self.toc(self.ids("catalog"), "Catalog entries cited"), "entries": cited} if cited else None
+        )
+        self.ctx["skipped"] = [s for s in self.review.sections if s.status == "skipped"]
+        return self.ctx
+
+    def toc(self, anchor_id: str, title: str, status: str | None = None, level: int = 1) -> str:
+        self.ctx["toc"].append({"id": anchor_id, "title": title, "status": status, "level": level})
         return anchor_id
 
-    figures: dict[str, str] = {}
-    diagrams = sections.get("diagrams")
-    if diagrams is not None:
-        for spec, svg in diagrams.figures.items():
-            figures[spec] = inline_svg(svg, ids("view", spec))
+    def chart(self, make: Any, reads: Any, *args: Any) -> Any:
+        """Draw a chart, or take it from the memo when the part of the data it ``reads`` is unchanged."""
+        if self.memo is None:
+            return make(*args)
+        from ._memo import content_key
 
-    ctx["overview"] = None
-    if "overview" in sections:
-        s = sections["overview"]
-        ctx["overview"] = {
-            "id": toc(ids("overview"), s.title, s.status),
+        return self.memo.get_or_make(content_key("chart", make.__name__, args[0], reads), lambda: make(*args))
+
+    def _overview(self) -> dict[str, Any] | None:
+        s = self.sections.get("overview")
+        if s is None:
+            return None
+        return {
+            "id": self.toc(self.ids("overview"), s.title, s.status),
             "s": s,
-            "deployment": figures.get("deployment"),
+            "deployment": self.figures.get("deployment"),
         }
 
-    ctx["variants"] = []
-    ctx["assumptions"] = None
-    if "analyses" in sections:
-        s = sections["analyses"]
+    def _analyses(self) -> tuple[dict[str, Any] | None, list[dict[str, Any]], dict[str, Any] | None]:
+        s = self.sections.get("analyses")
+        if s is None:
+            return None, [], None
+        from . import _charts as ch
+
+        ids = self.ids
         data = s.data
-        budgets = _budgets(sections)
-        item: dict[str, Any] = {"id": toc(ids("analyses"), s.title, s.status), "s": s, "charts": []}
-        ctx["analyses"] = item
+        item: dict[str, Any] = {"id": self.toc(ids("analyses"), s.title, s.status), "s": s, "charts": []}
         variants = data.get("variants", [])
-        if charts and variants:
-            for flow, budget in budgets.items():
+        if self.charts and variants:
+            for flow, budget in _budgets(self.sections).items():
                 item["charts"].append(
-                    chart(
+                    self.chart(
                         ch.latency_chart,
-                        [flow, budget, flow_part(variants, flow)],
+                        [flow, budget, _flow_part(variants, flow)],
                         ids("chart-latency", flow),
                         flow,
                         variants,
@@ -178,82 +209,80 @@ def page_parts(
                     )
                 )
             item["charts"] += [
-                chart(ch.links_chart, part(variants, "links"), ids("chart-links"), variants),
-                chart(ch.cost_chart, part(variants, "cost"), ids("chart-cost"), variants),
+                self.chart(ch.links_chart, _part(variants, "links"), ids("chart-links"), variants),
+                self.chart(ch.cost_chart, _part(variants, "cost"), ids("chart-cost"), variants),
             ]
             item["charts"] = [c for c in item["charts"] if c is not None]
+        rows = []
         for v in variants:
             name = v["variant"] or "base"
             vid = ids("variant", name)
-            toc(vid, name, _variant_status(v), 2)
-            ctx["variants"].append({"id": vid, "name": name, "v": v, "verdicts": _verdicts(v)})
-        ctx["assumptions"] = {
-            "id": ids("assumptions"),
-            "assumptions": data.get("assumptions", {}),
-            "missing": _missing(data),
-        }
-    else:
-        ctx["analyses"] = None
+            self.toc(vid, name, _variant_status(v), 2)
+            rows.append({"id": vid, "name": name, "v": v, "verdicts": _verdicts(v)})
+        assumptions = {"id": ids("assumptions"), "assumptions": data.get("assumptions", {}), "missing": _missing(data)}
+        return item, rows, assumptions
 
-    ctx["alternatives"] = None
-    if "alternatives" in sections:
-        s = sections["alternatives"]
+    def _alternatives(self) -> dict[str, Any] | None:
+        s = self.sections.get("alternatives")
+        if s is None:
+            return None
+        from . import _charts as ch
+
         exp = s.data
-        item = {
-            "id": toc(ids("alternatives"), s.title, s.status),
+        item: dict[str, Any] = {
+            "id": self.toc(self.ids("alternatives"), s.title, s.status),
             "s": s,
             "exp": exp,
             "charts": [],
             "rows": _alternative_rows(exp),
         }
-        if charts and exp.get("criteria"):
+        if self.charts and exp.get("criteria"):
             for x_key, y_key in ch.pareto_pairs(exp):
-                drawn = chart(ch.pareto_chart, [exp, x_key, y_key], ids("pareto", x_key, y_key), exp, x_key, y_key)
+                drawn = self.chart(
+                    ch.pareto_chart, [exp, x_key, y_key], self.ids("pareto", x_key, y_key), exp, x_key, y_key
+                )
                 if drawn is not None:
                     item["charts"].append(drawn)
-        ctx["alternatives"] = item
+        return item
 
-    ctx["lint"] = None
-    cited: dict[str, dict[str, Any]] = {}
-    if "lint" in sections:
-        s = sections["lint"]
-        ctx["lint"] = {"id": toc(ids("lint"), "Patterns and lint findings", s.status), "s": s}
-        cited = _catalog_entries(
-            [f["rule"] for f in s.data.get("findings", [])] + [p["id"] for p in s.data.get("patterns", [])], id_prefix
-        )
+    def _lint(self) -> tuple[dict[str, Any] | None, dict[str, dict[str, Any]]]:
+        s = self.sections.get("lint")
+        if s is None:
+            return None, {}
+        item = {"id": self.toc(self.ids("lint"), "Patterns and lint findings", s.status), "s": s}
+        rules = [f["rule"] for f in s.data.get("findings", [])] + [p["id"] for p in s.data.get("patterns", [])]
+        return item, _catalog_entries(rules, self.id_prefix)
 
-    ctx["cards"] = None
-    if "cards" in sections:
-        s = sections["cards"]
-        ctx["cards"] = {
-            "id": toc(ids("cards"), s.title, s.status),
+    def _cards(self) -> dict[str, Any] | None:
+        s = self.sections.get("cards")
+        if s is None:
+            return None
+        return {
+            "id": self.toc(self.ids("cards"), s.title, s.status),
             "s": s,
-            "entries": [dict(c, anchor=ids("card", c["component"])) for c in s.data.get("cards", [])],
+            "entries": [dict(c, anchor=self.ids("card", c["component"])) for c in s.data.get("cards", [])],
         }
 
-    ctx["diagrams"] = None
-    if diagrams is not None:
-        views = [dict(v, anchor=ids("diagram", v["view"]), svg=figures.get(v["view"])) for v in diagrams.data["views"]]
-        ctx["diagrams"] = {"id": toc(ids("diagrams"), diagrams.title, diagrams.status), "s": diagrams, "views": views}
+    def _diagrams(self) -> dict[str, Any] | None:
+        s = self.sections.get("diagrams")
+        if s is None:
+            return None
+        views = [
+            dict(v, anchor=self.ids("diagram", v["view"]), svg=self.figures.get(v["view"])) for v in s.data["views"]
+        ]
+        return {"id": self.toc(self.ids("diagrams"), s.title, s.status), "s": s, "views": views}
 
-    ctx["deployment"] = None
-    if "deployment" in sections:
-        s = sections["deployment"]
-        ctx["deployment"] = {
-            "id": toc(ids("deployment"), "Deployment plan", s.status),
+    def _deployment(self) -> dict[str, Any] | None:
+        s = self.sections.get("deployment")
+        if s is None:
+            return None
+        return {
+            "id": self.toc(self.ids("deployment"), "Deployment plan", s.status),
             "s": s,
-            "variants": [dict(v, anchor=ids("deploy", v["variant"] or "base")) for v in s.data.get("variants", [])],
+            "variants": [
+                dict(v, anchor=self.ids("deploy", v["variant"] or "base")) for v in s.data.get("variants", [])
+            ],
         }
-    if ctx["assumptions"] is not None:
-        toc(
-            ctx["assumptions"]["id"],
-            "Assumptions and missing inputs",
-            "warning" if ctx["assumptions"]["missing"] else "ok",
-        )
-    ctx["catalog"] = {"id": toc(ids("catalog"), "Catalog entries cited"), "entries": cited} if cited else None
-    skipped = [s for s in review.sections if s.status == "skipped"]
-    ctx["skipped"] = skipped
-    return ctx
 
 
 def to_html(review: "Review", *, charts: bool = True, live: str | None = None, memo: "FigureMemo | None" = None) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from .._escape import DotHtml, visible
 from ..errors import MissingDependencyError
 from ._dot import _label, _legend
-from ._graph import Box, View
+from ._graph import Box, Line, View
 
 __all__ = ["render_icons", "ICONS", "embed_images"]
 
@@ -112,9 +112,9 @@ def render_icons(view: View, format: str = "svg", layout: str | None = None) -> 
     time limit as the plain style.
     """
     _diagrams()
-    from diagrams import Cluster, Diagram, Edge, Node
+    from diagrams import Cluster, Diagram
 
-    from ._render import run_dot
+    from ._render import GraphvizError, GraphvizTimeout, run_dot
 
     class _Build(Diagram):
         """A Diagram that leaves the drawing to archkit: on leaving its block it only saves the DOT."""
@@ -130,111 +130,115 @@ def render_icons(view: View, format: str = "svg", layout: str | None = None) -> 
     for b in view.boxes:
         boxes_by_group.setdefault(b.group, []).append(b)
     made: dict[str, Any] = {}  # the diagrams node drawn for each box
+
+    def add_group(group_id: str) -> None:
+        g = next(x for x in view.groups if x.id == group_id)
+        title = g.title + ("\n" + "\n".join(g.lines) if g.lines else "")
+        cluster_attr = {"bgcolor": g.fill, "style": g.style, "pencolor": g.border, "fontsize": "13", "labeljust": "l"}
+        with Cluster(_text(title), graph_attr=cluster_attr) as cl:
+            cl.dot.name = "cluster_" + safe["cluster_" + g.id]  # unique even when two groups share a title
+            for child in view.children(group_id):
+                add_group(child.id)
+            for b in boxes_by_group.get(group_id, []):
+                made[b.id] = _box_node(b, safe[b.id])
+
     with tempfile.TemporaryDirectory(prefix="archkit-icons-") as tmp:
-        target = os.path.join(tmp, "view")
-        graph_attr = {
-            "label": _legend_label(view),
-            "labelloc": "t",
-            "labeljust": "l",
-            "compound": "true",
-            "newrank": "true",
-            "fontsize": "12",
-            "pad": "0.4",
-            "nodesep": "0.5",
-            "ranksep": "0.9",
-        }
-        if layout not in (None, "dot"):
-            graph_attr.update(layout=layout, overlap="false")
         with _Build(
             _text(view.title),
-            filename=target,
+            filename=os.path.join(tmp, "view"),
             outformat=format,
             show=False,
             direction=view.rankdir,
             curvestyle="curved",
-            graph_attr=graph_attr,
+            graph_attr=_graph_attr(view, layout),
         ) as diagram:
-
-            def add_boxes(group: str | None) -> None:
-                for b in boxes_by_group.get(group, []):
-                    if b.anchor:
-                        made[b.id] = Node(
-                            "",
-                            nodeid=safe[b.id],
-                            shape="point",
-                            style="invis",
-                            width="0.01",
-                            height="0.01",
-                            fixedsize="true",
-                        )
-                        continue
-                    cls = _icon_class(b.kind)
-                    label = "\n".join((b.title, *b.lines))
-                    attrs = {"tooltip": _text(b.tooltip)} if b.tooltip else {}
-                    if b.kind == "note":
-                        made[b.id] = Node(
-                            _text(label),
-                            nodeid=safe[b.id],
-                            shape="note",
-                            style="filled",
-                            fillcolor=b.fill,
-                            fixedsize="false",
-                            labelloc="c",
-                            **attrs,
-                        )
-                    else:
-                        if b.penwidth >= 3:  # highlighted (e.g. moved between variants): icons have no border
-                            label += "\n(moved)"
-                            attrs["fontcolor"] = b.border
-                        made[b.id] = cls(_text(label), nodeid=safe[b.id], **attrs)
-
-            def add_group(group_id: str) -> None:
-                g = next(x for x in view.groups if x.id == group_id)
-                title = g.title + ("\n" + "\n".join(g.lines) if g.lines else "")
-                with Cluster(
-                    _text(title),
-                    graph_attr={
-                        "bgcolor": g.fill,
-                        "style": g.style,
-                        "pencolor": g.border,
-                        "fontsize": "13",
-                        "labeljust": "l",
-                    },
-                ) as cl:
-                    cl.dot.name = "cluster_" + safe["cluster_" + g.id]  # unique even when two groups share a title
-                    for child in view.children(group_id):
-                        add_group(child.id)
-                    add_boxes(group_id)
-
             for g in view.children(None):
                 add_group(g.id)
-            add_boxes(None)
+            for b in boxes_by_group.get(None, []):
+                made[b.id] = _box_node(b, safe[b.id])
             for ln in view.lines:
-                tail, head = made[ln.source], made[ln.target]
-                if ln.invisible:
-                    tail.connect(head, Edge(tail, style="invis", weight=str(ln.weight)))
-                    continue
-                attrs = {"fontcolor": ln.fontcolour, "penwidth": f"{ln.penwidth:g}", "fontsize": "10"}
-                if not ln.constraint:
-                    attrs["constraint"] = "false"
-                if ln.tail_group:
-                    attrs["ltail"] = "cluster_" + safe["cluster_" + ln.tail_group]
-                if ln.head_group:
-                    attrs["lhead"] = "cluster_" + safe["cluster_" + ln.head_group]
-                if ln.directed and ln.arrowhead != "normal":
-                    attrs["arrowhead"] = ln.arrowhead
-                tail.connect(
-                    head,
-                    Edge(
-                        tail,
-                        forward=ln.directed,
-                        label=_text(ln.label),
-                        color=ln.colour,
-                        style=ln.style if ln.style != "bold" else "solid",
-                        **attrs,
-                    ),
-                )
-        data = run_dot(diagram.dot.source, format)
+                _connect(ln, made[ln.source], made[ln.target], safe)
+        try:
+            data = run_dot(diagram.dot.source, format)
+        except GraphvizTimeout:
+            raise
+        except GraphvizError:
+            # graphviz's dot aborts on some layouts of curved edges that end at a cluster's border
+            # (an assertion in its compound-edge code); plain splines draw the same graph.
+            diagram.dot.graph_attr["splines"] = "spline"
+            data = run_dot(diagram.dot.source, format)
     if format == "svg":
         return embed_images(data.decode("utf-8")).encode("utf-8")
     return data
+
+
+def _graph_attr(view: View, layout: str | None) -> dict[str, str]:
+    """The whole drawing's graphviz attributes: the legend on top, clusters ranked together."""
+    attr = {
+        "label": _legend_label(view),
+        "labelloc": "t",
+        "labeljust": "l",
+        "compound": "true",
+        "newrank": "true",
+        "fontsize": "12",
+        "pad": "0.4",
+        "nodesep": "0.5",
+        "ranksep": "0.9",
+    }
+    if layout not in (None, "dot"):
+        attr.update(layout=layout, overlap="false")
+    return attr
+
+
+def _box_node(b: Box, node_id: str) -> Any:
+    """The diagrams node of one box: an invisible point for an anchor, a note, or the kind's icon."""
+    from diagrams import Node
+
+    if b.anchor:
+        return Node("", nodeid=node_id, shape="point", style="invis", width="0.01", height="0.01", fixedsize="true")
+    label = "\n".join((b.title, *b.lines))
+    attrs = {"tooltip": _text(b.tooltip)} if b.tooltip else {}
+    if b.kind == "note":
+        return Node(
+            _text(label),
+            nodeid=node_id,
+            shape="note",
+            style="filled",
+            fillcolor=b.fill,
+            fixedsize="false",
+            labelloc="c",
+            **attrs,
+        )
+    if b.penwidth >= 3:  # highlighted (e.g. moved between variants): icons have no border
+        label += "\n(moved)"
+        attrs["fontcolor"] = b.border
+    return _icon_class(b.kind)(_text(label), nodeid=node_id, **attrs)
+
+
+def _connect(ln: Line, tail: Any, head: Any, safe: dict[str, str]) -> None:
+    """Draw one line of the view between two drawn nodes (edges into clusters end at their border)."""
+    from diagrams import Edge
+
+    if ln.invisible:
+        tail.connect(head, Edge(tail, style="invis", weight=str(ln.weight)))
+        return
+    attrs = {"fontcolor": ln.fontcolour, "penwidth": f"{ln.penwidth:g}", "fontsize": "10"}
+    if not ln.constraint:
+        attrs["constraint"] = "false"
+    if ln.tail_group:
+        attrs["ltail"] = "cluster_" + safe["cluster_" + ln.tail_group]
+    if ln.head_group:
+        attrs["lhead"] = "cluster_" + safe["cluster_" + ln.head_group]
+    if ln.directed and ln.arrowhead != "normal":
+        attrs["arrowhead"] = ln.arrowhead
+    tail.connect(
+        head,
+        Edge(
+            tail,
+            forward=ln.directed,
+            label=_text(ln.label),
+            color=ln.colour,
+            style=ln.style if ln.style != "bold" else "solid",
+            **attrs,
+        ),
+    )

@@ -35,3 +35,19 @@ def test_icon_png_and_dot(ar):
 def test_icon_dot_is_deterministic(ar):
     view = build_view(ar, "deployment")
     assert view.render("svg", "icons") == view.render("svg", "icons")
+
+
+def test_every_example_draws_with_icons():
+    """graphviz aborts on some curved edges into clusters (the inference fleet's deployment view);
+    the icon style then draws them as plain splines instead of failing."""
+    from pathlib import Path
+
+    from archkit.io import load
+    from archkit.views import view_specs
+
+    root = Path(__file__).resolve().parents[2] / "examples"
+    for path in sorted(root.glob("*/system.py")):
+        system = load(path)
+        for spec in view_specs(system):
+            svg = build_view(system, spec).render("svg", "icons")
+            assert b"<svg" in svg, (path.parent.name, spec)
