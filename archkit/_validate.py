@@ -499,6 +499,8 @@ def _connector_ends(ck: _Check) -> None:
     """A connector's source, target and consumers are declared components, and it joins two of them."""
     comps = ck.comps
     for pos, c in enumerate(ck.system.connectors):
+        if c.source in comps and c.target in comps and c.source != c.target and all(x in comps for x in c.consumers):
+            continue  # nothing to report: the usual connector, of which a large model has tens of thousands
         owner = f"connector '{c.id}'"
         ck.ref("component", c.source, comps, partial(ck.where, "connectors", pos, "source"), owner, c.id)
         ck.ref("component", c.target, comps, partial(ck.where, "connectors", pos, "target"), owner, c.id)
@@ -652,8 +654,9 @@ def _flow_chains(ck: _Check, pos: int, f: Flow) -> None:
 def _sync_cycles(ck: _Check) -> None:
     """Synchronous calls form no cycle (a caller waits for its callee, so a cycle can deadlock)."""
     conns = ck.conns
-    by_id_pos = {c.id: pos for pos, c in enumerate(ck.system.connectors)}
-    for cyc in find_sync_cycles(ck.system.connectors):
+    cycles = find_sync_cycles(ck.system.connectors)
+    by_id_pos = {c.id: pos for pos, c in enumerate(ck.system.connectors)} if cycles else {}
+    for cyc in cycles:
         path = " -> ".join([conns[cyc[0]].source] + [conns[x].target for x in cyc])
         ck.report(
             "sync-call-cycle",

@@ -95,7 +95,3 @@ def analyze_cmd(
             con.print(f"[dim]{terminal(str(k))}:[/] {terminal(str(v))}", highlight=False)
     if strict and violations(data):
         raise typer.Exit(EXIT_PROBLEMS)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("analyze")(analyze_cmd)

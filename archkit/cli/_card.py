@@ -56,7 +56,3 @@ def card_cmd(
         emit_json([c.to_dict() for c in cards])
     else:
         typer.echo("\n".join(t or "" for t in texts))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("card")(card_cmd)

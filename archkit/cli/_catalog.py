@@ -296,12 +296,9 @@ def _model_dir(spec: str) -> Path:
     return path.parent if path.suffix else Path.cwd()
 
 
-def register(app: typer.Typer) -> None:
-    patterns_app.command("list")(list_cmd)
-    patterns_app.command("show")(show_cmd)
-    patterns_app.command("detect")(detect_cmd)
-    app.add_typer(patterns_app, name="patterns")
-    app.command("lint")(lint_cmd)
+patterns_app.command("list")(list_cmd)
+patterns_app.command("show")(show_cmd)
+patterns_app.command("detect")(detect_cmd)
 
 
-__all__ = ["register", "EXIT_USAGE"]
+__all__ = ["patterns_app", "lint_cmd", "EXIT_USAGE"]

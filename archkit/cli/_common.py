@@ -76,13 +76,13 @@ class _PipeConsole(Console):
 
     def _width_needed(self, objects: tuple[Any, ...]) -> int:
         from rich.measure import Measurement
-        from rich.table import Table
-        from rich.text import Text
 
+        # a table can be printed only once rich.table is imported: a command that prints none never imports it
+        tables = sys.modules.get("rich.table")
         options = self.options.update_width(1 << 16)  # measure unclamped: what the words need
         need = 0
         for o in objects:
-            if isinstance(o, Table):
+            if tables is not None and isinstance(o, tables.Table):
                 for column in o.columns:  # rich shrinks columns below their longest word unless told
                     least = o._measure_column(self, options, column).minimum - o.padding[1] - o.padding[3]
                     column.min_width = max(column.min_width or 0, least)

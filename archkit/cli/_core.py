@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.table import Table
-from rich.tree import Tree
 
 from .._words import count
 from ..errors import ArchkitError, UsageError
@@ -100,6 +98,9 @@ def show_cmd(
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Draw a model: nodes with their components as a tree, connectors and links as tables."""
+    from rich.table import Table
+    from rich.tree import Tree
+
     system = load_model(model, format)
     check_variant(system, variant, format)
     data = show_data(system, variant)
@@ -209,11 +210,4 @@ def schema_cmd() -> None:
     emit_json(json_schema())
 
 
-def register(app: typer.Typer) -> None:
-    app.command("validate")(validate_cmd)
-    app.command("show")(show_cmd)
-    app.command("convert")(convert_cmd)
-    app.command("schema")(schema_cmd)
-
-
-__all__ = ["register", "show_data", "summary_counts", "json"]
+__all__ = ["show_data", "summary_counts", "json"]

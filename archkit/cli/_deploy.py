@@ -366,12 +366,3 @@ def _print_load(report: dict) -> None:
         con.print(steps)
     for err in report["errors"]:
         con.print(f"[red]{err}[/]", highlight=False)
-
-
-def register(app: typer.Typer) -> None:
-    """Add the deployment commands to the archkit CLI."""
-    app.command("deploy")(deploy_cmd)
-    app.command("status")(status_cmd)
-    app.command("undeploy")(undeploy_cmd)
-    app.command("serve-config")(serve_config_cmd)
-    app.command("load")(load_cmd)

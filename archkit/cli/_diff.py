@@ -145,7 +145,3 @@ def _emit(result: Any, format: DiffFormat, output: Path | None, fmt: Format) -> 
         con = stdout()
         for r in diff_renderables(result):
             con.print(r)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("diff")(diff_cmd)

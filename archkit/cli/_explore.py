@@ -169,9 +169,4 @@ def _with_progress(run: Any) -> Any:
         return run(progress)
 
 
-def register(app: typer.Typer) -> None:
-    app.command("compare")(compare_cmd)
-    app.command("explore")(explore_cmd)
-
-
-__all__ = ["register", "compare_cmd", "explore_cmd"]
+__all__ = ["compare_cmd", "explore_cmd"]

@@ -51,7 +51,3 @@ def export_cmd(
         emit_json({"ok": True, "source": model, "written": str(output), "to": to.value, "bytes": len(text)})
     else:
         stdout().print(f"wrote {terminal(str(output))} ({to.value})", highlight=False)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("export")(export_cmd)

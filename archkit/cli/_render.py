@@ -102,7 +102,3 @@ def _format_from_suffix(path: Path) -> str:
     if suffix not in known:
         raise UsageError(f"cannot tell the format of '{path}'; give --format svg|png|pdf|dot|mermaid")
     return known[suffix]
-
-
-def register(app: typer.Typer) -> None:
-    app.command("render")(render_cmd)

@@ -107,7 +107,3 @@ def _write(result: Review, system: System, out: Path, format: Format) -> ReportF
         from ..io import os_error_text
 
         fail(UsageError(f"cannot write the report into '{out}': {os_error_text(exc)}"), format)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("review")(review_cmd)

@@ -316,9 +316,3 @@ def calibrate_cmd(
         for err in result.errors:
             con.print(f"[red]{terminal(err)}[/]", highlight=False)
     con.print(f"wrote {terminal(str(output))}", highlight=False)
-
-
-def register(app: typer.Typer) -> None:
-    """Add verify and calibrate to the archkit CLI."""
-    app.command("verify")(verify_cmd)
-    app.command("calibrate")(calibrate_cmd)

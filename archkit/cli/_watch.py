@@ -81,7 +81,3 @@ def stdout_flush() -> None:
     import sys
 
     sys.stdout.flush()
-
-
-def register(app: typer.Typer) -> None:
-    app.command("watch")(watch_cmd)

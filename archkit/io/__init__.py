@@ -9,23 +9,21 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import yaml
-
-from .._escape import json_safe
 from .._gc import collector_paused
 from ..errors import LoadError, Problem
 from ..model import Location, System
 from ._files import MAX_TEXT_BYTES, os_error_text, read_user_text, write_atomic
 from ._pyfile import ModelOutputWarning
-from ._safe_yaml import MAX_BYTES as _MAX_BYTES
-from ._safe_yaml import check_json_depth as _check_json_depth
-from ._safe_yaml import parse_json as _parse_json
-from ._safe_yaml import parse_yaml as _parse_yaml
-from ._safe_yaml import read_text as _read_text
+
+if TYPE_CHECKING:
+    import yaml
+
+# PyYAML is imported by the functions that read or write YAML or JSON text: loading a .py model needs none of it.
 
 __all__ = [
     "load",
@@ -88,9 +86,11 @@ def load(spec: str | os.PathLike[str]) -> System:
                 ],
                 path,
             )
+        from ._safe_yaml import MAX_BYTES
+
         try:
             with open(path, "rb") as fh:
-                data = fh.read(_MAX_BYTES + 1)  # read_text refuses more: a device or pipe cannot exhaust memory
+                data = fh.read(MAX_BYTES + 1)  # read_text refuses more: a device or pipe cannot exhaust memory
         except OSError as exc:
             raise LoadError(
                 [
@@ -149,22 +149,33 @@ def loads(data: bytes | str, source: str = "<text>", fmt: str = "yaml") -> Syste
 
 
 def _loads(data: bytes | str, source: str, fmt: str) -> System:
-    text = _read_text(data if isinstance(data, bytes) else data.encode("utf-8"), source)
+    from .._validate import build_system, build_valid
+    from ._safe_yaml import check_json_depth, parse_json, parse_yaml, read_text
+
+    text = read_text(data if isinstance(data, bytes) else data.encode("utf-8"), source)
     if fmt == "json":
         # Parsed here to refuse duplicate keys (pydantic's parser keeps the last of two); a valid
         # model is then validated straight from the text in one pass. Anything deeper than the
         # model's own nesting fails that validation, so only then is the depth measured.
-        from .._validate import build_system, build_valid
-
-        raw = _parse_json(text, source)
+        raw = parse_json(text, source)
         locate = _locator(source, {})
         valid = build_valid(raw, locate, json_text=text)
         if valid is not None:
             return valid
-        _check_json_depth(raw, source)
+        check_json_depth(raw, source)
         return build_system(raw, locate=locate, source=source, whole_failed=True)
-    raw, lines = _parse_yaml(text, source)
-    return load_data(raw, source, lines)
+    # Block YAML, as models are written, is read line by line with the lines of its elements; a
+    # valid model needs no more. Any other YAML, and any model with a problem, is read again by the
+    # full reader, which locates each problem at its own line.
+    from ._block_yaml import read_block
+
+    block = read_block(text)
+    if block is not None:
+        valid = build_valid(block[0], _locator(source, block[1]))
+        if valid is not None:
+            return valid
+    raw, lines = parse_yaml(text, source)
+    return build_system(raw, locate=_locator(source, lines), source=source, whole_failed=block is not None)
 
 
 def _locator(source: str, lines: dict[tuple[Any, ...], int]) -> Callable[[tuple[Any, ...]], Location]:
@@ -194,27 +205,36 @@ def to_data(system: System) -> dict[str, Any]:
     return system.model_dump(mode="json", exclude_defaults=True)
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
 def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
-_Dumper.add_representer(str, _str_presenter)
+@functools.cache
+def _dumper() -> type[yaml.SafeDumper]:
+    """PyYAML's safe dumper, writing text with line breaks as literal blocks."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    Dumper.add_representer(str, _str_presenter)
+    return Dumper
 
 
 def to_yaml(system: System) -> str:
     """Canonical YAML text of the model (deterministic; reads back to an equal model)."""
+    import yaml
+
     return yaml.dump(
-        to_data(system), Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+        to_data(system), Dumper=_dumper(), sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
     )
 
 
 def to_json(system: System) -> str:
     """Canonical JSON text of the model (deterministic; reads back to an equal model)."""
+    from .._escape import json_safe
+
     return json_safe(json.dumps(to_data(system), indent=2, ensure_ascii=False)) + "\n"
 
 

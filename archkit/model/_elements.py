@@ -32,6 +32,20 @@ __all__ = [
     "Responsibility",
 ]
 
+
+# The defaults of list and mapping fields. Plain functions, not ``list`` and ``dict``: pydantic reads a
+# default factory's signature, which for a built-in type Python parses from text (and the first time
+# compiles its tokenizer for), a cost every command would pay when the model's validators are built.
+def new_list() -> list[Any]:
+    """A new empty list."""
+    return []
+
+
+def new_dict() -> dict[Any, Any]:
+    """A new empty mapping."""
+    return {}
+
+
 _COUNT_RANGE = re.compile(r"^\s*(\d{1,13})\s*\.\.\s*(\d{1,13})\s*$")
 ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.\-]*$"
 CONNECTOR_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.\->#]*$"
@@ -127,49 +141,52 @@ class ModelInfo(Element):
 
     task: str | None = Field(None, description="What the model predicts, e.g. 'optical character recognition'.")
     framework: str | None = Field(None, description="Library or runtime, e.g. 'tesseract', 'onnxruntime'.")
-    inputs: list[DataField] = Field(default_factory=list, description="Inputs with types, units and meaning.")
-    outputs: list[DataField] = Field(default_factory=list, description="Outputs with types, units and meaning.")
+    inputs: list[DataField] = Field(default_factory=new_list, description="Inputs with types, units and meaning.")
+    outputs: list[DataField] = Field(default_factory=new_list, description="Outputs with types, units and meaning.")
     size: DataSize | None = Field(None, description="Size of the model artifact on disk, e.g. '15 MB'.")
     memory: DataSize | None = Field(None, description="Memory needed to hold the loaded model, e.g. '200 MB'.")
     inference_time: dict[str, Duration] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="Time for one prediction, per node kind or node id, e.g. {'mobile': '80..200 ms', 'cloud': '20 ms'}.",
     )
     update_period: Duration | None = Field(None, description="How often a new version is released, e.g. '30 d'.")
     requires_gpu: bool = Field(False, description="Whether inference needs a GPU.")
     accuracy: dict[str, str] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="Accuracy figures by metric or data slice, e.g. {'character accuracy': '0.995'}.",
     )
     training_data: str | None = Field(None, description="What the model was trained on.")
     evaluation_data: str | None = Field(None, description="What the model was evaluated on.")
     intended_use: str | None = Field(None, description="The use the model was built for.")
     out_of_scope_use: str | None = Field(None, description="Uses the model is not meant for.")
-    limitations: list[str] = Field(default_factory=list, description="Known conditions that degrade the model.")
-    ethical_considerations: list[str] = Field(default_factory=list, description="Fairness, safety, privacy concerns.")
+    limitations: list[str] = Field(default_factory=new_list, description="Known conditions that degrade the model.")
+    ethical_considerations: list[str] = Field(
+        default_factory=new_list, description="Fairness, safety, privacy concerns."
+    )
     license: str | None = Field(None, description="License of the model artifact.")
     ip_sensitive: bool | None = Field(None, description="Whether the model itself is intellectual property to protect.")
     architecture: str | None = Field(
         None, description="Model type and algorithm, e.g. 'LSTM line recogniser' (model card: model details)."
     )
     references: list[str] = Field(
-        default_factory=list, description="Papers, pages or citations with more about the model (model details)."
+        default_factory=new_list, description="Papers, pages or citations with more about the model (model details)."
     )
     contact: str | None = Field(None, description="Where to send questions or comments about the model.")
     domain: str | None = Field(None, description="The domain the model is meant for, e.g. 'street signs' (FactSheet).")
     factors: list[str] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Groups, instruments and environments that change how the model performs (model card: factors).",
     )
     metrics: list[str] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Performance measures used and why, decision thresholds (model card: metrics).",
     )
     recommendations: list[str] = Field(
-        default_factory=list, description="Advice to users of the model (model card: caveats and recommendations)."
+        default_factory=new_list, description="Advice to users of the model (model card: caveats and recommendations)."
     )
     robustness: list[str] = Field(
-        default_factory=list, description="How the model was checked against shifted or adversarial input (FactSheet)."
+        default_factory=new_list,
+        description="How the model was checked against shifted or adversarial input (FactSheet).",
     )
     test_conditions: str | None = Field(
         None, description="Under which conditions the model was tested: hardware, data, settings (FactSheet)."
@@ -195,7 +212,7 @@ class Component(Element):
         None, description="Time to handle one request on any node, e.g. '2..5 ms'. Models use model.inference_time."
     )
     processing_time_on: dict[str, Duration] = Field(
-        default_factory=dict, description="Processing time per node kind or node id, overriding processing_time."
+        default_factory=new_dict, description="Processing time per node kind or node id, overriding processing_time."
     )
     cpus: float | None = Field(None, gt=0, le=MAX_COUNT, description="CPU cores one replica uses (may be fractional).")
     memory: DataSize | None = Field(None, description="Memory one replica needs, e.g. '300 MB'.")
@@ -210,7 +227,7 @@ class Component(Element):
         description="Python class that implements it, as 'module:Class' (used by archkit deploy).",
     )
     config: dict[str, PropertyValue] = Field(
-        default_factory=dict, description="Settings passed to the implementation when it is deployed."
+        default_factory=new_dict, description="Settings passed to the implementation when it is deployed."
     )
     model: ModelInfo | None = Field(None, description="Model metadata; expected when kind is 'model'.")
     status: Literal["production", "experimental", "deprecated"] | None = Field(
@@ -223,16 +240,16 @@ class Component(Element):
         None, ge=0, description="Size of the component's own code in lines, e.g. 2400 (glue against ML code)."
     )
     responsibilities: list[Responsibility] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="The jobs the component does, from: ingest, clean, encode, train, evaluate, infer, report, "
         "business_logic (three or more in one component is a big script).",
     )
     corrects: list[str] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Ids of models whose output this model adjusts for a similar problem (a correction on top of them).",
     )
     influences: list[str] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Ids of components whose data this component's outputs change through the world, e.g. the "
         "click log shaped by what a recommender shows.",
     )
@@ -242,9 +259,12 @@ class Component(Element):
         "'5 % of slates are random'; declaring it acknowledges the loop.",
     )
     properties: dict[str, PropertyValue] = Field(
-        default_factory=dict, description="Further attributes for plug-ins and checks, e.g. {'aggregation': 'vote'}."
+        default_factory=new_dict,
+        description="Further attributes for plug-ins and checks, e.g. {'aggregation': 'vote'}.",
     )
-    suppress: list[Suppression] = Field(default_factory=list, description="Lint rules switched off here, with reasons.")
+    suppress: list[Suppression] = Field(
+        default_factory=new_list, description="Lint rules switched off here, with reasons."
+    )
 
     @property
     def label(self) -> str:
@@ -274,15 +294,17 @@ class Connector(Element):
         "invoke", description="invoke (default), read (data flows target->source) or write (source->target)."
     )
     consumers: list[str] = Field(
-        default_factory=list, description="Components declared as consumers of what this connector carries."
+        default_factory=new_list, description="Components declared as consumers of what this connector carries."
     )
     conditional: bool = Field(False, description="Whether it is used only for some upstream events.")
     share: float | None = Field(None, gt=0, le=1, description="Fraction of the source's events that use it (0..1].")
     protocol: str | None = Field(None, description="Protocol or format, e.g. 'gRPC', 'HTTP/JSON'.")
     data_sensitivity: Sensitivity | None = Field(None, description="Sensitivity of what it carries, if known.")
     encrypted: bool | None = Field(None, description="Whether the payload is encrypted in transit.")
-    properties: dict[str, PropertyValue] = Field(default_factory=dict, description="Further attributes.")
-    suppress: list[Suppression] = Field(default_factory=list, description="Lint rules switched off here, with reasons.")
+    properties: dict[str, PropertyValue] = Field(default_factory=new_dict, description="Further attributes.")
+    suppress: list[Suppression] = Field(
+        default_factory=new_list, description="Lint rules switched off here, with reasons."
+    )
 
     @property
     def synchronous(self) -> bool:
@@ -354,8 +376,10 @@ class Node(Element):
     )
     cost_per_hour: CostPerTime | None = Field(None, description="Operating cost per node and hour, e.g. '0.40 USD/h'.")
     availability: float | None = Field(None, gt=0, le=1, description="Fraction of time the node is up (0..1].")
-    properties: dict[str, PropertyValue] = Field(default_factory=dict, description="Further attributes.")
-    suppress: list[Suppression] = Field(default_factory=list, description="Lint rules switched off here, with reasons.")
+    properties: dict[str, PropertyValue] = Field(default_factory=new_dict, description="Further attributes.")
+    suppress: list[Suppression] = Field(
+        default_factory=new_list, description="Lint rules switched off here, with reasons."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -431,8 +455,10 @@ class Link(Element):
     cost_per_gb: CostPerData | None = Field(None, description="Price of data sent over it, e.g. '10 USD/GB'.")
     intermittent: bool = Field(False, description="Whether the link can be down (e.g. no cellular coverage).")
     availability: float | None = Field(None, gt=0, le=1, description="Fraction of time the link is up (0..1].")
-    properties: dict[str, PropertyValue] = Field(default_factory=dict, description="Further attributes.")
-    suppress: list[Suppression] = Field(default_factory=list, description="Lint rules switched off here, with reasons.")
+    properties: dict[str, PropertyValue] = Field(default_factory=new_dict, description="Further attributes.")
+    suppress: list[Suppression] = Field(
+        default_factory=new_list, description="Lint rules switched off here, with reasons."
+    )
 
     @field_validator("ends")
     @classmethod

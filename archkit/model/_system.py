@@ -7,7 +7,18 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from ._elements import ID_PATTERN, Component, Connector, Element, Link, Node, PropertyValue, Suppression
+from ._elements import (
+    ID_PATTERN,
+    Component,
+    Connector,
+    Element,
+    Link,
+    Node,
+    PropertyValue,
+    Suppression,
+    new_dict,
+    new_list,
+)
 from ._quantity import MAX_COUNT, Duration, Rate
 
 __all__ = ["Variant", "Flow", "Flag", "System", "HULTEN_PLACEMENTS"]
@@ -27,10 +38,10 @@ class Variant(Element):
     name: str = Field(pattern=ID_PATTERN, description="Unique name of the variant.")
     description: str | None = Field(None, description="What this alternative is and why it is considered.")
     placement: dict[str, str] = Field(
-        default_factory=dict, description="Component id -> node id, overriding the system's base placement."
+        default_factory=new_dict, description="Component id -> node id, overriding the system's base placement."
     )
     links_down: list[str] = Field(
-        default_factory=list, description="Links taken as down in this variant (a scenario, e.g. offline use)."
+        default_factory=new_list, description="Links taken as down in this variant (a scenario, e.g. offline use)."
     )
     preset: Literal["static", "client_side", "server_centric", "backend_cached", "hybrid"] | None = Field(
         None, description="Which of Hulten's placements this variant stands for, if any."
@@ -49,7 +60,9 @@ class Flow(Element):
     rate: Rate | None = Field(None, description="How often the flow is triggered per device at peak, e.g. '1 /s'.")
     latency_budget: Duration | None = Field(None, description="End-to-end latency the flow must meet, e.g. '200 ms'.")
     offline: bool = Field(False, description="Whether the flow must keep working when intermittent links are down.")
-    suppress: list[Suppression] = Field(default_factory=list, description="Lint rules switched off here, with reasons.")
+    suppress: list[Suppression] = Field(
+        default_factory=new_list, description="Lint rules switched off here, with reasons."
+    )
 
     @property
     def label(self) -> str:
@@ -68,9 +81,11 @@ class Flag(Element):
     owner: str | None = Field(None, description="Team or person who decides when the flag and its code path go.")
     since: date | None = Field(None, description="Date the flag got its current state, e.g. '2024-03-01'.")
     guards: list[str] = Field(
-        default_factory=list, description="Ids of the components and connectors used only while the flag is on."
+        default_factory=new_list, description="Ids of the components and connectors used only while the flag is on."
     )
-    suppress: list[Suppression] = Field(default_factory=list, description="Lint rules switched off here, with reasons.")
+    suppress: list[Suppression] = Field(
+        default_factory=new_list, description="Lint rules switched off here, with reasons."
+    )
 
     @field_validator("state", mode="before")
     @classmethod
@@ -106,24 +121,24 @@ class System(Element):
         description="Hours a user uses the system per day on average, e.g. 0.5. Daily and monthly volumes of "
         "user-driven traffic count these hours; when unset, devices are taken as busy around the clock (a worst case).",
     )
-    components: list[Component] = Field(default_factory=list, description="The components.")
-    connectors: list[Connector] = Field(default_factory=list, description="The connectors between components.")
-    nodes: list[Node] = Field(default_factory=list, description="The deployment nodes.")
-    links: list[Link] = Field(default_factory=list, description="The network links between nodes.")
-    placement: dict[str, str] = Field(default_factory=dict, description="Base placement: component id -> node id.")
-    variants: list[Variant] = Field(default_factory=list, description="Named alternative placements.")
-    flows: list[Flow] = Field(default_factory=list, description="End-to-end scenarios with budgets.")
+    components: list[Component] = Field(default_factory=new_list, description="The components.")
+    connectors: list[Connector] = Field(default_factory=new_list, description="The connectors between components.")
+    nodes: list[Node] = Field(default_factory=new_list, description="The deployment nodes.")
+    links: list[Link] = Field(default_factory=new_list, description="The network links between nodes.")
+    placement: dict[str, str] = Field(default_factory=new_dict, description="Base placement: component id -> node id.")
+    variants: list[Variant] = Field(default_factory=new_list, description="Named alternative placements.")
+    flows: list[Flow] = Field(default_factory=new_list, description="End-to-end scenarios with budgets.")
     flags: list[Flag] = Field(
-        default_factory=list, description="Feature flags and experiment switches, with the elements they guard."
+        default_factory=new_list, description="Feature flags and experiment switches, with the elements they guard."
     )
     requirements: list[str] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Hard constraints for comparing alternatives, e.g. 'latency(overlay) <= 200 ms', 'offline(overlay)'.",
     )
     objectives: list[str] = Field(
-        default_factory=list, description="What to optimise when comparing alternatives, e.g. 'minimize cost'."
+        default_factory=new_list, description="What to optimise when comparing alternatives, e.g. 'minimize cost'."
     )
-    properties: dict[str, PropertyValue] = Field(default_factory=dict, description="Further attributes.")
+    properties: dict[str, PropertyValue] = Field(default_factory=new_dict, description="Further attributes.")
 
     # -- lookups -------------------------------------------------------------------------------
     def component(self, id: str) -> Component:

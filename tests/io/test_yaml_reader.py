@@ -116,3 +116,152 @@ def test_plain_values_and_lines() -> None:
     assert lines[("components",)] == 2
     assert lines[("components", 0)] == 3
     assert lines[("components", 1, "id")] == 6
+
+
+# ------------------------------------------------------------------------------------------------
+# the block reader: block-style documents line by line, or None
+# ------------------------------------------------------------------------------------------------
+
+from archkit.io._block_yaml import read_block  # noqa: E402
+
+BLOCK_SCALARS = [
+    *(s for s in SCALARS if "\n" not in s), "'it''s'", "'a #b'", '"a \'b\' #c"', "''", '""', "-x", "-", "?x", "? x",
+    ":x", ": x", "a:b", "a:", "a #c", "a#c", "#c", "[ ]", "[1]", "a, b", "a]", "x}", "%x", "@x", "`x", "|-", "a  b",
+    "a ", "\u00a0x", "x\u00a0", "a\tb", "---", "...", "--- x", "'unterminated", '"unterminated', "'a'b", "a'b",
+    "'a' # c", "x:y:z", "http://a.b/c", "1:2", "-1:2", "?", ":", "a :x", "a : x", "\u2028", "x\x85y", "\ufeffx",
+]
+BLOCK_KEYS = [*KEYS, '"dq"', "id", "-k", "?k", ":k", "a:b", "'a: b'", "x#y", "é", "''", "yes", "1.5", "[]", "- a",
+              "a ", "0x1", "'it''s'", "~", "c", "d"]
+
+
+@st.composite
+def block_lines(draw: st.DrawFn) -> str:
+    """A random document of lines that look like block YAML: most are well formed, many are not."""
+    lines = []
+    depth = 0
+    for _ in range(draw(st.integers(1, 12))):
+        indent = " " * draw(st.integers(0, 6)) if draw(st.integers(0, 9)) < 3 else "  " * depth
+        dash = draw(st.sampled_from(["", "", "", "- ", "-  ", "- - ", "-", "-   "]))
+        key, value = draw(st.sampled_from(BLOCK_KEYS)), draw(st.sampled_from(BLOCK_SCALARS))
+        body = draw(st.sampled_from([f"{key}: {value}", f"{key}: {value}", f"{key}:", value, "", f"{key}:  {value}"]))
+        comment = draw(st.sampled_from(["", "", "", " # c", "  #c", "#c", " #"]))
+        lines.append(indent + dash + body + comment + draw(st.sampled_from(["", "", " "])))
+        depth = max(0, min(4, depth + draw(st.integers(-1, 1))))
+    return "\n".join(lines) + draw(st.sampled_from(["\n", "\n", ""]))
+
+
+@st.composite
+def block_documents(draw: st.DrawFn) -> str:
+    """A random well-formed block document: nested mappings and lists (also at their key's column,
+    or with the item on the next line), odd indentation, comments, blank lines, quoted text."""
+    plain_keys = [k for k in BLOCK_KEYS if k not in ("- a", "a ", "[]", "a:b", "?k", ":k", "x#y")]
+    values = [v for v in BLOCK_SCALARS if not v.startswith(("'u", '"u', "-", "?", ":", "#", "[", "`", "%", "@", "|", "."))
+              and "\t" not in v and ": " not in v and not v.endswith(":")]
+    comment = st.sampled_from(["", "", "", "  # c", " #"])
+
+    def mapping(depth: int, indent: int) -> list[str]:
+        out = []
+        for _ in range(draw(st.integers(1, 4))):
+            key = draw(st.sampled_from(plain_keys))
+            if depth < 3 and draw(st.integers(0, 9)) < 4:
+                out.append(f"{' ' * indent}{key}:{draw(comment)}")
+                if draw(st.integers(0, 9)) < 6:
+                    out.extend(mapping(depth + 1, indent + draw(st.sampled_from([1, 2, 2, 4]))))
+                else:
+                    out.extend(sequence(depth + 1, indent + draw(st.sampled_from([0, 0, 2, 3]))))
+            else:
+                out.append(f"{' ' * indent}{key}: {draw(st.sampled_from(values))}{draw(comment)}")
+            if draw(st.integers(0, 9)) == 0:
+                out.append(draw(st.sampled_from(["", "   ", "# note", "    # note"])))
+        return out
+
+    def sequence(depth: int, indent: int) -> list[str]:
+        out = []
+        for _ in range(draw(st.integers(1, 4))):
+            pick = draw(st.integers(0, 9))
+            if depth < 3 and pick < 4:
+                gap = draw(st.sampled_from([1, 2, 3]))
+                inner = mapping(depth + 1, indent + 1 + gap) if pick < 3 else sequence(depth + 1, indent + 1 + gap)
+                if draw(st.booleans()):
+                    out.append(f"{' ' * indent}-{' ' * gap}{inner[0].lstrip(' ')}")
+                    out.extend(inner[1:])
+                else:
+                    out.append(f"{' ' * indent}-{draw(comment)}")
+                    out.extend(inner)
+            elif pick < 5:
+                out.append(f"{' ' * indent}-")
+            else:
+                out.append(f"{' ' * indent}- {draw(st.sampled_from(values))}{draw(comment)}")
+        return out
+
+    return "\n".join(mapping(0, draw(st.sampled_from([0, 0, 0, 1, 2])))) + draw(st.sampled_from(["\n", ""]))
+
+
+def _items_and_root(data: dict, lines: dict) -> dict:
+    """The full reader's lines of the root and of the items of lists under the root's keys."""
+    return {k: v for k, v in lines.items() if k == () or (len(k) == 2 and isinstance(data.get(k[0]), list))}
+
+
+def _agrees_with_node_reader(text: str) -> bool:
+    """Whether the block reader read the text (if it did, it read what the node reader reads)."""
+    block = read_block(text)
+    if block is None:
+        return False
+    nodes = _outcome(lambda t: _parse_nodes(t, "m.yaml"), text)
+    assert isinstance(nodes, tuple), f"the block reader accepts what the node reader refuses: {nodes}"
+    assert repr(block[0]) == repr(nodes[0]) and block[0] == nodes[0]
+    assert block[1] == _items_and_root(*nodes)
+    return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(block_documents(), block_documents(), block_lines(), documents()))
+def test_block_reader_reads_what_the_node_reader_reads(text: str) -> None:
+    _agrees_with_node_reader(text)
+
+
+@pytest.mark.parametrize("text, block", [
+    ("name: s\ncomponents:\n- id: a\n  n: 012\n", True),
+    ("name: s  # the name\n\n# a comment\ncomponents:\n  - id: a\n    tags: []\n    more: {}\n", True),
+    ("a:\n-\n  - x\n- - y\n  - z\nb: 'it''s' \nc: \"q\"\nd:\n", True),
+    ("a: 1\nb:\n- x\n  - y\n", False),       # a list item right of its siblings
+    ("a: text\n  more text\n", False),       # plain text on two lines: the node reader
+    ("a: |\n  text\n", False),               # block text
+    ("a: [1, 2]\n", False),                  # flow collections other than [] and {}
+    ("a: \"tab\\t\"\n", False),              # escapes
+    ("a:\tb\n", False),                      # tabs
+    ("a: 1\r\nb: 2\r\n", False),             # carriage returns
+    ("a: &x 1\nb: *x\n", False),             # anchors and aliases
+    ("a: !!str 1\n", False),                 # tags
+    ("<<: {}\n", False),                     # merge keys
+    ("a: 1\na: 2\n", False),                 # duplicate keys
+    ("--- \na: 1\n", False),                 # document markers
+    ("- a\n", False),                        # a list at the root
+    ("a: 2024-13-45\n", False),              # a value PyYAML cannot build
+    ("", False),
+])
+def test_which_documents_are_block(text: str, block: bool) -> None:
+    assert _agrees_with_node_reader(text) is block
+
+
+def test_block_reader_reads_deep_documents_up_to_the_limit() -> None:
+    from archkit.io._safe_yaml import MAX_DEPTH
+
+    def nested(levels: int) -> str:
+        return "".join(f"{'  ' * i}k:\n" for i in range(levels)) + "  " * levels + "k: 1\n"
+
+    assert _agrees_with_node_reader(nested(MAX_DEPTH - 1))
+    assert read_block(nested(MAX_DEPTH)) is None
+
+
+def test_block_reader_reads_the_models_archkit_writes() -> None:
+    """to_yaml's output of a synthetic model is block YAML: read the same, element lines the same."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from archkit.io import to_yaml
+    from bench.synthetic import synthetic_system
+
+    text = to_yaml(synthetic_system(200, connectors_per_component=3, n_nodes=12, n_flows=10, seed=3))
+    assert _agrees_with_node_reader(text)
