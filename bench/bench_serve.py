@@ -11,18 +11,29 @@
      c-fused     the selector's calls to OCR and translation declared in_process and all on the
                  glasses node, so archkit runs the whole flow inside one deployment (2 replicas);
      c-fused-proxy, c-declared-proxy  the same behind Serve's own HTTP proxy (the fallback edge).
+(r)  Ray Serve's own floor: bench/serve_plain.py, the same engines in a hand-written Ray Serve app on a
+     local head as archkit starts one, with the load sent straight to the replicas (no edge):
+     r-fused      one deployment, 2 replicas;
+     r-declared   ingress -> OCR (2 replicas) -> translation through DeploymentHandles.
+     It says how much of the gap to (a) is Ray Serve's and how much archkit's.
 
 Every setup gets the same requests at concurrency 1, 4 and 8 from a closed-loop client on the
-same machine (which competes with the servers for the 2 cores). OMP_THREAD_LIMIT=1 is set for
-all setups (Tesseract's OpenMP threads only contend on 2 busy cores). Reported: throughput, p50/p99
-latency, exact OCR results, and the total RSS of the serving processes after the run. With
+same machine (which competes with the servers for the 2 cores). The HTTP client is written to cost
+little (plain asyncio streams, one keep-alive connection per concurrent client; it replaced httpx,
+which spent about 4 ms of CPU per request, a third of the engines' own, and so slowed every HTTP
+setup); (a) needs no HTTP client at all. OMP_THREAD_LIMIT=1 is set for all setups (Tesseract's
+OpenMP threads only contend on 2 busy cores). Reported: throughput, p50/p99 latency, exact OCR
+results, the total RSS of the serving processes after the run, and the CPU time the serving
+processes and the load generator spent per answer (``cpu_ms_per_request``; on a machine shared
+with other work this is the steadier figure: throughput then depends on how the kernel shares
+the cores between sessions). With
 ``--rounds N`` every setup runs N times, round after round (a, b, c..., then again), so each
 ratio is taken within one round and the spread over rounds shows how much the shared machine
 moved; the table shows the median round, the targets the median and the range of the ratios.
 Writes bench/results/serve.json and prints a table with ratios against (a) and (b) and the targets.
 
 Usage: python bench/bench_serve.py [--requests 120] [--requests-b 40] [--levels 1,4,8] [--rounds 1]
-       [--only a,b,c-declared,c-fused,c-fused-proxy,c-declared-proxy]
+       [--only a,b,c-declared,c-fused,c-fused-proxy,c-declared-proxy,r-fused,r-declared]
 Needs: archkit[serve], Debian tesseract-ocr(-spa) apertium apertium-eng-spa haproxy, bench/requirements.txt.
 """
 
@@ -54,6 +65,48 @@ TIME_LIMIT_S = 150.0  # per setup and concurrency level
 
 
 # -- measuring ---------------------------------------------------------------------------------------
+def process_tree(pids: list[int]) -> list[int]:
+    """The given processes and all their descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat[stat.rfind(")") + 2:].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+    seen, stack = set(), list(pids)
+    while stack:
+        pid = stack.pop()
+        if pid not in seen:
+            seen.add(pid)
+            stack.extend(children.get(pid, []))
+    return sorted(seen)
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system, with that of children they waited for) of the processes and their descendants,
+    plus this process's own (the load generator)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    total = own.ru_utime + own.ru_stime
+    for pid in process_tree(pids):
+        if pid == os.getpid():
+            continue
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()
+        total += sum(int(v) for v in fields[11:15]) / _TICK
+    return total
+
+
 def rss_bytes(pids: list[int]) -> int:
     """Sum of resident memory of the given processes and all their descendants."""
     children: dict[int, list[int]] = {}
@@ -90,8 +143,9 @@ def pct(values: list[float], q: float) -> float | None:
     return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1]
 
 
-def summarize(latencies: list[float], wall: float, exact: int, done: int) -> dict:
+def summarize(latencies: list[float], wall: float, exact: int, done: int, cpu_s: float | None = None) -> dict:
     return {
+        "cpu_ms_per_request": round(cpu_s * 1000 / len(latencies), 2) if cpu_s and latencies else None,
         "requests": done,
         "ok": len(latencies),
         "exact_ocr": exact,
@@ -145,12 +199,14 @@ def run_floor(inputs, expected, levels, requests) -> dict:
                         exact[0] += text == expected[index % len(inputs)]
 
             threads = [threading.Thread(target=client) for _ in range(level)]
-            start = time.perf_counter()
+            workers = [p.pid for p in pool._pool]
+            cpu, start = cpu_seconds(workers), time.perf_counter()
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
-            out[str(level)] = summarize(latencies, time.perf_counter() - start, exact[0], counter[0])
+            out[str(level)] = summarize(latencies, time.perf_counter() - start, exact[0], counter[0],
+                                        cpu_seconds(workers) - cpu)
         out["rss_bytes"] = rss_bytes([p.pid for p in pool._pool])
         return out
     finally:
@@ -159,34 +215,116 @@ def run_floor(inputs, expected, levels, requests) -> dict:
 
 
 # -- HTTP load for (b) and (c) ---------------------------------------------------------------------------
-def http_levels(url, inputs, expected, levels, requests) -> dict:
-    import asyncio
+class _Connection:
+    """One HTTP/1.1 client connection kept alive between requests (reopened when the server closes it).
 
-    import httpx
+    The load generator shares the 2 cores with the servers it measures, so it is written to cost
+    little: plain asyncio streams, the request written in one piece, the answer framed by its
+    Content-Length (or chunks, or the connection's end). httpx, which this bench used before, spent
+    about 4 ms of CPU per request here, a third of what the engines spend; this costs a few tenths.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader = self.writer = None
+
+    async def post(self, path: str, body: bytes, content_type: str) -> tuple[int, bytes]:
+        head = (f"POST {path} HTTP/1.1\r\nhost: {self.host}:{self.port}\r\ncontent-type: {content_type}\r\n"
+                f"content-length: {len(body)}\r\n\r\n").encode()
+        for attempt in (1, 2):
+            fresh = self.writer is None
+            if fresh:
+                import asyncio
+
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+                sock = self.writer.get_extra_info("socket")
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            try:
+                self.writer.write(head + body)
+                return await self._answer()
+            except (ConnectionError, EOFError) as exc:  # IncompleteReadError is an EOFError
+                self.close()
+                if fresh or attempt == 2:  # only a kept-alive connection the server dropped is retried
+                    raise ConnectionError(f"no answer from {self.host}:{self.port}: {exc!r}") from exc
+        raise AssertionError("unreachable")
+
+    async def _answer(self) -> tuple[int, bytes]:
+        reader = self.reader
+        lines = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip().lower()
+        if "content-length" in headers:
+            data = await reader.readexactly(int(headers["content-length"]))
+        elif headers.get("transfer-encoding") == "chunked":
+            parts = []
+            while True:
+                size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                parts.append(await reader.readexactly(size + 2))
+                if size == 0:
+                    break
+            data = b"".join(p[:-2] for p in parts)
+        else:
+            data = await reader.read()
+            headers["connection"] = "close"
+        if headers.get("connection") == "close":
+            self.close()
+        return status, data
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+def http_levels(url, inputs, expected, levels, requests, servers=None) -> dict:
+    """Closed-loop load at each concurrency level: one keep-alive connection per client.
+
+    ``url`` may be a list: the clients' connections go to its entries in turn (replicas that each
+    serve HTTP themselves, with no edge in front). ``servers()``, when given, names the server's
+    processes (their descendants count too): the CPU they and the load generator spend per answer
+    is reported as ``cpu_ms_per_request``.
+    """
+    import asyncio
+    from urllib.parse import urlsplit
+
+    targets = []
+    for one in [url] if isinstance(url, str) else url:
+        parts = urlsplit(one)
+        targets.append((parts.hostname, parts.port or 80, parts.path or "/"))
+    path = targets[0][2]
 
     async def level_run(level: int) -> dict:
         latencies, exact, counter = [], 0, 0
         deadline = time.monotonic() + TIME_LIMIT_S
-        limits = httpx.Limits(max_connections=level, max_keepalive_connections=level)
-        async with httpx.AsyncClient(timeout=120, limits=limits) as client:
-            async def worker() -> None:
-                nonlocal counter, exact
-                while counter < requests and time.monotonic() < deadline:
-                    index = counter
-                    counter += 1
-                    start = time.perf_counter()
-                    response = await client.post(url, content=inputs[index % len(inputs)],
-                                                 headers={"content-type": "image/png"})
-                    elapsed = (time.perf_counter() - start) * 1000
-                    if response.status_code == 200:
-                        latencies.append(elapsed)
-                        exact += response.json().get("text") == expected[index % len(inputs)]
+        connections = [_Connection(*targets[i % len(targets)][:2]) for i in range(level)]
 
-            for _ in range(2):  # warm-up, not counted
-                await client.post(url, content=inputs[0], headers={"content-type": "image/png"})
-            start = time.perf_counter()
-            await asyncio.gather(*(worker() for _ in range(level)))
-            return summarize(latencies, time.perf_counter() - start, exact, counter)
+        async def worker(conn: _Connection) -> None:
+            nonlocal counter, exact
+            while counter < requests and time.monotonic() < deadline:
+                index = counter
+                counter += 1
+                start = time.perf_counter()
+                status, data = await conn.post(path, inputs[index % len(inputs)], "image/png")
+                elapsed = (time.perf_counter() - start) * 1000
+                if status == 200:
+                    latencies.append(elapsed)
+                    exact += json.loads(data).get("text") == expected[index % len(inputs)]
+
+        try:
+            for conn in connections[: len(targets)]:  # warm-up, not counted
+                for _ in range(2):
+                    await conn.post(path, inputs[0], "image/png")
+            pids = servers() if servers else None
+            cpu, start = cpu_seconds(pids) if pids else None, time.perf_counter()
+            await asyncio.gather(*(worker(c) for c in connections))
+            wall = time.perf_counter() - start
+            return summarize(latencies, wall, exact, counter, cpu_seconds(pids) - cpu if pids else None)
+        finally:
+            for conn in connections:
+                conn.close()
 
     return {str(level): asyncio.run(level_run(level)) for level in levels}
 
@@ -222,7 +360,8 @@ def run_easy(inputs, expected, levels, requests) -> dict:
                             stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         _wait_http(f"http://127.0.0.1:{port}/")
-        out = http_levels(f"http://127.0.0.1:{port}/translate", inputs, expected, levels, requests)
+        out = http_levels(f"http://127.0.0.1:{port}/translate", inputs, expected, levels, requests,
+                          servers=lambda: [proc.pid])
         out["rss_bytes"] = rss_bytes([proc.pid])
         return out
     finally:
@@ -256,9 +395,9 @@ def run_archkit(inputs, expected, levels, requests, fused: bool, edge: str | Non
         record = deploy(system, variant, model_path=str(EXAMPLE / "system.py"), emulate_links=False,
                         http_port=_free_port(), edge_mode=edge)
         head = read_state("head")
-        out = http_levels(record["url"], inputs, expected, levels, requests)
         from archkit.runtime._cluster import head_processes
 
+        out = http_levels(record["url"], inputs, expected, levels, requests, servers=lambda: head_processes(head))
         out["rss_bytes"] = rss_bytes(head_processes(head))
         out["deployments"] = [d["name"] for d in record["plan"]["deployments"]]
         out["edge"] = record.get("edge_mode")
@@ -271,11 +410,58 @@ def run_archkit(inputs, expected, levels, requests, fused: bool, edge: str | Non
         shutil.rmtree(state, ignore_errors=True)
 
 
+# -- (r) Ray Serve's own floor: a hand-written app, no archkit in the request path -----------------------
+def run_plain(inputs, expected, levels, requests, kind: str) -> dict:
+    """bench/serve_plain.py's application on a local head as archkit starts one, load straight to its replicas."""
+    from archkit.runtime._cluster import (
+        connect,
+        head_processes,
+        listening_sockets,
+        ray_env,
+        start_local_head,
+        stop_local_head,
+    )
+    from archkit.runtime._deploy import SERVE_THROUGHPUT_ENV
+    from archkit.runtime._haproxy import DIRECT_INGRESS_ENV
+
+    env = {k: v for k, v in SERVE_THROUGHPUT_ENV.items() if k not in os.environ}
+    env.update(DIRECT_INGRESS_ENV, PYTHONPATH=str(Path(__file__).parent))
+    head = start_local_head(cpus=os.cpu_count(), env=env)
+    try:
+        connect(head["address"], ray_env(head))
+        import serve_plain
+        from ray import serve
+
+        serve.run(serve_plain.app(kind), name=f"plain-{kind}", route_prefix="/")
+        ingress = 2 if kind == "fused" else 1
+        deadline = time.monotonic() + 60
+        while True:
+            ports = sorted({s.port for s in listening_sockets(head_processes(head)) if 30000 <= s.port < 31000})
+            if len(ports) >= ingress or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        if len(ports) < ingress:
+            raise RuntimeError(f"the plain {kind} app's replicas serve HTTP on {ports}, expected {ingress} ports")
+        out = http_levels([f"http://127.0.0.1:{p}/" for p in ports], inputs, expected, levels, requests,
+                          servers=lambda: head_processes(head))
+        out["rss_bytes"] = rss_bytes(head_processes(head))
+        out["edge"] = "none (direct to replicas)"
+        return out
+    finally:
+        import ray
+
+        ray.shutdown()
+        stop_local_head(head)
+
+
 # -- report ----------------------------------------------------------------------------------------------
 def best(result: dict, levels: tuple[str, ...] = ()) -> float:
     """Best throughput over the given concurrency levels (all measured ones if none given)."""
     return max(v["throughput_rps"] or 0 for k, v in result.items() if k.isdigit() and (not levels or k in levels))
 
+
+#: Ray Serve's own floor (bench/serve_plain.py): setup -> the application's kind.
+PLAIN_SETUPS = {"r-fused": "fused", "r-declared": "declared"}
 
 #: The archkit setups, whether each is the fused one, and its edge (None: archkit's default).
 ARCHKIT_SETUPS = {"c-declared": (False, None), "c-fused": (True, None),
@@ -301,13 +487,16 @@ def main() -> None:
     labels = {"a": "(a) engines in-process, 1 worker/core", "b": "(b) Flask+gunicorn, process per request",
               "c-declared": "(c) archkit, all-in-cloud as declared, OCR x2", "c-fused": "(c) archkit, in-process calls fused",
               "c-fused-proxy": "(c) archkit, fused, Serve's proxy as edge",
-              "c-declared-proxy": "(c) archkit, declared, Serve's proxy as edge"}
+              "c-declared-proxy": "(c) archkit, declared, Serve's proxy as edge",
+              "r-fused": "(r) Ray Serve by hand, fused, no edge", "r-declared": "(r) Ray Serve by hand, declared, no edge"}
 
     def run(key: str) -> dict:
         if key == "a":
             return run_floor(inputs, texts, levels, args.requests)
         if key == "b":
             return run_easy(inputs, texts, levels, args.requests_b)
+        if key in PLAIN_SETUPS:
+            return run_plain(inputs, texts, levels, args.requests, PLAIN_SETUPS[key])
         fused, edge = ARCHKIT_SETUPS[key]
         return run_archkit(inputs, texts, levels, args.requests, fused=fused, edge=edge)
 
@@ -372,6 +561,9 @@ def targets(results: dict) -> dict:
             entry["p50_overhead_ms_at_1"] = round(c["1"]["p50_ms"] - a["1"]["p50_ms"], 2) if "1" in c else None
         if b:
             entry["throughput_vs_b"] = round(best(c) / best(b), 2)
+        r = results.get("r-fused" if fused else "r-declared")
+        if r:  # how close archkit comes to Ray Serve's own floor (the same Serve, no archkit)
+            entry["best_throughput_vs_ray_serve"] = round(best(c) / best(r), 3)
         if fused:
             entry["met"] = {
                 "throughput >= 0.8x (a) at 4 and 8": bool(entry.get("throughput_vs_a"))
@@ -397,7 +589,8 @@ def spread(per_round: list[dict]) -> dict:
             return {"median": round(statistics.median(values), 3), "min": round(min(values), 3),
                     "max": round(max(values), 3), "rounds": values}
 
-        for name in ("rss_gb", "best_throughput_vs_a", "p50_overhead_ms_at_1", "throughput_vs_b"):
+        for name in ("rss_gb", "best_throughput_vs_a", "p50_overhead_ms_at_1", "throughput_vs_b",
+                     "best_throughput_vs_ray_serve"):
             values = [e[name] for e in entries if e.get(name) is not None]
             if values:
                 figures[name] = summary(values)
@@ -418,7 +611,8 @@ def report(results: dict, levels: list[int], per_round: list[dict]) -> None:
 
     a, b = results.get("a"), results.get("b")
     table = Table(title="Serving the AR example: OCR + translation per sign image (median round)", title_justify="left")
-    for col in ("setup", "edge", "conc.", "req/s", "p50 ms", "p99 ms", "exact OCR", "RSS MB", "x (a)", "x (b)"):
+    for col in ("setup", "edge", "conc.", "req/s", "p50 ms", "p99 ms", "exact OCR", "RSS MB", "CPU ms/req", "x (a)",
+                "x (b)"):
         table.add_column(col, justify="right" if col not in ("setup", "edge") else "left")
     for key, res in results.items():
         for level in levels:
@@ -429,7 +623,7 @@ def report(results: dict, levels: list[int], per_round: list[dict]) -> None:
             table.add_row(res["label"] if first else "", (res.get("edge") or "-") if first else "", str(level),
                           f"{row['throughput_rps']}", f"{row['p50_ms']}", f"{row['p99_ms']}",
                           f"{row['exact_ocr']}/{row['ok']}", f"{res['rss_bytes'] / 1e6:.0f}" if first else "",
-                          vs_a, vs_b)
+                          str(row.get("cpu_ms_per_request") or "-"), vs_a, vs_b)
     console = Console()
     console.print(table)
     if not per_round or not per_round[0]:
@@ -438,7 +632,8 @@ def report(results: dict, levels: list[int], per_round: list[dict]) -> None:
         parts = []
         for name, text in (("throughput_vs_a_at_4", "x (a) at 4"), ("throughput_vs_a_at_8", "x (a) at 8"),
                            ("best_throughput_vs_a", "best x (a)"), ("throughput_vs_b", "x (b)"),
-                           ("p50_overhead_ms_at_1", "p50 overhead ms at 1"), ("rss_gb", "RSS GB")):
+                           ("p50_overhead_ms_at_1", "p50 overhead ms at 1"), ("rss_gb", "RSS GB"),
+                           ("best_throughput_vs_ray_serve", "best x (r)")):
             if name in fig:
                 f = fig[name]
                 parts.append(f"{text} {f['median']} [{f['min']}..{f['max']}]")

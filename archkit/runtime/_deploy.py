@@ -49,6 +49,23 @@ EDGE_MODES = ("haproxy", "proxy")
 #: Serve logging for deployed applications: warnings and errors only, no line per request (writing
 #: an access-log line per request costs milliseconds on a small machine; the timings are in answers).
 SERVE_LOGGING = {"log_level": "WARNING", "enable_access_log": False}
+#: Ray Serve settings of a local head that cut the work per request, from the "throughput-optimized
+#: flags" of Ray Serve's performance guide (docs.ray.io, serve/advanced-guides/performance; Ray
+#: 2.60's ``RAY_SERVE_THROUGHPUT_OPTIMIZED`` bundles them, but also forces direct ingress, which
+#: the proxy edge must not have): user code and the handle's router on the replica's own event loop
+#: instead of a thread and a loop each (archkit runs plain implementations in worker threads and
+#: health checks run in Serve's thread pool, so nothing blocks that loop), calls between
+#: deployments over the replicas' gRPC servers instead of Ray actor calls (those servers check
+#: Ray's token like every other Ray server, and archkit keeps them on loopback, see
+#: :mod:`archkit.runtime._loopback`), and Serve's log lines buffered (an error flushes at once) and
+#: kept in the head's log files. A setting already in the environment wins (docs/deploy.md has the figures).
+SERVE_THROUGHPUT_ENV = {
+    "RAY_SERVE_RUN_USER_CODE_IN_SEPARATE_THREAD": "0",
+    "RAY_SERVE_RUN_ROUTER_IN_SEPARATE_LOOP": "0",
+    "RAY_SERVE_USE_GRPC_BY_DEFAULT": "1",
+    "RAY_SERVE_REQUEST_PATH_LOG_BUFFER_SIZE": "1000",
+    "RAY_SERVE_LOG_TO_STDERR": "0",
+}
 _HEAD = "head"
 
 
@@ -300,7 +317,8 @@ def _local_head(
             "the HAProxy edge needs the program haproxy: apt-get install haproxy (or deploy with --edge proxy)"
         )
     limits = edge or EdgeLimits()
-    env = edge_env(limits)
+    env = {k: v for k, v in SERVE_THROUGHPUT_ENV.items() if k not in os.environ}
+    env.update(edge_env(limits))
     if mode == "haproxy":
         env.update(DIRECT_INGRESS_ENV)
     resources = {f"{NODE_RESOURCE_PREFIX}{n.id}": 1000.0 for n in system.nodes}

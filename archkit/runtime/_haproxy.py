@@ -45,7 +45,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Iterable, NamedTuple
 
 __all__ = [
     "EdgeRoute",
@@ -194,13 +194,12 @@ def render_config(
 
 
 # -- the keeper -------------------------------------------------------------------------------------
-def _ingress_ports(session: int, wanted: dict[tuple[str, str], str]) -> dict[str, list[int]]:
-    """Ports (in the direct-ingress range, on loopback) of the wanted ingress replicas, by route prefix."""
-    from ._cluster import _process_table, listening_sockets
+def _ingress_replicas(session: int, wanted: dict[tuple[str, str], str]) -> dict[int, str]:
+    """The running replicas of the wanted ingress deployments: pid -> route prefix."""
+    from ._cluster import _process_table
 
-    table = _process_table()
     by_pid: dict[int, str] = {}
-    for pid, (_, sid, state) in table.items():
+    for pid, (_, sid, state) in _process_table().items():
         if sid != session or state == "Z":
             continue
         try:
@@ -212,11 +211,39 @@ def _ingress_ports(session: int, wanted: dict[tuple[str, str], str]) -> dict[str
             prefix = wanted.get((app, deployment))
             if prefix is not None:
                 by_pid[pid] = prefix
-    out: dict[str, list[int]] = {prefix: [] for prefix in wanted.values()}
+    return by_pid
+
+
+def _replica_ports(by_pid: dict[int, str], prefixes: Iterable[str]) -> dict[str, list[int]]:
+    """Ports (in the direct-ingress range, on loopback) the given replicas listen on, by route prefix."""
+    from ._cluster import listening_sockets
+
+    out: dict[str, list[int]] = {prefix: [] for prefix in prefixes}
     for sock in listening_sockets(sorted(by_pid)):
         if sock.port in _PORTS and sock.loopback:
             out[by_pid[sock.pid]].append(sock.port)
     return {prefix: sorted(set(ports)) for prefix, ports in out.items()}
+
+
+class _Ports:
+    """Ports of the wanted ingress replicas by route prefix, reading their sockets again only when something changed.
+
+    A replica keeps its port for its whole life, so the sockets (the expensive part: ``/proc/net``
+    grows with every connection) are read when the replicas or the routes change, or while a route
+    has no port yet (a replica that is still starting).
+    """
+
+    def __init__(self) -> None:
+        self.seen: tuple[Any, ...] = ()
+        self.ports: dict[str, list[int]] = {}
+
+    def __call__(self, session: int, wanted: dict[tuple[str, str], str]) -> dict[str, list[int]]:
+        by_pid = _ingress_replicas(session, wanted)
+        seen = (sorted(by_pid.items()), sorted(wanted.items()))
+        if seen != self.seen or not all(self.ports.get(prefix) for prefix in wanted.values()):
+            self.ports = _replica_ports(by_pid, wanted.values())
+            self.seen = seen
+        return self.ports
 
 
 def admin(socket_path: str, commands: list[str], timeout: float = 2.0) -> str:
@@ -293,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     binary = haproxy_binary() or "haproxy"
     proc: subprocess.Popen[bytes] | None = None
     slots = Slots(socket_path)
+    find_ports = _Ports()
     current, reported = "", ""
     stop = False
 
@@ -325,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
                 current = text
                 slots.restarted()
         wanted = {(entry.get("app", ""), entry.get("ingress", "")): prefix for prefix, entry in routes.items()}
-        ports = _ingress_ports(args.session, wanted)
+        ports = find_ports(args.session, wanted)
         serving: dict[str, list[int]] = {}
         for index, (prefix, _) in enumerate(ordered):
             try:

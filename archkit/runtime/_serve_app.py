@@ -42,7 +42,7 @@ from ..errors import UsageError
 from ._loopback import confine_replica
 from ._plan import DeploymentPlan, DeploymentSpec, deployment_options
 from ._protocol import DEFAULT_MAX_BODY_BYTES, BadInput, LinkDown
-from ._runner import TIMINGS, GroupRunner, public_view
+from ._runner import TIMINGS, GroupRunner, changes, public_view
 
 __all__ = ["ComponentDeployment", "ingress_deployment", "build_apps", "build_node_app", "deployment_options"]
 
@@ -124,8 +124,8 @@ class ComponentDeployment:
         self.runner = _make_runner(spec, meta, handles)
 
     async def run(self, component: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """Run one of this deployment's components on the payload, with the steps it makes."""
-        return await self.runner.run(component, payload)
+        """Run one of this deployment's components on the payload; answer the values it added or changed."""
+        return changes(payload, await self.runner.run(component, payload))
 
     async def describe(self) -> dict[str, Any]:
         """What this replica runs: its part of the plan and the emulation settings."""
@@ -262,8 +262,8 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
             return 200, json.loads(json.dumps(out, default=str))
 
         async def run(self, component: str, payload: dict[str, Any]) -> dict[str, Any]:
-            """Run one of this deployment's components on the payload, with the steps it makes."""
-            return await self.runner.run(component, payload)
+            """Run one of this deployment's components on the payload; answer the values it added or changed."""
+            return changes(payload, await self.runner.run(component, payload))
 
         async def describe(self) -> dict[str, Any]:
             """What this replica runs: its part of the plan and the emulation settings."""

@@ -11,7 +11,7 @@ pytest.importorskip("ray.serve")
 
 from archkit.runtime._links import payload_size
 from archkit.runtime import build_plan
-from archkit.runtime._runner import GroupRunner
+from archkit.runtime._runner import GroupRunner, changes
 
 from .conftest import EXAMPLE_MODEL, TINY_MODEL
 
@@ -96,9 +96,9 @@ def test_emulated_link_adds_latency_plus_size_over_bandwidth(tiny_system, declar
     callee = GroupRunner(plan.deployment("upper"), roots, "remote", True)
     sent: list[dict] = []
 
-    async def remote(call, payload):
+    async def remote(call, payload):  # as a deployment answers: only what the target added or changed
         sent.append(payload)
-        return await callee.run(call.target, payload)
+        return changes(payload, await callee.run(call.target, payload))
 
     caller = GroupRunner(ingress, roots, "remote", True, remote)
     out = asyncio.run(caller.run("entry", {"body": b"hello", "content_type": "text/plain"}))
@@ -107,7 +107,63 @@ def test_emulated_link_adds_latency_plus_size_over_bandwidth(tiny_system, declar
         request = response = 1000  # the connector's request_size and response_size: "1 kB"
     else:
         request = payload_size(sent[0])
-        response = payload_size({k: v for k, v in out.items() if k != "timings"})
+        response = payload_size({"upper": out["upper"], "letters": out["letters"]})  # what came back
     expected = (0.05 + request * 8 / 1e6 + 0.05 + response * 8 / 1e6) * 1000
     assert out["timings"]["link device-server"] == pytest.approx(expected, abs=0.01)
     assert {"entry", "upper", "count", "call entry->upper"} <= set(out["timings"])
+
+
+def _fused(system):
+    """The example with the selector's calls to OCR and translation declared in-process (one deployment)."""
+    for connector in system.connectors:
+        if connector.source == "frame_selector" and connector.target in ("ocr", "translator"):
+            system = system.with_element(connector.with_fields(kind="in_process"))
+    return system
+
+
+def test_plain_steps_of_a_deployment_run_in_one_thread_with_the_same_timings(example_system, tiny_system):
+    plan = build_plan(_fused(example_system), "all-on-glasses", model_path=EXAMPLE_MODEL, cpus=2, emulate_links=False)
+    spec = plan.deployment(plan.apps[0].ingress)
+    runner = GroupRunner(spec, plan.python_path, plan.variant, False)
+    assert runner.in_one_thread == {c.id for c in spec.components}
+    body = {"body": ar_signs.sign_png("Solo efectivo"), "content_type": "image/png"}
+    one_hop = asyncio.run(runner.run("camera", dict(body)))
+    runner.in_one_thread = set()  # the same chain, one worker thread per component
+    per_step = asyncio.run(runner.run("camera", dict(body)))
+    assert one_hop["translation"] == per_step["translation"] == "Only effective"
+    assert set(one_hop["timings"]) == set(per_step["timings"])
+    assert all(v >= 0 for v in one_hop["timings"].values())
+    # an async implementation (upper) keeps its caller on the event loop; its plain callee still hops once
+    tiny = build_plan(tiny_system, "local", model_path=TINY_MODEL, cpus=2, emulate_links=False)
+    upper = tiny.deployment("upper")
+    assert [(c.source, c.target, c.inline) for c in upper.calls] == [("upper", "count", True)]
+    assert GroupRunner(upper, tiny.python_path, "local", False).in_one_thread == {"count"}
+    # a remote call keeps its caller on the event loop too
+    assert GroupRunner(tiny.deployment("ingress"), tiny.python_path, "local", False).in_one_thread == set()
+
+
+def test_a_cancelled_request_stops_before_its_next_plain_step(example_system):
+    import threading
+    import time
+
+    plan = build_plan(_fused(example_system), "all-on-glasses", model_path=EXAMPLE_MODEL, cpus=2, emulate_links=False)
+    runner = GroupRunner(plan.deployment(plan.apps[0].ingress), plan.python_path, plan.variant, False)
+    assert "camera" in runner.in_one_thread
+    started, ran = threading.Event(), []
+
+    def slow_camera(payload):
+        started.set()
+        time.sleep(0.3)
+        return {"frame": "slow"}
+
+    runner.instances["camera"] = (slow_camera, False)
+    runner.instances["ocr"] = (lambda payload: ran.append("ocr") or {"text": "x"}, False)
+
+    async def cancel_midway():
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(runner.run("camera", {"body": b"", "content_type": "image/png"}), 0.1)
+        assert started.is_set()
+        await asyncio.sleep(0.5)  # the camera step has ended meanwhile
+
+    asyncio.run(cancel_midway())
+    assert ran == []
