@@ -186,6 +186,20 @@ def component_plan(
     """
     opts = options or Options()
     g = context_of(system_or_graph)
+    if arrival is not None:
+        return _component_plan(g, component_id, opts, arrival)
+    # the same nodes around the component give the same plan: once for all placements
+    key = ("plan", component_id, opts, g.neighbourhood(component_id))
+    try:
+        return g.shared[key]  # type: ignore[no-any-return]
+    except KeyError:
+        plan = g.shared[key] = _component_plan(g, component_id, opts, None)
+        return plan
+
+
+def _component_plan(
+    g: AnalysisContext, component_id: str, opts: Options, arrival: Estimate | None
+) -> ComponentCapacity | None:
     c = g.components[component_id]
     node = g.node_of(c.id)
     if node is None or node.per_user is not None:

@@ -54,6 +54,9 @@ class AnalysisContext:
             shared = {}
         if shared.setdefault(("system",), system) is not system:
             raise ValueError("the shared memo given belongs to the contexts of another system")
+        first = shared.setdefault(("graph",), graph)
+        if first is not graph:
+            graph.share_routes(first)  # the placements of a system find each route once
         self._start(system, variant, graph, None, shared)
 
     def _start(
@@ -74,11 +77,15 @@ class AnalysisContext:
         self.connectors: Mapping[str, Connector] = graph.connectors
         self.down: frozenset[str] = graph.down
         self._incoming = incoming
+        self._neighbourhoods: dict[str, tuple[str | None, ...]] | None = None
         self.memo: dict[tuple[Any, ...], Any] = {}
         """Values derived under this placement, by a key that names the value and its arguments."""
         self.shared: dict[tuple[Any, ...], Any] = shared
         """Values that do not depend on the placement (or name in their key every part of it they
         depend on: nodes, links down), shared by the contexts of one system's placements."""
+        self._route_links: dict[tuple[str, str], tuple[str, ...] | None] = shared.setdefault(
+            ("route links", graph.down), {}
+        )
 
     def with_placement(self, placement: Mapping[str, str]) -> AnalysisContext:
         """This context with components moved: ``{component id: node id}`` over the current placement.
@@ -112,6 +119,22 @@ class AnalysisContext:
         nid = self.placement.get(component_id)
         return self.nodes.get(nid) if nid is not None else None
 
+    def neighbourhood(self, component_id: str) -> tuple[str | None, ...]:
+        """Nodes of a component and of the sources of its incoming connectors (in their order):
+        all of the placement that its arrival rate, capacity plan and replica needs depend on, so
+        the contexts of placements that leave them as they are share those values."""
+        hoods = self._neighbourhoods
+        if hoods is None:  # every component's at once: analyses ask for (nearly) all of them
+            placement, incoming = self.placement, self.incoming
+            hoods = self._neighbourhoods = {
+                cid: (placement.get(cid), *[placement.get(c.source) for c in incoming.get(cid, ())])
+                for cid in self.components
+            }
+        try:
+            return hoods[component_id]
+        except KeyError:
+            return (self.placement.get(component_id),)
+
     def components_on(self, node_id: str) -> list[Component]:
         """Components placed on a node, in declaration order."""
         return [c for c in self.system.components if self.placement.get(c.id) == node_id]
@@ -119,6 +142,19 @@ class AnalysisContext:
     def route(self, a: str, b: str, exclude: Any = None) -> list[Hop] | None:
         """Links crossed from node ``a`` to node ``b`` ([] on one node; None when no route is up)."""
         return self.graph.route(a, b, exclude)
+
+    def route_links(self, a: str, b: str) -> tuple[str, ...] | None:
+        """Ids of the links of :meth:`route` from node ``a`` to node ``b`` (None when no route is up).
+
+        Values that depend on a route rather than on the links down key on these ids, so the
+        contexts of placements that take other links down share them.
+        """
+        try:
+            return self._route_links[a, b]
+        except KeyError:
+            hops = self.graph.route(a, b)
+            ids = self._route_links[a, b] = tuple(h.link.id for h in hops) if hops is not None else None
+            return ids
 
     def connector_route(self, connector: Connector, exclude: Any = None) -> list[Hop] | None:
         """Links a connector's request crosses under this placement (None: unplaced or no route)."""

@@ -213,9 +213,9 @@ def _data_costs(
     """(category, link id, USD/month) for every connector crossing a metered link (model artifacts excluded)."""
     g = context_of(system, variant)
     system, variant = g.system, g.variant
-    seconds = opts.hours_per_month * 3600
     out: list[tuple[str, str, Estimate]] = []
-    nodes, placement = g.nodes, g.placement
+    nodes, placement, memo = g.nodes, g.placement, g.shared
+    figures = (opts.users_for(system), opts.usage_hours(system), opts.hours_per_month)
     for c in system.connectors:
         if only is not None and c.id != only:
             continue
@@ -224,20 +224,28 @@ def _data_costs(
         na, nb = placement.get(c.source), placement.get(c.target)
         if na is None or nb is None or na == nb:
             continue
-        a, b = nodes.get(na), nodes.get(nb)
-        if a is None or b is None:
-            continue
-        hops = g.route(na, nb)
-        if not hops:
-            continue
-        priced = [(h.link, p) for h in hops if (p := _price_in(g, h.link)) is not None]
-        if not priced:
-            continue
-        volume = _volume(g, c, a, b, opts).as_unit("B/month").scale(seconds / SECONDS_PER_DAY)
-        cat = "telemetry" if c.purpose == "telemetry" else "data"
-        for lk, price in priced:
-            out.append((cat, lk.id, volume.times(price, "USD/month")))
+        # the same nodes, route and figures give the same items: once for all placements
+        key = ("data costs", c.id, na, nb, g.route_links(na, nb), figures)
+        items = memo.get(key)
+        if items is None:
+            items = memo[key] = _connector_data_costs(g, c, nodes.get(na), nodes.get(nb), opts)
+        out.extend(items)
     return out
+
+
+def _connector_data_costs(g: AnalysisContext, c: Any, a: Any, b: Any, opts: Options) -> list[tuple[str, str, Estimate]]:
+    """(category, link id, USD/month) of one connector from node ``a`` to node ``b``, for each metered link."""
+    if a is None or b is None:
+        return []
+    hops = g.route(a.id, b.id)
+    if not hops:
+        return []
+    priced = [(h.link, p) for h in hops if (p := _price_in(g, h.link)) is not None]
+    if not priced:
+        return []
+    volume = _volume(g, c, a, b, opts).as_unit("B/month").scale(opts.hours_per_month * 3600 / SECONDS_PER_DAY)
+    cat = "telemetry" if c.purpose == "telemetry" else "data"
+    return [(cat, lk.id, volume.times(price, "USD/month")) for lk, price in priced]
 
 
 def cost(

@@ -39,12 +39,12 @@ from ._common import (
     Point,
     Verdict,
     budget_verdict,
-    connector_rate,
     device_ratio,
-    devices,
     input_text,
+    instances_in,
     message_bits,
     missing_text,
+    rate_in,
 )
 from ._context import AnalysisContext, context_of
 
@@ -148,6 +148,16 @@ def connector_time_parts(
     The route uses the graph's variant (links down); a System means its base placement.
     """
     g = context_of(system_or_graph)
+    route = g.route_links(source_node, target_node)
+    # the same nodes and route give the same times (without a route, the message names the links down)
+    key = ("time parts", connector_id, source_node, target_node, route, g.down if route is None else None)
+    hit: ConnectorTime | None = g.shared.get(key)
+    if hit is None:
+        hit = g.shared[key] = _connector_time_parts(g, connector_id, source_node, target_node)
+    return hit
+
+
+def _connector_time_parts(g: AnalysisContext, connector_id: str, source_node: str, target_node: str) -> ConnectorTime:
     c = g.connectors[connector_id]
     legs = 2 if c.synchronous else 1
     if source_node == target_node:
@@ -293,8 +303,8 @@ def arrival_rate(
     g = context_of(system_or_graph)
     opts = options or Options()
     users = opts.peak_users_for(g.system)
-    memo = g.memo
-    key = ("arrival", component_id, users)
+    memo = g.shared
+    key = ("arrival", component_id, users, g.neighbourhood(component_id))
     hit = memo.get(key)
     if hit is None:
         hit = memo[key] = _arrival_rate(g, component_id, users)
@@ -305,10 +315,7 @@ def _arrival_rate(g: AnalysisContext, component_id: str, users: float | None) ->
     node = g.node_of(component_id)
     if node is None:
         return Estimate.unknown("1/s", f"place component '{component_id}' on a node")
-    total = Estimate.zero("1/s")
-    for c in g.incoming.get(component_id, ()):
-        total = total + _arrival_share(g, c, node, users)
-    return total
+    return Estimate.total([_arrival_share(g, c, node, users) for c in g.incoming.get(component_id, ())], "1/s")
 
 
 def arrival_share(
@@ -330,15 +337,19 @@ def _arrival_share(g: AnalysisContext, c: Any, node: Any, users: float | None) -
     src = g.node_of(c.source)
     if src is None:
         return Estimate.unknown("1/s", f"place component '{c.source}' on a node")
-    r = connector_rate(c)
-    if node.per_user is not None:
-        ratio = device_ratio(src, node, users)
-        if ratio.known and ratio.worst >= 1:  # type: ignore[operator]
-            r = r.times(ratio, "1/s")
-    else:
-        d = devices(src, users)._combine(devices(node, users), max, max, max, "devices")
-        r = r.times(d, "1/s")
-    return r
+    # depends only on the two nodes: computed once for the contexts of all placements
+    key = ("arrival share", c.id, src.id, node.id, users)
+    hit: Estimate | None = g.shared.get(key)
+    if hit is None:
+        r = rate_in(g, c)
+        if node.per_user is not None:
+            ratio = device_ratio(src, node, users)
+            if ratio.known and ratio.worst >= 1:  # type: ignore[operator]
+                r = r.times(ratio, "1/s")
+        else:
+            r = r.times(instances_in(g, src, node, users), "1/s")
+        hit = g.shared[key] = r
+    return hit
 
 
 def servers_for(

@@ -49,6 +49,11 @@ class LoadShare:
     from_node: str
     to_node: str
     load: Estimate
+    direction: tuple[str, str, str] = field(init=False, repr=False, compare=False)
+    """(link, from node, to node): the link direction it loads."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "direction", (self.link, self.from_node, self.to_node))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -70,6 +75,7 @@ def _share(connector: str, link: str, from_node: str, to_node: str, load: Estima
     s = _new(LoadShare)
     d = s.__dict__
     d["connector"], d["link"], d["from_node"], d["to_node"], d["load"] = connector, link, from_node, to_node, load
+    d["direction"] = (link, from_node, to_node)
     return s
 
 
@@ -132,37 +138,50 @@ def _shares(
     g: AnalysisContext, c: Connector, source_node: str, target_node: str, users: float | None
 ) -> list[LoadShare]:
     """connector_link_load's shares (``users``: those active at peak), once per system for the same
-    nodes and links down (the list is shared: treat it as read-only)."""
+    nodes and route (the list is shared: treat it as read-only)."""
     if source_node == target_node:
         return []
     memo = g.shared
-    key = ("shares", c.id, source_node, target_node, users, g.down)
+    # a link down elsewhere leaves the route, and so the shares, as they are
+    route = g.route_links(source_node, target_node)
+    key = ("shares", c.id, source_node, target_node, users, route)
     out: list[LoadShare] | None = memo.get(key)
     if out is not None:
         return out
     out = memo[key] = []
-    hops = g.route(source_node, target_node)
-    if not hops:
+    if not route:
         return out
     traffic = memo.get(("traffic", c.id))
     if traffic is None:
         traffic = memo[("traffic", c.id)] = connector_traffic(c)
     fwd, back = traffic.request, traffic.response
-    for h in hops:
-        lid = h.link.id
-        rkey = ("ratio", source_node, target_node, lid, users)
-        ratio = memo.get(rkey)
+    cid = c.id
+    for lid, x, y, ratio in _route_ratios(g, source_node, target_node, users, route):
         if ratio is None:
-            ends = (g.nodes[h.link.ends[0]], g.nodes[h.link.ends[1]])
-            ratio = memo[rkey] = _instance_ratio((g.nodes[source_node], g.nodes[target_node]), ends, users)
-        if ratio.best == 1:
-            out.append(_share(c.id, lid, h.source, h.target, fwd))
+            out.append(_share(cid, lid, x, y, fwd))
             if back is not None:
-                out.append(_share(c.id, lid, h.target, h.source, back))
+                out.append(_share(cid, lid, y, x, back))
         else:
-            out.append(_share(c.id, lid, h.source, h.target, fwd.times(ratio, "bit/s")))
+            out.append(_share(cid, lid, x, y, fwd.times(ratio, "bit/s")))
             if back is not None:
-                out.append(_share(c.id, lid, h.target, h.source, back.times(ratio, "bit/s")))
+                out.append(_share(cid, lid, y, x, back.times(ratio, "bit/s")))
+    return out
+
+
+def _route_ratios(
+    g: AnalysisContext, source_node: str, target_node: str, users: float | None, route: tuple[str, ...]
+) -> list[tuple[str, str, str, Estimate | None]]:
+    """(link, from node, to node, instance ratio) of each hop of a route, the ratio None when it is 1:
+    the same for every connector between the two nodes."""
+    key = ("route ratios", source_node, target_node, users, route)
+    out: list[tuple[str, str, str, Estimate | None]] | None = g.shared.get(key)
+    if out is None:
+        ends = (g.nodes[source_node], g.nodes[target_node])
+        out = []
+        for h in g.route(source_node, target_node) or ():
+            ratio = _instance_ratio(ends, (g.nodes[h.link.ends[0]], g.nodes[h.link.ends[1]]), users)
+            out.append((h.link.id, h.source, h.target, None if ratio.best == 1 else ratio))
+        g.shared[key] = out
     return out
 
 
@@ -225,10 +244,9 @@ def link_load(
         if a is None or b is None or a == b:
             continue
         for s in _shares(g, c, a, b, users):
-            key = (s.link, s.from_node, s.to_node)
-            mine = shares.get(key)
+            mine = shares.get(s.direction)
             if mine is None:
-                shares[key] = [s]
+                shares[s.direction] = [s]
             else:
                 mine.append(s)
     out: list[LinkDirectionLoad] = []
@@ -240,7 +258,7 @@ def link_load(
                 out.append(LinkDirectionLoad(lk.id, lk.medium, x, y, z, bw, z.as_unit("ratio"), bw, "down", None))
                 continue
             mine = shares.get((lk.id, x, y), [])
-            load = Estimate.total((s.load for s in mine), "bit/s", keep_inputs=False)
+            load = Estimate.total([s.load for s in mine], "bit/s", keep_inputs=False)
             util = load.per(bw, "ratio")
             if load.known and bw.known:
                 (bb, bt, bwst), (lb, lt, lw) = bw.values(), load.values()

@@ -171,27 +171,46 @@ def privacy(
     hours = opts.usage_hours(system)
     exits: list[DataExit] = []
     tele: list[TelemetryVolume] = []
+    placement, nodes, memo = g.placement, g.nodes, g.shared
+    figures = (users, hours, opts.hours_per_month)
     for c in system.connectors:
-        a, b = g.node_of(c.source), g.node_of(c.target)
-        if a is None or b is None:
+        na, nb = placement.get(c.source), placement.get(c.target)
+        if na is None or nb is None or na not in nodes or nb not in nodes:
             continue
-        hops = g.route(a.id, b.id) if a.id != b.id else []
-        route = tuple(h.link.id for h in hops) if hops else ()
-        exits.extend(connector_exits(g, c, a.id, b.id))
-        if c.purpose == "telemetry":
-            size = quantity_estimate(c.request_size, "connector", c.id, "request_size", "B")
-            duty = hours if a.user_device else 24.0
-            per_dev = size.times(connector_rate(c), "B/day").scale(duty * 3600)
-            total = per_dev.times(connector_instances(a, b, users), "B/day")
-            price = Estimate.zero("USD/B")
-            if a.id != b.id and hops is None:
-                price = Estimate.unknown("USD/B", f"declare a usable link route from node '{a.id}' to node '{b.id}'")
-            for h in hops or []:
-                p = link_price(h.link)
-                if p is not None:
-                    price = price + p
-            cost = total.times(price, "USD/month").scale(DAYS_PER_MONTH * opts.hours_per_month / 730.0)
-            tele.append(TelemetryVolume(c.id, route, per_dev, total, cost))
+        if c.purpose != "telemetry" and not (nodes[na].user_device or nodes[nb].user_device):
+            continue  # neither leg starts on a user's device: nothing leaves one
+        # the same nodes, routes and figures give the same exits and volume: once for all placements
+        key = ("privacy", c.id, na, nb, g.route_links(na, nb), g.route_links(nb, na), figures)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _connector_privacy(g, c, nodes[na], nodes[nb], opts)
+        exits.extend(found[0])
+        if found[1] is not None:
+            tele.append(found[1])
     per_day = Estimate.total((t.bytes_per_day for t in tele), "B/day")
     cost = Estimate.total((t.monthly_cost for t in tele), "USD/month")
     return PrivacyResult(variant, exits, tele, per_day, cost)
+
+
+def _connector_privacy(
+    g: AnalysisContext, c: Any, a: Any, b: Any, opts: Options
+) -> tuple[list[DataExit], TelemetryVolume | None]:
+    """The exits of one connector from node ``a`` to node ``b``, and its telemetry volume (None: not telemetry)."""
+    hops = g.route(a.id, b.id) if a.id != b.id else []
+    exits = connector_exits(g, c, a.id, b.id)
+    if c.purpose != "telemetry":
+        return exits, None
+    route = tuple(h.link.id for h in hops) if hops else ()
+    size = quantity_estimate(c.request_size, "connector", c.id, "request_size", "B")
+    duty = opts.usage_hours(g.system) if a.user_device else 24.0
+    per_dev = size.times(connector_rate(c), "B/day").scale(duty * 3600)
+    total = per_dev.times(connector_instances(a, b, opts.users_for(g.system)), "B/day")
+    price = Estimate.zero("USD/B")
+    if a.id != b.id and hops is None:
+        price = Estimate.unknown("USD/B", f"declare a usable link route from node '{a.id}' to node '{b.id}'")
+    for h in hops or []:
+        p = link_price(h.link)
+        if p is not None:
+            price = price + p
+    cost = total.times(price, "USD/month").scale(DAYS_PER_MONTH * opts.hours_per_month / 730.0)
+    return exits, TelemetryVolume(c.id, route, per_dev, total, cost)

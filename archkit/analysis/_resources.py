@@ -170,6 +170,20 @@ def replica_needs(
     ``arrival`` gives the arrival rate instead of :func:`arrival_rate` under the graph's placement.
     """
     g = context_of(system_or_graph)
+    if arrival is not None:
+        return _replica_needs(g, component_id, node_id, options, arrival)
+    # the same nodes around the component give the same needs: once for all placements
+    key = ("needs", component_id, node_id, options, g.neighbourhood(component_id))
+    try:
+        return g.shared[key]  # type: ignore[no-any-return]
+    except KeyError:
+        needs = g.shared[key] = _replica_needs(g, component_id, node_id, options, None)
+        return needs
+
+
+def _replica_needs(
+    g: AnalysisContext, component_id: str, node_id: str, options: Options | None, arrival: Estimate | None
+) -> ReplicaNeeds:
     c = g.components[component_id]
     lam = arrival if arrival is not None else arrival_rate(g, component_id, options)
     svc = component_time(g, component_id, node_id)

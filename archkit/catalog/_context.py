@@ -117,12 +117,8 @@ class Context:
         return Hit("unknown", self._refs(elements), message)
 
     def _refs(self, elements: Sequence[object]) -> tuple[ElementRef, ...]:
-        out: list[ElementRef] = []
-        for x in elements:
-            r = x if isinstance(x, ElementRef) else self.ref(x)
-            if r not in out:
-                out.append(r)
-        return tuple(out)
+        # first occurrence of each, in order (a set: a hit may name thousands of elements)
+        return tuple(dict.fromkeys(x if isinstance(x, ElementRef) else self.ref(x) for x in elements))
 
     def _index(self) -> dict[str, dict[str, Any]]:
         s = self.system
@@ -148,8 +144,8 @@ class Context:
         return [c for c in self.system.components if c.kind in kinds]
 
     def models(self) -> list[Component]:
-        """Model components, in declaration order."""
-        return self.of_kind("model")
+        """Model components, in declaration order (a new list each time)."""
+        return list(self.memo("models", lambda: self.of_kind("model")))
 
     def is_passive(self, cid: str) -> bool:
         """Whether a component only stores and forwards data."""

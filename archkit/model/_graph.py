@@ -66,6 +66,13 @@ class SystemGraph:
         other.placement = dict(placement)
         return other
 
+    def share_routes(self, other: "SystemGraph") -> None:
+        """Use the route tables of ``other``, a graph of the same system (of any variant: routes
+        depend only on the links, and the tables key them by the links left out)."""
+        if other.system is not self.system:
+            raise ValueError("the graph given is for another system")
+        self._routes, self._paths, self._graphs = other._routes, other._paths, other._graphs
+
     # -- link graph ------------------------------------------------------------------------------
     def link_graph(self, exclude: Iterable[str] = ()) -> Graph:
         """Nodes joined by their best usable link (by hop cost), leaving out excluded link ids."""
@@ -85,10 +92,12 @@ class SystemGraph:
 
         ``exclude`` defaults to the links that are down in this variant.
         """
-        ex = frozenset(self.down if exclude is None else exclude)
+        ex = self.down if exclude is None else frozenset(exclude)
         key = (a, b, ex)
-        if key in self._routes:
+        try:
             return self._routes[key]
+        except KeyError:
+            pass
         if a == b:
             self._routes[key] = []
             return []

@@ -399,6 +399,7 @@ def format_quantity(q: "Quantity") -> str:
 _LONG_NUMBER = re.compile(r"\d*\.\d{8,}(?:e-?\d+)?")
 
 
+@lru_cache(maxsize=4096)
 def display_quantity(q: "Quantity") -> str:
     """The quantity for people: its canonical text, with the float tails of computed values cut.
 

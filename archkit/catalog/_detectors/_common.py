@@ -69,38 +69,45 @@ def _model_chains(ctx: Context) -> list[Chain]:
     comps = ctx.components
     conns = ctx.connectors
     g = ctx.data_graph
-    succ = {n: sorted((s, d["via"]) for s, d in g.adj[n].items()) for n in g}
     is_model = {c: comps[c].kind == "model" for c in comps}
     passthrough = {c: not is_model[c] and not ctx.is_training(c) for c in comps}
+    # each step once: (next, connector, response: the data is the response of a call ``cur`` answered,
+    # passes on: ``cur`` sends it on in a request or write of its own)
+    succ: dict[str, list[tuple[str, Connector, bool, bool]]] = {}
+    for n in g:
+        steps = []
+        for s, via in sorted((s, d["via"]) for s, d in g.adj[n].items()):
+            e = conns[via]
+            response = _is_response(e, n)
+            steps.append((s, e, response, e.source == n and e.op != "read" and not response))
+        succ[n] = steps
     for m1 in sorted(c.id for c in ctx.models()):
         first = comps[m1]
         # breadth-first over non-model components; parent pointers keep the connector path
-        parent: dict[str, tuple[str, str, bool] | None] = {m1: None}  # node -> (previous, connector, orchestrated)
+        # node -> (previous, connector, orchestrated, got a response of its own call)
+        parent: dict[str, tuple[str, Connector, bool, bool] | None] = {m1: None}
         frontier = [m1]
         for _ in range(MAX_CHAIN):
             nxt: list[str] = []
             for cur in frontier:
                 came = parent[cur]
-                got_response = (
-                    came is not None and _is_response(conns[came[1]], came[0]) and conns[came[1]].source == cur
-                )
-                for s, via in succ.get(cur, ()):
+                got_response = came is not None and came[3]
+                came_orchestrated = came is not None and came[2]
+                for s, e, response, passes_on in succ.get(cur, ()):
                     if s in parent:
                         continue
-                    e = conns[via]
                     hop_orchestrated = False
-                    if cur == m1 and is_model[s] and _is_response(e, cur) and m1 not in ctx.corrections(s):
+                    if cur == m1 and response and is_model[s] and m1 not in comps[s].corrects:
                         continue  # a model answering a model's call: the request is the data that counts
-                    if got_response and e.source == cur and e.op != "read" and not _is_response(e, cur):
+                    if got_response and passes_on:
                         # cur passes on what a call of its own returned: only in a later call of the same flow
-                        before = conns[came[1]]  # type: ignore[index]
+                        before = came[1]  # type: ignore[index]
                         hop_orchestrated = True
                         if not (is_model[s] and shares_fields(first, comps[s])) and not ctx.in_flow_before(before, e):
                             continue
-                    orchestrated = hop_orchestrated or (came is not None and came[2])
-                    parent[s] = (cur, via, orchestrated)
+                    parent[s] = (cur, e, hop_orchestrated or came_orchestrated, response and e.source == s)
                     if is_model[s]:
-                        chain = _chain(ctx, m1, s, parent)
+                        chain = _chain(m1, s, parent)
                         if _accept(ctx, first, comps[s], chain):
                             out.append(chain)
                     elif passthrough[s]:
@@ -109,16 +116,18 @@ def _model_chains(ctx: Context) -> list[Chain]:
     return out
 
 
-def _chain(ctx: Context, m1: str, m2: str, parent: dict[str, Any]) -> Chain:
+def _chain(m1: str, m2: str, parent: dict[str, Any]) -> Chain:
     path: list[str] = []
     node = m2
     orchestrated = parent[m2][2]
+    conditional = False
     while parent[node] is not None:
-        prev, via, _ = parent[node]
-        path.append(via)
+        prev, e, _, _ = parent[node]
+        path.append(e.id)
+        conditional = conditional or e.conditional
         node = prev
     path.reverse()
-    return Chain(m1, m2, tuple(path), any(ctx.connectors[c].conditional for c in path), orchestrated)
+    return Chain(m1, m2, tuple(path), conditional, orchestrated)
 
 
 def _accept(ctx: Context, first: Component, second: Component, chain: Chain) -> bool:

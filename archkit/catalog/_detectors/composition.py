@@ -78,8 +78,9 @@ def metamodel_stacking(ctx: Context) -> Iterator[Hit]:
     """A model that takes the predictions of two or more other models as input (model chains into it),
     not the one answer an aggregator made of them (that model follows an ensemble)."""
     inputs: dict[str, set[str]] = {}
+    aggregators = {x.id for x in ctx.system.components if "aggregation" in x.properties}
     for c in model_chains(ctx):
-        if c.conditional or any("aggregation" in ctx.components[x].properties for x in _intermediates(ctx, c)):
+        if c.conditional or (aggregators and any(x in aggregators for x in _intermediates(ctx, c))):
             continue
         inputs.setdefault(c.second, set()).add(c.first)
     for meta, members in sorted(inputs.items()):

@@ -154,12 +154,14 @@ def correction_cascade(ctx: Context) -> Iterator[Hit]:
     inputs_of: dict[str, set[str]] = {}
     for c in chains:
         inputs_of.setdefault(c.second, set()).add(c.first)
+    comps = ctx.components
     for c in chains:
-        a, b = ctx.components[c.first], ctx.components[c.second]
         if c.conditional or c.first in corrected.get(c.second, {}):
             continue
-        same = ctx.task(a) is not None and ctx.task(a) == ctx.task(b)
-        stacked = len(inputs_of[c.second]) >= 2 and not ctx.corrections(c.second)
+        a, b = comps[c.first], comps[c.second]
+        task = ctx.task(a)
+        same = task is not None and task == ctx.task(b)
+        stacked = len(inputs_of[c.second]) >= 2 and not b.corrects
         if (same or b.properties.get("role") == "correction") and not stacked:
             corrected.setdefault(c.second, {})[c.first] = list(c.via)
     for m2, bases in sorted(corrected.items()):

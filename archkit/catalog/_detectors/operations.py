@@ -14,6 +14,14 @@ from ._common import model_chains
 def telemetry_sinks(ctx: Context, mid: str) -> list[str]:
     """Components receiving telemetry about a model: from the model itself, from a component calling
     it, or from a component up the chain of synchronous calls that leads to it."""
+    known: dict[str, list[str]] = ctx.memo("telemetry_sinks", dict)
+    found = known.get(mid)
+    if found is None:
+        found = known[mid] = _telemetry_sinks(ctx, mid)
+    return found
+
+
+def _telemetry_sinks(ctx: Context, mid: str) -> list[str]:
     sources = [mid] + sorted({e.source for e in ctx.incoming(mid) if e.op == "invoke"} | set(ctx.sync_callers(mid)))
     out: set[str] = set()
     for s in sources:
@@ -72,10 +80,13 @@ def continued_model_evaluation(ctx: Context) -> Iterator[Hit]:
 def feedback_loops(ctx: Context) -> list[tuple[Component, str, list[str]]]:
     """(model, trainer, path) where the model's output flows back into its own training, through
     connectors or through declared ``influences`` (effects on data through the world)."""
-    out = []
+    out: list[tuple[Component, str, list[str]]] = []
+    trainers = ctx.trainers
+    if not trainers:
+        return out  # no model is trained here: no loop to find (and no graph to build)
     g = ctx.influences_graph()
     for m in ctx.models():
-        for t in ctx.trainers.get(m.id, []):
+        for t in trainers.get(m.id, []):
             path = shortest_path(g, m.id, t)
             if path is None:
                 continue

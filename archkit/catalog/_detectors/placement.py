@@ -94,28 +94,37 @@ def backend_cached_intelligence(ctx: Context) -> Iterator[Hit]:
             yield ctx.found([c[t], c[m], c[x]], f"'{m}' fills '{t}' in the back end; '{x}' looks predictions up")
 
 
+def _chained(ctx: Context) -> dict[str, set[str]]:
+    """Model id -> the models chained with it, either way."""
+    chained: dict[str, set[str]] = {}
+    for chain in model_chains(ctx):
+        chained.setdefault(chain.first, set()).add(chain.second)
+        chained.setdefault(chain.second, set()).add(chain.first)
+    return chained
+
+
 @detector("hybrid-intelligence")
 def hybrid_intelligence(ctx: Context) -> Iterator[Hit]:
     """Models on both a client and a server that share a task or are chained."""
     models = ctx.models()
     client = [m for m in models if ctx.on_client(m.id)]
     server = [m for m in models if ctx.on_server(m.id)]
-    chained: dict[str, set[str]] = {}
-    for chain in model_chains(ctx):
-        chained.setdefault(chain.first, set()).add(chain.second)
-        chained.setdefault(chain.second, set()).add(chain.first)
-    by_task: dict[str, list[str]] = {}
+    chained = ctx.memo("chained_models", lambda: _chained(ctx))
+    by_task: dict[str, set[str]] = {}
     for b in server:
         if ctx.task(b) is not None:
-            by_task.setdefault(ctx.task(b) or "", []).append(b.id)
+            by_task.setdefault(ctx.task(b) or "", set()).add(b.id)
     server_ids = {b.id for b in server}
+    fewest = {task: min(ids) for task, ids in by_task.items()}
     for a in client:
-        partners = set(by_task.get(ctx.task(a) or "", []) if ctx.task(a) is not None else []) | (
-            chained.get(a.id, set()) & server_ids
-        )
-        if partners:
-            first = min(partners)
-            more = f" (and {len(partners) - 1} more)" if len(partners) > 1 else ""
+        task = ctx.task(a) or ""
+        same: set[str] = by_task.get(task, set()) if ctx.task(a) is not None else set()
+        # partners: the server models of the same task, and those chained with it (counted, not copied)
+        others = {x for x in chained.get(a.id, ()) if x in server_ids and x not in same}
+        count = len(same) + len(others)
+        if count:
+            first = min([*others, fewest[task]] if same else others)
+            more = f" (and {count - 1} more)" if count > 1 else ""
             yield ctx.found(
                 [a, ctx.components[first]], f"'{a.id}' on the device and '{first}'{more} on the server share the work"
             )
