@@ -362,6 +362,10 @@ def profile(setup: str, requests: int, cpu_requests: int) -> dict:
             bench_serve.TIME_LIMIT_S = limit
         for proc in procs:
             proc.wait(timeout=seconds + 60)
+        for label in pids:  # py-spy writes its command line into the graph: keep the checkout's path out
+            svg = RESULTS / f"serve-profile-{setup}-{label}.svg"
+            if svg.exists():
+                svg.write_text(svg.read_text().replace(str(Path(sys.executable).parent) + "/", "").replace(str(ROOT), "."))
         shares = {label: categorise(path.read_text()) if path.exists() else {} for label, path in raws.items()}
         return {"setup": setup, "edge": record_.get("edge_mode"), "deployments":
                 [d["name"] for d in record_["plan"]["deployments"]], "cpu_at_8": cpu, "latency_at_1": measured,
