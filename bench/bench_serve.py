@@ -109,22 +109,8 @@ def cpu_seconds(pids: list[int]) -> float:
 
 def rss_bytes(pids: list[int]) -> int:
     """Sum of resident memory of the given processes and all their descendants."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat[stat.rfind(")") + 2:].split()[1])
-            children.setdefault(ppid, []).append(int(entry.name))
-    seen, stack, total = set(), list(pids), 0
-    while stack:
-        pid = stack.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
-        stack.extend(children.get(pid, []))
+    total = 0
+    for pid in process_tree(pids):
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
