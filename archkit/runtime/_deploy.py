@@ -49,22 +49,23 @@ EDGE_MODES = ("haproxy", "proxy")
 #: Serve logging for deployed applications: warnings and errors only, no line per request (writing
 #: an access-log line per request costs milliseconds on a small machine; the timings are in answers).
 SERVE_LOGGING = {"log_level": "WARNING", "enable_access_log": False}
-#: Ray Serve settings of a local head that cut the work per request, from the "throughput-optimized
-#: flags" of Ray Serve's performance guide (docs.ray.io, serve/advanced-guides/performance; Ray
-#: 2.60's ``RAY_SERVE_THROUGHPUT_OPTIMIZED`` bundles them, but also forces direct ingress, which
-#: the proxy edge must not have): user code and the handle's router on the replica's own event loop
-#: instead of a thread and a loop each (archkit runs plain implementations in worker threads and
-#: health checks run in Serve's thread pool, so nothing blocks that loop), calls between
-#: deployments over the replicas' gRPC servers instead of Ray actor calls (those servers check
-#: Ray's token like every other Ray server, and archkit keeps them on loopback, see
-#: :mod:`archkit.runtime._loopback`), and Serve's log lines buffered (an error flushes at once) and
-#: kept in the head's log files. A setting already in the environment wins (docs/deploy.md has the figures).
+#: Ray Serve settings of a local head that cut the work per request without changing what a fault
+#: costs: Serve's log lines buffered (an error flushes at once) and kept in the head's log files. A
+#: setting already in the environment wins.
 SERVE_THROUGHPUT_ENV = {
+    "RAY_SERVE_REQUEST_PATH_LOG_BUFFER_SIZE": "1000",
+    "RAY_SERVE_LOG_TO_STDERR": "0",
+}
+#: More of the "throughput-optimized flags" of Ray Serve's performance guide (docs.ray.io,
+#: serve/advanced-guides/performance): user code and the handle's router on the replica's own event
+#: loop, calls between deployments over the replicas' gRPC servers. They raise throughput (the
+#: serving figures in docs/deploy.md were measured with them), but with them a killed ingress replica
+#: lost the requests it held even when a second replica was up (4 of 200 in two runs of
+#: bench/bench_robustness.py; none without them), so archkit does not set them: export them to opt in.
+SERVE_LOOP_ENV = {
     "RAY_SERVE_RUN_USER_CODE_IN_SEPARATE_THREAD": "0",
     "RAY_SERVE_RUN_ROUTER_IN_SEPARATE_LOOP": "0",
     "RAY_SERVE_USE_GRPC_BY_DEFAULT": "1",
-    "RAY_SERVE_REQUEST_PATH_LOG_BUFFER_SIZE": "1000",
-    "RAY_SERVE_LOG_TO_STDERR": "0",
 }
 _HEAD = "head"
 
