@@ -168,7 +168,7 @@ def ceil_estimate(e: Estimate, unit: str) -> Estimate:
     def up(v: float) -> float:
         return v if math.isinf(v) else float(math.ceil(v - 1e-9))
 
-    return Estimate(up(b), up(t), up(w), unit, e.inputs)
+    return e.with_values(up(b), up(t), up(w), unit)
 
 
 def component_plan(
@@ -217,7 +217,7 @@ def _component_plan(
     needed = ceil_estimate(load.scale(1 / u, "replicas"), "replicas")
     if needed.known:
         nb, nt, nw = needed.values()
-        needed = Estimate(max(1.0, nb), max(1.0, nt), max(1.0, nw), "replicas", needed.inputs)
+        needed = needed.with_values(max(1.0, nb), max(1.0, nt), max(1.0, nw))
     declared = c.replicas if c.replicas is not None else (c.autoscaling.max_replicas if c.autoscaling else None)
     cpus = (
         Estimate.exact(c.cpus, "cores", (input_text("component", c.id, "cpus", f"{c.cpus:g}"),))
@@ -290,7 +290,7 @@ def step_ceiling(
     # ceiling: best uses the best (shortest) time
     ceil_e = servers.per(svc, "1/s")
     if ceil_e.known:
-        ceil_e = Estimate(ceil_e.worst, ceil_e.typical, ceil_e.best, "1/s", ceil_e.inputs)
+        ceil_e = ceil_e.with_values(ceil_e.worst, ceil_e.typical, ceil_e.best)  # type: ignore[arg-type]
     return ceil_e
 
 
