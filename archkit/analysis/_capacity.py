@@ -189,11 +189,14 @@ def component_plan(
     if arrival is not None:
         return _component_plan(g, component_id, opts, arrival)
     # the same nodes around the component give the same plan: once for all placements
-    key = ("plan", component_id, opts, g.neighbourhood(component_id))
+    plans = g.shared.get(("plans", opts))  # one table per options: hashing them once per look-up costs
+    if plans is None:
+        plans = g.shared[("plans", opts)] = {}
+    key = (component_id, g.neighbourhood(component_id))
     try:
-        return g.shared[key]  # type: ignore[no-any-return]
+        return plans[key]  # type: ignore[no-any-return]
     except KeyError:
-        plan = g.shared[key] = _component_plan(g, component_id, opts, None)
+        plan = plans[key] = _component_plan(g, component_id, opts, None)
         return plan
 
 

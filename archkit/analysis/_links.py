@@ -196,11 +196,12 @@ def _parts(g: AnalysisContext, c: Connector, source_node: str, target_node: str,
     memo = g.shared
     # a link down elsewhere leaves the route, and so the parts, as they are
     route = g.route_links(source_node, target_node)
-    key = ("link parts", c.id, source_node, target_node, users, route)
-    out: list[_Part] | None = memo.get(key)
+    table = _parts_table(g, users)
+    key = (c.id, source_node, target_node, route)
+    out: list[_Part] | None = table.get(key)
     if out is not None:
         return out
-    out = memo[key] = []
+    out = table[key] = []
     if not route:
         return out
     traffic = memo.get(("traffic", c.id))
@@ -213,6 +214,14 @@ def _parts(g: AnalysisContext, c: Connector, source_node: str, target_node: str,
         if back is not None:
             out.append(_part((lid, y, x), cid, back, ratio))
     return out
+
+
+def _parts_table(g: AnalysisContext, users: float | None) -> dict[tuple[Any, ...], list[_Part]]:
+    """The parts of every connector computed so far for ``users``, by (connector, nodes, route)."""
+    table: dict[tuple[Any, ...], list[_Part]] | None = g.shared.get(("link parts", users))
+    if table is None:
+        table = g.shared[("link parts", users)] = {}
+    return table
 
 
 def _route_ratios(
@@ -320,12 +329,17 @@ def link_load(
     system, variant = g.system, g.variant
     users = (options or Options()).peak_users_for(system)
     parts: dict[tuple[str, str, str], list[_Part]] = {}
-    placement = g.placement
+    where = g.placement.get
+    table = _parts_table(g, users)
+    route_links = g.route_links
     for c in system.connectors:
-        a, b = placement.get(c.source), placement.get(c.target)
+        a, b = where(c.source), where(c.target)
         if a is None or b is None or a == b:
             continue
-        for p in _parts(g, c, a, b, users):
+        mine_all = table.get((c.id, a, b, route_links(a, b)))
+        if mine_all is None:
+            mine_all = _parts(g, c, a, b, users)
+        for p in mine_all:
             mine = parts.get(p.direction)
             if mine is None:
                 parts[p.direction] = [p]
