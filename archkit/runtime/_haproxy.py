@@ -206,24 +206,44 @@ def render_config(
 
 
 # -- the keeper -------------------------------------------------------------------------------------
-def _ingress_replicas(session: int, wanted: dict[tuple[str, str], str]) -> dict[int, str]:
-    """The running replicas of the wanted ingress deployments: pid -> route prefix."""
-    from ._cluster import _process_table
+class _Replicas:
+    """The running replicas of the wanted ingress deployments: pid -> route prefix.
 
-    by_pid: dict[int, str] = {}
-    for pid, (_, sid, state) in _process_table().items():
-        if sid != session or state == "Z":
-            continue
+    Looked up twice a second on a machine that may run many other processes, so each process's
+    session is read once (when its pid first appears); only the head's own processes are read
+    again each time (a Ray worker takes a replica's name when it becomes one, and a dead one
+    may linger as a zombie).
+    """
+
+    def __init__(self) -> None:
+        self.sessions: dict[int, int | None] = {}
+
+    def _session(self, pid: int) -> int | None:
         try:
-            name = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+            stat = Path(f"/proc/{pid}/stat").read_text()
         except OSError:
-            continue
-        if name.startswith("ray::ServeReplica:"):
-            app, _, deployment = name.removeprefix("ray::ServeReplica:").rpartition(":")
-            prefix = wanted.get((app, deployment))
-            if prefix is not None:
-                by_pid[pid] = prefix
-    return by_pid
+            return None
+        fields = stat[stat.rfind(")") + 2 :].split()
+        return int(fields[3]) if len(fields) > 3 else None
+
+    def __call__(self, session: int, wanted: dict[tuple[str, str], str]) -> dict[int, str]:
+        import os
+
+        pids = {int(name) for name in os.listdir("/proc") if name.isdigit()}
+        self.sessions = {pid: self.sessions[pid] if pid in self.sessions else self._session(pid) for pid in pids}
+        by_pid: dict[int, str] = {}
+        for pid in sorted(pid for pid, sid in self.sessions.items() if sid == session):
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+                name = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+            except (OSError, IndexError):
+                continue
+            if state != "Z" and name.startswith("ray::ServeReplica:"):
+                app, _, deployment = name.removeprefix("ray::ServeReplica:").rpartition(":")
+                prefix = wanted.get((app, deployment))
+                if prefix is not None:
+                    by_pid[pid] = prefix
+        return by_pid
 
 
 def _replica_ports(by_pid: dict[int, str]) -> dict[int, list[int]]:
@@ -249,9 +269,10 @@ class _Ports:
     def __init__(self) -> None:
         self.seen: tuple[Any, ...] = ()
         self.by_pid: dict[int, list[int]] = {}
+        self.replicas = _Replicas()
 
     def __call__(self, session: int, wanted: dict[tuple[str, str], str]) -> dict[str, list[int]]:
-        by_pid = _ingress_replicas(session, wanted)
+        by_pid = self.replicas(session, wanted)
         seen = (sorted(by_pid.items()), sorted(wanted.items()))
         if seen != self.seen or not all(self.by_pid.get(pid) for pid in by_pid):
             self.by_pid = _replica_ports(by_pid)
