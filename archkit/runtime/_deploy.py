@@ -321,9 +321,10 @@ def _local_head(
         )
     limits = edge or EdgeLimits()
     env = {k: v for k, v in SERVE_THROUGHPUT_ENV.items() if k not in os.environ}
-    env.update(edge_env(limits))
-    if mode == "haproxy":
+    if mode == "haproxy":  # HAProxy does the edge guard's work (whole bodies, admission, deadlines)
         env.update(DIRECT_INGRESS_ENV)
+    else:
+        env.update(edge_env(limits))
     resources = {f"{NODE_RESOURCE_PREFIX}{n.id}": 1000.0 for n in system.nodes}
     head = dict(start_local_head(cpus=cpus, resources=resources, auth=ray_auth, env=env))
     port = http_port or (DEFAULT_HTTP_PORT if _port_free(DEFAULT_HTTP_PORT) else free_port())
