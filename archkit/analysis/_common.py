@@ -183,7 +183,7 @@ class Estimate:
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        o: Estimate = other  # type: ignore[assignment]
+        o: Estimate = other
         return (self.best, self.typical, self.worst, self.unit, self.inputs, self.missing) == (
             o.best,
             o.typical,

@@ -168,6 +168,7 @@ def _part(direction: tuple[str, str, str], cid: str, traffic: Estimate, ratio: E
     """The part of ``traffic`` on one link direction: its numbers are those of :meth:`_Part.load`
     (Estimate.times, computed here without building the estimate). Built as a plain tuple's
     fields in order (a NamedTuple's own constructor is a Python call per part)."""
+    fields: tuple[Any, ...]
     if ratio is None:
         fields = (direction, traffic.best, traffic.typical, traffic.worst, traffic.missing, cid, traffic, None)
     elif traffic.missing or ratio.missing:
@@ -185,7 +186,7 @@ def _part(direction: tuple[str, str, str], cid: str, traffic: Estimate, ratio: E
             traffic,
             ratio,
         )
-    return _new_tuple(_Part, fields)  # type: ignore[no-any-return]
+    return _new_tuple(_Part, fields)
 
 
 def _parts(g: AnalysisContext, c: Connector, source_node: str, target_node: str, users: float | None) -> list[_Part]:
