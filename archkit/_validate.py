@@ -654,6 +654,8 @@ def _flow_chains(ck: _Check, pos: int, f: Flow) -> None:
 def _sync_cycles(ck: _Check) -> None:
     """Synchronous calls form no cycle (a caller waits for its callee, so a cycle can deadlock)."""
     conns = ck.conns
+    if not _any_sync_cycle(ck.system.connectors):
+        return
     cycles = find_sync_cycles(ck.system.connectors)
     by_id_pos = {c.id: pos for pos, c in enumerate(ck.system.connectors)} if cycles else {}
     for cyc in cycles:
@@ -666,6 +668,26 @@ def _sync_cycles(ck: _Check) -> None:
             ck.where("connectors", by_id_pos[cyc[0]]),
             cyc[0],
         )
+
+
+def _any_sync_cycle(connectors: Iterable[Connector]) -> bool:
+    """Whether synchronous calls form any cycle: peel off callers nobody calls until none is left
+    (Kahn's order), a cheap test before :func:`find_sync_cycles` names the cycles."""
+    callees: dict[str, list[str]] = {}
+    calls_in: dict[str, int] = {}
+    for e in connectors:
+        if e.synchronous:
+            callees.setdefault(e.source, []).append(e.target)
+            calls_in[e.target] = calls_in.get(e.target, 0) + 1
+    ready = [n for n in callees if n not in calls_in]
+    left = len(callees.keys() | calls_in.keys())
+    while ready:
+        left -= 1
+        for m in callees.get(ready.pop(), ()):
+            calls_in[m] -= 1
+            if calls_in[m] == 0:
+                ready.append(m)
+    return left > 0
 
 
 def _autoscaling_bounds(ck: _Check) -> None:
