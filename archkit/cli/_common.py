@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from enum import Enum
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NoReturn
 
 import typer
 from rich.console import Console
@@ -202,6 +203,28 @@ def plain(value: Any) -> Text:
 def cells(*values: Any) -> list[Text]:
     """Table cells holding model text (see :func:`plain`)."""
     return [plain(v) for v in values]
+
+
+@contextmanager
+def counting(
+    description: str, total: int, *, show: bool = True, transient: bool = False
+) -> Iterator[Callable[[int], None] | None]:
+    """A rich bar of ``total`` steps on stdout; yields the callback that advances it by n (None when ``show`` is off)."""
+    if not show:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stdout(),
+        transient=transient,
+    ) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)
 
 
 def emit_json(data: Any) -> None:

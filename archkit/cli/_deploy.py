@@ -16,6 +16,7 @@ from ._common import (
     MODEL_HELP,
     Format,
     check_variant,
+    counting,
     emit_json,
     fail,
     finite,
@@ -286,8 +287,6 @@ def load_cmd(
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Load-test a deployed flow: throughput, p50/p95/p99 latency and per-step timings."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
     from ..errors import UsageError
     from ..runtime import find_deployment, read_inputs, run_load
 
@@ -303,28 +302,16 @@ def load_cmd(
         if images is None:
             raise UsageError("give --images DIR with the files to send (e.g. PNG or JPEG images)")
         inputs = read_inputs(images)
-        if format == Format.json:
+        with counting(f"POST {url}", requests, show=format != Format.json) as advance:
             report = run_load(
-                url, inputs, requests=requests, concurrency=concurrency, time_limit=time_limit, retries=retries
+                url,
+                inputs,
+                requests=requests,
+                concurrency=concurrency,
+                time_limit=time_limit,
+                retries=retries,
+                progress=advance,
             )
-        else:
-            with Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=stdout(),
-            ) as bar:
-                task = bar.add_task(f"POST {url}", total=requests)
-                report = run_load(
-                    url,
-                    inputs,
-                    requests=requests,
-                    concurrency=concurrency,
-                    time_limit=time_limit,
-                    retries=retries,
-                    progress=lambda n: bar.advance(task, n),
-                )
     except ArchkitError as exc:
         fail(exc, format, target)
     if format == Format.json:

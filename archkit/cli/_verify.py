@@ -15,6 +15,7 @@ from ._common import (
     MODEL_HELP,
     Format,
     cells,
+    counting,
     emit_json,
     fail,
     load_model,
@@ -199,8 +200,6 @@ def verify_cmd(
 def _load_check(
     system: Any, model: str, result: Any, images: Path, requests: int, concurrency: int, time_limit: float, fmt: Format
 ) -> Any:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
     from ..runtime import compare_load, find_deployment, read_inputs, run_load
 
     record = find_deployment(model)
@@ -209,26 +208,10 @@ def _load_check(
 
         raise UsageError(f"{model} is not deployed here; --load sends requests to a deployment archkit recorded")
     inputs = read_inputs(images)
-    if fmt == Format.json:
-        report = run_load(record["url"], inputs, requests=requests, concurrency=concurrency, time_limit=time_limit)
-    else:
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=stdout(),
-            transient=True,
-        ) as bar:
-            task = bar.add_task(f"POST {record['url']}", total=requests)
-            report = run_load(
-                record["url"],
-                inputs,
-                requests=requests,
-                concurrency=concurrency,
-                time_limit=time_limit,
-                progress=lambda n: bar.advance(task, n),
-            )
+    with counting(f"POST {record['url']}", requests, show=fmt != Format.json, transient=True) as advance:
+        report = run_load(
+            record["url"], inputs, requests=requests, concurrency=concurrency, time_limit=time_limit, progress=advance
+        )
     return compare_load(system, result.variant, result.flow, report)
 
 
@@ -249,8 +232,6 @@ def calibrate_cmd(
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Measure the implemented components on this machine (p5/p50/p95) and write them into a copy of the model."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
     from ..io import to_json, to_yaml
     from ..runtime import calibrate, model_file, read_inputs
     from ._common import check_variant
@@ -273,19 +254,8 @@ def calibrate_cmd(
             warmup=warmup,
             time_limit=time_limit,
         )
-        if format == Format.json:
-            result = calibrate(system, inputs, **kwargs)
-        else:
-            with Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=stdout(),
-                transient=True,
-            ) as bar:
-                task = bar.add_task("measuring", total=requests)
-                result = calibrate(system, inputs, progress=lambda n: bar.advance(task, n), **kwargs)
+        with counting("measuring", requests, show=format != Format.json, transient=True) as advance:
+            result = calibrate(system, inputs, progress=advance, **kwargs)
     except ArchkitError as exc:
         fail(exc, format, model)
     write_output(output, to_json(result.system) if suffix == ".json" else to_yaml(result.system), format, model)

@@ -42,7 +42,11 @@ class Watch:
                                       str(model), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      cwd=model.parent, start_new_session=True, env=dict(os.environ, COLUMNS="200"))
         self.output = ""
-        line = self._line_with("serving http://127.0.0.1:", START)
+        try:
+            line = self._line_with("serving http://127.0.0.1:", START)
+        except BaseException:  # never leave the server running when it did not start in time
+            self.stop()
+            raise
         self.url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)  # type: ignore[union-attr]
 
     def _line_with(self, text: str, wait: float) -> str:

@@ -127,6 +127,10 @@ def test_calibrate_cli_writes_a_model_that_loads_and_reports_in_json(tmp_path):
         "entry": True, "upper": True, "count": True}
     calibrated = load(str(out))
     assert set(next(c for c in calibrated.components if c.id == "upper").processing_time_on) == {"cloud"}
+    # the text form measures behind a progress bar and prints the table of measured times
+    text = CliRunner().invoke(app, ["calibrate", str(TINY_MODEL), "--images", str(inputs), "-o", str(out), "-n", "3"])
+    assert text.exit_code == 0, text.output
+    assert "processing times on this machine" in text.output and "upper" in text.output
     # refusals: a node kind the model does not have, and an output name without a format
     bad = CliRunner().invoke(app, ["calibrate", str(TINY_MODEL), "--images", str(inputs), "-o", str(out),
                                    "--node-kind", "mainframe"])
