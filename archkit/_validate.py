@@ -267,7 +267,7 @@ def build_system(
                     broken.add(ident)
                 continue
             loc = (element_locations or {}).get((field, i)) or locate((field, i))
-            obj._location = loc  # type: ignore[attr-defined]
+            obj.at(loc)  # type: ignore[attr-defined]
             good.append((i, obj))
         built[field] = good
     scalars = {k: v for k, v in raw.items() if k not in _LISTS}
@@ -275,7 +275,7 @@ def build_system(
     if not isinstance(head, System):
         head = System.model_validate({"name": str(raw.get("name") or "unnamed")})
     system = head.model_copy(update={f: [o for _, o in built[f]] for f in _LISTS})
-    system._location = locate(())
+    system.at(locate(()))
     indices = {f: [i for i, _ in built[f]] for f in _LISTS}
     problems.extend(_duplicates_in_raw(raw, locate))
     problems.extend(_whole_system_problems(system, locate, broken, indices, duplicates=False))
@@ -314,8 +314,8 @@ def _attach_locations(
     known = element_locations or {}
     for field in _LISTS:
         for i, obj in enumerate(getattr(system, field)):
-            obj._location = known.get((field, i)) or locate((field, i))
-    system._location = locate(())
+            obj.at(known.get((field, i)) or locate((field, i)))
+    system.at(locate(()))
 
 
 # --------------------------------------------------------------------------------------------
