@@ -49,23 +49,24 @@ EDGE_MODES = ("haproxy", "proxy")
 #: Serve logging for deployed applications: warnings and errors only, no line per request (writing
 #: an access-log line per request costs milliseconds on a small machine; the timings are in answers).
 SERVE_LOGGING = {"log_level": "WARNING", "enable_access_log": False}
-#: Ray Serve settings of a local head that cut the work per request without changing what a fault
-#: costs: Serve's log lines buffered (an error flushes at once) and kept in the head's log files. A
-#: setting already in the environment wins.
+#: Ray Serve settings of a local head that cut the work per request, from the "throughput-optimized
+#: flags" of Ray Serve's performance guide (docs.ray.io, serve/advanced-guides/performance): Serve's
+#: log lines buffered (an error flushes at once) and kept in the head's log files; user code and
+#: the handle's router on the replica's own event loop; calls between deployments over the
+#: replicas' gRPC servers (token-checked like every Ray server of the head, on loopback); and
+#: Serve's controller looking at its deployments 4 times a second instead of 10
+#: (``RAY_SERVE_CONTROL_LOOP_INTERVAL_S``, ray/serve/_private/constants.py: its loop cost about 5 %
+#: of a core whatever the load; a dead replica is noticed up to 0.15 s later, beside the 1 s
+#: health check). They do not change what a fault costs: a killed replica beside a second one
+#: loses no request (bench/bench_robustness.py, tests/runtime/test_robustness_ray.py). A setting
+#: already in the environment wins.
 SERVE_THROUGHPUT_ENV = {
     "RAY_SERVE_REQUEST_PATH_LOG_BUFFER_SIZE": "1000",
     "RAY_SERVE_LOG_TO_STDERR": "0",
-}
-#: More of the "throughput-optimized flags" of Ray Serve's performance guide (docs.ray.io,
-#: serve/advanced-guides/performance): user code and the handle's router on the replica's own event
-#: loop, calls between deployments over the replicas' gRPC servers. They raise throughput (the
-#: serving figures in docs/deploy.md were measured with them), but with them a killed ingress replica
-#: lost the requests it held even when a second replica was up (4 of 200 in two runs of
-#: bench/bench_robustness.py; none without them), so archkit does not set them: export them to opt in.
-SERVE_LOOP_ENV = {
     "RAY_SERVE_RUN_USER_CODE_IN_SEPARATE_THREAD": "0",
     "RAY_SERVE_RUN_ROUTER_IN_SEPARATE_LOOP": "0",
     "RAY_SERVE_USE_GRPC_BY_DEFAULT": "1",
+    "RAY_SERVE_CONTROL_LOOP_INTERVAL_S": "0.25",
 }
 _HEAD = "head"
 
@@ -250,7 +251,12 @@ def deploy(
             )
         _wait_running([a.name for a in plan.apps], timeout)
         if head is not None and head.get("edge_mode") == "haproxy":
-            flows = [app.route_prefix for app in plan.apps if plan.deployment(app.ingress).ingress]
+            # every replica of each flow's ingress, so that a fault of one finds the others at the edge
+            flows = {
+                app.route_prefix: int(plan.deployment(app.ingress).num_replicas or 1)
+                for app in plan.apps
+                if plan.deployment(app.ingress).ingress
+            }
             try:
                 wait_for_routes(head, flows, timeout=min(timeout, 60.0))
             except TimeoutError as exc:
@@ -319,9 +325,10 @@ def _local_head(
         )
     limits = edge or EdgeLimits()
     env = {k: v for k, v in SERVE_THROUGHPUT_ENV.items() if k not in os.environ}
-    env.update(edge_env(limits))
-    if mode == "haproxy":
+    if mode == "haproxy":  # HAProxy does the edge guard's work (whole bodies, admission, deadlines)
         env.update(DIRECT_INGRESS_ENV)
+    else:
+        env.update(edge_env(limits))
     resources = {f"{NODE_RESOURCE_PREFIX}{n.id}": 1000.0 for n in system.nodes}
     head = dict(start_local_head(cpus=cpus, resources=resources, auth=ray_auth, env=env))
     port = http_port or (DEFAULT_HTTP_PORT if _port_free(DEFAULT_HTTP_PORT) else free_port())

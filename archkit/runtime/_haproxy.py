@@ -14,12 +14,15 @@ ingress (``RAY_SERVE_ENABLE_DIRECT_INGRESS=1``: each ingress replica runs its ow
 * a body must arrive whole within ``body_timeout_s`` (408), and is buffered before any replica
   sees it (``option http-buffer-request``), so slow clients cost nothing but a connection;
 * a request whose replica refuses the connection or dies before answering is sent to another
-  replica (``retry-on conn-failure empty-response``, ``option redispatch``); with no replica up
-  the answer is 503 with the retry hint. One case is HAProxy's own by design: a request that
-  was already on a replica when the flow's *only* ingress replica died, sent on a client
-  connection that had carried earlier requests, ends with that connection closed and no answer
-  (HTTP's way of telling the client the request was not processed; see haproxy/haproxy#1109);
-  an ingress with two replicas, or Serve's own proxy as the edge, answers 503 there too;
+  replica (``retry-on conn-failure empty-response``, ``option redispatch``: the flow is a pure
+  function of its input, so sending it again is harmless). A refused connection marks the
+  replica down at once (``observe layer4``, see ``_WATCH``): otherwise, while the keeper has not
+  yet noticed the death, HAProxy sends a retry back to the dead replica whenever the live ones
+  hold ``max_ongoing`` requests each, and once the retries are spent the client's connection is
+  closed without an answer. With no replica up the answer is 503 with the retry hint, except
+  for requests that were already on the flow's *only* ingress replica when it died: after a
+  retry HAProxy closes their connections without an answer (HTTP's way of saying the request
+  was not processed); deploy the ingress with two replicas;
 * everything else (other routes, ``/-/healthz``) goes to Serve's own proxy on an internal port.
 
 A small keeper process (:func:`main`, ``python -m archkit.runtime._haproxy``) runs HAProxy in
@@ -45,7 +48,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 __all__ = [
     "EdgeRoute",
@@ -78,6 +81,15 @@ RETRY_AFTER_MS = 250
 LOG_ENV = "ARCHKIT_EDGE_LOG"
 #: Server slots per route: more than the replicas of one ingress on one machine.
 SLOTS = 16
+#: Attempts after the first for a request whose replica refused the connection or closed it
+#: before answering: enough that one spent on a dead replica (which marks it down, see _WATCH)
+#: still leaves one for the replicas that live.
+RETRIES = 4
+#: How the edge watches each replica: a refused connection takes it out of the choice at once
+#: (the keeper notices a dead replica only on its next look, up to half a second later, and
+#: meanwhile a retry would land on it again whenever the other replicas are full); a TCP check
+#: every 2 s brings it back, and so does the keeper when it points the slot at a new replica.
+_WATCH = "check inter 2s fall 1 rise 1 observe layer4 error-limit 1 on-error mark-down"
 
 
 class EdgeRoute(NamedTuple):
@@ -159,7 +171,7 @@ def render_config(
         *(["    log global", "    option httplog"] if access_log else []),
         "    option http-buffer-request",
         "    option redispatch 1",
-        "    retries 2",
+        f"    retries {RETRIES}",
         "    retry-on conn-failure empty-response",
         "    timeout connect 1s",
         f"    timeout client {seconds(response_timeout_s)}",
@@ -187,63 +199,88 @@ def render_config(
     for index, route in enumerate(routes):
         lines += [f"backend flow{index}", "    balance leastconn"]
         for replica_port in route.ports:
-            lines.append(f"    server r{replica_port} 127.0.0.1:{replica_port} maxconn {route.max_ongoing}")
+            lines.append(f"    server r{replica_port} 127.0.0.1:{replica_port} maxconn {route.max_ongoing} {_WATCH}")
         # slots the keeper points at replicas at run time (out of service until then)
-        lines.append(f"    server-template s 1-{SLOTS} 127.0.0.1:1 maxconn {route.max_ongoing} disabled")
+        lines.append(f"    server-template s 1-{SLOTS} 127.0.0.1:1 maxconn {route.max_ongoing} {_WATCH} disabled")
     return "\n".join(lines) + "\n"
 
 
 # -- the keeper -------------------------------------------------------------------------------------
-def _ingress_replicas(session: int, wanted: dict[tuple[str, str], str]) -> dict[int, str]:
-    """The running replicas of the wanted ingress deployments: pid -> route prefix."""
-    from ._cluster import _process_table
+class _Replicas:
+    """The running replicas of the wanted ingress deployments: pid -> route prefix.
 
-    by_pid: dict[int, str] = {}
-    for pid, (_, sid, state) in _process_table().items():
-        if sid != session or state == "Z":
-            continue
+    Looked up twice a second on a machine that may run many other processes, so each process's
+    session is read once (when its pid first appears); only the head's own processes are read
+    again each time (a Ray worker takes a replica's name when it becomes one, and a dead one
+    may linger as a zombie).
+    """
+
+    def __init__(self) -> None:
+        self.sessions: dict[int, int | None] = {}
+
+    def _session(self, pid: int) -> int | None:
         try:
-            name = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+            stat = Path(f"/proc/{pid}/stat").read_text()
         except OSError:
-            continue
-        if name.startswith("ray::ServeReplica:"):
-            app, _, deployment = name.removeprefix("ray::ServeReplica:").rpartition(":")
-            prefix = wanted.get((app, deployment))
-            if prefix is not None:
-                by_pid[pid] = prefix
-    return by_pid
+            return None
+        fields = stat[stat.rfind(")") + 2 :].split()
+        return int(fields[3]) if len(fields) > 3 else None
+
+    def __call__(self, session: int, wanted: dict[tuple[str, str], str]) -> dict[int, str]:
+        import os
+
+        pids = {int(name) for name in os.listdir("/proc") if name.isdigit()}
+        self.sessions = {pid: self.sessions[pid] if pid in self.sessions else self._session(pid) for pid in pids}
+        by_pid: dict[int, str] = {}
+        for pid in sorted(pid for pid, sid in self.sessions.items() if sid == session):
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+                name = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+            except (OSError, IndexError):
+                continue
+            if state != "Z" and name.startswith("ray::ServeReplica:"):
+                app, _, deployment = name.removeprefix("ray::ServeReplica:").rpartition(":")
+                prefix = wanted.get((app, deployment))
+                if prefix is not None:
+                    by_pid[pid] = prefix
+        return by_pid
 
 
-def _replica_ports(by_pid: dict[int, str], prefixes: Iterable[str]) -> dict[str, list[int]]:
-    """Ports (in the direct-ingress range, on loopback) the given replicas listen on, by route prefix."""
+def _replica_ports(by_pid: dict[int, str]) -> dict[int, list[int]]:
+    """Ports (in the direct-ingress range, on loopback) each of the given replicas listens on."""
     from ._cluster import listening_sockets
 
-    out: dict[str, list[int]] = {prefix: [] for prefix in prefixes}
+    out: dict[int, list[int]] = {pid: [] for pid in by_pid}
     for sock in listening_sockets(sorted(by_pid)):
         if sock.port in _PORTS and sock.loopback:
-            out[by_pid[sock.pid]].append(sock.port)
-    return {prefix: sorted(set(ports)) for prefix, ports in out.items()}
+            out[sock.pid].append(sock.port)
+    return {pid: sorted(set(ports)) for pid, ports in out.items()}
 
 
 class _Ports:
     """Ports of the wanted ingress replicas by route prefix, reading their sockets again only when something changed.
 
     A replica keeps its port for its whole life, so the sockets (the expensive part: ``/proc/net``
-    grows with every connection) are read when the replicas or the routes change, or while a route
-    has no port yet (a replica that is still starting).
+    grows with every connection) are read when the replicas or the routes change, or while some
+    replica has no port yet (one that is still starting: its process is there before its HTTP
+    server, and a route served by its other replicas must still get it).
     """
 
     def __init__(self) -> None:
         self.seen: tuple[Any, ...] = ()
-        self.ports: dict[str, list[int]] = {}
+        self.by_pid: dict[int, list[int]] = {}
+        self.replicas = _Replicas()
 
     def __call__(self, session: int, wanted: dict[tuple[str, str], str]) -> dict[str, list[int]]:
-        by_pid = _ingress_replicas(session, wanted)
+        by_pid = self.replicas(session, wanted)
         seen = (sorted(by_pid.items()), sorted(wanted.items()))
-        if seen != self.seen or not all(self.ports.get(prefix) for prefix in wanted.values()):
-            self.ports = _replica_ports(by_pid, wanted.values())
+        if seen != self.seen or not all(self.by_pid.get(pid) for pid in by_pid):
+            self.by_pid = _replica_ports(by_pid)
             self.seen = seen
-        return self.ports
+        out: dict[str, list[int]] = {prefix: [] for prefix in wanted.values()}
+        for pid, prefix in by_pid.items():
+            out[prefix].extend(self.by_pid.get(pid, ()))
+        return {prefix: sorted(set(ports)) for prefix, ports in out.items()}
 
 
 def admin(socket_path: str, commands: list[str], timeout: float = 2.0) -> str:
@@ -285,8 +322,9 @@ class Slots:
         free = [slot for slot in range(1, SLOTS + 1) if slot not in held]
         for port in sorted(ports - set(held.values()))[: len(free)]:
             slot = free.pop(0)
-            commands += [
+            commands += [  # a slot a dead replica left marked down serves the new one at once
                 f"set server {backend}/s{slot} addr 127.0.0.1 port {port}",
+                f"set server {backend}/s{slot} health up",
                 f"set server {backend}/s{slot} state ready",
             ]
             held[slot] = port
@@ -434,25 +472,33 @@ def start_keeper(
     return proc.pid
 
 
-def wait_for_routes(head: dict[str, Any], prefixes: list[str], timeout: float) -> dict[str, list[int]]:
-    """Wait until the edge sends every route in ``prefixes`` to at least one replica; return the ports.
+def wait_for_routes(head: dict[str, Any], replicas: dict[str, int], timeout: float) -> dict[str, list[int]]:
+    """Wait until the edge sends every route to as many replicas as given (at least one); return the ports.
+
+    Args:
+        replicas: route prefix -> replicas of its ingress the edge must know before it counts as ready.
 
     Raises:
-        TimeoutError: some route has no replica at the edge after ``timeout`` seconds.
+        TimeoutError: some route has fewer replicas at the edge after ``timeout`` seconds.
     """
     state = Path(head["temp_dir"]) / "edge-state.json"
     deadline = time.monotonic() + timeout
     seen: dict[str, list[int]] = {}
+    wanted = {prefix: max(1, count) for prefix, count in replicas.items()}
     while time.monotonic() < deadline:
         try:
             seen = json.loads(state.read_text())
         except (OSError, ValueError):
             seen = {}
-        if all(seen.get(prefix) for prefix in prefixes):
+        if all(len(seen.get(prefix, ())) >= count for prefix, count in wanted.items()):
             return seen
         time.sleep(0.1)
-    missing = [prefix for prefix in prefixes if not seen.get(prefix)]
-    raise TimeoutError(f"the HTTP edge found no replica for {', '.join(missing)} within {timeout:.0f} s")
+    missing = [
+        f"{prefix} ({len(seen.get(prefix, ()))} of {count})"
+        for prefix, count in wanted.items()
+        if len(seen.get(prefix, ())) < count
+    ]
+    raise TimeoutError(f"the HTTP edge did not find every replica of {', '.join(missing)} within {timeout:.0f} s")
 
 
 if __name__ == "__main__":

@@ -226,27 +226,40 @@ def test_a_killed_replica_costs_only_retryable_503s(deployed):
     assert len([p for p in _replica_pids(head, "ocr") if p != victims[0]]) == 2
 
 
-def test_a_killed_ingress_replica_costs_only_retryable_503s(deployed):
-    """One of the flow's two ingress replicas dies: the edge sends its requests to the other one."""
+def test_a_killed_ingress_replica_loses_no_request(deployed):
+    """One of the flow's two ingress replicas dies, three times over: the edge sends its requests to the other one.
+
+    At concurrency 12 the replicas hold all the requests they may (``max_ongoing``, 4 each) and
+    the edge queues the rest, so the surviving replica is always full: a request the edge retries
+    while the dead replica is still listed goes back to it, and none may end without an answer.
+    """
     from archkit.runtime._loadgen import LoadInput, run_load
 
     head = deployed["head"]
-    victims = _replica_pids(head, "ingress")
-    assert len(victims) == 2
     inputs = [LoadInput(ar_signs.sign_png(t), "image/png") for t in ar_signs.SIGNS]
+    for round_ in range(3):
+        state = Path(head["temp_dir"]) / "edge-state.json"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:  # both replicas run and the edge sends requests to both
+            at_edge = max((len(ports) for ports in json.loads(state.read_text()).values()), default=0)
+            if len(_replica_pids(head, "ingress")) == 2 and at_edge == 2:
+                break
+            time.sleep(0.2)
+        victims = _replica_pids(head, "ingress")
+        assert len(victims) == 2
 
-    def kill() -> None:
-        time.sleep(1.0)
-        os.kill(victims[0], signal.SIGKILL)
+        def kill(victim: int = victims[0]) -> None:
+            time.sleep(1.0)
+            os.kill(victim, signal.SIGKILL)
 
-    killer = threading.Thread(target=kill)
-    killer.start()
-    report = run_load(_url(deployed), inputs, requests=60, concurrency=4, time_limit=150, retries=60)
-    killer.join()
-    print(f"\nkilled one of two ingress replicas: first tries {report['first_try']}, final {report['statuses']}, "
-          f"{report['retried']} retries, stall {report['max_gap_ms']} ms")
-    assert set(report["first_try"]) <= {"200", "503"}, report["errors"]
-    assert report["statuses"] == {"200": report["requests"]}, report["errors"]
+        killer = threading.Thread(target=kill)
+        killer.start()
+        report = run_load(_url(deployed), inputs, requests=200, concurrency=12, time_limit=120, retries=60)
+        killer.join()
+        print(f"\nkill {round_ + 1} of one of two ingress replicas: first tries {report['first_try']}, "
+              f"final {report['statuses']}, {report['retried']} retries, stall {report['max_gap_ms']} ms")
+        assert set(report["first_try"]) <= {"200", "503"}, report["errors"]
+        assert report["statuses"] == {"200": report["requests"]}, report["errors"]
 
 
 def test_the_deployment_writes_no_temporary_files_and_leaves_nothing(deployed, tmp_path):
