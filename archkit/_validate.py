@@ -267,7 +267,7 @@ def build_system(
                     broken.add(ident)
                 continue
             loc = (element_locations or {}).get((field, i)) or locate((field, i))
-            obj._location = loc  # type: ignore[attr-defined]
+            obj.at(loc)  # type: ignore[attr-defined]
             good.append((i, obj))
         built[field] = good
     scalars = {k: v for k, v in raw.items() if k not in _LISTS}
@@ -275,7 +275,7 @@ def build_system(
     if not isinstance(head, System):
         head = System.model_validate({"name": str(raw.get("name") or "unnamed")})
     system = head.model_copy(update={f: [o for _, o in built[f]] for f in _LISTS})
-    system._location = locate(())
+    system.at(locate(()))
     indices = {f: [i for i, _ in built[f]] for f in _LISTS}
     problems.extend(_duplicates_in_raw(raw, locate))
     problems.extend(_whole_system_problems(system, locate, broken, indices, duplicates=False))
@@ -314,8 +314,8 @@ def _attach_locations(
     known = element_locations or {}
     for field in _LISTS:
         for i, obj in enumerate(getattr(system, field)):
-            obj._location = known.get((field, i)) or locate((field, i))
-    system._location = locate(())
+            obj.at(known.get((field, i)) or locate((field, i)))
+    system.at(locate(()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -654,6 +654,8 @@ def _flow_chains(ck: _Check, pos: int, f: Flow) -> None:
 def _sync_cycles(ck: _Check) -> None:
     """Synchronous calls form no cycle (a caller waits for its callee, so a cycle can deadlock)."""
     conns = ck.conns
+    if not _any_sync_cycle(ck.system.connectors):
+        return
     cycles = find_sync_cycles(ck.system.connectors)
     by_id_pos = {c.id: pos for pos, c in enumerate(ck.system.connectors)} if cycles else {}
     for cyc in cycles:
@@ -666,6 +668,26 @@ def _sync_cycles(ck: _Check) -> None:
             ck.where("connectors", by_id_pos[cyc[0]]),
             cyc[0],
         )
+
+
+def _any_sync_cycle(connectors: Iterable[Connector]) -> bool:
+    """Whether synchronous calls form any cycle: peel off callers nobody calls until none is left
+    (Kahn's order), a cheap test before :func:`find_sync_cycles` names the cycles."""
+    callees: dict[str, list[str]] = {}
+    calls_in: dict[str, int] = {}
+    for e in connectors:
+        if e.synchronous:
+            callees.setdefault(e.source, []).append(e.target)
+            calls_in[e.target] = calls_in.get(e.target, 0) + 1
+    ready = [n for n in callees if n not in calls_in]
+    left = len(callees.keys() | calls_in.keys())
+    while ready:
+        left -= 1
+        for m in callees.get(ready.pop(), ()):
+            calls_in[m] -= 1
+            if calls_in[m] == 0:
+                ready.append(m)
+    return left > 0
 
 
 def _autoscaling_bounds(ck: _Check) -> None:

@@ -221,18 +221,27 @@ class Context:
 
     def sync_callers(self, cid: str, depth: int = 3) -> list[str]:
         """Components that call ``cid`` synchronously, directly or up a chain of such calls (nearest first)."""
+        direct = self.memo("sync_caller_ids", self._sync_caller_ids)
         out: list[str] = []
         frontier = [cid]
         seen = {cid}
         for _ in range(depth):
             nxt = []
             for cur in frontier:
-                for e in self.callers(cur, synchronous=True):
-                    if e.source not in seen:
-                        seen.add(e.source)
-                        out.append(e.source)
-                        nxt.append(e.source)
+                for s in direct.get(cur, ()):
+                    if s not in seen:
+                        seen.add(s)
+                        out.append(s)
+                        nxt.append(s)
             frontier = nxt
+        return out
+
+    def _sync_caller_ids(self) -> dict[str, list[str]]:
+        """Component -> sources of its synchronous invoking connectors, in declaration order (repeats kept)."""
+        out: dict[str, list[str]] = {}
+        for e in self.system.connectors:
+            if e.op == "invoke" and e.synchronous:
+                out.setdefault(e.target, []).append(e.source)
         return out
 
     # -- placement ----------------------------------------------------------------------------------

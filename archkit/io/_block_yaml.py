@@ -38,11 +38,18 @@ _SINGLE = r"'(?:[^'\n]|'')*+'"  # single-quoted, on one line; '' is a quote
 _DOUBLE = r'"[^"\\\n]*+"'  # double-quoted without escapes, on one line
 _SCALAR = f"(?:{_PLAIN}|{_SINGLE}|{_DOUBLE})"
 
-# Every line is one match, of six groups: its indentation, its "- " entries, a key, a scalar value,
-# an empty flow collection ("[]" or "{}") as the value; or, for a line that is none of these, nor
-# blank, nor a comment, the whole line ("bad"). Possessive repeats: no backtracking into a scalar.
+# Most lines of a model are "key: value" (perhaps after "- ") with a word as the key and words,
+# numbers and units as the value, one space apart: matched first by a short pattern, whose four
+# groups (indentation, "- " or nothing, key, value) are the ones the general pattern gives such a line.
+_WORD = r"[A-Za-z0-9_./]+"
+_SIMPLE = rf"( *)((?:- )?)([A-Za-z_][A-Za-z0-9_]*): ({_WORD}(?: {_WORD})*)"
+# Every line is one match: the short pattern's four groups (empty for any other line), then the
+# general pattern's six: its indentation, its "- " entries, a key, a scalar value, an empty flow
+# collection ("[]" or "{}") as the value; or, for a line that is none of these, nor blank, nor a
+# comment, the whole line ("bad"). Possessive repeats: no backtracking into a scalar.
 _LINE = re.compile(
-    rf"^(?:( *)((?:-(?: +|$))*)(?:({_SCALAR}) *:(?= |$))? *(?:({_SCALAR})|(\[\]|\{{\}}))?(?: +#.*)? *"
+    rf"^(?:{_SIMPLE}"
+    rf"|( *)((?:-(?: +|$))*)(?:({_SCALAR}) *:(?= |$))? *(?:({_SCALAR})|(\[\]|\{{\}}))?(?: +#.*)? *"
     r"| *#.*"
     r"|(.+))$",
     re.MULTILINE,
@@ -201,8 +208,10 @@ class _Reader:
         stack = self.stack
         known = self.known
         line = 0
-        for ind, dash, key, value, flow, bad in rows:
+        for ind, dash, key, value, ind_, dash_, key_, value_, flow, bad in rows:
             line += 1
+            if not key:  # not a short line: the general pattern's groups
+                ind, dash, key, value = ind_, dash_, key_, value_
             col = len(ind)
             if key and value and not dash and self.slot is None and stack:
                 # the usual line, "key: value" among its siblings, read in place

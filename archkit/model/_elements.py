@@ -80,15 +80,28 @@ class Element(BaseModel):
     )
 
     _location: Location | None = PrivateAttr(default=None)
+    # Validation leaves the private part unset (None) until a location is attached, instead of calling
+    # pydantic's post-init hook on every element (and every nested one) only to store the default: on a
+    # large model that hook costs a third of the validation. ``location`` and ``at`` allow for None.
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.__pydantic_post_init__ = None
 
     @property
     def location(self) -> Location | None:
         """Where this element was declared (DSL file:line, or file and key path), when known."""
-        return self._location
+        private = self.__pydantic_private__
+        return private.get("_location") if private else None
 
-    def at(self, location: Location | None) -> "Element":
+    def at(self, location: Location | None) -> Self:
         """Attach a source location and return self."""
-        self._location = location
+        private = self.__pydantic_private__
+        if private is None:
+            object.__setattr__(self, "__pydantic_private__", {"_location": location})
+        else:
+            private["_location"] = location
         return self
 
     def with_fields(self, **changes: Any) -> Self:
@@ -97,9 +110,7 @@ class Element(BaseModel):
         Elements are immutable: this (or ``model_copy(update=...)``, which does not validate) is how
         a changed element is made. Put it in a system with :meth:`System.with_element`.
         """
-        new = type(self).model_validate({**dict(self), **changes})
-        new._location = self._location
-        return new
+        return type(self).model_validate({**dict(self), **changes}).at(self.location)
 
     def __eq__(self, other: object) -> bool:
         # Equality is about content: where an element was declared does not change what it is.
@@ -108,6 +119,9 @@ class Element(BaseModel):
         return self.__dict__ == other.__dict__
 
     __hash__ = None  # type: ignore[assignment]
+
+
+Element.__pydantic_post_init__ = None
 
 
 class Suppression(Element):

@@ -204,9 +204,7 @@ class System(Element):
                 if index is None:
                     raise KeyError(ident)
                 items[index] = element
-                new = self.model_copy(update={name: items})
-                new._location = self._location
-                return new
+                return self.model_copy(update={name: items}).at(self.location)
         raise TypeError(f"not an element of a system: {type(element).__name__}")
 
     @property

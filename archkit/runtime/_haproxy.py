@@ -19,10 +19,10 @@ ingress (``RAY_SERVE_ENABLE_DIRECT_INGRESS=1``: each ingress replica runs its ow
   replica down at once (``observe layer4``, see ``_WATCH``): otherwise, while the keeper has not
   yet noticed the death, HAProxy sends a retry back to the dead replica whenever the live ones
   hold ``max_ongoing`` requests each, and once the retries are spent the client's connection is
-  closed without an answer. With no replica up the answer is 503 with the retry hint, except
-  for requests that were already on the flow's *only* ingress replica when it died: after a
-  retry HAProxy closes their connections without an answer (HTTP's way of saying the request
-  was not processed); deploy the ingress with two replicas;
+  closed without an answer. With no replica up (the flow's only ingress replica died, or none
+  has started yet) the route's backup server, Serve's own proxy, takes its requests: Serve's
+  router holds them until the replacement replica runs (or answers 503), so even the requests
+  that were on the dead replica get an answer;
 * everything else (other routes, ``/-/healthz``) goes to Serve's own proxy on an internal port.
 
 A small keeper process (:func:`main`, ``python -m archkit.runtime._haproxy``) runs HAProxy in
@@ -202,6 +202,8 @@ def render_config(
             lines.append(f"    server r{replica_port} 127.0.0.1:{replica_port} maxconn {route.max_ongoing} {_WATCH}")
         # slots the keeper points at replicas at run time (out of service until then)
         lines.append(f"    server-template s 1-{SLOTS} 127.0.0.1:1 maxconn {route.max_ongoing} {_WATCH} disabled")
+        # with every replica down (the only one died), Serve's proxy holds requests for the replacement
+        lines.append(f"    server proxy 127.0.0.1:{fallback_port} backup")
     return "\n".join(lines) + "\n"
 
 

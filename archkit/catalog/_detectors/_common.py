@@ -59,11 +59,6 @@ def model_chains(ctx: Context) -> list[Chain]:
     return ctx.memo("model_chains", lambda: _model_chains(ctx))
 
 
-def _is_response(e: Connector, cur: str) -> bool:
-    """Whether data moves from ``cur`` along ``e`` as the response of a call ``cur`` answered."""
-    return e.synchronous and e.op == "invoke" and e.target == cur
-
-
 def _model_chains(ctx: Context) -> list[Chain]:
     out: list[Chain] = []
     comps = ctx.components
@@ -71,75 +66,105 @@ def _model_chains(ctx: Context) -> list[Chain]:
     g = ctx.data_graph
     is_model = {c: comps[c].kind == "model" for c in comps}
     passthrough = {c: not is_model[c] and not ctx.is_training(c) for c in comps}
+    corrects = {c: comps[c].corrects for c in comps}
+    tasks = {c: ctx.task(comps[c]) for c in comps}
+    in_flow_before = ctx.in_flow_before
     # each step once: (next, connector, response: the data is the response of a call ``cur`` answered,
-    # passes on: ``cur`` sends it on in a request or write of its own)
-    succ: dict[str, list[tuple[str, Connector, bool, bool]]] = {}
-    for n in g:
+    # passes on: ``cur`` sends it on in a request or write of its own, the next one got a response of
+    # its own call, the next one is a model, the next one passes data on)
+    Step = tuple[str, Connector, bool, bool, bool, bool, bool]
+    succ: dict[str, list[Step]] = {}
+    # data moves from ``n`` along ``e`` as the response of a call ``n`` answered: a synchronous invoke into ``n``
+    answering = {e.id for e in ctx.system.connectors if e.synchronous and e.op == "invoke"}
+    for n, adjacent in g.adj.items():
         steps = []
-        for s, via in sorted((s, d["via"]) for s, d in g.adj[n].items()):
-            e = conns[via]
-            response = _is_response(e, n)
-            steps.append((s, e, response, e.source == n and e.op != "read" and not response))
+        for s in sorted(adjacent):
+            e = conns[adjacent[s]["via"]]
+            response = e.target == n and e.id in answering
+            passes_on = e.source == n and e.op != "read" and not response
+            steps.append((s, e, response, passes_on, response and e.source == s, is_model[s], passthrough[s]))
         succ[n] = steps
+    # the last hop only matters where it ends at a model (what it reaches otherwise is not searched on)
+    to_models = {n: [st for st in steps if st[5]] for n, steps in succ.items()}
+    shared: dict[tuple[str, str], bool] = {}
+
+    def shares(m1: str, m2: str) -> bool:
+        v = shared.get((m1, m2))
+        if v is None:
+            v = shared[(m1, m2)] = shares_fields(comps[m1], comps[m2])
+        return v
+
     for m1 in sorted(c.id for c in ctx.models()):
-        first = comps[m1]
-        # breadth-first over non-model components; parent pointers keep the connector path
-        # node -> (previous, connector, orchestrated, got a response of its own call)
-        parent: dict[str, tuple[str, Connector, bool, bool] | None] = {m1: None}
-        frontier = [m1]
-        for _ in range(MAX_CHAIN):
+        # breadth-first over non-model components; parent pointers keep the connector path:
+        # node -> (previous, connector, orchestrated, got a response of its own call, conditional on the way)
+        parent: dict[str, tuple[str, Connector, bool, bool, bool] | None] = {m1: None}
+        found: list[str] = []
+        frontier: list[str] = []
+        for s, e, response, _, got, s_model, s_pass in succ.get(m1, ()):
+            if s in parent:
+                continue
+            if response and s_model and m1 not in corrects[s]:
+                continue  # a model answering a model's call: the request is the data that counts
+            parent[s] = (m1, e, False, got, e.conditional)
+            if s_model:
+                found.append(s)
+            elif s_pass:
+                frontier.append(s)
+        for hop in range(2, MAX_CHAIN + 1):
             nxt: list[str] = []
+            steps_of = succ if hop < MAX_CHAIN else to_models
             for cur in frontier:
-                came = parent[cur]
-                got_response = came is not None and came[3]
-                came_orchestrated = came is not None and came[2]
-                for s, e, response, passes_on in succ.get(cur, ()):
+                _, before, came_orchestrated, got_response, came_conditional = parent[cur]  # type: ignore[misc]
+                for s, e, _, passes_on, got, s_model, s_pass in steps_of.get(cur, ()):
                     if s in parent:
                         continue
-                    hop_orchestrated = False
-                    if cur == m1 and response and is_model[s] and m1 not in comps[s].corrects:
-                        continue  # a model answering a model's call: the request is the data that counts
+                    orchestrated = came_orchestrated
                     if got_response and passes_on:
                         # cur passes on what a call of its own returned: only in a later call of the same flow
-                        before = came[1]  # type: ignore[index]
-                        hop_orchestrated = True
-                        if not (is_model[s] and shares_fields(first, comps[s])) and not ctx.in_flow_before(before, e):
+                        orchestrated = True
+                        if not (s_model and shares(m1, s)) and not in_flow_before(before, e):
                             continue
-                    parent[s] = (cur, e, hop_orchestrated or came_orchestrated, response and e.source == s)
-                    if is_model[s]:
-                        chain = _chain(m1, s, parent)
-                        if _accept(ctx, first, comps[s], chain):
-                            out.append(chain)
-                    elif passthrough[s]:
+                    parent[s] = (cur, e, orchestrated, got, came_conditional or e.conditional)
+                    if s_model:
+                        found.append(s)
+                    elif s_pass:
                         nxt.append(s)
             frontier = nxt
+        task1 = tasks[m1]
+        for m2 in found:
+            _, _, orchestrated, _, conditional = parent[m2]  # type: ignore[misc]
+            # the pair rules: declared corrections, and same-task models called in turn by an orchestrator
+            if m1 not in corrects[m2]:
+                if m2 in corrects[m1]:
+                    continue  # declared the other way round
+                if orchestrated and not conditional and task1 is not None and task1 == tasks[m2] and not shares(m1, m2):
+                    continue  # two same-task models called in turn: combined, not chained
+            out.append(_chain(m1, m2, parent, orchestrated, conditional))
     return out
 
 
-def _chain(m1: str, m2: str, parent: dict[str, Any]) -> Chain:
+_new = object.__new__
+
+
+def _chain(m1: str, m2: str, parent: dict[str, Any], orchestrated: bool, conditional: bool) -> Chain:
+    """The Chain from ``m1`` to ``m2`` along the parent pointers (built field by field: a large model has
+    tens of thousands, and a frozen dataclass's constructor sets each field through object.__setattr__)."""
     path: list[str] = []
     node = m2
-    orchestrated = parent[m2][2]
-    conditional = False
-    while parent[node] is not None:
-        prev, e, _, _ = parent[node]
+    while node != m1:
+        node, e, _, _, _ = parent[node]
         path.append(e.id)
-        conditional = conditional or e.conditional
-        node = prev
     path.reverse()
-    return Chain(m1, m2, tuple(path), conditional, orchestrated)
-
-
-def _accept(ctx: Context, first: Component, second: Component, chain: Chain) -> bool:
-    """Apply the pair rules: declared corrections, and same-task models called in turn by an orchestrator."""
-    if first.id in ctx.corrections(second.id):
-        return True
-    if second.id in ctx.corrections(first.id):
-        return False  # declared the other way round
-    same_task = ctx.task(first) is not None and ctx.task(first) == ctx.task(second)
-    if chain.orchestrated and same_task and not chain.conditional and not shares_fields(first, second):
-        return False  # two same-task models called in turn: combined, not chained
-    return True
+    c = _new(Chain)
+    d = c.__dict__
+    d["first"], d["second"], d["via"], d["conditional"], d["orchestrated"] = (
+        m1,
+        m2,
+        tuple(path),
+        conditional,
+        orchestrated,
+    )
+    return c
 
 
 def table_writers(ctx: Context, table: str) -> list[tuple[str, str]]:

@@ -373,18 +373,31 @@ def nobody_knows(ctx: Context) -> Iterator[Hit]:
 @detector("training-code-in-serving")
 def training_code_in_serving(ctx: Context) -> Iterator[Hit]:
     """A training component on the same node as the model it trains, or called synchronously by it."""
-    for m in ctx.models():
-        trainers = set(ctx.trainers.get(m.id, []))
-        trainers |= {
-            e.target if e.source == m.id else e.source
-            for e in ctx.incoming(m.id) + ctx.outgoing(m.id)
-            if e.synchronous and ctx.is_training(e.target if e.source == m.id else e.source)
-        }
-        for t in sorted(trainers):
+    for m, trainers in ctx.memo("model_trainers", lambda: _model_trainers(ctx)):
+        for t, coupled in trainers:
             if ctx.same_node(t, m.id):
                 yield ctx.found(
                     [ctx.components[t], m],
                     f"'{t}' trains on the same node as model '{m.id}' serves ('{ctx.placement[t]}')",
                 )
-            elif any(e.synchronous for e in ctx.incoming(m.id) + ctx.outgoing(m.id) if t in (e.source, e.target)):
+            elif coupled:
                 yield ctx.found([ctx.components[t], m], f"'{t}' and model '{m.id}' are coupled by a synchronous call")
+
+
+def _model_trainers(ctx: Context) -> list[tuple[Component, list[tuple[str, bool]]]]:
+    """Each model that something trains, with its training components (sorted), each with whether a
+    synchronous call joins the two (the same in every placement)."""
+    out = []
+    for m in ctx.models():
+        trainers = set(ctx.trainers.get(m.id, []))
+        near = ctx.incoming(m.id) + ctx.outgoing(m.id)
+        trainers |= {
+            e.target if e.source == m.id else e.source
+            for e in near
+            if e.synchronous and ctx.is_training(e.target if e.source == m.id else e.source)
+        }
+        if trainers:
+            out.append(
+                (m, [(t, any(e.synchronous for e in near if t in (e.source, e.target))) for t in sorted(trainers)])
+            )
+    return out

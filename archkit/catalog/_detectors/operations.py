@@ -22,13 +22,26 @@ def telemetry_sinks(ctx: Context, mid: str) -> list[str]:
 
 
 def _telemetry_sinks(ctx: Context, mid: str) -> list[str]:
-    sources = [mid] + sorted({e.source for e in ctx.incoming(mid) if e.op == "invoke"} | set(ctx.sync_callers(mid)))
-    out: set[str] = set()
-    for s in sources:
-        for e in ctx.outgoing(s):
-            if e.purpose == "telemetry" or ctx.components[e.target].kind == "telemetry":
-                out.add(e.target)
+    sends = ctx.memo("telemetry_sent", lambda: _telemetry_sent(ctx))
+    if not sends:
+        return []
+    out = set(sends.get(mid, ()))
+    for e in ctx.incoming(mid):
+        if e.op == "invoke":
+            out |= sends.get(e.source, set())
+    for s in ctx.sync_callers(mid):
+        out |= sends.get(s, set())
     return sorted(out)
+
+
+def _telemetry_sent(ctx: Context) -> dict[str, set[str]]:
+    """Component -> the components it sends telemetry to (a telemetry connector, or any to a telemetry component)."""
+    out: dict[str, set[str]] = {}
+    comps = ctx.components
+    for e in ctx.system.connectors:
+        if e.purpose == "telemetry" or comps[e.target].kind == "telemetry":
+            out.setdefault(e.source, set()).add(e.target)
+    return out
 
 
 def feedback_reaches(ctx: Context, mid: str) -> list[str]:
