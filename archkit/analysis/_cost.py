@@ -203,6 +203,16 @@ def _price_in(g: AnalysisContext, link: Any) -> Estimate | None:
     return p
 
 
+def _priced_hops(g: AnalysisContext, a: str, b: str) -> list[tuple[Any, Estimate]]:
+    """(link, price) of each metered link on the route from node ``a`` to node ``b``, once per route."""
+    key = ("priced hops", a, b, g.route_links(a, b))
+    out: list[tuple[Any, Estimate]] | None = g.shared.get(key)
+    if out is None:
+        hops = g.route(a, b) or []
+        out = g.shared[key] = [(h.link, p) for h in hops if (p := _price_in(g, h.link)) is not None]
+    return out
+
+
 def _data_costs(
     system: System | AnalysisContext,
     variant: str | None,
@@ -237,10 +247,7 @@ def _connector_data_costs(g: AnalysisContext, c: Any, a: Any, b: Any, opts: Opti
     """(category, link id, USD/month) of one connector from node ``a`` to node ``b``, for each metered link."""
     if a is None or b is None:
         return []
-    hops = g.route(a.id, b.id)
-    if not hops:
-        return []
-    priced = [(h.link, p) for h in hops if (p := _price_in(g, h.link)) is not None]
+    priced = _priced_hops(g, a.id, b.id)
     if not priced:
         return []
     volume = _volume(g, c, a, b, opts).as_unit("B/month").scale(opts.hours_per_month * 3600 / SECONDS_PER_DAY)

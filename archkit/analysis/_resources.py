@@ -196,22 +196,33 @@ def _replica_needs(
         if s is not None
         else Estimate.unknown("servers", *(lam.missing + svc.missing))
     )
-    st = replica_storage(c)
-    gp = max(c.gpus, 1.0 if c.model is not None and c.model.requires_gpu else 0.0)
+    memory, storage, gpus, cpus = _replica(g, c)
     return ReplicaNeeds(
         s,
-        replica_memory(c).times(se, "B"),
-        st.times(se, "B") if st is not None else None,
-        Estimate.exact(gp, "gpus", (input_text("component", component_id, "gpus", f"{gp:g}"),)).times(se, "gpus")
-        if gp
-        else None,
-        Estimate.exact(c.cpus, "cores", (input_text("component", component_id, "cpus", f"{c.cpus:g}"),)).times(
-            se, "cores"
-        )
-        if c.cpus is not None
-        else None,
+        memory.times(se, "B"),
+        storage.times(se, "B") if storage is not None else None,
+        gpus.times(se, "gpus") if gpus is not None else None,
+        cpus.times(se, "cores") if cpus is not None else None,
         None if lam.known and lam.worst == 0 else lam.times(svc, "cores"),
     )
+
+
+def _replica(g: AnalysisContext, c: Any) -> tuple[Estimate, Estimate | None, Estimate | None, Estimate | None]:
+    """Memory, storage, GPUs and CPUs of one replica of a component (None: asks none), once per system:
+    they do not depend on the placement."""
+    key = ("replica", c.id)
+    hit: tuple[Estimate, Estimate | None, Estimate | None, Estimate | None] | None = g.shared.get(key)
+    if hit is None:
+        gp = max(c.gpus, 1.0 if c.model is not None and c.model.requires_gpu else 0.0)
+        hit = g.shared[key] = (
+            replica_memory(c),
+            replica_storage(c),
+            Estimate.exact(gp, "gpus", (input_text("component", c.id, "gpus", f"{gp:g}"),)) if gp else None,
+            Estimate.exact(c.cpus, "cores", (input_text("component", c.id, "cpus", f"{c.cpus:g}"),))
+            if c.cpus is not None
+            else None,
+        )
+    return hit
 
 
 def resources(
