@@ -168,7 +168,7 @@ def ceil_estimate(e: Estimate, unit: str) -> Estimate:
     def up(v: float) -> float:
         return v if math.isinf(v) else float(math.ceil(v - 1e-9))
 
-    return Estimate(up(b), up(t), up(w), unit, e.inputs)
+    return e.with_values(up(b), up(t), up(w), unit)
 
 
 def component_plan(
@@ -189,11 +189,14 @@ def component_plan(
     if arrival is not None:
         return _component_plan(g, component_id, opts, arrival)
     # the same nodes around the component give the same plan: once for all placements
-    key = ("plan", component_id, opts, g.neighbourhood(component_id))
+    plans = g.shared.get(("plans", opts))  # one table per options: hashing them once per look-up costs
+    if plans is None:
+        plans = g.shared[("plans", opts)] = {}
+    key = (component_id, g.neighbourhood(component_id))
     try:
-        return g.shared[key]  # type: ignore[no-any-return]
+        return plans[key]  # type: ignore[no-any-return]
     except KeyError:
-        plan = g.shared[key] = _component_plan(g, component_id, opts, None)
+        plan = plans[key] = _component_plan(g, component_id, opts, None)
         return plan
 
 
@@ -217,7 +220,7 @@ def _component_plan(
     needed = ceil_estimate(load.scale(1 / u, "replicas"), "replicas")
     if needed.known:
         nb, nt, nw = needed.values()
-        needed = Estimate(max(1.0, nb), max(1.0, nt), max(1.0, nw), "replicas", needed.inputs)
+        needed = needed.with_values(max(1.0, nb), max(1.0, nt), max(1.0, nw))
     declared = c.replicas if c.replicas is not None else (c.autoscaling.max_replicas if c.autoscaling else None)
     cpus = (
         Estimate.exact(c.cpus, "cores", (input_text("component", c.id, "cpus", f"{c.cpus:g}"),))
@@ -290,7 +293,7 @@ def step_ceiling(
     # ceiling: best uses the best (shortest) time
     ceil_e = servers.per(svc, "1/s")
     if ceil_e.known:
-        ceil_e = Estimate(ceil_e.worst, ceil_e.typical, ceil_e.best, "1/s", ceil_e.inputs)
+        ceil_e = ceil_e.with_values(ceil_e.worst, ceil_e.typical, ceil_e.best)  # type: ignore[arg-type]
     return ceil_e
 
 

@@ -102,23 +102,108 @@ def _merge(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a + b))
 
 
-@dataclass(slots=True)
+class _Joined:
+    """The inputs of an estimate computed from others, not yet merged: its parts in order, each a
+    tuple of texts or another _Joined. Merging (in order, each text once) waits until the inputs
+    are read: analyses of large models combine millions of estimates and show a few of them."""
+
+    __slots__ = ("parts", "flat")
+
+    def __init__(self, parts: tuple[Any, ...] | list[Any]) -> None:
+        self.parts = parts
+        self.flat: tuple[str, ...] | None = None
+
+    def texts(self) -> tuple[str, ...]:
+        """Every text of every part, in order, each once (depth first, without recursion)."""
+        if self.flat is not None:
+            return self.flat
+        out: dict[str, None] = {}
+        expanded: set[_Joined] = set()
+        stack: list[Any] = [self]
+        while stack:
+            x = stack.pop()
+            if type(x) is _Joined:
+                if x.flat is not None:
+                    out.update(dict.fromkeys(x.flat))
+                elif x not in expanded:  # a part met again adds nothing: its texts are all in already
+                    expanded.add(x)
+                    stack.extend(reversed(x.parts))
+            else:
+                out.update(dict.fromkeys(x))
+        self.flat = tuple(out)
+        return self.flat
+
+
+def _join(a: Any, b: Any) -> Any:
+    """The inputs of an estimate computed from estimates with inputs ``a`` and ``b`` (see _Joined)."""
+    if not b:
+        return a
+    if not a:
+        return b
+    return _Joined((a, b))
+
+
 class Estimate:
     """A value as best case .. typical .. worst case in one unit, or unknown with what to declare.
 
     ``inputs`` names the declared values it was computed from ("link 'bt' latency = 40..200 ms");
     ``missing`` is empty for a known estimate and otherwise lists what to declare, in the form
     "declare X on Y". Infinite bounds stand for unbounded values (an overloaded queue).
-    Treat it as immutable: every operation returns a new estimate. (It is not a frozen dataclass
-    only because frozen construction is several times slower, and analyses build millions.)
+    Treat it as immutable: every operation returns a new estimate. (It is a plain class with
+    slots rather than a frozen dataclass because analyses build millions; the inputs of a computed
+    estimate are merged when first read.)
     """
 
-    best: float | None
-    typical: float | None
-    worst: float | None
-    unit: str
-    inputs: tuple[str, ...] = ()
-    missing: tuple[str, ...] = ()
+    __slots__ = ("best", "typical", "worst", "unit", "_inputs", "missing")
+
+    def __init__(
+        self,
+        best: float | None,
+        typical: float | None,
+        worst: float | None,
+        unit: str,
+        inputs: Any = (),
+        missing: tuple[str, ...] = (),
+    ) -> None:
+        self.best = best
+        self.typical = typical
+        self.worst = worst
+        self.unit = unit
+        self._inputs = inputs
+        self.missing = missing
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The declared values it was computed from, in order, each once."""
+        ins = self._inputs
+        if type(ins) is _Joined:
+            ins = self._inputs = ins.texts()
+        return ins  # type: ignore[no-any-return]
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        o: Estimate = other
+        return (self.best, self.typical, self.worst, self.unit, self.inputs, self.missing) == (
+            o.best,
+            o.typical,
+            o.worst,
+            o.unit,
+            o.inputs,
+            o.missing,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Estimate(best={self.best!r}, typical={self.typical!r}, worst={self.worst!r}, unit={self.unit!r}, "
+            f"inputs={self.inputs!r}, missing={self.missing!r})"
+        )
+
+    def with_values(self, best: float, typical: float, worst: float, unit: str | None = None) -> "Estimate":
+        """Other numbers (and unit) computed from this estimate: the same inputs and missing."""
+        return Estimate(best, typical, worst, self.unit if unit is None else unit, self._inputs, self.missing)
 
     # -- construction --------------------------------------------------------------------------
     @classmethod
@@ -167,8 +252,8 @@ class Estimate:
         unit = self.unit
         if unit != other.unit:
             raise ValueError(f"cannot add {unit} to {other.unit}")
-        a, b = self.inputs, other.inputs
-        ins = a if not b else b if not a else tuple(dict.fromkeys(a + b))
+        a, b = self._inputs, other._inputs
+        ins = a if not b else b if not a else _Joined((a, b))
         if self.missing or other.missing:
             return Estimate(None, None, None, unit, ins, _merge(self.missing, other.missing))
         return Estimate(
@@ -181,8 +266,8 @@ class Estimate:
 
     def times(self, other: "Estimate", unit: str) -> "Estimate":
         """Product of two non-negative estimates (best x best, worst x worst)."""
-        a, b = self.inputs, other.inputs
-        ins = a if not b else b if not a else tuple(dict.fromkeys(a + b))
+        a, b = self._inputs, other._inputs
+        ins = a if not b else b if not a else _Joined((a, b))
         if self.missing or other.missing:
             return Estimate(None, None, None, unit, ins, _merge(self.missing, other.missing))
         sb, st, sw, ob, ot, ow = self.best, self.typical, self.worst, other.best, other.typical, other.worst
@@ -196,8 +281,8 @@ class Estimate:
 
     def per(self, other: "Estimate", unit: str) -> "Estimate":
         """Quotient of non-negative estimates: best = best / worst divisor, worst = worst / best divisor."""
-        a, b = self.inputs, other.inputs
-        ins = a if not b else b if not a else tuple(dict.fromkeys(a + b))
+        a, b = self._inputs, other._inputs
+        ins = a if not b else b if not a else _Joined((a, b))
         if self.missing or other.missing:
             return Estimate(None, None, None, unit, ins, _merge(self.missing, other.missing))
         return Estimate(
@@ -211,7 +296,7 @@ class Estimate:
     def scale(self, k: float, unit: str | None = None, inputs: Iterable[str] = ()) -> "Estimate":
         """This estimate times a known non-negative number."""
         u = unit or self.unit
-        ins = _merge(self.inputs, tuple(inputs))
+        ins = _join(self._inputs, tuple(inputs))
         if not self.known:
             return Estimate(None, None, None, u, ins, self.missing)
         return Estimate(_mul(self.best, k), _mul(self.typical, k), _mul(self.worst, k), u, ins)  # type: ignore[arg-type]
@@ -219,12 +304,12 @@ class Estimate:
     def with_inputs(self, inputs: Iterable[str]) -> "Estimate":
         """The same estimate, with more inputs listed."""
         return Estimate(
-            self.best, self.typical, self.worst, self.unit, _merge(self.inputs, tuple(inputs)), self.missing
+            self.best, self.typical, self.worst, self.unit, _join(self._inputs, tuple(inputs)), self.missing
         )
 
     def as_unit(self, unit: str) -> "Estimate":
         """The same numbers under another unit name (no conversion)."""
-        return Estimate(self.best, self.typical, self.worst, unit, self.inputs, self.missing)
+        return Estimate(self.best, self.typical, self.worst, unit, self._inputs, self.missing)
 
     def _combine(
         self,
@@ -235,7 +320,7 @@ class Estimate:
         unit: str,
         swap: bool = False,
     ) -> "Estimate":
-        ins = _merge(self.inputs, other.inputs)
+        ins = _join(self._inputs, other._inputs)
         if self.missing or other.missing:
             return Estimate(None, None, None, unit, ins, _merge(self.missing, other.missing))
         sb, st, sw = self.values()
@@ -252,20 +337,20 @@ class Estimate:
         whose parts are reported one by one).
         """
         b = t = w = 0.0
-        ins: list[str] = []
+        parts: list[Any] = []
         miss: list[str] = []
         for e in items:
             if e.unit != unit:
                 raise ValueError(f"cannot add {e.unit} to {unit}")
-            if keep_inputs:
-                ins.extend(e.inputs)
+            if keep_inputs and e._inputs:
+                parts.append(e._inputs)
             if e.missing:
                 miss.extend(e.missing)
             elif not miss:
                 b += e.best  # type: ignore[operator]
                 t += e.typical  # type: ignore[operator]
                 w += e.worst  # type: ignore[operator]
-        inputs = tuple(dict.fromkeys(ins))
+        inputs = _Joined(parts) if parts else ()
         if miss:
             return Estimate(None, None, None, unit, inputs, tuple(dict.fromkeys(miss)))
         return Estimate(b, t, w, unit, inputs)

@@ -125,15 +125,22 @@ class AnalysisContext:
         the contexts of placements that leave them as they are share those values."""
         hoods = self._neighbourhoods
         if hoods is None:  # every component's at once: analyses ask for (nearly) all of them
-            placement, incoming = self.placement, self.incoming
-            hoods = self._neighbourhoods = {
-                cid: (placement.get(cid), *[placement.get(c.source) for c in incoming.get(cid, ())])
-                for cid in self.components
-            }
+            where = self.placement.get
+            hoods = self._neighbourhoods = {cid: tuple(map(where, ids)) for cid, ids in self._hood_ids().items()}
         try:
             return hoods[component_id]
         except KeyError:
             return (self.placement.get(component_id),)
+
+    def _hood_ids(self) -> dict[str, tuple[str, ...]]:
+        """Each component's id and the ids of the sources of its incoming connectors (in their order):
+        the components whose nodes make up its neighbourhood, the same under every placement."""
+        key = ("neighbourhood ids",)
+        ids: dict[str, tuple[str, ...]] | None = self.shared.get(key)
+        if ids is None:
+            incoming = self.incoming
+            ids = self.shared[key] = {cid: (cid, *[c.source for c in incoming.get(cid, ())]) for cid in self.components}
+        return ids
 
     def components_on(self, node_id: str) -> list[Component]:
         """Components placed on a node, in declaration order."""

@@ -39,7 +39,7 @@ from ._common import (
     rate_in,
 )
 from ._context import AnalysisContext, context_of
-from ._links import LinkLoadResult, link_load
+from ._links import LinkLoadResult
 from ._updates import UpdatesResult, link_price, updates
 
 __all__ = [
@@ -258,14 +258,14 @@ def cost(
 ) -> CostResult:
     """Monthly cost line items, total and cost per user (see the module docstring).
 
-    ``caps``, ``loads`` and ``ups`` may pass results already computed for the same variant.
+    ``caps`` and ``ups`` may pass results already computed for the same variant; ``loads`` is
+    accepted for compatibility and not read (data costs follow volumes, not link loads).
     """
     opts = options or Options()
     g = context_of(system, variant)
     system, variant = g.system, g.variant
     users = opts.users_for(system)
     caps = caps or capacity(g, options=opts)
-    loads = loads or link_load(g, options=opts)
     ups = ups or updates(g, options=opts)
     items: list[CostItem] = []
     hosted = set(g.placement.values())

@@ -20,10 +20,10 @@ declaration order, at which the running total goes over the bandwidth.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Iterator, Literal, NamedTuple, Sequence
 
 from ..model import Connector, System
-from ._common import USERS_MISSING, Estimate, Options, connector_rate, message_bits
+from ._common import USERS_MISSING, Estimate, Options, _merge, connector_rate, message_bits
 from ._context import AnalysisContext, context_of
 from ._latency import link_bandwidth
 
@@ -131,24 +131,78 @@ def connector_link_load(
     """
     g = context_of(system_or_graph)
     users = (options or Options()).peak_users_for(g.system)
-    return list(_shares(g, g.connectors[connector_id], source_node, target_node, users))
+    return [p.share() for p in _parts(g, g.connectors[connector_id], source_node, target_node, users)]
 
 
-def _shares(
-    g: AnalysisContext, c: Connector, source_node: str, target_node: str, users: float | None
-) -> list[LoadShare]:
-    """connector_link_load's shares (``users``: those active at peak), once per system for the same
-    nodes and route (the list is shared: treat it as read-only)."""
+class _Part(NamedTuple):
+    """The load one connector puts on one link direction, as plain numbers (the share is built
+    only when a report shows it: link loads of a large model have hundreds of thousands)."""
+
+    direction: tuple[str, str, str]
+    """(link, from node, to node)."""
+    best: float | None
+    typical: float | None
+    worst: float | None
+    missing: tuple[str, ...]
+    """What to declare when the load is unknown (then the three numbers are None)."""
+    connector: str
+    traffic: Estimate
+    """The connector's traffic in this direction (request forwards, response backwards)."""
+    ratio: Estimate | None
+    """Instances of the connector per instance of the link, None when it is 1."""
+
+    def load(self) -> Estimate:
+        """The load as an estimate: the traffic times the instance ratio."""
+        return self.traffic if self.ratio is None else self.traffic.times(self.ratio, "bit/s")
+
+    def share(self) -> LoadShare:
+        """The public form of this part."""
+        link, x, y = self.direction
+        return _share(self.connector, link, x, y, self.load())
+
+
+_new_tuple = tuple.__new__
+
+
+def _part(direction: tuple[str, str, str], cid: str, traffic: Estimate, ratio: Estimate | None) -> _Part:
+    """The part of ``traffic`` on one link direction: its numbers are those of :meth:`_Part.load`
+    (Estimate.times, computed here without building the estimate). Built as a plain tuple's
+    fields in order (a NamedTuple's own constructor is a Python call per part)."""
+    fields: tuple[Any, ...]
+    if ratio is None:
+        fields = (direction, traffic.best, traffic.typical, traffic.worst, traffic.missing, cid, traffic, None)
+    elif traffic.missing or ratio.missing:
+        fields = (direction, None, None, None, _merge(traffic.missing, ratio.missing), cid, traffic, ratio)
+    else:
+        r = ratio.best  # an instance ratio is exact: best = typical = worst
+        sb, st, sw = traffic.best, traffic.typical, traffic.worst
+        fields = (
+            direction,
+            0.0 if sb == 0 or r == 0 else sb * r,  # type: ignore[operator]
+            0.0 if st == 0 or r == 0 else st * r,  # type: ignore[operator]
+            0.0 if sw == 0 or r == 0 else sw * r,  # type: ignore[operator]
+            (),
+            cid,
+            traffic,
+            ratio,
+        )
+    return _new_tuple(_Part, fields)
+
+
+def _parts(g: AnalysisContext, c: Connector, source_node: str, target_node: str, users: float | None) -> list[_Part]:
+    """The link-direction parts of connector_link_load (``users``: those active at peak), once per
+    system for the same nodes and route (the list is shared: treat it as read-only)."""
     if source_node == target_node:
         return []
     memo = g.shared
-    # a link down elsewhere leaves the route, and so the shares, as they are
+    # a link down elsewhere leaves the route, and so the parts, as they are
     route = g.route_links(source_node, target_node)
-    key = ("shares", c.id, source_node, target_node, users, route)
-    out: list[LoadShare] | None = memo.get(key)
+    table = _parts_table(g, users)
+    key = (c.id, source_node, target_node, route)
+    out: list[_Part] | None = table.get(key)
     if out is not None:
         return out
-    out = memo[key] = []
+    out = table[key] = []
     if not route:
         return out
     traffic = memo.get(("traffic", c.id))
@@ -157,15 +211,18 @@ def _shares(
     fwd, back = traffic.request, traffic.response
     cid = c.id
     for lid, x, y, ratio in _route_ratios(g, source_node, target_node, users, route):
-        if ratio is None:
-            out.append(_share(cid, lid, x, y, fwd))
-            if back is not None:
-                out.append(_share(cid, lid, y, x, back))
-        else:
-            out.append(_share(cid, lid, x, y, fwd.times(ratio, "bit/s")))
-            if back is not None:
-                out.append(_share(cid, lid, y, x, back.times(ratio, "bit/s")))
+        out.append(_part((lid, x, y), cid, fwd, ratio))
+        if back is not None:
+            out.append(_part((lid, y, x), cid, back, ratio))
     return out
+
+
+def _parts_table(g: AnalysisContext, users: float | None) -> dict[tuple[Any, ...], list[_Part]]:
+    """The parts of every connector computed so far for ``users``, by (connector, nodes, route)."""
+    table: dict[tuple[Any, ...], list[_Part]] | None = g.shared.get(("link parts", users))
+    if table is None:
+        table = g.shared[("link parts", users)] = {}
+    return table
 
 
 def _route_ratios(
@@ -185,6 +242,40 @@ def _route_ratios(
     return out
 
 
+class _Shares(Sequence[LoadShare]):
+    """The load shares of one link direction, built from its parts when first read."""
+
+    __slots__ = ("_parts", "_built")
+
+    def __init__(self, parts: list[_Part]) -> None:
+        self._parts = parts
+        self._built: list[LoadShare] | None = None
+
+    def _list(self) -> list[LoadShare]:
+        if self._built is None:
+            self._built = [p.share() for p in self._parts]
+        return self._built
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._list()[i]
+
+    def __iter__(self) -> Iterator[LoadShare]:
+        return iter(self._list())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Shares):
+            return self._list() == other._list()
+        return isinstance(other, list) and self._list() == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._list())
+
+
 @dataclass(frozen=True)
 class LinkDirectionLoad:
     """Load on one link in one direction, against its bandwidth."""
@@ -199,7 +290,8 @@ class LinkDirectionLoad:
     headroom: Estimate
     verdict: LinkVerdict
     breaking_connector: str | None
-    shares: list[LoadShare] = field(default_factory=list)
+    shares: Sequence[LoadShare] = field(default_factory=list)
+    """The connectors' shares of the load, in declaration order."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -237,18 +329,23 @@ def link_load(
     g = context_of(system, variant)
     system, variant = g.system, g.variant
     users = (options or Options()).peak_users_for(system)
-    shares: dict[tuple[str, str, str], list[LoadShare]] = {}
-    placement = g.placement
+    parts: dict[tuple[str, str, str], list[_Part]] = {}
+    where = g.placement.get
+    table = _parts_table(g, users)
+    route_links = g.route_links
     for c in system.connectors:
-        a, b = placement.get(c.source), placement.get(c.target)
+        a, b = where(c.source), where(c.target)
         if a is None or b is None or a == b:
             continue
-        for s in _shares(g, c, a, b, users):
-            mine = shares.get(s.direction)
+        mine_all = table.get((c.id, a, b, route_links(a, b)))
+        if mine_all is None:
+            mine_all = _parts(g, c, a, b, users)
+        for p in mine_all:
+            mine = parts.get(p.direction)
             if mine is None:
-                shares[s.direction] = [s]
+                parts[p.direction] = [p]
             else:
-                mine.append(s)
+                mine.append(p)
     out: list[LinkDirectionLoad] = []
     for lk in system.links:
         for x, y in (lk.ends, (lk.ends[1], lk.ends[0])):
@@ -257,12 +354,12 @@ def link_load(
                 z = Estimate.zero("bit/s")
                 out.append(LinkDirectionLoad(lk.id, lk.medium, x, y, z, bw, z.as_unit("ratio"), bw, "down", None))
                 continue
-            mine = shares.get((lk.id, x, y), [])
-            load = Estimate.total([s.load for s in mine], "bit/s", keep_inputs=False)
+            mine = parts.get((lk.id, x, y), [])
+            load = _total(mine)
             util = load.per(bw, "ratio")
             if load.known and bw.known:
                 (bb, bt, bwst), (lb, lt, lw) = bw.values(), load.values()
-                headroom = Estimate(bwst - lb, bt - lt, bb - lw, "bit/s", bw.inputs)
+                headroom = bw.with_values(bwst - lb, bt - lt, bb - lw)
             else:
                 headroom = Estimate.unknown("bit/s", *(load.missing + bw.missing))
             verdict: LinkVerdict
@@ -277,14 +374,32 @@ def link_load(
                 breaking = _breaking(mine, bw.best, best=False)  # type: ignore[arg-type]
             else:
                 verdict = "ok"
-            out.append(LinkDirectionLoad(lk.id, lk.medium, x, y, load, bw, util, headroom, verdict, breaking, mine))
+            out.append(
+                LinkDirectionLoad(lk.id, lk.medium, x, y, load, bw, util, headroom, verdict, breaking, _Shares(mine))
+            )
     return LinkLoadResult(variant, out)
 
 
-def _breaking(shares: list[LoadShare], capacity: float, best: bool) -> str | None:
+def _total(parts: list[_Part]) -> Estimate:
+    """Estimate.total of the parts' loads without their inputs (the parts are reported one by one)."""
+    b = t = w = 0.0
+    miss: list[str] = []
+    for p in parts:
+        if p.missing:
+            miss.extend(p.missing)
+        elif not miss:
+            b += p.best  # type: ignore[operator]
+            t += p.typical  # type: ignore[operator]
+            w += p.worst  # type: ignore[operator]
+    if miss:
+        return Estimate(None, None, None, "bit/s", (), tuple(dict.fromkeys(miss)))
+    return Estimate(b, t, w, "bit/s", ())
+
+
+def _breaking(parts: list[_Part], capacity: float, best: bool) -> str | None:
     run = 0.0
-    for s in shares:
-        run += (s.load.best if best else s.load.worst) or 0.0
+    for p in parts:
+        run += (p.best if best else p.worst) or 0.0
         if run > capacity:
-            return s.connector
+            return p.connector
     return None

@@ -173,11 +173,14 @@ def replica_needs(
     if arrival is not None:
         return _replica_needs(g, component_id, node_id, options, arrival)
     # the same nodes around the component give the same needs: once for all placements
-    key = ("needs", component_id, node_id, options, g.neighbourhood(component_id))
+    table = g.shared.get(("needs", options))  # one table per options: hashing them once per look-up costs
+    if table is None:
+        table = g.shared[("needs", options)] = {}
+    key = (component_id, node_id, g.neighbourhood(component_id))
     try:
-        return g.shared[key]  # type: ignore[no-any-return]
+        return table[key]  # type: ignore[no-any-return]
     except KeyError:
-        needs = g.shared[key] = _replica_needs(g, component_id, node_id, options, None)
+        needs = table[key] = _replica_needs(g, component_id, node_id, options, None)
         return needs
 
 
