@@ -155,14 +155,15 @@ def correction_cascade(ctx: Context) -> Iterator[Hit]:
     for c in chains:
         inputs_of.setdefault(c.second, set()).add(c.first)
     comps = ctx.components
+    tasks = {m.id: ctx.task(m) for m in ctx.models()}
     for c in chains:
-        if c.conditional or c.first in corrected.get(c.second, {}):
+        if c.conditional or c.first in corrected.get(c.second, ()):
             continue
-        a, b = comps[c.first], comps[c.second]
-        task = ctx.task(a)
-        same = task is not None and task == ctx.task(b)
-        stacked = len(inputs_of[c.second]) >= 2 and not b.corrects
-        if (same or b.properties.get("role") == "correction") and not stacked:
+        b = comps[c.second]
+        if len(inputs_of[c.second]) >= 2 and not b.corrects:
+            continue  # stacked: a metamodel over several models' outputs
+        task = tasks[c.first]
+        if (task is not None and task == tasks[c.second]) or b.properties.get("role") == "correction":
             corrected.setdefault(c.second, {})[c.first] = list(c.via)
     for m2, bases in sorted(corrected.items()):
         names = ", ".join(f"'{b}'" for b in sorted(bases))
