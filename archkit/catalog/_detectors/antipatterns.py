@@ -115,6 +115,8 @@ def _dead_reasons(ctx: Context, c: Component) -> tuple[list[str], list[object]]:
     """Why an experimental, deprecated or flagged component is a dead code path, and the elements involved."""
     reasons: list[str] = []
     involved: list[object] = []
+    if c.status not in ("experimental", "deprecated") and not ctx.system.flags:
+        return reasons, involved  # no flag can be off, and the component is not experimental or deprecated
     flags = ctx.flags_guarding(c.id)
     ins = ctx.incoming(c.id)
     flagged_ins = {e.id: ctx.flags_guarding(e.id) for e in ins}
@@ -309,14 +311,12 @@ def training_serving_skew(ctx: Context) -> Iterator[Hit]:
 @detector("all-in-one", per_placement=False)
 def all_in_one(ctx: Context) -> Iterator[Hit]:
     """One component hosts two or more models in its own process."""
+    in_process: dict[str, set[str]] = {}
+    for e in ctx.system.connectors:
+        if e.kind == "in_process" and ctx.components[e.target].kind == "model":
+            in_process.setdefault(e.source, set()).add(e.target)
     for c in ctx.system.components:
-        hosted = sorted(
-            {
-                e.target
-                for e in ctx.outgoing(c.id)
-                if e.kind == "in_process" and ctx.components[e.target].kind == "model"
-            }
-        )
+        hosted = sorted(in_process.get(c.id, ()))
         if len(hosted) >= 2:
             yield ctx.found(
                 [c, *(ctx.components[m] for m in hosted)],
