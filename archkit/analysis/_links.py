@@ -151,6 +151,11 @@ class _Part(NamedTuple):
     ratio: Estimate | None
     """Instances of the connector per instance of the link, None when it is 1."""
 
+    @property
+    def unit(self) -> str:
+        """With best/typical/worst/missing, what :meth:`Estimate.total` reads of a part."""
+        return "bit/s"
+
     def load(self) -> Estimate:
         """The load as an estimate: the traffic times the instance ratio."""
         return self.traffic if self.ratio is None else self.traffic.times(self.ratio, "bit/s")
@@ -355,7 +360,7 @@ def link_load(
                 out.append(LinkDirectionLoad(lk.id, lk.medium, x, y, z, bw, z.as_unit("ratio"), bw, "down", None))
                 continue
             mine = parts.get((lk.id, x, y), [])
-            load = _total(mine)
+            load = Estimate.total(mine, "bit/s", keep_inputs=False)  # type: ignore[arg-type]
             util = load.per(bw, "ratio")
             if load.known and bw.known:
                 (bb, bt, bwst), (lb, lt, lw) = bw.values(), load.values()
@@ -378,22 +383,6 @@ def link_load(
                 LinkDirectionLoad(lk.id, lk.medium, x, y, load, bw, util, headroom, verdict, breaking, _Shares(mine))
             )
     return LinkLoadResult(variant, out)
-
-
-def _total(parts: list[_Part]) -> Estimate:
-    """Estimate.total of the parts' loads without their inputs (the parts are reported one by one)."""
-    b = t = w = 0.0
-    miss: list[str] = []
-    for p in parts:
-        if p.missing:
-            miss.extend(p.missing)
-        elif not miss:
-            b += p.best  # type: ignore[operator]
-            t += p.typical  # type: ignore[operator]
-            w += p.worst  # type: ignore[operator]
-    if miss:
-        return Estimate(None, None, None, "bit/s", (), tuple(dict.fromkeys(miss)))
-    return Estimate(b, t, w, "bit/s", ())
 
 
 def _breaking(parts: list[_Part], capacity: float, best: bool) -> str | None:

@@ -199,26 +199,33 @@ def test_images_beyond_the_cost_limits_are_client_errors(deployed, name, body, s
     assert response.status_code == status and words in response.json()["error"], (name, response.text)
 
 
-def test_a_killed_replica_costs_only_retryable_503s(deployed):
+def _load_while_killing(deployed, victim: int, what: str, *, requests: int, concurrency: int, retries: int) -> None:
+    """Send the signs while ``victim`` (a replica process) is killed after a second: every request ends 200,
+    after first tries that were 200 or a retryable 503."""
     from archkit.runtime._loadgen import LoadInput, run_load
 
-    head = deployed["head"]
-    victims = _replica_pids(head, "ocr")
-    assert len(victims) == 2
     inputs = [LoadInput(ar_signs.sign_png(t), "image/png") for t in ar_signs.SIGNS]
 
     def kill() -> None:
         time.sleep(1.0)
-        os.kill(victims[0], signal.SIGKILL)
+        os.kill(victim, signal.SIGKILL)
 
     killer = threading.Thread(target=kill)
     killer.start()
-    report = run_load(_url(deployed), inputs, requests=80, concurrency=4, time_limit=120, retries=20)
+    report = run_load(_url(deployed), inputs, requests=requests, concurrency=concurrency, time_limit=120,
+                      retries=retries)
     killer.join()
-    print(f"\nkilled OCR replica: first tries {report['first_try']}, final {report['statuses']}, "
-          f"{report['retried']} retries, stall (longest time without an answer) {report['max_gap_ms']} ms")
+    print(f"\n{what}: first tries {report['first_try']}, final {report['statuses']}, {report['retried']} retries, "
+          f"stall (longest time without an answer) {report['max_gap_ms']} ms")
     assert set(report["first_try"]) <= {"200", "503"}, report["errors"]
     assert report["statuses"] == {"200": report["requests"]}, report["errors"]
+
+
+def test_a_killed_replica_costs_only_retryable_503s(deployed):
+    head = deployed["head"]
+    victims = _replica_pids(head, "ocr")
+    assert len(victims) == 2
+    _load_while_killing(deployed, victims[0], "killed OCR replica", requests=80, concurrency=4, retries=20)
     # Serve replaces the dead replica
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and len([p for p in _replica_pids(head, "ocr") if p != victims[0]]) < 2:
@@ -233,10 +240,7 @@ def test_a_killed_ingress_replica_loses_no_request(deployed):
     the edge queues the rest, so the surviving replica is always full: a request the edge retries
     while the dead replica is still listed goes back to it, and none may end without an answer.
     """
-    from archkit.runtime._loadgen import LoadInput, run_load
-
     head = deployed["head"]
-    inputs = [LoadInput(ar_signs.sign_png(t), "image/png") for t in ar_signs.SIGNS]
     for round_ in range(3):
         state = Path(head["temp_dir"]) / "edge-state.json"
         deadline = time.monotonic() + 90
@@ -247,19 +251,8 @@ def test_a_killed_ingress_replica_loses_no_request(deployed):
             time.sleep(0.2)
         victims = _replica_pids(head, "ingress")
         assert len(victims) == 2
-
-        def kill(victim: int = victims[0]) -> None:
-            time.sleep(1.0)
-            os.kill(victim, signal.SIGKILL)
-
-        killer = threading.Thread(target=kill)
-        killer.start()
-        report = run_load(_url(deployed), inputs, requests=200, concurrency=12, time_limit=120, retries=60)
-        killer.join()
-        print(f"\nkill {round_ + 1} of one of two ingress replicas: first tries {report['first_try']}, "
-              f"final {report['statuses']}, {report['retried']} retries, stall {report['max_gap_ms']} ms")
-        assert set(report["first_try"]) <= {"200", "503"}, report["errors"]
-        assert report["statuses"] == {"200": report["requests"]}, report["errors"]
+        _load_while_killing(deployed, victims[0], f"kill {round_ + 1} of one of two ingress replicas",
+                            requests=200, concurrency=12, retries=60)
 
 
 def test_the_deployment_writes_no_temporary_files_and_leaves_nothing(deployed, tmp_path):
