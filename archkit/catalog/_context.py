@@ -312,12 +312,34 @@ class Context:
     def _data_graph(self) -> DiGraph:
         g = DiGraph()
         g.add_nodes_from(self.components)
+        for a, b, via in self._data_edges()[1]:
+            g.add_edge(a, b, via=via)
+        return g
+
+    @property
+    def data_steps(self) -> dict[str, dict[str, str]]:
+        """The edges of :attr:`data_graph` as plain tables: component -> {receiver: connector id}, in the
+        graph's order (searches that only follow edges read this; building the graph costs more)."""
+        return self._data_edges()[0]
+
+    def _data_edges(self) -> tuple[dict[str, dict[str, str]], list[tuple[str, str, str]]]:
+        """The data-flow rules, once per system: the steps as tables and the edges in the order they arise."""
+        return self.memo("data_edges", self._make_data_edges)
+
+    def _make_data_edges(self) -> tuple[dict[str, dict[str, str]], list[tuple[str, str, str]]]:
+        steps: dict[str, dict[str, str]] = {c: {} for c in self.components}
+        order: list[tuple[str, str, str]] = []
         for e in self.system.connectors:
             a, b = _forward(e)
-            g.add_edge(a, b, via=e.id)
-            if e.synchronous and e.op == "invoke" and e.purpose in _ANSWERING and not g.has_edge(b, a):
-                g.add_edge(b, a, via=e.id)
-        return g
+            # a later connector between the same two components names the step (as an edge update would)
+            steps.setdefault(a, {})[b] = e.id
+            order.append((a, b, e.id))
+            if e.op == "invoke" and e.purpose in _ANSWERING and e.synchronous:
+                back = steps.setdefault(b, {})
+                if a not in back:
+                    back[a] = e.id
+                    order.append((b, a, e.id))
+        return steps, order
 
     @property
     def forward_graph(self) -> DiGraph:

@@ -285,70 +285,92 @@ def lint(
     if threshold not in ("info", "warning", "error"):
         raise UsageError(f"fail-on must be info, warning or error, not '{threshold}'")
     known = {e.id for e in cat.rules()}
-    warnings: list[str] = []
-    for rid in [*cfg.disable, *cfg.severity]:
-        if rid not in known:
-            warnings.append(
-                f"{cfg.source or 'configuration'}: unknown rule '{rid}' (see `archkit patterns list --kind anti-pattern --kind check`)"
-            )
+    warnings = _config_warnings(cfg, known)
     rules = [e for e in cat.rules() if e.id not in set(cfg.disable)]
     detections = detect(system, cat, ids=[e.id for e in rules], placements=placements)
+    suppressions = _Suppressions(system, cfg, known, warnings)
     by_id = {e.id: e for e in rules}
-
-    in_model = _element_suppressions(system)
-    for ref, items in sorted(in_model.items()):
-        for rule, _, loc in items:
-            if rule not in known:
-                warnings.append(f"{loc or ref}: suppression on {ref} names unknown rule '{rule}'")
-    in_config: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for s in cfg.suppress:
-        if s.rule not in known:
-            warnings.append(
-                f"{cfg.source or 'configuration'}: suppression for '{s.element}' names unknown rule '{s.rule}'"
-            )
-        in_config.setdefault((s.rule, s.element), []).append((s.reason, cfg.source or "configuration"))
-
     findings: list[Finding] = []
     unknown: list[Detection] = []
     for d in detections:
-        entry = by_id[d.entry_id]
         if d.status == "unknown":
             unknown.append(d)
             continue
-        sev = cfg.severity.get(entry.id) or d.severity or entry.severity or "warning"
-        f = Finding(
-            entry.id,
-            entry.name,
-            entry.kind,
-            sev,
-            d.message,
-            d.fix or entry.fix or "",
-            d.elements,
-            list(d.placements),
-            fingerprint(entry.id, d.refs),
-        )
-        for ref in d.refs:
-            hit = next(((reason, loc) for rule, reason, loc in in_model.get(ref, []) if rule == entry.id), None)
-            if hit is not None:
-                f.status, f.suppression = "suppressed", Suppressed(hit[0], "model", str(ref), hit[1])
-                break
-            cfg_hit = in_config.get((entry.id, str(ref))) or in_config.get((entry.id, ref.id))
-            if cfg_hit:
-                f.status, f.suppression = "suppressed", Suppressed(cfg_hit[0][0], "config", str(ref), cfg_hit[0][1])
-                break
+        f = _finding(by_id[d.entry_id], d, cfg)
+        suppressions.apply(f, d.refs)
         if f.status == "open" and baseline is not None and f.fingerprint in baseline:
             f.status = "baselined"
         findings.append(f)
-    order = {"error": 0, "warning": 1, "info": 2}
-    findings.sort(
-        key=lambda f: (
-            (f.location.file or "") if f.location else "",
-            (f.location.line or 0) if f.location else 0,
-            order[f.severity],
-            f.rule,
-            f.fingerprint,
-        )
-    )
+    findings.sort(key=_report_order)
     return LintResult(
         source, system.name, threshold, sorted(rules, key=lambda e: e.id), findings, unknown, warnings, baseline_source
+    )
+
+
+def _config_warnings(cfg: LintConfig, known: set[str]) -> list[str]:
+    """Rules the configuration disables or re-rates that the catalog does not know."""
+    return [
+        f"{cfg.source or 'configuration'}: unknown rule '{rid}' (see `archkit patterns list --kind anti-pattern --kind check`)"
+        for rid in [*cfg.disable, *cfg.severity]
+        if rid not in known
+    ]
+
+
+class _Suppressions:
+    """Suppressions written in the model (on elements) and in the configuration; warns about unknown rules."""
+
+    def __init__(self, system: System, cfg: LintConfig, known: set[str], warnings: list[str]) -> None:
+        self.in_model = _element_suppressions(system)
+        for ref, items in sorted(self.in_model.items()):
+            for rule, _, loc in items:
+                if rule not in known:
+                    warnings.append(f"{loc or ref}: suppression on {ref} names unknown rule '{rule}'")
+        self.in_config: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for s in cfg.suppress:
+            if s.rule not in known:
+                warnings.append(
+                    f"{cfg.source or 'configuration'}: suppression for '{s.element}' names unknown rule '{s.rule}'"
+                )
+            self.in_config.setdefault((s.rule, s.element), []).append((s.reason, cfg.source or "configuration"))
+
+    def apply(self, f: Finding, refs: Iterable[ElementRef]) -> None:
+        """Mark a finding suppressed by the first involved element with a suppression for its rule."""
+        for ref in refs:
+            hit = next(((reason, loc) for rule, reason, loc in self.in_model.get(ref, []) if rule == f.rule), None)
+            if hit is not None:
+                f.status, f.suppression = "suppressed", Suppressed(hit[0], "model", str(ref), hit[1])
+                return
+            cfg_hit = self.in_config.get((f.rule, str(ref))) or self.in_config.get((f.rule, ref.id))
+            if cfg_hit:
+                f.status, f.suppression = "suppressed", Suppressed(cfg_hit[0][0], "config", str(ref), cfg_hit[0][1])
+                return
+
+
+def _finding(entry: Entry, d: Detection, cfg: LintConfig) -> Finding:
+    """A found detection as a finding: the configured severity, else the detector's, else the entry's."""
+    return Finding(
+        entry.id,
+        entry.name,
+        entry.kind,
+        cfg.severity.get(entry.id) or d.severity or entry.severity or "warning",
+        d.message,
+        d.fix or entry.fix or "",
+        d.elements,
+        list(d.placements),
+        fingerprint(entry.id, d.refs),
+    )
+
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _report_order(f: Finding) -> tuple[str, int, int, str, str]:
+    """Findings in report order: file, line, severity (errors first), rule, fingerprint."""
+    loc = f.location
+    return (
+        (loc.file or "") if loc else "",
+        (loc.line or 0) if loc else 0,
+        _SEVERITY_ORDER[f.severity],
+        f.rule,
+        f.fingerprint,
     )

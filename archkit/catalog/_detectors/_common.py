@@ -63,29 +63,31 @@ def _model_chains(ctx: Context) -> list[Chain]:
     out: list[Chain] = []
     comps = ctx.components
     conns = ctx.connectors
-    g = ctx.data_graph
     is_model = {c: comps[c].kind == "model" for c in comps}
     passthrough = {c: not is_model[c] and not ctx.is_training(c) for c in comps}
     corrects = {c: comps[c].corrects for c in comps}
     tasks = {c: ctx.task(comps[c]) for c in comps}
     in_flow_before = ctx.in_flow_before
+    # per connector once: (source, target, it answers its caller: a synchronous invoke, it is a read)
+    ends = {e.id: (e.source, e.target, e.op == "invoke" and e.synchronous, e.op == "read") for e in conns.values()}
     # each step once: (next, connector, response: the data is the response of a call ``cur`` answered,
     # passes on: ``cur`` sends it on in a request or write of its own, the next one got a response of
     # its own call, the next one is a model, the next one passes data on)
     Step = tuple[str, Connector, bool, bool, bool, bool, bool]
     succ: dict[str, list[Step]] = {}
-    # data moves from ``n`` along ``e`` as the response of a call ``n`` answered: a synchronous invoke into ``n``
-    answering = {e.id for e in ctx.system.connectors if e.synchronous and e.op == "invoke"}
-    for n, adjacent in g.adj.items():
+    for n, adjacent in ctx.data_steps.items():
         steps = []
         for s in sorted(adjacent):
-            e = conns[adjacent[s]["via"]]
-            response = e.target == n and e.id in answering
-            passes_on = e.source == n and e.op != "read" and not response
-            steps.append((s, e, response, passes_on, response and e.source == s, is_model[s], passthrough[s]))
+            via = adjacent[s]
+            source, target, answers, read = ends[via]
+            response = answers and target == n
+            passes_on = source == n and not read and not response
+            steps.append((s, conns[via], response, passes_on, response and source == s, is_model[s], passthrough[s]))
         succ[n] = steps
-    # the last hop only matters where it ends at a model (what it reaches otherwise is not searched on)
+    # the last hop only matters where it ends at a model (what it reaches otherwise is not searched on), and
+    # the hop before it only where it ends at a model or at a component with such a last hop
     to_models = {n: [st for st in steps if st[5]] for n, steps in succ.items()}
+    onward = {n: [st for st in steps if st[5] or (st[6] and to_models[st[0]])] for n, steps in succ.items()}
     shared: dict[tuple[str, str], bool] = {}
 
     def shares(m1: str, m2: str) -> bool:
@@ -112,7 +114,7 @@ def _model_chains(ctx: Context) -> list[Chain]:
                 frontier.append(s)
         for hop in range(2, MAX_CHAIN + 1):
             nxt: list[str] = []
-            steps_of = succ if hop < MAX_CHAIN else to_models
+            steps_of = to_models if hop == MAX_CHAIN else onward if hop == MAX_CHAIN - 1 else succ
             for cur in frontier:
                 _, before, came_orchestrated, got_response, came_conditional = parent[cur]  # type: ignore[misc]
                 for s, e, _, passes_on, got, s_model, s_pass in steps_of.get(cur, ()):

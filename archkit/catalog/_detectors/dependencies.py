@@ -41,14 +41,14 @@ def model_output_readers(ctx: Context, mid: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     seen = {p[-1] for p in starts}
     frontier = starts
-    g = ctx.data_graph
+    steps = ctx.data_steps
     while frontier:
         nxt: list[list[str]] = []
         for path in frontier:
-            for succ in sorted(g.successors(path[-1])):
+            for succ in sorted(steps[path[-1]]):
                 if succ in seen:
                     continue
-                if path[-1] in jobs and ctx.connectors[g.edges[path[-1], succ]["via"]].purpose != "serving":
+                if path[-1] in jobs and ctx.connectors[steps[path[-1]][succ]].purpose != "serving":
                     continue
                 seen.add(succ)
                 p = path + [succ]
