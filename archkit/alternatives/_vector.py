@@ -19,9 +19,11 @@ A component's arrival rate is the sum of one share per incoming connector (``arr
 table per caller), and the terms that depend on it are evaluated once per distinct rate (``arrival=``),
 so a component with many movable callers costs one call per distinct rate, not one per placement of
 it and all its callers (:class:`ArrivalTerm` when even the table over them would be too large). A
-step's offline route comes from the availability analysis' ``offline_route``. One rule has no
-per-element function yet and follows the cost analysis step by step: a fleet's nodes and scale-out
-cost from the cores it needs; the tests compare every key with the full analyses. The quality matrix's columns are found by key
+step's offline route comes from the availability analysis' ``offline_route``. A node's lines of the
+bill (its fleet or users' devices, its scale-out) and whether a fleet is short of nodes come from
+``fleet_plan`` and ``node_cost_items``, called once per distinct (hosted, cores planned) of the node:
+per alternative, numpy only adds up each component's cores (a table, as above) and whether it is
+there. The quality matrix's columns are found by key
 (:attr:`VectorEvaluator.column`). The whole space is then evaluated chunk by chunk: the row-major
 index of each scope's choices is computed once per chunk and every table is gathered with one
 ``np.take``; numpy adds, maximises or combines them in the order the analyses use (so latency and
