@@ -22,17 +22,31 @@ same machine (which competes with the servers for the 2 cores). The HTTP client 
 little (plain asyncio streams, one keep-alive connection per concurrent client; it replaced httpx,
 which spent about 4 ms of CPU per request, a third of the engines' own, and so slowed every HTTP
 setup); (a) needs no HTTP client at all. OMP_THREAD_LIMIT=1 is set for all setups (Tesseract's
-OpenMP threads only contend on 2 busy cores). Reported: throughput, p50/p99 latency, exact OCR
-results, the total RSS of the serving processes after the run, and the CPU time the serving
-processes and the load generator spent per answer (``cpu_ms_per_request``; on a machine shared
-with other work this is the steadier figure: throughput then depends on how the kernel shares
-the cores between sessions). With
-``--rounds N`` every setup runs N times, round after round (a, b, c..., then again), so each
-ratio is taken within one round and the spread over rounds shows how much the shared machine
-moved; the table shows the median round, the targets the median and the range of the ratios.
+OpenMP threads only contend on 2 busy cores).
+
+How a level is measured: every client connection first sends one request that is not counted
+(it opens the connection and warms the replica it reaches); then the clients send requests for
+``--seconds`` (default 8) or until ``--requests`` (default 3,000) were sent, whichever comes first,
+and the requests in flight at that moment finish and count. Bounding each level by time rather
+than by a count keeps its length the same for fast and slow setups: 200 requests, the count used
+before, lasted about 1.3 s at 150 req/s, so a moment's disturbance on the shared machine moved a
+whole level (the fused deployment at concurrency 4 gave 0.69x-1.01x the floor over four rounds of
+two runs). Reported per level: throughput, p50/p99 latency, exact OCR results, the spread of
+the throughput over the level's whole seconds (``rps_per_second``: min, median, max), the total
+RSS of the serving processes after the run, and the CPU time the serving processes and the load
+generator spent per answer (``cpu_ms_per_request``; on a machine shared with other work this is
+the steadier figure: throughput then depends on how the kernel shares the cores between
+sessions).
+
+Rounds: with ``--rounds N`` every setup runs N times, round after round (a, b, c..., then again),
+so each ratio is taken within one round, from setups measured minutes apart, and the spread over
+rounds shows how much the machine moved. The table shows the median round; the targets give the
+median and range of every ratio over the rounds and in how many rounds each line held
+(``targets``), and ``throughput_over_rounds`` the median and range of every setup's req/s at every
+level. The final run (docs/deploy.md) uses 3 rounds of 7 setups at 8 s per level: about 15 minutes.
 Writes bench/results/serve.json and prints a table with ratios against (a) and (b) and the targets.
 
-Usage: python bench/bench_serve.py [--requests 120] [--requests-b 40] [--levels 1,4,8] [--rounds 1]
+Usage: python bench/bench_serve.py [--seconds 8] [--requests 3000] [--levels 1,4,8] [--rounds 1]
        [--only a,b,c-declared,c-fused,c-fused-proxy,c-declared-proxy,r-fused,r-declared]
 Needs: archkit[serve], Debian tesseract-ocr(-spa) apertium apertium-eng-spa haproxy, bench/requirements.txt.
 """
@@ -61,7 +75,9 @@ sys.path.insert(0, str(EXAMPLE))
 
 import ar_signs  # noqa: E402
 
-TIME_LIMIT_S = 150.0  # per setup and concurrency level
+#: Each concurrency level of a setup runs this long (seconds; in-flight requests finish after it) or until
+#: ``--requests`` requests were sent, whichever comes first.
+SECONDS_PER_LEVEL = 8.0
 
 
 # -- measuring ---------------------------------------------------------------------------------------
@@ -129,8 +145,23 @@ def pct(values: list[float], q: float) -> float | None:
     return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1]
 
 
-def summarize(latencies: list[float], wall: float, exact: int, done: int, cpu_s: float | None = None) -> dict:
+def window_spread(finished: list[float], wall: float) -> dict | None:
+    """Throughput in each whole second of a level's run (from its answers' finishing times, in seconds
+    since the level started): how steady the level was."""
+    counts = [0] * int(wall)
+    for t in finished:
+        if int(t) < len(counts):
+            counts[int(t)] += 1
+    if not counts:
+        return None
+    return {"seconds": len(counts), "min": min(counts), "median": statistics.median(counts), "max": max(counts)}
+
+
+def summarize(latencies: list[float], wall: float, exact: int, done: int, cpu_s: float | None = None,
+              finished: list[float] | None = None) -> dict:
     return {
+        "seconds": round(wall, 2),
+        "rps_per_second": window_spread(finished or [], wall),
         "cpu_ms_per_request": round(cpu_s * 1000 / len(latencies), 2) if cpu_s and latencies else None,
         "requests": done,
         "ok": len(latencies),
@@ -158,7 +189,7 @@ def _work(png: bytes) -> tuple[str, str]:
     return text, mt.translate(text)
 
 
-def run_floor(inputs, expected, levels, requests) -> dict:
+def run_floor(inputs, expected, levels, requests, seconds) -> dict:
     workers = os.cpu_count() or 1
     ctx = mp.get_context("fork")
     pool = ctx.Pool(workers, initializer=_init_worker)
@@ -166,9 +197,8 @@ def run_floor(inputs, expected, levels, requests) -> dict:
         pool.map(_work, [inputs[0]] * workers * 2)  # warm every worker
         out = {}
         for level in levels:
-            latencies, exact, counter = [], [0], [0]
+            latencies, finished, exact, counter = [], [], [0], [0]
             lock = threading.Lock()
-            deadline = time.monotonic() + TIME_LIMIT_S
 
             def client() -> None:
                 while True:
@@ -182,17 +212,19 @@ def run_floor(inputs, expected, levels, requests) -> dict:
                     elapsed = (time.perf_counter() - start) * 1000
                     with lock:
                         latencies.append(elapsed)
+                        finished.append(time.perf_counter() - began)
                         exact[0] += text == expected[index % len(inputs)]
 
             threads = [threading.Thread(target=client) for _ in range(level)]
             workers = [p.pid for p in pool._pool]
-            cpu, start = cpu_seconds(workers), time.perf_counter()
+            cpu, began = cpu_seconds(workers), time.perf_counter()
+            deadline = time.monotonic() + seconds
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
-            out[str(level)] = summarize(latencies, time.perf_counter() - start, exact[0], counter[0],
-                                        cpu_seconds(workers) - cpu)
+            out[str(level)] = summarize(latencies, time.perf_counter() - began, exact[0], counter[0],
+                                        cpu_seconds(workers) - cpu, finished)
         out["rss_bytes"] = rss_bytes([p.pid for p in pool._pool])
         return out
     finally:
@@ -265,8 +297,11 @@ class _Connection:
         self.reader = self.writer = None
 
 
-def http_levels(url, inputs, expected, levels, requests, servers=None) -> dict:
-    """Closed-loop load at each concurrency level: one keep-alive connection per client.
+def http_levels(url, inputs, expected, levels, requests, servers=None, seconds=None) -> dict:
+    """Closed-loop load at each concurrency level: one keep-alive connection per client, for ``seconds``
+    (default :data:`SECONDS_PER_LEVEL`) or ``requests`` requests, whichever comes first; every
+    connection sends one request first that is not counted (it opens the connection and warms the
+    replica it reaches).
 
     ``url`` may be a list: the clients' connections go to its entries in turn (replicas that each
     serve HTTP themselves, with no edge in front). ``servers()``, when given, names the server's
@@ -283,8 +318,8 @@ def http_levels(url, inputs, expected, levels, requests, servers=None) -> dict:
     path = targets[0][2]
 
     async def level_run(level: int) -> dict:
-        latencies, exact, counter = [], 0, 0
-        deadline = time.monotonic() + TIME_LIMIT_S
+        latencies, finished, exact, counter = [], [], 0, 0
+        deadline = 0.0
         connections = [_Connection(*targets[i % len(targets)][:2]) for i in range(level)]
 
         async def worker(conn: _Connection) -> None:
@@ -297,17 +332,19 @@ def http_levels(url, inputs, expected, levels, requests, servers=None) -> dict:
                 elapsed = (time.perf_counter() - start) * 1000
                 if status == 200:
                     latencies.append(elapsed)
+                    finished.append(time.perf_counter() - began)
                     exact += json.loads(data).get("text") == expected[index % len(inputs)]
 
         try:
             for conn in connections[: len(targets)]:  # warm-up, not counted
-                for _ in range(2):
-                    await conn.post(path, inputs[0], "image/png")
+                await conn.post(path, inputs[0], "image/png")
+            await asyncio.gather(*(conn.post(path, inputs[0], "image/png") for conn in connections))
             pids = servers() if servers else None
-            cpu, start = cpu_seconds(pids) if pids else None, time.perf_counter()
+            cpu, began = cpu_seconds(pids) if pids else None, time.perf_counter()
+            deadline = time.monotonic() + (SECONDS_PER_LEVEL if seconds is None else seconds)
             await asyncio.gather(*(worker(c) for c in connections))
-            wall = time.perf_counter() - start
-            return summarize(latencies, wall, exact, counter, cpu_seconds(pids) - cpu if pids else None)
+            wall = time.perf_counter() - began
+            return summarize(latencies, wall, exact, counter, cpu_seconds(pids) - cpu if pids else None, finished)
         finally:
             for conn in connections:
                 conn.close()
@@ -455,18 +492,21 @@ ARCHKIT_SETUPS = {"c-declared": (False, None), "c-fused": (True, None),
 
 
 def main() -> None:
+    global SECONDS_PER_LEVEL
     # one OpenMP thread per Tesseract call everywhere: with 2 cores shared by workers, more threads
     # only contend (it speeds up the pytesseract baseline (b) the most, so (b) is not handicapped)
     os.environ["OMP_THREAD_LIMIT"] = "1"
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=120, help="requests per setup and concurrency level")
-    parser.add_argument("--requests-b", type=int, default=40,
-                        help="requests per concurrency level for (b), which answers a few per second")
+    parser.add_argument("--seconds", type=float, default=SECONDS_PER_LEVEL,
+                        help="seconds each setup runs at each concurrency level")
+    parser.add_argument("--requests", type=int, default=3000,
+                        help="at most this many requests per setup and concurrency level")
     parser.add_argument("--levels", default="1,4,8", help="concurrency levels")
     parser.add_argument("--rounds", type=int, default=1, help="times every setup runs, round after round")
     parser.add_argument("--only", default="a,b,c-declared,c-fused,c-fused-proxy", help="setups to run")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "serve.json"))
     args = parser.parse_args()
+    SECONDS_PER_LEVEL = args.seconds  # the HTTP setups' levels read it
     levels = [int(x) for x in args.levels.split(",")]
     texts = list(ar_signs.SIGNS)
     inputs = [ar_signs.sign_png(t) for t in texts]
@@ -478,9 +518,9 @@ def main() -> None:
 
     def run(key: str) -> dict:
         if key == "a":
-            return run_floor(inputs, texts, levels, args.requests)
+            return run_floor(inputs, texts, levels, args.requests, args.seconds)
         if key == "b":
-            return run_easy(inputs, texts, levels, args.requests_b)
+            return run_easy(inputs, texts, levels, args.requests)
         if key in PLAIN_SETUPS:
             return run_plain(inputs, texts, levels, args.requests, PLAIN_SETUPS[key])
         fused, edge = ARCHKIT_SETUPS[key]
@@ -504,17 +544,30 @@ def main() -> None:
     doc = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "minutes": round((time.monotonic() - started) / 60, 1),
-        "requests_per_level": args.requests,
-        "requests_per_level_b": args.requests_b,
+        "seconds_per_level": args.seconds,
+        "max_requests_per_level": args.requests,
         "levels": levels,
         "images": texts,
         "rounds": rounds,
         "results": middle,
         "targets": spread(per_round),
+        "throughput_over_rounds": level_spread(rounds, keys, levels),
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     print(f"wrote {args.out}")
+
+
+def level_spread(rounds: list[dict], keys: list[str], levels: list[int]) -> dict:
+    """Per setup and concurrency level, the median and range over rounds of the throughput (req/s)."""
+    out: dict = {}
+    for key in keys:
+        out[key] = {}
+        for level in levels:
+            values = [r[key][str(level)]["throughput_rps"] or 0 for r in rounds]
+            out[key][str(level)] = {"median": round(statistics.median(values), 2), "min": min(values),
+                                    "max": max(values)}
+    return out
 
 
 def _median_round(rounds: list[dict], keys: list[str]) -> dict:

@@ -66,6 +66,7 @@ def _measure(folder: Path, repeat: int) -> tuple[list[dict], list[str], float]:
     proc = subprocess.Popen([*ARCHKIT, "watch", str(model), "--port", "0"], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True, env=dict(os.environ, COLUMNS="300"))
     lines: list[str] = []
+    pending = b""  # the pipe's bytes, split into lines here (a buffered readline could hide one from select)
     records = []
     try:
         assert proc.stdout is not None
@@ -75,9 +76,12 @@ def _measure(folder: Path, repeat: int) -> tuple[list[dict], list[str], float]:
             if time.monotonic() - start > 180 or proc.poll() is not None:
                 time.sleep(0.5)
                 rest = proc.stdout.read().decode() if proc.poll() is not None else ""
-                raise SystemExit("archkit watch did not start:\n" + "".join(lines) + rest)
+                raise SystemExit("archkit watch did not start:\n" + "".join(lines) + pending.decode() + rest)
             if select.select([proc.stdout], [], [], 0.5)[0]:
-                line = proc.stdout.readline().decode()
+                pending += os.read(proc.stdout.fileno(), 1 << 16)
+            while url is None and b"\n" in pending:
+                raw, pending = pending.split(b"\n", 1)
+                line = raw.decode() + "\n"
                 lines.append(line)
                 found = re.search(r"http://127\.0\.0\.1:\d+/", line)
                 url = found.group(0) if found else None
@@ -103,7 +107,7 @@ def _measure(folder: Path, repeat: int) -> tuple[list[dict], list[str], float]:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         if proc.stdout is not None:
-            lines += proc.stdout.read().decode().splitlines(keepends=True)
+            lines += (pending + proc.stdout.read()).decode().splitlines(keepends=True)
             proc.stdout.close()
     return records, lines, first
 

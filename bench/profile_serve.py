@@ -344,7 +344,7 @@ def profile(setup: str, requests: int, cpu_requests: int) -> dict:
         # 1. CPU per request at concurrency 8, nothing attached
         cpu = cpu_per_request(
             head_roles(head),
-            lambda: bench_serve.http_levels(url, inputs, texts, [8], cpu_requests)["8"]["throughput_rps"],
+            lambda: bench_serve.http_levels(url, inputs, texts, [8], cpu_requests, seconds=300)["8"]["throughput_rps"],
             cpu_requests,
         )
         # 2. one request at a time
@@ -355,11 +355,7 @@ def profile(setup: str, requests: int, cpu_requests: int) -> dict:
         seconds = 15
         procs, raws = record(pids, seconds, setup)
         time.sleep(1.0)  # py-spy attached
-        limit, bench_serve.TIME_LIMIT_S = bench_serve.TIME_LIMIT_S, seconds - 2
-        try:
-            bench_serve.http_levels(url, inputs, texts, [8], 100_000)
-        finally:
-            bench_serve.TIME_LIMIT_S = limit
+        bench_serve.http_levels(url, inputs, texts, [8], 100_000, seconds=seconds - 2)
         for proc in procs:
             proc.wait(timeout=seconds + 60)
         for label in pids:  # py-spy writes its command line into the graph: keep the checkout's path out

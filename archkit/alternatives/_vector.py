@@ -19,9 +19,11 @@ A component's arrival rate is the sum of one share per incoming connector (``arr
 table per caller), and the terms that depend on it are evaluated once per distinct rate (``arrival=``),
 so a component with many movable callers costs one call per distinct rate, not one per placement of
 it and all its callers (:class:`ArrivalTerm` when even the table over them would be too large). A
-step's offline route comes from the availability analysis' ``offline_route``. One rule has no
-per-element function yet and follows the cost analysis step by step: a fleet's nodes and scale-out
-cost from the cores it needs; the tests compare every key with the full analyses. The quality matrix's columns are found by key
+step's offline route comes from the availability analysis' ``offline_route``. A node's lines of the
+bill (its fleet or users' devices, its scale-out) and whether a fleet is short of nodes come from
+``fleet_plan`` and ``node_cost_items``, called once per distinct (hosted, cores planned) of the node:
+per alternative, numpy only adds up each component's cores (a table, as above) and whether it is
+there. The quality matrix's columns are found by key
 (:attr:`VectorEvaluator.column`). The whole space is then evaluated chunk by chunk: the row-major
 index of each scope's choices is computed once per chunk and every table is gathered with one
 ``np.take``; numpy adds, maximises or combines them in the order the analyses use (so latency and
@@ -75,6 +77,22 @@ class Term:
         return np.take(self.table.reshape((rows,) + self.table.shape[len(self.scope) :]), idx, axis=0)
 
 
+@dataclass
+class _NodeBill:
+    """A node's lines of the bill over a space: whether a component that stays put is on it
+    (``hosted``), and per component that may be on it a table of the cores its capacity plan needs
+    there (best, typical, worst), 1 if it has a plan there, 1 if it is there."""
+
+    node: Any
+    hosted: bool
+    terms: list["AnyTerm"]
+
+
+def _same(x: tuple[float, bool], y: tuple[float, bool]) -> bool:
+    """Equal (value, flag) pairs, an unknown (NaN) value equal to another unknown one."""
+    return x[1] == y[1] and (x[0] == y[0] or (math.isnan(x[0]) and math.isnan(y[0])))
+
+
 def _worst(e: Any) -> float:
     return float(e.worst) if e.known else math.nan
 
@@ -105,17 +123,40 @@ def _rate_key(e: Any) -> tuple[Any, ...]:
     return (e.best, e.typical, e.worst)
 
 
+#: Rows up to which distinct rows are found with a dict (beats sorting on small chunks).
+SMALL_ROWS = 48
+
+
 def _distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """The first row of each distinct combination of the columns' values, and each row's combination."""
-    code = np.zeros(columns[0].shape[0], dtype=np.int64)
-    for k, c in enumerate(columns):
-        values, inv = np.unique(c, return_inverse=True)
-        code = code * values.shape[0] + inv.reshape(-1)
-        if k < len(columns) - 1:
-            _, code = np.unique(code, return_inverse=True)  # renumbered: codes stay below the row count
+    n = columns[0].shape[0]
+    if n <= SMALL_ROWS:
+        seen: dict[tuple[Any, ...], int] = {}
+        first: list[int] = []
+        inverse = np.empty(n, dtype=np.intp)
+        for i, key in enumerate(zip(*(c.tolist() for c in columns))):
+            j = seen.get(key)
+            if j is None:
+                j = seen[key] = len(first)
+                first.append(i)
+            inverse[i] = j
+        return np.array(first, dtype=np.intp), inverse
+    code = np.zeros(n, dtype=np.int64)
+    size = 1
+    for c in columns:
+        if c.dtype == bool:
+            count, inv = 2, c.astype(np.int64)
+        else:
+            values, inv = np.unique(c, return_inverse=True)
+            count, inv = values.shape[0], inv.reshape(-1)
+        if size * count >= 1 << 62:  # renumbered: codes stay below the row count
+            _, code = np.unique(code, return_inverse=True)
             code = code.reshape(-1)
-    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
-    return first, inverse.reshape(-1)
+            size = int(code.max()) + 1
+        code = code * count + inv
+        size *= count
+    _, first_at, inv_all = np.unique(code, return_index=True, return_inverse=True)
+    return first_at, inv_all.reshape(-1)
 
 
 #: Entries up to which a term that depends on a component's callers is tabulated over all of them;
@@ -519,54 +560,48 @@ class VectorEvaluator:
             self.ceiling_flows.append((self._tabulate(self._scope([first]), demand), steps))
 
     def _build_cost(self, models: list[str]) -> None:
-        """Cost terms: node fleet, scale-out from the capacity plan, metered data, model updates."""
-        from ..analysis import model_update, node_monthly_cost
+        """Cost terms: each node's lines of the bill, metered data, model updates."""
+        from ..analysis import model_update
 
         s = self.system
         opts = self.options
-        const = 0.0
-        self.cost_terms: list[Term] = []
+        # each node's fleet (or users' devices) and scale-out lines (archkit.analysis.node_cost_items), from
+        # whether it hosts a component and the cores its components' capacity plans need there
+        self._bills: dict[tuple[Any, ...], tuple[float, bool]] = {}
+        self.cost_const = 0.0
+        self.node_bills: list[_NodeBill] = []
         for n in s.nodes:
-            if n.cost_per_hour is not None and n.scales:
-                continue  # a fleet that scales costs the nodes it needs (the scale-out terms below)
-            if n.cost_per_hour is not None:
-                const += _worst(node_monthly_cost(s, n.id, opts))
-            elif not n.user_device:
-                # a fleet node without a price is unknown as soon as it hosts something
-                for c in s.components:
-                    if c.id in self._dec_of:
+            comps = [c.id for c in s.components if self._may_live_on(c.id, n.id)]
+            hosted = any(c not in self._dec_of for c in comps)  # a component that stays on it
+            terms: list[AnyTerm] = []
+            for cid in comps:
+                if n.per_user is None:  # a component on a user's own device has no capacity plan
 
-                        def unpriced(dg: tuple[int, ...], cid: str = c.id, nid: str = n.id) -> float:
-                            return math.nan if self._node_of(cid, dg) == nid else 0.0
+                    def cores(dg: tuple[int, ...], lam: Any, cid: str = cid, nid: str = n.id) -> np.ndarray:
+                        """The component on this node: cores its capacity plan needs (best, typical,
+                        worst), 1 if it has one, 1 if it is there."""
+                        if self._node_of(cid, dg) != nid:
+                            return np.zeros(5)
+                        plan = self._plan_at(cid, dg, lam)
+                        if plan is None:
+                            return np.array([0.0, 0.0, 0.0, 0.0, 1.0])
+                        return np.append(_three(plan.cores_needed), (1.0, 1.0))
 
-                        self.cost_terms.append(self._tabulate((self._dec_of[c.id],), unpriced))
-                    elif self.space.base.get(c.id) == n.id:
-                        const += math.nan
-        self.cost_const = const
-        # scale-out: cores each server-side component needs (capacity plan), per fleet node
-        self.scale_nodes: list[tuple[Any, list[Any]]] = []
-        for n in s.nodes:
-            if n.per_user is not None:
+                    terms.append(self._arrival_term(("cores", cid, n.id), [cid], cid, cores, (5,)))
+                elif cid in self._dec_of:
+
+                    def here(dg: tuple[int, ...], cid: str = cid, nid: str = n.id) -> np.ndarray:
+                        return np.array([0.0, 0.0, 0.0, 0.0, float(self._node_of(cid, dg) == nid)])
+
+                    terms.append(self._tabulate((self._dec_of[cid],), here, (5,)))
+            if (n.per_user is not None or not terms) and (
+                hosted or not terms or _same(self._bill(n, False, None), self._bill(n, True, None))
+            ):
+                # whether it hosts something is all that can change, and does not change its lines
+                self.cost_const += self._bill(n, hosted, None)[0]
                 continue
-            cores_terms: list[Any] = []
-            for c in s.components:
-                if not self._may_live_on(c.id, n.id):
-                    continue
-
-                def cores(dg: tuple[int, ...], lam: Any, c: Any = c, nid: str = n.id) -> np.ndarray:
-                    """Cores the capacity plan gives the component on this node: worst, planned (0/1), best."""
-                    plan = None
-                    if self._node_of(c.id, dg) == nid:
-                        plan = self._plan_at(c.id, dg, lam)
-                    if plan is None:
-                        return np.zeros(3)
-                    return np.array([_worst(plan.cores_needed), 1.0, _best(plan.cores_needed)])
-
-                cores_terms.append(self._arrival_term(("cores", c.id, n.id), [c.id], c.id, cores, (3,)))
-            if cores_terms:
-                self.scale_nodes.append((n, cores_terms))
-            elif n.scales and n.cost_per_hour is not None:  # nothing can run on it: its fewest nodes
-                self.cost_const += float(n.cost_per_hour.hi) * n.fewest * opts.hours_per_month * 3600
+            self.node_bills.append(_NodeBill(n, hosted, terms))
+        self.cost_terms: list[Term] = []
         # metered data of each connector (archkit.analysis._cost), on a probe system: it depends on its two ends
         from ..analysis import LinkLoadResult, connector_monthly_data_cost
 
@@ -604,6 +639,49 @@ class VectorEvaluator:
                 return self._probes.memo(key, run)
 
             self.update_terms.append(self._tabulate(scope, upd))
+
+    def _bill(self, node: Any, hosted: bool, cores: tuple[float, float, float] | None) -> tuple[float, bool]:
+        """A node's lines of the bill (archkit.analysis.node_cost_items), worst case, and whether its
+        fleet is short even in the best case ("under": archkit.analysis.fleet_plan), given whether it
+        hosts a component and the cores planned on it (best, typical, worst; None: no plan)."""
+        from ..analysis import Estimate, fleet_plan, node_cost_items
+
+        key = (node.id, hosted, cores)
+        hit = self._bills.get(key)
+        if hit is None:
+            plan = None
+            if cores is not None:
+                need = (
+                    Estimate.unknown("cores", "a component's cores are unknown")
+                    if any(math.isnan(x) for x in cores)
+                    else Estimate(*cores, "cores")
+                )
+                plan = fleet_plan(node, need)
+            worst = 0.0
+            for line in node_cost_items(self._probes.context, node, plan, self.options, hosted=hosted):
+                if line is not None:
+                    worst += _worst(line.monthly)
+            hit = self._bills[key] = (worst, plan is not None and plan.verdict == "under")
+        return hit
+
+    def _bills_of(
+        self, bill: "_NodeBill", digits: np.ndarray, flat: dict[tuple[int, ...], np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """A node's lines of the bill (worst case) and whether its fleet is short, for every row of
+        ``digits``: one call of :meth:`_bill` per distinct (hosted, cores), remembered across chunks."""
+        acc = np.zeros((digits.shape[0], 5))
+        for t in bill.terms:
+            acc += t.gather(digits, flat)
+        hosted = (acc[:, 4] > 0.5) | bill.hosted
+        planned = acc[:, 3] > 0.5
+        cores = np.where(np.isnan(acc[:, :3]), -1.0, acc[:, :3])  # unknown: -1 (never a count of cores)
+        first, inverse = _distinct_rows([hosted, planned, cores[:, 0], cores[:, 1], cores[:, 2]])
+        item = np.empty(first.shape[0])
+        short = np.empty(first.shape[0], dtype=bool)
+        for j, i in enumerate(first):
+            row = (float(acc[i, 0]), float(acc[i, 1]), float(acc[i, 2])) if planned[i] else None
+            item[j], short[j] = self._bill(bill.node, bool(hosted[i]), row)
+        return item[inverse], short[inverse]
 
     def _may_live_on(self, cid: str, nid: str) -> bool:
         if cid in self._dec_of:
@@ -696,7 +774,7 @@ class VectorEvaluator:
             b.update_terms = [red(t) for t in self.update_terms]
             b.privacy_terms = [red(t) for t in self.privacy_terms]
             b.device_terms = [red(t) for t in self.device_terms]
-            b.scale_nodes = [(node, [red(t) for t in ts]) for node, ts in self.scale_nodes]
+            b.node_bills = [_NodeBill(x.node, x.hosted, [red(t) for t in x.terms]) for x in self.node_bills]
             b.fit_nodes = [(nid, have, [red(t) for t in ts]) for nid, have, ts in self.fit_nodes]
             b.under_terms = [red(t) for t in self.under_terms]
         except _NoTable:
@@ -749,35 +827,10 @@ class VectorEvaluator:
         cost = np.full(n, self.cost_const)
         for t in self.cost_terms:
             cost += t.gather(digits, flat)
-        hours = self.options.hours_per_month * 3600
-        for node, cores_terms in self.scale_nodes:
-            cores = np.zeros((n, 2))
-            present = np.zeros(n, dtype=bool)
-            for t in cores_terms:
-                got = t.gather(digits, flat)
-                cores += got[:, [0, 2]]
-                present |= got[:, 1] > 0.5
-            price = float(node.cost_per_hour.hi) if node.cost_per_hour is not None else math.nan
-            if node.cpu_cores is None:
-                item = np.where(present, math.nan, 0.0)
-                if node.scales:
-                    item = np.where(present, math.nan, price * node.fewest * hours)
-            else:
-                with np.errstate(invalid="ignore"):
-                    x = np.where(cores == 0, 0.0, cores * (1.0 / node.cpu_cores))
-                    needed = np.where(np.isinf(x), x, np.ceil(x - 1e-9))  # nodes needed: worst, best
-                # a fleet of count nodes (a fleet that scales: at most count) short even in the best case
-                violated |= present & (needed[:, 1] > node.count)
-                worst = needed[:, 0]
-                with np.errstate(invalid="ignore"):
-                    if node.scales:  # it runs what it needs, at least its fewest: cost_per_hour x max(fewest, needed)
-                        nodes = np.where(present, np.maximum(float(node.fewest), worst), float(node.fewest))
-                        item = price * nodes * hours
-                    else:  # fixed: its count is in the constant; the nodes needed beyond it are scale-out
-                        extra = np.maximum(0.0, worst - node.count)
-                        extra = np.where(np.isnan(worst), math.nan, extra)
-                        item = np.where(present, np.where(extra == 0, 0.0, price * extra) * hours, 0.0)
+        for bill in self.node_bills:
+            item, short = self._bills_of(bill, digits, flat)
             cost += item
+            violated |= short  # a fleet short of nodes even in the best case
         upd = np.zeros(n)
         for t in self.update_terms:
             upd += t.gather(digits, flat)

@@ -10,7 +10,8 @@ is imported from here. Formulas, units and assumptions: docs/analyses.md.
 Per-element primitives for vectorised evaluators (stable): :func:`component_time`,
 :func:`connector_time`, :func:`connector_time_parts`, :func:`queueing_delay`, :func:`mmc_wait`,
 :func:`arrival_rate`, :func:`arrival_share`, :func:`connector_link_load`, :func:`node_monthly_cost`,
-:func:`connector_volume`, :func:`component_plan`, :func:`replica_needs` (docs/analyses.md lists them).
+:func:`connector_volume`, :func:`component_plan`, :func:`replica_needs`, :func:`fleet_plan`,
+:func:`node_cost_items` (docs/analyses.md lists them).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from ._capacity import (
     ceil_estimate,
     ceiling_verdict,
     component_plan,
+    fleet_plan,
     flow_capacity,
     flow_demand,
     step_ceiling,
@@ -67,6 +69,7 @@ from ._cost import (
     connector_volume,
     cost,
     fleet_size,
+    node_cost_items,
     node_monthly_cost,
 )
 from ._latency import (
@@ -201,6 +204,8 @@ __all__ = [
     "ceiling_verdict",
     "flow_capacity",
     "fleet_size",
+    "fleet_plan",
+    "node_cost_items",
     "node_capacity",
     "link_price",
     "devices",

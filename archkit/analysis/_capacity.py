@@ -6,7 +6,7 @@ users together, see :func:`archkit.analysis._latency.arrival_rate`) and processi
     offered load     a = lambda x S                           [busy servers, "erlangs"]
     replicas needed  n = ceil(a / u)                          u = target utilisation (default 0.7)
     cores needed       = n x cpus
-    nodes needed       = ceil(sum of cores needed on the node / node.cpu_cores)
+    nodes needed       = ceil(sum of cores needed on the node / node.cpu_cores)   (fleet_plan)
 
 A fleet's size is its ``count``, or for a fleet that scales (``count: 'min..max'``) between
 ``min_count`` and ``count``: the nodes needed are checked against the most it may have (ok,
@@ -42,6 +42,7 @@ __all__ = [
     "CapacityResult",
     "capacity",
     "component_plan",
+    "fleet_plan",
     "step_ceiling",
     "flow_demand",
     "ceiling_verdict",
@@ -253,6 +254,23 @@ def _fleet_verdict(needed: Estimate, most: int) -> CapacityVerdict:
     return "under"
 
 
+def fleet_plan(node: Any, cores: Estimate) -> NodeCapacity:
+    """Nodes a fleet needs for the cores planned on it (the sum of its components' ``cores_needed``),
+    against the most it may have (stable primitive): nodes needed = ceil(cores / cpu_cores)."""
+    if node.cpu_cores is None:
+        need = Estimate.unknown("nodes", missing_text("cpu_cores", "node", node.id))
+    else:
+        need = ceil_estimate(
+            cores.scale(
+                1 / node.cpu_cores, "nodes", (input_text("node", node.id, "cpu_cores", f"{node.cpu_cores:g}"),)
+            ),
+            "nodes",
+        )
+    return NodeCapacity(
+        node.id, node.count, cores, need, node.min_count if node.scales else None, _fleet_verdict(need, node.count)
+    )
+
+
 def step_ceiling(
     g: AnalysisContext,
     flow: Any,
@@ -369,21 +387,7 @@ def capacity(
             continue
         comps.append(plan)
         per_node.setdefault(plan.node, []).append(plan.cores_needed)
-    nodes: list[NodeCapacity] = []
-    for n in system.nodes:
-        if n.id not in per_node:
-            continue
-        cores = Estimate.total(per_node[n.id], "cores")
-        if n.cpu_cores is None:
-            need = Estimate.unknown("nodes", missing_text("cpu_cores", "node", n.id))
-        else:
-            need = ceil_estimate(
-                cores.scale(1 / n.cpu_cores, "nodes", (input_text("node", n.id, "cpu_cores", f"{n.cpu_cores:g}"),)),
-                "nodes",
-            )
-        nodes.append(
-            NodeCapacity(n.id, n.count, cores, need, n.min_count if n.scales else None, _fleet_verdict(need, n.count))
-        )
+    nodes = [fleet_plan(n, Estimate.total(per_node[n.id], "cores")) for n in system.nodes if n.id in per_node]
     by_id = {c.component: c for c in comps}
     flows = [flow_capacity(g, f, opts, by_id) for f in system.flows]
     return CapacityResult(variant, comps, nodes, flows)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import System
-from ._capacity import CapacityResult, capacity
+from ._capacity import CapacityResult, NodeCapacity, capacity
 from ._common import (
     SECONDS_PER_DAY,
     Estimate,
@@ -47,6 +47,7 @@ __all__ = [
     "CostResult",
     "cost",
     "node_monthly_cost",
+    "node_cost_items",
     "fleet_size",
     "connector_monthly_data_cost",
     "connector_volume",
@@ -255,6 +256,88 @@ def _connector_data_costs(g: AnalysisContext, c: Any, a: Any, b: Any, opts: Opti
     return [(cat, lk.id, volume.times(price, "USD/month")) for lk, price in priced]
 
 
+def node_cost_items(
+    system: System | AnalysisContext,
+    node: Any,
+    plan: NodeCapacity | None,
+    options: Options | None = None,
+    hosted: bool = True,
+) -> tuple[CostItem | None, CostItem | None]:
+    """The two lines of the bill one node adds (stable primitive): its fleet or its users' devices,
+    and its scale-out beyond the most it may have.
+
+    ``plan`` is the node's capacity plan (:func:`archkit.analysis.fleet_plan`; None: nothing is
+    planned on it) and ``hosted`` whether any component is placed on it. The first line is None for
+    a user's device without a price, or a node without a price that hosts nothing; the second when
+    no node is needed beyond the most (or, for a fleet that scales, when its own line already says
+    its size is unknown).
+    """
+    opts = options or Options()
+    g = context_of(system)
+    return _fleet_item(g, node, plan, opts, hosted), _scale_out_item(node, plan, opts)
+
+
+def _fleet_item(g: AnalysisContext, n: Any, plan: NodeCapacity | None, opts: Options, hosted: bool) -> CostItem | None:
+    if not hosted and n.cost_per_hour is None:
+        return None
+    if n.scales:
+        running = fleet_size(n, plan.nodes_needed if plan is not None else None)
+        e = node_monthly_cost(g, n.id, opts, running) if running.known else running.as_unit("USD/month")
+        if e is None:
+            return None
+        return CostItem(
+            "node fleet",
+            n.id,
+            e,
+            f"{n.cost_per_hour} x {opts.hours_per_month:g} h x "
+            f"{running.text()} (of {n.size_text}, as the capacity plan needs)",
+        )
+    e = node_monthly_cost(g, n.id, opts)
+    if e is None:
+        return None
+    cat = "user devices" if n.per_user is not None else "node fleet"
+    return CostItem(
+        cat,
+        n.id,
+        e,
+        f"{n.cost_per_hour} x {opts.hours_per_month:g} h x "
+        + (f"{n.count}" if n.per_user is None else "users x per_user"),
+    )
+
+
+def _scale_out_item(n: Any, nc: NodeCapacity | None, opts: Options) -> CostItem | None:
+    if nc is None:
+        return None
+    if not nc.nodes_needed.known:
+        if n.scales:  # a fleet that scales says so in its own line
+            return None
+        return CostItem("scale-out", n.id, nc.nodes_needed.as_unit("USD/month"), "nodes needed by the capacity plan")
+    need_best, need_typical, need_worst = nc.nodes_needed.values()
+    extra_worst = max(0.0, need_worst - n.count)
+    if extra_worst == 0:
+        return None
+    extra = Estimate(
+        max(0.0, need_best - n.count),
+        max(0.0, need_typical - n.count),
+        extra_worst,
+        "nodes",
+        nc.nodes_needed.inputs,
+    )
+    if n.cost_per_hour is None:
+        e = Estimate.unknown("USD/month", missing_text("cost_per_hour", "node", n.id))
+    else:
+        q = n.cost_per_hour
+        e = (
+            Estimate(q.lo, q.mid, q.hi, "USD/s", (input_text("node", n.id, "cost_per_hour", q),))
+            .times(extra, "USD/month")
+            .scale(opts.hours_per_month * 3600)
+        )
+    most = f"the most ({n.count:,}) it may scale to" if n.scales else f"the {n.count:,} declared"
+    return CostItem(
+        "scale-out", n.id, e, f"{extra.text()} more than {most}, for the capacity plan (capacity: {nc.summary})"
+    )
+
+
 def cost(
     system: System | AnalysisContext,
     variant: str | None = None,
@@ -276,74 +359,15 @@ def cost(
     ups = ups or updates(g, options=opts)
     items: list[CostItem] = []
     hosted = set(g.placement.values())
-    needed = {nc.node: nc.nodes_needed for nc in caps.nodes}
+    plans = {nc.node: nc for nc in caps.nodes}
+    scale_out: list[CostItem] = []
     for n in system.nodes:
-        if n.id not in hosted and n.cost_per_hour is None:
-            continue
-        if n.scales:
-            running = fleet_size(n, needed.get(n.id))
-            e = node_monthly_cost(g, n.id, opts, running) if running.known else running.as_unit("USD/month")
-            if e is None:
-                continue
-            items.append(
-                CostItem(
-                    "node fleet",
-                    n.id,
-                    e,
-                    f"{n.cost_per_hour} x {opts.hours_per_month:g} h x "
-                    f"{running.text()} (of {n.size_text}, as the capacity plan needs)",
-                )
-            )
-            continue
-        e = node_monthly_cost(g, n.id, opts)
-        if e is None:
-            continue
-        cat = "user devices" if n.per_user is not None else "node fleet"
-        items.append(
-            CostItem(
-                cat,
-                n.id,
-                e,
-                f"{n.cost_per_hour} x {opts.hours_per_month:g} h x "
-                + (f"{n.count}" if n.per_user is None else "users x per_user"),
-            )
-        )
-    for nc in caps.nodes:
-        n = g.nodes[nc.node]
-        if not nc.nodes_needed.known:
-            if not n.scales:  # a fleet that scales says so in its own line
-                items.append(
-                    CostItem(
-                        "scale-out", n.id, nc.nodes_needed.as_unit("USD/month"), "nodes needed by the capacity plan"
-                    )
-                )
-            continue
-        need_best, need_typical, need_worst = nc.nodes_needed.values()
-        extra_worst = max(0.0, need_worst - n.count)
-        if extra_worst == 0:
-            continue
-        extra = Estimate(
-            max(0.0, need_best - n.count),
-            max(0.0, need_typical - n.count),
-            extra_worst,
-            "nodes",
-            nc.nodes_needed.inputs,
-        )
-        if n.cost_per_hour is None:
-            e = Estimate.unknown("USD/month", missing_text("cost_per_hour", "node", n.id))
-        else:
-            q = n.cost_per_hour
-            e = (
-                Estimate(q.lo, q.mid, q.hi, "USD/s", (input_text("node", n.id, "cost_per_hour", q),))
-                .times(extra, "USD/month")
-                .scale(opts.hours_per_month * 3600)
-            )
-        most = f"the most ({n.count:,}) it may scale to" if n.scales else f"the {n.count:,} declared"
-        items.append(
-            CostItem(
-                "scale-out", n.id, e, f"{extra.text()} more than {most}, for the capacity plan (capacity: {nc.summary})"
-            )
-        )
+        fleet, extra = node_cost_items(g, n, plans.get(n.id), opts, hosted=n.id in hosted)
+        if fleet is not None:
+            items.append(fleet)
+        if extra is not None:
+            scale_out.append(extra)
+    items.extend(scale_out)
     grouped: dict[tuple[str, str], list[Estimate]] = {}
     for cat, lid, e in _data_costs(g, None, opts):
         grouped.setdefault((cat, lid), []).append(e)

@@ -207,60 +207,19 @@ def deploy(
         raise MissingDependencyError("ray[serve]", "serve", "archkit deploy") from None
     try:
         connect(ray_address, env)
-        # CPUs this system may use: all of a head started for it (Ray's view of what is free can
-        # lag behind a head that has just started), else what is free now plus what its previous
-        # deployment holds
-        total = ray.cluster_resources().get("CPU", float(os.cpu_count() or 1))
-        if started:
-            budget = total
-        else:
-            budget = ray.available_resources().get("CPU", 0.0) + _held_cpus(read_state(prefix))
-            budget = max(0.1, min(budget, total))
         # a local head is one machine: reservations that do not fit would leave replicas unscheduled
         plan = build_plan(
             system,
             variant,
             flow,
             emulate_links=emulate_links,
-            cpus=budget,
+            cpus=_cpu_budget(started, prefix),
             model_path=model_path,
             emulate_devices=emulate_devices,
             one_machine=emulate_links or address is None,
         )
-        from ._serve_app import build_apps
-
-        apps = build_apps(plan)
-        # a Serve instance that already runs keeps the options it was started with
-        serve.start(http_options={"host": http_host, "port": proxy_port})
-        current = serve.status().applications
-        for name in sorted(current):
-            if name.startswith(prefix + "-") and name not in apps:
-                serve.delete(name)
-        if head is not None and head.get("routes_file") and address is None:
-            _admit(head["routes_file"], plan, read_state(prefix))
-        # callee applications first, the ingress last, so no request meets a missing deployment
-        from ray.serve.api import _run
-
-        for spec in reversed(plan.apps):
-            _run(
-                apps[spec.name],
-                name=spec.name,
-                route_prefix=spec.route_prefix,
-                _blocking=False,
-                logging_config=SERVE_LOGGING,
-            )
-        _wait_running([a.name for a in plan.apps], timeout)
-        if head is not None and head.get("edge_mode") == "haproxy":
-            # every replica of each flow's ingress, so that a fault of one finds the others at the edge
-            flows = {
-                app.route_prefix: int(plan.deployment(app.ingress).num_replicas or 1)
-                for app in plan.apps
-                if plan.deployment(app.ingress).ingress
-            }
-            try:
-                wait_for_routes(head, flows, timeout=min(timeout, 60.0))
-            except TimeoutError as exc:
-                raise DeployError(f"{exc}; see {head['temp_dir']}/edge-keeper.log") from None
+        serve.start(http_options={"host": http_host, "port": proxy_port})  # a running Serve keeps its options
+        _run_apps(plan, prefix, head, timeout)
     except Exception as exc:
         if ray.is_initialized():
             ray.shutdown()
@@ -274,13 +233,83 @@ def deploy(
         if ray.is_initialized():
             ray.shutdown()
     base = f"http://{'127.0.0.1' if http_host in ('0.0.0.0', '') else http_host}:{port}"
-    record = {
+    record = _record(system, model_path, variant, plan, ray_address, head, started, base, emulate_links)
+    write_state(prefix, record)
+    return record
+
+
+def _cpu_budget(started: bool, prefix: str) -> float:
+    """CPUs the system may use: all of a head started for it (Ray's view of what is free can lag
+    behind a head that has just started), else what is free now plus what its previous deployment holds."""
+    import ray
+
+    total = ray.cluster_resources().get("CPU", float(os.cpu_count() or 1))
+    if started:
+        return float(total)
+    budget = ray.available_resources().get("CPU", 0.0) + _held_cpus(read_state(prefix))
+    return float(max(0.1, min(budget, total)))
+
+
+def _run_apps(plan: DeploymentPlan, prefix: str, head: dict[str, Any] | None, timeout: float) -> None:
+    """Run the plan's applications on the connected Serve and wait until they serve.
+
+    Applications of an earlier deployment of the system that the plan no longer has are deleted;
+    callee applications start first and the ingress last, so no request meets a missing deployment.
+    ``head``: the local head archkit runs (its edge admits the plan's routes and must list every
+    ingress replica before this returns), or None.
+    """
+    from ray import serve
+    from ray.serve.api import _run
+
+    from ._serve_app import build_apps
+
+    apps = build_apps(plan)
+    for name in sorted(serve.status().applications):
+        if name.startswith(prefix + "-") and name not in apps:
+            serve.delete(name)
+    if head is not None and head.get("routes_file"):
+        _admit(head["routes_file"], plan, read_state(prefix))
+    for spec in reversed(plan.apps):
+        _run(
+            apps[spec.name],
+            name=spec.name,
+            route_prefix=spec.route_prefix,
+            _blocking=False,
+            logging_config=SERVE_LOGGING,
+        )
+    _wait_running([a.name for a in plan.apps], timeout)
+    if head is not None and head.get("edge_mode") == "haproxy":
+        # every replica of each flow's ingress, so that a fault of one finds the others at the edge
+        flows = {
+            app.route_prefix: int(plan.deployment(app.ingress).num_replicas or 1)
+            for app in plan.apps
+            if plan.deployment(app.ingress).ingress
+        }
+        try:
+            wait_for_routes(head, flows, timeout=min(timeout, 60.0))
+        except TimeoutError as exc:
+            raise DeployError(f"{exc}; see {head['temp_dir']}/edge-keeper.log") from None
+
+
+def _record(
+    system: Any,
+    model_path: str | None,
+    variant: str | None,
+    plan: DeploymentPlan,
+    ray_address: str,
+    head: dict[str, Any] | None,
+    started: bool,
+    base: str,
+    emulate_links: bool,
+) -> dict[str, Any]:
+    """The deployment record :func:`deploy` returns and keeps in archkit's state."""
+    return {
         "system": system.name,
         "model": model_path or system.name,
         "variant": variant,
         "flow": plan.flow,
         "address": ray_address,
-        "local_head": address is None,
+        "local_head": head is not None,
         "started_head": started,
         "base_url": base,
         "url": base + plan.endpoint,
@@ -296,8 +325,6 @@ def deploy(
         "deployed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "plan": plan.model_dump(mode="json"),
     }
-    write_state(prefix, record)
-    return record
 
 
 def _local_head(

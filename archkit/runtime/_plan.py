@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -419,181 +420,49 @@ def build_plan(
             latency or bandwidth: emulation never takes a missing value as zero.
     """
 
-    if variant is not None and variant not in system.variant_names:
-        known = ", ".join(system.variant_names) or "none"
-        raise UsageError(f"unknown variant {variant!r}; the model declares: {known}")
-    if not system.flows:
-        raise UsageError(f"system {system.name!r} declares no flow; add a flow whose steps start at the ingress")
-    flows = {f.id: f for f in system.flows}
-    if flow is not None and flow not in flows:
-        raise UsageError(f"unknown flow {flow!r}; the model declares: {', '.join(flows)}")
-    chosen = flows[flow] if flow is not None else system.flows[0]
+    chosen = _chosen_flow(system, variant, flow)
     graph = AnalysisContext(system, variant)
     placement = graph.placement
-    comps = graph.components
     steps = [graph.connectors[cid] for cid in chosen.steps]
     entry = steps[0].source
-    in_flow = [entry] + [c.target for c in steps]
-    unplaced = sorted({cid for cid in in_flow if cid not in placement})
+    unplaced = sorted({cid for cid in [entry] + [c.target for c in steps] if cid not in placement})
     if unplaced:
         where = f"variant {variant!r}" if variant else "the base placement"
         raise UsageError(
             f"flow {chosen.id!r} uses components with no node in {where}: {', '.join(unplaced)}; place them on a node"
         )
-
     devices = emulate_links if emulate_devices is None else emulate_devices
     padded = device_times(graph, [s.target for s in steps], point) if devices else {}
-
-    # which steps do something: a target that runs code (or, emulating devices, takes declared time),
-    # or calls something that does
-    def runs_code(cid: str, seen: frozenset[str] = frozenset()) -> bool:
-        if comps[cid].implementation or padded.get(cid) is not None:
-            return True
-        return any(runs_code(s.target, seen | {cid}) for s in steps if s.source == cid and s.target not in seen)
-
-    if not runs_code(entry):
-        raise UsageError(
-            f"no component in flow {chosen.id!r} has an implementation; set "
-            f"implementation='module:Class' on the components to run"
-        )
-    live = [s for s in steps if runs_code(s.target)]
-    skipped = [
-        f"{s.target}: step {s.id!r} skipped, nothing it reaches has an implementation"
-        + (" or a declared processing time" if devices else "")
-        for s in steps
-        if s not in live
-    ]
-
-    # assign each component to a deployment: the caller's (inline) or its own
-    owner: dict[str, str] = {entry: entry}
-    inline_step: dict[str, bool] = {}
-    for step in live:
-        if step.target in owner:
-            inline_step[step.id] = owner[step.target] == owner.get(step.source)
-            continue
-        same = placement[step.target] == placement[step.source]
-        inline = same and (step.kind == "in_process" or not comps[step.target].implementation)
-        owner[step.target] = owner[step.source] if inline else step.target
-        inline_step[step.id] = inline
-    heads = list(dict.fromkeys(owner.values()))
-    prefix = app_prefix(system.name)
-    names = {entry: "ingress"}
-    for head in heads:
-        if head != entry:
-            names[head] = head
-
-    raw: list[dict[str, Any]] = []
-    for head in heads:
-        members = [cid for cid in owner if owner[cid] == head]
-        runs = [
-            ComponentRun(id=cid, implementation=comps[cid].implementation, config=dict(comps[cid].config))
-            for cid in members
-        ]
-        declared = [float(comps[cid].cpus or 0.0) for cid in members if comps[cid].cpus is not None]
-        has_impl = any(r.implementation for r in runs)
-        mem = [m for m in (_memory(comps[cid]) for cid in members) if m is not None]
-        replicas, auto, most = _scaling(comps[head])
-        raw.append(
-            {
-                "name": names[head],
-                "head": head,
-                "node": placement[head],
-                "components": runs,
-                "num_cpus": float(sum(declared)) if declared else (_DEFAULT_CPUS if has_impl else _INGRESS_CPUS),
-                "memory": sum(mem) if mem else None,
-                "num_replicas": replicas,
-                "autoscaling": auto,
-                "most": most,
-                "ingress": head == entry,
-            }
-        )
-    # components with an implementation outside the flow still run on their node
-    for comp in system.components:
-        if comp.implementation and comp.id not in owner and comp.id in placement:
-            replicas, auto, most = _scaling(comp)
-            owner[comp.id] = comp.id
-            names[comp.id] = comp.id
-            raw.append(
-                {
-                    "name": comp.id,
-                    "head": comp.id,
-                    "node": placement[comp.id],
-                    "components": [
-                        ComponentRun(id=comp.id, implementation=comp.implementation, config=dict(comp.config))
-                    ],
-                    "num_cpus": float(comp.cpus) if comp.cpus else _DEFAULT_CPUS,
-                    "memory": _memory(comp),
-                    "num_replicas": replicas,
-                    "autoscaling": auto,
-                    "most": most,
-                    "ingress": False,
-                }
-            )
+    live, skipped = _live_steps(chosen.id, entry, steps, graph.components, padded, devices)
+    owner, inline_step = _owners(entry, live, graph)
+    raw = _deployment_items(system, graph, entry, owner)
+    names = {item["head"]: item["name"] for item in raw}
 
     if one_machine is None:
         one_machine = emulate_links
     budget = float(cpus if cpus is not None else (os.cpu_count() or 1)) if one_machine else None
-    notes: list[str] = []
-    if budget is not None:
-        cap = max(1, int(budget))
-        for item in raw:
-            if item["num_replicas"] is not None and item["num_replicas"] > cap:
-                notes.append(
-                    f"{item['name']}: {item['num_replicas']} replicas capped at {cap} (one machine with {cap} CPUs)"
-                )
-                item["num_replicas"] = item["most"] = cap
-            auto = item["autoscaling"]
-            if auto is not None and auto["max_replicas"] > cap:
-                notes.append(f"{item['name']}: autoscaling max_replicas {auto['max_replicas']} capped at {cap}")
-                item["autoscaling"] = {**auto, "max_replicas": cap, "min_replicas": min(auto["min_replicas"], cap)}
-                item["most"] = cap
-        total = sum(item["num_cpus"] * item["most"] for item in raw)
-        room = budget * 0.95
-        if total > room:
-            factor = room / total
-            notes.append(f"num_cpus scaled by {factor:.3f} so {total:g} requested CPUs fit in {budget:g}")
-            for item in raw:
-                item["num_cpus"] = round(item["num_cpus"] * factor, 4)
+    notes = _fit_to_machine(raw, budget) if budget is not None else []
 
     node_order = list(dict.fromkeys(item["node"] for item in raw))
+    prefix = app_prefix(system.name)
     app_name = {node: f"{prefix}-{node}" for node in node_order}
     roots = _import_roots(model_path)
     specs: list[DeploymentSpec] = []
     for item in raw:
         member_ids = {run.id for run in item["components"]}
-        calls = []
-        for step in live:
-            if step.source not in member_ids:
-                continue
-            target_head = owner[step.target]
-            crossing = None
-            a, b = placement[step.source], placement[step.target]
-            if a != b:
-                hops, down = _hops(graph, step, a, b, point)
-                crossing = CrossingPlan(
-                    source_node=a,
-                    target_node=b,
-                    hops=hops,
-                    down=down,
-                    expected_ms=_expected_ms(graph, step, a, b, point),
-                )
-            calls.append(
-                CallPlan(
-                    connector=step.id,
-                    kind=step.kind,
-                    source=step.source,
-                    target=step.target,
-                    inline=inline_step[step.id],
-                    deployment=names[target_head],
-                    app=app_name[placement[target_head]],
-                    crossing=crossing,
-                    legs=2 if step.synchronous else 1,
-                    request_bytes=_size_at(step, "request_size", point),
-                    response_bytes=_size_at(step, "response_size", point),
-                    device_time_s=padded.get(step.target),
-                )
+        calls = [
+            _call_plan(
+                graph,
+                step,
+                inline_step[step.id],
+                names[owner[step.target]],
+                app_name[placement[owner[step.target]]],
+                padded.get(step.target),
+                point,
             )
-        limits = _serving_limits(comps[item["head"]], item["ingress"])
+            for step in live
+            if step.source in member_ids
+        ]
         resources = {} if emulate_links else {f"{NODE_RESOURCE_PREFIX}{item['node']}": _NODE_RESOURCE_SHARE}
         accepts: list[str] = []
         max_body: int | None = None
@@ -614,7 +483,7 @@ def build_plan(
                 resources=resources,
                 accepts=accepts,
                 max_body_bytes=max_body,
-                **limits,
+                **_serving_limits(graph.components[item["head"]], item["ingress"]),
             )
         )
 
@@ -651,6 +520,159 @@ def build_plan(
         deployments=specs,
         skipped=skipped,
         notes=notes,
+    )
+
+
+def _chosen_flow(system: Any, variant: str | None, flow: str | None) -> Any:
+    """The flow to deploy (the first declared one when ``flow`` is None), after checking the names."""
+    if variant is not None and variant not in system.variant_names:
+        known = ", ".join(system.variant_names) or "none"
+        raise UsageError(f"unknown variant {variant!r}; the model declares: {known}")
+    if not system.flows:
+        raise UsageError(f"system {system.name!r} declares no flow; add a flow whose steps start at the ingress")
+    flows = {f.id: f for f in system.flows}
+    if flow is not None and flow not in flows:
+        raise UsageError(f"unknown flow {flow!r}; the model declares: {', '.join(flows)}")
+    return flows[flow] if flow is not None else system.flows[0]
+
+
+def _live_steps(
+    flow_id: str, entry: str, steps: list[Any], comps: Mapping[str, Any], padded: dict[str, float | None], devices: bool
+) -> tuple[list[Any], list[str]]:
+    """The steps that do something (their target runs code or, emulating devices, takes declared time,
+    or calls something that does), and a note for each skipped one."""
+
+    def runs_code(cid: str, seen: frozenset[str] = frozenset()) -> bool:
+        if comps[cid].implementation or padded.get(cid) is not None:
+            return True
+        return any(runs_code(s.target, seen | {cid}) for s in steps if s.source == cid and s.target not in seen)
+
+    if not runs_code(entry):
+        raise UsageError(
+            f"no component in flow {flow_id!r} has an implementation; set "
+            f"implementation='module:Class' on the components to run"
+        )
+    live = [s for s in steps if runs_code(s.target)]
+    skipped = [
+        f"{s.target}: step {s.id!r} skipped, nothing it reaches has an implementation"
+        + (" or a declared processing time" if devices else "")
+        for s in steps
+        if s not in live
+    ]
+    return live, skipped
+
+
+def _owners(entry: str, live: list[Any], graph: AnalysisContext) -> tuple[dict[str, str], dict[str, bool]]:
+    """The deployment of each flow component, named by its first component (the caller's deployment for
+    a step that runs inline, else its own), and whether each step runs inline."""
+    placement, comps = graph.placement, graph.components
+    owner: dict[str, str] = {entry: entry}
+    inline_step: dict[str, bool] = {}
+    for step in live:
+        if step.target in owner:
+            inline_step[step.id] = owner[step.target] == owner.get(step.source)
+            continue
+        same = placement[step.target] == placement[step.source]
+        inline = same and (step.kind == "in_process" or not comps[step.target].implementation)
+        owner[step.target] = owner[step.source] if inline else step.target
+        inline_step[step.id] = inline
+    return owner, inline_step
+
+
+def _deployment_items(system: Any, graph: AnalysisContext, entry: str, owner: dict[str, str]) -> list[dict[str, Any]]:
+    """One entry per deployment: the flow's (entry first, named ``ingress``), then one per component
+    with an implementation outside the flow (it still runs on its node). Adds those to ``owner``."""
+    placement, comps = graph.placement, graph.components
+
+    def item(name: str, head: str, members: list[str], num_cpus: float) -> dict[str, Any]:
+        mem = [m for m in (_memory(comps[cid]) for cid in members) if m is not None]
+        replicas, auto, most = _scaling(comps[head])
+        return {
+            "name": name,
+            "head": head,
+            "node": placement[head],
+            "components": [
+                ComponentRun(id=cid, implementation=comps[cid].implementation, config=dict(comps[cid].config))
+                for cid in members
+            ],
+            "num_cpus": num_cpus,
+            "memory": sum(mem) if mem else None,
+            "num_replicas": replicas,
+            "autoscaling": auto,
+            "most": most,
+            "ingress": head == entry,
+        }
+
+    items = []
+    for head in dict.fromkeys(owner.values()):
+        members = [cid for cid in owner if owner[cid] == head]
+        declared = [float(comps[cid].cpus or 0.0) for cid in members if comps[cid].cpus is not None]
+        has_impl = any(comps[cid].implementation for cid in members)
+        cpus = float(sum(declared)) if declared else (_DEFAULT_CPUS if has_impl else _INGRESS_CPUS)
+        items.append(item("ingress" if head == entry else head, head, members, cpus))
+    for comp in system.components:
+        if comp.implementation and comp.id not in owner and comp.id in placement:
+            owner[comp.id] = comp.id
+            items.append(item(comp.id, comp.id, [comp.id], float(comp.cpus) if comp.cpus else _DEFAULT_CPUS))
+    return items
+
+
+def _fit_to_machine(items: list[dict[str, Any]], budget: float) -> list[str]:
+    """Fit the deployments into one machine of ``budget`` CPUs: replica counts capped at its CPUs, CPU
+    reservations scaled to 95 % of it when they ask for more. Returns a note for each change."""
+    notes: list[str] = []
+    cap = max(1, int(budget))
+    for item in items:
+        if item["num_replicas"] is not None and item["num_replicas"] > cap:
+            notes.append(
+                f"{item['name']}: {item['num_replicas']} replicas capped at {cap} (one machine with {cap} CPUs)"
+            )
+            item["num_replicas"] = item["most"] = cap
+        auto = item["autoscaling"]
+        if auto is not None and auto["max_replicas"] > cap:
+            notes.append(f"{item['name']}: autoscaling max_replicas {auto['max_replicas']} capped at {cap}")
+            item["autoscaling"] = {**auto, "max_replicas": cap, "min_replicas": min(auto["min_replicas"], cap)}
+            item["most"] = cap
+    total = sum(item["num_cpus"] * item["most"] for item in items)
+    room = budget * 0.95
+    if total > room:
+        factor = room / total
+        notes.append(f"num_cpus scaled by {factor:.3f} so {total:g} requested CPUs fit in {budget:g}")
+        for item in items:
+            item["num_cpus"] = round(item["num_cpus"] * factor, 4)
+    return notes
+
+
+def _call_plan(
+    graph: AnalysisContext,
+    step: Any,
+    inline: bool,
+    deployment: str,
+    app: str,
+    device_time_s: float | None,
+    point: Point,
+) -> CallPlan:
+    """The plan of one flow step: where its target runs and the links it crosses."""
+    crossing = None
+    a, b = graph.placement[step.source], graph.placement[step.target]
+    if a != b:
+        hops, down = _hops(graph, step, a, b, point)
+        crossing = CrossingPlan(
+            source_node=a, target_node=b, hops=hops, down=down, expected_ms=_expected_ms(graph, step, a, b, point)
+        )
+    return CallPlan(
+        connector=step.id,
+        kind=step.kind,
+        source=step.source,
+        target=step.target,
+        inline=inline,
+        deployment=deployment,
+        app=app,
+        crossing=crossing,
+        legs=2 if step.synchronous else 1,
+        request_bytes=_size_at(step, "request_size", point),
+        response_bytes=_size_at(step, "response_size", point),
+        device_time_s=device_time_s,
     )
 
 

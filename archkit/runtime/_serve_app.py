@@ -24,15 +24,16 @@ replaces a broken replica instead of sending it requests.
 import asyncio
 import json
 import time
-from typing import Any
+from typing import Any, AsyncIterator
 
 try:
     from fastapi import FastAPI, Request
-    from fastapi.responses import JSONResponse
+    from fastapi.responses import Response
     from ray import serve
     from ray.exceptions import ActorUnavailableError, RayActorError
     from ray.serve.exceptions import BackPressureError, DeploymentUnavailableError
     from ray.serve.handle import DeploymentHandle
+    from starlette.requests import ClientDisconnect
 except ImportError as exc:  # pragma: no cover - depends on the environment
     from ..errors import MissingDependencyError
 
@@ -105,9 +106,8 @@ def _describe(spec: DeploymentSpec, meta: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@serve.deployment
-class ComponentDeployment:
-    """One planned deployment: its components in one replica, then a call to the next deployment.
+class _Replica:
+    """What every deployment's replica does: run its components and the flow steps they make.
 
     Args:
         spec: the :class:`DeploymentSpec` as a dict.
@@ -140,6 +140,11 @@ class ComponentDeployment:
         """Serve's health check: raises when an implementation says it cannot serve."""
         self.runner.check_health()
 
+
+@serve.deployment
+class ComponentDeployment(_Replica):
+    """One planned deployment: its components in one replica, then a call to the next deployment."""
+
     async def __call__(self, request: Any) -> dict[str, Any]:
         """``GET /<node>``: what this node's application runs."""
         return {
@@ -166,12 +171,15 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
         version="1",
     )
 
-    def _accepted(content_type: str) -> bool:
-        return not accepts or content_type.split(";")[0].strip().lower() in accepts
-
-    def _refusal(content_type: str) -> dict[str, str]:
-        shown = content_type.split(";")[0].strip().lower() or "none"
-        return {"error": f"content type {shown!r} is not accepted; send one of: {', '.join(accepts)}"}
+    def _refused(size: int | None, content_type: str) -> tuple[int, dict[str, Any]] | None:
+        """413 for a body (declared or read) over the limit, 415 for a content type not accepted; else None."""
+        if size is not None and size > limit:
+            return 413, {"error": f"request body of {size} bytes is larger than {limit}"}
+        ctype = content_type.split(";")[0].strip().lower()
+        if accepts and ctype not in accepts:
+            shown = ctype or "none"
+            return 415, {"error": f"content type {shown!r} is not accepted; send one of: {', '.join(accepts)}"}
+        return None
 
     error_schema = {
         "application/json": {
@@ -179,20 +187,8 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
         }
     }
 
-    class FlowIngress:
+    class FlowIngress(_Replica):
         """HTTP ingress of the flow: checks the request, runs the chain, answers JSON."""
-
-        def __init__(
-            self,
-            spec: dict[str, Any],
-            meta: dict[str, Any],
-            handles: dict[str, DeploymentHandle] | None = None,
-            peers: list[DeploymentHandle] | None = None,
-        ) -> None:
-            confine_replica()
-            self.spec = DeploymentSpec.model_validate(spec)
-            self.meta = dict(meta)
-            self.runner = _make_runner(spec, meta, handles)
 
         @api.get("/health", summary="Liveness check")
         async def health(self) -> dict[str, str]:
@@ -222,28 +218,40 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
             },
         )
         async def run_flow(self, request: Request) -> Any:
-            declared = request.headers.get("content-length")
-            if declared is not None and declared.isdigit() and int(declared) > limit:
-                return JSONResponse({"error": f"request body of {declared} bytes is larger than {limit}"}, 413)
-            ctype = request.headers.get("content-type", "")
-            if not _accepted(ctype):
-                return JSONResponse(_refusal(ctype), 415)
+            headers = request.headers
+            status, data, extra = await self.answer(
+                headers.get("content-length", ""), headers.get("content-type", ""), request.stream()
+            )
+            return Response(data, status, headers=extra, media_type="application/json")
+
+        async def answer(
+            self, declared: str, content_type: str, chunks: AsyncIterator[bytes]
+        ) -> tuple[int, bytes, dict[str, str]]:
+            """One ``POST /<flow>``: the request checked as it arrives, then run; the status, JSON bytes
+            and extra headers of the answer (``retry-after`` on a 503 a retry can get past).
+
+            ``declared`` is the request's Content-Length ("" when absent); ``chunks`` its body as it
+            arrives, read only when the headers pass (a body over the limit stops being read).
+            """
+            refused = _refused(int(declared) if declared.isdigit() else None, content_type)
             body = bytearray()
-            async for chunk in request.stream():
-                body += chunk
-                if len(body) > limit:
-                    return JSONResponse({"error": f"request body is larger than {limit} bytes"}, 413)
-            status, answer = await self.process(bytes(body), ctype)
-            headers = {"retry-after": str(RETRY_AFTER_S)} if status == 503 and "link" not in answer else None
-            return JSONResponse(json.loads(_json(answer)), status, headers=headers)
+            if refused is None:
+                async for chunk in chunks:
+                    body += chunk
+                    if len(body) > limit:
+                        refused = 413, {"error": f"request body is larger than {limit} bytes"}
+                        break
+            status, answer = refused or await self._run(bytes(body), content_type)
+            retry = status == 503 and "link" not in answer
+            return status, _json(answer).encode(), {"retry-after": str(RETRY_AFTER_S)} if retry else {}
 
         async def process(self, body: bytes, content_type: str) -> tuple[int, dict[str, Any]]:
             """Check and run one request; return the HTTP status and the answer (JSON through :func:`_json`)."""
+            return _refused(len(body), content_type) or await self._run(body, content_type)
+
+        async def _run(self, body: bytes, content_type: str) -> tuple[int, dict[str, Any]]:
+            """Run the flow on an accepted request; the flow's own errors become client statuses."""
             start = time.perf_counter()
-            if len(body) > limit:
-                return 413, {"error": f"request body of {len(body)} bytes is larger than {limit}"}
-            if not _accepted(content_type):
-                return 415, _refusal(content_type)
             ctype = content_type.split(";")[0].strip().lower()
             work = self.runner.run(self.spec.components[0].id, {"body": body, "content_type": ctype})
             try:
@@ -266,18 +274,6 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
             out = public_view(result)
             out[TIMINGS] = {**(out.get(TIMINGS) or {}), "total": round((time.perf_counter() - start) * 1000, 3)}
             return 200, out
-
-        async def run(self, component: str, payload: dict[str, Any]) -> dict[str, Any]:
-            """Run one of this deployment's components on the payload; answer the values it added or changed."""
-            return changes(payload, await self.runner.run(component, payload))
-
-        async def describe(self) -> dict[str, Any]:
-            """What this replica runs: its part of the plan and the emulation settings."""
-            return _describe(self.spec, self.meta)
-
-        def check_health(self) -> None:
-            """Serve's health check: raises when an implementation says it cannot serve."""
-            self.runner.check_health()
 
     class FlowEndpoint(serve.ingress(api)(FlowIngress)):  # type: ignore[misc]
         """The ingress as Serve runs it (Serve refuses a ``__call__`` on the class it wraps)."""
@@ -303,31 +299,26 @@ def ingress_deployment(spec: DeploymentSpec, flow: str, title: str) -> Any:
 
         async def _flow_request(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
             headers = dict(scope.get("headers") or ())
-            declared = headers.get(b"content-length", b"").decode("latin-1")
-            ctype = headers.get(b"content-type", b"").decode("latin-1")
-            status, answer = 0, {}
-            if declared.isdigit() and int(declared) > limit:
-                status, answer = 413, {"error": f"request body of {declared} bytes is larger than {limit}"}
-            elif not _accepted(ctype):
-                status, answer = 415, _refusal(ctype)
-            else:
-                body = bytearray()
+
+            async def chunks() -> AsyncIterator[bytes]:
                 while True:
                     message = await receive()
                     if message["type"] != "http.request":
-                        return  # the client went away
-                    body += message.get("body", b"")
-                    if len(body) > limit:
-                        status, answer = 413, {"error": f"request body is larger than {limit} bytes"}
-                        break
+                        raise ClientDisconnect()
+                    yield message.get("body", b"")
                     if not message.get("more_body", False):
-                        break
-                if not status:
-                    status, answer = await self.process(bytes(body), ctype)
-            data = _json(answer).encode()
+                        return
+
+            try:
+                status, data, extra = await self.answer(
+                    headers.get(b"content-length", b"").decode("latin-1"),
+                    headers.get(b"content-type", b"").decode("latin-1"),
+                    chunks(),
+                )
+            except ClientDisconnect:
+                return  # the client went away
             out = [(b"content-length", str(len(data)).encode()), (b"content-type", b"application/json")]
-            if status == 503 and "link" not in answer:
-                out.append((b"retry-after", str(RETRY_AFTER_S).encode()))
+            out += [(k.encode(), v.encode()) for k, v in extra.items()]
             await send({"type": "http.response.start", "status": status, "headers": out})
             await send({"type": "http.response.body", "body": data})
 

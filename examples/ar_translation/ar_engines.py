@@ -43,6 +43,8 @@ __all__ = [
     "TooMuchText",
     "EngineError",
     "decode_image",
+    "decoded",
+    "open_image",
     "TesseractOcr",
     "ApertiumTranslator",
 ]
@@ -80,15 +82,16 @@ class EngineError(RuntimeError):
     """An engine is missing, misconfigured or stopped answering."""
 
 
-def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS, max_side: int = MAX_SIDE) -> Any:
-    """Decode PNG/JPEG bytes into an 8-bit greyscale Pillow image.
+def open_image(data: bytes, *, max_pixels: int = MAX_PIXELS, max_side: int = MAX_SIDE) -> Any:
+    """Open PNG/JPEG bytes as a Pillow image whose pixels are not decoded yet (see :func:`decoded`).
 
-    The size is checked from the header before any pixel is decoded, so a decompression bomb (a
-    small file that expands to a huge bitmap) is refused without using its memory.
+    The size is checked from the header, so a decompression bomb (a small file that expands to a
+    huge bitmap) is refused without using its memory, and a step that only checks the image does
+    not pay for decoding it.
 
     Raises:
         ImageTooLarge: more than ``max_pixels`` pixels, or a side longer than ``max_side``.
-        ImageRejected: the data is not a decodable PNG/JPEG.
+        ImageRejected: the data is not a PNG/JPEG image.
     """
     from PIL import Image, UnidentifiedImageError
 
@@ -105,11 +108,30 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS, max_side: int = M
         )
     if max(width, height) > max_side:
         raise ImageTooLarge(f"the image is {width}x{height} pixels; no side may be longer than {max_side}")
+    return image
+
+
+def decoded(image: Any) -> Any:
+    """The pixels of an image from :func:`open_image`, as an 8-bit greyscale Pillow image.
+
+    Raises:
+        ImageRejected: the data is truncated or corrupt.
+    """
     try:
         image.load()
     except (OSError, ValueError, SyntaxError) as exc:  # truncated or corrupt data
         raise ImageRejected(f"the image cannot be decoded: {exc}") from None
     return image.convert("L")
+
+
+def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS, max_side: int = MAX_SIDE) -> Any:
+    """Decode PNG/JPEG bytes into an 8-bit greyscale Pillow image (:func:`open_image`, then :func:`decoded`).
+
+    Raises:
+        ImageTooLarge: more than ``max_pixels`` pixels, or a side longer than ``max_side``.
+        ImageRejected: the data is not a decodable PNG/JPEG.
+    """
+    return decoded(open_image(data, max_pixels=max_pixels, max_side=max_side))
 
 
 class TesseractOcr:

@@ -30,7 +30,8 @@ from ar_engines import (
     ImageRejected,
     ImageTooLarge,
     TesseractOcr,
-    decode_image,
+    decoded,
+    open_image,
 )
 
 __all__ = ["Camera", "OCR", "Translator"]
@@ -55,13 +56,16 @@ class Camera:
         self.max_pixels = int(max_pixels)
 
     def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Return the frame's size as ``frame`` (and the decoded image for steps in this replica).
+        """Return the frame's size as ``frame`` (and the opened image for steps in this replica).
+
+        Only the image's header is read: its pixels are decoded by the step that reads them (the
+        OCR step, here or in its own deployment), so no frame is decoded twice.
 
         Raises:
             BadInput: 413 when the image is too large, 422 when the body is not a PNG/JPEG image.
         """
         try:
-            image = decode_image(payload["body"], max_pixels=self.max_pixels)
+            image = open_image(payload["body"], max_pixels=self.max_pixels)
         except ImageRejected as exc:
             raise _refusal(exc) from None
         width, height = image.size
@@ -82,10 +86,10 @@ class OCR:
 
     def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Return ``{"text": ...}``; raise :class:`BadInput` (413, 422) when the image cannot be read."""
-        image = payload.get("_image")  # decoded by the camera step when it runs in this replica
+        image = payload.get("_image")  # opened by the camera step when it runs in this replica
         try:
             if image is not None:
-                return {"text": self.engine.read_image(image)}
+                return {"text": self.engine.read_image(decoded(image))}
             return {"text": self.engine.read(payload["body"])}
         except ImageRejected as exc:
             raise _refusal(exc) from None

@@ -42,6 +42,7 @@ class Watch:
                                       str(model), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      cwd=model.parent, start_new_session=True, env=dict(os.environ, COLUMNS="200"))
         self.output = ""
+        self._pending = b""
         try:
             line = self._line_with("serving http://127.0.0.1:", START)
         except BaseException:  # never leave the server running when it did not start in time
@@ -50,18 +51,30 @@ class Watch:
         self.url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)  # type: ignore[union-attr]
 
     def _line_with(self, text: str, wait: float) -> str:
+        # Read the pipe's bytes as they come and split lines here: a buffered readline() may take two
+        # lines from the pipe at once and leave the second in its buffer, where select() cannot see it.
         deadline = time.monotonic() + wait
         assert self.proc.stdout is not None
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.proc.stdout], [], [], 0.5)
-            if ready:
-                line = self.proc.stdout.readline().decode("utf-8", "replace")
+        fd = self.proc.stdout.fileno()
+        while True:
+            while b"\n" in self._pending:
+                raw, self._pending = self._pending.split(b"\n", 1)
+                line = raw.decode("utf-8", "replace") + "\n"
                 self.output += line
                 if text in line:
                     return line
-                if not line and self.proc.poll() is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            ready, _, _ = select.select([fd], [], [], min(0.5, left))
+            if ready:
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:  # the server exited
                     break
+                self._pending += chunk
         code = self.proc.poll()
+        self.output += self._pending.decode("utf-8", "replace")
+        self._pending = b""
         if code is not None and self.proc.stdout is not None:
             self.output += self.proc.stdout.read().decode("utf-8", "replace")
         raise AssertionError(f"no line with {text!r} within {wait} s (exit code {code}); output:\n{self.output}")
@@ -99,6 +112,8 @@ class Watch:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=10)
+        self.output += self._pending.decode("utf-8", "replace")
+        self._pending = b""
         if self.proc.stdout is not None:
             self.output += self.proc.stdout.read().decode("utf-8", "replace")
             self.proc.stdout.close()
